@@ -1,0 +1,23 @@
+// Health function: GET /api/health says whether ClouDO can reach its storage; 503 when it cannot.
+import type { HttpFunctionOptions, HttpResponseInit, InvocationContext } from '@azure/functions';
+import { contextLogger } from '../src/http/request-log';
+import type { ServicesProvider } from './register';
+
+export function healthFunction(services: ServicesProvider): HttpFunctionOptions {
+  return {
+    route: 'health',
+    methods: ['GET'],
+    authLevel: 'anonymous',
+    handler: (_request, context) => handleHealth(services, context),
+  };
+}
+
+async function handleHealth(services: ServicesProvider, context: InvocationContext): Promise<HttpResponseInit> {
+  try {
+    await services().checkStorage();
+    return { status: 200, jsonBody: { status: 'ok', storage: 'ok' } };
+  } catch (err) {
+    contextLogger(context).warn(`health: storage check failed: ${String(err)}`);
+    return { status: 503, headers: { 'Retry-After': '5' }, jsonBody: { status: 'unavailable', storage: 'unavailable' } };
+  }
+}

@@ -1,0 +1,28 @@
+// Function registrations: the one list of ClouDO's functions, handed to Azure's `app` or to the local runtime.
+import type { HttpFunctionOptions, StorageQueueFunctionOptions, TimerFunctionOptions } from '@azure/functions';
+import type { CloudoConfig } from '../src/config';
+import type { AppServices } from '../src/composition';
+import { queueNameForPool } from '../src/domain/run-message';
+import { healthFunction } from './health';
+import { logsFunction } from './logs';
+import { triggerFunction } from './trigger';
+import { workerFunction } from './worker';
+
+/** The part of `app` from `@azure/functions` that ClouDO uses; the local runtime implements the same. */
+export type FunctionRegistrar = {
+  http(name: string, options: HttpFunctionOptions): void;
+  storageQueue(name: string, options: StorageQueueFunctionOptions): void;
+  timer(name: string, options: TimerFunctionOptions): void;
+};
+
+export type ServicesProvider = () => AppServices;
+
+export function registerFunctions(app: FunctionRegistrar, config: CloudoConfig, services: ServicesProvider): void {
+  app.http('Trigger', triggerFunction(services));
+  app.http('logs', logsFunction(services));
+  app.http('health', healthFunction(services));
+  for (const pool of config.workerPools) {
+    const queueName = queueNameForPool(config.queuePrefix, pool);
+    app.storageQueue(`Worker-${queueName}`, workerFunction(services, queueName, config.storageSetting));
+  }
+}

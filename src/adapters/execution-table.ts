@@ -1,0 +1,123 @@
+// Execution table: records keyed by inverted time, plus index partitions so filtered listings never scan history.
+import { odata, type TableClient } from '@azure/data-tables';
+import { randomBytes } from 'node:crypto';
+import type { Execution } from '../domain/execution';
+import { execIdFromRowKey, execRowKey, rowKeyRange } from '../domain/exec-id';
+import type { ExecutionPage, ExecutionQuery, ExecutionStore, Versioned } from '../services/ports';
+import { fromEntity, MAIN_PARTITION, SUMMARY_COLUMNS, toEntity } from './execution-entity';
+import { isNotFound, isPreconditionFailed, storageCall } from './storage-errors';
+
+const REJECTED = 'rejected';
+
+// One index row per (dimension, execution): by status, by mapping, and by both.
+function indexPartitions(e: Pick<Execution, 'status' | 'mappingId'>): string[] {
+  return [`s|${e.status}`, `m|${e.mappingId}`, `ms|${e.mappingId}|${e.status}`];
+}
+
+function queryPartition(q: ExecutionQuery): string {
+  if (q.status && q.mappingId) return `ms|${q.mappingId}|${q.status}`;
+  if (q.status) return `s|${q.status}`;
+  if (q.mappingId) return `m|${q.mappingId}`;
+  return MAIN_PARTITION;
+}
+
+export function createExecutionTable(table: TableClient): ExecutionStore {
+  const putIndex = (e: Execution, pks: readonly string[]) =>
+    Promise.all(pks.map((pk) => table.upsertEntity({ partitionKey: pk, rowKey: execRowKey(e.execId) }, 'Replace')));
+  const dropIndex = (execId: string, pks: readonly string[]) =>
+    Promise.all(pks.map((pk) => table.deleteEntity(pk, execRowKey(execId)).catch(ignoreNotFound)));
+
+  return {
+    create: (e) =>
+      storageCall(async () => {
+        await table.createEntity(toEntity(e));
+        await putIndex(e, indexPartitions(e));
+      }),
+    get: (execId) => storageCall(() => readMain(table, execRowKey(execId))),
+    replaceIf: (next, previous) =>
+      storageCall(async () => {
+        const before = indexPartitions(previous.value);
+        const after = indexPartitions(next);
+        // New index rows first: a reader may see a stale row (filtered out on read), never a missing one.
+        await putIndex(next, after.filter((pk) => !before.includes(pk)));
+        let etag: string | undefined;
+        try {
+          ({ etag } = await table.updateEntity(toEntity(next), 'Replace', { etag: previous.etag }));
+        } catch (err) {
+          if (isPreconditionFailed(err)) return null;
+          throw err;
+        }
+        await dropIndex(next.execId, before.filter((pk) => !after.includes(pk)));
+        // Never fall back to '*': an unconditional ETag would defeat the next conditional write.
+        return etag ? { value: next, etag } : readMain(table, execRowKey(next.execId));
+      }),
+    remove: (execId) =>
+      storageCall(async () => {
+        const current = await readMain(table, execRowKey(execId));
+        if (current) await dropIndex(execId, indexPartitions(current.value));
+        await table.deleteEntity(MAIN_PARTITION, execRowKey(execId)).catch(ignoreNotFound);
+      }),
+    list: (q) => storageCall(() => listExecutions(table, q)),
+    recordRejectedMessage: (r) =>
+      storageCall(async () => {
+        const rowKey = `${r.receivedAt}-${randomBytes(4).toString('hex')}`;
+        await table.createEntity({ partitionKey: REJECTED, rowKey, ...r });
+      }),
+  };
+}
+
+async function readMain(table: TableClient, rowKey: string): Promise<Versioned<Execution> | null> {
+  try {
+    const entity = await table.getEntity(MAIN_PARTITION, rowKey);
+    return { value: fromEntity(entity), etag: entity.etag };
+  } catch (err) {
+    if (isNotFound(err)) return null;
+    throw err;
+  }
+}
+
+async function listExecutions(table: TableClient, q: ExecutionQuery): Promise<ExecutionPage> {
+  const partition = queryPartition(q);
+  const { rowKeys, continuation } = await pageOfRowKeys(table, partition, q);
+  if (partition === MAIN_PARTITION) return { items: rowKeys.map((r) => r.entity).map(fromEntity), ...cont(continuation) };
+  // Index rows point at records; the record is the truth, so rows left behind by a status change are skipped.
+  const records = await Promise.all(rowKeys.map((r) => readSummary(table, r.rowKey)));
+  const items = records.filter((e): e is Execution => e !== null && matches(e, q));
+  return { items, ...cont(continuation) };
+}
+
+async function pageOfRowKeys(table: TableClient, partition: string, q: ExecutionQuery) {
+  const range = rowKeyRange(q.since, q.until);
+  const after = q.afterExecId ? execRowKey(q.afterExecId) : undefined;
+  let filter = odata`PartitionKey eq ${partition}`;
+  if (range.from) filter += odata` and RowKey ge ${range.from}`;
+  if (range.before) filter += odata` and RowKey lt ${range.before}`;
+  if (after) filter += odata` and RowKey gt ${after}`;
+  const select = partition === MAIN_PARTITION ? SUMMARY_COLUMNS : ['RowKey'];
+  const rows: { rowKey: string; entity: Record<string, unknown> }[] = [];
+  const pages = table.listEntities({ queryOptions: { filter, select } }).byPage({ maxPageSize: q.limit });
+  for await (const page of pages) {
+    for (const entity of page) if (rows.length < q.limit) rows.push({ rowKey: String(entity.rowKey), entity });
+    if (rows.length >= q.limit) break;
+  }
+  const last = rows.at(-1);
+  return { rowKeys: rows, continuation: rows.length >= q.limit && last ? execIdFromRowKey(last.rowKey) : undefined };
+}
+
+async function readSummary(table: TableClient, rowKey: string): Promise<Execution | null> {
+  try {
+    return fromEntity(await table.getEntity(MAIN_PARTITION, rowKey, { queryOptions: { select: SUMMARY_COLUMNS } }));
+  } catch (err) {
+    if (isNotFound(err)) return null;
+    throw err;
+  }
+}
+
+const matches = (e: Execution, q: ExecutionQuery) =>
+  (!q.status || e.status === q.status) && (!q.mappingId || e.mappingId === q.mappingId);
+
+const cont = (lastExecId: string | undefined) => (lastExecId ? { lastExecId } : {});
+
+function ignoreNotFound(err: unknown): void {
+  if (!isNotFound(err)) throw err;
+}

@@ -1,0 +1,96 @@
+// Mapping table: PartitionKey = partition_key, RowKey = id, plus a by-id copy so a lookup by id alone is a point read.
+import type { TableClient, TransactionAction } from '@azure/data-tables';
+import { z } from 'zod';
+import type { Mapping } from '../domain/mapping';
+import type { MappingStore } from '../services/ports';
+import { isNotFound, storageCall } from './storage-errors';
+
+// Partition keys in mapping files cannot start with '~', so this partition never collides with one of them.
+const BY_ID = '~id';
+const BATCH = 100;
+
+const storedMapping = z.object({
+  partition: z.string(),
+  name: z.string(),
+  description: z.string().default(''),
+  runbook: z.string(),
+  runArgs: z.string().default(''),
+  worker: z.string(),
+  oncall: z.boolean(),
+  requireApproval: z.boolean(),
+  timeoutSeconds: z.number().nullable().default(null),
+  enabled: z.boolean(),
+  env: z.string().default('{}'),
+});
+
+export function createMappingTable(table: TableClient): MappingStore {
+  const read = async (partitionKey: string, rowKey: string): Promise<Mapping | null> =>
+    storageCall(async () => {
+      try {
+        return fromEntity(rowKey, await table.getEntity(partitionKey, rowKey));
+      } catch (err) {
+        if (isNotFound(err)) return null;
+        throw err;
+      }
+    });
+  return {
+    get: (partition, id) => read(partition, id),
+    findById: (id) => read(BY_ID, id),
+    async listAll() {
+      return storageCall(async () => {
+        const out: Mapping[] = [];
+        // A scan of the mapping rows: only `schemas apply` calls this, never a request.
+        const filter = `PartitionKey ne '${BY_ID}'`;
+        for await (const e of table.listEntities({ queryOptions: { filter } })) out.push(fromEntity(String(e.rowKey), e));
+        return out;
+      });
+    },
+    upsertAll: (mappings) => writeAll(table, mappings, (m) => ['upsert', toEntity(m.partition, m), 'Replace']),
+    removeAll: (mappings) => writeAll(table, mappings, (m) => ['delete', { partitionKey: m.partition, rowKey: m.id }]),
+  };
+}
+
+async function writeAll(table: TableClient, mappings: readonly Mapping[], action: (m: Mapping) => TransactionAction) {
+  // Each mapping is written twice: under its own partition and under the by-id partition.
+  const byPartition = new Map<string, TransactionAction[]>();
+  const add = (pk: string, a: TransactionAction) => byPartition.set(pk, [...(byPartition.get(pk) ?? []), a]);
+  for (const m of mappings) {
+    add(m.partition, action(m));
+    add(BY_ID, retarget(action(m), BY_ID));
+  }
+  await storageCall(async () => {
+    for (const actions of byPartition.values()) {
+      for (let i = 0; i < actions.length; i += BATCH) await table.submitTransaction(actions.slice(i, i + BATCH));
+    }
+  });
+}
+
+function retarget(action: TransactionAction, partitionKey: string): TransactionAction {
+  const [verb, entity, mode] = action;
+  const moved = { ...entity, partitionKey };
+  return verb === 'delete' ? ['delete', moved] : ([verb, moved, mode] as TransactionAction);
+}
+
+function toEntity(partitionKey: string, m: Mapping) {
+  return {
+    partitionKey,
+    rowKey: m.id,
+    partition: m.partition,
+    name: m.name,
+    description: m.description,
+    runbook: m.runbook,
+    runArgs: m.runArgs,
+    worker: m.worker,
+    oncall: m.oncall,
+    requireApproval: m.requireApproval,
+    timeoutSeconds: m.timeoutSeconds,
+    enabled: m.enabled,
+    env: JSON.stringify(m.env),
+  };
+}
+
+function fromEntity(id: string, entity: unknown): Mapping {
+  const e = storedMapping.parse(entity);
+  const env = z.record(z.string(), z.string()).parse(JSON.parse(e.env));
+  return { ...e, id, env };
+}

@@ -1,0 +1,29 @@
+// Storage error translation: outages become storage_unavailable; conflicts and misses are told apart.
+import { AppError, storageUnavailable } from '../domain/errors';
+
+type MaybeRestError = { statusCode?: unknown; code?: unknown; name?: unknown };
+
+function statusOf(err: unknown): number | undefined {
+  const status = (err as MaybeRestError | null)?.statusCode;
+  return typeof status === 'number' ? status : undefined;
+}
+
+export const isNotFound = (err: unknown): boolean => statusOf(err) === 404;
+export const isConflict = (err: unknown): boolean => statusOf(err) === 409;
+export const isPreconditionFailed = (err: unknown): boolean => statusOf(err) === 412;
+
+/** Runs a storage call; a transport failure, throttling or a 5xx becomes storage_unavailable (a 503). */
+export async function storageCall<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    throw translateStorageError(err);
+  }
+}
+
+export function translateStorageError(err: unknown): unknown {
+  if (err instanceof AppError) return err;
+  const status = statusOf(err);
+  if (status === undefined || status === 408 || status === 429 || status >= 500) return storageUnavailable(err);
+  return err;
+}

@@ -1,0 +1,127 @@
+// Settings: the only reader of process.env; validates every ClouDO setting with zod and explains what is wrong.
+import path from 'node:path';
+import { z } from 'zod';
+
+const DEFAULT_ENV_ALLOW = [
+  'PATH',
+  'HOME',
+  'LANG',
+  'LC_ALL',
+  'TZ',
+  'TMPDIR',
+  'AZURE_CLIENT_ID',
+  'AZURE_TENANT_ID',
+  'AZURE_SUBSCRIPTION_ID',
+  'AZURE_FEDERATED_TOKEN_FILE',
+  'AZURE_AUTHORITY_HOST',
+  'IDENTITY_ENDPOINT',
+  'IDENTITY_HEADER',
+  'MSI_ENDPOINT',
+  'MSI_SECRET',
+] as const;
+
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const list = z
+  .string()
+  .transform((s) => s.split(',').map((x) => x.trim()))
+  .transform((xs) => xs.filter((x) => x.length > 0));
+const envName = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+const schema = z.object({
+  PORT: int(0, 65535).default(7071),
+  CLOUDO_RUNBOOKS_DIR: z.string().min(1).default('runbooks'),
+  CLOUDO_SCHEMAS_DIR: z.string().min(1).default('schemas'),
+  CLOUDO_STORAGE_CONNECTION: z.string().min(1).optional(),
+  AzureWebJobsStorage: z.string().min(1).optional(),
+  CLOUDO_MAPPINGS_TABLE: z.string().regex(/^[A-Za-z][A-Za-z0-9]{2,62}$/, 'a table name: 3-63 letters or digits').default('CloudoMappings'),
+  CLOUDO_EXECUTIONS_TABLE: z.string().regex(/^[A-Za-z][A-Za-z0-9]{2,62}$/, 'a table name: 3-63 letters or digits').default('CloudoExecutions'),
+  CLOUDO_QUEUE_PREFIX: z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'lower-case letters, digits and dashes').default('cloudo-'),
+  CLOUDO_WORKER_POOLS: list.pipe(z.array(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$/)).min(1)).default(['Runbook']),
+  CLOUDO_DEFAULT_TIMEOUT_SECONDS: int(1, 3600).default(300),
+  CLOUDO_KILL_GRACE_SECONDS: int(1, 300).default(10),
+  CLOUDO_MAX_OUTPUT_BYTES: int(1024, 384 * 1024).default(256 * 1024),
+  CLOUDO_RUNBOOK_ENV_ALLOW: list.pipe(z.array(z.string().regex(envName, 'variable names'))).default([]),
+  CLOUDO_BASH: z.string().min(1).default('bash'),
+  CLOUDO_PYTHON: z.string().min(1).default('python3'),
+  CLOUDO_LOCAL_STORAGE: z.enum(['disk', 'memory']).default('disk'),
+  CLOUDO_LOCAL_DATA_DIR: z.string().min(1).default('.cloudo-local'),
+});
+
+export type CloudoConfig = {
+  readonly port: number;
+  readonly runbooksDir: string;
+  readonly schemasDir: string;
+  /** Connection string of the storage account, when one is configured. */
+  readonly storageConnection: string | undefined;
+  /** The app setting that holds it: queue triggers name it as their `connection`. */
+  readonly storageSetting: 'CLOUDO_STORAGE_CONNECTION' | 'AzureWebJobsStorage';
+  readonly mappingsTable: string;
+  readonly executionsTable: string;
+  readonly queuePrefix: string;
+  readonly workerPools: readonly string[];
+  readonly defaultTimeoutSeconds: number;
+  readonly killGraceSeconds: number;
+  readonly maxOutputBytes: number;
+  /** The inherited part of a runbook's environment: allow-listed names that are set here. */
+  readonly runbookBaseEnv: Readonly<Record<string, string>>;
+  readonly bash: string;
+  readonly python: string;
+  readonly localStorage: 'disk' | 'memory';
+  readonly localDataDir: string;
+};
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** Parses settings from an environment; tests pass their own, production passes process.env. */
+export function loadConfig(env: Env = process.env, cwd: string = process.cwd()): CloudoConfig {
+  const parsed = schema.safeParse(withoutBlanks(env));
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid ClouDO settings:\n${lines.join('\n')}`);
+  }
+  const s = parsed.data;
+  return {
+    port: s.PORT,
+    runbooksDir: path.resolve(cwd, s.CLOUDO_RUNBOOKS_DIR),
+    schemasDir: path.resolve(cwd, s.CLOUDO_SCHEMAS_DIR),
+    storageConnection: s.CLOUDO_STORAGE_CONNECTION ?? s.AzureWebJobsStorage,
+    storageSetting: s.CLOUDO_STORAGE_CONNECTION ? 'CLOUDO_STORAGE_CONNECTION' : 'AzureWebJobsStorage',
+    mappingsTable: s.CLOUDO_MAPPINGS_TABLE,
+    executionsTable: s.CLOUDO_EXECUTIONS_TABLE,
+    queuePrefix: s.CLOUDO_QUEUE_PREFIX,
+    workerPools: s.CLOUDO_WORKER_POOLS,
+    defaultTimeoutSeconds: s.CLOUDO_DEFAULT_TIMEOUT_SECONDS,
+    killGraceSeconds: s.CLOUDO_KILL_GRACE_SECONDS,
+    maxOutputBytes: s.CLOUDO_MAX_OUTPUT_BYTES,
+    runbookBaseEnv: pickEnv(env, [...DEFAULT_ENV_ALLOW, ...s.CLOUDO_RUNBOOK_ENV_ALLOW]),
+    bash: s.CLOUDO_BASH,
+    python: s.CLOUDO_PYTHON,
+    localStorage: s.CLOUDO_LOCAL_STORAGE,
+    localDataDir: path.resolve(cwd, s.CLOUDO_LOCAL_DATA_DIR),
+  };
+}
+
+/** Reads one app setting by name, for `%SETTING%` binding expressions. */
+export function readSetting(name: string, env: Env = process.env): string | undefined {
+  return env[name];
+}
+
+function withoutBlanks(env: Env): Record<string, string> {
+  // An empty setting means "use the default", as in App Service configuration.
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(env)) if (v !== undefined && v.trim() !== '') out[k] = v;
+  return out;
+}
+
+function pickEnv(env: Env, names: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name of names) {
+    const value = env[name];
+    if (value !== undefined) out[name] = value;
+  }
+  return out;
+}

@@ -1,0 +1,39 @@
+// Application errors: a code the HTTP mapper turns into a status, a message for people, and the field at fault.
+
+export type ErrorCode =
+  | 'bad_request'
+  | 'not_found'
+  | 'conflict'
+  | 'payload_too_large'
+  | 'unsupported_media_type'
+  | 'storage_unavailable'
+  | 'internal';
+
+export type ErrorDetails = {
+  /** The input field at fault, e.g. "id" or "limit". */
+  readonly field?: string;
+  readonly [key: string]: unknown;
+};
+
+export class AppError extends Error {
+  override readonly name = 'AppError';
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details: ErrorDetails = {},
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+export const badRequest = (field: string, message: string): AppError => new AppError('bad_request', message, { field });
+
+export const notFound = (message: string, details: ErrorDetails = {}): AppError =>
+  new AppError('not_found', message, details);
+
+export const conflict = (message: string, details: ErrorDetails = {}): AppError =>
+  new AppError('conflict', message, details);
+
+export const storageUnavailable = (cause: unknown): AppError =>
+  new AppError('storage_unavailable', 'Storage is unavailable; nothing was recorded. Retry later.', {}, { cause });

@@ -1,0 +1,105 @@
+// Execution model: the record of one requested run, its statuses and the transitions allowed between them.
+import type { Mapping } from './mapping';
+
+export type ExecutionStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'timed_out' | 'error';
+export type TerminalStatus = Extract<ExecutionStatus, 'succeeded' | 'failed' | 'timed_out' | 'error'>;
+export type TriggerKind = 'manual';
+
+export const EXECUTION_STATUSES: readonly ExecutionStatus[] = [
+  'queued',
+  'running',
+  'succeeded',
+  'failed',
+  'timed_out',
+  'error',
+];
+
+const TRANSITIONS: Readonly<Record<ExecutionStatus, readonly ExecutionStatus[]>> = {
+  queued: ['running', 'error'],
+  running: ['succeeded', 'failed', 'timed_out', 'error'],
+  succeeded: [],
+  failed: [],
+  timed_out: [],
+  error: [],
+};
+
+export type Execution = {
+  readonly execId: string;
+  readonly status: ExecutionStatus;
+  readonly partition: string;
+  readonly mappingId: string;
+  readonly mappingName: string;
+  readonly runbook: string;
+  readonly runArgs: string;
+  readonly worker: string;
+  readonly oncall: boolean;
+  readonly timeoutSeconds: number;
+  readonly mappingEnv: Readonly<Record<string, string>>;
+  readonly trigger: TriggerKind;
+  /** ISO-8601 UTC instants. */
+  readonly requestedAt: string;
+  readonly startedAt?: string;
+  readonly finishedAt?: string;
+  readonly durationMs?: number;
+  readonly exitCode?: number | null;
+  readonly signal?: string | null;
+  readonly output?: string;
+  readonly outputBytes?: number;
+  readonly outputTruncated?: boolean;
+  /** Why the run could not happen or complete, for status `error` (and context for others). */
+  readonly error?: string;
+};
+
+export type RunResult = Pick<
+  Execution,
+  'exitCode' | 'signal' | 'durationMs' | 'output' | 'outputBytes' | 'outputTruncated' | 'error'
+> & { readonly status: TerminalStatus };
+
+export function isTerminal(status: ExecutionStatus): status is TerminalStatus {
+  return TRANSITIONS[status].length === 0;
+}
+
+export function canTransition(from: ExecutionStatus, to: ExecutionStatus): boolean {
+  return TRANSITIONS[from].includes(to);
+}
+
+export function newExecution(args: {
+  execId: string;
+  mapping: Mapping;
+  trigger: TriggerKind;
+  now: Date;
+  defaultTimeoutSeconds: number;
+}): Execution {
+  const { mapping: m } = args;
+  return {
+    execId: args.execId,
+    status: 'queued',
+    partition: m.partition,
+    mappingId: m.id,
+    mappingName: m.name,
+    runbook: m.runbook,
+    runArgs: m.runArgs,
+    worker: m.worker,
+    oncall: m.oncall,
+    timeoutSeconds: m.timeoutSeconds ?? args.defaultTimeoutSeconds,
+    mappingEnv: m.env,
+    trigger: args.trigger,
+    requestedAt: args.now.toISOString(),
+  };
+}
+
+export function startExecution(e: Execution, now: Date): Execution {
+  assertTransition(e, 'running');
+  return { ...e, status: 'running', startedAt: now.toISOString() };
+}
+
+export function finishExecution(e: Execution, result: RunResult, now: Date): Execution {
+  assertTransition(e, result.status);
+  return { ...e, ...result, finishedAt: now.toISOString() };
+}
+
+function assertTransition(e: Execution, to: ExecutionStatus): void {
+  if (!canTransition(e.status, to)) {
+    throw new Error(`execution ${e.execId}: cannot go from ${e.status} to ${to}`);
+  }
+}

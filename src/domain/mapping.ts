@@ -1,0 +1,121 @@
+// Mapping model: the seed's "schema" documents (partition_key + entity[]), validated and normalized.
+import { z } from 'zod';
+import { splitRunArgs } from './run-args';
+
+export type Mapping = {
+  readonly partition: string;
+  readonly id: string;
+  readonly name: string;
+  readonly description: string;
+  readonly runbook: string;
+  readonly runArgs: string;
+  readonly worker: string;
+  readonly oncall: boolean;
+  readonly requireApproval: boolean;
+  /** Seconds; null means the configured default. */
+  readonly timeoutSeconds: number | null;
+  readonly enabled: boolean;
+  /** Static variables for the runbook, declared on the mapping. */
+  readonly env: Readonly<Record<string, string>>;
+};
+
+export const MAX_TIMEOUT_SECONDS = 3600;
+
+// The seed writes booleans as "true"/"false" strings; accept both spellings.
+const boolish = z
+  .union([z.boolean(), z.string().regex(/^(true|false)$/i, 'expected true or false')])
+  .transform((v) => (typeof v === 'boolean' ? v : v.toLowerCase() === 'true'));
+
+const duration = z
+  .union([
+    z.number().int().positive(),
+    z.string().regex(/^\d+(s|m|h)?$/, 'expected seconds (300) or a duration such as "90s", "5m", "1h"'),
+  ])
+  .transform(toSeconds)
+  .refine((s) => s >= 1 && s <= MAX_TIMEOUT_SECONDS, `must be between 1 second and ${MAX_TIMEOUT_SECONDS / 60} minutes`);
+
+// Table keys may not hold / \ # ? or control characters.
+const keyText = /^[^/\\#?\u0000-\u001f\u007f-\u009f]+$/;
+const runbookPath = /^(?!\/)(?!.*(^|\/)\.\.(\/|$))[A-Za-z0-9_./-]+\.(sh|py)$/;
+const reservedEnv = /^(CLOUDO_|RESOURCE_|AKS_|MONITOR_CONDITION$|PATH$|HOME$)/;
+
+export const mappingEntitySchema = z
+  .strictObject({
+    id: z.string().trim().min(1).max(256).regex(keyText, 'may not contain / \\ # ? or control characters'),
+    name: z.string().trim().min(1).max(256),
+    description: z.string().max(2000).default(''),
+    runbook: z.string().max(256).regex(runbookPath, 'a .sh or .py file inside the runbooks directory, e.g. "check_sys.sh"'),
+    run_args: z
+      .string()
+      .max(4096)
+      .default('')
+      .superRefine((s, ctx) => {
+        const split = splitRunArgs(s);
+        if (!split.ok) ctx.addIssue({ code: 'custom', message: split.message });
+      }),
+    worker: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$/, 'a worker pool name: letters, digits, _ and -').default('Runbook'),
+    oncall: boolish.default(false),
+    require_approval: boolish.default(false),
+    timeout: duration.optional(),
+    enabled: boolish.default(true),
+    env: z
+      .record(
+        z.string().regex(/^[A-Z_][A-Z0-9_]{0,63}$/, 'upper-case variable names').refine((k) => !reservedEnv.test(k), 'reserved by ClouDO'),
+        z.string().max(4096).refine((v) => !v.includes('\u0000'), 'may not contain NUL'),
+      )
+      .default({}),
+  })
+  .describe('One runbook mapping.');
+
+export const mappingDocumentSchema = z
+  .array(
+    z.strictObject({
+      partition_key: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'letters, digits, _ . and -, at most 64'),
+      entity: z.array(mappingEntitySchema),
+    }),
+  )
+  .describe('A ClouDO mapping file: partitions of runbook mappings.');
+
+export type MappingEntityInput = z.input<typeof mappingEntitySchema>;
+
+export function toMapping(partition: string, e: z.output<typeof mappingEntitySchema>): Mapping {
+  return {
+    partition,
+    id: e.id,
+    name: e.name,
+    description: e.description,
+    runbook: e.runbook,
+    runArgs: e.run_args,
+    worker: e.worker,
+    oncall: e.oncall,
+    requireApproval: e.require_approval,
+    timeoutSeconds: e.timeout ?? null,
+    enabled: e.enabled,
+    env: e.env,
+  };
+}
+
+/** The seed's document shape again, for showing a mapping in API answers. */
+export function toMappingView(m: Mapping): Record<string, unknown> {
+  return {
+    partition_key: m.partition,
+    id: m.id,
+    name: m.name,
+    description: m.description,
+    runbook: m.runbook,
+    run_args: m.runArgs,
+    worker: m.worker,
+    oncall: m.oncall,
+    require_approval: m.requireApproval,
+    timeout: m.timeoutSeconds,
+    enabled: m.enabled,
+  };
+}
+
+function toSeconds(v: number | string): number {
+  if (typeof v === 'number') return v;
+  const n = Number.parseInt(v, 10);
+  if (v.endsWith('h')) return n * 3600;
+  if (v.endsWith('m')) return n * 60;
+  return n;
+}

@@ -1,0 +1,18 @@
+// Run messages: what a worker queue carries. Only ids: the record holds the rest, and secrets never travel.
+import { z } from 'zod';
+
+export const runMessageSchema = z.object({
+  v: z.literal(1),
+  execId: z.string().min(1).max(64),
+});
+
+export type RunMessage = z.infer<typeof runMessageSchema>;
+
+/** Queue names are lower case, 3-63 characters of letters, digits and single dashes. */
+export function queueNameForPool(prefix: string, pool: string): string {
+  const slug = pool
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '');
+  return `${prefix}${slug}`.replace(/-{2,}/g, '-').slice(0, 63);
+}

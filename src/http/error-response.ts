@@ -1,0 +1,33 @@
+// The one mapper from errors to HTTP responses: every error becomes a JSON body with a code, a message and a field.
+import type { HttpResponseInit } from '@azure/functions';
+import { AppError, type ErrorCode } from '../domain/errors';
+import type { Logger } from '../services/ports';
+
+const STATUS: Readonly<Record<ErrorCode, number>> = {
+  bad_request: 400,
+  not_found: 404,
+  conflict: 409,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  storage_unavailable: 503,
+  internal: 500,
+};
+
+export function errorResponse(err: unknown, log: Logger): HttpResponseInit {
+  const appError = err instanceof AppError ? err : null;
+  if (!appError || appError.code === 'internal') log.error(`unhandled error: ${describe(err)}`);
+  else if (appError.code === 'storage_unavailable') log.warn(`storage unavailable: ${describe(appError.cause)}`);
+  const code: ErrorCode = appError?.code ?? 'internal';
+  // Internal details stay in the log: they may name hosts, paths or settings.
+  const message = appError && code !== 'internal' ? appError.message : 'Internal error; see the ClouDO log.';
+  return {
+    status: STATUS[code],
+    headers: code === 'storage_unavailable' ? { 'Retry-After': '5' } : {},
+    jsonBody: { error: { code, message, ...(appError && code !== 'internal' ? appError.details : {}) } },
+  };
+}
+
+function describe(err: unknown): string {
+  if (err instanceof Error) return `${err.name}: ${err.message}`;
+  return String(err);
+}

@@ -1,0 +1,11 @@
+// Invocation logging: a Logger that writes through the Functions invocation context.
+import type { InvocationContext } from '@azure/functions';
+import type { Logger } from '../services/ports';
+
+export function contextLogger(context: InvocationContext): Logger {
+  return {
+    info: (m) => context.info(m),
+    warn: (m) => context.warn(m),
+    error: (m) => context.error(m),
+  };
+}

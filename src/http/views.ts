@@ -1,0 +1,34 @@
+// API views: what an execution looks like in JSON answers, with links instead of internal keys.
+import type { Execution } from '../domain/execution';
+
+export const API_PREFIX = '/api';
+
+export const executionLink = (execId: string): string => `${API_PREFIX}/logs/${execId}`;
+
+export function executionSummary(e: Execution): Record<string, unknown> {
+  return {
+    execId: e.execId,
+    status: e.status,
+    mapping: { partition_key: e.partition, id: e.mappingId, name: e.mappingName },
+    runbook: e.runbook,
+    run_args: e.runArgs,
+    worker: e.worker,
+    oncall: e.oncall,
+    trigger: e.trigger,
+    timeoutSeconds: e.timeoutSeconds,
+    requestedAt: e.requestedAt,
+    startedAt: e.startedAt ?? null,
+    finishedAt: e.finishedAt ?? null,
+    durationMs: e.durationMs ?? null,
+    exitCode: e.exitCode ?? null,
+    signal: e.signal ?? null,
+    outputBytes: e.outputBytes ?? null,
+    outputTruncated: e.outputTruncated ?? false,
+    error: e.error ?? null,
+    links: { self: executionLink(e.execId) },
+  };
+}
+
+export function executionDetail(e: Execution): Record<string, unknown> {
+  return { ...executionSummary(e), output: e.output ?? null };
+}

@@ -1,0 +1,24 @@
+// Console output of the local runtime: short, timestamped lines that say which function is speaking.
+import type { Logger } from '../services/ports';
+
+export type LogLevel = 'info' | 'warn' | 'error';
+
+export type LineWriter = (level: LogLevel, source: string, message: string) => void;
+
+export const consoleWriter: LineWriter = (level, source, message) => {
+  const time = new Date().toISOString().slice(11, 19);
+  const line = `${time} ${source.padEnd(12)} ${message}`;
+  if (level === 'error') console.error(line);
+  else if (level === 'warn') console.warn(line);
+  else console.log(line);
+};
+
+export const silentWriter: LineWriter = () => undefined;
+
+export function sourceLogger(write: LineWriter, source: string): Logger {
+  return {
+    info: (m) => write('info', source, m),
+    warn: (m) => write('warn', source, m),
+    error: (m) => write('error', source, m),
+  };
+}

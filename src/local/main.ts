@@ -1,0 +1,37 @@
+// `npm start`: runs ClouDO locally on an embedded Azurite until Ctrl-C.
+import path from 'node:path';
+import { ConfigError, loadConfig } from '../config';
+import { MappingValidationError } from '../services/apply-mappings';
+import { consoleWriter } from './console-log';
+import { startLocalRuntime } from './runtime';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const runtime = await startLocalRuntime({ config, hostJsonPath: path.resolve('host.json'), write: consoleWriter });
+  const storage = config.storageConnection ? 'configured storage account' : `embedded Azurite (${config.localStorage})`;
+  console.log(`\nClouDO is running on ${runtime.url}/api  (storage: ${storage})`);
+  const first = runtime.mappings.find((m) => m.enabled && !m.requireApproval);
+  if (first) console.log(`  try: curl -X POST '${runtime.url}/api/Trigger?id=${encodeURIComponent(first.id)}'`);
+  console.log(`       curl ${runtime.url}/api/logs\nPress Ctrl-C to stop.\n`);
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) {
+      console.log('Forced exit: running executions are abandoned.');
+      process.exit(130);
+    }
+    stopping = true;
+    console.log(`\n${signal}: finishing running executions (Ctrl-C again to force)...`);
+    runtime.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+main().catch((err: unknown) => {
+  if (err instanceof ConfigError || err instanceof MappingValidationError) console.error(err.message);
+  else console.error('ClouDO failed to start:', err);
+  process.exit(1);
+});

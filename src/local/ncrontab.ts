@@ -1,0 +1,137 @@
+// NCRONTAB schedules as the timer trigger reads them: parsing and the next occurrence, in UTC.
+
+export type CronFieldName = 'second' | 'minute' | 'hour' | 'day' | 'month' | 'day-of-week';
+
+export type CronSchedule = {
+  readonly expression: string;
+  readonly fields: Readonly<Record<CronFieldName, ReadonlySet<number>>>;
+};
+
+type FieldSpec = {
+  readonly name: CronFieldName;
+  readonly min: number;
+  readonly max: number;
+  readonly names?: string[];
+};
+
+const MONTHS = 'January February March April May June July August September October November December'.split(' ');
+const WEEKDAYS = 'Sunday Monday Tuesday Wednesday Thursday Friday Saturday'.split(' ');
+
+const SPECS: Readonly<Record<CronFieldName, FieldSpec>> = {
+  second: { name: 'second', min: 0, max: 59 },
+  minute: { name: 'minute', min: 0, max: 59 },
+  hour: { name: 'hour', min: 0, max: 23 },
+  day: { name: 'day', min: 1, max: 31 },
+  month: { name: 'month', min: 1, max: 12, names: MONTHS },
+  'day-of-week': { name: 'day-of-week', min: 0, max: 6, names: WEEKDAYS },
+};
+
+// Every day/weekday/month combination recurs within the 400-year Gregorian cycle; past that it never fires.
+const HORIZON_MS = 400 * 366 * 24 * 3600 * 1000;
+
+/**
+ * Parses `{second} {minute} {hour} {day} {month} {day-of-week}` with `*`, lists, ranges, `/` steps and English
+ * month/weekday names (any case-insensitive prefix, first match wins, as NCrontab does). Like the timer extension,
+ * a 5-field expression is accepted too and fires at second 0.
+ */
+export function parseNcrontab(expression: string): CronSchedule {
+  const tokens = expression.trim().split(/\s+/);
+  if (tokens.length === 5) tokens.unshift('0');
+  if (tokens.length !== 6) {
+    throw invalid(expression, 'expected 6 fields: {second} {minute} {hour} {day} {month} {day-of-week}');
+  }
+  const field = (name: CronFieldName, index: number): Set<number> => {
+    try {
+      return parseField(tokens[index] ?? '', SPECS[name]);
+    } catch (error) {
+      throw invalid(expression, `${name} field "${tokens[index]}": ${(error as Error).message}`);
+    }
+  };
+  return {
+    expression,
+    fields: {
+      second: field('second', 0),
+      minute: field('minute', 1),
+      hour: field('hour', 2),
+      day: field('day', 3),
+      month: field('month', 4),
+      'day-of-week': field('day-of-week', 5),
+    },
+  };
+}
+
+/** The first occurrence strictly after `after` (whole seconds); throws if the schedule can never fire. */
+export function nextOccurrence(schedule: string | CronSchedule, after: Date): Date {
+  const { expression, fields } = typeof schedule === 'string' ? parseNcrontab(schedule) : schedule;
+  let t = Math.floor(after.getTime() / 1000) * 1000 + 1000;
+  const limit = t + HORIZON_MS;
+  while (t <= limit) {
+    const d = new Date(t);
+    const [year, month, day, hour, minute] = [
+      d.getUTCFullYear(),
+      d.getUTCMonth(),
+      d.getUTCDate(),
+      d.getUTCHours(),
+      d.getUTCMinutes(),
+    ];
+    // Day and day-of-week must both match (NCrontab semantics, unlike Vixie cron's "either").
+    if (!fields.month.has(month + 1)) t = Date.UTC(year, month + 1, 1);
+    else if (!fields.day.has(day) || !fields['day-of-week'].has(d.getUTCDay())) t = Date.UTC(year, month, day + 1);
+    else if (!fields.hour.has(hour)) t = Date.UTC(year, month, day, hour + 1);
+    else if (!fields.minute.has(minute)) t = Date.UTC(year, month, day, hour, minute + 1);
+    else if (!fields.second.has(d.getUTCSeconds())) t += 1000;
+    else return d;
+  }
+  throw invalid(expression, 'it never fires (no date matches its day, month and day-of-week)');
+}
+
+function parseField(token: string, spec: FieldSpec): Set<number> {
+  const values = new Set<number>();
+  for (const part of token.split(',')) {
+    if (part === '') throw new Error('empty list element');
+    const [range = '', stepText, ...extra] = part.split('/');
+    if (extra.length > 0) throw new Error(`"${part}" has more than one "/"`);
+    // NCrontab treats a step of 0 as 1, so the host accepts "*/0"; mirror it rather than reject.
+    const step = stepText === undefined ? 1 : Math.max(1, parseNumber(stepText, 'step'));
+    const [first, last] = parseRange(range, spec, stepText !== undefined);
+    for (let v = first; v <= last; v += step) values.add(v);
+  }
+  return values;
+}
+
+function parseRange(range: string, spec: FieldSpec, stepped: boolean): [number, number] {
+  if (range === '*') return [spec.min, spec.max];
+  const bounds = range.split('-');
+  if (bounds.length > 2) throw new Error(`"${range}" is not a value or a range`);
+  const [a, b] = bounds.map((text) => parseValue(text, spec));
+  if (a === undefined) throw new Error('empty value');
+  // "a/n" means a through the maximum in steps of n; reversed ranges are swapped, as NCrontab does.
+  if (b === undefined) return [a, stepped ? spec.max : a];
+  return a <= b ? [a, b] : [b, a];
+}
+
+function parseValue(text: string, spec: FieldSpec): number {
+  const value = /^[a-z]+$/i.test(text) ? parseName(text, spec) : parseNumber(text, 'value');
+  if (value < spec.min || value > spec.max) {
+    throw new Error(`${value} is outside ${spec.min}-${spec.max}`);
+  }
+  return value;
+}
+
+function parseName(text: string, spec: FieldSpec): number {
+  const index = spec.names?.findIndex((name) => name.toLowerCase().startsWith(text.toLowerCase())) ?? -1;
+  if (index < 0) {
+    const known = spec.names === undefined ? 'only numbers are allowed' : `use one of ${spec.names.join(', ')}`;
+    throw new Error(`"${text}" is not a known name; ${known}`);
+  }
+  return index + spec.min;
+}
+
+function parseNumber(text: string, what: string): number {
+  if (!/^\d{1,4}$/.test(text)) throw new Error(`${what} "${text}" is not a number`);
+  return Number(text);
+}
+
+function invalid(expression: string, detail: string): Error {
+  return new Error(`Invalid NCRONTAB expression "${expression}": ${detail}`);
+}

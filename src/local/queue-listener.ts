@@ -1,0 +1,225 @@
+// Emulates the storage queue trigger: polling, batching, visibility leases, retries and the poison queue.
+import { randomUUID } from 'node:crypto';
+import { format } from 'node:util';
+import { InvocationContext } from '@azure/functions';
+import type { LogLevel } from '@azure/functions';
+import type { DequeuedMessageItem, QueueClient } from '@azure/storage-queue';
+import type { QueueHostSettings } from './host-config';
+
+export type QueueListenerOptions = {
+  readonly functionName: string;
+  readonly queue: QueueClient;
+  /** Conventionally `<queue>-poison`; created on first use. */
+  readonly poisonQueue: QueueClient;
+  readonly settings: QueueHostSettings;
+  readonly handler: (message: unknown, context: InvocationContext) => Promise<unknown>;
+  readonly log: (line: string) => void;
+  /** Visibility set on receive and renewed every leaseMs/2 while the handler runs. Default 30 s. */
+  readonly leaseMs?: number;
+};
+
+export type QueueListener = {
+  /** Stops polling and resolves once every handler already running has finished and been settled. */
+  stop(): Promise<void>;
+};
+
+// QueuePollingIntervals.Minimum in the host: the first wait after an empty poll.
+const MIN_POLL_MS = 100;
+const MAX_BATCH = 32;
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+export function startQueueListener(options: QueueListenerOptions): QueueListener {
+  const listener = new Listener(options);
+  const loop = listener.run();
+  return { stop: () => listener.stop(loop) };
+}
+
+class Listener {
+  private readonly inFlight = new Set<Promise<void>>();
+  private readonly leaseMs: number;
+  private stopped = false;
+  private wake: () => void = () => undefined;
+
+  constructor(private readonly options: QueueListenerOptions) {
+    this.leaseMs = options.leaseMs ?? 30_000;
+  }
+
+  async run(): Promise<void> {
+    const { batchSize, newBatchThreshold, maxPollingIntervalMs } = this.options.settings;
+    let delay = MIN_POLL_MS;
+    while (!this.stopped) {
+      // The host fetches a new batch only once at most newBatchThreshold messages are still being processed.
+      if (this.inFlight.size > newBatchThreshold) {
+        await this.idle(null);
+        continue;
+      }
+      const messages = await this.receive(Math.min(batchSize, MAX_BATCH));
+      for (const message of messages) this.track(this.process(message));
+      if (messages.length > 0) {
+        delay = MIN_POLL_MS;
+        continue;
+      }
+      await this.idle(delay);
+      delay = Math.min(delay * 2, maxPollingIntervalMs);
+    }
+  }
+
+  async stop(loop: Promise<void>): Promise<void> {
+    this.stopped = true;
+    this.wake();
+    await loop;
+    await Promise.all(this.inFlight);
+  }
+
+  private async receive(count: number): Promise<DequeuedMessageItem[]> {
+    const { queue, log, functionName } = this.options;
+    try {
+      const visibilityTimeout = Math.ceil(this.leaseMs / 1000);
+      const response = await queue.receiveMessages({ numberOfMessages: count, visibilityTimeout });
+      return response.receivedMessageItems;
+    } catch (error) {
+      // A missing queue or a storage hiccup must not stop the listener; the caller backs off and polls again.
+      log(`[${functionName}] polling queue '${queue.name}' failed: ${describe(error)}`);
+      return [];
+    }
+  }
+
+  private track(work: Promise<void>): void {
+    this.inFlight.add(work);
+    void work.finally(() => {
+      this.inFlight.delete(work);
+      this.wake();
+    });
+  }
+
+  private idle(ms: number | null): Promise<void> {
+    if (this.stopped) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = ms === null ? undefined : setTimeout(() => this.wake(), ms);
+      this.wake = () => {
+        clearTimeout(timer);
+        this.wake = () => undefined;
+        resolve();
+      };
+    });
+  }
+
+  private async process(message: DequeuedMessageItem): Promise<void> {
+    const { queue, settings, functionName, log } = this.options;
+    const lease = startLease(queue, message, this.leaseMs, (line) => log(`[${functionName}] ${line}`));
+    try {
+      const text = decode(message.messageText, settings.messageEncoding);
+      // The host poisons a message before invoking when it was already dequeued more than maxDequeueCount times.
+      if (text === null || message.dequeueCount > settings.maxDequeueCount) {
+        const why = text === null ? 'is not valid base64' : `was dequeued ${message.dequeueCount} times`;
+        return await this.poison(message, await lease.end(), why);
+      }
+      const succeeded = await this.invoke(message, text);
+      const popReceipt = await lease.end();
+      if (succeeded) return await queue.deleteMessage(message.messageId, popReceipt).then(() => undefined);
+      if (message.dequeueCount >= settings.maxDequeueCount) {
+        return await this.poison(message, popReceipt, `failed on dequeue ${message.dequeueCount}`);
+      }
+      await queue.updateMessage(
+        message.messageId,
+        popReceipt,
+        undefined,
+        Math.ceil(settings.visibilityTimeoutMs / 1000),
+      );
+    } catch (error) {
+      log(`[${functionName}] settling message ${message.messageId} failed: ${describe(error)}`);
+    } finally {
+      await lease.end();
+    }
+  }
+
+  private async invoke(message: DequeuedMessageItem, text: string): Promise<boolean> {
+    const { functionName, log, handler, queue } = this.options;
+    // What the Node worker hands a trigger without dataType: JSON when the text parses as JSON, else the string.
+    const value = tryJsonParse(text);
+    const context = new InvocationContext({
+      invocationId: randomUUID(),
+      functionName,
+      logHandler: (level: LogLevel, ...args: unknown[]) => log(`[${functionName}] ${level}: ${format(...args)}`),
+      triggerMetadata: {
+        id: message.messageId,
+        dequeueCount: message.dequeueCount,
+        insertionTime: message.insertedOn.toISOString(),
+        expirationTime: message.expiresOn.toISOString(),
+        nextVisibleTime: message.nextVisibleOn.toISOString(),
+        popReceipt: message.popReceipt,
+        queueTrigger: value,
+      },
+      options: { trigger: { type: 'queueTrigger', name: 'queueItem', queueName: queue.name } },
+    });
+    const tag = `(id ${context.invocationId}, message ${message.messageId}, dequeue ${message.dequeueCount})`;
+    log(`[${functionName}] executing ${tag}`);
+    try {
+      await handler(value, context);
+      log(`[${functionName}] succeeded ${tag}`);
+      return true;
+    } catch (error) {
+      log(`[${functionName}] failed ${tag}: ${describe(error)}`);
+      return false;
+    }
+  }
+
+  private async poison(message: DequeuedMessageItem, popReceipt: string, why: string): Promise<void> {
+    const { queue, poisonQueue, functionName, log, settings } = this.options;
+    log(
+      `[${functionName}] message ${message.messageId} ${why} (maxDequeueCount ${settings.maxDequeueCount}); moving it to '${poisonQueue.name}'`,
+    );
+    await poisonQueue.createIfNotExists();
+    // The original wire text, so the poison copy keeps the same encoding as the source message.
+    await poisonQueue.sendMessage(message.messageText);
+    await queue.deleteMessage(message.messageId, popReceipt);
+  }
+}
+
+type Lease = { end(): Promise<string> };
+
+/** Keeps a message invisible while its handler runs, however long, tracking the pop receipt each renewal returns. */
+function startLease(
+  queue: QueueClient,
+  message: DequeuedMessageItem,
+  leaseMs: number,
+  log: (line: string) => void,
+): Lease {
+  let popReceipt = message.popReceipt;
+  let renewals = Promise.resolve();
+  const renew = async (): Promise<void> => {
+    try {
+      const response = await queue.updateMessage(message.messageId, popReceipt, undefined, Math.ceil(leaseMs / 1000));
+      popReceipt = response.popReceipt ?? popReceipt;
+    } catch (error) {
+      log(`renewing the lease of message ${message.messageId} failed: ${describe(error)}`);
+    }
+  };
+  const timer = setInterval(() => (renewals = renewals.then(renew)), leaseMs / 2);
+  return {
+    async end() {
+      clearInterval(timer);
+      await renewals;
+      return popReceipt;
+    },
+  };
+}
+
+function decode(text: string, encoding: QueueHostSettings['messageEncoding']): string | null {
+  if (encoding === 'none') return text;
+  // Like .NET's Convert.FromBase64String: whitespace is ignored, anything else malformed is rejected.
+  const compact = text.replace(/\s+/g, '');
+  return BASE64.test(compact) ? Buffer.from(compact, 'base64').toString('utf8') : null;
+}
+
+function tryJsonParse(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,55 @@
+// Execute a runbook: locate it safely, build argv and environment, run it, and turn the outcome into a result.
+import type { ProcessOutcome } from '../adapters/process-types';
+import type { Execution, RunResult } from '../domain/execution';
+import { splitRunArgs } from '../domain/run-args';
+import { runbookEnvironment } from '../domain/runbook-env';
+import type { RunnerPorts } from './ports';
+
+export type RunnerSettings = {
+  readonly runbooksDir: string;
+  readonly baseEnv: Readonly<Record<string, string>>;
+  readonly interpreters: { readonly bash: string; readonly python: string };
+  readonly killGraceSeconds: number;
+  readonly maxOutputBytes: number;
+};
+
+export async function executeRunbook(ports: RunnerPorts, settings: RunnerSettings, e: Execution): Promise<RunResult> {
+  const located = await ports.locate(e.runbook);
+  if (!located.ok) return failedToStart(located.message);
+  const args = splitRunArgs(e.runArgs);
+  if (!args.ok) return failedToStart(`run_args: ${args.message}`);
+  const outcome = await ports.run({
+    file: settings.interpreters[located.interpreter],
+    args: [located.path, ...args.args],
+    cwd: settings.runbooksDir,
+    env: runbookEnvironment(settings.baseEnv, e, settings.runbooksDir),
+    timeoutMs: e.timeoutSeconds * 1000,
+    killGraceMs: settings.killGraceSeconds * 1000,
+    maxOutputBytes: settings.maxOutputBytes,
+  });
+  return toResult(outcome, e.timeoutSeconds);
+}
+
+function failedToStart(message: string): RunResult {
+  return { status: 'error', error: message, exitCode: null, signal: null, durationMs: 0 };
+}
+
+function toResult(o: ProcessOutcome, timeoutSeconds: number): RunResult {
+  const common = {
+    exitCode: o.exitCode,
+    signal: o.signal,
+    durationMs: Math.round(o.durationMs),
+    output: o.output,
+    outputBytes: o.outputBytes,
+    outputTruncated: o.truncated,
+  };
+  switch (o.kind) {
+    case 'spawn_failed':
+      return { ...common, status: 'error', error: o.error ?? 'the runbook could not be started' };
+    case 'timed_out':
+      return { ...common, status: 'timed_out', error: `timed out after ${timeoutSeconds} s; process group killed` };
+    case 'exited':
+      if (o.exitCode === 0) return { ...common, status: 'succeeded' };
+      return { ...common, status: 'failed', ...(o.signal ? { error: `killed by signal ${o.signal}` } : {}) };
+  }
+}

@@ -1,0 +1,77 @@
+// Worker use case: validate a run message, claim its execution exactly once, run it, and record the result.
+import { finishExecution, startExecution, type Execution } from '../domain/execution';
+import { runMessageSchema } from '../domain/run-message';
+import { executeRunbook, type RunnerSettings } from './execute-runbook';
+import type { Clock, ExecutionStore, Logger, RunnerPorts, RunQueue, Versioned } from './ports';
+
+export type WorkerDeps = {
+  readonly executions: ExecutionStore;
+  readonly queue: RunQueue;
+  readonly clock: Clock;
+  readonly log: Logger;
+  readonly runner: RunnerPorts;
+  readonly settings: RunnerSettings;
+  /** Pause between attempts to record a finished run; tests shorten it. */
+  readonly finishRetryMs?: number;
+};
+
+export type DeliveredMessage = { readonly queueName: string; readonly messageId: string; readonly body: unknown };
+
+export type HandleOutcome = 'ran' | 'duplicate' | 'rejected';
+
+export async function handleRunMessage(deps: WorkerDeps, msg: DeliveredMessage): Promise<HandleOutcome> {
+  const parsed = runMessageSchema.safeParse(msg.body);
+  if (!parsed.success) return reject(deps, msg, `not a run message: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+  const found = await deps.executions.get(parsed.data.execId);
+  if (!found) return reject(deps, msg, `no execution ${parsed.data.execId}`);
+  if (found.value.status !== 'queued') {
+    deps.log.info(`skip ${found.value.execId}: already ${found.value.status} (duplicate delivery)`);
+    return 'duplicate';
+  }
+  // The ETag makes the claim atomic: of two deliveries racing here, exactly one wins.
+  const claimed = await deps.executions.replaceIf(startExecution(found.value, deps.clock.now()), found);
+  if (!claimed) {
+    deps.log.info(`skip ${found.value.execId}: claimed by another delivery`);
+    return 'duplicate';
+  }
+  deps.log.info(`start ${describe(claimed.value)}`);
+  const result = await executeRunbook(deps.runner, deps.settings, claimed.value);
+  const finished = finishExecution(claimed.value, result, deps.clock.now());
+  await recordFinish(deps, finished, claimed);
+  deps.log.info(`end ${describe(finished)}: ${finished.status}${exitText(finished)}`);
+  return 'ran';
+}
+
+async function reject(deps: WorkerDeps, msg: DeliveredMessage, reason: string): Promise<HandleOutcome> {
+  const text = typeof msg.body === 'string' ? msg.body : JSON.stringify(msg.body) ?? String(msg.body);
+  deps.log.warn(`poison message ${msg.messageId} on ${msg.queueName}: ${reason}`);
+  await deps.executions.recordRejectedMessage({
+    queue: msg.queueName,
+    messageId: msg.messageId,
+    reason,
+    preview: text.slice(0, 512),
+    receivedAt: deps.clock.now().toISOString(),
+  });
+  await deps.queue.sendToPoison(msg.queueName, text);
+  return 'rejected';
+}
+
+// The run already happened and cannot be repeated, so its result is worth a few patient attempts.
+async function recordFinish(deps: WorkerDeps, finished: Execution, claimed: Versioned<Execution>): Promise<void> {
+  const attempts = 5;
+  for (let i = 1; ; i++) {
+    try {
+      if (!(await deps.executions.replaceIf(finished, claimed))) throw new Error('record changed while running');
+      return;
+    } catch (err) {
+      if (i >= attempts) throw err;
+      deps.log.warn(`recording ${finished.execId} failed (attempt ${i}/${attempts}): ${String(err)}`);
+      await new Promise((r) => setTimeout(r, (deps.finishRetryMs ?? 1000) * i));
+    }
+  }
+}
+
+const describe = (e: Execution) => `${e.execId} ${e.partition}/${e.mappingId} (${e.runbook})`;
+
+const exitText = (e: Execution) =>
+  e.exitCode !== undefined && e.exitCode !== null ? ` exit ${e.exitCode}` : e.error ? ` (${e.error})` : '';

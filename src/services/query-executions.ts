@@ -1,0 +1,59 @@
+// Read executions: validated list filters with opaque continuation tokens, and single records.
+import { z } from 'zod';
+import { badRequest, notFound } from '../domain/errors';
+import { isExecId } from '../domain/exec-id';
+import { EXECUTION_STATUSES, type Execution, type ExecutionStatus } from '../domain/execution';
+import type { ExecutionStore } from './ports';
+
+export const DEFAULT_LIMIT = 50;
+export const MAX_LIMIT = 200;
+
+const instant = z.iso.datetime({ offset: true }).transform((s) => new Date(s));
+
+const listQuerySchema = z.object({
+  status: z.enum(EXECUTION_STATUSES as [ExecutionStatus, ...ExecutionStatus[]]).optional(),
+  mapping: z.string().min(1).max(256).optional(),
+  since: instant.optional(),
+  until: instant.optional(),
+  limit: z.coerce.number().int().min(1).max(MAX_LIMIT).default(DEFAULT_LIMIT),
+  continuation: z.string().max(200).optional(),
+});
+
+export type ListResult = { readonly items: Execution[]; readonly continuation?: string };
+
+export async function listExecutions(store: ExecutionStore, params: Record<string, string>): Promise<ListResult> {
+  const parsed = listQuerySchema.safeParse(params);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw badRequest(String(issue?.path[0] ?? 'query'), `Invalid ${String(issue?.path[0])}: ${issue?.message}`);
+  }
+  const q = parsed.data;
+  if (q.since && q.until && q.since > q.until) throw badRequest('since', '"since" must not be later than "until".');
+  const afterExecId = q.continuation === undefined ? undefined : decodeToken(q.continuation);
+  const page = await store.list({
+    limit: q.limit,
+    ...(q.status ? { status: q.status } : {}),
+    ...(q.mapping ? { mappingId: q.mapping } : {}),
+    ...(q.since ? { since: q.since } : {}),
+    ...(q.until ? { until: q.until } : {}),
+    ...(afterExecId ? { afterExecId } : {}),
+  });
+  return { items: page.items, ...(page.lastExecId ? { continuation: encodeToken(page.lastExecId) } : {}) };
+}
+
+export async function getExecution(store: ExecutionStore, execId: string): Promise<Execution> {
+  if (!isExecId(execId)) throw badRequest('execId', `"${execId.slice(0, 80)}" is not an execution id.`);
+  const found = await store.get(execId);
+  if (!found) throw notFound(`No execution ${execId}.`, { field: 'execId' });
+  return found.value;
+}
+
+function encodeToken(execId: string): string {
+  return Buffer.from(execId, 'utf8').toString('base64url');
+}
+
+function decodeToken(token: string): string {
+  const execId = Buffer.from(token, 'base64url').toString('utf8');
+  if (!isExecId(execId)) throw badRequest('continuation', 'Invalid continuation token.');
+  return execId;
+}

@@ -1,0 +1,165 @@
+// Integration tests for the process runner with real bash/python subprocesses (no child_process mocks).
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { runProcess } from '../../src/adapters/process-runner';
+import type { ProcessSpec } from '../../src/adapters/process-types';
+
+const PATH = process.env['PATH'] ?? '/usr/bin:/bin';
+let dir = '';
+
+beforeAll(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cloudo-runner-'));
+});
+
+afterAll(() => {
+  if (dir !== '') fs.rmSync(dir, { recursive: true, force: true });
+});
+
+function script(name: string, body: string): string {
+  const file = path.join(dir, name);
+  fs.writeFileSync(file, body);
+  return file;
+}
+
+function spec(overrides: Partial<ProcessSpec>): ProcessSpec {
+  return {
+    file: 'bash',
+    args: [],
+    cwd: dir,
+    env: { PATH },
+    timeoutMs: 30_000,
+    killGraceMs: 1_000,
+    maxOutputBytes: 65_536,
+    ...overrides,
+  };
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch (err: unknown) {
+    if ((err as NodeJS.ErrnoException).code === 'ESRCH') return false;
+    throw err;
+  }
+  // A zombie is already dead; it only waits for its new parent (possibly a non-reaping PID 1) to collect it.
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+}
+
+/** Signal delivery and reaping are asynchronous, so give a dead process a moment to disappear. */
+async function waitUntilDead(pid: number): Promise<boolean> {
+  for (let i = 0; i < 100 && isAlive(pid); i++) await sleep(50);
+  return !isAlive(pid);
+}
+
+describe('runProcess', () => {
+  it('runs a bash runbook with arguments and captures its output', async () => {
+    const file = script('ok.sh', 'echo "hello $1"; echo "second=$2"\n');
+    const outcome = await runProcess(spec({ args: [file, 'world', 'two words'] }));
+    expect(outcome).toMatchObject({ kind: 'exited', exitCode: 0, signal: null, truncated: false });
+    expect(outcome.output).toBe('hello world\nsecond=two words\n');
+    expect(outcome.outputBytes).toBe(Buffer.byteLength(outcome.output));
+    expect(outcome.durationMs).toBeGreaterThanOrEqual(0);
+    expect(outcome.error).toBeUndefined();
+  });
+
+  it('runs a python runbook with python3', async () => {
+    const file = script('ok.py', 'import sys\nprint("py " + sys.argv[1])\n');
+    // HOME is passed because python3 may be a pyenv shim that needs it.
+    const env = { PATH, HOME: process.env['HOME'] ?? '/root' };
+    const outcome = await runProcess(spec({ file: 'python3', args: [file, 'arg'], env }));
+    expect(outcome).toMatchObject({ kind: 'exited', exitCode: 0, output: 'py arg\n' });
+  });
+
+  it('reports a non-zero exit code', async () => {
+    const file = script('fail.sh', 'echo failing >&2\nexit 3\n');
+    const outcome = await runProcess(spec({ args: [file] }));
+    expect(outcome).toMatchObject({ kind: 'exited', exitCode: 3, signal: null, output: 'failing\n' });
+  });
+
+  it('interleaves stdout and stderr in arrival order', async () => {
+    // Two separate pipes carry no ordering between them: without the sleeps, "a c b" is the usual arrival order.
+    const file = script('interleave.sh', 'echo a; sleep 0.25; echo b >&2; sleep 0.25; echo c\n');
+    const outcome = await runProcess(spec({ args: [file] }));
+    expect(outcome.output).toBe('a\nb\nc\n');
+  });
+
+  it('times out a runbook that ignores SIGTERM and kills its grandchild too', async () => {
+    const file = script('stubborn.sh', "trap '' TERM\nsleep 300 &\necho $!\nwait\nwait\n");
+    const outcome = await runProcess(spec({ args: [file], timeoutMs: 1_000, killGraceMs: 500 }));
+    expect(outcome.kind).toBe('timed_out');
+    expect(outcome.signal).toBe('SIGKILL');
+    expect(outcome.exitCode).toBeNull();
+    const grandchild = Number(outcome.output.trim());
+    expect(Number.isInteger(grandchild) && grandchild > 0).toBe(true);
+    expect(await waitUntilDead(grandchild)).toBe(true);
+  });
+
+  it('reports timed_out with SIGTERM when the runbook honours it', async () => {
+    const outcome = await runProcess(spec({ args: ['-c', 'sleep 300'], timeoutMs: 300, killGraceMs: 10_000 }));
+    expect(outcome).toMatchObject({ kind: 'timed_out', signal: 'SIGTERM', exitCode: null });
+  });
+
+  it('does not hang on a background grandchild left running after exit 0, and kills it', async () => {
+    const file = script('leaky.sh', 'sleep 300 &\necho $!\nexit 0\n');
+    const outcome = await runProcess(spec({ args: [file] }));
+    expect(outcome).toMatchObject({ kind: 'exited', exitCode: 0 });
+    expect(await waitUntilDead(Number(outcome.output.trim()))).toBe(true);
+  });
+
+  it('reports a missing interpreter as spawn_failed without throwing', async () => {
+    const outcome = await runProcess(spec({ file: 'no-such-interpreter-xyz', args: ['x.sh'] }));
+    expect(outcome).toMatchObject({ kind: 'spawn_failed', exitCode: null, signal: null, output: '', outputBytes: 0 });
+    expect(outcome.error).toBe('interpreter not found: no-such-interpreter-xyz');
+  });
+
+  it('reports a missing working directory as spawn_failed', async () => {
+    const outcome = await runProcess(spec({ cwd: path.join(dir, 'no-such-dir') }));
+    expect(outcome.kind).toBe('spawn_failed');
+    expect(outcome.error).toMatch(/^working directory not found/);
+  });
+
+  it('reports a non-executable interpreter as spawn_failed', async () => {
+    const file = script('not-executable', '#!/bin/sh\n');
+    const outcome = await runProcess(spec({ file }));
+    expect(outcome.kind).toBe('spawn_failed');
+    expect(outcome.error).toMatch(/permission denied/);
+  });
+
+  it('drains a runbook writing 1 MB to stderr only', async () => {
+    const file = script('stderr.sh', "head -c 1048576 /dev/zero | tr '\\0' 'e' >&2\necho done\n");
+    const outcome = await runProcess(spec({ args: [file], maxOutputBytes: 4_096 }));
+    expect(outcome).toMatchObject({ kind: 'exited', exitCode: 0, truncated: true });
+    expect(outcome.outputBytes).toBeGreaterThanOrEqual(1_048_576);
+    expect(outcome.output).toMatch(/^e{1024}\n…\[ClouDO: \d+ bytes of output omitted\]…\n/);
+    expect(outcome.output.length).toBeLessThanOrEqual(4_096 + 100);
+  });
+
+  it('keeps memory bounded for ~300 MB of output', async () => {
+    const file = script('huge.sh', "head -c 300000000 /dev/zero | tr '\\0' 'x'\necho END\n");
+    const cap = 256 * 1024;
+    const rssBefore = process.memoryUsage().rss;
+    const outcome = await runProcess(spec({ args: [file], maxOutputBytes: cap, timeoutMs: 120_000 }));
+    const rssGrowth = process.memoryUsage().rss - rssBefore;
+    expect(outcome).toMatchObject({ kind: 'exited', exitCode: 0, truncated: true, outputBytes: 300_000_004 });
+    expect(outcome.output.length).toBeLessThanOrEqual(cap + 100);
+    expect(outcome.output.endsWith('xxxxEND\n')).toBe(true);
+    expect(rssGrowth).toBeLessThan(150 * 1024 * 1024);
+  }, 120_000);
+
+  it('passes exactly the given environment and nothing from the parent', async () => {
+    const outcome = await runProcess(spec({ file: 'env', env: { PATH, FOO: 'bar' } }));
+    expect(outcome.kind).toBe('exited');
+    const lines = outcome.output.trim().split('\n').sort();
+    expect(lines).toEqual(['FOO=bar', `PATH=${PATH}`]);
+  });
+
+  it('passes arguments verbatim, without any shell interpretation', async () => {
+    const args = ['-c', 'printf "%s|" "$@"', 'argv0', '$HOME', '*', 'a b', "'q'", '; echo pwned'];
+    const outcome = await runProcess(spec({ args }));
+    expect(outcome.output).toBe("$HOME|*|a b|'q'|; echo pwned|");
+  });
+});

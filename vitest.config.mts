@@ -1,0 +1,17 @@
+// Test runner setup: one embedded Azurite per run, shared by all files through unique table and queue names.
+import { defineConfig } from 'vitest/config';
+
+export const testConfig = defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    globalSetup: ['test/support/azurite-global-setup.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+    pool: 'forks',
+    reporters: ['default'],
+  },
+});
+
+// Vitest loads the config through its default export; this is the one default export in the project.
+// eslint-disable-next-line no-restricted-syntax
+export default testConfig;
