@@ -5,9 +5,11 @@ import { promises as fs } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { createBoundedOutput } from '../domain/bounded-output';
 import type { BoundedOutput } from '../domain/bounded-output';
+import { openOutputChannel } from './output-channel';
+import type { OutputChannel } from './output-channel';
 import type { ProcessOutcome, ProcessOutcomeKind, ProcessRunner, ProcessSpec } from './process-types';
 
-/** After the main process exits, how long to wait for pipes held by escaped descendants (e.g. setsid) to close. */
+/** After the main process exits, how long to wait for an output channel held by escaped descendants (e.g. setsid) to close. */
 const PIPE_DRAIN_CAP_MS = 2_000;
 /** After SIGKILL on timeout, how long to wait for the exit event before giving up on it (e.g. uninterruptible I/O). */
 const POST_KILL_CAP_MS = 5_000;
@@ -16,30 +18,40 @@ const MAX_TIMER_MS = 2_147_483_647;
 
 type Settle = (outcome: ProcessOutcome) => void;
 
-export const runProcess: ProcessRunner = (spec) =>
-  new Promise<ProcessOutcome>((resolve) => {
-    const startedAt = performance.now();
-    let output: BoundedOutput;
+const NO_EXIT = { code: null, signal: null };
+
+export const runProcess: ProcessRunner = async (spec) => {
+  const startedAt = performance.now();
+  let output: BoundedOutput;
+  try {
+    output = createBoundedOutput(spec.maxOutputBytes);
+  } catch (err: unknown) {
+    return spawnFailed(startedAt, `cannot start ${spec.file}: ${errorText(err)}`);
+  }
+  const channel = await openOutputChannel();
+  return new Promise<ProcessOutcome>((resolve) => {
     let child: ChildProcess;
     try {
-      output = createBoundedOutput(spec.maxOutputBytes);
       child = spawn(spec.file, [...spec.args], {
         cwd: spec.cwd,
         env: { ...spec.env },
         shell: false,
         detached: true,
-        stdio: ['ignore', 'pipe', 'pipe'],
+        stdio: ['ignore', ...channel.stdio],
         windowsHide: true,
       });
     } catch (err: unknown) {
-      // Synchronous failures: invalid arguments (e.g. NUL bytes) or an invalid output cap.
+      // Synchronous failures, e.g. NUL bytes in an argument.
+      channel.abandon();
       resolve(spawnFailed(startedAt, `cannot start ${spec.file}: ${errorText(err)}`));
       return;
     }
-    supervise(child, spec, output, startedAt, resolve);
+    supervise({ child, channel, spec, output, startedAt }, resolve);
   });
+};
 
 type ExitStatus = { code: number | null; signal: string | null };
+type Run = { child: ChildProcess; channel: OutputChannel; spec: ProcessSpec; output: BoundedOutput; startedAt: number };
 
 /** Settles at most once and owns every timer, so nothing fires after the outcome is known. */
 function createSettler(settle: Settle) {
@@ -59,17 +71,26 @@ function createSettler(settle: Settle) {
   };
 }
 
-function supervise(child: ChildProcess, spec: ProcessSpec, output: BoundedOutput, startedAt: number, settle: Settle) {
+function supervise({ child, channel, spec, output, startedAt }: Run, settle: Settle) {
   const run = createSettler(settle);
   let timedOut = false;
-  let exit: ExitStatus = { code: null, signal: null };
-  const finishRun = () => run.finish(runOutcome(timedOut ? 'timed_out' : 'exited', exit, output, startedAt));
-  const abandonPipes = () => {
-    child.stdout?.destroy();
-    child.stderr?.destroy();
+  let exit: ExitStatus | null = null;
+  let drained = false;
+  const finishRun = () =>
+    run.finish(runOutcome(timedOut ? 'timed_out' : 'exited', exit ?? NO_EXIT, output, startedAt));
+  const finishIfDone = () => void (exit !== null && drained && finishRun());
+  const abandonChannel = () => {
+    channel.abandon();
     finishRun();
   };
-  attachPipes(child, output);
+  channel.collect(
+    child,
+    (chunk) => output.push(chunk),
+    () => {
+      drained = true;
+      finishIfDone();
+    },
+  );
   child.once('error', (err) => {
     // With a pid the process did start; later errors (e.g. from kill) do not change the outcome.
     if (child.pid !== undefined) return;
@@ -80,29 +101,19 @@ function supervise(child: ChildProcess, spec: ProcessSpec, output: BoundedOutput
   child.once('exit', (code, signal) => {
     exit = { code, signal };
     run.clearTimers();
-    // Background descendants would otherwise keep the pipes open (and run) forever.
+    // Background descendants would otherwise keep the channel open (and run) forever.
     signalGroup(pid, 'SIGKILL');
-    run.after(PIPE_DRAIN_CAP_MS, abandonPipes);
+    run.after(PIPE_DRAIN_CAP_MS, abandonChannel);
+    finishIfDone();
   });
-  child.once('close', finishRun);
   run.after(spec.timeoutMs, () => {
     timedOut = true;
     signalGroup(pid, 'SIGTERM');
     run.after(spec.killGraceMs, () => {
       signalGroup(pid, 'SIGKILL');
-      run.after(POST_KILL_CAP_MS, abandonPipes);
+      run.after(POST_KILL_CAP_MS, abandonChannel);
     });
   });
-}
-
-function attachPipes(child: ChildProcess, output: BoundedOutput): void {
-  for (const pipe of [child.stdout, child.stderr]) {
-    if (pipe === null) continue;
-    // Both pipes are always drained, so a child writing only to one of them can never block on a full pipe.
-    pipe.on('data', (chunk: Buffer) => output.push(chunk));
-    // A read error on a pipe must not crash the worker; the exit/close events still decide the outcome.
-    pipe.on('error', () => undefined);
-  }
 }
 
 /** Signals the whole process group led by pid; a group that is already gone is not an error. */

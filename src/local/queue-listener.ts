@@ -75,8 +75,7 @@ class Listener {
     const { queue, log, functionName } = this.options;
     try {
       const visibilityTimeout = Math.ceil(this.leaseMs / 1000);
-      const response = await queue.receiveMessages({ numberOfMessages: count, visibilityTimeout });
-      return response.receivedMessageItems;
+      return (await queue.receiveMessages({ numberOfMessages: count, visibilityTimeout })).receivedMessageItems;
     } catch (error) {
       // A missing queue or a storage hiccup must not stop the listener; the caller backs off and polls again.
       log(`[${functionName}] polling queue '${queue.name}' failed: ${describe(error)}`);
@@ -120,12 +119,8 @@ class Listener {
       if (message.dequeueCount >= settings.maxDequeueCount) {
         return await this.poison(message, popReceipt, `failed on dequeue ${message.dequeueCount}`);
       }
-      await queue.updateMessage(
-        message.messageId,
-        popReceipt,
-        undefined,
-        Math.ceil(settings.visibilityTimeoutMs / 1000),
-      );
+      const retryAfterSeconds = Math.ceil(settings.visibilityTimeoutMs / 1000);
+      await queue.updateMessage(message.messageId, popReceipt, undefined, retryAfterSeconds);
     } catch (error) {
       log(`[${functionName}] settling message ${message.messageId} failed: ${describe(error)}`);
     } finally {
@@ -166,9 +161,8 @@ class Listener {
 
   private async poison(message: DequeuedMessageItem, popReceipt: string, why: string): Promise<void> {
     const { queue, poisonQueue, functionName, log, settings } = this.options;
-    log(
-      `[${functionName}] message ${message.messageId} ${why} (maxDequeueCount ${settings.maxDequeueCount}); moving it to '${poisonQueue.name}'`,
-    );
+    const limit = `maxDequeueCount ${settings.maxDequeueCount}`;
+    log(`[${functionName}] message ${message.messageId} ${why} (${limit}); moving it to '${poisonQueue.name}'`);
     await poisonQueue.createIfNotExists();
     // The original wire text, so the poison copy keeps the same encoding as the source message.
     await poisonQueue.sendMessage(message.messageText);
@@ -177,14 +171,10 @@ class Listener {
 }
 
 type Lease = { end(): Promise<string> };
+type Log = (line: string) => void;
 
 /** Keeps a message invisible while its handler runs, however long, tracking the pop receipt each renewal returns. */
-function startLease(
-  queue: QueueClient,
-  message: DequeuedMessageItem,
-  leaseMs: number,
-  log: (line: string) => void,
-): Lease {
+function startLease(queue: QueueClient, message: DequeuedMessageItem, leaseMs: number, log: Log): Lease {
   let popReceipt = message.popReceipt;
   let renewals = Promise.resolve();
   const renew = async (): Promise<void> => {

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# template.sh: copy this to start a bash runbook. It shows every variable ClouDO sets and the exit-code contract.
+#
+# Exit code: 0 = success; anything else = failure (status "failed", and an on-call page for oncall mappings).
+# Output: stdout and stderr are captured together, in order; the first and last parts are kept when it is long.
+# Time: the mapping's "timeout" (default 300 s); then SIGTERM to the whole process group, SIGKILL after a grace.
+set -euo pipefail
+
+# Always set by ClouDO.
+echo "exec id:        ${CLOUDO_EXEC_ID}"
+echo "mapping:        ${CLOUDO_PARTITION}/${CLOUDO_MAPPING_ID} (${CLOUDO_MAPPING_NAME})"
+echo "trigger:        ${CLOUDO_TRIGGER} at ${CLOUDO_REQUESTED_AT}"
+echo "runbooks dir:   ${CLOUDO_RUNBOOKS_DIR}"
+
+# Set when the run comes from an alert (empty for manual runs).
+echo "resource:       ${RESOURCE_ID:-} (rg ${RESOURCE_RG:-}, name ${RESOURCE_NAME:-})"
+echo "aks:            ns=${AKS_NAMESPACE:-} pod=${AKS_POD:-} deploy=${AKS_DEPLOYMENT:-} job=${AKS_JOB:-} hpa=${AKS_HPA:-}"
+echo "condition:      ${MONITOR_CONDITION:-}"
+
+# Arguments come from the mapping's run_args, split like a shell would but never expanded.
+echo "arguments:      $#"
+for arg in "$@"; do echo "  - ${arg}"; done
+
+# To act on Azure, log in with the worker's managed identity first:
+# if ! az account show >/dev/null 2>&1; then
+#   az login --identity --client-id "$AZURE_CLIENT_ID" >/dev/null
+# fi
+
+# Make remediations idempotent: alerts are retried, and a runbook may run again for the same problem.
+echo "template: done"

@@ -1,0 +1,119 @@
+// Test harness: a real local runtime on the shared Azurite, with its own tables, queues, runbooks and mappings.
+import { TableClient } from '@azure/data-tables';
+import { QueueServiceClient } from '@azure/storage-queue';
+import { mkdtempSync, promises as fs, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { inject } from 'vitest';
+import { loadConfig, type CloudoConfig } from '../../src/config';
+import type { LineWriter } from '../../src/local/console-log';
+import { startLocalRuntime, type LocalRuntime } from '../../src/local/runtime';
+import { uniqueName } from './unique-names';
+
+export type TestRuntimeOptions = {
+  /** Mapping documents in the seed format, written to schemas/test.json. */
+  readonly mappings: unknown;
+  /** Runbook files by relative name; .sh and .py. */
+  readonly runbooks: Readonly<Record<string, string>>;
+  readonly env?: Readonly<Record<string, string>>;
+};
+
+export type TestRuntime = {
+  readonly url: string;
+  readonly runtime: LocalRuntime;
+  readonly config: CloudoConfig;
+  readonly dir: string;
+  readonly logs: string[];
+  stop(): Promise<void>;
+};
+
+export async function startTestRuntime(opts: TestRuntimeOptions): Promise<TestRuntime> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'cloudo-test-'));
+  const { runbooksDir, schemasDir } = await writeProject(dir, opts);
+  const id = uniqueName('');
+  const config = loadConfig(
+    {
+      PATH: process.env['PATH'],
+      HOME: process.env['HOME'],
+      PORT: '0',
+      CLOUDO_STORAGE_CONNECTION: inject('storageConnection'),
+      CLOUDO_MAPPINGS_TABLE: `${id}m`,
+      CLOUDO_EXECUTIONS_TABLE: `${id}x`,
+      CLOUDO_QUEUE_PREFIX: `${id}-`,
+      CLOUDO_RUNBOOKS_DIR: runbooksDir,
+      CLOUDO_SCHEMAS_DIR: schemasDir,
+      CLOUDO_KILL_GRACE_SECONDS: '1',
+      ...opts.env,
+    },
+    dir,
+  );
+  const logs: string[] = [];
+  const write: LineWriter = (level, source, message) => logs.push(`${level} ${source} ${message}`);
+  const runtime = await startLocalRuntime({
+    config,
+    hostJsonPath: path.resolve(__dirname, '../../host.json'),
+    write,
+    queueOverrides: { maxPollingIntervalMs: 250 },
+  });
+  return {
+    url: runtime.url,
+    runtime,
+    config,
+    dir,
+    logs,
+    async stop() {
+      await runtime.stop();
+      await dropStorage(config);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function writeProject(dir: string, opts: TestRuntimeOptions) {
+  const runbooksDir = path.join(dir, 'runbooks');
+  const schemasDir = path.join(dir, 'schemas');
+  await fs.mkdir(schemasDir, { recursive: true });
+  await fs.mkdir(runbooksDir, { recursive: true });
+  await fs.writeFile(path.join(schemasDir, 'test.json'), JSON.stringify(opts.mappings));
+  for (const [name, text] of Object.entries(opts.runbooks)) {
+    await fs.mkdir(path.dirname(path.join(runbooksDir, name)), { recursive: true });
+    await fs.writeFile(path.join(runbooksDir, name), text, { mode: 0o755 });
+  }
+  return { runbooksDir, schemasDir };
+}
+
+/** Removes the tables and every queue (with poison queues) this runtime's names cover. */
+export async function dropStorage(config: CloudoConfig): Promise<void> {
+  const conn = inject('storageConnection');
+  const options = { allowInsecureConnection: true };
+  await Promise.all(
+    [config.mappingsTable, config.executionsTable].map((t) =>
+      TableClient.fromConnectionString(conn, t, options).deleteTable().catch(() => undefined),
+    ),
+  );
+  const queues = QueueServiceClient.fromConnectionString(conn);
+  for await (const q of queues.listQueues({ prefix: config.queuePrefix })) await queues.getQueueClient(q.name).delete().catch(() => undefined);
+}
+
+export type Json = Record<string, unknown>;
+
+export async function call(method: string, url: string): Promise<{ status: number; body: Json; headers: Headers }> {
+  const res = await fetch(url, { method });
+  const text = await res.text();
+  return { status: res.status, body: text ? (JSON.parse(text) as Json) : {}, headers: res.headers };
+}
+
+/** Polls an execution until it reaches a terminal status; generous deadline, no timing assertion. */
+export async function waitForTerminal(url: string, execId: string, deadlineMs = 45_000): Promise<Json> {
+  const until = Date.now() + deadlineMs;
+  for (;;) {
+    const { body } = await call('GET', `${url}/api/logs/${execId}`);
+    if (['succeeded', 'failed', 'timed_out', 'error'].includes(String(body['status']))) return body;
+    if (Date.now() > until) throw new Error(`execution ${execId} still ${String(body['status'])}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+export function mappingDoc(partition: string, entities: readonly Json[]): Json[] {
+  return [{ partition_key: partition, entity: entities.map((e) => ({ worker: 'Runbook', ...e })) }];
+}
