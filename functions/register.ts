@@ -23,6 +23,6 @@ export function registerFunctions(app: FunctionRegistrar, config: CloudoConfig, 
   app.http('health', healthFunction(services));
   for (const pool of config.workerPools) {
     const queueName = queueNameForPool(config.queuePrefix, pool);
-    app.storageQueue(`Worker-${queueName}`, workerFunction(services, queueName, config.storageSetting));
+    app.storageQueue(`Worker-${queueNameForPool('', pool)}`, workerFunction(services, queueName, config.storageSetting));
   }
 }

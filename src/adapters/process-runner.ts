@@ -9,16 +9,14 @@ import { openOutputChannel } from './output-channel';
 import type { OutputChannel } from './output-channel';
 import type { ProcessOutcome, ProcessOutcomeKind, ProcessRunner, ProcessSpec } from './process-types';
 
-/** After the main process exits, how long to wait for an output channel held by escaped descendants (e.g. setsid) to close. */
-const PIPE_DRAIN_CAP_MS = 2_000;
+/** After the main process exits, how long to wait for escaped descendants (e.g. setsid) to close the output channel. */
+const DRAIN_CAP_MS = 2_000;
 /** After SIGKILL on timeout, how long to wait for the exit event before giving up on it (e.g. uninterruptible I/O). */
 const POST_KILL_CAP_MS = 5_000;
 // setTimeout fires immediately for delays above 2^31-1 ms, which would turn a "never" timeout into "at once".
 const MAX_TIMER_MS = 2_147_483_647;
 
 type Settle = (outcome: ProcessOutcome) => void;
-
-const NO_EXIT = { code: null, signal: null };
 
 export const runProcess: ProcessRunner = async (spec) => {
   const startedAt = performance.now();
@@ -71,26 +69,27 @@ function createSettler(settle: Settle) {
   };
 }
 
+type Settler = ReturnType<typeof createSettler>;
+
 function supervise({ child, channel, spec, output, startedAt }: Run, settle: Settle) {
   const run = createSettler(settle);
   let timedOut = false;
   let exit: ExitStatus | null = null;
   let drained = false;
-  const finishRun = () =>
-    run.finish(runOutcome(timedOut ? 'timed_out' : 'exited', exit ?? NO_EXIT, output, startedAt));
-  const finishIfDone = () => void (exit !== null && drained && finishRun());
+  const finishRun = () => run.finish(runOutcome(timedOut ? 'timed_out' : 'exited', exit, output, startedAt));
+  // Done once the main process exited and every writer closed the channel, whichever comes last.
+  const finishIfDone = () => {
+    if (exit !== null && drained) finishRun();
+  };
   const abandonChannel = () => {
     channel.abandon();
     finishRun();
   };
-  channel.collect(
-    child,
-    (chunk) => output.push(chunk),
-    () => {
-      drained = true;
-      finishIfDone();
-    },
-  );
+  const onDrained = () => {
+    drained = true;
+    finishIfDone();
+  };
+  channel.collect(child, (chunk) => output.push(chunk), onDrained);
   child.once('error', (err) => {
     // With a pid the process did start; later errors (e.g. from kill) do not change the outcome.
     if (child.pid !== undefined) return;
@@ -103,15 +102,20 @@ function supervise({ child, channel, spec, output, startedAt }: Run, settle: Set
     run.clearTimers();
     // Background descendants would otherwise keep the channel open (and run) forever.
     signalGroup(pid, 'SIGKILL');
-    run.after(PIPE_DRAIN_CAP_MS, abandonChannel);
+    run.after(DRAIN_CAP_MS, abandonChannel);
     finishIfDone();
   });
+  armTimeout(run, pid, spec, () => (timedOut = true), abandonChannel);
+}
+
+/** SIGTERM to the group at the timeout, SIGKILL after the grace period, then give up waiting for the exit event. */
+function armTimeout(run: Settler, pid: number, spec: ProcessSpec, onTimeout: () => void, giveUp: () => void): void {
   run.after(spec.timeoutMs, () => {
-    timedOut = true;
+    onTimeout();
     signalGroup(pid, 'SIGTERM');
     run.after(spec.killGraceMs, () => {
       signalGroup(pid, 'SIGKILL');
-      run.after(POST_KILL_CAP_MS, abandonChannel);
+      run.after(POST_KILL_CAP_MS, giveUp);
     });
   });
 }
@@ -126,9 +130,10 @@ function signalGroup(pid: number, signal: NodeJS.Signals): void {
   }
 }
 
-function runOutcome(kind: ProcessOutcomeKind, exit: ExitStatus, output: BoundedOutput, startedAt: number) {
+/** exit is null when the exit event never came (see POST_KILL_CAP_MS). */
+function runOutcome(kind: ProcessOutcomeKind, exit: ExitStatus | null, output: BoundedOutput, startedAt: number) {
   const { text, totalBytes, truncated } = output.result();
-  const status = { kind, exitCode: exit.code, signal: exit.signal, durationMs: elapsedMs(startedAt) };
+  const status = { kind, exitCode: exit?.code ?? null, signal: exit?.signal ?? null, durationMs: elapsedMs(startedAt) };
   return { ...status, output: text, outputBytes: totalBytes, truncated } satisfies ProcessOutcome;
 }
 

@@ -1,9 +1,10 @@
 // Run messages: what a worker queue carries. Only ids: the record holds the rest, and secrets never travel.
 import { z } from 'zod';
+import { isExecId } from './exec-id';
 
 export const runMessageSchema = z.object({
   v: z.literal(1),
-  execId: z.string().min(1).max(64),
+  execId: z.string().refine(isExecId, 'execId is not an execution id'),
 });
 
 export type RunMessage = z.infer<typeof runMessageSchema>;

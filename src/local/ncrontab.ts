@@ -38,7 +38,10 @@ export function parseNcrontab(expression: string): CronSchedule {
   const tokens = expression.trim().split(/\s+/);
   if (tokens.length === 5) tokens.unshift('0');
   if (tokens.length !== 6) {
-    throw invalid(expression, 'expected 6 fields: {second} {minute} {hour} {day} {month} {day-of-week}');
+    throw invalid(
+      expression,
+      'expected 6 fields {second} {minute} {hour} {day} {month} {day-of-week} (or 5 without seconds)',
+    );
   }
   const field = (name: CronFieldName, index: number): Set<number> => {
     try {

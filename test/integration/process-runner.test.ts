@@ -49,6 +49,11 @@ function isAlive(pid: number): boolean {
   return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
 }
 
+/** Socket directories of this worker (runProcess names them after its pid) that still exist. */
+function socketDirsLeft(): string[] {
+  return fs.readdirSync(os.tmpdir()).filter((name) => name.startsWith(`cloudo-out-${process.pid}-`));
+}
+
 /** Signal delivery and reaping are asynchronous, so give a dead process a moment to disappear. */
 async function waitUntilDead(pid: number): Promise<boolean> {
   for (let i = 0; i < 100 && isAlive(pid); i++) await sleep(50);
@@ -80,11 +85,51 @@ describe('runProcess', () => {
     expect(outcome).toMatchObject({ kind: 'exited', exitCode: 3, signal: null, output: 'failing\n' });
   });
 
-  it('interleaves stdout and stderr in arrival order', async () => {
-    // Two separate pipes carry no ordering between them: without the sleeps, "a c b" is the usual arrival order.
-    const file = script('interleave.sh', 'echo a; sleep 0.25; echo b >&2; sleep 0.25; echo c\n');
-    const outcome = await runProcess(spec({ args: [file] }));
-    expect(outcome.output).toBe('a\nb\nc\n');
+  it('interleaves stdout and stderr exactly in write order, run after run', async () => {
+    const file = script('interleave.sh', 'for i in $(seq 1 200); do echo out$i; echo err$i >&2; done\n');
+    const expected = Array.from({ length: 200 }, (_, i) => `out${i + 1}\nerr${i + 1}\n`).join('');
+    // Ten runs in a row, so a pass cannot be a lucky scheduling: with two pipes this order is almost never kept.
+    for (let run = 0; run < 10; run++) {
+      const outcome = await runProcess(spec({ args: [file] }));
+      expect(outcome).toMatchObject({ kind: 'exited', exitCode: 0, output: expected });
+    }
+    expect(socketDirsLeft()).toEqual([]);
+  });
+
+  it('gives fd 1 and fd 2 one shared channel, as 2>&1 does', async () => {
+    const outcome = await runProcess(spec({ args: ['-c', 'readlink /proc/$$/fd/1 /proc/$$/fd/2'] }));
+    const [fd1, fd2] = outcome.output.trim().split('\n');
+    expect(fd1).toMatch(/^socket:\[\d+\]$/);
+    expect(fd2).toBe(fd1);
+  });
+
+  it('leaves no temp socket directory behind, whatever the outcome', async () => {
+    const outcomes = [
+      await runProcess(spec({ args: ['-c', 'exit 1'] })),
+      await runProcess(spec({ args: ['-c', 'sleep 300'], timeoutMs: 200 })),
+      await runProcess(spec({ file: 'no-such-interpreter-xyz' })),
+      await runProcess(spec({ args: ['nul\0byte'] })),
+    ];
+    expect(outcomes.map((o) => o.kind)).toEqual(['exited', 'timed_out', 'spawn_failed', 'spawn_failed']);
+    expect(socketDirsLeft()).toEqual([]);
+  });
+
+  it('falls back to two pipes, keeping all output, when no socket can be created', async () => {
+    const saved = process.env['TMPDIR'];
+    process.env['TMPDIR'] = path.join(dir, 'no-such-tmpdir');
+    try {
+      const file = script('fallback.sh', 'echo out; echo err >&2; readlink /proc/$$/fd/1 /proc/$$/fd/2\n');
+      const outcome = await runProcess(spec({ args: [file] }));
+      expect(outcome).toMatchObject({ kind: 'exited', exitCode: 0 });
+      const lines = outcome.output.trim().split('\n');
+      expect([...lines.slice(0, -2)].sort()).toEqual(['err', 'out']);
+      const [fd1, fd2] = lines.slice(-2);
+      expect(fd1).toMatch(/^socket:\[\d+\]$/);
+      expect(fd2).not.toBe(fd1);
+    } finally {
+      if (saved === undefined) delete process.env['TMPDIR'];
+      else process.env['TMPDIR'] = saved;
+    }
   });
 
   it('times out a runbook that ignores SIGTERM and kills its grandchild too', async () => {

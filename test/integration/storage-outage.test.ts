@@ -1,0 +1,83 @@
+// Storage outages: every endpoint answers 503 with a JSON body, and a failed enqueue leaves no record behind.
+import { HttpRequest, InvocationContext, type HttpFunctionOptions, type HttpResponseInit } from '@azure/functions';
+import { createServer } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { healthFunction } from '../../functions/health';
+import { logsFunction } from '../../functions/logs';
+import { triggerFunction } from '../../functions/trigger';
+import { createAppServices, type AppServices } from '../../src/composition';
+import { createMappingTable } from '../../src/adapters/mapping-table';
+import { createStorageClients, ensureTables } from '../../src/adapters/storage-clients';
+import { loadConfig, type CloudoConfig } from '../../src/config';
+import { dropStorage } from '../support/test-runtime';
+import { uniqueName } from '../support/unique-names';
+import { inject } from 'vitest';
+
+let deadPort: number;
+let config: CloudoConfig;
+
+beforeAll(async () => {
+  deadPort = await freePort();
+  const id = uniqueName('');
+  config = loadConfig({
+    CLOUDO_STORAGE_CONNECTION: inject('storageConnection'),
+    CLOUDO_MAPPINGS_TABLE: `${id}m`,
+    CLOUDO_EXECUTIONS_TABLE: `${id}x`,
+    CLOUDO_QUEUE_PREFIX: `${id}-`,
+  });
+  const clients = createStorageClients(inject('storageConnection'), config);
+  await ensureTables(clients);
+  await createMappingTable(clients.mappings).upsertAll([
+    { partition: 'p', id: 'm', name: 'm', description: '', runbook: 'x.sh', runArgs: '', worker: 'Runbook', oncall: false, requireApproval: false, timeoutSeconds: null, enabled: true, env: {} },
+  ]);
+});
+afterAll(async () => dropStorage(config));
+
+const withEndpoints = (conn: string, which: RegExp) =>
+  conn.replace(which, (m) => m.replace(/127\.0\.0\.1:\d+/, `127.0.0.1:${deadPort}`));
+
+async function invoke(fn: HttpFunctionOptions, url: string): Promise<HttpResponseInit> {
+  const result = await fn.handler(new HttpRequest({ method: 'POST', url }), new InvocationContext({ logHandler: () => undefined }));
+  return result as HttpResponseInit;
+}
+
+describe('storage outages', () => {
+  it('answers 503 with Retry-After on every endpoint when storage is down', async () => {
+    const down = createAppServices(config, createStorageClients(withEndpoints(inject('storageConnection'), /\w+Endpoint=[^;]+/g), config));
+    const services = () => down;
+    for (const [fn, url] of [
+      [triggerFunction(services), 'http://localhost/api/Trigger?id=m'],
+      [logsFunction(services), 'http://localhost/api/logs'],
+      [healthFunction(services), 'http://localhost/api/health'],
+    ] as const) {
+      const res = await invoke(fn, url);
+      expect(res.status, url).toBe(503);
+      expect(res.headers).toMatchObject({ 'Retry-After': '5' });
+    }
+    const res = await invoke(triggerFunction(services), 'http://localhost/api/Trigger?id=m');
+    expect(res.jsonBody).toMatchObject({ error: { code: 'storage_unavailable' } });
+  });
+
+  it('leaves nothing half-written when the record is stored but the queue is down', async () => {
+    const queueDown: AppServices = createAppServices(
+      config,
+      createStorageClients(withEndpoints(inject('storageConnection'), /QueueEndpoint=[^;]+/), config),
+    );
+    const res = await invoke(triggerFunction(() => queueDown), 'http://localhost/api/Trigger?id=m');
+    expect(res.status).toBe(503);
+    const healthy = createAppServices(config);
+    expect((await healthy.listExecutions({})).items).toEqual([]);
+    expect((await healthy.listExecutions({ status: 'queued' })).items).toEqual([]);
+  });
+});
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const address = srv.address();
+      srv.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
