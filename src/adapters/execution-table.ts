@@ -93,7 +93,7 @@ async function pageOfRowKeys(table: TableClient, partition: string, q: Execution
   if (range.from) filter += odata` and RowKey ge ${range.from}`;
   if (range.before) filter += odata` and RowKey lt ${range.before}`;
   if (after) filter += odata` and RowKey gt ${after}`;
-  const select = partition === MAIN_PARTITION ? SUMMARY_COLUMNS : ['RowKey'];
+  const select = partition === MAIN_PARTITION ? ['RowKey', ...SUMMARY_COLUMNS] : ['RowKey'];
   const rows: { rowKey: string; entity: Record<string, unknown> }[] = [];
   const pages = table.listEntities({ queryOptions: { filter, select } }).byPage({ maxPageSize: q.limit });
   for await (const page of pages) {

@@ -22,8 +22,14 @@ export async function storageCall<T>(fn: () => Promise<T>): Promise<T> {
 }
 
 export function translateStorageError(err: unknown): unknown {
-  if (err instanceof AppError) return err;
+  if (err instanceof AppError || !isSdkError(err)) return err;
   const status = statusOf(err);
   if (status === undefined || status === 408 || status === 429 || status >= 500) return storageUnavailable(err);
   return err;
+}
+
+// Only the SDK's own failures are outages; a bug in our code must surface as itself, not as a 503.
+function isSdkError(err: unknown): boolean {
+  const name = (err as MaybeRestError | null)?.name;
+  return name === 'RestError' || name === 'AbortError' || name === 'StorageError';
 }

@@ -155,6 +155,8 @@ async function freePort(avoid: readonly number[] = []): Promise<number> {
   }
 }
 
+// SIGINT rather than SIGTERM: Azurite's table service only shuts down cleanly (saving its database) on SIGINT,
+// and dies unsaved on SIGTERM; the queue service handles both.
 function terminate(child: ChildProcess): Promise<void> {
   const gone = child.pid === undefined || child.exitCode !== null || child.signalCode !== null;
   if (gone) return Promise.resolve();
@@ -164,6 +166,6 @@ function terminate(child: ChildProcess): Promise<void> {
       clearTimeout(force);
       resolve();
     });
-    child.kill('SIGTERM');
+    child.kill('SIGINT');
   });
 }

@@ -1,0 +1,49 @@
+// Settings: defaults, clear messages for bad values, and the runbook environment allow-list.
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/config';
+
+describe('config', () => {
+  it('has the documented defaults', () => {
+    const c = loadConfig({}, '/app');
+    expect(c).toMatchObject({
+      port: 7071,
+      runbooksDir: path.resolve('/app/runbooks'),
+      schemasDir: path.resolve('/app/schemas'),
+      storageConnection: undefined,
+      storageSetting: 'AzureWebJobsStorage',
+      mappingsTable: 'CloudoMappings',
+      executionsTable: 'CloudoExecutions',
+      queuePrefix: 'cloudo-',
+      workerPools: ['Runbook'],
+      defaultTimeoutSeconds: 300,
+      killGraceSeconds: 10,
+      maxOutputBytes: 262144,
+      localStorage: 'disk',
+    });
+  });
+
+  it('prefers CLOUDO_STORAGE_CONNECTION and treats blank settings as unset', () => {
+    expect(loadConfig({ AzureWebJobsStorage: 'a', CLOUDO_STORAGE_CONNECTION: 'b' })).toMatchObject({
+      storageConnection: 'b',
+      storageSetting: 'CLOUDO_STORAGE_CONNECTION',
+    });
+    expect(loadConfig({ PORT: ' ', CLOUDO_STORAGE_CONNECTION: '' })).toMatchObject({ port: 7071, storageConnection: undefined });
+  });
+
+  it('names every bad setting', () => {
+    expect(() => loadConfig({ PORT: 'abc', CLOUDO_LOCAL_STORAGE: 'cloud', CLOUDO_WORKER_POOLS: 'a b' })).toThrow(ConfigError);
+    try {
+      loadConfig({ PORT: 'abc', CLOUDO_LOCAL_STORAGE: 'cloud', CLOUDO_QUEUE_PREFIX: 'UPPER' });
+    } catch (err) {
+      expect((err as Error).message).toMatch(/PORT:/);
+      expect((err as Error).message).toMatch(/CLOUDO_LOCAL_STORAGE:/);
+      expect((err as Error).message).toMatch(/CLOUDO_QUEUE_PREFIX:/);
+    }
+  });
+
+  it('passes runbooks only allow-listed variables', () => {
+    const c = loadConfig({ PATH: '/bin', HOME: '/h', SECRET_TOKEN: 's', AzureWebJobsStorage: 'k', EXTRA: 'e', CLOUDO_RUNBOOK_ENV_ALLOW: 'EXTRA, OTHER' });
+    expect(c.runbookBaseEnv).toEqual({ PATH: '/bin', HOME: '/h', EXTRA: 'e' });
+  });
+});
