@@ -5,6 +5,7 @@ import type { AppServices } from '../src/composition';
 import { queueNameForPool } from '../src/domain/run-message';
 import { healthFunction } from './health';
 import { logsFunction } from './logs';
+import { sweeperFunction } from './sweeper';
 import { triggerFunction } from './trigger';
 import { workerFunction } from './worker';
 
@@ -21,6 +22,7 @@ export function registerFunctions(app: FunctionRegistrar, config: CloudoConfig, 
   app.http('Trigger', triggerFunction(services));
   app.http('logs', logsFunction(services));
   app.http('health', healthFunction(services));
+  app.timer('Sweeper', sweeperFunction(services));
   for (const pool of config.workerPools) {
     const queueName = queueNameForPool(config.queuePrefix, pool);
     app.storageQueue(`Worker-${queueNameForPool('', pool)}`, workerFunction(services, queueName, config.storageSetting));

@@ -14,12 +14,15 @@ import { handleRunMessage, type DeliveredMessage, type HandleOutcome } from './s
 import type { Logger } from './services/ports';
 import { getExecution, listExecutions, type ListResult } from './services/query-executions';
 import { requestRun, type AcceptedRun, type RunRequest } from './services/request-run';
+import { sweepLostExecutions } from './services/sweep-executions';
 
 export type AppServices = {
   requestRun(req: RunRequest, log: Logger): Promise<AcceptedRun>;
   listExecutions(params: Record<string, string>): Promise<ListResult>;
   getExecution(execId: string): Promise<Execution>;
   handleRunMessage(msg: DeliveredMessage, log: Logger): Promise<HandleOutcome>;
+  /** Marks executions whose worker was lost as `error`; returns how many. */
+  sweepLostExecutions(log: Logger): Promise<number>;
   /** Throws storage_unavailable when the account cannot be reached. */
   checkStorage(): Promise<void>;
 };
@@ -57,6 +60,10 @@ export function createAppServices(config: CloudoConfig, clients?: StorageClients
     handleRunMessage: async (msg, log) => {
       await whenReady();
       return handleRunMessage({ ...common, log, runner, settings }, msg);
+    },
+    sweepLostExecutions: async (log) => {
+      await whenReady();
+      return sweepLostExecutions({ ...common, log, slackSeconds: 120, killGraceSeconds: config.killGraceSeconds });
     },
     checkStorage: async () => {
       await whenReady();

@@ -1,11 +1,14 @@
 // The local runtime serves exactly what the Azure host is given: names, routes, methods, auth, queues, schedules.
+// Import order matters: the host stand-in must be in place before the Azure entry point registers.
+import { hostRegistrations, type CoreFunctionMetadata } from '../support/capture-host';
+import '../../functions/index';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { captureHostRegistrations, type CoreFunctionMetadata } from '../support/capture-host';
-
-// Installed before functions/index.ts (the Azure entry point) is loaded below.
-const captured = captureHostRegistrations();
+import { registerFunctions } from '../../functions/register';
+import { loadConfig } from '../../src/config';
+import { API_PREFIX } from '../../src/http/views';
+import { createLocalHost } from '../../src/local/local-host';
 
 type Normalized = Record<string, unknown>;
 
@@ -20,11 +23,7 @@ function fromHost(meta: CoreFunctionMetadata): Normalized {
 }
 
 describe('registrations', () => {
-  it('agree between the Azure host and the local runtime', async () => {
-    await import('../../functions/index');
-    const { loadConfig } = await import('../../src/config');
-    const { registerFunctions } = await import('../../functions/register');
-    const { createLocalHost } = await import('../../src/local/local-host');
+  it('agree between the Azure host and the local runtime', () => {
     const host = createLocalHost();
     registerFunctions(host, loadConfig(), () => {
       throw new Error('not called');
@@ -34,21 +33,21 @@ describe('registrations', () => {
       if (m.kind === 'queue') return { name: m.name, type: 'queueTrigger', queueName: m.queueName, connection: m.connection };
       return { name: m.name, type: 'timerTrigger', schedule: m.schedule, runOnStartup: m.runOnStartup };
     });
-    const azure = captured.map(fromHost);
-    expect(azure.length).toBeGreaterThanOrEqual(4);
+    const azure = hostRegistrations.map(fromHost);
+    expect(azure.length).toBeGreaterThanOrEqual(5);
     expect(local).toEqual(azure);
     expect(azure).toEqual(
       expect.arrayContaining([
         { name: 'Trigger', type: 'httpTrigger', route: 'Trigger/{partition?}', methods: ['GET', 'POST'], authLevel: 'function' },
         { name: 'logs', type: 'httpTrigger', route: 'logs/{execId?}', methods: ['GET'], authLevel: 'function' },
         { name: 'health', type: 'httpTrigger', route: 'health', methods: ['GET'], authLevel: 'anonymous' },
+        { name: 'Sweeper', type: 'timerTrigger', schedule: '0 */5 * * * *', runOnStartup: false },
         { name: 'Worker-runbook', type: 'queueTrigger', queueName: 'cloudo-runbook', connection: 'AzureWebJobsStorage' },
       ]),
     );
   });
 
-  it('uses the route prefix the API links assume', async () => {
-    const { API_PREFIX } = await import('../../src/http/views');
+  it('uses the route prefix the API links assume', () => {
     const hostJson = JSON.parse(readFileSync(path.resolve(__dirname, '../../host.json'), 'utf8')) as {
       extensions: { http: { routePrefix: string } };
     };

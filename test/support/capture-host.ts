@@ -10,7 +10,7 @@ const moduleInternals = Module as unknown as { _resolveFilename: Resolver };
 const STUB_PATH = '/__cloudo_test__/@azure/functions-core.js';
 
 /** Installs the stand-in; must run before the first `app.*` call in this process. */
-export function captureHostRegistrations(): CoreFunctionMetadata[] {
+function captureHostRegistrations(): CoreFunctionMetadata[] {
   const captured: CoreFunctionMetadata[] = [];
   const original = moduleInternals._resolveFilename;
   moduleInternals._resolveFilename = (request, ...rest) =>
@@ -30,3 +30,6 @@ export function captureHostRegistrations(): CoreFunctionMetadata[] {
   require.cache[STUB_PATH] = stub;
   return captured;
 }
+
+/** Filled as `app.*` registers functions: import this module before the code that registers. */
+export const hostRegistrations: readonly CoreFunctionMetadata[] = captureHostRegistrations();

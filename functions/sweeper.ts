@@ -1,0 +1,17 @@
+// Sweeper function: every five minutes, records executions whose worker was lost mid-run as `error`.
+import type { TimerFunctionOptions } from '@azure/functions';
+import { contextLogger } from '../src/http/request-log';
+import type { ServicesProvider } from './register';
+
+export const SWEEP_SCHEDULE = '0 */5 * * * *';
+
+export function sweeperFunction(services: ServicesProvider): TimerFunctionOptions {
+  return {
+    schedule: SWEEP_SCHEDULE,
+    runOnStartup: false,
+    handler: async (_timer, context) => {
+      const swept = await services().sweepLostExecutions(contextLogger(context));
+      if (swept > 0) context.warn(`swept ${swept} lost execution(s)`);
+    },
+  };
+}
