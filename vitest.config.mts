@@ -13,5 +13,4 @@ export const testConfig = defineConfig({
 });
 
 // Vitest loads the config through its default export; this is the one default export in the project.
-// eslint-disable-next-line no-restricted-syntax
 export default testConfig;

@@ -18,6 +18,10 @@ async function handleHealth(services: ServicesProvider, context: InvocationConte
     return { status: 200, jsonBody: { status: 'ok', storage: 'ok' } };
   } catch (err) {
     contextLogger(context).warn(`health: storage check failed: ${String(err)}`);
-    return { status: 503, headers: { 'Retry-After': '5' }, jsonBody: { status: 'unavailable', storage: 'unavailable' } };
+    return {
+      status: 503,
+      headers: { 'Retry-After': '5' },
+      jsonBody: { status: 'unavailable', storage: 'unavailable' },
+    };
   }
 }

@@ -17,7 +17,11 @@ export function logsFunction(services: ServicesProvider): HttpFunctionOptions {
   };
 }
 
-async function handleLogs(services: ServicesProvider, request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
+async function handleLogs(
+  services: ServicesProvider,
+  request: HttpRequest,
+  context: InvocationContext,
+): Promise<HttpResponseInit> {
   try {
     const execId = request.params['execId'];
     return execId ? await one(services, execId, request.query.get('format')) : await list(services, request);
@@ -27,7 +31,8 @@ async function handleLogs(services: ServicesProvider, request: HttpRequest, cont
 }
 
 async function one(services: ServicesProvider, execId: string, format: string | null): Promise<HttpResponseInit> {
-  if (format !== null && format !== 'json' && format !== 'text') throw badRequest('format', 'format must be "json" or "text".');
+  if (format !== null && format !== 'json' && format !== 'text')
+    throw badRequest('format', 'format must be "json" or "text".');
   const execution = await services().getExecution(execId);
   if (format === 'text') {
     return { status: 200, headers: { 'Content-Type': 'text/plain; charset=utf-8' }, body: execution.output ?? '' };

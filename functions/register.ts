@@ -25,6 +25,9 @@ export function registerFunctions(app: FunctionRegistrar, config: CloudoConfig, 
   app.timer('Sweeper', sweeperFunction(services));
   for (const pool of config.workerPools) {
     const queueName = queueNameForPool(config.queuePrefix, pool);
-    app.storageQueue(`Worker-${queueNameForPool('', pool)}`, workerFunction(services, queueName, config.storageSetting));
+    app.storageQueue(
+      `Worker-${queueNameForPool('', pool)}`,
+      workerFunction(services, queueName, config.storageSetting),
+    );
   }
 }

@@ -3,7 +3,11 @@ import type { InvocationContext, StorageQueueFunctionOptions } from '@azure/func
 import { contextLogger } from '../src/http/request-log';
 import type { ServicesProvider } from './register';
 
-export function workerFunction(services: ServicesProvider, queueName: string, connection: string): StorageQueueFunctionOptions {
+export function workerFunction(
+  services: ServicesProvider,
+  queueName: string,
+  connection: string,
+): StorageQueueFunctionOptions {
   return {
     queueName,
     connection,

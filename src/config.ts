@@ -33,10 +33,21 @@ const schema = z.object({
   CLOUDO_SCHEMAS_DIR: z.string().min(1).default('schemas'),
   CLOUDO_STORAGE_CONNECTION: z.string().min(1).optional(),
   AzureWebJobsStorage: z.string().min(1).optional(),
-  CLOUDO_MAPPINGS_TABLE: z.string().regex(/^[A-Za-z][A-Za-z0-9]{2,62}$/, 'a table name: 3-63 letters or digits').default('CloudoMappings'),
-  CLOUDO_EXECUTIONS_TABLE: z.string().regex(/^[A-Za-z][A-Za-z0-9]{2,62}$/, 'a table name: 3-63 letters or digits').default('CloudoExecutions'),
-  CLOUDO_QUEUE_PREFIX: z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'lower-case letters, digits and dashes').default('cloudo-'),
-  CLOUDO_WORKER_POOLS: list.pipe(z.array(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$/)).min(1)).default(['Runbook']),
+  CLOUDO_MAPPINGS_TABLE: z
+    .string()
+    .regex(/^[A-Za-z][A-Za-z0-9]{2,62}$/, 'a table name: 3-63 letters or digits')
+    .default('CloudoMappings'),
+  CLOUDO_EXECUTIONS_TABLE: z
+    .string()
+    .regex(/^[A-Za-z][A-Za-z0-9]{2,62}$/, 'a table name: 3-63 letters or digits')
+    .default('CloudoExecutions'),
+  CLOUDO_QUEUE_PREFIX: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'lower-case letters, digits and dashes')
+    .default('cloudo-'),
+  CLOUDO_WORKER_POOLS: list
+    .pipe(z.array(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$/)).min(1))
+    .default(['Runbook']),
   CLOUDO_DEFAULT_TIMEOUT_SECONDS: int(1, 3600).default(300),
   CLOUDO_KILL_GRACE_SECONDS: int(1, 300).default(10),
   CLOUDO_MAX_OUTPUT_BYTES: int(1024, 384 * 1024).default(256 * 1024),

@@ -39,7 +39,10 @@ export function createExecutionTable(table: TableClient): ExecutionStore {
         const before = indexPartitions(previous.value);
         const after = indexPartitions(next);
         // New index rows first: a reader may see a stale row (filtered out on read), never a missing one.
-        await putIndex(next, after.filter((pk) => !before.includes(pk)));
+        await putIndex(
+          next,
+          after.filter((pk) => !before.includes(pk)),
+        );
         let etag: string | undefined;
         try {
           ({ etag } = await table.updateEntity(toEntity(next), 'Replace', { etag: previous.etag }));
@@ -47,7 +50,10 @@ export function createExecutionTable(table: TableClient): ExecutionStore {
           if (isPreconditionFailed(err)) return null;
           throw err;
         }
-        await dropIndex(next.execId, before.filter((pk) => !after.includes(pk)));
+        await dropIndex(
+          next.execId,
+          before.filter((pk) => !after.includes(pk)),
+        );
         // Never fall back to '*': an unconditional ETag would defeat the next conditional write.
         return etag ? { value: next, etag } : readMain(table, execRowKey(next.execId));
       }),
@@ -79,7 +85,8 @@ async function readMain(table: TableClient, rowKey: string): Promise<Versioned<E
 async function listExecutions(table: TableClient, q: ExecutionQuery): Promise<ExecutionPage> {
   const partition = queryPartition(q);
   const { rowKeys, continuation } = await pageOfRowKeys(table, partition, q);
-  if (partition === MAIN_PARTITION) return { items: rowKeys.map((r) => r.entity).map(fromEntity), ...cont(continuation) };
+  if (partition === MAIN_PARTITION)
+    return { items: rowKeys.map((r) => r.entity).map(fromEntity), ...cont(continuation) };
   // Index rows point at records; the record is the truth, so rows left behind by a status change are skipped.
   const records = await Promise.all(rowKeys.map((r) => readSummary(table, r.rowKey)));
   const items = records.filter((e): e is Execution => e !== null && matches(e, q));

@@ -41,7 +41,8 @@ export function createMappingTable(table: TableClient): MappingStore {
         const out: Mapping[] = [];
         // A scan of the mapping rows: only `schemas apply` calls this, never a request.
         const filter = `PartitionKey ne '${BY_ID}'`;
-        for await (const e of table.listEntities({ queryOptions: { filter } })) out.push(fromEntity(String(e.rowKey), e));
+        for await (const e of table.listEntities({ queryOptions: { filter } }))
+          out.push(fromEntity(String(e.rowKey), e));
         return out;
       });
     },

@@ -12,7 +12,9 @@ export type StorageClients = {
 
 // Few, short retries: a request handler must answer 503 while the caller is still waiting, not after a minute.
 const TABLE_OPTIONS = { retryOptions: { maxRetries: 2, retryDelayInMs: 200, maxRetryDelayInMs: 1000 } };
-const QUEUE_OPTIONS = { retryOptions: { maxTries: 3, retryDelayInMs: 200, maxRetryDelayInMs: 1000, tryTimeoutInMs: 15_000 } };
+const QUEUE_OPTIONS = {
+  retryOptions: { maxTries: 3, retryDelayInMs: 200, maxRetryDelayInMs: 1000, tryTimeoutInMs: 15_000 },
+};
 
 export function createStorageClients(connectionString: string, names: StorageNames): StorageClients {
   // Azurite and other development endpoints speak plain http; the SDK refuses that unless told.

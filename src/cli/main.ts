@@ -19,19 +19,28 @@ export async function runCli(argv: readonly string[]): Promise<number> {
   const mappings = async () => validateMappingFiles(await readMappingFiles(config.schemasDir));
   switch (verb) {
     case 'check': {
-      console.log(`ok: ${(await mappings()).length} mappings in ${path.relative(process.cwd(), config.schemasDir) || '.'}`);
+      console.log(
+        `ok: ${(await mappings()).length} mappings in ${path.relative(process.cwd(), config.schemasDir) || '.'}`,
+      );
       return 0;
     }
     case 'apply': {
       if (!config.storageConnection) {
-        console.error('No storage configured: set AzureWebJobsStorage or CLOUDO_STORAGE_CONNECTION. (npm start applies schemas/ to its embedded Azurite by itself.)');
+        console.error(
+          'No storage configured: set AzureWebJobsStorage or CLOUDO_STORAGE_CONNECTION. (npm start applies schemas/ to its embedded Azurite by itself.)',
+        );
         return 2;
       }
       const clients = createStorageClients(config.storageConnection, config);
       await ensureTables(clients);
-      const report = await applyMappings(createMappingTable(clients.mappings), await mappings(), flags.includes('--prune'));
+      const report = await applyMappings(
+        createMappingTable(clients.mappings),
+        await mappings(),
+        flags.includes('--prune'),
+      );
       console.log(`applied ${report.upserted} mappings; pruned ${report.pruned}`);
-      if (report.stale.length > 0 && report.pruned === 0) console.log(`stored but not in files (use --prune to remove): ${report.stale.join(', ')}`);
+      if (report.stale.length > 0 && report.pruned === 0)
+        console.log(`stored but not in files (use --prune to remove): ${report.stale.join(', ')}`);
       return 0;
     }
     case 'jsonschema': {

@@ -32,19 +32,34 @@ const duration = z
     z.string().regex(/^\d+(s|m|h)?$/, 'expected seconds (300) or a duration such as "90s", "5m", "1h"'),
   ])
   .transform(toSeconds)
-  .refine((s) => s >= 1 && s <= MAX_TIMEOUT_SECONDS, `must be between 1 second and ${MAX_TIMEOUT_SECONDS / 60} minutes`);
+  .refine(
+    (s) => s >= 1 && s <= MAX_TIMEOUT_SECONDS,
+    `must be between 1 second and ${MAX_TIMEOUT_SECONDS / 60} minutes`,
+  );
 
-// Table keys may not hold / \ # ? or control characters.
+// Table keys may not hold / \ # ? or control characters; matching control characters is the point here.
+// eslint-disable-next-line no-control-regex
 const keyText = /^[^/\\#?\u0000-\u001f\u007f-\u009f]+$/;
+
+/** A mapping id or partition as it arrives in a request: the same rules as in mapping files. */
+export const mappingKeySchema = z
+  .string()
+  .trim()
+  .min(1, 'must not be empty')
+  .max(256, 'at most 256 characters')
+  .regex(keyText, 'may not contain / \\ # ? or control characters');
 const runbookPath = /^(?!\/)(?!.*(^|\/)\.\.(\/|$))[A-Za-z0-9_./-]+\.(sh|py)$/;
 const reservedEnv = /^(CLOUDO_|RESOURCE_|AKS_|MONITOR_CONDITION$|PATH$|HOME$)/;
 
 export const mappingEntitySchema = z
   .strictObject({
-    id: z.string().trim().min(1).max(256).regex(keyText, 'may not contain / \\ # ? or control characters'),
+    id: mappingKeySchema,
     name: z.string().trim().min(1).max(256),
     description: z.string().max(2000).default(''),
-    runbook: z.string().max(256).regex(runbookPath, 'a .sh or .py file inside the runbooks directory, e.g. "check_sys.sh"'),
+    runbook: z
+      .string()
+      .max(256)
+      .regex(runbookPath, 'a .sh or .py file inside the runbooks directory, e.g. "check_sys.sh"'),
     run_args: z
       .string()
       .max(4096)
@@ -53,15 +68,24 @@ export const mappingEntitySchema = z
         const split = splitRunArgs(s);
         if (!split.ok) ctx.addIssue({ code: 'custom', message: split.message });
       }),
-    worker: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$/, 'a worker pool name: letters, digits, _ and -').default('Runbook'),
+    worker: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$/, 'a worker pool name: letters, digits, _ and -')
+      .default('Runbook'),
     oncall: boolish.default(false),
     require_approval: boolish.default(false),
     timeout: duration.optional(),
     enabled: boolish.default(true),
     env: z
       .record(
-        z.string().regex(/^[A-Z_][A-Z0-9_]{0,63}$/, 'upper-case variable names').refine((k) => !reservedEnv.test(k), 'reserved by ClouDO'),
-        z.string().max(4096).refine((v) => !v.includes('\u0000'), 'may not contain NUL'),
+        z
+          .string()
+          .regex(/^[A-Z_][A-Z0-9_]{0,63}$/, 'upper-case variable names')
+          .refine((k) => !reservedEnv.test(k), 'reserved by ClouDO'),
+        z
+          .string()
+          .max(4096)
+          .refine((v) => !v.includes('\u0000'), 'may not contain NUL'),
       )
       .default({}),
   })

@@ -22,7 +22,8 @@ export async function startHttpServer(opts: {
   const server = http.createServer((req, res) => {
     void serve(req, res).catch((err: unknown) => {
       opts.write('error', 'http', `request failed: ${String(err)}`);
-      if (!res.headersSent) sendJson(res, 500, { error: { code: 'internal', message: 'Internal error; see the ClouDO log.' } });
+      if (!res.headersSent)
+        sendJson(res, 500, { error: { code: 'internal', message: 'Internal error; see the ClouDO log.' } });
       else res.destroy();
     });
   });
@@ -32,13 +33,23 @@ export async function startHttpServer(opts: {
     const method = (req.method ?? 'GET').toUpperCase();
     const hit = found.find((r) => r.mount.methods.includes(method));
     if (!hit || !hit.params) {
-      if (found.length === 0) return sendJson(res, 404, { error: { code: 'not_found', message: `No function at ${url.pathname}.` } });
+      if (found.length === 0)
+        return sendJson(res, 404, { error: { code: 'not_found', message: `No function at ${url.pathname}.` } });
       const allow = [...new Set(found.flatMap((r) => r.mount.methods))].join(', ');
       return sendJson(res, 405, { error: { code: 'method_not_allowed', message: `Use ${allow}.` } }, { Allow: allow });
     }
     const body = await readBody(req);
-    if (body === null) return sendJson(res, 413, { error: { code: 'payload_too_large', message: `Body over ${MAX_BODY_BYTES} bytes.` } });
-    const request = new HttpRequest({ method, url: url.toString(), headers: flatHeaders(req.headers), params: hit.params, body: { bytes: body } });
+    if (body === null)
+      return sendJson(res, 413, {
+        error: { code: 'payload_too_large', message: `Body over ${MAX_BODY_BYTES} bytes.` },
+      });
+    const request = new HttpRequest({
+      method,
+      url: url.toString(),
+      headers: flatHeaders(req.headers),
+      params: hit.params,
+      body: { bytes: body },
+    });
     const result = await hit.mount.handler(request, invocationContext(hit.mount.name, opts.write));
     await writeResponse(res, result);
   }
@@ -49,10 +60,11 @@ export async function startHttpServer(opts: {
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://${opts.host === '0.0.0.0' ? 'localhost' : opts.host}:${port}`,
-    close: () => new Promise((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    }),
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }
 

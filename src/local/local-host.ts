@@ -43,7 +43,8 @@ export type LocalHost = FunctionRegistrar & { readonly mounts: readonly Mount[] 
 export function createLocalHost(): LocalHost {
   const mounts: Mount[] = [];
   const add = (m: Mount) => {
-    if (mounts.some((x) => x.name.toLowerCase() === m.name.toLowerCase())) throw new Error(`function "${m.name}" is registered twice`);
+    if (mounts.some((x) => x.name.toLowerCase() === m.name.toLowerCase()))
+      throw new Error(`function "${m.name}" is registered twice`);
     mounts.push(m);
   };
   return {

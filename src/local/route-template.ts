@@ -1,8 +1,7 @@
 // Route templates: matches paths against Functions route templates ("Trigger/{partition?}") as the host does.
 
 type Segment =
-  | { kind: 'literal'; text: string }
-  | { kind: 'param'; name: string; optional: boolean; catchAll: boolean };
+  { kind: 'literal'; text: string } | { kind: 'param'; name: string; optional: boolean; catchAll: boolean };
 
 export type RouteMatcher = { readonly template: string; match(path: string): Record<string, string> | null };
 

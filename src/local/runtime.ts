@@ -47,8 +47,10 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
     await ensureTables(clients);
     const report = await applyMappings(createMappingTable(clients.mappings), mappings, storage.embedded);
     log.info(`mappings: ${report.upserted} loaded from ${path.relative(process.cwd(), opts.config.schemasDir) || '.'}`);
-    for (const m of mappings) log.info(`  ${m.partition}/${m.id}  ${m.name} -> ${m.runbook}${m.enabled ? '' : ' (disabled)'}`);
-    if (report.stale.length > 0 && !storage.embedded) log.warn(`stored but not in files (kept): ${report.stale.join(', ')}`);
+    for (const m of mappings)
+      log.info(`  ${m.partition}/${m.id}  ${m.name} -> ${m.runbook}${m.enabled ? '' : ' (disabled)'}`);
+    if (report.stale.length > 0 && !storage.embedded)
+      log.warn(`stored but not in files (kept): ${report.stale.join(', ')}`);
     // Locally one process is every worker: it consumes each pool that a mapping names.
     const pools = [...new Set([...opts.config.workerPools, ...mappings.map((m) => m.worker)])];
     const config = { ...opts.config, workerPools: pools };
@@ -68,7 +70,13 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
       write: opts.write,
     });
     stoppables.unshift({ stop: () => server.close() });
-    return { url: server.url, connectionString: storage.connectionString, mounts: host.mounts, mappings, stop: () => stopAll(stoppables) };
+    return {
+      url: server.url,
+      connectionString: storage.connectionString,
+      mounts: host.mounts,
+      mappings,
+      stop: () => stopAll(stoppables),
+    };
   } catch (err) {
     await stopAll(stoppables);
     throw err;

@@ -28,7 +28,11 @@ export function validateMappingFiles(files: readonly MappingFile[]): Mapping[] {
 
 export type ApplyReport = { readonly upserted: number; readonly pruned: number; readonly stale: readonly string[] };
 
-export async function applyMappings(store: MappingStore, mappings: readonly Mapping[], prune: boolean): Promise<ApplyReport> {
+export async function applyMappings(
+  store: MappingStore,
+  mappings: readonly Mapping[],
+  prune: boolean,
+): Promise<ApplyReport> {
   const wanted = new Set(mappings.map((m) => `${m.partition}\u0000${m.id}`));
   // A stored mapping whose id moved to another partition is stale too: its old row would still answer.
   const stale = (await store.listAll()).filter((m) => !wanted.has(`${m.partition}\u0000${m.id}`));

@@ -43,7 +43,7 @@ export async function handleRunMessage(deps: WorkerDeps, msg: DeliveredMessage):
 }
 
 async function reject(deps: WorkerDeps, msg: DeliveredMessage, reason: string): Promise<HandleOutcome> {
-  const text = typeof msg.body === 'string' ? msg.body : JSON.stringify(msg.body) ?? String(msg.body);
+  const text = typeof msg.body === 'string' ? msg.body : (JSON.stringify(msg.body) ?? String(msg.body));
   deps.log.warn(`poison message ${msg.messageId} on ${msg.queueName}: ${reason}`);
   await deps.executions.recordRejectedMessage({
     queue: msg.queueName,

@@ -59,6 +59,8 @@ async function undoCreate(deps: RequestRunDeps, execId: string): Promise<void> {
   try {
     await deps.executions.remove(execId);
   } catch (err) {
-    deps.log.error(`could not remove ${execId} after a failed enqueue; it stays queued without a message: ${String(err)}`);
+    deps.log.error(
+      `could not remove ${execId} after a failed enqueue; it stays queued without a message: ${String(err)}`,
+    );
   }
 }

@@ -20,7 +20,11 @@ export async function sweepLostExecutions(deps: SweepDeps): Promise<number> {
   let afterExecId: string | undefined;
   // The running index holds only in-flight work, so this reads a handful of rows, not history.
   for (let page = 0; page < MAX_PAGES; page++) {
-    const result = await deps.executions.list({ status: 'running', limit: PAGE, ...(afterExecId ? { afterExecId } : {}) });
+    const result = await deps.executions.list({
+      status: 'running',
+      limit: PAGE,
+      ...(afterExecId ? { afterExecId } : {}),
+    });
     for (const e of result.items) if (isLost(deps, e, now) && (await markLost(deps, e.execId, now))) swept++;
     afterExecId = result.lastExecId;
     if (!afterExecId) break;

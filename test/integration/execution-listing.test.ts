@@ -10,31 +10,54 @@ import type { ExecutionStore } from '../../src/services/ports';
 import { listExecutions } from '../../src/services/query-executions';
 import { uniqueName } from '../support/unique-names';
 
-const table = TableClient.fromConnectionString(inject('storageConnection'), uniqueName('list'), { allowInsecureConnection: true });
+const table = TableClient.fromConnectionString(inject('storageConnection'), uniqueName('list'), {
+  allowInsecureConnection: true,
+});
 let store: ExecutionStore;
 const base = Date.parse('2026-03-01T00:00:00.000Z');
 const ids: string[] = [];
 
 const mapping = (id: string): Mapping => ({
-  partition: 'p', id, name: id, description: '', runbook: 'x.sh', runArgs: '', worker: 'Runbook',
-  oncall: false, requireApproval: false, timeoutSeconds: null, enabled: true, env: {},
+  partition: 'p',
+  id,
+  name: id,
+  description: '',
+  runbook: 'x.sh',
+  runArgs: '',
+  worker: 'Runbook',
+  oncall: false,
+  requireApproval: false,
+  timeoutSeconds: null,
+  enabled: true,
+  env: {},
 });
 
 async function add(i: number, mappingId: string, final: 'queued' | 'succeeded' | 'failed'): Promise<Execution> {
   const now = new Date(base + i * 1000);
-  const e = newExecution({ execId: newExecId(now), mapping: mapping(mappingId), trigger: 'manual', now, defaultTimeoutSeconds: 60 });
+  const e = newExecution({
+    execId: newExecId(now),
+    mapping: mapping(mappingId),
+    trigger: 'manual',
+    now,
+    defaultTimeoutSeconds: 60,
+  });
   await store.create(e);
   ids.push(e.execId);
   if (final === 'queued') return e;
   const claimed = await store.replaceIf(startExecution(e, now), (await store.get(e.execId))!);
-  const done = finishExecution(claimed!.value, { status: final, exitCode: final === 'failed' ? 1 : 0, signal: null, durationMs: 5, output: 'o' }, now);
+  const done = finishExecution(
+    claimed!.value,
+    { status: final, exitCode: final === 'failed' ? 1 : 0, signal: null, durationMs: 5, output: 'o' },
+    now,
+  );
   return (await store.replaceIf(done, claimed!))!.value;
 }
 
 beforeAll(async () => {
   await table.createTable();
   store = createExecutionTable(table);
-  for (let i = 0; i < 30; i++) await add(i, i % 3 === 0 ? 'a' : 'b', i % 5 === 0 ? 'failed' : i === 29 ? 'queued' : 'succeeded');
+  for (let i = 0; i < 30; i++)
+    await add(i, i % 3 === 0 ? 'a' : 'b', i % 5 === 0 ? 'failed' : i === 29 ? 'queued' : 'succeeded');
 });
 afterAll(async () => table.deleteTable());
 

@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, mappingDoc, startTestRuntime, waitForTerminal, type TestRuntime } from '../support/test-runtime';
 
 const RUNBOOKS = {
-  'ok.sh': '#!/usr/bin/env bash\necho "hello from $CLOUDO_MAPPING_ID exec=$CLOUDO_EXEC_ID trigger=$CLOUDO_TRIGGER"\necho "args: $*"\necho "greeting=$GREETING"\necho warn >&2\n',
+  'ok.sh':
+    '#!/usr/bin/env bash\necho "hello from $CLOUDO_MAPPING_ID exec=$CLOUDO_EXEC_ID trigger=$CLOUDO_TRIGGER"\necho "args: $*"\necho "greeting=$GREETING"\necho warn >&2\n',
   'ok.py': 'import os, sys\nprint("py", os.environ["CLOUDO_MAPPING_NAME"], sys.argv[1:])\n',
   'fail.sh': '#!/usr/bin/env bash\necho "about to fail"\nexit 3\n',
   'stubborn.sh': "#!/usr/bin/env bash\ntrap '' TERM\necho started\nwhile true; do sleep 1; done\n",
@@ -42,7 +43,10 @@ describe('trigger to logs', () => {
   it('runs a bash runbook, with argv split without a shell and the ClouDO environment', async () => {
     const res = await call('POST', `${rt.url}/api/Trigger?id=ok`);
     expect(res.status).toBe(202);
-    expect(res.body).toMatchObject({ status: 'queued', mapping: { id: 'ok', partition_key: 'main', runbook: 'ok.sh' } });
+    expect(res.body).toMatchObject({
+      status: 'queued',
+      mapping: { id: 'ok', partition_key: 'main', runbook: 'ok.sh' },
+    });
     const execId = String(res.body['execId']);
     expect(res.body['links']).toEqual({ self: `/api/logs/${execId}` });
     expect(res.headers.get('location')).toBe(`/api/logs/${execId}`);
@@ -131,7 +135,10 @@ describe('bad requests', () => {
   });
 
   it('answers JSON for unknown routes and wrong methods', async () => {
-    expect(await call('GET', `${rt.url}/api/nothing-here`)).toMatchObject({ status: 404, body: { error: { code: 'not_found' } } });
+    expect(await call('GET', `${rt.url}/api/nothing-here`)).toMatchObject({
+      status: 404,
+      body: { error: { code: 'not_found' } },
+    });
     expect(await call('DELETE', `${rt.url}/api/Trigger?id=ok`)).toMatchObject({ status: 405 });
   });
 

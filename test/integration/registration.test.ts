@@ -17,7 +17,8 @@ function fromHost(meta: CoreFunctionMetadata): Normalized {
   if (!trigger) throw new Error(`${meta.name} has no trigger binding`);
   const { type, route, methods, authLevel, queueName, connection, schedule, runOnStartup } = trigger;
   const common = { name: meta.name, type };
-  if (type === 'httpTrigger') return { ...common, route, methods: (methods as string[]).map((m) => m.toUpperCase()), authLevel };
+  if (type === 'httpTrigger')
+    return { ...common, route, methods: (methods as string[]).map((m) => m.toUpperCase()), authLevel };
   if (type === 'queueTrigger') return { ...common, queueName, connection };
   return { ...common, schedule, runOnStartup: runOnStartup ?? false };
 }
@@ -29,8 +30,10 @@ describe('registrations', () => {
       throw new Error('not called');
     });
     const local = host.mounts.map((m): Normalized => {
-      if (m.kind === 'http') return { name: m.name, type: 'httpTrigger', route: m.route, methods: [...m.methods], authLevel: m.authLevel };
-      if (m.kind === 'queue') return { name: m.name, type: 'queueTrigger', queueName: m.queueName, connection: m.connection };
+      if (m.kind === 'http')
+        return { name: m.name, type: 'httpTrigger', route: m.route, methods: [...m.methods], authLevel: m.authLevel };
+      if (m.kind === 'queue')
+        return { name: m.name, type: 'queueTrigger', queueName: m.queueName, connection: m.connection };
       return { name: m.name, type: 'timerTrigger', schedule: m.schedule, runOnStartup: m.runOnStartup };
     });
     const azure = hostRegistrations.map(fromHost);
@@ -38,11 +41,22 @@ describe('registrations', () => {
     expect(local).toEqual(azure);
     expect(azure).toEqual(
       expect.arrayContaining([
-        { name: 'Trigger', type: 'httpTrigger', route: 'Trigger/{partition?}', methods: ['GET', 'POST'], authLevel: 'function' },
+        {
+          name: 'Trigger',
+          type: 'httpTrigger',
+          route: 'Trigger/{partition?}',
+          methods: ['GET', 'POST'],
+          authLevel: 'function',
+        },
         { name: 'logs', type: 'httpTrigger', route: 'logs/{execId?}', methods: ['GET'], authLevel: 'function' },
         { name: 'health', type: 'httpTrigger', route: 'health', methods: ['GET'], authLevel: 'anonymous' },
         { name: 'Sweeper', type: 'timerTrigger', schedule: '0 */5 * * * *', runOnStartup: false },
-        { name: 'Worker-runbook', type: 'queueTrigger', queueName: 'cloudo-runbook', connection: 'AzureWebJobsStorage' },
+        {
+          name: 'Worker-runbook',
+          type: 'queueTrigger',
+          queueName: 'cloudo-runbook',
+          connection: 'AzureWebJobsStorage',
+        },
       ]),
     );
   });

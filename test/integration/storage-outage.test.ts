@@ -28,7 +28,20 @@ beforeAll(async () => {
   const clients = createStorageClients(inject('storageConnection'), config);
   await ensureTables(clients);
   await createMappingTable(clients.mappings).upsertAll([
-    { partition: 'p', id: 'm', name: 'm', description: '', runbook: 'x.sh', runArgs: '', worker: 'Runbook', oncall: false, requireApproval: false, timeoutSeconds: null, enabled: true, env: {} },
+    {
+      partition: 'p',
+      id: 'm',
+      name: 'm',
+      description: '',
+      runbook: 'x.sh',
+      runArgs: '',
+      worker: 'Runbook',
+      oncall: false,
+      requireApproval: false,
+      timeoutSeconds: null,
+      enabled: true,
+      env: {},
+    },
   ]);
 });
 afterAll(async () => dropStorage(config));
@@ -37,13 +50,19 @@ const withEndpoints = (conn: string, which: RegExp) =>
   conn.replace(which, (m) => m.replace(/127\.0\.0\.1:\d+/, `127.0.0.1:${deadPort}`));
 
 async function invoke(fn: HttpFunctionOptions, url: string): Promise<HttpResponseInit> {
-  const result = await fn.handler(new HttpRequest({ method: 'POST', url }), new InvocationContext({ logHandler: () => undefined }));
+  const result = await fn.handler(
+    new HttpRequest({ method: 'POST', url }),
+    new InvocationContext({ logHandler: () => undefined }),
+  );
   return result as HttpResponseInit;
 }
 
 describe('storage outages', () => {
   it('answers 503 with Retry-After on every endpoint when storage is down', async () => {
-    const down = createAppServices(config, createStorageClients(withEndpoints(inject('storageConnection'), /\w+Endpoint=[^;]+/g), config));
+    const down = createAppServices(
+      config,
+      createStorageClients(withEndpoints(inject('storageConnection'), /\w+Endpoint=[^;]+/g), config),
+    );
     const services = () => down;
     for (const [fn, url] of [
       [triggerFunction(services), 'http://localhost/api/Trigger?id=m'],
@@ -63,7 +82,10 @@ describe('storage outages', () => {
       config,
       createStorageClients(withEndpoints(inject('storageConnection'), /QueueEndpoint=[^;]+/), config),
     );
-    const res = await invoke(triggerFunction(() => queueDown), 'http://localhost/api/Trigger?id=m');
+    const res = await invoke(
+      triggerFunction(() => queueDown),
+      'http://localhost/api/Trigger?id=m',
+    );
     expect(res.status).toBe(503);
     const healthy = createAppServices(config);
     expect((await healthy.listExecutions({})).items).toEqual([]);

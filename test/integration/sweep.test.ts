@@ -33,8 +33,27 @@ afterAll(async () => dropStorage(config));
 
 async function running(startedMinutesAgo: number): Promise<string> {
   const requested = new Date(Date.now() - startedMinutesAgo * 60_000);
-  const mapping = { partition: 'p', id: 'm', name: 'm', description: '', runbook: 'x.sh', runArgs: '', worker: 'Runbook', oncall: false, requireApproval: false, timeoutSeconds: 60, enabled: true, env: {} };
-  const e = newExecution({ execId: newExecId(requested), mapping, trigger: 'manual', now: requested, defaultTimeoutSeconds: 60 });
+  const mapping = {
+    partition: 'p',
+    id: 'm',
+    name: 'm',
+    description: '',
+    runbook: 'x.sh',
+    runArgs: '',
+    worker: 'Runbook',
+    oncall: false,
+    requireApproval: false,
+    timeoutSeconds: 60,
+    enabled: true,
+    env: {},
+  };
+  const e = newExecution({
+    execId: newExecId(requested),
+    mapping,
+    trigger: 'manual',
+    now: requested,
+    defaultTimeoutSeconds: 60,
+  });
   await store.create(e);
   await store.replaceIf(startExecution(e, requested), (await store.get(e.execId))!);
   return e.execId;
@@ -45,7 +64,10 @@ describe('sweep', () => {
     const lost = await running(30);
     const live = await running(0);
     expect(await services.sweepLostExecutions(log)).toBe(1);
-    expect(await services.getExecution(lost)).toMatchObject({ status: 'error', error: expect.stringMatching(/worker lost/) });
+    expect(await services.getExecution(lost)).toMatchObject({
+      status: 'error',
+      error: expect.stringMatching(/worker lost/),
+    });
     expect((await services.getExecution(live)).status).toBe('running');
     expect(await services.sweepLostExecutions(log)).toBe(0);
   });

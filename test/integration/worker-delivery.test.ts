@@ -41,7 +41,9 @@ describe('worker deliveries', () => {
     const outcomes = await Promise.all([services.handleRunMessage(msg, log), services.handleRunMessage(msg, log)]);
     expect(outcomes.sort()).toEqual(['duplicate', 'ran']);
     expect(await services.handleRunMessage(msg, log)).toBe('duplicate');
-    const lines = readFileSync(marker, 'utf8').split('\n').filter((l) => l.includes(execId));
+    const lines = readFileSync(marker, 'utf8')
+      .split('\n')
+      .filter((l) => l.includes(execId));
     expect(lines).toHaveLength(1);
     expect((await services.getExecution(execId)).status).toBe('succeeded');
   });
@@ -49,7 +51,9 @@ describe('worker deliveries', () => {
   it('sends an unparseable message to poison, records it, and keeps working', async () => {
     const queues = QueueServiceClient.fromConnectionString(rt.runtime.connectionString);
     await queues.getQueueClient(queueName()).sendMessage(Buffer.from('not json {').toString('base64'));
-    await queues.getQueueClient(queueName()).sendMessage(Buffer.from(JSON.stringify({ v: 1, execId: 'x' })).toString('base64'));
+    await queues
+      .getQueueClient(queueName())
+      .sendMessage(Buffer.from(JSON.stringify({ v: 1, execId: 'x' })).toString('base64'));
     const poison = queues.getQueueClient(`${queueName()}-poison`);
     const texts = await waitForMessages(poison, 2);
     expect(texts).toEqual(expect.arrayContaining(['not json {', JSON.stringify({ v: 1, execId: 'x' })]));

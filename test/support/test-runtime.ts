@@ -88,11 +88,17 @@ export async function dropStorage(config: CloudoConfig): Promise<void> {
   const options = { allowInsecureConnection: true };
   await Promise.all(
     [config.mappingsTable, config.executionsTable].map((t) =>
-      TableClient.fromConnectionString(conn, t, options).deleteTable().catch(() => undefined),
+      TableClient.fromConnectionString(conn, t, options)
+        .deleteTable()
+        .catch(() => undefined),
     ),
   );
   const queues = QueueServiceClient.fromConnectionString(conn);
-  for await (const q of queues.listQueues({ prefix: config.queuePrefix })) await queues.getQueueClient(q.name).delete().catch(() => undefined);
+  for await (const q of queues.listQueues({ prefix: config.queuePrefix }))
+    await queues
+      .getQueueClient(q.name)
+      .delete()
+      .catch(() => undefined);
 }
 
 export type Json = Record<string, unknown>;

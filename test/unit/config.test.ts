@@ -28,11 +28,16 @@ describe('config', () => {
       storageConnection: 'b',
       storageSetting: 'CLOUDO_STORAGE_CONNECTION',
     });
-    expect(loadConfig({ PORT: ' ', CLOUDO_STORAGE_CONNECTION: '' })).toMatchObject({ port: 7071, storageConnection: undefined });
+    expect(loadConfig({ PORT: ' ', CLOUDO_STORAGE_CONNECTION: '' })).toMatchObject({
+      port: 7071,
+      storageConnection: undefined,
+    });
   });
 
   it('names every bad setting', () => {
-    expect(() => loadConfig({ PORT: 'abc', CLOUDO_LOCAL_STORAGE: 'cloud', CLOUDO_WORKER_POOLS: 'a b' })).toThrow(ConfigError);
+    expect(() => loadConfig({ PORT: 'abc', CLOUDO_LOCAL_STORAGE: 'cloud', CLOUDO_WORKER_POOLS: 'a b' })).toThrow(
+      ConfigError,
+    );
     try {
       loadConfig({ PORT: 'abc', CLOUDO_LOCAL_STORAGE: 'cloud', CLOUDO_QUEUE_PREFIX: 'UPPER' });
     } catch (err) {
@@ -43,7 +48,14 @@ describe('config', () => {
   });
 
   it('passes runbooks only allow-listed variables', () => {
-    const c = loadConfig({ PATH: '/bin', HOME: '/h', SECRET_TOKEN: 's', AzureWebJobsStorage: 'k', EXTRA: 'e', CLOUDO_RUNBOOK_ENV_ALLOW: 'EXTRA, OTHER' });
+    const c = loadConfig({
+      PATH: '/bin',
+      HOME: '/h',
+      SECRET_TOKEN: 's',
+      AzureWebJobsStorage: 'k',
+      EXTRA: 'e',
+      CLOUDO_RUNBOOK_ENV_ALLOW: 'EXTRA, OTHER',
+    });
     expect(c.runbookBaseEnv).toEqual({ PATH: '/bin', HOME: '/h', EXTRA: 'e' });
   });
 });
