@@ -5,6 +5,7 @@ import { promises as fs } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { createBoundedOutput } from '../domain/bounded-output';
 import type { BoundedOutput } from '../domain/bounded-output';
+import { trackGroup, untrackGroup } from './live-process-groups';
 import { openOutputChannel } from './output-channel';
 import type { OutputChannel } from './output-channel';
 import type { ProcessOutcome, ProcessOutcomeKind, ProcessRunner, ProcessSpec } from './process-types';
@@ -16,20 +17,14 @@ const POST_KILL_CAP_MS = 5_000;
 // setTimeout fires immediately for delays above 2^31-1 ms, which would turn a "never" timeout into "at once".
 const MAX_TIMER_MS = 2_147_483_647;
 
-type Settle = (outcome: ProcessOutcome) => void;
-
 export const runProcess: ProcessRunner = async (spec) => {
   const startedAt = performance.now();
-  let output: BoundedOutput;
-  try {
-    output = createBoundedOutput(spec.maxOutputBytes);
-  } catch (err: unknown) {
-    return spawnFailed(startedAt, `cannot start ${spec.file}: ${errorText(err)}`);
-  }
   const channel = await openOutputChannel();
   return new Promise<ProcessOutcome>((resolve) => {
+    let output: BoundedOutput;
     let child: ChildProcess;
     try {
+      output = createBoundedOutput(spec.maxOutputBytes);
       child = spawn(spec.file, [...spec.args], {
         cwd: spec.cwd,
         env: { ...spec.env },
@@ -39,58 +34,59 @@ export const runProcess: ProcessRunner = async (spec) => {
         windowsHide: true,
       });
     } catch (err: unknown) {
-      // Synchronous failures, e.g. NUL bytes in an argument.
+      // Synchronous failures, e.g. an invalid output cap or NUL bytes in an argument.
       channel.abandon();
       resolve(spawnFailed(startedAt, `cannot start ${spec.file}: ${errorText(err)}`));
       return;
     }
-    supervise({ child, channel, spec, output, startedAt }, resolve);
+    const pid = child.pid;
+    // Runbooks run in their own process groups, out of reach of a terminal's Ctrl-C: keep a list for forced stops.
+    if (pid !== undefined) trackGroup(pid);
+    supervise({ child, channel, spec, output, startedAt }, (outcome) => {
+      if (pid !== undefined) untrackGroup(pid);
+      resolve(outcome);
+    });
   });
 };
 
 type ExitStatus = { code: number | null; signal: string | null };
+type Settler = ReturnType<typeof createSettler>;
 type Run = { child: ChildProcess; channel: OutputChannel; spec: ProcessSpec; output: BoundedOutput; startedAt: number };
 
 /** Settles at most once and owns every timer, so nothing fires after the outcome is known. */
-function createSettler(settle: Settle) {
+function createSettler(settle: (outcome: ProcessOutcome) => void) {
   const timers = new Set<NodeJS.Timeout>();
-  let settled = false;
+  let pending: typeof settle | null = settle;
   const clearTimers = () => timers.forEach(clearTimeout);
   return {
     after: (ms: number, fn: () => void) => void timers.add(setTimeout(fn, clampDelay(ms))),
     clearTimers,
     finish: (outcome: ProcessOutcome) => {
-      if (settled) return;
-      settled = true;
       // Clearing every timer guarantees no signal is sent to a process group id that may since have been reused.
       clearTimers();
-      settle(outcome);
+      pending?.(outcome);
+      pending = null;
     },
   };
 }
 
-type Settler = ReturnType<typeof createSettler>;
-
-function supervise({ child, channel, spec, output, startedAt }: Run, settle: Settle) {
+function supervise({ child, channel, spec, output, startedAt }: Run, settle: (outcome: ProcessOutcome) => void) {
   const run = createSettler(settle);
   let timedOut = false;
   let exit: ExitStatus | null = null;
   let drained = false;
   const finishRun = () => run.finish(runOutcome(timedOut ? 'timed_out' : 'exited', exit, output, startedAt));
-  // Done once the main process exited and every writer closed the channel, whichever comes last.
-  const finishIfDone = () => {
-    if (exit !== null && drained) finishRun();
-  };
   const abandonChannel = () => {
     channel.abandon();
     finishRun();
   };
+  // Done once the main process exited and every writer closed the channel, whichever comes last.
   const onDrained = () => {
     drained = true;
-    finishIfDone();
+    if (exit !== null) finishRun();
   };
   channel.collect(child, (chunk) => output.push(chunk), onDrained);
-  child.once('error', (err) => {
+  child.on('error', (err) => {
     // With a pid the process did start; later errors (e.g. from kill) do not change the outcome.
     if (child.pid !== undefined) return;
     void describeSpawnError(err, spec).then((message) => run.finish(spawnFailed(startedAt, message)));
@@ -103,7 +99,7 @@ function supervise({ child, channel, spec, output, startedAt }: Run, settle: Set
     // Background descendants would otherwise keep the channel open (and run) forever.
     signalGroup(pid, 'SIGKILL');
     run.after(DRAIN_CAP_MS, abandonChannel);
-    finishIfDone();
+    if (drained) finishRun();
   });
   armTimeout(run, pid, spec, () => (timedOut = true), abandonChannel);
 }
@@ -146,10 +142,7 @@ async function describeSpawnError(err: Error, spec: ProcessSpec): Promise<string
   const code = errorCode(err);
   if (code === 'ENOENT' || code === 'ENOTDIR') {
     // libuv reports a missing working directory with the same ENOENT as a missing interpreter.
-    const cwdOk = await fs.stat(spec.cwd).then(
-      (s) => s.isDirectory(),
-      () => false,
-    );
+    const cwdOk = (await fs.stat(spec.cwd).catch(() => null))?.isDirectory() ?? false;
     // The path is left out on purpose: cwd is usually the runbooks directory, whose host path is not shown to users.
     return cwdOk ? `interpreter not found: ${spec.file}` : 'working directory not found';
   }
@@ -157,19 +150,9 @@ async function describeSpawnError(err: Error, spec: ProcessSpec): Promise<string
   return `cannot start ${spec.file}: ${errorText(err)}`;
 }
 
-function errorCode(err: unknown): string | undefined {
-  if (typeof err !== 'object' || err === null || !('code' in err)) return undefined;
-  return typeof err.code === 'string' ? err.code : undefined;
-}
-
-function errorText(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
-
-function clampDelay(ms: number): number {
-  return Number.isFinite(ms) ? Math.min(Math.max(0, ms), MAX_TIMER_MS) : MAX_TIMER_MS;
-}
-
-function elapsedMs(startedAt: number): number {
-  return Math.round(performance.now() - startedAt);
-}
+const errorCode = (err: unknown): unknown =>
+  typeof err === 'object' && err !== null && 'code' in err ? err.code : null;
+const errorText = (err: unknown): string => (err instanceof Error ? err.message : String(err));
+const clampDelay = (ms: number): number =>
+  Number.isFinite(ms) ? Math.min(Math.max(0, ms), MAX_TIMER_MS) : MAX_TIMER_MS;
+const elapsedMs = (startedAt: number): number => Math.round(performance.now() - startedAt);

@@ -2,13 +2,15 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { createMappingTable } from '../adapters/mapping-table';
+import { resolveRunbook } from '../adapters/runbook-resolver';
 import { readMappingFiles } from '../adapters/schema-files';
 import { createStorageClients, ensureTables } from '../adapters/storage-clients';
 import { ConfigError, loadConfig } from '../config';
 import { mappingJsonSchema } from '../domain/mapping-json-schema';
 import { applyMappings, MappingValidationError, validateMappingFiles } from '../services/apply-mappings';
+import { findRunbookProblems } from '../services/check-runbooks';
 
-const USAGE = `usage: cloudo schemas check            validate the files in CLOUDO_SCHEMAS_DIR
+const USAGE = `usage: cloudo schemas check            validate the files in CLOUDO_SCHEMAS_DIR and their runbooks
        cloudo schemas apply [--prune]  upsert them into the configured storage; --prune removes the others
        cloudo schemas jsonschema [--write]  print (or write) schemas/mapping.schema.json`;
 
@@ -19,9 +21,11 @@ export async function runCli(argv: readonly string[]): Promise<number> {
   const mappings = async () => validateMappingFiles(await readMappingFiles(config.schemasDir));
   switch (verb) {
     case 'check': {
-      console.log(
-        `ok: ${(await mappings()).length} mappings in ${path.relative(process.cwd(), config.schemasDir) || '.'}`,
-      );
+      const all = await mappings();
+      const problems = await findRunbookProblems(all, (runbook) => resolveRunbook(config.runbooksDir, runbook));
+      if (problems.length > 0) throw new MappingValidationError(problems);
+      const where = path.relative(process.cwd(), config.schemasDir) || '.';
+      console.log(`ok: ${all.length} mappings in ${where}, every runbook found`);
       return 0;
     }
     case 'apply': {

@@ -50,6 +50,7 @@ export const mappingKeySchema = z
   .regex(keyText, 'may not contain / \\ # ? or control characters');
 const runbookPath = /^(?!\/)(?!.*(^|\/)\.\.(\/|$))[A-Za-z0-9_./-]+\.(sh|py)$/;
 const reservedEnv = /^(CLOUDO_|RESOURCE_|AKS_|MONITOR_CONDITION$|PATH$|HOME$)/;
+const envName = /^[A-Z_][A-Z0-9_]{0,63}$/;
 
 export const mappingEntitySchema = z
   .strictObject({
@@ -78,16 +79,23 @@ export const mappingEntitySchema = z
     enabled: boolish.default(true),
     env: z
       .record(
-        z
-          .string()
-          .regex(/^[A-Z_][A-Z0-9_]{0,63}$/, 'upper-case variable names')
-          .refine((k) => !reservedEnv.test(k), 'reserved by ClouDO'),
+        z.string(),
         z
           .string()
           .max(4096)
           .refine((v) => !v.includes('\u0000'), 'may not contain NUL'),
       )
-      .default({}),
+      .default({})
+      .superRefine((env, ctx) => {
+        for (const key of Object.keys(env)) {
+          const problem = !envName.test(key)
+            ? 'upper-case letters, digits and _'
+            : reservedEnv.test(key)
+              ? 'reserved by ClouDO'
+              : null;
+          if (problem) ctx.addIssue({ code: 'custom', path: [key], message: `variable name ${problem}` });
+        }
+      }),
   })
   .describe('One runbook mapping.');
 

@@ -59,7 +59,8 @@ export async function startHttpServer(opts: {
   });
   const { port } = server.address() as AddressInfo;
   return {
-    url: `http://${opts.host === '0.0.0.0' ? 'localhost' : opts.host}:${port}`,
+    // Loopback binds are shown as localhost, the name users type.
+    url: `http://${['0.0.0.0', '127.0.0.1', '::1', '::'].includes(opts.host) ? 'localhost' : opts.host}:${port}`,
     close: () =>
       new Promise((resolve) => {
         server.close(() => resolve());

@@ -1,5 +1,6 @@
 // `npm start`: runs ClouDO locally on an embedded Azurite until Ctrl-C.
 import path from 'node:path';
+import { killLiveGroups } from '../adapters/live-process-groups';
 import { ConfigError, loadConfig } from '../config';
 import { MappingValidationError } from '../services/apply-mappings';
 import { consoleWriter } from './console-log';
@@ -8,7 +9,9 @@ import { startLocalRuntime } from './runtime';
 async function main(): Promise<void> {
   const config = loadConfig();
   const runtime = await startLocalRuntime({ config, hostJsonPath: path.resolve('host.json'), write: consoleWriter });
-  const storage = config.storageConnection ? 'configured storage account' : `embedded Azurite (${config.localStorage})`;
+  const storage = config.storageConnection
+    ? `the account in ${config.storageSetting}`
+    : `embedded Azurite (${config.localStorage === 'disk' ? `data in ${path.relative(process.cwd(), config.localDataDir)}` : 'in memory'})`;
   console.log(`\nClouDO is running on ${runtime.url}/api  (storage: ${storage})`);
   const first = runtime.mappings.find((m) => m.enabled && !m.requireApproval);
   if (first) console.log(`  try: curl -X POST '${runtime.url}/api/Trigger?id=${encodeURIComponent(first.id)}'`);
@@ -16,7 +19,10 @@ async function main(): Promise<void> {
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) {
-      console.log('Forced exit: running executions are abandoned.');
+      const killed = killLiveGroups();
+      console.log(
+        `Forced exit: ${killed} running runbook(s) killed; the sweeper marks their executions as error later.`,
+      );
       process.exit(130);
     }
     stopping = true;

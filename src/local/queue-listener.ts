@@ -1,10 +1,9 @@
 // Emulates the storage queue trigger: polling, batching, visibility leases, retries and the poison queue.
-import { randomUUID } from 'node:crypto';
-import { format } from 'node:util';
-import { InvocationContext } from '@azure/functions';
-import type { LogLevel } from '@azure/functions';
+import type { InvocationContext } from '@azure/functions';
 import type { DequeuedMessageItem, QueueClient } from '@azure/storage-queue';
 import type { QueueHostSettings } from './host-config';
+import { startLease } from './queue-lease';
+import { admitMessage, createTriggerContext, describeError, poisonAfterFailure, triggerValue } from './queue-message';
 
 export type QueueListenerOptions = {
   readonly functionName: string;
@@ -26,7 +25,6 @@ export type QueueListener = {
 // QueuePollingIntervals.Minimum in the host: the first wait after an empty poll.
 const MIN_POLL_MS = 100;
 const MAX_BATCH = 32;
-const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
 export function startQueueListener(options: QueueListenerOptions): QueueListener {
   const listener = new Listener(options);
@@ -42,6 +40,8 @@ class Listener {
 
   constructor(private readonly options: QueueListenerOptions) {
     this.leaseMs = options.leaseMs ?? 30_000;
+    // Queue visibility has one-second granularity; shorter leases would renew in a tight loop.
+    if (this.leaseMs < 1_000) throw new Error(`startQueueListener: leaseMs must be at least 1000, got ${this.leaseMs}`);
   }
 
   async run(): Promise<void> {
@@ -78,7 +78,7 @@ class Listener {
       return (await queue.receiveMessages({ numberOfMessages: count, visibilityTimeout })).receivedMessageItems;
     } catch (error) {
       // A missing queue or a storage hiccup must not stop the listener; the caller backs off and polls again.
-      log(`[${functionName}] polling queue '${queue.name}' failed: ${describe(error)}`);
+      log(`[${functionName}] polling queue '${queue.name}' failed: ${describeError(error)}`);
       return [];
     }
   }
@@ -107,22 +107,20 @@ class Listener {
     const { queue, settings, functionName, log } = this.options;
     const lease = startLease(queue, message, this.leaseMs, (line) => log(`[${functionName}] ${line}`));
     try {
-      const text = decode(message.messageText, settings.messageEncoding);
-      // The host poisons a message before invoking when it was already dequeued more than maxDequeueCount times.
-      if (text === null || message.dequeueCount > settings.maxDequeueCount) {
-        const why = text === null ? 'is not valid base64' : `was dequeued ${message.dequeueCount} times`;
-        return await this.poison(message, await lease.end(), why);
-      }
-      const succeeded = await this.invoke(message, text);
+      const admission = admitMessage(message, settings);
+      if ('poison' in admission) return await this.poison(message, await lease.end(), admission.poison);
+      const succeeded = await this.invoke(message, admission.text);
       const popReceipt = await lease.end();
-      if (succeeded) return await queue.deleteMessage(message.messageId, popReceipt).then(() => undefined);
-      if (message.dequeueCount >= settings.maxDequeueCount) {
-        return await this.poison(message, popReceipt, `failed on dequeue ${message.dequeueCount}`);
+      if (succeeded) {
+        await queue.deleteMessage(message.messageId, popReceipt);
+        return;
       }
+      const exhausted = poisonAfterFailure(message, settings);
+      if (exhausted !== null) return await this.poison(message, popReceipt, exhausted);
       const retryAfterSeconds = Math.ceil(settings.visibilityTimeoutMs / 1000);
       await queue.updateMessage(message.messageId, popReceipt, undefined, retryAfterSeconds);
     } catch (error) {
-      log(`[${functionName}] settling message ${message.messageId} failed: ${describe(error)}`);
+      log(`[${functionName}] settling message ${message.messageId} failed: ${describeError(error)}`);
     } finally {
       await lease.end();
     }
@@ -130,23 +128,8 @@ class Listener {
 
   private async invoke(message: DequeuedMessageItem, text: string): Promise<boolean> {
     const { functionName, log, handler, queue } = this.options;
-    // What the Node worker hands a trigger without dataType: JSON when the text parses as JSON, else the string.
-    const value = tryJsonParse(text);
-    const context = new InvocationContext({
-      invocationId: randomUUID(),
-      functionName,
-      logHandler: (level: LogLevel, ...args: unknown[]) => log(`[${functionName}] ${level}: ${format(...args)}`),
-      triggerMetadata: {
-        id: message.messageId,
-        dequeueCount: message.dequeueCount,
-        insertionTime: message.insertedOn.toISOString(),
-        expirationTime: message.expiresOn.toISOString(),
-        nextVisibleTime: message.nextVisibleOn.toISOString(),
-        popReceipt: message.popReceipt,
-        queueTrigger: value,
-      },
-      options: { trigger: { type: 'queueTrigger', name: 'queueItem', queueName: queue.name } },
-    });
+    const value = triggerValue(text);
+    const context = createTriggerContext(message, value, queue.name, functionName, log);
     const tag = `(id ${context.invocationId}, message ${message.messageId}, dequeue ${message.dequeueCount})`;
     log(`[${functionName}] executing ${tag}`);
     try {
@@ -154,7 +137,7 @@ class Listener {
       log(`[${functionName}] succeeded ${tag}`);
       return true;
     } catch (error) {
-      log(`[${functionName}] failed ${tag}: ${describe(error)}`);
+      log(`[${functionName}] failed ${tag}: ${describeError(error)}`);
       return false;
     }
   }
@@ -168,48 +151,4 @@ class Listener {
     await poisonQueue.sendMessage(message.messageText);
     await queue.deleteMessage(message.messageId, popReceipt);
   }
-}
-
-type Lease = { end(): Promise<string> };
-type Log = (line: string) => void;
-
-/** Keeps a message invisible while its handler runs, however long, tracking the pop receipt each renewal returns. */
-function startLease(queue: QueueClient, message: DequeuedMessageItem, leaseMs: number, log: Log): Lease {
-  let popReceipt = message.popReceipt;
-  let renewals = Promise.resolve();
-  const renew = async (): Promise<void> => {
-    try {
-      const response = await queue.updateMessage(message.messageId, popReceipt, undefined, Math.ceil(leaseMs / 1000));
-      popReceipt = response.popReceipt ?? popReceipt;
-    } catch (error) {
-      log(`renewing the lease of message ${message.messageId} failed: ${describe(error)}`);
-    }
-  };
-  const timer = setInterval(() => (renewals = renewals.then(renew)), leaseMs / 2);
-  return {
-    async end() {
-      clearInterval(timer);
-      await renewals;
-      return popReceipt;
-    },
-  };
-}
-
-function decode(text: string, encoding: QueueHostSettings['messageEncoding']): string | null {
-  if (encoding === 'none') return text;
-  // Like .NET's Convert.FromBase64String: whitespace is ignored, anything else malformed is rejected.
-  const compact = text.replace(/\s+/g, '');
-  return BASE64.test(compact) ? Buffer.from(compact, 'base64').toString('utf8') : null;
-}
-
-function tryJsonParse(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return text;
-  }
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

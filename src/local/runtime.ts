@@ -7,7 +7,9 @@ import { createStorageClients, ensureTables, type StorageClients } from '../adap
 import { readSetting, type CloudoConfig } from '../config';
 import { createAppServices } from '../composition';
 import type { Mapping } from '../domain/mapping';
+import { resolveRunbook } from '../adapters/runbook-resolver';
 import { applyMappings, validateMappingFiles } from '../services/apply-mappings';
+import { findRunbookProblems } from '../services/check-runbooks';
 import { resolveBindingExpression } from './binding-expressions';
 import { sourceLogger, type LineWriter } from './console-log';
 import { loadHostConfig, type HostConfig } from './host-config';
@@ -49,6 +51,8 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
     log.info(`mappings: ${report.upserted} loaded from ${path.relative(process.cwd(), opts.config.schemasDir) || '.'}`);
     for (const m of mappings)
       log.info(`  ${m.partition}/${m.id}  ${m.name} -> ${m.runbook}${m.enabled ? '' : ' (disabled)'}`);
+    const locate = (runbook: string) => resolveRunbook(opts.config.runbooksDir, runbook);
+    for (const problem of await findRunbookProblems(mappings, locate)) log.warn(`will fail: ${problem}`);
     if (report.stale.length > 0 && !storage.embedded)
       log.warn(`stored but not in files (kept): ${report.stale.join(', ')}`);
     // Locally one process is every worker: it consumes each pool that a mapping names.

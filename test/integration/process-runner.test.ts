@@ -49,9 +49,23 @@ function isAlive(pid: number): boolean {
   return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
 }
 
-/** Socket directories of this worker (runProcess names them after its pid) that still exist. */
-function socketDirsLeft(): string[] {
-  return fs.readdirSync(os.tmpdir()).filter((name) => name.startsWith(`cloudo-out-${process.pid}-`));
+/** Prefix of the temp directories of this worker's output channels (runProcess names them after its pid). */
+const outDirPrefix = (): string => path.join(os.tmpdir(), `cloudo-out-${process.pid}-`);
+
+function outDirsLeft(): string[] {
+  return fs.readdirSync(os.tmpdir()).filter((name) => path.join(os.tmpdir(), name).startsWith(outDirPrefix()));
+}
+
+/** Runs fn with the worker's own environment variable changed, e.g. to hide mkfifo or the temp directory. */
+async function withWorkerEnv<T>(name: 'PATH' | 'TMPDIR', value: string, fn: () => Promise<T>): Promise<T> {
+  const saved = process.env[name];
+  process.env[name] = value;
+  try {
+    return await fn();
+  } finally {
+    if (saved === undefined) Reflect.deleteProperty(process.env, name);
+    else process.env[name] = saved;
+  }
 }
 
 /** Signal delivery and reaping are asynchronous, so give a dead process a moment to disappear. */
@@ -93,42 +107,80 @@ describe('runProcess', () => {
       const outcome = await runProcess(spec({ args: [file] }));
       expect(outcome).toMatchObject({ kind: 'exited', exitCode: 0, output: expected });
     }
-    expect(socketDirsLeft()).toEqual([]);
+    expect(outDirsLeft()).toEqual([]);
   });
 
-  it('gives fd 1 and fd 2 one shared channel, as 2>&1 does', async () => {
-    const outcome = await runProcess(spec({ args: ['-c', 'readlink /proc/$$/fd/1 /proc/$$/fd/2'] }));
-    const [fd1, fd2] = outcome.output.trim().split('\n');
-    expect(fd1).toMatch(/^socket:\[\d+\]$/);
+  it('gives fd 1 and fd 2 one shared FIFO, as 2>&1 does', async () => {
+    const body = '[ -p /dev/stdout ] && [ -p /dev/stderr ] && echo fifo; stat -L -c %i /proc/$$/fd/1 /proc/$$/fd/2';
+    const outcome = await runProcess(spec({ args: ['-c', body] }));
+    const [kind, fd1, fd2] = outcome.output.trim().split('\n');
+    expect(kind).toBe('fifo');
+    expect(fd1).toMatch(/^\d+$/);
     expect(fd2).toBe(fd1);
   });
 
-  it('leaves no temp socket directory behind, whatever the outcome', async () => {
+  it('lets a runbook reopen /dev/stdout, /dev/stderr and /proc/self/fd/N, keeping the order', async () => {
+    const file = script(
+      'reopen.sh',
+      'echo out > /dev/stdout; echo err > /dev/stderr; echo via-proc > /proc/self/fd/2\n',
+    );
+    for (let run = 0; run < 3; run++) {
+      const outcome = await runProcess(spec({ args: [file] }));
+      expect(outcome).toMatchObject({ kind: 'exited', exitCode: 0, output: 'out\nerr\nvia-proc\n' });
+    }
+  });
+
+  it('leaves nothing on disk while the runbook runs', async () => {
+    const file = script('count-dirs.sh', 'ls -d "$OUT_DIR_PREFIX"* 2>/dev/null | wc -l\n');
+    const outcome = await runProcess(spec({ args: [file], env: { PATH, OUT_DIR_PREFIX: outDirPrefix() } }));
+    expect(outcome).toMatchObject({ kind: 'exited', exitCode: 0 });
+    expect(outcome.output.trim()).toBe('0');
+  });
+
+  it('leaves no temp directory behind, whatever the outcome', async () => {
     const outcomes = [
       await runProcess(spec({ args: ['-c', 'exit 1'] })),
       await runProcess(spec({ args: ['-c', 'sleep 300'], timeoutMs: 200 })),
       await runProcess(spec({ file: 'no-such-interpreter-xyz' })),
       await runProcess(spec({ args: ['nul\0byte'] })),
+      await runProcess(spec({ maxOutputBytes: -1 })),
     ];
-    expect(outcomes.map((o) => o.kind)).toEqual(['exited', 'timed_out', 'spawn_failed', 'spawn_failed']);
-    expect(socketDirsLeft()).toEqual([]);
+    expect(outcomes.map((o) => o.kind)).toEqual([
+      'exited',
+      'timed_out',
+      'spawn_failed',
+      'spawn_failed',
+      'spawn_failed',
+    ]);
+    expect(outDirsLeft()).toEqual([]);
   });
 
-  it('falls back to two pipes, keeping all output, when no socket can be created', async () => {
-    const saved = process.env['TMPDIR'];
-    process.env['TMPDIR'] = path.join(dir, 'no-such-tmpdir');
-    try {
-      const file = script('fallback.sh', 'echo out; echo err >&2; readlink /proc/$$/fd/1 /proc/$$/fd/2\n');
-      const outcome = await runProcess(spec({ args: [file] }));
-      expect(outcome).toMatchObject({ kind: 'exited', exitCode: 0 });
-      // Lines from the two pipes may arrive in any order, which is exactly what the shared channel prevents.
-      const lines = outcome.output.trim().split('\n').sort();
-      expect(lines).toEqual(['err', 'out', expect.stringMatching(/^socket:/), expect.stringMatching(/^socket:/)]);
-      expect(lines[2]).not.toBe(lines[3]);
-    } finally {
-      if (saved === undefined) delete process.env['TMPDIR'];
-      else process.env['TMPDIR'] = saved;
-    }
+  it('falls back to one shared socket, still in exact order, when mkfifo is unavailable', async () => {
+    const file = script(
+      'no-fifo.sh',
+      'for i in $(seq 1 200); do echo out$i; echo err$i >&2; done\nreadlink /proc/$$/fd/1 /proc/$$/fd/2\n',
+    );
+    const expected = Array.from({ length: 200 }, (_, i) => `out${i + 1}\nerr${i + 1}\n`).join('');
+    // runProcess looks mkfifo up on the worker's PATH; the runbook keeps its own PATH from the spec.
+    const outcome = await withWorkerEnv('PATH', path.join(dir, 'empty-path'), () => runProcess(spec({ args: [file] })));
+    expect(outcome).toMatchObject({ kind: 'exited', exitCode: 0 });
+    expect(outcome.output.startsWith(expected)).toBe(true);
+    const [fd1, fd2] = outcome.output.slice(expected.length).trim().split('\n');
+    expect(fd1).toMatch(/^socket:\[\d+\]$/);
+    expect(fd2).toBe(fd1);
+    expect(outDirsLeft()).toEqual([]);
+  });
+
+  it('falls back to two pipes, keeping all output, when no temp directory can be created', async () => {
+    const file = script('fallback.sh', 'echo out; echo err >&2; readlink /proc/$$/fd/1 /proc/$$/fd/2\n');
+    const outcome = await withWorkerEnv('TMPDIR', path.join(dir, 'no-such-tmpdir'), () =>
+      runProcess(spec({ args: [file] })),
+    );
+    expect(outcome).toMatchObject({ kind: 'exited', exitCode: 0 });
+    // Lines from the two pipes may arrive in any order, which is exactly what the shared channel prevents.
+    const lines = outcome.output.trim().split('\n').sort();
+    expect(lines).toEqual(['err', 'out', expect.stringMatching(/^socket:/), expect.stringMatching(/^socket:/)]);
+    expect(lines[2]).not.toBe(lines[3]);
   });
 
   it('times out a runbook that ignores SIGTERM and kills its grandchild too', async () => {
@@ -152,6 +204,21 @@ describe('runProcess', () => {
     const outcome = await runProcess(spec({ args: [file] }));
     expect(outcome).toMatchObject({ kind: 'exited', exitCode: 0 });
     expect(await waitUntilDead(Number(outcome.output.trim()))).toBe(true);
+  });
+
+  it('stops waiting for a descendant that escaped the process group and holds the channel open', async () => {
+    // The loop waits until the child is its own session leader, so the SIGKILL to the group can no longer reach it.
+    const body = 'setsid sleep 30 & until [ "$(cut -d" " -f6 /proc/$!/stat)" = $! ]; do sleep 0.01; done; echo $!';
+    const outcome = await runProcess(spec({ args: ['-c', body] }));
+    const escapee = Number(outcome.output.trim());
+    try {
+      expect(outcome).toMatchObject({ kind: 'exited', exitCode: 0 });
+      // The 2 s drain cap, not the 30 s sleep, ends the run.
+      expect(outcome.durationMs).toBeGreaterThanOrEqual(1_900);
+      expect(outcome.durationMs).toBeLessThan(10_000);
+    } finally {
+      if (Number.isInteger(escapee) && escapee > 0) process.kill(escapee, 'SIGKILL');
+    }
   });
 
   it('reports a missing interpreter as spawn_failed without throwing', async () => {

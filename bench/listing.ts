@@ -1,0 +1,87 @@
+// Benchmark: listing cost against history size; every query returns 50 rows, out of 100 up to 100,000.
+import { TableClient, type TransactionAction } from '@azure/data-tables';
+import { performance } from 'node:perf_hooks';
+import { toEntity } from '../src/adapters/execution-entity';
+import { createExecutionTable } from '../src/adapters/execution-table';
+import { newExecId } from '../src/domain/exec-id';
+import { newExecution, type Execution } from '../src/domain/execution';
+import type { Mapping } from '../src/domain/mapping';
+
+const mapping: Mapping = {
+  partition: 'bench',
+  id: 'bench',
+  name: 'bench',
+  description: '',
+  runbook: 'x.sh',
+  runArgs: '',
+  worker: 'Runbook',
+  oncall: false,
+  requireApproval: false,
+  timeoutSeconds: null,
+  enabled: true,
+  env: {},
+};
+
+export async function benchListing(connection: string, sizes: readonly number[]): Promise<void> {
+  console.log('\nlisting: median of 15 queries, limit 50');
+  console.log('history   newest      status=failed   mapping=bench + status=failed');
+  for (const size of sizes) {
+    const table = TableClient.fromConnectionString(connection, `bench${size}${Date.now()}`, {
+      allowInsecureConnection: true,
+    });
+    await table.createTable();
+    await seed(table, size);
+    const store = createExecutionTable(table);
+    const newest = await median(() => store.list({ limit: 50 }));
+    const failed = await median(() => store.list({ limit: 50, status: 'failed' }));
+    const both = await median(() => store.list({ limit: 50, mappingId: 'bench', status: 'failed' }));
+    console.log(`${String(size).padStart(7)}   ${ms(newest)}   ${ms(failed)}       ${ms(both)}`);
+    await table.deleteTable();
+  }
+}
+
+async function seed(table: TableClient, size: number): Promise<void> {
+  const start = Date.parse('2026-01-01T00:00:00Z');
+  const byPartition = new Map<string, TransactionAction[]>();
+  const add = (pk: string, entity: Record<string, unknown> & { rowKey: string }) =>
+    byPartition.set(pk, [...(byPartition.get(pk) ?? []), ['upsert', { ...entity, partitionKey: pk }]]);
+  for (let i = 0; i < size; i++) {
+    const now = new Date(start + i * 1000);
+    const e: Execution = {
+      ...newExecution({ execId: newExecId(now), mapping, trigger: 'manual', now, defaultTimeoutSeconds: 60 }),
+      status: i % 2 === 0 ? 'failed' : 'succeeded',
+    };
+    const entity = toEntity(e);
+    add(entity.partitionKey, entity);
+    for (const pk of [`s|${e.status}`, `m|${e.mappingId}`, `ms|${e.mappingId}|${e.status}`])
+      add(pk, { rowKey: entity.rowKey });
+  }
+  for (const actions of byPartition.values()) {
+    for (let i = 0; i < actions.length; i += 100)
+      await withRetry(() => table.submitTransaction(actions.slice(i, i + 100)));
+  }
+}
+
+// Seeding sends thousands of batches; a dropped keep-alive connection is worth another try, not a failed run.
+async function withRetry<T>(fn: () => Promise<T>, attempts = 5): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await fn();
+    } catch (err) {
+      if (i >= attempts) throw err;
+      await new Promise((r) => setTimeout(r, 200 * i));
+    }
+  }
+}
+
+async function median(fn: () => Promise<unknown>): Promise<number> {
+  const times: number[] = [];
+  for (let i = 0; i < 15; i++) {
+    const t = performance.now();
+    await fn();
+    times.push(performance.now() - t);
+  }
+  return times.sort((a, b) => a - b)[7] ?? 0;
+}
+
+const ms = (v: number) => `${v.toFixed(1).padStart(6)} ms`;
