@@ -23,11 +23,10 @@ export function registerFunctions(app: FunctionRegistrar, config: CloudoConfig, 
   app.http('logs', logsFunction(services));
   app.http('health', healthFunction(services));
   app.timer('Sweeper', sweeperFunction(services));
-  for (const pool of config.workerPools) {
-    const queueName = queueNameForPool(config.queuePrefix, pool);
-    app.storageQueue(
-      `Worker-${queueNameForPool('', pool)}`,
-      workerFunction(services, queueName, config.storageSetting),
-    );
+  // Pools that differ only in case or punctuation share a queue, so they share one worker function.
+  const slugs = new Set(config.workerPools.map((pool) => queueNameForPool('', pool)));
+  for (const slug of slugs) {
+    const queueName = `${config.queuePrefix}${slug}`;
+    app.storageQueue(`Worker-${slug}`, workerFunction(services, queueName, config.storageSetting));
   }
 }

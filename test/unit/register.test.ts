@@ -1,0 +1,17 @@
+// Function registrations: one worker per distinct queue, whatever the spelling of the pool names.
+import { describe, expect, it } from 'vitest';
+import { registerFunctions } from '../../functions/register';
+import { loadConfig } from '../../src/config';
+import { createLocalHost } from '../../src/local/local-host';
+
+describe('registerFunctions', () => {
+  it('gives pools that share a queue one worker function', () => {
+    const host = createLocalHost();
+    const config = loadConfig({ CLOUDO_WORKER_POOLS: 'Runbook, runbook, Long_Jobs, long-jobs' });
+    registerFunctions(host, config, () => {
+      throw new Error('not called');
+    });
+    const queues = host.mounts.flatMap((m) => (m.kind === 'queue' ? [`${m.name} ${m.queueName}`] : []));
+    expect(queues).toEqual(['Worker-runbook cloudo-runbook', 'Worker-long-jobs cloudo-long-jobs']);
+  });
+});
