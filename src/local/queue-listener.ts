@@ -5,6 +5,8 @@ import type { QueueHostSettings } from './host-config';
 import { startLease } from './queue-lease';
 import { admitMessage, createTriggerContext, describeError, poisonAfterFailure, triggerValue } from './queue-message';
 
+export type ListenerLogLevel = 'debug' | 'info' | 'warn' | 'error';
+
 export type QueueListenerOptions = {
   readonly functionName: string;
   readonly queue: QueueClient;
@@ -12,7 +14,8 @@ export type QueueListenerOptions = {
   readonly poisonQueue: QueueClient;
   readonly settings: QueueHostSettings;
   readonly handler: (message: unknown, context: InvocationContext) => Promise<unknown>;
-  readonly log: (line: string) => void;
+  /** Host-style progress lines; `debug` is per-message chatter a console may leave out. */
+  readonly log: (line: string, level?: ListenerLogLevel) => void;
   /** Visibility set on receive and renewed every leaseMs/2 while the handler runs. Default 30 s. */
   readonly leaseMs?: number;
 };
@@ -72,13 +75,13 @@ class Listener {
   }
 
   private async receive(count: number): Promise<DequeuedMessageItem[]> {
-    const { queue, log, functionName } = this.options;
+    const { queue, log } = this.options;
     try {
       const visibilityTimeout = Math.ceil(this.leaseMs / 1000);
       return (await queue.receiveMessages({ numberOfMessages: count, visibilityTimeout })).receivedMessageItems;
     } catch (error) {
       // A missing queue or a storage hiccup must not stop the listener; the caller backs off and polls again.
-      log(`[${functionName}] polling queue '${queue.name}' failed: ${describeError(error)}`);
+      log(`polling queue '${queue.name}' failed: ${describeError(error)}`, 'warn');
       return [];
     }
   }
@@ -104,8 +107,8 @@ class Listener {
   }
 
   private async process(message: DequeuedMessageItem): Promise<void> {
-    const { queue, settings, functionName, log } = this.options;
-    const lease = startLease(queue, message, this.leaseMs, (line) => log(`[${functionName}] ${line}`));
+    const { queue, settings, log } = this.options;
+    const lease = startLease(queue, message, this.leaseMs, (line) => log(line, 'warn'));
     try {
       const admission = admitMessage(message, settings);
       if ('poison' in admission) return await this.poison(message, await lease.end(), admission.poison);
@@ -120,7 +123,7 @@ class Listener {
       const retryAfterSeconds = Math.ceil(settings.visibilityTimeoutMs / 1000);
       await queue.updateMessage(message.messageId, popReceipt, undefined, retryAfterSeconds);
     } catch (error) {
-      log(`[${functionName}] settling message ${message.messageId} failed: ${describeError(error)}`);
+      log(`settling message ${message.messageId} failed: ${describeError(error)}`, 'warn');
     } finally {
       await lease.end();
     }
@@ -131,21 +134,21 @@ class Listener {
     const value = triggerValue(text);
     const context = createTriggerContext(message, value, queue.name, functionName, log);
     const tag = `(id ${context.invocationId}, message ${message.messageId}, dequeue ${message.dequeueCount})`;
-    log(`[${functionName}] executing ${tag}`);
+    log(`executing ${tag}`, 'debug');
     try {
       await handler(value, context);
-      log(`[${functionName}] succeeded ${tag}`);
+      log(`succeeded ${tag}`, 'debug');
       return true;
     } catch (error) {
-      log(`[${functionName}] failed ${tag}: ${describeError(error)}`);
+      log(`failed ${tag}: ${describeError(error)}`, 'warn');
       return false;
     }
   }
 
   private async poison(message: DequeuedMessageItem, popReceipt: string, why: string): Promise<void> {
-    const { queue, poisonQueue, functionName, log, settings } = this.options;
+    const { queue, poisonQueue, log, settings } = this.options;
     const limit = `maxDequeueCount ${settings.maxDequeueCount}`;
-    log(`[${functionName}] message ${message.messageId} ${why} (${limit}); moving it to '${poisonQueue.name}'`);
+    log(`message ${message.messageId} ${why} (${limit}); moving it to '${poisonQueue.name}'`, 'warn');
     await poisonQueue.createIfNotExists();
     // The original wire text, so the poison copy keeps the same encoding as the source message.
     await poisonQueue.sendMessage(message.messageText);

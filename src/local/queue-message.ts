@@ -40,17 +40,25 @@ export function triggerValue(text: string): unknown {
   }
 }
 
+const HOST_LEVELS: Partial<Record<LogLevel, 'debug' | 'info' | 'warn' | 'error'>> = {
+  trace: 'debug',
+  debug: 'debug',
+  warning: 'warn',
+  error: 'error',
+  critical: 'error',
+};
+
 export function createTriggerContext(
   message: DequeuedMessageItem,
   value: unknown,
   queueName: string,
   functionName: string,
-  log: (line: string) => void,
+  log: (line: string, level: 'debug' | 'info' | 'warn' | 'error') => void,
 ): InvocationContext {
   return new InvocationContext({
     invocationId: randomUUID(),
     functionName,
-    logHandler: (level: LogLevel, ...args: unknown[]) => log(`[${functionName}] ${level}: ${format(...args)}`),
+    logHandler: (level: LogLevel, ...args: unknown[]) => log(format(...args), HOST_LEVELS[level] ?? 'info'),
     triggerMetadata: {
       id: message.messageId,
       dequeueCount: message.dequeueCount,

@@ -103,7 +103,8 @@ async function startQueueMount(
     poisonQueue,
     settings,
     handler: (message, context) => Promise.resolve(m.handler(message, context)),
-    log: (line) => write('info', m.name, line),
+    // Per-message host chatter is left out: the worker's own start/end lines say the same, more readably.
+    log: (line, level = 'info') => level !== 'debug' && write(level, m.name, line),
   });
 }
 

@@ -1,4 +1,6 @@
 // End to end on the embedded runtime: trigger over HTTP, queue, worker, real runbooks, logs.
+import { symlinkSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, mappingDoc, startTestRuntime, waitForTerminal, type TestRuntime } from '../support/test-runtime';
 
@@ -23,6 +25,7 @@ const MAPPINGS = [
     { id: 'stderr', name: 'stderr', runbook: 'stderr.sh' },
     { id: 'off', name: 'off', runbook: 'ok.sh', enabled: false },
     { id: 'gated', name: 'gated', runbook: 'ok.sh', require_approval: 'true' },
+    { id: 'escape', name: 'escape', runbook: 'escape.sh' },
   ]),
   ...mappingDoc('other', [{ id: 'other-ok', name: 'other', runbook: 'ok.sh' }]),
 ];
@@ -30,6 +33,9 @@ const MAPPINGS = [
 let rt: TestRuntime;
 beforeAll(async () => {
   rt = await startTestRuntime({ mappings: MAPPINGS, runbooks: RUNBOOKS, env: { CLOUDO_MAX_OUTPUT_BYTES: '65536' } });
+  // A runbook that is a symlink to a script outside the runbooks directory.
+  writeFileSync(path.join(rt.dir, 'outside.sh'), 'echo pwned\n');
+  symlinkSync(path.join(rt.dir, 'outside.sh'), path.join(rt.config.runbooksDir, 'escape.sh'));
 });
 afterAll(async () => rt?.stop());
 
@@ -83,6 +89,14 @@ describe('trigger to logs', () => {
     const done = await run('missing');
     expect(done['status']).toBe('error');
     expect(done['error']).toMatch(/nope\.sh/);
+  });
+
+  it('refuses a runbook that leaves the runbooks directory through a symlink', async () => {
+    const done = await run('escape');
+    expect(done['status']).toBe('error');
+    expect(done['error']).toMatch(/outside the runbooks directory/);
+    expect(String(done['output'] ?? '')).not.toContain('pwned');
+    expect(String(done['error'])).not.toContain(rt.dir);
   });
 
   it('keeps the head and tail of huge output, and drains 1 MB written to stderr only', async () => {

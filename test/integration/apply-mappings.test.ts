@@ -1,0 +1,70 @@
+// schemas apply on real Table storage: upsert, report stale rows, prune only when asked, move ids between partitions.
+import { TableClient } from '@azure/data-tables';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inject } from 'vitest';
+import { createMappingTable } from '../../src/adapters/mapping-table';
+import type { Mapping } from '../../src/domain/mapping';
+import { applyMappings } from '../../src/services/apply-mappings';
+import type { MappingStore } from '../../src/services/ports';
+import { uniqueName } from '../support/unique-names';
+
+const table = TableClient.fromConnectionString(inject('storageConnection'), uniqueName('maps'), {
+  allowInsecureConnection: true,
+});
+let store: MappingStore;
+
+const m = (partition: string, id: string, extra: Partial<Mapping> = {}): Mapping => ({
+  partition,
+  id,
+  name: id,
+  description: '',
+  runbook: 'x.sh',
+  runArgs: '',
+  worker: 'Runbook',
+  oncall: false,
+  requireApproval: false,
+  timeoutSeconds: null,
+  enabled: true,
+  env: {},
+  ...extra,
+});
+
+beforeAll(async () => {
+  await table.createTable();
+  store = createMappingTable(table);
+});
+afterAll(async () => table.deleteTable());
+
+describe('applyMappings', () => {
+  it('upserts, finds by partition or id alone, and round-trips every field', async () => {
+    const full = m('ops', 'full', {
+      oncall: true,
+      requireApproval: true,
+      timeoutSeconds: 90,
+      env: { A: '1' },
+      runArgs: '-x "y z"',
+    });
+    await applyMappings(store, [full, m('ops', 'b')], false);
+    expect(await store.get('ops', 'full')).toEqual(full);
+    expect(await store.findById('full')).toEqual(full);
+    expect(await store.get('other', 'full')).toBeNull();
+    expect(await store.findById('missing')).toBeNull();
+  });
+
+  it('reports stale mappings without removing them, and prunes them when asked', async () => {
+    const kept = [m('ops', 'full')];
+    const report = await applyMappings(store, kept, false);
+    expect(report).toMatchObject({ upserted: 1, pruned: 0, stale: ['ops/b'] });
+    expect(await store.findById('b')).not.toBeNull();
+    expect(await applyMappings(store, kept, true)).toMatchObject({ pruned: 1, stale: ['ops/b'] });
+    expect(await store.findById('b')).toBeNull();
+    expect(await store.get('ops', 'b')).toBeNull();
+  });
+
+  it('moves an id to another partition without leaving the old row answering', async () => {
+    await applyMappings(store, [m('infra', 'full')], true);
+    expect(await store.get('ops', 'full')).toBeNull();
+    expect(await store.get('infra', 'full')).toMatchObject({ partition: 'infra' });
+    expect(await store.findById('full')).toMatchObject({ partition: 'infra' });
+  });
+});

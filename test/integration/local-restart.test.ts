@@ -1,0 +1,46 @@
+// The embedded runtime on disk: Azurite is started by ClouDO itself, and executions survive a restart.
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config';
+import { silentWriter } from '../../src/local/console-log';
+import { startLocalRuntime } from '../../src/local/runtime';
+import { call, waitForTerminal } from '../support/test-runtime';
+
+const dir = mkdtempSync(path.join(os.tmpdir(), 'cloudo-restart-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function start() {
+  // No storage connection: the runtime starts its own Azurite with data under CLOUDO_LOCAL_DATA_DIR.
+  const config = loadConfig({ PATH: process.env['PATH'], PORT: '0', CLOUDO_LOCAL_STORAGE: 'disk' }, dir);
+  return startLocalRuntime({ config, hostJsonPath: path.resolve(__dirname, '../../host.json'), write: silentWriter });
+}
+
+describe('local runtime on disk', () => {
+  it('keeps executions across a restart and prunes mappings removed from the files', async () => {
+    mkdirSync(path.join(dir, 'runbooks'));
+    mkdirSync(path.join(dir, 'schemas'));
+    writeFileSync(path.join(dir, 'runbooks', 'hi.sh'), 'echo hi\n');
+    const doc = (ids: string[]) =>
+      JSON.stringify([{ partition_key: 'p', entity: ids.map((id) => ({ id, name: id, runbook: 'hi.sh' })) }]);
+    writeFileSync(path.join(dir, 'schemas', 'm.json'), doc(['hi', 'gone']));
+    let rt = await start();
+    const accepted = await call('POST', `${rt.url}/api/Trigger?id=hi`);
+    const execId = String(accepted.body['execId']);
+    expect((await waitForTerminal(rt.url, execId))['status']).toBe('succeeded');
+    await rt.stop();
+
+    writeFileSync(path.join(dir, 'schemas', 'm.json'), doc(['hi']));
+    rt = await start();
+    try {
+      expect(await call('GET', `${rt.url}/api/logs/${execId}`)).toMatchObject({
+        status: 200,
+        body: { status: 'succeeded' },
+      });
+      expect((await call('POST', `${rt.url}/api/Trigger?id=gone`)).status).toBe(404);
+    } finally {
+      await rt.stop();
+    }
+  });
+});
