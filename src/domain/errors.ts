@@ -2,10 +2,11 @@
 
 export type ErrorCode =
   | 'bad_request'
+  | 'forbidden'
   | 'not_found'
+  | 'method_not_allowed'
   | 'conflict'
   | 'payload_too_large'
-  | 'unsupported_media_type'
   | 'storage_unavailable'
   | 'internal';
 
@@ -36,4 +37,4 @@ export const conflict = (message: string, details: ErrorDetails = {}): AppError 
   new AppError('conflict', message, details);
 
 export const storageUnavailable = (cause: unknown): AppError =>
-  new AppError('storage_unavailable', 'Storage is unavailable; nothing was recorded. Retry later.', {}, { cause });
+  new AppError('storage_unavailable', 'Storage is unavailable. Retry later.', {}, { cause });

@@ -5,10 +5,11 @@ import type { Logger } from '../services/ports';
 
 const STATUS: Readonly<Record<ErrorCode, number>> = {
   bad_request: 400,
+  forbidden: 403,
   not_found: 404,
+  method_not_allowed: 405,
   conflict: 409,
   payload_too_large: 413,
-  unsupported_media_type: 415,
   storage_unavailable: 503,
   internal: 500,
 };

@@ -61,14 +61,24 @@ async function recordFinish(deps: WorkerDeps, finished: Execution, claimed: Vers
   const attempts = 5;
   for (let i = 1; ; i++) {
     try {
-      if (!(await deps.executions.replaceIf(finished, claimed))) throw new Error('record changed while running');
-      return;
+      if (await deps.executions.replaceIf(finished, claimed)) return;
+      return await reportLostWrite(deps, finished);
     } catch (err) {
       if (i >= attempts) throw err;
       deps.log.warn(`recording ${finished.execId} failed (attempt ${i}/${attempts}): ${String(err)}`);
       await new Promise((r) => setTimeout(r, (deps.finishRetryMs ?? 1000) * i));
     }
   }
+}
+
+// An ETag mismatch is final: either an earlier attempt landed (its answer was lost) or another writer, such as the
+// sweeper, changed the record. Retrying cannot help either way.
+async function reportLostWrite(deps: WorkerDeps, finished: Execution): Promise<void> {
+  const current = (await deps.executions.get(finished.execId))?.value;
+  if (current?.status === finished.status && current.finishedAt === finished.finishedAt) return;
+  deps.log.error(
+    `${finished.execId} ended ${finished.status}, but the record now says ${current?.status ?? 'nothing'}; it was changed while running`,
+  );
 }
 
 const describe = (e: Execution) => `${e.execId} ${e.partition}/${e.mappingId} (${e.runbook})`;
