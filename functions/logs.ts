@@ -7,6 +7,8 @@ import { API_PREFIX, executionDetail, executionSummary } from '../src/http/views
 import type { ServicesProvider } from './register';
 
 const LIST_PARAMS = ['status', 'mapping', 'since', 'until', 'limit', 'continuation'];
+// The Functions host passes the function key through as `code`; it is neither a filter nor to be echoed in links.
+const HOST_PARAMS = ['code'];
 
 export function logsFunction(services: ServicesProvider): HttpFunctionOptions {
   return {
@@ -35,7 +37,9 @@ async function one(services: ServicesProvider, execId: string, format: string | 
     throw badRequest('format', 'format must be "json" or "text".');
   const execution = await services().getExecution(execId);
   if (format === 'text') {
-    return { status: 200, headers: { 'Content-Type': 'text/plain; charset=utf-8' }, body: execution.output ?? '' };
+    // Runbook output is untrusted text: never let a browser sniff it into HTML.
+    const headers = { 'Content-Type': 'text/plain; charset=utf-8', 'X-Content-Type-Options': 'nosniff' };
+    return { status: 200, headers, body: execution.output ?? '' };
   }
   return { status: 200, jsonBody: executionDetail(execution) };
 }
@@ -43,6 +47,7 @@ async function one(services: ServicesProvider, execId: string, format: string | 
 async function list(services: ServicesProvider, request: HttpRequest): Promise<HttpResponseInit> {
   const params: Record<string, string> = {};
   for (const [key, value] of request.query.entries()) {
+    if (HOST_PARAMS.includes(key)) continue;
     if (!LIST_PARAMS.includes(key)) throw badRequest(key, `Unknown parameter "${key}"; use ${LIST_PARAMS.join(', ')}.`);
     params[key] = value;
   }

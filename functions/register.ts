@@ -24,9 +24,11 @@ export function registerFunctions(app: FunctionRegistrar, config: CloudoConfig, 
   app.http('health', healthFunction(services));
   app.timer('Sweeper', sweeperFunction(services));
   // Pools that differ only in case or punctuation share a queue, so they share one worker function.
-  const slugs = new Set(config.workerPools.map((pool) => queueNameForPool('', pool)));
-  for (const slug of slugs) {
-    const queueName = `${config.queuePrefix}${slug}`;
-    app.storageQueue(`Worker-${slug}`, workerFunction(services, queueName, config.storageSetting));
+  const queues = new Map(config.workerPools.map((pool) => [queueNameForPool(config.queuePrefix, pool), pool]));
+  for (const [queueName, pool] of queues) {
+    app.storageQueue(
+      `Worker-${queueNameForPool('', pool)}`,
+      workerFunction(services, queueName, config.storageSetting),
+    );
   }
 }

@@ -5,10 +5,10 @@ import { createMappingTable } from './adapters/mapping-table';
 import { runProcess } from './adapters/process-runner';
 import { resolveRunbook } from './adapters/runbook-resolver';
 import { createRunQueue } from './adapters/run-queue';
-import { createStorageClients, ensureTables, type StorageClients } from './adapters/storage-clients';
-import { storageCall } from './adapters/storage-errors';
+import { ensureTables, type StorageClients } from './adapters/storage-clients';
+import { connect } from './admin';
+import { isNotFound, storageCall } from './adapters/storage-errors';
 import type { CloudoConfig } from './config';
-import { AppError } from './domain/errors';
 import type { Execution } from './domain/execution';
 import { handleRunMessage, type DeliveredMessage, type HandleOutcome } from './services/handle-run-message';
 import type { Logger } from './services/ports';
@@ -29,54 +29,63 @@ export type AppServices = {
 
 export function createAppServices(config: CloudoConfig, clients?: StorageClients): AppServices {
   const storage = clients ?? connect(config);
-  let ready: Promise<void> | undefined;
-  // Tables are created once per process, on first use, so a cold start needs no separate setup step.
-  const whenReady = async () => {
-    ready ??= storageCall(() => ensureTables(storage)).catch((err: unknown) => {
-      ready = undefined;
-      throw err;
-    });
-    await ready;
-  };
+  const ready = onceReady(storage);
   const mappings = createMappingTable(storage.mappings);
   const executions = createExecutionTable(storage.executions);
-  const queue = createRunQueue(storage.queues, config.queuePrefix);
-  const runner = { locate: (runbook: string) => resolveRunbook(config.runbooksDir, runbook), run: runProcess };
-  const settings = {
+  const common = { executions, queue: createRunQueue(storage.queues, config.queuePrefix), clock: systemClock };
+  const worker = { runner: runnerPorts(config), settings: runnerSettings(config) };
+  const ensure = async <T>(fn: () => Promise<T>): Promise<T> => (await ready(), fn());
+  return {
+    requestRun: (req, log) =>
+      ensure(() => requestRun({ ...common, mappings, log, defaultTimeoutSeconds: config.defaultTimeoutSeconds }, req)),
+    listExecutions: (params) => ensure(() => listExecutions(executions, params)),
+    getExecution: (execId) => ensure(() => getExecution(executions, execId)),
+    handleRunMessage: (msg, log) => ensure(() => handleRunMessage({ ...common, ...worker, log }, msg)),
+    sweepLostExecutions: (log) =>
+      ensure(() =>
+        sweepLostExecutions({
+          ...common,
+          log,
+          slackSeconds: SWEEP_SLACK_SECONDS,
+          killGraceSeconds: config.killGraceSeconds,
+        }),
+      ),
+    // A miss proves the account answers and accepts our credentials; anything else (403 included) does not.
+    checkStorage: () =>
+      ensure(() =>
+        storageCall(() => storage.mappings.getEntity('~health', '~health')).then(
+          () => undefined,
+          (err: unknown) => {
+            if (!isNotFound(err)) throw err;
+          },
+        ),
+      ),
+  };
+}
+
+// Beyond timeout + kill grace, time for a slow final write before the sweeper calls a worker lost.
+const SWEEP_SLACK_SECONDS = 120;
+
+/** Tables are created once per process, on first use, so a cold start needs no separate setup step. */
+function onceReady(storage: StorageClients): () => Promise<void> {
+  let ready: Promise<void> | undefined;
+  return () =>
+    (ready ??= storageCall(() => ensureTables(storage)).catch((err: unknown) => {
+      ready = undefined;
+      throw err;
+    }));
+}
+
+function runnerPorts(config: CloudoConfig) {
+  return { locate: (runbook: string) => resolveRunbook(config.runbooksDir, runbook), run: runProcess };
+}
+
+function runnerSettings(config: CloudoConfig) {
+  return {
     runbooksDir: config.runbooksDir,
     baseEnv: config.runbookBaseEnv,
     interpreters: { bash: config.bash, python: config.python },
     killGraceSeconds: config.killGraceSeconds,
     maxOutputBytes: config.maxOutputBytes,
   };
-  const common = { executions, queue, clock: systemClock };
-  return {
-    requestRun: async (req, log) => {
-      await whenReady();
-      return requestRun({ ...common, mappings, log, defaultTimeoutSeconds: config.defaultTimeoutSeconds }, req);
-    },
-    listExecutions: async (params) => (await whenReady(), listExecutions(executions, params)),
-    getExecution: async (execId) => (await whenReady(), getExecution(executions, execId)),
-    handleRunMessage: async (msg, log) => {
-      await whenReady();
-      return handleRunMessage({ ...common, log, runner, settings }, msg);
-    },
-    sweepLostExecutions: async (log) => {
-      await whenReady();
-      return sweepLostExecutions({ ...common, log, slackSeconds: 120, killGraceSeconds: config.killGraceSeconds });
-    },
-    checkStorage: async () => {
-      await whenReady();
-      await storageCall(() => storage.mappings.getEntity('~health', '~health')).catch((err: unknown) => {
-        if (err instanceof AppError) throw err;
-      });
-    },
-  };
-}
-
-function connect(config: CloudoConfig): StorageClients {
-  if (!config.storageConnection) {
-    throw new AppError('internal', 'No storage connection: set AzureWebJobsStorage or CLOUDO_STORAGE_CONNECTION.');
-  }
-  return createStorageClients(config.storageConnection, config);
 }

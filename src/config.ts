@@ -26,6 +26,9 @@ const list = z
   .transform((s) => s.split(',').map((x) => x.trim()))
   .transform((xs) => xs.filter((x) => x.length > 0));
 const envName = /^[A-Za-z_][A-Za-z0-9_]*$/;
+// The storage connection holds an account key: runbooks, and so their output, must never see it.
+const STORAGE_SETTING = /^(AzureWebJobs|CLOUDO_STORAGE_CONNECTION)/i;
+const storageMessage = 'may not pass the storage connection settings to runbooks';
 
 const schema = z.object({
   PORT: int(0, 65535).default(7071),
@@ -41,9 +44,10 @@ const schema = z.object({
     .string()
     .regex(/^[A-Za-z][A-Za-z0-9]{2,62}$/, 'a table name: 3-63 letters or digits')
     .default('CloudoExecutions'),
+  // 24 + a 32-character pool + "-poison" stays within the 63 characters a queue name may have.
   CLOUDO_QUEUE_PREFIX: z
     .string()
-    .regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'lower-case letters, digits and dashes')
+    .regex(/^(?!.*--)[a-z0-9][a-z0-9-]{1,23}$/, '2-24 lower-case letters, digits and single dashes')
     .default('cloudo-'),
   CLOUDO_WORKER_POOLS: list
     .pipe(z.array(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$/)).min(1))
@@ -51,7 +55,16 @@ const schema = z.object({
   CLOUDO_DEFAULT_TIMEOUT_SECONDS: int(1, 3600).default(300),
   CLOUDO_KILL_GRACE_SECONDS: int(1, 300).default(10),
   CLOUDO_MAX_OUTPUT_BYTES: int(1024, 384 * 1024).default(256 * 1024),
-  CLOUDO_RUNBOOK_ENV_ALLOW: list.pipe(z.array(z.string().regex(envName, 'variable names'))).default([]),
+  CLOUDO_RUNBOOK_ENV_ALLOW: list
+    .pipe(
+      z.array(
+        z
+          .string()
+          .regex(envName, 'variable names')
+          .refine((n) => !STORAGE_SETTING.test(n), storageMessage),
+      ),
+    )
+    .default([]),
   CLOUDO_BASH: z.string().min(1).default('bash'),
   CLOUDO_PYTHON: z.string().min(1).default('python3'),
   CLOUDO_LOCAL_STORAGE: z.enum(['disk', 'memory']).default('disk'),

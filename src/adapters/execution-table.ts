@@ -10,7 +10,7 @@ import { isNotFound, isPreconditionFailed, storageCall } from './storage-errors'
 const REJECTED = 'rejected';
 
 // One index row per (dimension, execution): by status, by mapping, and by both.
-function indexPartitions(e: Pick<Execution, 'status' | 'mappingId'>): string[] {
+export function indexPartitions(e: Pick<Execution, 'status' | 'mappingId'>): string[] {
   return [`s|${e.status}`, `m|${e.mappingId}`, `ms|${e.mappingId}|${e.status}`];
 }
 
@@ -22,46 +22,27 @@ function queryPartition(q: ExecutionQuery): string {
 }
 
 export function createExecutionTable(table: TableClient): ExecutionStore {
-  const putIndex = (e: Execution, pks: readonly string[]) =>
-    Promise.all(pks.map((pk) => table.upsertEntity({ partitionKey: pk, rowKey: execRowKey(e.execId) }, 'Replace')));
-  const dropIndex = (execId: string, pks: readonly string[]) =>
-    Promise.all(pks.map((pk) => table.deleteEntity(pk, execRowKey(execId)).catch(ignoreNotFound)));
-
+  const index = indexWriter(table);
   return {
     create: (e) =>
       storageCall(async () => {
-        await table.createEntity(toEntity(e));
-        await putIndex(e, indexPartitions(e));
+        // Index rows first, the record last: a failure leaves at most index rows, which listings skip.
+        await index.put(e, indexPartitions(e));
+        const { etag } = await table.createEntity(toEntity(e));
+        return etag ? { value: e, etag } : mustRead(table, e.execId);
       }),
     get: (execId) => storageCall(() => readMain(table, execRowKey(execId))),
-    replaceIf: (next, previous) =>
+    replaceIf: (next, previous) => storageCall(() => replaceIf(table, index, next, previous)),
+    removeIfUnchanged: (current) =>
       storageCall(async () => {
-        const before = indexPartitions(previous.value);
-        const after = indexPartitions(next);
-        // New index rows first: a reader may see a stale row (filtered out on read), never a missing one.
-        await putIndex(
-          next,
-          after.filter((pk) => !before.includes(pk)),
-        );
-        let etag: string | undefined;
         try {
-          ({ etag } = await table.updateEntity(toEntity(next), 'Replace', { etag: previous.etag }));
+          await table.deleteEntity(MAIN_PARTITION, execRowKey(current.value.execId), { etag: current.etag });
         } catch (err) {
-          if (isPreconditionFailed(err)) return null;
-          throw err;
+          if (isPreconditionFailed(err)) return false;
+          if (!isNotFound(err)) throw err;
         }
-        await dropIndex(
-          next.execId,
-          before.filter((pk) => !after.includes(pk)),
-        );
-        // Never fall back to '*': an unconditional ETag would defeat the next conditional write.
-        return etag ? { value: next, etag } : readMain(table, execRowKey(next.execId));
-      }),
-    remove: (execId) =>
-      storageCall(async () => {
-        const current = await readMain(table, execRowKey(execId));
-        if (current) await dropIndex(execId, indexPartitions(current.value));
-        await table.deleteEntity(MAIN_PARTITION, execRowKey(execId)).catch(ignoreNotFound);
+        await index.drop(current.value.execId, indexPartitions(current.value));
+        return true;
       }),
     list: (q) => storageCall(() => listExecutions(table, q)),
     recordRejectedMessage: (r) =>
@@ -70,6 +51,54 @@ export function createExecutionTable(table: TableClient): ExecutionStore {
         await table.createEntity({ partitionKey: REJECTED, rowKey, ...r });
       }),
   };
+}
+
+type IndexWriter = ReturnType<typeof indexWriter>;
+
+function indexWriter(table: TableClient) {
+  return {
+    put: (e: Execution, pks: readonly string[]) =>
+      Promise.all(pks.map((pk) => table.upsertEntity({ partitionKey: pk, rowKey: execRowKey(e.execId) }, 'Replace'))),
+    /** Best effort: a row left behind is skipped by listings, so a failure here must not fail the caller. */
+    drop: async (execId: string, pks: readonly string[]) => {
+      await Promise.all(pks.map((pk) => table.deleteEntity(pk, execRowKey(execId)))).catch(() => undefined);
+    },
+  };
+}
+
+async function replaceIf(
+  table: TableClient,
+  index: IndexWriter,
+  next: Execution,
+  previous: Versioned<Execution>,
+): Promise<Versioned<Execution> | null> {
+  const before = indexPartitions(previous.value);
+  const after = indexPartitions(next);
+  // New index rows first: a reader may see a stale row (filtered out on read), never a missing one.
+  await index.put(
+    next,
+    after.filter((pk) => !before.includes(pk)),
+  );
+  let etag: string | undefined;
+  try {
+    ({ etag } = await table.updateEntity(toEntity(next), 'Replace', { etag: previous.etag }));
+  } catch (err) {
+    if (isPreconditionFailed(err)) return null;
+    throw err;
+  }
+  // The write is committed: failing now would make the caller redo work that already happened.
+  await index.drop(
+    next.execId,
+    before.filter((pk) => !after.includes(pk)),
+  );
+  // Never fall back to '*': an unconditional ETag would defeat the next conditional write.
+  return etag ? { value: next, etag } : mustRead(table, next.execId);
+}
+
+async function mustRead(table: TableClient, execId: string): Promise<Versioned<Execution>> {
+  const found = await readMain(table, execRowKey(execId));
+  if (!found) throw new Error(`execution ${execId} vanished right after it was written`);
+  return found;
 }
 
 async function readMain(table: TableClient, rowKey: string): Promise<Versioned<Execution> | null> {
@@ -124,7 +153,3 @@ const matches = (e: Execution, q: ExecutionQuery) =>
   (!q.status || e.status === q.status) && (!q.mappingId || e.mappingId === q.mappingId);
 
 const cont = (lastExecId: string | undefined) => (lastExecId ? { lastExecId } : {});
-
-function ignoreNotFound(err: unknown): void {
-  if (!isNotFound(err)) throw err;
-}

@@ -46,30 +46,35 @@ export function createMappingTable(table: TableClient): MappingStore {
         return out;
       });
     },
-    upsertAll: (mappings) => writeAll(table, mappings, (m) => ['upsert', toEntity(m.partition, m), 'Replace']),
-    removeAll: (mappings) => writeAll(table, mappings, (m) => ['delete', { partitionKey: m.partition, rowKey: m.id }]),
+    upsertAll: (mappings) => upsertAll(table, mappings),
+    // One by one: a batch fails whole on a row that is already gone, and may hold the same by-id row twice.
+    removeAll: (mappings) =>
+      storageCall(async () => {
+        for (const m of mappings) {
+          for (const pk of [m.partition, BY_ID]) await table.deleteEntity(pk, m.id).catch(ignoreNotFound);
+        }
+      }),
   };
 }
 
-async function writeAll(table: TableClient, mappings: readonly Mapping[], action: (m: Mapping) => TransactionAction) {
+function ignoreNotFound(err: unknown): void {
+  if (!isNotFound(err)) throw err;
+}
+
+async function upsertAll(table: TableClient, mappings: readonly Mapping[]): Promise<void> {
   // Each mapping is written twice: under its own partition and under the by-id partition.
   const byPartition = new Map<string, TransactionAction[]>();
-  const add = (pk: string, a: TransactionAction) => byPartition.set(pk, [...(byPartition.get(pk) ?? []), a]);
+  const add = (pk: string, m: Mapping) =>
+    byPartition.set(pk, [...(byPartition.get(pk) ?? []), ['upsert', toEntity(pk, m), 'Replace']]);
   for (const m of mappings) {
-    add(m.partition, action(m));
-    add(BY_ID, retarget(action(m), BY_ID));
+    add(m.partition, m);
+    add(BY_ID, m);
   }
   await storageCall(async () => {
     for (const actions of byPartition.values()) {
       for (let i = 0; i < actions.length; i += BATCH) await table.submitTransaction(actions.slice(i, i + BATCH));
     }
   });
-}
-
-function retarget(action: TransactionAction, partitionKey: string): TransactionAction {
-  const [verb, entity, mode] = action;
-  const moved = { ...entity, partitionKey };
-  return verb === 'delete' ? ['delete', moved] : ([verb, moved, mode] as TransactionAction);
 }
 
 function toEntity(partitionKey: string, m: Mapping) {

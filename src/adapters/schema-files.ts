@@ -25,3 +25,10 @@ async function listJson(dir: string): Promise<string[]> {
   );
   return nested.flat().sort();
 }
+
+/** Writes the generated JSON Schema next to the mapping files, where editors look for it. */
+export async function writeMappingJsonSchema(schemasDir: string, text: string): Promise<string> {
+  const file = path.join(schemasDir, 'mapping.schema.json');
+  await fs.writeFile(file, text);
+  return file;
+}

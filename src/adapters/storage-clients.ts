@@ -1,5 +1,5 @@
 // Storage clients: the one place that builds Table and Queue clients from the configured connection.
-import { TableClient } from '@azure/data-tables';
+import { TableClient, type TableServiceClientOptions } from '@azure/data-tables';
 import { QueueServiceClient } from '@azure/storage-queue';
 
 export type StorageNames = { readonly mappingsTable: string; readonly executionsTable: string };
@@ -10,10 +10,24 @@ export type StorageClients = {
   readonly queues: QueueServiceClient;
 };
 
-// Few, short retries: a request handler must answer 503 while the caller is still waiting, not after a minute.
-const TABLE_OPTIONS = { retryOptions: { maxRetries: 2, retryDelayInMs: 200, maxRetryDelayInMs: 1000 } };
+// Few, short tries: a request handler must answer 503 while the caller is still waiting, not after a minute.
+// A storage endpoint that accepts connections but never answers would otherwise hang a request indefinitely.
+const TRY_TIMEOUT_MS = 5_000;
+
+type PipelinePolicy = NonNullable<TableServiceClientOptions['additionalPolicies']>[number]['policy'];
+const perTryTimeout: PipelinePolicy = {
+  name: 'cloudoPerTryTimeout',
+  sendRequest: (request, next) => {
+    if (!request.timeout || request.timeout > TRY_TIMEOUT_MS) request.timeout = TRY_TIMEOUT_MS;
+    return next(request);
+  },
+};
+const TABLE_OPTIONS = {
+  retryOptions: { maxRetries: 2, retryDelayInMs: 200, maxRetryDelayInMs: 1000 },
+  additionalPolicies: [{ policy: perTryTimeout, position: 'perRetry' as const }],
+};
 const QUEUE_OPTIONS = {
-  retryOptions: { maxTries: 3, retryDelayInMs: 200, maxRetryDelayInMs: 1000, tryTimeoutInMs: 15_000 },
+  retryOptions: { maxTries: 3, retryDelayInMs: 200, maxRetryDelayInMs: 1000, tryTimeoutInMs: TRY_TIMEOUT_MS },
 };
 
 export function createStorageClients(connectionString: string, names: StorageNames): StorageClients {

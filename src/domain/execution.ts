@@ -55,10 +55,6 @@ export type RunResult = Pick<
   'exitCode' | 'signal' | 'durationMs' | 'output' | 'outputBytes' | 'outputTruncated' | 'error'
 > & { readonly status: TerminalStatus };
 
-export function isTerminal(status: ExecutionStatus): status is TerminalStatus {
-  return TRANSITIONS[status].length === 0;
-}
-
 export function canTransition(from: ExecutionStatus, to: ExecutionStatus): boolean {
   return TRANSITIONS[from].includes(to);
 }

@@ -1,6 +1,7 @@
 // Mapping model: the seed's "schema" documents (partition_key + entity[]), validated and normalized.
 import { z } from 'zod';
 import { splitRunArgs } from './run-args';
+import { checkRunbookName } from './runbook-name';
 
 export type Mapping = {
   readonly partition: string;
@@ -60,7 +61,13 @@ export const mappingEntitySchema = z
     runbook: z
       .string()
       .max(256)
-      .regex(runbookPath, 'a .sh or .py file inside the runbooks directory, e.g. "check_sys.sh"'),
+      .regex(runbookPath, 'a .sh or .py file inside the runbooks directory, e.g. "check_sys.sh"')
+      .superRefine((name, ctx) => {
+        // The pattern is what editors check; the worker's own rules are the last word. One message per problem.
+        if (!runbookPath.test(name)) return;
+        const checked = checkRunbookName(name);
+        if (!checked.ok) ctx.addIssue({ code: 'custom', message: checked.message });
+      }),
     run_args: z
       .string()
       .max(4096)
@@ -87,6 +94,10 @@ export const mappingEntitySchema = z
       )
       .default({})
       .superRefine((env, ctx) => {
+        // The whole map is stored as one table property (64 KiB), so it is bounded here, where the file is named.
+        if (Object.keys(env).length > 64) ctx.addIssue({ code: 'custom', message: 'at most 64 variables' });
+        if (JSON.stringify(env).length > 16_000)
+          ctx.addIssue({ code: 'custom', message: 'at most 16,000 characters in all' });
         for (const key of Object.keys(env)) {
           const problem = !envName.test(key)
             ? 'upper-case letters, digits and _'
@@ -107,8 +118,6 @@ export const mappingDocumentSchema = z
     }),
   )
   .describe('A ClouDO mapping file: partitions of runbook mappings.');
-
-export type MappingEntityInput = z.input<typeof mappingEntitySchema>;
 
 export function toMapping(partition: string, e: z.output<typeof mappingEntitySchema>): Mapping {
   return {

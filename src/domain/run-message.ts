@@ -9,11 +9,14 @@ export const runMessageSchema = z.object({
 
 export type RunMessage = z.infer<typeof runMessageSchema>;
 
-/** Queue names are lower case, 3-63 characters of letters, digits and single dashes. */
+/**
+ * The one place a pool becomes a queue name: lower case, letters, digits and single dashes. Settings bound the
+ * prefix (2-24) and pool names (1-32 with a letter or digit), so the result and its "-poison" twin are valid names.
+ */
 export function queueNameForPool(prefix: string, pool: string): string {
   const slug = pool
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-+|-+$/g, '');
-  return `${prefix}${slug}`.replace(/-{2,}/g, '-').slice(0, 63);
+  return `${prefix}${slug}`.replace(/-{2,}/g, '-');
 }

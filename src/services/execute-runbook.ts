@@ -1,9 +1,9 @@
 // Execute a runbook: locate it safely, build argv and environment, run it, and turn the outcome into a result.
-import type { ProcessOutcome } from '../adapters/process-types';
 import type { Execution, RunResult } from '../domain/execution';
 import { splitRunArgs } from '../domain/run-args';
+import { redact, secretValues } from '../domain/redact';
 import { runbookEnvironment } from '../domain/runbook-env';
-import type { RunnerPorts } from './ports';
+import type { ProcessOutcome, RunnerPorts } from './ports';
 
 export type RunnerSettings = {
   readonly runbooksDir: string;
@@ -18,16 +18,17 @@ export async function executeRunbook(ports: RunnerPorts, settings: RunnerSetting
   if (!located.ok) return failedToStart(located.message);
   const args = splitRunArgs(e.runArgs);
   if (!args.ok) return failedToStart(`run_args: ${args.message}`);
+  const env = runbookEnvironment(settings.baseEnv, e, settings.runbooksDir);
   const outcome = await ports.run({
     file: settings.interpreters[located.interpreter],
     args: [located.path, ...args.args],
     cwd: settings.runbooksDir,
-    env: runbookEnvironment(settings.baseEnv, e, settings.runbooksDir),
+    env,
     timeoutMs: e.timeoutSeconds * 1000,
     killGraceMs: settings.killGraceSeconds * 1000,
     maxOutputBytes: settings.maxOutputBytes,
   });
-  return toResult(outcome, e.timeoutSeconds);
+  return toResult({ ...outcome, output: redact(outcome.output, secretValues(env)) }, e.timeoutSeconds);
 }
 
 function failedToStart(message: string): RunResult {

@@ -2,8 +2,7 @@
 import type { Execution, ExecutionStatus } from '../domain/execution';
 import type { Mapping } from '../domain/mapping';
 import type { RunMessage } from '../domain/run-message';
-import type { ProcessRunner } from '../adapters/process-types';
-import type { RunbookResolution } from '../adapters/runbook-resolver';
+import type { RunbookResolution } from '../domain/runbook-name';
 
 export type MappingStore = {
   get(partition: string, id: string): Promise<Mapping | null>;
@@ -39,12 +38,13 @@ export type RejectedMessage = {
 };
 
 export type ExecutionStore = {
-  /** Inserts a new record; fails if the id exists. */
-  create(execution: Execution): Promise<void>;
+  /** Inserts a new record (the commit point: nothing is listed without it); fails if the id exists. */
+  create(execution: Execution): Promise<Versioned<Execution>>;
   get(execId: string): Promise<Versioned<Execution> | null>;
   /** Replaces the record only if its ETag still matches; null when another writer got there first. */
   replaceIf(next: Execution, previous: Versioned<Execution>): Promise<Versioned<Execution> | null>;
-  remove(execId: string): Promise<void>;
+  /** Deletes the record only if it is unchanged since `current`; false when it moved on (e.g. a worker claimed it). */
+  removeIfUnchanged(current: Versioned<Execution>): Promise<boolean>;
   /** Newest first; summaries without output. */
   list(query: ExecutionQuery): Promise<ExecutionPage>;
   recordRejectedMessage(rejected: RejectedMessage): Promise<void>;
@@ -70,3 +70,36 @@ export type RunnerPorts = {
   readonly locate: RunbookLocator;
   readonly run: ProcessRunner;
 };
+
+// What to run and what came of it: the contract between the runbook use case and the process runner.
+export type ProcessSpec = {
+  /** Absolute path or bare name (looked up on PATH) of the interpreter to run. */
+  readonly file: string;
+  readonly args: readonly string[];
+  readonly cwd: string;
+  /** The complete environment of the child: nothing is inherited. */
+  readonly env: Readonly<Record<string, string>>;
+  readonly timeoutMs: number;
+  /** Time between SIGTERM and SIGKILL to the process group once the timeout fires. */
+  readonly killGraceMs: number;
+  /** Cap on captured output; head and tail are kept. */
+  readonly maxOutputBytes: number;
+};
+
+export type ProcessOutcomeKind = 'exited' | 'timed_out' | 'spawn_failed';
+
+export type ProcessOutcome = {
+  readonly kind: ProcessOutcomeKind;
+  readonly exitCode: number | null;
+  readonly signal: string | null;
+  readonly durationMs: number;
+  /** stdout and stderr interleaved in arrival order, UTF-8, at most maxOutputBytes plus a truncation marker. */
+  readonly output: string;
+  /** Bytes the process wrote in total, including those dropped. */
+  readonly outputBytes: number;
+  readonly truncated: boolean;
+  /** Set for spawn_failed: why the process could not start (e.g. "interpreter not found: python3"). */
+  readonly error?: string;
+};
+
+export type ProcessRunner = (spec: ProcessSpec) => Promise<ProcessOutcome>;

@@ -3,16 +3,21 @@ import { z } from 'zod';
 import { badRequest, notFound } from '../domain/errors';
 import { isExecId } from '../domain/exec-id';
 import { EXECUTION_STATUSES, type Execution, type ExecutionStatus } from '../domain/execution';
+import { mappingKeySchema } from '../domain/mapping';
 import type { ExecutionStore } from './ports';
 
 export const DEFAULT_LIMIT = 50;
 export const MAX_LIMIT = 200;
 
-const instant = z.iso.datetime({ offset: true }).transform((s) => new Date(s));
+// Execution row keys count milliseconds between 1970 and 2286; outside that the key order breaks.
+const instant = z.iso
+  .datetime({ offset: true })
+  .transform((s) => new Date(s))
+  .refine((d) => d.getUTCFullYear() >= 1970 && d.getUTCFullYear() < 2286, 'must be between 1970 and 2285');
 
 const listQuerySchema = z.object({
   status: z.enum(EXECUTION_STATUSES as [ExecutionStatus, ...ExecutionStatus[]]).optional(),
-  mapping: z.string().min(1).max(256).optional(),
+  mapping: mappingKeySchema.optional(),
   since: instant.optional(),
   until: instant.optional(),
   limit: z.coerce.number().int().min(1).max(MAX_LIMIT).default(DEFAULT_LIMIT),

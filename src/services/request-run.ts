@@ -3,7 +3,7 @@ import { conflict, notFound } from '../domain/errors';
 import { newExecId } from '../domain/exec-id';
 import { newExecution, type Execution, type TriggerKind } from '../domain/execution';
 import type { Mapping } from '../domain/mapping';
-import type { Clock, ExecutionStore, Logger, MappingStore, RunQueue } from './ports';
+import type { Clock, ExecutionStore, Logger, MappingStore, RunQueue, Versioned } from './ports';
 
 export type RequestRunDeps = {
   readonly mappings: MappingStore;
@@ -36,11 +36,12 @@ export async function requestRun(deps: RequestRunDeps, req: RunRequest): Promise
     now,
     defaultTimeoutSeconds: deps.defaultTimeoutSeconds,
   });
-  await deps.executions.create(execution);
+  const created = await deps.executions.create(execution);
   try {
     await deps.queue.enqueue(mapping.worker, { v: 1, execId: execution.execId });
   } catch (err) {
-    await undoCreate(deps, execution.execId);
+    // A worker that already claimed the run proves the message got through despite the error.
+    if (!(await undoCreate(deps, created))) return { execution, mapping };
     throw err;
   }
   deps.log.info(`queued ${execution.execId}: ${mapping.partition}/${mapping.id} (${mapping.runbook})`);
@@ -55,12 +56,12 @@ async function findMapping(store: MappingStore, req: RunRequest): Promise<Mappin
 }
 
 // The caller is told 503 and will retry, so the record must not stay behind as a run that never happens.
-async function undoCreate(deps: RequestRunDeps, execId: string): Promise<void> {
+// Returns false when the record moved on: the enqueue did land and a worker has it.
+async function undoCreate(deps: RequestRunDeps, created: Versioned<Execution>): Promise<boolean> {
   try {
-    await deps.executions.remove(execId);
+    return await deps.executions.removeIfUnchanged(created);
   } catch (err) {
-    deps.log.error(
-      `could not remove ${execId} after a failed enqueue; it stays queued without a message: ${String(err)}`,
-    );
+    deps.log.error(`could not remove ${created.value.execId} after a failed enqueue; it stays queued: ${String(err)}`);
+    return true;
   }
 }

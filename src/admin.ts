@@ -1,0 +1,39 @@
+// Administration wiring: mapping files, runbook checks and `schemas apply`, shared by the CLI and the local runtime.
+import { createMappingTable } from './adapters/mapping-table';
+import { resolveRunbook } from './adapters/runbook-resolver';
+import { readMappingFiles } from './adapters/schema-files';
+import { createStorageClients, ensureTables, type StorageClients } from './adapters/storage-clients';
+import type { CloudoConfig } from './config';
+import { AppError } from './domain/errors';
+import type { Mapping } from './domain/mapping';
+import { applyMappings, validateMappingFiles, type ApplyReport } from './services/apply-mappings';
+import { findRunbookProblems } from './services/check-runbooks';
+
+export type AdminServices = {
+  /** Reads and validates every mapping file; throws MappingValidationError naming each problem. */
+  loadMappings(): Promise<Mapping[]>;
+  /** One line per mapping whose runbook cannot run. */
+  runbookProblems(mappings: readonly Mapping[]): Promise<string[]>;
+  /** Creates the tables if needed and upserts the mappings; prunes stored ones missing from them when asked. */
+  apply(mappings: readonly Mapping[], prune: boolean): Promise<ApplyReport>;
+};
+
+export function createAdminServices(config: CloudoConfig, clients?: StorageClients): AdminServices {
+  const storage = () => clients ?? connect(config);
+  return {
+    loadMappings: async () => validateMappingFiles(await readMappingFiles(config.schemasDir)),
+    runbookProblems: (mappings) => findRunbookProblems(mappings, (r) => resolveRunbook(config.runbooksDir, r)),
+    apply: async (mappings, prune) => {
+      const s = storage();
+      await ensureTables(s);
+      return applyMappings(createMappingTable(s.mappings), mappings, prune);
+    },
+  };
+}
+
+export function connect(config: CloudoConfig): StorageClients {
+  if (!config.storageConnection) {
+    throw new AppError('internal', 'No storage connection: set AzureWebJobsStorage or CLOUDO_STORAGE_CONNECTION.');
+  }
+  return createStorageClients(config.storageConnection, config);
+}

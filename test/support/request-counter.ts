@@ -1,0 +1,37 @@
+// Observes a Table client's traffic: how many requests it sends and how many entities come back.
+import type { TableServiceClientOptions } from '@azure/data-tables';
+
+type PipelinePolicy = NonNullable<TableServiceClientOptions['additionalPolicies']>[number]['policy'];
+
+export type RequestCounter = { requests: number; entities: number; policy: PipelinePolicy; reset(): void };
+
+export function requestCounter(): RequestCounter {
+  const counter: RequestCounter = {
+    requests: 0,
+    entities: 0,
+    reset: () => {
+      counter.requests = 0;
+      counter.entities = 0;
+    },
+    policy: {
+      name: 'countRequests',
+      sendRequest: async (request, next) => {
+        const response = await next(request);
+        counter.requests += 1;
+        counter.entities += countEntities(response.bodyAsText);
+        return response;
+      },
+    },
+  };
+  return counter;
+}
+
+function countEntities(body: string | null | undefined): number {
+  if (!body) return 0;
+  try {
+    const parsed = JSON.parse(body) as { value?: unknown };
+    return Array.isArray(parsed.value) ? parsed.value.length : 1;
+  } catch {
+    return 0;
+  }
+}
