@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # template.sh: copy this to start a bash runbook. It shows every variable ClouDO sets and the exit-code contract.
 #
-# Exit code: 0 = success; anything else = failure (status "failed", and an on-call page for oncall mappings).
+# Exit code: 0 = success; anything else = failure (status "failed"; on-call paging for oncall mappings comes later).
 # Output: stdout and stderr are captured together, in order; the first and last parts are kept when it is long.
 # Time: the mapping's "timeout" (default 300 s); then SIGTERM to the whole process group, SIGKILL after a grace.
 set -euo pipefail
