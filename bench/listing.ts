@@ -7,22 +7,10 @@ import { newExecId } from '../src/domain/exec-id';
 import { newExecution, type Execution } from '../src/domain/execution';
 import type { Mapping } from '../src/domain/mapping';
 import type { ExecutionQuery } from '../src/services/ports';
+import { sampleMapping } from '../test/support/fixtures';
 import { requestCounter } from '../test/support/request-counter';
 
-const mapping: Mapping = {
-  partition: 'bench',
-  id: 'bench',
-  name: 'bench',
-  description: '',
-  runbook: 'x.sh',
-  runArgs: '',
-  worker: 'Runbook',
-  oncall: false,
-  requireApproval: false,
-  timeoutSeconds: null,
-  enabled: true,
-  env: {},
-};
+const mapping: Mapping = sampleMapping({ partition: 'bench', id: 'bench', name: 'bench' });
 
 export async function benchListing(connection: string, sizes: readonly number[]): Promise<void> {
   // Azurite scans its in-memory tables, so its times grow with size where Azure Table's indexed reads do not;

@@ -6,6 +6,7 @@ import { createMappingTable } from '../../src/adapters/mapping-table';
 import type { Mapping } from '../../src/domain/mapping';
 import { applyMappings } from '../../src/services/apply-mappings';
 import type { MappingStore } from '../../src/services/ports';
+import { sampleMapping } from '../support/fixtures';
 import { uniqueName } from '../support/unique-names';
 
 const table = TableClient.fromConnectionString(inject('storageConnection'), uniqueName('maps'), {
@@ -13,21 +14,8 @@ const table = TableClient.fromConnectionString(inject('storageConnection'), uniq
 });
 let store: MappingStore;
 
-const m = (partition: string, id: string, extra: Partial<Mapping> = {}): Mapping => ({
-  partition,
-  id,
-  name: id,
-  description: '',
-  runbook: 'x.sh',
-  runArgs: '',
-  worker: 'Runbook',
-  oncall: false,
-  requireApproval: false,
-  timeoutSeconds: null,
-  enabled: true,
-  env: {},
-  ...extra,
-});
+const m = (partition: string, id: string, extra: Partial<Mapping> = {}): Mapping =>
+  sampleMapping({ partition, id, name: id, ...extra });
 
 beforeAll(async () => {
   await table.createTable();

@@ -8,6 +8,7 @@ import { finishExecution, newExecution, startExecution, type Execution } from '.
 import type { Mapping } from '../../src/domain/mapping';
 import type { ExecutionStore } from '../../src/services/ports';
 import { listExecutions } from '../../src/services/query-executions';
+import { sampleMapping } from '../support/fixtures';
 import { uniqueName } from '../support/unique-names';
 
 const table = TableClient.fromConnectionString(inject('storageConnection'), uniqueName('list'), {
@@ -17,20 +18,7 @@ let store: ExecutionStore;
 const base = Date.parse('2026-03-01T00:00:00.000Z');
 const ids: string[] = [];
 
-const mapping = (id: string): Mapping => ({
-  partition: 'p',
-  id,
-  name: id,
-  description: '',
-  runbook: 'x.sh',
-  runArgs: '',
-  worker: 'Runbook',
-  oncall: false,
-  requireApproval: false,
-  timeoutSeconds: null,
-  enabled: true,
-  env: {},
-});
+const mapping = (id: string): Mapping => sampleMapping({ id, name: id });
 
 async function add(i: number, mappingId: string, final: 'queued' | 'succeeded' | 'failed'): Promise<Execution> {
   const now = new Date(base + i * 1000);

@@ -8,6 +8,7 @@ import { newExecId } from '../../src/domain/exec-id';
 import { newExecution } from '../../src/domain/execution';
 import type { ExecutionQuery } from '../../src/services/ports';
 import { requestCounter } from '../support/request-counter';
+import { sampleMapping } from '../support/fixtures';
 import { uniqueName } from '../support/unique-names';
 
 const tables: TableClient[] = [];
@@ -21,20 +22,7 @@ async function seeded(size: number) {
   });
   tables.push(table);
   await table.createTable();
-  const mapping = {
-    partition: 'p',
-    id: 'm',
-    name: 'm',
-    description: '',
-    runbook: 'x.sh',
-    runArgs: '',
-    worker: 'W',
-    oncall: false,
-    requireApproval: false,
-    timeoutSeconds: null,
-    enabled: true,
-    env: {},
-  };
+  const mapping = sampleMapping({ worker: 'W' });
   const batches = new Map<string, TransactionAction[]>();
   for (let i = 0; i < size; i++) {
     const now = new Date(Date.UTC(2026, 0, 1) + i * 1000);

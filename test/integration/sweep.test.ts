@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { createAppServices, type AppServices } from '../../src/composition';
-import { loadConfig, type CloudoConfig } from '../../src/config';
+import type { CloudoConfig } from '../../src/config';
 import { createExecutionTable } from '../../src/adapters/execution-table';
 import { createStorageClients } from '../../src/adapters/storage-clients';
 import { newExecId } from '../../src/domain/exec-id';
@@ -10,7 +10,7 @@ import { newExecution, startExecution } from '../../src/domain/execution';
 import { silentWriter, sourceLogger } from '../../src/local/console-log';
 import type { ExecutionStore } from '../../src/services/ports';
 import { dropStorage } from '../support/test-runtime';
-import { uniqueName } from '../support/unique-names';
+import { isolatedConfig, sampleMapping } from '../support/fixtures';
 
 const log = sourceLogger(silentWriter, 'test');
 let config: CloudoConfig;
@@ -18,13 +18,7 @@ let services: AppServices;
 let store: ExecutionStore;
 
 beforeAll(async () => {
-  const id = uniqueName('');
-  config = loadConfig({
-    CLOUDO_STORAGE_CONNECTION: inject('storageConnection'),
-    CLOUDO_MAPPINGS_TABLE: `${id}m`,
-    CLOUDO_EXECUTIONS_TABLE: `${id}x`,
-    CLOUDO_QUEUE_PREFIX: `${id}-`,
-  });
+  config = isolatedConfig(inject('storageConnection'));
   services = createAppServices(config);
   await services.checkStorage();
   store = createExecutionTable(createStorageClients(inject('storageConnection'), config).executions);
@@ -33,20 +27,7 @@ afterAll(async () => dropStorage(config));
 
 async function running(startedMinutesAgo: number): Promise<string> {
   const requested = new Date(Date.now() - startedMinutesAgo * 60_000);
-  const mapping = {
-    partition: 'p',
-    id: 'm',
-    name: 'm',
-    description: '',
-    runbook: 'x.sh',
-    runArgs: '',
-    worker: 'Runbook',
-    oncall: false,
-    requireApproval: false,
-    timeoutSeconds: 60,
-    enabled: true,
-    env: {},
-  };
+  const mapping = sampleMapping({ timeoutSeconds: 60 });
   const e = newExecution({
     execId: newExecId(requested),
     mapping,
