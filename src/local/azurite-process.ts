@@ -2,11 +2,10 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AzuriteOptions } from './azurite';
-import { HOST } from './free-port';
+import { HOST, accepts } from './free-port';
 
 export type AzuriteService = 'table' | 'queue';
 export type RunningService = { readonly process: ChildProcess; readonly tail: () => string };
@@ -32,7 +31,8 @@ export async function spawnService(
     await mkdir(cwd, { recursive: true });
     args.push('--location', cwd);
   }
-  const child = spawn(process.execPath, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  // Its own process group: a terminal's Ctrl-C reaches only ClouDO, which stops Azurite after draining executions.
+  const child = spawn(process.execPath, args, { cwd, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   let tail = '';
   const collect = (chunk: Buffer): void => {
     const text = chunk.toString('utf8');
@@ -55,17 +55,6 @@ export async function waitUntilListening(port: number, service: RunningService):
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   throw new Error(`Azurite did not listen on port ${port} within ${READY_TIMEOUT_MS} ms:\n${service.tail()}`);
-}
-
-function accepts(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ host: HOST, port });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
 }
 
 // SIGINT rather than SIGTERM: Azurite's table service only shuts down cleanly (saving its database) on SIGINT,

@@ -19,6 +19,8 @@ export type AzuriteHandle = {
   readonly connectionString: string;
   readonly tableUrl: string;
   readonly queueUrl: string;
+  /** Process ids of the table and queue services. */
+  readonly pids: readonly number[];
   stop(): Promise<void>;
 };
 
@@ -49,7 +51,8 @@ export async function startAzurite(options: AzuriteOptions): Promise<AzuriteHand
 
 async function startServices(options: AzuriteOptions, tablePort: number, queuePort: number): Promise<AzuriteHandle> {
   const children: ChildProcess[] = [];
-  // Children share our process group; this covers a parent that exits without calling stop().
+  // Children run in their own process group, so no terminal signal stops them: this covers a parent that exits
+  // without calling stop(), e.g. process.exit() on a second Ctrl-C.
   const killOnExit = (): void => children.forEach((child) => child.kill('SIGKILL'));
   process.on('exit', killOnExit);
   const stop = async (): Promise<void> => {
@@ -74,5 +77,6 @@ async function startServices(options: AzuriteOptions, tablePort: number, queuePo
   const connectionString =
     `DefaultEndpointsProtocol=http;AccountName=${ACCOUNT};AccountKey=${DEV_KEY};` +
     `TableEndpoint=${tableUrl};QueueEndpoint=${queueUrl};`;
-  return { connectionString, tableUrl, queueUrl, stop };
+  const pids = children.flatMap((child) => (child.pid === undefined ? [] : [child.pid]));
+  return { connectionString, tableUrl, queueUrl, pids, stop };
 }

@@ -1,5 +1,5 @@
 // Finds and checks free TCP ports on the loopback address the local emulators listen on.
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 
 export const HOST = '127.0.0.1';
 
@@ -21,4 +21,16 @@ export async function freePort(avoid?: number): Promise<number> {
     const port = await probePort(0);
     if (port !== null && port !== avoid) return port;
   }
+}
+
+/** True when something accepts TCP connections on `port`, e.g. a service that finished starting. */
+export function accepts(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: HOST, port });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
 }

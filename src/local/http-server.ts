@@ -2,65 +2,58 @@
 import { HttpRequest, HttpResponse, type HttpResponseInit } from '@azure/functions';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { LineWriter } from './console-log';
+import { AppError, notFound } from '../domain/errors';
+import { errorResponse } from '../http/error-response';
+import type { Logger } from '../services/ports';
+import { sourceLogger, type LineWriter } from './console-log';
 import { invocationContext, type HttpMount } from './local-host';
-import { compileRoute } from './route-template';
+import { readBody } from './request-body';
+import { crossSiteRefusal, isLoopbackBind } from './request-guard';
+import { compileRoute, type RouteMatcher } from './route-template';
 
 // The Functions front end accepts up to 100 MB; locally a smaller cap keeps a stray upload from eating memory.
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
 
+export type HttpServerOptions = {
+  readonly mounts: readonly HttpMount[];
+  readonly routePrefix: string;
+  /** Address to listen on; a non-loopback one turns the Host check off, as clients then use other names. */
+  readonly host: string;
+  readonly port: number;
+  readonly write: LineWriter;
+};
+
 export type LocalHttpServer = { readonly url: string; close(): Promise<void> };
 
-export async function startHttpServer(opts: {
-  mounts: readonly HttpMount[];
-  routePrefix: string;
-  host: string;
+type Route = { readonly mount: HttpMount; readonly matcher: RouteMatcher };
+type HttpResult = HttpResponseInit | HttpResponse;
+
+type Front = {
+  readonly routes: readonly Route[];
+  readonly write: LineWriter;
+  readonly log: Logger;
+  readonly checkHost: boolean;
+  /** The bound port once listening; request URLs are built on it, never on the client's Host header. */
   port: number;
-  write: LineWriter;
-}): Promise<LocalHttpServer> {
-  const routes = opts.mounts.map((m) => ({ mount: m, matcher: compileRoute(opts.routePrefix, m.route) }));
-  const server = http.createServer((req, res) => {
-    void serve(req, res).catch((err: unknown) => {
-      opts.write('error', 'http', `request failed: ${String(err)}`);
-      if (!res.headersSent)
-        sendJson(res, 500, { error: { code: 'internal', message: 'Internal error; see the ClouDO log.' } });
-      else res.destroy();
-    });
-  });
-  async function serve(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', `http://${req.headers.host ?? 'localhost'}`);
-    const found = routes.map((r) => ({ ...r, params: r.matcher.match(url.pathname) })).filter((r) => r.params !== null);
-    const method = (req.method ?? 'GET').toUpperCase();
-    const hit = found.find((r) => r.mount.methods.includes(method));
-    if (!hit || !hit.params) {
-      if (found.length === 0)
-        return sendJson(res, 404, { error: { code: 'not_found', message: `No function at ${url.pathname}.` } });
-      const allow = [...new Set(found.flatMap((r) => r.mount.methods))].join(', ');
-      return sendJson(res, 405, { error: { code: 'method_not_allowed', message: `Use ${allow}.` } }, { Allow: allow });
-    }
-    const body = await readBody(req);
-    if (body === null)
-      return sendJson(res, 413, {
-        error: { code: 'payload_too_large', message: `Body over ${MAX_BODY_BYTES} bytes.` },
-      });
-    const request = new HttpRequest({
-      method,
-      url: url.toString(),
-      headers: flatHeaders(req.headers),
-      params: hit.params,
-      body: { bytes: body },
-    });
-    const result = await hit.mount.handler(request, invocationContext(hit.mount.name, opts.write));
-    await writeResponse(res, result);
-  }
+};
+
+export async function startHttpServer(opts: HttpServerOptions): Promise<LocalHttpServer> {
+  const front: Front = {
+    routes: opts.mounts.map((m) => ({ mount: m, matcher: compileRoute(opts.routePrefix, m.route) })),
+    write: opts.write,
+    log: sourceLogger(opts.write, 'http'),
+    checkHost: isLoopbackBind(opts.host),
+    port: opts.port,
+  };
+  const server = http.createServer((req, res) => void respond(front, req, res));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port, opts.host, () => resolve());
   });
-  const { port } = server.address() as AddressInfo;
+  front.port = (server.address() as AddressInfo).port;
   return {
     // Loopback binds are shown as localhost, the name users type.
-    url: `http://${['0.0.0.0', '127.0.0.1', '::1', '::'].includes(opts.host) ? 'localhost' : opts.host}:${port}`,
+    url: `http://${['0.0.0.0', '127.0.0.1', '::1', '::'].includes(opts.host) ? 'localhost' : opts.host}:${front.port}`,
     close: () =>
       new Promise((resolve) => {
         server.close(() => resolve());
@@ -69,7 +62,64 @@ export async function startHttpServer(opts: {
   };
 }
 
-async function writeResponse(res: http.ServerResponse, result: HttpResponseInit | HttpResponse): Promise<void> {
+// Every answer, the functions' own and the front's errors alike, leaves through writeResponse.
+async function respond(front: Front, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+  try {
+    await writeResponse(res, await serve(front, req));
+  } catch (err) {
+    if (res.headersSent) {
+      front.log.error(`response failed after it started: ${String(err)}`);
+      res.destroy();
+      return;
+    }
+    await writeResponse(res, errorResponse(err, front.log)).catch(() => res.destroy());
+  }
+}
+
+async function serve(front: Front, req: http.IncomingMessage): Promise<HttpResult> {
+  const refusal = crossSiteRefusal(req.headers, front.checkHost);
+  if (refusal) throw refusal;
+  const url = requestUrl(req.url, front.port);
+  const method = (req.method ?? 'GET').toUpperCase();
+  const found = front.routes
+    .map((r) => ({ ...r, params: r.matcher.match(url.pathname) }))
+    .filter((r): r is Route & { params: Record<string, string> } => r.params !== null);
+  const hit = found.find((r) => r.mount.methods.includes(method));
+  if (!hit) {
+    if (found.length === 0) throw notFound(`No function at ${url.pathname}.`);
+    const allow = [...new Set(found.flatMap((r) => r.mount.methods))].join(', ');
+    return withHeaders(errorResponse(new AppError('method_not_allowed', `Use ${allow}.`), front.log), { Allow: allow });
+  }
+  const body = await readBody(req, MAX_BODY_BYTES);
+  if ('tooLarge' in body) {
+    const tooLarge = new AppError('payload_too_large', `Body over ${MAX_BODY_BYTES} bytes.`);
+    return withHeaders(errorResponse(tooLarge, front.log), body.closeConnection ? { Connection: 'close' } : {});
+  }
+  const request = new HttpRequest({
+    method,
+    url: url.toString(),
+    headers: flatHeaders(req.headers),
+    params: hit.params,
+    body: { bytes: body.bytes },
+  });
+  return await hit.mount.handler(request, invocationContext(hit.mount.name, front.write));
+}
+
+function requestUrl(target: string | undefined, port: number): URL {
+  // Paths only: an absolute-form target ("http://evil.example/...") or "*" would let the client pick the host.
+  if (target === undefined || !target.startsWith('/')) {
+    throw new AppError('bad_request', 'The request target must be a path.');
+  }
+  return new URL(`http://localhost:${port}${target}`);
+}
+
+function withHeaders(init: HttpResponseInit, extra: Readonly<Record<string, string>>): HttpResponseInit {
+  const headers = new Headers(init.headers);
+  for (const [name, value] of Object.entries(extra)) headers.set(name, value);
+  return { ...init, headers };
+}
+
+async function writeResponse(res: http.ServerResponse, result: HttpResult): Promise<void> {
   // HttpResponse applies the library's own conversions (jsonBody, content type), as the worker does on Azure.
   const response = result instanceof HttpResponse ? result : new HttpResponse(result);
   const body = Buffer.from(await response.arrayBuffer());
@@ -79,25 +129,8 @@ async function writeResponse(res: http.ServerResponse, result: HttpResponseInit 
   res.end(body);
 }
 
-async function readBody(req: http.IncomingMessage): Promise<Buffer | null> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    const buf = chunk as Buffer;
-    size += buf.length;
-    if (size > MAX_BODY_BYTES) return null;
-    chunks.push(buf);
-  }
-  return Buffer.concat(chunks);
-}
-
 function flatHeaders(headers: http.IncomingHttpHeaders): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(headers)) if (v !== undefined) out[k] = Array.isArray(v) ? v.join(', ') : v;
   return out;
-}
-
-function sendJson(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', ...headers });
-  res.end(JSON.stringify(body));
 }

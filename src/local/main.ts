@@ -32,8 +32,9 @@ async function main(): Promise<void> {
       () => process.exit(1),
     );
   };
-  process.on('SIGINT', () => stop('SIGINT'));
-  process.on('SIGTERM', () => stop('SIGTERM'));
+  // Azurite has its own process group and sees none of these: ClouDO stops it after draining. SIGHUP too, since
+  // dying of a closed terminal would skip the exit hook and leave Azurite running.
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => stop(signal));
 }
 
 main().catch((err: unknown) => {

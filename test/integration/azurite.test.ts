@@ -1,6 +1,6 @@
-// Integration tests of startAzurite itself: disk persistence across restarts and clean shutdown.
+// Integration tests of startAzurite itself: disk persistence across restarts, its own process group, clean shutdown.
+import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TableClient } from '@azure/data-tables';
@@ -8,13 +8,14 @@ import { QueueServiceClient } from '@azure/storage-queue';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAzurite } from '../../src/local/azurite';
 import type { AzuriteHandle } from '../../src/local/azurite';
+import { accepts } from '../../src/local/free-port';
 import { uniqueName } from '../support/unique-names';
 
 let dataDir = '';
 const started: AzuriteHandle[] = [];
 
-async function start(): Promise<AzuriteHandle> {
-  const handle = await startAzurite({ mode: 'disk', dataDir });
+async function start(mode: 'disk' | 'memory' = 'disk'): Promise<AzuriteHandle> {
+  const handle = await startAzurite({ mode, dataDir });
   started.push(handle);
   return handle;
 }
@@ -23,15 +24,21 @@ function portOf(url: string): number {
   return Number(new URL(url).port);
 }
 
-function accepts(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ host: '127.0.0.1', port });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
+function processGroup(pid: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    execFile('ps', ['-o', 'pgid=', '-p', String(pid)], (error, stdout) =>
+      error ? reject(error) : resolve(Number(stdout.trim())),
+    );
   });
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 beforeAll(async () => {
@@ -77,5 +84,23 @@ describe('startAzurite (disk mode)', () => {
 
   it('rejects disk mode without a dataDir', async () => {
     await expect(startAzurite({ mode: 'disk' })).rejects.toThrow(/dataDir/);
+  });
+});
+
+describe('startAzurite processes', () => {
+  // A terminal's Ctrl-C goes to the whole foreground process group; Azurite must not be in ours, or it would stop
+  // while `npm start` still drains running executions that need storage for their final writes.
+  it('runs each service in its own process group, and stop() still ends them', async () => {
+    const handle = await start('memory');
+    expect(handle.pids).toHaveLength(2);
+    const ours = await processGroup(process.pid);
+    for (const pid of handle.pids) {
+      const group = await processGroup(pid);
+      expect(group).not.toBe(ours);
+      expect(group).toBe(pid);
+    }
+    await handle.stop();
+    for (const pid of handle.pids) expect(isRunning(pid), `pid ${pid}`).toBe(false);
+    expect(await accepts(portOf(handle.tableUrl))).toBe(false);
   });
 });

@@ -25,14 +25,18 @@ describe('local runtime on disk', () => {
     const doc = (ids: string[]) =>
       JSON.stringify([{ partition_key: 'p', entity: ids.map((id) => ({ id, name: id, runbook: 'hi.sh' })) }]);
     writeFileSync(path.join(dir, 'schemas', 'm.json'), doc(['hi', 'gone']));
-    let rt = await start();
-    const accepted = await call('POST', `${rt.url}/api/Trigger?id=hi`);
-    const execId = String(accepted.body['execId']);
-    expect((await waitForTerminal(rt.url, execId))['status']).toBe('succeeded');
-    await rt.stop();
+    let execId: string;
+    const first = await start();
+    try {
+      const accepted = await call('POST', `${first.url}/api/Trigger?id=hi`);
+      execId = String(accepted.body['execId']);
+      expect((await waitForTerminal(first.url, execId))['status']).toBe('succeeded');
+    } finally {
+      await first.stop();
+    }
 
     writeFileSync(path.join(dir, 'schemas', 'm.json'), doc(['hi']));
-    rt = await start();
+    const rt = await start();
     try {
       expect(await call('GET', `${rt.url}/api/logs/${execId}`)).toMatchObject({
         status: 200,

@@ -104,19 +104,22 @@ describe('startQueueListener', () => {
   });
 
   it('keeps a message invisible while a handler outlives the lease, so it is delivered once', async () => {
+    // Renewed every 2 s for 4 s of visibility: a renewal may run 2 s late on a loaded machine before the message
+    // shows. The handler outlives 2.5 leases, so without renewals it would be redelivered at least twice.
+    const leaseMs = 4_000;
     const { queue, poison } = await newQueue('lease');
     let calls = 0;
     let finished = false;
     const handler: Handler = async () => {
       calls += 1;
-      await sleep(4_000);
+      await sleep(2.5 * leaseMs);
       finished = true;
     };
-    listen(queue, poison, handler, {}, 1_500);
+    listen(queue, poison, handler, {}, leaseMs);
     await queue.sendMessage(b64('slow work'));
     await waitFor('the slow handler to finish', () => finished);
     await waitFor('the message to be deleted', async () => (await messageCount(queue)) === 0);
-    await sleep(2_500); // longer than the 1.5 s lease: a lapsed lease would have redelivered by now
+    // Deleting needs the latest pop receipt, so a redelivery before this point would have left calls at 2.
     expect(calls).toBe(1);
   });
 

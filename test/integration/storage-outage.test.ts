@@ -1,6 +1,6 @@
 // Storage outages: every endpoint answers 503 with a JSON body, and a failed enqueue leaves no record behind.
 import { HttpRequest, InvocationContext, type HttpFunctionOptions, type HttpResponseInit } from '@azure/functions';
-import { createServer } from 'node:net';
+import { createServer, type AddressInfo, type Server } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { healthFunction } from '../../functions/health';
 import { logsFunction } from '../../functions/logs';
@@ -9,15 +9,23 @@ import { createAppServices, type AppServices } from '../../src/composition';
 import { createMappingTable } from '../../src/adapters/mapping-table';
 import { createStorageClients, ensureTables } from '../../src/adapters/storage-clients';
 import { loadConfig, type CloudoConfig } from '../../src/config';
+import { HOST } from '../../src/local/free-port';
 import { dropStorage } from '../support/test-runtime';
 import { uniqueName } from '../support/unique-names';
 import { inject } from 'vitest';
 
 let deadPort: number;
 let config: CloudoConfig;
+// Storage that is down: a port that resets every connection. Held for the whole file, so no other process can take
+// it and answer in the meantime, as it could with a port found free and then released.
+const deadServer: Server = createServer((socket) => socket.destroy());
 
 beforeAll(async () => {
-  deadPort = await freePort();
+  await new Promise<void>((resolve, reject) => {
+    deadServer.once('error', reject);
+    deadServer.listen(0, HOST, () => resolve());
+  });
+  deadPort = (deadServer.address() as AddressInfo).port;
   const id = uniqueName('');
   config = loadConfig({
     CLOUDO_STORAGE_CONNECTION: inject('storageConnection'),
@@ -44,7 +52,10 @@ beforeAll(async () => {
     },
   ]);
 });
-afterAll(async () => dropStorage(config));
+afterAll(async () => {
+  await new Promise((resolve) => deadServer.close(resolve));
+  await dropStorage(config);
+});
 
 const withEndpoints = (conn: string, which: RegExp) =>
   conn.replace(which, (m) => m.replace(/127\.0\.0\.1:\d+/, `127.0.0.1:${deadPort}`));
@@ -92,14 +103,3 @@ describe('storage outages', () => {
     expect((await healthy.listExecutions({ status: 'queued' })).items).toEqual([]);
   });
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const address = srv.address();
-      srv.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}

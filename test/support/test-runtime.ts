@@ -29,9 +29,36 @@ export type TestRuntime = {
 
 export async function startTestRuntime(opts: TestRuntimeOptions): Promise<TestRuntime> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'cloudo-test-'));
+  let created: CloudoConfig | undefined;
+  try {
+    const config = await writeProjectConfig(dir, opts);
+    created = config;
+    const logs: string[] = [];
+    const write: LineWriter = (level, source, message) => logs.push(`${level} ${source} ${message}`);
+    const runtime = await startLocalRuntime({
+      config,
+      hostJsonPath: path.resolve(__dirname, '../../host.json'),
+      write,
+      queueOverrides: { maxPollingIntervalMs: 250 },
+    });
+    const stop = async (): Promise<void> => {
+      await runtime.stop();
+      await dropStorage(config);
+      rmSync(dir, { recursive: true, force: true });
+    };
+    return { url: runtime.url, runtime, config, dir, logs, stop };
+  } catch (err) {
+    // A failed start may already have created tables and queues, and the caller gets no handle to remove them.
+    if (created) await dropStorage(created).catch(() => undefined);
+    rmSync(dir, { recursive: true, force: true });
+    throw err;
+  }
+}
+
+async function writeProjectConfig(dir: string, opts: TestRuntimeOptions): Promise<CloudoConfig> {
   const { runbooksDir, schemasDir } = await writeProject(dir, opts);
   const id = uniqueName('');
-  const config = loadConfig(
+  return loadConfig(
     {
       PATH: process.env['PATH'],
       HOME: process.env['HOME'],
@@ -47,26 +74,6 @@ export async function startTestRuntime(opts: TestRuntimeOptions): Promise<TestRu
     },
     dir,
   );
-  const logs: string[] = [];
-  const write: LineWriter = (level, source, message) => logs.push(`${level} ${source} ${message}`);
-  const runtime = await startLocalRuntime({
-    config,
-    hostJsonPath: path.resolve(__dirname, '../../host.json'),
-    write,
-    queueOverrides: { maxPollingIntervalMs: 250 },
-  });
-  return {
-    url: runtime.url,
-    runtime,
-    config,
-    dir,
-    logs,
-    async stop() {
-      await runtime.stop();
-      await dropStorage(config);
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
 }
 
 async function writeProject(dir: string, opts: TestRuntimeOptions) {
