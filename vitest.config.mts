@@ -1,5 +1,6 @@
 // Test runner setup: one embedded Azurite per run, shared by all files through unique table and queue names.
 import { defineConfig } from 'vitest/config';
+import { SummaryReporter } from './test/support/summary-reporter.mjs';
 
 export const testConfig = defineConfig({
   test: {
@@ -8,7 +9,7 @@ export const testConfig = defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
-    reporters: ['default'],
+    reporters: ['default', new SummaryReporter()],
   },
 });
 
