@@ -8,7 +8,7 @@ import {
 } from '@azure/functions';
 import { randomUUID } from 'node:crypto';
 import type { FunctionRegistrar } from '../../functions/register';
-import type { LineWriter, LogLevel } from './console-log';
+import { fromHostLevel, type LineWriter } from './console-log';
 
 export type HttpMount = {
   readonly kind: 'http';
@@ -66,8 +66,6 @@ export function createLocalHost(): LocalHost {
   };
 }
 
-const LEVELS: Readonly<Record<string, LogLevel>> = { warning: 'warn', error: 'error', critical: 'error' };
-
 export function invocationContext(
   functionName: string,
   write: LineWriter,
@@ -77,6 +75,6 @@ export function invocationContext(
     invocationId: randomUUID(),
     functionName,
     ...extra,
-    logHandler: (level, ...args) => write(LEVELS[level] ?? 'info', functionName, args.map(String).join(' ')),
+    logHandler: (level, ...args) => write(fromHostLevel(level), functionName, args.map(String).join(' ')),
   });
 }

@@ -1,11 +1,10 @@
 // Emulates the storage queue trigger: polling, batching, visibility leases, retries and the poison queue.
 import type { InvocationContext } from '@azure/functions';
+import type { LogLevel } from './console-log';
 import type { DequeuedMessageItem, QueueClient } from '@azure/storage-queue';
 import type { QueueHostSettings } from './host-config';
 import { startLease } from './queue-lease';
 import { admitMessage, createTriggerContext, describeError, poisonAfterFailure, triggerValue } from './queue-message';
-
-export type ListenerLogLevel = 'debug' | 'info' | 'warn' | 'error';
 
 export type QueueListenerOptions = {
   readonly functionName: string;
@@ -15,7 +14,7 @@ export type QueueListenerOptions = {
   readonly settings: QueueHostSettings;
   readonly handler: (message: unknown, context: InvocationContext) => Promise<unknown>;
   /** Host-style progress lines; `debug` is per-message chatter a console may leave out. */
-  readonly log: (line: string, level?: ListenerLogLevel) => void;
+  readonly log: (line: string, level?: LogLevel) => void;
   /** Visibility set on receive and renewed every leaseMs/2 while the handler runs. Default 30 s. */
   readonly leaseMs?: number;
 };

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { format } from 'node:util';
 import { InvocationContext } from '@azure/functions';
 import type { LogLevel } from '@azure/functions';
+import { fromHostLevel, type LogLevel as ConsoleLevel } from './console-log';
 import type { DequeuedMessageItem } from '@azure/storage-queue';
 import type { QueueHostSettings } from './host-config';
 
@@ -40,25 +41,17 @@ export function triggerValue(text: string): unknown {
   }
 }
 
-const HOST_LEVELS: Partial<Record<LogLevel, 'debug' | 'info' | 'warn' | 'error'>> = {
-  trace: 'debug',
-  debug: 'debug',
-  warning: 'warn',
-  error: 'error',
-  critical: 'error',
-};
-
 export function createTriggerContext(
   message: DequeuedMessageItem,
   value: unknown,
   queueName: string,
   functionName: string,
-  log: (line: string, level: 'debug' | 'info' | 'warn' | 'error') => void,
+  log: (line: string, level: ConsoleLevel) => void,
 ): InvocationContext {
   return new InvocationContext({
     invocationId: randomUUID(),
     functionName,
-    logHandler: (level: LogLevel, ...args: unknown[]) => log(format(...args), HOST_LEVELS[level] ?? 'info'),
+    logHandler: (level: LogLevel, ...args: unknown[]) => log(format(...args), fromHostLevel(level)),
     triggerMetadata: {
       id: message.messageId,
       dequeueCount: message.dequeueCount,

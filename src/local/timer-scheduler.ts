@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { format } from 'node:util';
 import { InvocationContext } from '@azure/functions';
 import type { LogLevel, Timer } from '@azure/functions';
+import { fromHostLevel, type LogLevel as ConsoleLevel } from './console-log';
 import { nextOccurrence, parseNcrontab } from './ncrontab';
 import type { CronSchedule } from './ncrontab';
 
@@ -12,7 +13,8 @@ export type TimerOptions = {
   readonly schedule: string;
   readonly runOnStartup?: boolean;
   readonly handler: (timer: Timer, context: InvocationContext) => Promise<unknown>;
-  readonly log: (line: string) => void;
+  /** Host-style progress lines; `debug` is per-run chatter a console may leave out. */
+  readonly log: (line: string, level?: ConsoleLevel) => void;
   readonly now?: () => Date;
 };
 
@@ -34,7 +36,7 @@ export function startTimer(options: TimerOptions): TimerHandle {
   const runner = new TimerRunner(options);
   if (options.runOnStartup === true) runner.fire('startup', null);
   runner.arm();
-  options.log(`[${options.functionName}] timer "${options.schedule}" (UTC), next run at ${runner.nextRun()}`);
+  options.log(`timer "${options.schedule}" (UTC), next run at ${runner.nextRun()}`);
   return { stop: () => runner.stop() };
 }
 
@@ -67,9 +69,9 @@ class TimerRunner {
 
   fire(reason: FireReason, due: Date | null): void {
     if (this.stopped) return;
-    const { functionName, log } = this.options;
+    const { log } = this.options;
     if (this.running !== null) {
-      log(`[${functionName}] timer occurrence ${due?.toISOString() ?? reason} skipped: previous run still in progress`);
+      log(`timer occurrence ${due?.toISOString() ?? reason} skipped: previous run still in progress`, 'warn');
       return;
     }
     // A timer that fires a little early still counts as the occurrence it was set for, as in the host.
@@ -101,15 +103,15 @@ async function invoke(options: TimerOptions, timer: Timer, reason: FireReason): 
   const context = new InvocationContext({
     invocationId: randomUUID(),
     functionName,
-    logHandler: (level: LogLevel, ...args: unknown[]) => log(`[${functionName}] ${level}: ${format(...args)}`),
+    logHandler: (level: LogLevel, ...args: unknown[]) => log(format(...args), fromHostLevel(level)),
     options: { trigger: { type: 'timerTrigger', name: 'timer', schedule: options.schedule } },
   });
-  log(`[${functionName}] executing (${reason === 'startup' ? 'runOnStartup' : 'timer'}, id ${context.invocationId})`);
+  log(`executing (${reason === 'startup' ? 'runOnStartup' : 'timer'}, id ${context.invocationId})`, 'debug');
   try {
     await options.handler(timer, context);
-    log(`[${functionName}] succeeded (id ${context.invocationId})`);
+    log(`succeeded (id ${context.invocationId})`, 'debug');
   } catch (error) {
     // Like the host, a failed run is logged and the schedule carries on.
-    log(`[${functionName}] failed (id ${context.invocationId}): ${format(error)}`);
+    log(`failed (id ${context.invocationId}): ${format(error)}`, 'error');
   }
 }

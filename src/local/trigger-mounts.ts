@@ -40,8 +40,7 @@ async function startQueueMount(
     poisonQueue,
     settings,
     handler: (message, context) => Promise.resolve(m.handler(message, context)),
-    // Per-message host chatter is left out: the worker's own start/end lines say the same, more readably.
-    log: (line, level = 'info') => level !== 'debug' && write(level, m.name, line),
+    log: (line, level = 'info') => write(level, m.name, line),
   });
 }
 
@@ -51,6 +50,6 @@ function startTimerMount(m: TimerMount, write: LineWriter): Stoppable {
     schedule: m.schedule,
     runOnStartup: m.runOnStartup,
     handler: (timer) => Promise.resolve(m.handler(timer, invocationContext(m.name, write))),
-    log: (line: string) => write('info', m.name, line),
+    log: (line, level = 'info') => write(level, m.name, line),
   });
 }
