@@ -138,6 +138,8 @@ describe('bad requests', () => {
     ['bad limit', '/api/logs?limit=0', 400, 'bad_request', 'limit'],
     ['unknown list parameter', '/api/logs?colour=red', 400, 'bad_request', 'colour'],
     ['bad since', '/api/logs?since=yesterday', 400, 'bad_request', 'since'],
+    ['since before 1970', '/api/logs?since=1960-01-01T00:00:00Z', 400, 'bad_request', 'since'],
+    ['control character in mapping filter', '/api/logs?mapping=a%01b', 400, 'bad_request', 'mapping'],
     ['bad continuation', '/api/logs?continuation=zzz', 400, 'bad_request', 'continuation'],
     ['malformed exec id', '/api/logs/not-an-id', 400, 'bad_request', 'execId'],
     ['unknown exec id', '/api/logs/20260101T000000000Z-00000000', 404, 'not_found', 'execId'],
@@ -154,6 +156,12 @@ describe('bad requests', () => {
       body: { error: { code: 'not_found' } },
     });
     expect(await call('DELETE', `${rt.url}/api/Trigger?id=ok`)).toMatchObject({ status: 405 });
+  });
+
+  it('accepts the host key parameter on logs and never echoes it', async () => {
+    const res = await call('GET', `${rt.url}/api/logs?code=secret-key-value&limit=1`);
+    expect(res.status).toBe(200);
+    expect(JSON.stringify(res.body)).not.toContain('secret-key-value');
   });
 
   it('serves health', async () => {

@@ -8,10 +8,10 @@ import { triggerFunction } from '../../functions/trigger';
 import { createAppServices, type AppServices } from '../../src/composition';
 import { createMappingTable } from '../../src/adapters/mapping-table';
 import { createStorageClients, ensureTables } from '../../src/adapters/storage-clients';
-import { loadConfig, type CloudoConfig } from '../../src/config';
+import type { CloudoConfig } from '../../src/config';
 import { HOST } from '../../src/local/free-port';
 import { dropStorage } from '../support/test-runtime';
-import { uniqueName } from '../support/unique-names';
+import { isolatedConfig, sampleMapping } from '../support/fixtures';
 import { inject } from 'vitest';
 
 let deadPort: number;
@@ -26,31 +26,10 @@ beforeAll(async () => {
     deadServer.listen(0, HOST, () => resolve());
   });
   deadPort = (deadServer.address() as AddressInfo).port;
-  const id = uniqueName('');
-  config = loadConfig({
-    CLOUDO_STORAGE_CONNECTION: inject('storageConnection'),
-    CLOUDO_MAPPINGS_TABLE: `${id}m`,
-    CLOUDO_EXECUTIONS_TABLE: `${id}x`,
-    CLOUDO_QUEUE_PREFIX: `${id}-`,
-  });
+  config = isolatedConfig(inject('storageConnection'));
   const clients = createStorageClients(inject('storageConnection'), config);
   await ensureTables(clients);
-  await createMappingTable(clients.mappings).upsertAll([
-    {
-      partition: 'p',
-      id: 'm',
-      name: 'm',
-      description: '',
-      runbook: 'x.sh',
-      runArgs: '',
-      worker: 'Runbook',
-      oncall: false,
-      requireApproval: false,
-      timeoutSeconds: null,
-      enabled: true,
-      env: {},
-    },
-  ]);
+  await createMappingTable(clients.mappings).upsertAll([sampleMapping()]);
 });
 afterAll(async () => {
   await new Promise((resolve) => deadServer.close(resolve));
