@@ -6,7 +6,7 @@ import { contextLogger } from '../src/http/request-log';
 import { API_PREFIX, executionDetail, executionSummary } from '../src/http/views';
 import type { ServicesProvider } from './register';
 
-const LIST_PARAMS = ['status', 'mapping', 'since', 'until', 'limit', 'continuation'];
+const LIST_PARAMS = ['status', 'mapping', 'trigger', 'rule', 'since', 'until', 'limit', 'continuation'];
 // The Functions host passes the function key through as `code`; it is neither a filter nor to be echoed in links.
 const HOST_PARAMS = ['code'];
 

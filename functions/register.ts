@@ -7,6 +7,7 @@ import { healthFunction } from './health';
 import { logsFunction } from './logs';
 import { sweeperFunction } from './sweeper';
 import { triggerFunction } from './trigger';
+import { unmatchedFunction } from './unmatched';
 import { workerFunction } from './worker';
 
 /** The part of `app` from `@azure/functions` that ClouDO uses; the local runtime implements the same. */
@@ -22,6 +23,7 @@ export function registerFunctions(app: FunctionRegistrar, config: CloudoConfig, 
   app.http('Trigger', triggerFunction(services));
   app.http('logs', logsFunction(services));
   app.http('health', healthFunction(services));
+  app.http('unmatched', unmatchedFunction(services));
   app.timer('Sweeper', sweeperFunction(services));
   // Pools that differ only in case or punctuation share a queue, so they share one worker function.
   const queues = new Map(config.workerPools.map((pool) => [queueNameForPool(config.queuePrefix, pool), pool]));

@@ -1,10 +1,12 @@
-// Trigger function: GET|POST /api/Trigger[/{partition}]?id=<mapping id> requests a run and answers 202.
+// Trigger function: ?id=<mapping id> runs one mapping; an alert webhook body runs whatever mappings claim it.
 import type { HttpFunctionOptions, HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import { badRequest } from '../src/domain/errors';
 import { mappingKeySchema, toMappingView } from '../src/domain/mapping';
 import { errorResponse } from '../src/http/error-response';
+import { readJsonBody } from '../src/http/json-body';
 import { contextLogger } from '../src/http/request-log';
-import { executionLink } from '../src/http/views';
+import { alertRunView, executionLink } from '../src/http/views';
+import type { Logger } from '../src/services/ports';
 import type { ServicesProvider } from './register';
 
 export function triggerFunction(services: ServicesProvider): HttpFunctionOptions {
@@ -23,32 +25,60 @@ async function handleTrigger(
 ): Promise<HttpResponseInit> {
   const log = contextLogger(context);
   try {
-    const id = parseField('id', request.query.get('id'), 'Pass the mapping id as ?id=<id>.');
     const partitionParam = request.params['partition'];
-    const partition = partitionParam === undefined ? undefined : parseField('partition', partitionParam, '');
-    const { execution, mapping } = await services().requestRun(
-      { id, trigger: 'manual', ...(partition ? { partition } : {}) },
-      log,
-    );
-    const self = executionLink(execution.execId);
-    return {
-      status: 202,
-      headers: { Location: self },
-      jsonBody: {
-        execId: execution.execId,
-        status: execution.status,
-        mapping: toMappingView(mapping),
-        links: { self },
-      },
-    };
+    const partition = partitionParam === undefined ? undefined : parseKey('partition', partitionParam, '');
+    const id = request.query.get('id');
+    const dryRun = parseDryRun(request.query.get('dry_run'));
+    // No id and nothing posted: the caller most likely forgot the id, so that is what the error names.
+    if (id !== null || request.method === 'GET' || !hasBody(request)) {
+      if (dryRun) throw badRequest('dry_run', 'dry_run previews alert payloads: POST the alert without ?id=.');
+      return await manual(services, parseKey('id', id, 'Pass the mapping id as ?id=<id>.'), partition, log);
+    }
+    const body = await readJsonBody(request);
+    if (dryRun) return { status: 200, jsonBody: await services().previewAlerts(body, partition) };
+    return await alerts(services, body, partition, log);
   } catch (err) {
     return errorResponse(err, log);
   }
 }
 
-function parseField(field: string, value: string | null, hint: string): string {
+async function manual(services: ServicesProvider, id: string, partition: string | undefined, log: Logger) {
+  const { execution, mapping } = await services().requestRun(
+    { id, trigger: 'manual', ...(partition ? { partition } : {}) },
+    log,
+  );
+  const self = executionLink(execution.execId);
+  return {
+    status: 202,
+    headers: { Location: self },
+    jsonBody: { execId: execution.execId, status: execution.status, mapping: toMappingView(mapping), links: { self } },
+  };
+}
+
+async function alerts(services: ServicesProvider, body: unknown, partition: string | undefined, log: Logger) {
+  const report = await services().ingestAlerts(body, partition, log);
+  // 202 when this delivery queued new work; 200 for repeats, skips and alerts nobody claimed.
+  const queuedNew = report.executions.some((e) => !e.duplicate && e.status === 'queued');
+  return {
+    status: queuedNew ? 202 : 200,
+    jsonBody: { alerts: report.alerts, matched: report.matched, executions: report.executions.map(alertRunView) },
+  };
+}
+
+function parseKey(field: string, value: string | null, hint: string): string {
   if (value === null) throw badRequest(field, `Missing "${field}". ${hint}`.trim());
   const parsed = mappingKeySchema.safeParse(value);
   if (!parsed.success) throw badRequest(field, `Invalid "${field}": ${parsed.error.issues[0]?.message}.`);
   return parsed.data;
+}
+
+function hasBody(request: HttpRequest): boolean {
+  const length = request.headers.get('content-length');
+  return request.headers.has('transfer-encoding') || (length !== null && length !== '0');
+}
+
+function parseDryRun(value: string | null): boolean {
+  if (value === null || value === 'false' || value === '0') return false;
+  if (value === 'true' || value === '1' || value === '') return true;
+  throw badRequest('dry_run', 'dry_run must be true or false.');
 }

@@ -1,4 +1,6 @@
 // Composition root: wires adapters into the use cases, once per process, from the validated configuration.
+import { createAlertFile } from './adapters/alert-file';
+import { createAlertRecords } from './adapters/alert-records';
 import { systemClock } from './adapters/clock';
 import { createExecutionTable } from './adapters/execution-table';
 import { createMappingTable } from './adapters/mapping-table';
@@ -11,7 +13,9 @@ import { isNotFound, storageCall } from './adapters/storage-errors';
 import type { CloudoConfig } from './config';
 import type { Execution } from './domain/execution';
 import { handleRunMessage, type DeliveredMessage, type HandleOutcome } from './services/handle-run-message';
-import type { Logger } from './services/ports';
+import { ingestAlerts, type IngestReport } from './services/ingest-alerts';
+import type { Logger, MappingStore, UnmatchedAlert } from './services/ports';
+import { previewAlerts, type PayloadPreview } from './services/preview-alerts';
 import { getExecution, listExecutions, type ListResult } from './services/query-executions';
 import { requestRun, type AcceptedRun, type RunRequest } from './services/request-run';
 import { sweepLostExecutions } from './services/sweep-executions';
@@ -25,6 +29,9 @@ export type AppServices = {
   sweepLostExecutions(log: Logger): Promise<number>;
   /** Throws storage_unavailable when the account cannot be reached. */
   checkStorage(): Promise<void>;
+  ingestAlerts(body: unknown, partition: string | undefined, log: Logger): Promise<IngestReport>;
+  previewAlerts(body: unknown, partition: string | undefined): Promise<PayloadPreview>;
+  listUnmatched(limit: number): Promise<UnmatchedAlert[]>;
 };
 
 export function createAppServices(config: CloudoConfig, clients?: StorageClients): AppServices {
@@ -32,7 +39,8 @@ export function createAppServices(config: CloudoConfig, clients?: StorageClients
   const ready = onceReady(storage);
   const mappings = createMappingTable(storage.mappings);
   const executions = createExecutionTable(storage.executions);
-  const common = { executions, queue: createRunQueue(storage.queues, config.queuePrefix), clock: systemClock };
+  const alerts = createAlertRecords(storage.executions);
+  const common = { executions, alerts, queue: createRunQueue(storage.queues, config.queuePrefix), clock: systemClock };
   const worker = { runner: runnerPorts(config), settings: runnerSettings(config) };
   const ensure = async <T>(fn: () => Promise<T>): Promise<T> => (await ready(), fn());
   return {
@@ -50,6 +58,16 @@ export function createAppServices(config: CloudoConfig, clients?: StorageClients
           killGraceSeconds: config.killGraceSeconds,
         }),
       ),
+    ingestAlerts: (body, partition, log) =>
+      ensure(() =>
+        ingestAlerts(
+          { ...common, mappings, log, defaultTimeoutSeconds: config.defaultTimeoutSeconds },
+          body,
+          partition,
+        ),
+      ),
+    previewAlerts: (body, partition) => ensure(() => previewAlerts(previewDeps(config, mappings), body, partition)),
+    listUnmatched: (limit) => ensure(() => alerts.listUnmatched(limit)),
     // A miss proves the account answers and accepts our credentials; anything else (403 included) does not.
     checkStorage: () =>
       ensure(() =>
@@ -77,7 +95,20 @@ function onceReady(storage: StorageClients): () => Promise<void> {
 }
 
 function runnerPorts(config: CloudoConfig) {
-  return { locate: (runbook: string) => resolveRunbook(config.runbooksDir, runbook), run: runProcess };
+  return {
+    locate: (runbook: string) => resolveRunbook(config.runbooksDir, runbook),
+    run: runProcess,
+    alertFile: createAlertFile,
+  };
+}
+
+function previewDeps(config: CloudoConfig, mappings: MappingStore) {
+  return {
+    mappings,
+    runbooksDir: config.runbooksDir,
+    defaultTimeoutSeconds: config.defaultTimeoutSeconds,
+    inheritedNames: Object.keys(config.runbookBaseEnv),
+  };
 }
 
 function runnerSettings(config: CloudoConfig) {

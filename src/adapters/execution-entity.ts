@@ -1,11 +1,13 @@
-// Execution entity codec: an Execution to and from a Table row, with output split into property-sized chunks.
+// Execution entity codec: an Execution to and from a Table row, with output and alert split into chunks.
 import { z } from 'zod';
-import { EXECUTION_STATUSES, type Execution } from '../domain/execution';
+import { alertContextSchema } from '../domain/alert';
+import { EXECUTION_STATUSES, TRIGGER_KINDS, type Execution, type TriggerKind } from '../domain/execution';
 import { execRowKey } from '../domain/exec-id';
+import { chunkColumns, readChunks, writeChunks } from './chunked-text';
 
 export const MAIN_PARTITION = 'x';
-// A string property holds at most 64 KiB of UTF-16: 30,000 code units leaves room.
-const CHUNK = 30_000;
+// The alert context is bounded when ingested (domain/alert.ts), so a few chunks always hold it.
+const ALERT_CHUNKS = 4;
 
 export const SUMMARY_COLUMNS = [
   'execId',
@@ -29,6 +31,8 @@ export const SUMMARY_COLUMNS = [
   'outputBytes',
   'outputTruncated',
   'error',
+  'idempotencyKey',
+  ...chunkColumns('alert', ALERT_CHUNKS),
 ];
 
 const optional = <T extends z.ZodType>(t: T) => t.nullish().transform((v) => v ?? undefined);
@@ -45,7 +49,8 @@ const stored = z.object({
   oncall: z.boolean(),
   timeoutSeconds: z.number(),
   mappingEnv: z.string().default('{}'),
-  trigger: z.literal('manual'),
+  trigger: z.enum(TRIGGER_KINDS as [TriggerKind, ...TriggerKind[]]),
+  idempotencyKey: optional(z.string()),
   requestedAt: z.string(),
   startedAt: optional(z.string()),
   finishedAt: optional(z.string()),
@@ -55,46 +60,29 @@ const stored = z.object({
   outputBytes: optional(z.number()),
   outputTruncated: optional(z.boolean()),
   error: optional(z.string()),
-  outputChunks: optional(z.number().int().min(0)),
 });
 
 export function toEntity(e: Execution): Record<string, unknown> & { partitionKey: string; rowKey: string } {
-  const { output, mappingEnv, ...rest } = e;
-  const chunks = splitChunks(output);
+  const { output, mappingEnv, alert, ...rest } = e;
   const entity: Record<string, unknown> = { ...rest, mappingEnv: JSON.stringify(mappingEnv) };
-  if (output !== undefined) entity['outputChunks'] = chunks.length;
-  chunks.forEach((c, i) => (entity[`out${i}`] = c));
+  writeChunks(entity, 'out', output);
+  writeChunks(entity, 'alert', alert === undefined ? undefined : JSON.stringify(alert));
   return { partitionKey: MAIN_PARTITION, rowKey: execRowKey(e.execId), ...entity };
 }
 
 export function fromEntity(entity: Record<string, unknown>): Execution {
-  const { outputChunks, mappingEnv, exitCode, signal, ...rest } = stored.parse(entity);
+  const { mappingEnv, exitCode, signal, ...rest } = stored.parse(entity);
   const env = z.record(z.string(), z.string()).parse(JSON.parse(mappingEnv));
-  const base: Execution = {
+  const output = readChunks(entity, 'out');
+  const alertJson = readChunks(entity, 'alert');
+  return {
     ...withoutUndefined(rest),
     mappingEnv: env,
     ...(exitCode !== undefined ? { exitCode } : {}),
     ...(signal !== undefined ? { signal } : {}),
+    ...(output !== undefined ? { output } : {}),
+    ...(alertJson !== undefined ? { alert: alertContextSchema.parse(JSON.parse(alertJson)) } : {}),
   };
-  if (outputChunks === undefined) return base;
-  let output = '';
-  for (let i = 0; i < outputChunks; i++) output += String(entity[`out${i}`] ?? '');
-  return { ...base, output };
-}
-
-function splitChunks(text: string | undefined): string[] {
-  if (!text) return [];
-  const chunks: string[] = [];
-  let i = 0;
-  while (i < text.length) {
-    let end = Math.min(i + CHUNK, text.length);
-    // Never leave half of a surrogate pair at the end of a chunk.
-    const last = text.charCodeAt(end - 1);
-    if (end < text.length && last >= 0xd800 && last <= 0xdbff) end -= 1;
-    chunks.push(text.slice(i, end));
-    i = end;
-  }
-  return chunks;
 }
 
 function withoutUndefined<T extends object>(o: T): T {

@@ -9,15 +9,28 @@ import { isNotFound, isPreconditionFailed, storageCall } from './storage-errors'
 
 const REJECTED = 'rejected';
 
-// One index row per (dimension, execution): by status, by mapping, and by both.
-export function indexPartitions(e: Pick<Execution, 'status' | 'mappingId'>): string[] {
-  return [`s|${e.status}`, `m|${e.mappingId}`, `ms|${e.mappingId}|${e.status}`];
+// One index row per (dimension, execution): status, mapping, both, trigger kind, and alert rule (full and short).
+export function indexPartitions(e: Pick<Execution, 'status' | 'mappingId' | 'trigger' | 'alert'>): string[] {
+  const rules = new Set([e.alert?.rule, e.alert?.ruleName].filter((r): r is string => !!r));
+  return [
+    `s|${e.status}`,
+    `m|${e.mappingId}`,
+    `ms|${e.mappingId}|${e.status}`,
+    `t|${e.trigger}`,
+    ...[...rules].map(rulePartition),
+  ];
 }
 
+// Rule names may hold '/', '#', '?' or '\', which partition keys may not.
+const rulePartition = (rule: string) => `r|${encodeURIComponent(rule)}`;
+
+// The most selective index serves the query; any other filter is applied to the records it points at.
 function queryPartition(q: ExecutionQuery): string {
   if (q.status && q.mappingId) return `ms|${q.mappingId}|${q.status}`;
-  if (q.status) return `s|${q.status}`;
+  if (q.rule) return rulePartition(q.rule);
   if (q.mappingId) return `m|${q.mappingId}`;
+  if (q.status) return `s|${q.status}`;
+  if (q.trigger) return `t|${q.trigger}`;
   return MAIN_PARTITION;
 }
 
@@ -150,6 +163,9 @@ async function readSummary(table: TableClient, rowKey: string): Promise<Executio
 }
 
 const matches = (e: Execution, q: ExecutionQuery) =>
-  (!q.status || e.status === q.status) && (!q.mappingId || e.mappingId === q.mappingId);
+  (!q.status || e.status === q.status) &&
+  (!q.mappingId || e.mappingId === q.mappingId) &&
+  (!q.trigger || e.trigger === q.trigger) &&
+  (!q.rule || e.alert?.rule === q.rule || e.alert?.ruleName === q.rule);
 
 const cont = (lastExecId: string | undefined) => (lastExecId ? { lastExecId } : {});

@@ -1,6 +1,7 @@
 // Mapping table: PartitionKey = partition_key, RowKey = id, plus a by-id copy so a lookup by id alone is a point read.
-import type { TableClient, TransactionAction } from '@azure/data-tables';
+import { odata, type TableClient, type TransactionAction } from '@azure/data-tables';
 import { z } from 'zod';
+import { alertMatchSchema, toAuthoredMatch } from '../domain/alert-match';
 import type { Mapping } from '../domain/mapping';
 import type { MappingStore } from '../services/ports';
 import { isNotFound, storageCall } from './storage-errors';
@@ -21,6 +22,9 @@ const storedMapping = z.object({
   timeoutSeconds: z.number().nullable().default(null),
   enabled: z.boolean(),
   env: z.string().default('{}'),
+  // Rows written before alert matching have neither: they keep the seed behaviour.
+  match: z.string().nullable().default(null),
+  runOn: z.enum(['fired', 'resolved', 'both']).default('fired'),
 });
 
 export function createMappingTable(table: TableClient): MappingStore {
@@ -36,16 +40,10 @@ export function createMappingTable(table: TableClient): MappingStore {
   return {
     get: (partition, id) => read(partition, id),
     findById: (id) => read(BY_ID, id),
-    async listAll() {
-      return storageCall(async () => {
-        const out: Mapping[] = [];
-        // A scan of the mapping rows: only `schemas apply` calls this, never a request.
-        const filter = `PartitionKey ne '${BY_ID}'`;
-        for await (const e of table.listEntities({ queryOptions: { filter } }))
-          out.push(fromEntity(String(e.rowKey), e));
-        return out;
-      });
-    },
+    // One partition query either way: the by-id partition holds every mapping once.
+    listCandidates: (partition) => list(table, odata`PartitionKey eq ${partition ?? BY_ID}`),
+    // A scan of the mapping rows: only `schemas apply` calls this, never a request.
+    listAll: () => list(table, odata`PartitionKey ne ${BY_ID}`),
     upsertAll: (mappings) => upsertAll(table, mappings),
     // One by one: a batch fails whole on a row that is already gone, and may hold the same by-id row twice.
     removeAll: (mappings) =>
@@ -55,6 +53,14 @@ export function createMappingTable(table: TableClient): MappingStore {
         }
       }),
   };
+}
+
+async function list(table: TableClient, filter: string): Promise<Mapping[]> {
+  return storageCall(async () => {
+    const out: Mapping[] = [];
+    for await (const e of table.listEntities({ queryOptions: { filter } })) out.push(fromEntity(String(e.rowKey), e));
+    return out;
+  });
 }
 
 function ignoreNotFound(err: unknown): void {
@@ -92,11 +98,14 @@ function toEntity(partitionKey: string, m: Mapping) {
     timeoutSeconds: m.timeoutSeconds,
     enabled: m.enabled,
     env: JSON.stringify(m.env),
+    match: m.match ? JSON.stringify(toAuthoredMatch(m.match)) : null,
+    runOn: m.runOn,
   };
 }
 
 function fromEntity(id: string, entity: unknown): Mapping {
   const e = storedMapping.parse(entity);
   const env = z.record(z.string(), z.string()).parse(JSON.parse(e.env));
-  return { ...e, id, env };
+  const match = e.match === null ? null : alertMatchSchema.parse(JSON.parse(e.match));
+  return { ...e, id, env, match };
 }

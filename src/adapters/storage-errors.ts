@@ -9,6 +9,7 @@ function statusOf(err: unknown): number | undefined {
 }
 
 export const isNotFound = (err: unknown): boolean => statusOf(err) === 404;
+export const isConflict = (err: unknown): boolean => statusOf(err) === 409;
 export const isPreconditionFailed = (err: unknown): boolean => statusOf(err) === 412;
 
 /** Runs a storage call; a transport failure, throttling or a 5xx becomes storage_unavailable (a 503). */

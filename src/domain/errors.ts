@@ -7,6 +7,7 @@ export type ErrorCode =
   | 'method_not_allowed'
   | 'conflict'
   | 'payload_too_large'
+  | 'unsupported_media_type'
   | 'storage_unavailable'
   | 'internal';
 

@@ -1,9 +1,12 @@
 // Execution model: the record of one requested run, its statuses and the transitions allowed between them.
+import type { AlertContext } from './alert';
 import type { Mapping } from './mapping';
 
-export type ExecutionStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'timed_out' | 'error';
+export type ExecutionStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'timed_out' | 'error' | 'skipped';
 export type TerminalStatus = Extract<ExecutionStatus, 'succeeded' | 'failed' | 'timed_out' | 'error'>;
-export type TriggerKind = 'manual';
+export type TriggerKind = 'manual' | 'azure-monitor' | 'alertmanager';
+
+export const TRIGGER_KINDS: readonly TriggerKind[] = ['manual', 'azure-monitor', 'alertmanager'];
 
 export const EXECUTION_STATUSES: readonly ExecutionStatus[] = [
   'queued',
@@ -12,6 +15,7 @@ export const EXECUTION_STATUSES: readonly ExecutionStatus[] = [
   'failed',
   'timed_out',
   'error',
+  'skipped',
 ];
 
 const TRANSITIONS: Readonly<Record<ExecutionStatus, readonly ExecutionStatus[]>> = {
@@ -21,6 +25,8 @@ const TRANSITIONS: Readonly<Record<ExecutionStatus, readonly ExecutionStatus[]>>
   failed: [],
   timed_out: [],
   error: [],
+  // Recorded, never run: an alert a mapping claimed but does not act on (run_on, disabled, approval).
+  skipped: [],
 };
 
 export type Execution = {
@@ -36,6 +42,9 @@ export type Execution = {
   readonly timeoutSeconds: number;
   readonly mappingEnv: Readonly<Record<string, string>>;
   readonly trigger: TriggerKind;
+  /** For alert-triggered runs: the parsed alert, and the key that makes a redelivered alert the same execution. */
+  readonly alert?: AlertContext;
+  readonly idempotencyKey?: string;
   /** ISO-8601 UTC instants. */
   readonly requestedAt: string;
   readonly startedAt?: string;
@@ -65,11 +74,16 @@ export function newExecution(args: {
   trigger: TriggerKind;
   now: Date;
   defaultTimeoutSeconds: number;
+  alert?: { context: AlertContext; idempotencyKey: string };
+  /** A skipped execution is recorded with its reason and never queued. */
+  skippedBecause?: string;
 }): Execution {
   const { mapping: m } = args;
   return {
     execId: args.execId,
-    status: 'queued',
+    status: args.skippedBecause ? 'skipped' : 'queued',
+    ...(args.skippedBecause ? { error: args.skippedBecause, finishedAt: args.now.toISOString() } : {}),
+    ...(args.alert ? { alert: args.alert.context, idempotencyKey: args.alert.idempotencyKey } : {}),
     partition: m.partition,
     mappingId: m.id,
     mappingName: m.name,

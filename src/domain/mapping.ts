@@ -1,7 +1,11 @@
 // Mapping model: the seed's "schema" documents (partition_key + entity[]), validated and normalized.
 import { z } from 'zod';
+import { alertMatchSchema, toAuthoredMatch, type AlertMatch } from './alert-match';
 import { splitRunArgs } from './run-args';
 import { checkRunbookName } from './runbook-name';
+
+/** Which monitor conditions a claimed alert runs the runbook for; the others are recorded as skipped. */
+export type RunOn = 'fired' | 'resolved' | 'both';
 
 export type Mapping = {
   readonly partition: string;
@@ -18,6 +22,9 @@ export type Mapping = {
   readonly enabled: boolean;
   /** Static variables for the runbook, declared on the mapping. */
   readonly env: Readonly<Record<string, string>>;
+  /** null: the seed behaviour, the mapping claims alerts whose rule name equals its id. */
+  readonly match: AlertMatch | null;
+  readonly runOn: RunOn;
 };
 
 export const MAX_TIMEOUT_SECONDS = 3600;
@@ -50,7 +57,9 @@ export const mappingKeySchema = z
   .max(256, 'at most 256 characters')
   .regex(keyText, 'may not contain / \\ # ? or control characters');
 const runbookPath = /^(?!\/)(?!.*(^|\/)\.\.(\/|$))[A-Za-z0-9_./-]+\.(sh|py)$/;
-const reservedEnv = /^(CLOUDO_|RESOURCE_|AKS_|MONITOR_CONDITION$|PATH$|HOME$)/;
+// The names ClouDO sets from an alert and for itself; a mapping may not shadow them.
+const reservedEnv =
+  /^(CLOUDO_|RESOURCE_|AKS_|ALERT_|MONITOR_CONDITION$|SEVERITY$|SIGNAL_TYPE$|FIRED_AT$|RESOLVED_AT$|PATH$|HOME$)/;
 const envName = /^[A-Z_][A-Z0-9_]{0,63}$/;
 
 export const mappingEntitySchema = z
@@ -107,6 +116,8 @@ export const mappingEntitySchema = z
           if (problem) ctx.addIssue({ code: 'custom', path: [key], message: `variable name ${problem}` });
         }
       }),
+    match: alertMatchSchema.optional(),
+    run_on: z.enum(['fired', 'resolved', 'both']).default('fired'),
   })
   .describe('One runbook mapping.');
 
@@ -133,6 +144,8 @@ export function toMapping(partition: string, e: z.output<typeof mappingEntitySch
     timeoutSeconds: e.timeout ?? null,
     enabled: e.enabled,
     env: e.env,
+    match: e.match ?? null,
+    runOn: e.run_on,
   };
 }
 
@@ -150,6 +163,8 @@ export function toMappingView(m: Mapping): Record<string, unknown> {
     require_approval: m.requireApproval,
     timeout: m.timeoutSeconds,
     enabled: m.enabled,
+    match: m.match ? toAuthoredMatch(m.match) : null,
+    run_on: m.runOn,
   };
 }
 

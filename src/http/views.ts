@@ -1,5 +1,6 @@
 // API views: what an execution looks like in JSON answers, with links instead of internal keys.
 import type { Execution } from '../domain/execution';
+import type { AlertRun } from '../services/ingest-alerts';
 
 export const API_PREFIX = '/api';
 
@@ -15,6 +16,7 @@ export function executionSummary(e: Execution): Record<string, unknown> {
     worker: e.worker,
     oncall: e.oncall,
     trigger: e.trigger,
+    alert: e.alert ? alertSummary(e.alert) : null,
     timeoutSeconds: e.timeoutSeconds,
     requestedAt: e.requestedAt,
     startedAt: e.startedAt ?? null,
@@ -30,5 +32,27 @@ export function executionSummary(e: Execution): Record<string, unknown> {
 }
 
 export function executionDetail(e: Execution): Record<string, unknown> {
-  return { ...executionSummary(e), output: e.output ?? null };
+  return {
+    ...executionSummary(e),
+    alert: e.alert ?? null,
+    idempotencyKey: e.idempotencyKey ?? null,
+    output: e.output ?? null,
+  };
+}
+
+export function alertRunView(run: AlertRun): Record<string, unknown> {
+  return { ...run, links: { self: executionLink(run.execId) } };
+}
+
+function alertSummary(a: NonNullable<Execution['alert']>): Record<string, unknown> {
+  return {
+    source: a.source,
+    rule: a.rule,
+    monitorCondition: a.monitorCondition,
+    severity: a.severity,
+    signalType: a.signalType,
+    resourceId: a.resource.id,
+    firedAt: a.firedAt,
+    resolvedAt: a.resolvedAt,
+  };
 }

@@ -13,15 +13,38 @@ export type RunnerSettings = {
   readonly maxOutputBytes: number;
 };
 
-export async function executeRunbook(ports: RunnerPorts, settings: RunnerSettings, e: Execution): Promise<RunResult> {
+/** Runs the execution's runbook; `alertJson` is the original alert, handed over as CLOUDO_ALERT_FILE. */
+export async function executeRunbook(
+  ports: RunnerPorts,
+  settings: RunnerSettings,
+  e: Execution,
+  alertJson: string | null = null,
+): Promise<RunResult> {
   const located = await ports.locate(e.runbook);
   if (!located.ok) return failedToStart(located.message);
   const args = splitRunArgs(e.runArgs);
   if (!args.ok) return failedToStart(`run_args: ${args.message}`);
-  const env = runbookEnvironment(settings.baseEnv, e, settings.runbooksDir);
+  // The file lives exactly as long as the run: it may hold whatever the sender put in the alert.
+  const file = alertJson === null ? null : await ports.alertFile(e.execId, alertJson);
+  try {
+    return await run(ports, settings, e, located, args.args, file?.path);
+  } finally {
+    await file?.dispose();
+  }
+}
+
+async function run(
+  ports: RunnerPorts,
+  settings: RunnerSettings,
+  e: Execution,
+  located: { path: string; interpreter: 'bash' | 'python' },
+  args: readonly string[],
+  alertFile: string | undefined,
+): Promise<RunResult> {
+  const env = runbookEnvironment(settings.baseEnv, e, settings.runbooksDir, alertFile);
   const outcome = await ports.run({
     file: settings.interpreters[located.interpreter],
-    args: [located.path, ...args.args],
+    args: [located.path, ...args],
     cwd: settings.runbooksDir,
     env,
     timeoutMs: e.timeoutSeconds * 1000,

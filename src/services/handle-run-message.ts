@@ -2,10 +2,11 @@
 import { finishExecution, startExecution, type Execution } from '../domain/execution';
 import { runMessageSchema } from '../domain/run-message';
 import { executeRunbook, type RunnerSettings } from './execute-runbook';
-import type { Clock, ExecutionStore, Logger, RunnerPorts, RunQueue, Versioned } from './ports';
+import type { AlertRecordStore, Clock, ExecutionStore, Logger, RunnerPorts, RunQueue, Versioned } from './ports';
 
 export type WorkerDeps = {
   readonly executions: ExecutionStore;
+  readonly alerts: AlertRecordStore;
   readonly queue: RunQueue;
   readonly clock: Clock;
   readonly log: Logger;
@@ -35,7 +36,8 @@ export async function handleRunMessage(deps: WorkerDeps, msg: DeliveredMessage):
     return 'duplicate';
   }
   deps.log.info(`start ${describe(claimed.value)}`);
-  const result = await executeRunbook(deps.runner, deps.settings, claimed.value);
+  const alertJson = claimed.value.trigger === 'manual' ? null : await deps.alerts.getPayload(claimed.value.execId);
+  const result = await executeRunbook(deps.runner, deps.settings, claimed.value, alertJson);
   const finished = finishExecution(claimed.value, result, deps.clock.now());
   await recordFinish(deps, finished, claimed);
   deps.log.info(`end ${describe(finished)}: ${finished.status}${exitText(finished)}`);

@@ -1,5 +1,5 @@
 // Ports: what the use cases need from the outside world; adapters implement them.
-import type { Execution, ExecutionStatus } from '../domain/execution';
+import type { Execution, ExecutionStatus, TriggerKind } from '../domain/execution';
 import type { Mapping } from '../domain/mapping';
 import type { RunMessage } from '../domain/run-message';
 import type { RunbookResolution } from '../domain/runbook-name';
@@ -8,6 +8,8 @@ export type MappingStore = {
   get(partition: string, id: string): Promise<Mapping | null>;
   /** A point read on the by-id index: never a scan. */
   findById(id: string): Promise<Mapping | null>;
+  /** Mappings alerts are matched against: one partition's, or all through the by-id partition (never a scan). */
+  listCandidates(partition?: string): Promise<Mapping[]>;
   /** Every stored mapping: a scan, for administration only. */
   listAll(): Promise<Mapping[]>;
   upsertAll(mappings: readonly Mapping[]): Promise<void>;
@@ -19,6 +21,9 @@ export type Versioned<T> = { readonly value: T; readonly etag: string };
 export type ExecutionQuery = {
   readonly status?: ExecutionStatus;
   readonly mappingId?: string;
+  readonly trigger?: TriggerKind;
+  /** An alert rule, full ("group/alert") or short ("alert"). */
+  readonly rule?: string;
   readonly since?: Date;
   readonly until?: Date;
   readonly limit: number;
@@ -66,9 +71,13 @@ export type Logger = {
 
 export type RunbookLocator = (runbook: string) => Promise<RunbookResolution>;
 
+export type AlertFile = { readonly path: string; dispose(): Promise<void> };
+
 export type RunnerPorts = {
   readonly locate: RunbookLocator;
   readonly run: ProcessRunner;
+  /** The alert JSON of an execution, as a file for CLOUDO_ALERT_FILE. */
+  readonly alertFile: (execId: string, json: string) => Promise<AlertFile>;
 };
 
 // What to run and what came of it: the contract between the runbook use case and the process runner.
@@ -103,3 +112,27 @@ export type ProcessOutcome = {
 };
 
 export type ProcessRunner = (spec: ProcessSpec) => Promise<ProcessOutcome>;
+
+export type IdempotencyClaim = { readonly claimed: true } | { readonly claimed: false; readonly execId: string };
+
+export type UnmatchedAlert = {
+  readonly receivedAt: string;
+  readonly source: string;
+  readonly alertId: string;
+  readonly rule: string | null;
+  readonly monitorCondition: string;
+  /** The partition the trigger was restricted to, if any. */
+  readonly partition: string | null;
+};
+
+export type AlertRecordStore = {
+  /** Atomic across instances (a conditional insert): the first caller claims the key for its execution. */
+  claimKey(key: string, execId: string): Promise<IdempotencyClaim>;
+  /** Frees a key whose execution could not be recorded, so the sender's retry can run it. */
+  releaseKey(key: string, execId: string): Promise<void>;
+  putPayload(execId: string, json: string): Promise<void>;
+  getPayload(execId: string): Promise<string | null>;
+  /** Records an alert no mapping claimed, once per alert event. */
+  recordUnmatched(alert: UnmatchedAlert, idempotencyKey: string): Promise<void>;
+  listUnmatched(limit: number): Promise<UnmatchedAlert[]>;
+};

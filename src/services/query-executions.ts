@@ -2,7 +2,13 @@
 import { z } from 'zod';
 import { badRequest, notFound } from '../domain/errors';
 import { isExecId } from '../domain/exec-id';
-import { EXECUTION_STATUSES, type Execution, type ExecutionStatus } from '../domain/execution';
+import {
+  EXECUTION_STATUSES,
+  TRIGGER_KINDS,
+  type Execution,
+  type ExecutionStatus,
+  type TriggerKind,
+} from '../domain/execution';
 import { mappingKeySchema } from '../domain/mapping';
 import type { ExecutionStore } from './ports';
 
@@ -18,6 +24,8 @@ const instant = z.iso
 const listQuerySchema = z.object({
   status: z.enum(EXECUTION_STATUSES as [ExecutionStatus, ...ExecutionStatus[]]).optional(),
   mapping: mappingKeySchema.optional(),
+  trigger: z.enum(TRIGGER_KINDS as [TriggerKind, ...TriggerKind[]]).optional(),
+  rule: z.string().min(1).max(512).optional(),
   since: instant.optional(),
   until: instant.optional(),
   limit: z.coerce.number().int().min(1).max(MAX_LIMIT).default(DEFAULT_LIMIT),
@@ -39,6 +47,8 @@ export async function listExecutions(store: ExecutionStore, params: Record<strin
     limit: q.limit,
     ...(q.status ? { status: q.status } : {}),
     ...(q.mapping ? { mappingId: q.mapping } : {}),
+    ...(q.trigger ? { trigger: q.trigger } : {}),
+    ...(q.rule ? { rule: q.rule } : {}),
     ...(q.since ? { since: q.since } : {}),
     ...(q.until ? { until: q.until } : {}),
     ...(afterExecId ? { afterExecId } : {}),

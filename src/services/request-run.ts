@@ -3,7 +3,8 @@ import { conflict, notFound } from '../domain/errors';
 import { newExecId } from '../domain/exec-id';
 import { newExecution, type Execution, type TriggerKind } from '../domain/execution';
 import type { Mapping } from '../domain/mapping';
-import type { Clock, ExecutionStore, Logger, MappingStore, RunQueue, Versioned } from './ports';
+import type { Clock, ExecutionStore, Logger, MappingStore, RunQueue } from './ports';
+import { submitExecution } from './submit-execution';
 
 export type RequestRunDeps = {
   readonly mappings: MappingStore;
@@ -36,14 +37,7 @@ export async function requestRun(deps: RequestRunDeps, req: RunRequest): Promise
     now,
     defaultTimeoutSeconds: deps.defaultTimeoutSeconds,
   });
-  const created = await deps.executions.create(execution);
-  try {
-    await deps.queue.enqueue(mapping.worker, { v: 1, execId: execution.execId });
-  } catch (err) {
-    // A worker that already claimed the run proves the message got through despite the error.
-    if (!(await undoCreate(deps, created))) return { execution, mapping };
-    throw err;
-  }
+  await submitExecution(deps, execution);
   deps.log.info(`queued ${execution.execId}: ${mapping.partition}/${mapping.id} (${mapping.runbook})`);
   return { execution, mapping };
 }
@@ -53,15 +47,4 @@ async function findMapping(store: MappingStore, req: RunRequest): Promise<Mappin
   if (mapping) return mapping;
   const where = req.partition ? ` in partition "${req.partition}"` : '';
   throw notFound(`No mapping with id "${req.id}"${where}.`, { field: 'id' });
-}
-
-// The caller is told 503 and will retry, so the record must not stay behind as a run that never happens.
-// Returns false when the record moved on: the enqueue did land and a worker has it.
-async function undoCreate(deps: RequestRunDeps, created: Versioned<Execution>): Promise<boolean> {
-  try {
-    return await deps.executions.removeIfUnchanged(created);
-  } catch (err) {
-    deps.log.error(`could not remove ${created.value.execId} after a failed enqueue; it stays queued: ${String(err)}`);
-    return true;
-  }
 }

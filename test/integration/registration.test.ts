@@ -88,6 +88,7 @@ describe('registrations', () => {
       },
       { name: 'logs', type: 'httpTrigger', route: 'logs/{execId?}', methods: ['GET'], authLevel: 'function' },
       { name: 'health', type: 'httpTrigger', route: 'health', methods: ['GET'], authLevel: 'anonymous' },
+      { name: 'unmatched', type: 'httpTrigger', route: 'alerts/unmatched', methods: ['GET'], authLevel: 'function' },
       { name: 'Sweeper', type: 'timerTrigger', schedule: '0 */5 * * * *', runOnStartup: false },
       ...workers,
     ]);

@@ -17,6 +17,8 @@ export function sampleMapping(overrides: Partial<Mapping> = {}): Mapping {
     timeoutSeconds: null,
     enabled: true,
     env: {},
+    match: null,
+    runOn: 'fired',
     ...overrides,
   };
 }

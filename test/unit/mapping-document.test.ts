@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { toMappingView } from '../../src/domain/mapping';
 import { mappingJsonSchema } from '../../src/domain/mapping-json-schema';
 import { MappingValidationError, validateMappingFiles } from '../../src/services/apply-mappings';
 
@@ -65,6 +66,73 @@ describe('mapping documents', () => {
     expect(problem).toContain('partition #1 ("ops")');
     expect(problem).toMatch(/entity #1/);
     expect(problem).toContain(`${field}:`);
+  });
+
+  it('accepts a match block and run_on, normalizing lists and monitor conditions', () => {
+    const match = {
+      alert_rule: 'HighCPU',
+      alert_rule_pattern: '^kube-.*$',
+      severity: ['Sev0', 'critical'],
+      signal_type: 'Metric',
+      monitor_condition: ['fired', 'RESOLVED'],
+      resource_group: 'rg-prod',
+      resource_type: 'Microsoft.Compute/virtualMachines',
+      subscription: ['11111111-2222-3333-4444-555555555555'],
+      labels: ['team=ops', 'namespace=~"pay.*"', 'env!~dev|test'],
+      annotations: ['runbook_url!=""'],
+    };
+    const [m] = validateMappingFiles([{ name: 'f.json', text: doc({ match, run_on: 'both' }) }]);
+    expect(m).toMatchObject({
+      runOn: 'both',
+      match: {
+        alertRule: ['HighCPU'],
+        alertRulePattern: '^kube-.*$',
+        severity: ['Sev0', 'critical'],
+        monitorCondition: ['Fired', 'Resolved'],
+        labels: [
+          { text: 'team=ops', name: 'team', op: '=', value: 'ops' },
+          { text: 'namespace=~"pay.*"', name: 'namespace', op: '=~', value: 'pay.*' },
+          { text: 'env!~dev|test', name: 'env', op: '!~', value: 'dev|test' },
+        ],
+      },
+    });
+    expect(toMappingView(m!)).toMatchObject({
+      run_on: 'both',
+      match: {
+        ...match,
+        alert_rule: ['HighCPU'],
+        signal_type: ['Metric'],
+        resource_group: ['rg-prod'],
+        resource_type: ['Microsoft.Compute/virtualMachines'],
+        monitor_condition: ['Fired', 'Resolved'],
+      },
+    });
+    const [seed] = validateMappingFiles([{ name: 'f.json', text: doc({}) }]);
+    expect(seed).toMatchObject({ match: null, runOn: 'fired' });
+    expect(toMappingView(seed!)).toMatchObject({ match: null, run_on: 'fired' });
+  });
+
+  it.each([
+    [{ match: {} }, 'match: match needs at least one condition'],
+    [{ match: { severity: [] } }, 'match.severity: must not be empty'],
+    [{ match: { severity: '' } }, 'match.severity'],
+    [{ match: { alert_rule: 42 } }, 'match.alert_rule:'],
+    [{ match: { alert_rule_pattern: '(' } }, 'match.alert_rule_pattern: invalid regular expression'],
+    [{ match: { alert_rule_pattern: 'a'.repeat(257) } }, 'match.alert_rule_pattern: at most 256 characters'],
+    [{ match: { monitor_condition: 'Firing' } }, 'match.monitor_condition'],
+    [{ match: { monitor_condition: ['Fired', 'Open'] } }, 'match.monitor_condition'],
+    [{ match: { labels: ['team=ops', 'team=~('] } }, 'match.labels.1: label matcher "team=~(": invalid regular'],
+    [{ match: { labels: ['team'] } }, 'match.labels.0: label matcher "team": expected name=value'],
+    [{ match: { annotations: ['a="b'] } }, 'match.annotations.0: label matcher "a="b"'],
+    [{ match: { labels: 'team=ops' } }, 'match.labels:'],
+    [{ match: { severity: 'Sev1', sevirity: 'Sev2' } }, 'match: unknown field(s) "sevirity"'],
+    [{ match: 'HighCPU' }, 'match:'],
+    [{ run_on: 'always' }, 'run_on:'],
+  ])('rejects %j naming file, entry and field', (entity, expected) => {
+    const [problem, ...rest] = problems(doc(entity));
+    expect(rest).toEqual([]);
+    expect(problem).toMatch(/^schemas\/bad\.json: partition #1 \("ops"\), entity #1 \(id "a"\): /);
+    expect(problem).toContain(expected);
   });
 
   it('rejects unknown fields, so a typo never silently drops a safety setting', () => {

@@ -1,0 +1,124 @@
+// Azure Monitor common alert schema → AlertContext, for every signal type, tolerant of the shapes Azure really sends.
+import type { AlertContext, MonitorCondition, ParseResult } from './alert';
+import { aksContextFrom, isPrometheusSignal } from './alert-env';
+import type { JsonObject } from './alert-fields';
+import {
+  asArray,
+  asObject,
+  asText,
+  field,
+  firstResource,
+  isoTime,
+  lookupIgnoringCase,
+  stringMap,
+} from './alert-fields';
+
+const RESOURCE_LABELS = ['microsoft.resourceid', 'resource_id', 'resourceId'];
+
+type Failure = Extract<ParseResult, { ok: false }>;
+
+export function parseAzureMonitorAlert(body: unknown): ParseResult {
+  const root = asObject(body);
+  if (root === null) return fail('$', 'expected a JSON object');
+  const data = asObject(field(root, 'data'));
+  if (data === null) return fail('data', 'missing or not an object');
+  const essentials = asObject(field(data, 'essentials'));
+  if (essentials === null) return fail('data.essentials', 'missing or not an object');
+  const alertId = asText(field(essentials, 'alertId'));
+  if (alertId === null) return fail('data.essentials.alertId', 'missing or not a string');
+  const condition = monitorCondition(field(essentials, 'monitorCondition'));
+  if (condition === null) return fail('data.essentials.monitorCondition', 'must be "Fired" or "Resolved"');
+  const context = asObject(field(data, 'alertContext'));
+  const alert = azureAlert(alertId, condition, essentials, context);
+  return { ok: true, kind: 'azure-monitor', alerts: [{ alert, payload: body }] };
+}
+
+function azureAlert(
+  alertId: string,
+  condition: MonitorCondition,
+  essentials: JsonObject,
+  context: JsonObject | null,
+): AlertContext {
+  const signalType = asText(field(essentials, 'signalType'));
+  const monitoringService = asText(field(essentials, 'monitoringService'));
+  const prometheus = isPrometheusSignal(signalType, monitoringService);
+  const rule = asText(field(essentials, 'alertRule'));
+  const labels = { ...dimensions(context), ...(prometheus ? stringMap(field(context, 'labels')) : {}) };
+  const annotations = stringMap(field(context, 'annotations'));
+  const firedAt = isoTime(field(essentials, 'firedDateTime'));
+  // A resolution time only means something on a Resolved alert; it also keys the resolution event.
+  const resolvedAt = condition === 'Resolved' ? isoTime(field(essentials, 'resolvedDateTime')) : null;
+  return {
+    source: 'azure-monitor',
+    alertId,
+    rule,
+    ruleName: prometheus && rule !== null ? (rule.split('/').pop() ?? rule) : rule,
+    severity: severity(field(essentials, 'severity')),
+    signalType,
+    monitoringService,
+    monitorCondition: condition,
+    firedAt,
+    resolvedAt,
+    resource: firstResource([
+      ...targetIds(field(essentials, 'alertTargetIDs')),
+      ...contextResourceIds(context, labels),
+    ]),
+    aks: aksContextFrom(labels, annotations),
+    labels,
+    annotations,
+    idempotencyKey: `azure|${alertId}|${condition}|${resolvedAt ?? firedAt ?? ''}`,
+  };
+}
+
+export function monitorCondition(value: unknown): MonitorCondition | null {
+  const text = asText(value)?.trim().toLowerCase();
+  if (text === 'fired') return 'Fired';
+  if (text === 'resolved') return 'Resolved';
+  return null;
+}
+
+/** "Sev3" as sent; a bare 0–4 (number or digit) becomes "Sev<n>" so mappings see one spelling. */
+function severity(value: unknown): string | null {
+  const text = asText(value);
+  return text !== null && /^[0-4]$/.test(text.trim()) ? `Sev${text.trim()}` : text;
+}
+
+/** Metric and log search V2 `condition.allOf[].dimensions[]`, and log V1 `Dimensions[]`; the first name wins. */
+function dimensions(context: JsonObject | null): Record<string, string> {
+  const condition = asObject(field(context, 'condition'));
+  const lists = asArray(field(condition, 'allOf')).map((c) => asArray(field(asObject(c), 'dimensions')));
+  const entries: [string, string][] = [];
+  for (const dim of [...lists.flat(), ...asArray(field(context, 'Dimensions'))]) {
+    const d = asObject(dim);
+    const name = asText(field(d, 'name'));
+    const value = asText(field(d, 'value'));
+    if (name !== null && value !== null && !entries.some(([n]) => n === name)) entries.push([name, value]);
+  }
+  return Object.fromEntries(entries);
+}
+
+/** An array, a JSON-encoded array, or a lone id. */
+function targetIds(value: unknown): readonly unknown[] {
+  return typeof value === 'string' && !value.trim().startsWith('[') ? [value] : asArray(value);
+}
+
+/** Where the alert context names a resource: activity log scope and entity, autoscale, budget scope, labels. */
+function contextResourceIds(context: JsonObject | null, labels: Readonly<Record<string, string>>): unknown[] {
+  const properties = asObject(field(context, 'properties'));
+  const dataSources = asArray(field(asObject(field(context, 'SearchResults')), 'dataSources'));
+  return [
+    field(asObject(field(context, 'authorization')), 'scope'),
+    field(context, 'resourceId'),
+    field(context, 'ResourceId'),
+    field(properties, 'entity'),
+    field(properties, 'resourceId'),
+    field(properties, 'resourceName'),
+    field(asObject(field(context, 'AlertData')), 'Scope'),
+    ...RESOURCE_LABELS.map((name) => lookupIgnoringCase(labels, name)),
+    ...dataSources.map((s) => field(asObject(s), 'resourceId')),
+  ];
+}
+
+function fail(at: string, message: string): Failure {
+  return { ok: false, field: at, message };
+}

@@ -1,0 +1,31 @@
+// Webhook bodies: JSON of at most 256 KB, sent as JSON, or a 4xx that says exactly what is wrong.
+import type { HttpRequest } from '@azure/functions';
+import { AppError, badRequest } from '../domain/errors';
+
+export const MAX_WEBHOOK_BYTES = 256 * 1024;
+
+export async function readJsonBody(request: HttpRequest): Promise<unknown> {
+  const type = request.headers.get('content-type') ?? '';
+  if (!/^application\/([\w.+-]+\+)?json\b/i.test(type.trim())) {
+    throw new AppError(
+      'unsupported_media_type',
+      `Send the alert as JSON (Content-Type: application/json), not "${type.slice(0, 80) || 'none'}".`,
+      {
+        field: 'content-type',
+      },
+    );
+  }
+  const declared = Number(request.headers.get('content-length') ?? '0');
+  if (declared > MAX_WEBHOOK_BYTES) throw tooLarge();
+  const bytes = Buffer.from(await request.arrayBuffer());
+  if (bytes.length > MAX_WEBHOOK_BYTES) throw tooLarge();
+  if (bytes.length === 0) throw badRequest('body', 'The body is empty: send an alert payload, or ?id=<mapping id>.');
+  try {
+    return JSON.parse(bytes.toString('utf8')) as unknown;
+  } catch (err) {
+    throw badRequest('body', `The body is not valid JSON: ${(err as Error).message}`);
+  }
+}
+
+const tooLarge = () =>
+  new AppError('payload_too_large', `The body is larger than ${MAX_WEBHOOK_BYTES / 1024} KB.`, { field: 'body' });
