@@ -1,5 +1,7 @@
-// Test fixtures: a valid mapping and a configuration with storage names no other test file uses.
+// Test fixtures: a valid mapping, an empty alert, and a configuration with storage names no other file uses.
 import { loadConfig, type CloudoConfig } from '../../src/config';
+import type { AksContext, AlertContext } from '../../src/domain/alert';
+import { NO_RESOURCE } from '../../src/domain/alert-fields';
 import type { Mapping } from '../../src/domain/mapping';
 import { uniqueName } from './unique-names';
 
@@ -33,4 +35,28 @@ export function isolatedConfig(connection: string, env: Readonly<Record<string, 
     CLOUDO_QUEUE_PREFIX: `${id}-`,
     ...env,
   });
+}
+
+export const NO_AKS: AksContext = { namespace: null, pod: null, deployment: null, job: null, hpa: null };
+
+/** A Fired Azure Monitor alert with nothing set: tests add only the fields they are about. */
+export function sampleAlert(overrides: Partial<AlertContext> = {}): AlertContext {
+  return {
+    source: 'azure-monitor',
+    alertId: 'id-1',
+    rule: null,
+    ruleName: null,
+    severity: null,
+    signalType: null,
+    monitoringService: null,
+    monitorCondition: 'Fired',
+    firedAt: null,
+    resolvedAt: null,
+    resource: NO_RESOURCE,
+    aks: NO_AKS,
+    labels: {},
+    annotations: {},
+    idempotencyKey: 'k',
+    ...overrides,
+  };
 }

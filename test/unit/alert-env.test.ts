@@ -1,32 +1,12 @@
 // Unit tests for the runbook environment built from an alert, and the AKS context shared with the parsers.
 import { describe, it, expect } from 'vitest';
+import { NO_AKS, sampleAlert } from '../support/fixtures';
 import type { AlertContext } from '../../src/domain/alert';
 import { aksContextFrom, alertEnvironment, sanitizeLabelName } from '../../src/domain/alert-env';
 
-const NO_RESOURCE = { id: null, resourceGroup: null, name: null, subscriptionId: null, type: null };
-const NO_AKS = { namespace: null, pod: null, deployment: null, job: null, hpa: null };
 const VM = '/subscriptions/s1/resourceGroups/rg1/providers/Microsoft.Compute/virtualMachines/vm1';
 
-function alert(over: Partial<AlertContext>): AlertContext {
-  return {
-    source: 'azure-monitor',
-    alertId: 'id-1',
-    rule: null,
-    ruleName: null,
-    severity: null,
-    signalType: null,
-    monitoringService: null,
-    monitorCondition: 'Fired',
-    firedAt: null,
-    resolvedAt: null,
-    resource: NO_RESOURCE,
-    aks: NO_AKS,
-    labels: {},
-    annotations: {},
-    idempotencyKey: 'k',
-    ...over,
-  };
-}
+const alert = (over: Partial<AlertContext>): AlertContext => sampleAlert(over);
 
 describe('alertEnvironment', () => {
   it('an Azure metric alert: resource and alert variables, no label variables for dimensions', () => {

@@ -2,6 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, it, expect } from 'vitest';
+import { NO_AKS, sampleAlert } from '../support/fixtures';
 import type { AlertContext, ParsedAlert } from '../../src/domain/alert';
 import { alertEnvironment } from '../../src/domain/alert-env';
 import { detectPayloadKind, parseAlertPayload } from '../../src/domain/alert-payload';
@@ -10,7 +11,6 @@ const FIXTURES = path.resolve(__dirname, '../../../shared/fixtures/alerts');
 const SUB = 'aaaa0a0a-bb1b-cc2c-dd3d-eeeeee4e4e4e';
 const AZ_ALERT_ID = `/subscriptions/${SUB}/providers/Microsoft.AlertsManagement/alerts/eeeeeeee-4444-5555-6666-ffffffffffff`;
 const NO_RESOURCE = { id: null, resourceGroup: null, name: null, subscriptionId: null, type: null };
-const NO_AKS = { namespace: null, pod: null, deployment: null, job: null, hpa: null };
 
 function fixture(name: string): unknown {
   return JSON.parse(fs.readFileSync(path.join(FIXTURES, name), 'utf8')) as unknown;
@@ -34,26 +34,8 @@ function failure(body: unknown): { field: string; message: string } {
   return { field: result.field, message: result.message };
 }
 
-function azureAlert(over: Partial<AlertContext>): AlertContext {
-  return {
-    source: 'azure-monitor',
-    alertId: AZ_ALERT_ID,
-    rule: null,
-    ruleName: null,
-    severity: null,
-    signalType: null,
-    monitoringService: null,
-    monitorCondition: 'Fired',
-    firedAt: null,
-    resolvedAt: null,
-    resource: NO_RESOURCE,
-    aks: NO_AKS,
-    labels: {},
-    annotations: {},
-    idempotencyKey: '',
-    ...over,
-  };
-}
+const azureAlert = (over: Partial<AlertContext>): AlertContext =>
+  sampleAlert({ alertId: AZ_ALERT_ID, idempotencyKey: '', ...over });
 
 function amAlert(over: Partial<AlertContext>): AlertContext {
   return { ...azureAlert(over), source: 'alertmanager', signalType: 'Prometheus', ...over };
