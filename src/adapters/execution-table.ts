@@ -1,6 +1,6 @@
 // Execution table: records keyed by inverted time, plus index partitions so filtered listings never scan history.
 import { odata, type TableClient } from '@azure/data-tables';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { Execution } from '../domain/execution';
 import { execIdFromRowKey, execRowKey, rowKeyRange } from '../domain/exec-id';
 import type { ExecutionPage, ExecutionQuery, ExecutionStore, Versioned } from '../services/ports';
@@ -21,8 +21,11 @@ export function indexPartitions(e: Pick<Execution, 'status' | 'mappingId' | 'tri
   ];
 }
 
-// Rule names may hold '/', '#', '?' or '\', which partition keys may not.
-const rulePartition = (rule: string) => `r|${encodeURIComponent(rule)}`;
+// Rule names may hold '/', '#', '?' or a backslash, which partition keys may not; long ones are hashed to fit 1 KiB.
+const rulePartition = (rule: string) => {
+  const encoded = encodeURIComponent(rule);
+  return encoded.length <= 900 ? `r|${encoded}` : `r|h:${createHash('sha256').update(rule).digest('hex')}`;
+};
 
 // The most selective index serves the query; any other filter is applied to the records it points at.
 function queryPartition(q: ExecutionQuery): string {

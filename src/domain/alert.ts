@@ -1,4 +1,5 @@
 // Alert context: what ClouDO keeps of one alert event, whichever sender it came from.
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 
 export type AlertSource = 'azure-monitor' | 'alertmanager';
@@ -80,17 +81,45 @@ export const alertContextSchema: z.ZodType<AlertContext> = z.object({
   idempotencyKey: z.string(),
 });
 
-const MAX_ENTRIES = 64;
-const MAX_VALUE = 1024;
+// 48 entries of at most 128 + 512 characters, twice: under 62,000 characters, so the stored alert always fits the
+// 120,000 characters a record keeps for it, whatever the sender put in.
+const MAX_ENTRIES = 48;
+const MAX_KEY = 128;
+const MAX_VALUE = 512;
 
-/** What is stored of an alert: at most 64 labels and annotations of 1 KiB each; the full payload is kept apart. */
+/** What is stored of an alert: every field bounded, long keys hashed; the full payload is kept apart. */
 export function boundAlert(alert: AlertContext): AlertContext {
-  return { ...alert, labels: boundRecord(alert.labels), annotations: boundRecord(alert.annotations) };
+  const cut = (v: string | null) => (v === null ? null : v.slice(0, MAX_SCALAR));
+  return {
+    ...alert,
+    alertId: alert.alertId.slice(0, MAX_SCALAR),
+    rule: cut(alert.rule),
+    ruleName: cut(alert.ruleName),
+    severity: cut(alert.severity),
+    signalType: cut(alert.signalType),
+    monitoringService: cut(alert.monitoringService),
+    resource: mapValues(alert.resource, cut),
+    aks: mapValues(alert.aks, cut),
+    labels: boundRecord(alert.labels),
+    annotations: boundRecord(alert.annotations),
+    idempotencyKey: compactKey(alert.idempotencyKey),
+  };
+}
+
+const MAX_SCALAR = 1024;
+
+/** Keys come from senders and may be long; a hash keeps them storable and still equal for equal events. */
+export function compactKey(key: string): string {
+  return key.length <= MAX_SCALAR ? key : `sha256:${createHash('sha256').update(key).digest('hex')}`;
+}
+
+function mapValues<T extends Record<string, string | null>>(o: T, f: (v: string | null) => string | null): T {
+  return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, f(v)])) as T;
 }
 
 function boundRecord(r: Readonly<Record<string, string>>): Record<string, string> {
   const entries = Object.entries(r)
     .sort(([a], [b]) => a.localeCompare(b))
     .slice(0, MAX_ENTRIES);
-  return Object.fromEntries(entries.map(([k, v]) => [k.slice(0, 256), v.slice(0, MAX_VALUE)]));
+  return Object.fromEntries(entries.map(([k, v]) => [k.slice(0, MAX_KEY), v.slice(0, MAX_VALUE)]));
 }

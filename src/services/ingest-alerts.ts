@@ -1,5 +1,5 @@
 // Alert ingestion: parse a webhook, match each alert to mappings, and run each claim exactly once per alert event.
-import { boundAlert, type ParsedAlert } from '../domain/alert';
+import { boundAlert, compactKey, type ParsedAlert } from '../domain/alert';
 import { matchAlert } from '../domain/alert-match';
 import { parseAlertPayload } from '../domain/alert-payload';
 import { AppError, badRequest } from '../domain/errors';
@@ -58,7 +58,7 @@ async function runClaim(
   m: Mapping,
   notRun: string | undefined,
 ): Promise<AlertRun> {
-  const key = `${item.alert.idempotencyKey}|${m.partition}|${m.id}`;
+  const key = compactKey(`${item.alert.idempotencyKey}|${m.partition}|${m.id}`);
   const now = deps.clock.now();
   const execId = newExecId(now);
   const mapping = { partition_key: m.partition, id: m.id };
