@@ -36,7 +36,8 @@ export async function ingestAlerts(deps: IngestDeps, body: unknown, partition?: 
   const candidates = await deps.mappings.listCandidates(partition);
   const runs: AlertRun[] = [];
   let matched = 0;
-  for (const item of parsed.alerts) {
+  // Matching, storage and the runbook all see the same bounded alert: sender values cannot grow without limit.
+  for (const item of parsed.alerts.map((a) => ({ ...a, alert: boundAlert(a.alert) }))) {
     const claimed = candidates.map((m) => ({ m, v: matchAlert(m, item.alert) })).filter((c) => c.v.claimed);
     if (claimed.length === 0) await recordUnmatched(deps, item, partition);
     else matched += 1;
@@ -71,7 +72,7 @@ async function runClaim(
     trigger: item.alert.source,
     now,
     defaultTimeoutSeconds: deps.defaultTimeoutSeconds,
-    alert: { context: boundAlert(item.alert), idempotencyKey: key },
+    alert: { context: item.alert, idempotencyKey: key },
     ...(reason ? { skippedBecause: reason } : {}),
   });
   try {

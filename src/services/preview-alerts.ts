@@ -1,5 +1,5 @@
 // Dry run: what an alert payload would do (matches, reasons, environments, approvals), recording and running nothing.
-import type { AlertContext } from '../domain/alert';
+import { boundAlert, type AlertContext } from '../domain/alert';
 import { matchAlert } from '../domain/alert-match';
 import { parseAlertPayload } from '../domain/alert-payload';
 import { badRequest } from '../domain/errors';
@@ -40,10 +40,12 @@ export async function previewAlerts(deps: PreviewDeps, body: unknown, partition?
   const parsed = parseAlertPayload(body);
   if (!parsed.ok) throw badRequest(parsed.field, parsed.message);
   const candidates = await deps.mappings.listCandidates(partition);
-  const alerts = parsed.alerts.map(({ alert }) => ({
-    alert,
-    mappings: candidates.map((m) => previewMapping(deps, m, alert)),
-  }));
+  const alerts = parsed.alerts
+    .map(({ alert: raw }) => boundAlert(raw))
+    .map((alert) => ({
+      alert,
+      mappings: candidates.map((m) => previewMapping(deps, m, alert)),
+    }));
   return { dryRun: true, inherited: deps.inheritedNames, alerts };
 }
 
