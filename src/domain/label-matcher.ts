@@ -1,4 +1,5 @@
 // Label matchers in Alertmanager syntax (name=value, name!=value, name=~re, name!~re), parsed and evaluated.
+import { RE2JS } from 're2js';
 import { z } from 'zod';
 
 export type LabelMatchOp = '=' | '!=' | '=~' | '!~';
@@ -69,14 +70,16 @@ export function matchesLabel(m: LabelMatcher, labels: Readonly<Record<string, st
   }
 }
 
-const compiled = new Map<string, RegExp>();
+// RE2, as Alertmanager uses: matching time is linear in the input, so a sender's label value cannot stall a worker
+// however a mapping's pattern is written (JavaScript's backtracking RegExp can take seconds on 600 characters).
+const compiled = new Map<string, RE2JS>();
 
 /** Compiles once per pattern; mappings are few and long-lived, so the cache stays small. */
-export function compileRegExp(source: string): { ok: true; re: RegExp } | { ok: false; message: string } {
+export function compileRegExp(source: string): { ok: true; re: RE2JS } | { ok: false; message: string } {
   const cached = compiled.get(source);
   if (cached) return { ok: true, re: cached };
   try {
-    const re = new RegExp(source);
+    const re = RE2JS.compile(source);
     compiled.set(source, re);
     return { ok: true, re };
   } catch (err) {
@@ -87,7 +90,7 @@ export function compileRegExp(source: string): { ok: true; re: RegExp } | { ok: 
 /** Patterns are validated when mappings load; one that still fails to compile matches nothing. */
 export function testRegExp(source: string, text: string): boolean {
   const c = compileRegExp(source);
-  return c.ok && c.re.test(text);
+  return c.ok && c.re.matcher(text).find();
 }
 
 // Alertmanager anchors label regexes at both ends.

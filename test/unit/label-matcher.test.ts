@@ -1,6 +1,6 @@
 // Label matchers: Alertmanager syntax and semantics, including missing labels and anchored regexes.
 import { describe, expect, it } from 'vitest';
-import { matchesLabels, parseLabelMatcher, type LabelMatcher } from '../../src/domain/label-matcher';
+import { matchesLabel, matchesLabels, parseLabelMatcher, type LabelMatcher } from '../../src/domain/label-matcher';
 
 function parsed(text: string): LabelMatcher {
   const p = parseLabelMatcher(text);
@@ -78,5 +78,13 @@ describe('matchesLabels', () => {
   it('never finds inherited properties as labels', () => {
     expect(holds(['constructor=~".+"'], labels)).toBe(false);
     expect(holds(['toString=""'], {})).toBe(true);
+  });
+});
+
+describe('label regexes on sender values', () => {
+  it('match in linear time: a backtracking engine would hang here', () => {
+    const parsed = parseLabelMatcher('pod=~"(a+)+b"');
+    if (!parsed.ok) throw new Error(parsed.message);
+    expect(matchesLabel(parsed.matcher, { pod: `${'a'.repeat(50_000)}c` })).toBe(false);
   });
 });
