@@ -1,19 +1,26 @@
 // Alert records in the executions table: idempotency claims, original payloads, and alerts nobody claimed.
 import { odata, type TableClient } from '@azure/data-tables';
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { execRowKey } from '../domain/exec-id';
-import type { AlertRecordStore, UnmatchedAlert } from '../services/ports';
+import { AppError } from '../domain/errors';
+import { execRowKey, invertedTime } from '../domain/exec-id';
+import type { AlertRecordStore, IdempotencyClaim, UnmatchedAlert } from '../services/ports';
 import { readChunks, writeChunks } from './chunked-text';
-import { isConflict, isNotFound, storageCall } from './storage-errors';
+import { isConflict, isNotFound, isPreconditionFailed, storageCall } from './storage-errors';
 
 const IDEMPOTENCY = 'idem';
 const PAYLOAD = 'payload';
 const UNMATCHED = 'unmatched';
-const MAX_MS = 9_999_999_999_999;
+// Longer than any request can take (a few storage calls, each bounded by timeouts and retries): a pending claim
+// this old belongs to a request that died, and may be taken over.
+const STALE_MS = 120_000;
 
 // Keys come from senders: hashing makes any key a valid, fixed-length row key.
-const keyRow = (key: string) => createHash('sha256').update(key).digest('hex');
+const hash = (key: string) => createHash('sha256').update(key).digest('hex');
+
+type ClaimEntity = { partitionKey: string; rowKey: string; execId: string; state: string; claimedAt: string };
+
+const claimRow = z.object({ execId: z.string(), state: z.enum(['pending', 'committed']), claimedAt: z.string() });
 
 const unmatchedSchema = z.object({
   receivedAt: z.string(),
@@ -31,23 +38,38 @@ const unmatchedSchema = z.object({
 });
 
 export function createAlertRecords(table: TableClient): AlertRecordStore {
-  const claim = async (key: string, execId: string) => {
-    try {
-      await table.createEntity({ partitionKey: IDEMPOTENCY, rowKey: keyRow(key), execId, key: key.slice(0, 1000) });
-      return { claimed: true as const };
-    } catch (err) {
-      if (!isConflict(err)) throw err;
-      const existing = await table.getEntity<{ execId: string }>(IDEMPOTENCY, keyRow(key));
-      return { claimed: false as const, execId: String(existing.execId) };
-    }
-  };
+  const row = (key: string, execId: string, state: 'pending' | 'committed', now: Date) => ({
+    partitionKey: IDEMPOTENCY,
+    rowKey: hash(key),
+    execId,
+    state,
+    claimedAt: now.toISOString(),
+  });
   return {
-    claimKey: (key, execId) => storageCall(() => claim(key, execId)),
+    claimKey: (key, execId, now) => storageCall(() => claim(table, row(key, execId, 'pending', now), now)),
+    commitKey: (key, execId) =>
+      storageCall(async () => {
+        const current = await table.getEntity(IDEMPOTENCY, hash(key));
+        if (current['execId'] !== execId) return;
+        await table.updateEntity({ ...row(key, execId, 'committed', new Date()) }, 'Replace', { etag: current.etag });
+      }),
+    takeOverKey: (key, fromExecId, toExecId, now) =>
+      storageCall(async () => {
+        const current = await table.getEntity(IDEMPOTENCY, hash(key)).catch(() => null);
+        if (!current || current['execId'] !== fromExecId) return false;
+        try {
+          await table.updateEntity(row(key, toExecId, 'pending', now), 'Replace', { etag: current.etag });
+          return true;
+        } catch (err) {
+          if (isPreconditionFailed(err)) return false;
+          throw err;
+        }
+      }),
     releaseKey: (key, execId) =>
       storageCall(async () => {
-        const existing = await table.getEntity<{ execId: string }>(IDEMPOTENCY, keyRow(key)).catch(() => null);
-        // Only the claimant frees a key: another request may have claimed it since.
-        if (existing?.execId === execId) await table.deleteEntity(IDEMPOTENCY, keyRow(key), { etag: existing.etag });
+        const current = await table.getEntity(IDEMPOTENCY, hash(key));
+        // Only the claimant frees a key: another request may have taken it over since.
+        if (current['execId'] === execId) await table.deleteEntity(IDEMPOTENCY, hash(key), { etag: current.etag });
       }),
     putPayload: (execId, json) =>
       storageCall(async () => {
@@ -64,27 +86,50 @@ export function createAlertRecords(table: TableClient): AlertRecordStore {
           throw err;
         }
       }),
-    recordUnmatched: (alert, idempotencyKey) =>
+    recordUnmatched: (alert, eventKey, eventTime) =>
       storageCall(async () => {
-        if (!(await claim(`unmatched|${idempotencyKey}`, '-')).claimed) return;
-        const inverted = String(MAX_MS - Date.parse(alert.receivedAt)).padStart(13, '0');
-        await table.createEntity({
-          partitionKey: UNMATCHED,
-          rowKey: `${inverted}-${randomBytes(4).toString('hex')}`,
-          ...alert,
+        // The row key is the event's own: a redelivery inserts the same row, and the conflict means "recorded".
+        const rowKey = `${invertedTime(eventTime)}-${hash(`${eventKey}|${alert.partition ?? ''}`).slice(0, 32)}`;
+        await table.createEntity({ partitionKey: UNMATCHED, rowKey, ...alert }).catch((err: unknown) => {
+          if (!isConflict(err)) throw err;
         });
       }),
-    listUnmatched: (limit) =>
-      storageCall(async () => {
-        const out: UnmatchedAlert[] = [];
-        const pages = table
-          .listEntities({ queryOptions: { filter: odata`PartitionKey eq ${UNMATCHED}` } })
-          .byPage({ maxPageSize: limit });
-        for await (const page of pages) {
-          for (const e of page) if (out.length < limit) out.push(unmatchedSchema.parse(e));
-          if (out.length >= limit) break;
-        }
-        return out;
-      }),
+    listUnmatched: (limit) => storageCall(() => listUnmatched(table, limit)),
   };
+}
+
+async function claim(table: TableClient, fresh: ClaimEntity, now: Date) {
+  // Twice at most: a key freed between our failed insert and our read can simply be claimed again.
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      await table.createEntity(fresh);
+      return { kind: 'claimed' } satisfies IdempotencyClaim;
+    } catch (err) {
+      if (!isConflict(err)) throw err;
+    }
+    const existing = await table.getEntity(IDEMPOTENCY, fresh.rowKey).catch((err: unknown) => {
+      if (isNotFound(err)) return null;
+      throw err;
+    });
+    if (!existing) continue;
+    const c = claimRow.parse(existing);
+    if (c.state === 'committed') return { kind: 'committed', execId: c.execId } satisfies IdempotencyClaim;
+    const stale = now.getTime() - Date.parse(c.claimedAt) > STALE_MS;
+    return { kind: 'pending', execId: c.execId, stale } satisfies IdempotencyClaim;
+  }
+  throw new AppError('busy', 'This alert is being recorded by another request; retry.');
+}
+
+async function listUnmatched(table: TableClient, limit: number): Promise<UnmatchedAlert[]> {
+  const out: UnmatchedAlert[] = [];
+  const filter = odata`PartitionKey eq ${UNMATCHED}`;
+  for await (const page of table.listEntities({ queryOptions: { filter } }).byPage({ maxPageSize: limit })) {
+    for (const e of page) {
+      // A row that does not parse is skipped, not allowed to fail the whole listing.
+      const parsed = unmatchedSchema.safeParse(e);
+      if (parsed.success && out.length < limit) out.push(parsed.data);
+    }
+    if (out.length >= limit) break;
+  }
+  return out;
 }

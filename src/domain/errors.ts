@@ -9,6 +9,7 @@ export type ErrorCode =
   | 'payload_too_large'
   | 'unsupported_media_type'
   | 'storage_unavailable'
+  | 'busy'
   | 'internal';
 
 export type ErrorDetails = {

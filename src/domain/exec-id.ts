@@ -35,7 +35,8 @@ export function rowKeyRange(since?: Date, until?: Date): { from?: string; before
   };
 }
 
-function invertedTime(time: Date): string {
+/** Milliseconds counted down from 2286, so ascending keys list newest first. */
+export function invertedTime(time: Date): string {
   return String(MAX_MS - time.getTime()).padStart(13, '0');
 }
 

@@ -12,6 +12,7 @@ const STATUS: Readonly<Record<ErrorCode, number>> = {
   payload_too_large: 413,
   unsupported_media_type: 415,
   storage_unavailable: 503,
+  busy: 503,
   internal: 500,
 };
 
@@ -24,7 +25,7 @@ export function errorResponse(err: unknown, log: Logger): HttpResponseInit {
   const message = appError && code !== 'internal' ? appError.message : 'Internal error; see the ClouDO log.';
   return {
     status: STATUS[code],
-    headers: code === 'storage_unavailable' ? { 'Retry-After': '5' } : {},
+    headers: STATUS[code] === 503 ? { 'Retry-After': '5' } : {},
     jsonBody: { error: { code, message, ...(appError && code !== 'internal' ? appError.details : {}) } },
   };
 }

@@ -113,7 +113,13 @@ export type ProcessOutcome = {
 
 export type ProcessRunner = (spec: ProcessSpec) => Promise<ProcessOutcome>;
 
-export type IdempotencyClaim = { readonly claimed: true } | { readonly claimed: false; readonly execId: string };
+export type IdempotencyClaim =
+  /** This request owns the key: it records the run, then commits the key. */
+  | { readonly kind: 'claimed' }
+  /** The event was recorded before: answer with that execution. */
+  | { readonly kind: 'committed'; readonly execId: string }
+  /** Another request is recording it; `stale` when it has taken so long that it must have died. */
+  | { readonly kind: 'pending'; readonly execId: string; readonly stale: boolean };
 
 export type UnmatchedAlert = {
   readonly receivedAt: string;
@@ -127,12 +133,16 @@ export type UnmatchedAlert = {
 
 export type AlertRecordStore = {
   /** Atomic across instances (a conditional insert): the first caller claims the key for its execution. */
-  claimKey(key: string, execId: string): Promise<IdempotencyClaim>;
+  claimKey(key: string, execId: string, now: Date): Promise<IdempotencyClaim>;
+  /** Marks the key's execution as recorded; duplicates are answered 200 only from then on. */
+  commitKey(key: string, execId: string): Promise<void>;
+  /** Takes a stale pending key over for a new execution; false when someone else changed it first. */
+  takeOverKey(key: string, fromExecId: string, toExecId: string, now: Date): Promise<boolean>;
   /** Frees a key whose execution could not be recorded, so the sender's retry can run it. */
   releaseKey(key: string, execId: string): Promise<void>;
   putPayload(execId: string, json: string): Promise<void>;
   getPayload(execId: string): Promise<string | null>;
-  /** Records an alert no mapping claimed, once per alert event. */
-  recordUnmatched(alert: UnmatchedAlert, idempotencyKey: string): Promise<void>;
+  /** Records an alert no mapping claimed; the same alert event is recorded once. */
+  recordUnmatched(alert: UnmatchedAlert, eventKey: string, eventTime: Date): Promise<void>;
   listUnmatched(limit: number): Promise<UnmatchedAlert[]>;
 };

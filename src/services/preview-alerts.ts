@@ -1,5 +1,6 @@
 // Dry run: what an alert payload would do (matches, reasons, environments, approvals), recording and running nothing.
 import { boundAlert, type AlertContext } from '../domain/alert';
+import { decideRun } from '../domain/alert-decision';
 import { matchAlert } from '../domain/alert-match';
 import { parseAlertPayload } from '../domain/alert-payload';
 import { badRequest } from '../domain/errors';
@@ -51,7 +52,7 @@ export async function previewAlerts(deps: PreviewDeps, body: unknown, partition?
 
 function previewMapping(deps: PreviewDeps, m: Mapping, alert: AlertContext): MappingPreview {
   const verdict = matchAlert(m, alert);
-  const wouldRun = verdict.run && m.enabled && !m.requireApproval;
+  const wouldRun = verdict.claimed && decideRun(m, verdict).run;
   const preview = {
     mapping: { partition_key: m.partition, id: m.id, runbook: m.runbook },
     claimed: verdict.claimed,
