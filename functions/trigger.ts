@@ -1,7 +1,7 @@
 // Trigger function: ?id=<mapping id> runs one mapping; an alert webhook body runs whatever mappings claim it.
 import type { HttpFunctionOptions, HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import { badRequest } from '../src/domain/errors';
-import { mappingKeySchema, toMappingView } from '../src/domain/mapping';
+import { mappingKeySchema, partitionKeySchema, toMappingView } from '../src/domain/mapping';
 import { errorResponse } from '../src/http/error-response';
 import { readJsonBody } from '../src/http/json-body';
 import { contextLogger } from '../src/http/request-log';
@@ -26,7 +26,7 @@ async function handleTrigger(
   const log = contextLogger(context);
   try {
     const partitionParam = request.params['partition'];
-    const partition = partitionParam === undefined ? undefined : parseKey('partition', partitionParam, '');
+    const partition = partitionParam === undefined ? undefined : parsePartition(partitionParam);
     const id = request.query.get('id');
     const dryRun = parseDryRun(request.query.get('dry_run'));
     // No id and nothing posted: the caller most likely forgot the id, so that is what the error names.
@@ -69,6 +69,12 @@ function parseKey(field: string, value: string | null, hint: string): string {
   if (value === null) throw badRequest(field, `Missing "${field}". ${hint}`.trim());
   const parsed = mappingKeySchema.safeParse(value);
   if (!parsed.success) throw badRequest(field, `Invalid "${field}": ${parsed.error.issues[0]?.message}.`);
+  return parsed.data;
+}
+
+function parsePartition(value: string): string {
+  const parsed = partitionKeySchema.safeParse(value);
+  if (!parsed.success) throw badRequest('partition', `Invalid "partition": ${parsed.error.issues[0]?.message}.`);
   return parsed.data;
 }
 

@@ -1,7 +1,7 @@
 // Chunked text in Table entities: a string property holds 64 KiB of UTF-16, so long text spans several properties.
 
 // 30,000 code units stay under 64 KiB whatever the characters.
-const CHUNK = 30_000;
+export const CHUNK_CHARS = 30_000;
 
 /** Sets `<prefix>Chunks` and `<prefix>0..n` on the entity; nothing when text is undefined. */
 export function writeChunks(entity: Record<string, unknown>, prefix: string, text: string | undefined): void {
@@ -28,7 +28,7 @@ function splitChunks(text: string): string[] {
   const chunks: string[] = [];
   let i = 0;
   while (i < text.length) {
-    let end = Math.min(i + CHUNK, text.length);
+    let end = Math.min(i + CHUNK_CHARS, text.length);
     // Never leave half of a surrogate pair at the end of a chunk.
     const last = text.charCodeAt(end - 1);
     if (end < text.length && last >= 0xd800 && last <= 0xdbff) end -= 1;

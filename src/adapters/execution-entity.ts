@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { alertContextSchema } from '../domain/alert';
 import { EXECUTION_STATUSES, TRIGGER_KINDS, type Execution, type TriggerKind } from '../domain/execution';
 import { execRowKey } from '../domain/exec-id';
-import { chunkColumns, readChunks, writeChunks } from './chunked-text';
+import { CHUNK_CHARS, chunkColumns, readChunks, writeChunks } from './chunked-text';
 
 export const MAIN_PARTITION = 'x';
 // The alert context is bounded when ingested (domain/alert.ts), so a few chunks always hold it.
@@ -66,7 +66,11 @@ export function toEntity(e: Execution): Record<string, unknown> & { partitionKey
   const { output, mappingEnv, alert, ...rest } = e;
   const entity: Record<string, unknown> = { ...rest, mappingEnv: JSON.stringify(mappingEnv) };
   writeChunks(entity, 'out', output);
-  writeChunks(entity, 'alert', alert === undefined ? undefined : JSON.stringify(alert));
+  const alertJson = alert === undefined ? undefined : JSON.stringify(alert);
+  // boundAlert keeps alerts far below this; a longer one would be read back cut short, so it must never be written.
+  if (alertJson && alertJson.length > ALERT_CHUNKS * CHUNK_CHARS)
+    throw new Error(`alert of ${e.execId} is too large to store`);
+  writeChunks(entity, 'alert', alertJson);
   return { partitionKey: MAIN_PARTITION, rowKey: execRowKey(e.execId), ...entity };
 }
 

@@ -21,11 +21,8 @@ export function indexPartitions(e: Pick<Execution, 'status' | 'mappingId' | 'tri
   ];
 }
 
-// Rule names may hold '/', '#', '?' or a backslash, which partition keys may not; long ones are hashed to fit 1 KiB.
-const rulePartition = (rule: string) => {
-  const encoded = encodeURIComponent(rule);
-  return encoded.length <= 900 ? `r|${encoded}` : `r|h:${createHash('sha256').update(rule).digest('hex')}`;
-};
+// Rule names come from senders: hashed, any rule (long, or with '/', '#' or a lone surrogate) is a valid key.
+const rulePartition = (rule: string) => `r|${createHash('sha256').update(rule).digest('hex')}`;
 
 // The most selective index serves the query; any other filter is applied to the records it points at.
 function queryPartition(q: ExecutionQuery): string {

@@ -81,18 +81,24 @@ export const alertContextSchema: z.ZodType<AlertContext> = z.object({
   idempotencyKey: z.string(),
 });
 
-// 48 entries of at most 128 + 512 characters, twice: under 62,000 characters, so the stored alert always fits the
-// 120,000 characters a record keeps for it, whatever the sender put in.
-const MAX_ENTRIES = 48;
+// Worst case, every character doubles in JSON (a quote or backslash; the control characters that would take six are
+// removed): 2 × 32 × (128 + 512) × 2 for labels and annotations plus 17 scalars of 512 × 2 stays near 100,000
+// characters, inside the 120,000 a record keeps for its alert, whatever the sender put in.
+const MAX_ENTRIES = 32;
 const MAX_KEY = 128;
 const MAX_VALUE = 512;
+const MAX_SCALAR = 512;
+// eslint-disable-next-line no-control-regex -- the control characters JSON escapes as \uXXXX; newlines and tabs stay
+const RARE_CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g;
+
+const clean = (v: string, max: number) => v.replace(RARE_CONTROL, ' ').slice(0, max);
 
 /** What is stored of an alert: every field bounded, long keys hashed; the full payload is kept apart. */
 export function boundAlert(alert: AlertContext): AlertContext {
-  const cut = (v: string | null) => (v === null ? null : v.slice(0, MAX_SCALAR));
+  const cut = (v: string | null) => (v === null ? null : clean(v, MAX_SCALAR));
   return {
     ...alert,
-    alertId: alert.alertId.slice(0, MAX_SCALAR),
+    alertId: clean(alert.alertId, MAX_SCALAR),
     rule: cut(alert.rule),
     ruleName: cut(alert.ruleName),
     severity: cut(alert.severity),
@@ -105,8 +111,6 @@ export function boundAlert(alert: AlertContext): AlertContext {
     idempotencyKey: compactKey(alert.idempotencyKey),
   };
 }
-
-const MAX_SCALAR = 1024;
 
 /** Keys come from senders and may be long; a hash keeps them storable and still equal for equal events. */
 export function compactKey(key: string): string {
@@ -121,5 +125,5 @@ function boundRecord(r: Readonly<Record<string, string>>): Record<string, string
   const entries = Object.entries(r)
     .sort(([a], [b]) => a.localeCompare(b))
     .slice(0, MAX_ENTRIES);
-  return Object.fromEntries(entries.map(([k, v]) => [k.slice(0, MAX_KEY), v.slice(0, MAX_VALUE)]));
+  return Object.fromEntries(entries.map(([k, v]) => [clean(k, MAX_KEY), clean(v, MAX_VALUE)]));
 }

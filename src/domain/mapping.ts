@@ -121,10 +121,15 @@ export const mappingEntitySchema = z
   })
   .describe('One runbook mapping.');
 
+/** A partition_key, in files and in the Trigger route: never the reserved "~id" index partition. */
+export const partitionKeySchema = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'letters, digits, _ . and -, at most 64');
+
 export const mappingDocumentSchema = z
   .array(
     z.strictObject({
-      partition_key: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'letters, digits, _ . and -, at most 64'),
+      partition_key: partitionKeySchema,
       entity: z.array(mappingEntitySchema),
     }),
   )

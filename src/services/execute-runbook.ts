@@ -25,7 +25,12 @@ export async function executeRunbook(
   const args = splitRunArgs(e.runArgs);
   if (!args.ok) return failedToStart(`run_args: ${args.message}`);
   // The file lives exactly as long as the run: it may hold whatever the sender put in the alert.
-  const file = alertJson === null ? null : await ports.alertFile(e.execId, alertJson);
+  let file: Awaited<ReturnType<RunnerPorts['alertFile']>> | null = null;
+  try {
+    file = alertJson === null ? null : await ports.alertFile(e.execId, alertJson);
+  } catch (err) {
+    return failedToStart(`could not write the alert file: ${(err as Error).message}`);
+  }
   try {
     return await run(ports, settings, e, located, args.args, file?.path);
   } finally {

@@ -29,6 +29,8 @@ export async function handleRunMessage(deps: WorkerDeps, msg: DeliveredMessage):
     deps.log.info(`skip ${found.value.execId}: already ${found.value.status} (duplicate delivery)`);
     return 'duplicate';
   }
+  // Read before claiming: a storage failure here leaves the message to be retried, not a claimed run stuck running.
+  const alertJson = found.value.trigger === 'manual' ? null : await deps.alerts.getPayload(found.value.execId);
   // The ETag makes the claim atomic: of two deliveries racing here, exactly one wins.
   const claimed = await deps.executions.replaceIf(startExecution(found.value, deps.clock.now()), found);
   if (!claimed) {
@@ -36,7 +38,6 @@ export async function handleRunMessage(deps: WorkerDeps, msg: DeliveredMessage):
     return 'duplicate';
   }
   deps.log.info(`start ${describe(claimed.value)}`);
-  const alertJson = claimed.value.trigger === 'manual' ? null : await deps.alerts.getPayload(claimed.value.execId);
   const result = await executeRunbook(deps.runner, deps.settings, claimed.value, alertJson);
   const finished = finishExecution(claimed.value, result, deps.clock.now());
   await recordFinish(deps, finished, claimed);

@@ -6,6 +6,7 @@ import { parseAlertPayload } from '../domain/alert-payload';
 import { badRequest } from '../domain/errors';
 import { newExecution } from '../domain/execution';
 import type { Mapping } from '../domain/mapping';
+import { secretValues } from '../domain/redact';
 import { runbookEnvironment } from '../domain/runbook-env';
 import type { MappingStore } from './ports';
 
@@ -76,5 +77,8 @@ function environmentFor(deps: PreviewDeps, m: Mapping, alert: AlertContext): Rec
     defaultTimeoutSeconds: deps.defaultTimeoutSeconds,
     alert: { context: alert, idempotencyKey: alert.idempotencyKey },
   });
-  return runbookEnvironment({}, execution, deps.runbooksDir, '<per-execution file, deleted after the run>');
+  const env = runbookEnvironment({}, execution, deps.runbooksDir, '<per-execution file, deleted after the run>');
+  // Answers never carry secrets: secret-looking names (as redacted from output) show no value.
+  const hidden = new Set(secretValues(env).map((s) => s.name));
+  return Object.fromEntries(Object.entries(env).map(([k, v]) => [k, hidden.has(k) ? '[redacted]' : v]));
 }

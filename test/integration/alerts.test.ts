@@ -24,7 +24,12 @@ beforeAll(async () => {
   rt = await startTestRuntime({
     mappings: [
       ...mappingDoc('azure', [
-        { id: 'test-metricAlertRule', name: 'metric', runbook: 'env.sh' },
+        {
+          id: 'test-metricAlertRule',
+          name: 'metric',
+          runbook: 'env.sh',
+          env: { API_TOKEN: 'supersecretvalue', GREETING: 'hello' },
+        },
         { id: 'test-logAlertRule-v2', name: 'log', runbook: 'env.sh' },
         { id: 'test-activityLogAlertRule', name: 'activity', runbook: 'env.sh', run_on: 'both' },
         { id: 'WCUS-R2-Gen2', name: 'fired-only', runbook: 'env.sh' },
@@ -147,7 +152,11 @@ describe('dry run and bad payloads', () => {
     const previews = alert?.['mappings'] as Json[];
     const hit = previews.find((p) => (p['mapping'] as Json)['id'] === 'test-metricAlertRule');
     expect(hit).toMatchObject({ claimed: true, wouldRun: true, approvalRequired: false });
-    expect((hit?.['environment'] as Json)['MONITOR_CONDITION']).toBe('Fired');
+    expect(hit?.['environment']).toMatchObject({
+      MONITOR_CONDITION: 'Fired',
+      GREETING: 'hello',
+      API_TOKEN: '[redacted]',
+    });
     expect(previews.filter((p) => p['claimed'] === false).every((p) => (p['reasons'] as string[]).length > 0)).toBe(
       true,
     );

@@ -132,6 +132,7 @@ describe('bad requests', () => {
     ['empty id', '/api/Trigger?id=', 400, 'bad_request', 'id'],
     ['control character in id', '/api/Trigger?id=a%01b', 400, 'bad_request', 'id'],
     ['unknown id', '/api/Trigger?id=nope', 404, 'not_found', 'id'],
+    ['reserved partition', '/api/Trigger/~id?id=ok', 400, 'bad_request', 'partition'],
     ['disabled mapping', '/api/Trigger?id=off', 409, 'conflict', 'id'],
     ['approval required', '/api/Trigger?id=gated', 409, 'conflict', 'id'],
     ['bad status filter', '/api/logs?status=weird', 400, 'bad_request', 'status'],
