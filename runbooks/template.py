@@ -8,8 +8,9 @@ import sys
 
 ALWAYS = ["CLOUDO_EXEC_ID", "CLOUDO_MAPPING_ID", "CLOUDO_MAPPING_NAME", "CLOUDO_PARTITION",
           "CLOUDO_TRIGGER", "CLOUDO_REQUESTED_AT", "CLOUDO_RUNBOOKS_DIR"]
-FROM_ALERTS = ["RESOURCE_ID", "RESOURCE_RG", "RESOURCE_NAME", "AKS_NAMESPACE", "AKS_POD",
-               "AKS_DEPLOYMENT", "AKS_JOB", "AKS_HPA", "MONITOR_CONDITION"]
+FROM_ALERTS = ["RESOURCE_ID", "RESOURCE_RG", "RESOURCE_NAME", "RESOURCE_SUBSCRIPTION_ID", "RESOURCE_TYPE",
+               "AKS_NAMESPACE", "AKS_POD", "AKS_DEPLOYMENT", "AKS_JOB", "AKS_HPA", "MONITOR_CONDITION",
+               "SEVERITY", "ALERT_RULE", "ALERT_ID", "SIGNAL_TYPE", "FIRED_AT", "RESOLVED_AT", "CLOUDO_ALERT_FILE"]
 
 
 def main() -> int:
@@ -19,6 +20,8 @@ def main() -> int:
         value = os.environ.get(name)
         if value:
             print(f"{name}={value}")
+    for name in sorted(k for k in os.environ if k.startswith("ALERT_LABEL_")):
+        print(f"{name}={os.environ[name]}")
     print(f"arguments: {sys.argv[1:]}")
     print("template.py: done")
     return 0

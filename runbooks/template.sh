@@ -15,7 +15,12 @@ echo "runbooks dir:   ${CLOUDO_RUNBOOKS_DIR}"
 # Set when the run comes from an alert (empty for manual runs).
 echo "resource:       ${RESOURCE_ID:-} (rg ${RESOURCE_RG:-}, name ${RESOURCE_NAME:-})"
 echo "aks:            ns=${AKS_NAMESPACE:-} pod=${AKS_POD:-} deploy=${AKS_DEPLOYMENT:-} job=${AKS_JOB:-} hpa=${AKS_HPA:-}"
-echo "condition:      ${MONITOR_CONDITION:-}"
+echo "condition:      ${MONITOR_CONDITION:-} severity=${SEVERITY:-} rule=${ALERT_RULE:-} signal=${SIGNAL_TYPE:-}"
+echo "alert times:    fired=${FIRED_AT:-} resolved=${RESOLVED_AT:-} id=${ALERT_ID:-}"
+# Alertmanager and Prometheus labels arrive one per variable: ALERT_LABEL_<NAME>.
+env | grep '^ALERT_LABEL_' || true
+# The original alert JSON, for anything the variables do not carry (deleted after the run).
+if [ -n "${CLOUDO_ALERT_FILE:-}" ]; then echo "alert file:     $(wc -c < "$CLOUDO_ALERT_FILE") bytes"; fi
 
 # Arguments come from the mapping's run_args, split like a shell would but never expanded.
 echo "arguments:      $#"

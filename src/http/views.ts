@@ -47,6 +47,7 @@ export function alertRunView(run: AlertRun): Record<string, unknown> {
 function alertSummary(a: NonNullable<Execution['alert']>): Record<string, unknown> {
   return {
     source: a.source,
+    alertId: a.alertId,
     rule: a.rule,
     monitorCondition: a.monitorCondition,
     severity: a.severity,

@@ -36,6 +36,12 @@ beforeAll(async () => {
       ]),
       ...mappingDoc('k8s', [
         { id: 'KubeDeploymentReplicasMismatch', name: 'replicas', runbook: 'env.sh', run_on: 'both' },
+        {
+          id: 'crashloop',
+          name: 'crashloop',
+          runbook: 'env.sh',
+          match: { labels: ['alertname="KubePodCrashLooping"'] },
+        },
       ]),
     ],
     runbooks: { 'env.sh': ENV_RUNBOOK },
@@ -101,6 +107,50 @@ describe('Azure Monitor and Alertmanager webhooks', () => {
     expect(envs.every((e) => e['CLOUDO_TRIGGER'] === 'alertmanager')).toBe(true);
   });
 
+  it('gives a crash-looping pod alert its Kubernetes context, never the scrape job', async () => {
+    const alert = (pod: string) => ({
+      status: 'firing',
+      labels: {
+        alertname: 'KubePodCrashLooping',
+        namespace: 'payments',
+        pod,
+        container: 'api',
+        job: 'kube-state-metrics',
+        severity: 'warning',
+      },
+      annotations: { summary: 'Pod is crash looping.' },
+      startsAt: '2026-11-22T10:00:00Z',
+      endsAt: '0001-01-01T00:00:00Z',
+      fingerprint: `fp-${pod}`,
+    });
+    const pods = ['checkout-1', 'checkout-2', 'checkout-3'].map((p) => `${p}-${Date.now()}`);
+    const res = await post({ version: '4', status: 'firing', receiver: 'cloudo', alerts: pods.map(alert) });
+    expect(res.status).toBe(202);
+    expect(runs(res.body)).toHaveLength(3);
+    const done = await Promise.all(runs(res.body).map((r) => waitForTerminal(rt.url, String(r['execId']))));
+    const env = receivedEnv(String(done[0]?.['execId']));
+    expect(env).toMatchObject({
+      CLOUDO_TRIGGER: 'alertmanager',
+      CLOUDO_MAPPING_ID: 'crashloop',
+      MONITOR_CONDITION: 'Fired',
+      SEVERITY: 'warning',
+      ALERT_RULE: 'KubePodCrashLooping',
+      ALERT_ID: `fp-${pods[0]}`,
+      SIGNAL_TYPE: 'Prometheus',
+      FIRED_AT: '2026-11-22T10:00:00.000Z',
+      AKS_NAMESPACE: 'payments',
+      AKS_POD: pods[0],
+      ALERT_LABEL_ALERTNAME: 'KubePodCrashLooping',
+      ALERT_LABEL_NAMESPACE: 'payments',
+      ALERT_LABEL_POD: pods[0],
+      ALERT_LABEL_CONTAINER: 'api',
+      ALERT_LABEL_JOB: 'kube-state-metrics',
+      ALERT_LABEL_SEVERITY: 'warning',
+    });
+    expect(env['AKS_JOB']).toBeUndefined();
+    expect(env['RESOLVED_AT']).toBeUndefined();
+  });
+
   it('runs one alert event once, however often and however concurrently it is delivered', async () => {
     const payload = fixture('azmon-log-v2-fired.json');
     (payload['data'] as Json)['essentials'] = {
@@ -114,9 +164,10 @@ describe('Azure Monitor and Alertmanager webhooks', () => {
     const again = await post(payload);
     expect(again.status).toBe(200);
     expect(runs(again.body)[0]).toMatchObject({ duplicate: true, execId: [...ids][0] });
+    const alertId = ((payload['data'] as Json)['essentials'] as Json)['alertId'];
     const listed = await fetch(`${rt.url}/api/logs?mapping=test-logAlertRule-v2&limit=200`);
     const items = ((await listed.json()) as Json)['items'] as Json[];
-    expect(items.filter((i) => i['execId'] === [...ids][0])).toHaveLength(1);
+    expect(items.filter((i) => (i['alert'] as Json | null)?.['alertId'] === alertId)).toHaveLength(1);
   });
 
   it('records a Resolved alert for a fired-only mapping as skipped', async () => {
