@@ -85,7 +85,7 @@ export function aksContextFrom(labels: Labels, annotations: Labels = {}): AksCon
     namespace: pick(NAMESPACE),
     pod: pick(POD),
     deployment: deploymentFrom(labels) ?? deploymentFrom(annotations),
-    job: pick(JOB),
+    job: pick(JOB) ?? jobFrom(labels) ?? jobFrom(annotations),
     hpa: pick(HPA),
   };
 }
@@ -119,6 +119,14 @@ function deploymentFrom(map: Labels): string | null {
   for (const name of replicaSets) {
     const deployment = name !== null && REPLICASET_HASH.test(name) ? name.replace(REPLICASET_HASH, '') : '';
     if (deployment !== '') return deployment;
+  }
+  return null;
+}
+
+/** A Kubernetes Job named as the owner or controller of the pod (kube-state-metrics labels, log-alert dimensions). */
+function jobFrom(map: Labels): string | null {
+  for (const owner of [ownedBy(map, 'owner_kind', 'owner_name'), ownedBy(map, 'controllerkind', 'controllername')]) {
+    if (owner?.kind === 'job') return owner.name;
   }
   return null;
 }

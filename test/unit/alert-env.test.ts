@@ -186,3 +186,15 @@ describe('aksContextFrom', () => {
     });
   });
 });
+
+describe('AKS_JOB from owners', () => {
+  it('takes a Job named as the pod owner or controller, never the scrape job', () => {
+    expect(aksContextFrom({ job: 'kube-state-metrics', owner_kind: 'Job', owner_name: 'backup-1' }).job).toBe(
+      'backup-1',
+    );
+    expect(aksContextFrom({ ControllerKind: 'Job', ControllerName: 'nightly-2' }).job).toBe('nightly-2');
+    expect(
+      aksContextFrom({ job: 'kube-state-metrics', owner_kind: 'ReplicaSet', owner_name: 'web-7d9f8b6c5d' }).job,
+    ).toBeNull();
+  });
+});
