@@ -7,6 +7,7 @@ set -euo pipefail
 
 if ! az account show >/dev/null 2>&1; then
   echo "Logging into Azure..."
+  : "${AZURE_CLIENT_ID:?AZURE_CLIENT_ID is not set: the worker needs a user-assigned managed identity to log in}"
   az login --identity --client-id "$AZURE_CLIENT_ID" >/dev/null
 fi
 
