@@ -4,6 +4,7 @@ import { decideRun, loggable } from '../domain/alert-decision';
 import { matchAlert } from '../domain/alert-match';
 import { parseAlertPayload } from '../domain/alert-payload';
 import { badRequest } from '../domain/errors';
+import { boundedAll } from './bounded-all';
 import { claimAlertRun, type AlertRun, type ClaimDeps } from './claim-alert-run';
 import type { MappingStore } from './ports';
 
@@ -17,17 +18,26 @@ export async function ingestAlerts(deps: IngestDeps, body: unknown, partition?: 
   const parsed = parseAlertPayload(body);
   if (!parsed.ok) throw badRequest(parsed.field, parsed.message);
   const candidates = await deps.mappings.listCandidates(partition);
-  const runs: AlertRun[] = [];
+  const tasks = new Map<string, () => Promise<AlertRun>>();
+  const unmatched: (() => Promise<void>)[] = [];
   let matched = 0;
   // Matching, storage and the runbook all see the same bounded alert: sender values cannot grow without limit.
   for (const item of parsed.alerts.map((a) => ({ ...a, alert: boundAlert(a.alert) }))) {
     const claimed = candidates.map((m) => ({ m, v: matchAlert(m, item.alert) })).filter((c) => c.v.claimed);
-    if (claimed.length === 0) await recordUnmatched(deps, item, partition);
+    if (claimed.length === 0) unmatched.push(() => recordUnmatched(deps, item, partition));
     else matched += 1;
-    for (const { m, v } of claimed) runs.push(await claimAlertRun(deps, item, m, decideRun(m, v)));
+    // The same event twice in one webhook is one task, not two requests racing for one claim.
+    for (const { m, v } of claimed) {
+      const key = `${item.alert.idempotencyKey}|${m.partition}|${m.id}`;
+      if (!tasks.has(key)) tasks.set(key, () => claimAlertRun(deps, item, m, decideRun(m, v)));
+    }
   }
+  // A large Alertmanager group must finish within the sender's timeout: claims of different events are independent.
+  const [runs] = await Promise.all([boundedAll([...tasks.values()], CONCURRENCY), boundedAll(unmatched, CONCURRENCY)]);
   return { alerts: parsed.alerts.length, matched, executions: runs };
 }
+
+const CONCURRENCY = 8;
 
 async function recordUnmatched(deps: IngestDeps, item: ParsedAlert, partition: string | undefined): Promise<void> {
   const { alert } = item;

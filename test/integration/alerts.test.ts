@@ -170,6 +170,15 @@ describe('Azure Monitor and Alertmanager webhooks', () => {
     expect(items.filter((i) => (i['alert'] as Json | null)?.['alertId'] === alertId)).toHaveLength(1);
   });
 
+  it('runs an alert listed twice in one webhook once', async () => {
+    const payload = fixture('alertmanager-webhook-v4-firing.composed.json');
+    const [first] = payload['alerts'] as Json[];
+    const alert = { ...first, fingerprint: `twice-${Date.now()}` };
+    const res = await post({ ...payload, alerts: [alert, alert] });
+    expect(res.status).toBe(202);
+    expect(runs(res.body)).toHaveLength(1);
+  });
+
   it('records a Resolved alert for a fired-only mapping as skipped', async () => {
     const res = await post(fixture('azmon-metric-resolved.json'));
     expect(res.status).toBe(200);
