@@ -2,7 +2,8 @@
 import { TableClient, type TransactionAction } from '@azure/data-tables';
 import { performance } from 'node:perf_hooks';
 import { toEntity } from '../src/adapters/execution-entity';
-import { createExecutionTable, indexPartitions } from '../src/adapters/execution-table';
+import { indexPartitions } from '../src/adapters/execution-listing';
+import { createExecutionTable } from '../src/adapters/execution-table';
 import { newExecId } from '../src/domain/exec-id';
 import { newExecution, type Execution } from '../src/domain/execution';
 import type { Mapping } from '../src/domain/mapping';

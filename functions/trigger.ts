@@ -1,7 +1,8 @@
 // Trigger function: ?id=<mapping id> runs one mapping; an alert webhook body runs whatever mappings claim it.
 import type { HttpFunctionOptions, HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import { badRequest } from '../src/domain/errors';
-import { mappingKeySchema, partitionKeySchema, toMappingView } from '../src/domain/mapping';
+import { toMappingView } from '../src/domain/mapping';
+import { mappingKeySchema, partitionKeySchema } from '../src/domain/mapping-schema';
 import { errorResponse } from '../src/http/error-response';
 import { readJsonBody } from '../src/http/json-body';
 import { contextLogger } from '../src/http/request-log';

@@ -1,6 +1,7 @@
 // Mapping files: parse one document, name the file, entry and field of every problem, and check ids are unique.
 import type { z } from 'zod';
-import { mappingDocumentSchema, toMapping, type Mapping } from './mapping';
+import { toMapping, type Mapping } from './mapping';
+import { mappingDocumentSchema } from './mapping-schema';
 
 export type DocumentResult = { ok: true; mappings: Mapping[] } | { ok: false; errors: string[] };
 

@@ -1,6 +1,6 @@
 // JSON Schema of mapping files, generated from the zod model so editors and ClouDO never disagree.
 import { z } from 'zod';
-import { mappingDocumentSchema } from './mapping';
+import { mappingDocumentSchema } from './mapping-schema';
 
 export function mappingJsonSchema(): Record<string, unknown> {
   // "input" describes what authors write (strings or booleans, durations), not ClouDO's normalized form.

@@ -9,7 +9,7 @@ import {
   type ExecutionStatus,
   type TriggerKind,
 } from '../domain/execution';
-import { mappingKeySchema } from '../domain/mapping';
+import { mappingKeySchema } from '../domain/mapping-schema';
 import type { ExecutionStore } from './ports';
 
 export const DEFAULT_LIMIT = 50;

@@ -2,7 +2,8 @@
 import { TableClient, type TransactionAction } from '@azure/data-tables';
 import { afterAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
-import { createExecutionTable, indexPartitions } from '../../src/adapters/execution-table';
+import { indexPartitions } from '../../src/adapters/execution-listing';
+import { createExecutionTable } from '../../src/adapters/execution-table';
 import { toEntity } from '../../src/adapters/execution-entity';
 import { newExecId } from '../../src/domain/exec-id';
 import { newExecution } from '../../src/domain/execution';

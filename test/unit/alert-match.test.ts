@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import type { AlertContext } from '../../src/domain/alert';
 import { matchAlert } from '../../src/domain/alert-match';
-import { mappingEntitySchema, toMapping, type Mapping } from '../../src/domain/mapping';
+import { toMapping, type Mapping } from '../../src/domain/mapping';
+import { mappingEntitySchema } from '../../src/domain/mapping-schema';
 
 const mapping = (extra: Record<string, unknown> = {}): Mapping =>
   toMapping('ops', mappingEntitySchema.parse({ id: 'HighCPU', name: 'n', runbook: 'r.sh', ...extra }));
