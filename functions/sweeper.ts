@@ -1,4 +1,4 @@
-// Sweeper function: every five minutes, records executions whose worker was lost mid-run as `error`.
+// Sweeper function: every five minutes, records executions whose worker was lost as `error`, and prunes old alert data.
 import type { TimerFunctionOptions } from '@azure/functions';
 import { contextLogger } from '../src/http/request-log';
 import type { ServicesProvider } from './register';
@@ -10,8 +10,10 @@ export function sweeperFunction(services: ServicesProvider): TimerFunctionOption
     schedule: SWEEP_SCHEDULE,
     runOnStartup: false,
     handler: async (_timer, context) => {
-      const swept = await services().sweepLostExecutions(contextLogger(context));
+      const log = contextLogger(context);
+      const swept = await services().sweepLostExecutions(log);
       if (swept > 0) context.warn(`swept ${swept} lost execution(s)`);
+      await services().pruneExpired(log);
     },
   };
 }

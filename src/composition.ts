@@ -18,7 +18,7 @@ import type { Logger, MappingStore, UnmatchedAlert } from './services/ports';
 import { previewAlerts, type PayloadPreview } from './services/preview-alerts';
 import { getExecution, listExecutions, type ListResult } from './services/query-executions';
 import { requestRun, type AcceptedRun, type RunRequest } from './services/request-run';
-import { sweepLostExecutions } from './services/sweep-executions';
+import { pruneExpired, sweepLostExecutions, type SweepDeps } from './services/sweep-executions';
 
 export type AppServices = {
   requestRun(req: RunRequest, log: Logger): Promise<AcceptedRun>;
@@ -27,6 +27,8 @@ export type AppServices = {
   handleRunMessage(msg: DeliveredMessage, log: Logger): Promise<HandleOutcome>;
   /** Marks executions whose worker was lost as `error`; returns how many. */
   sweepLostExecutions(log: Logger): Promise<number>;
+  /** Deletes alert payloads and unmatched records past CLOUDO_RETENTION_DAYS; returns how many. */
+  pruneExpired(log: Logger): Promise<number>;
   /** Throws storage_unavailable when the account cannot be reached. */
   checkStorage(): Promise<void>;
   ingestAlerts(body: unknown, partition: string | undefined, log: Logger): Promise<IngestReport>;
@@ -49,15 +51,8 @@ export function createAppServices(config: CloudoConfig, clients?: StorageClients
     listExecutions: (params) => ensure(() => listExecutions(executions, params)),
     getExecution: (execId) => ensure(() => getExecution(executions, execId)),
     handleRunMessage: (msg, log) => ensure(() => handleRunMessage({ ...common, ...worker, log }, msg)),
-    sweepLostExecutions: (log) =>
-      ensure(() =>
-        sweepLostExecutions({
-          ...common,
-          log,
-          slackSeconds: SWEEP_SLACK_SECONDS,
-          killGraceSeconds: config.killGraceSeconds,
-        }),
-      ),
+    sweepLostExecutions: (log) => ensure(() => sweepLostExecutions(sweepDeps(config, common, log))),
+    pruneExpired: (log) => ensure(() => pruneExpired(sweepDeps(config, common, log))),
     ingestAlerts: (body, partition, log) =>
       ensure(() =>
         ingestAlerts(
@@ -99,6 +94,20 @@ function runnerPorts(config: CloudoConfig) {
     locate: (runbook: string) => resolveRunbook(config.runbooksDir, runbook),
     run: runProcess,
     alertFile: createAlertFile,
+  };
+}
+
+function sweepDeps(
+  config: CloudoConfig,
+  common: Pick<SweepDeps, 'executions' | 'alerts' | 'clock'>,
+  log: Logger,
+): SweepDeps {
+  return {
+    ...common,
+    log,
+    slackSeconds: SWEEP_SLACK_SECONDS,
+    killGraceSeconds: config.killGraceSeconds,
+    retentionDays: config.retentionDays,
   };
 }
 

@@ -67,6 +67,7 @@ const schema = z.object({
     .default([]),
   CLOUDO_BASH: z.string().min(1).default('bash'),
   CLOUDO_PYTHON: z.string().min(1).default('python3'),
+  CLOUDO_RETENTION_DAYS: int(1, 3650).default(30),
   CLOUDO_LOCAL_STORAGE: z.enum(['disk', 'memory']).default('disk'),
   CLOUDO_LOCAL_DATA_DIR: z.string().min(1).default('.cloudo-local'),
 });
@@ -90,6 +91,8 @@ export type CloudoConfig = {
   readonly runbookBaseEnv: Readonly<Record<string, string>>;
   readonly bash: string;
   readonly python: string;
+  /** Days to keep alert payloads and unmatched-alert records. */
+  readonly retentionDays: number;
   readonly localStorage: 'disk' | 'memory';
   readonly localDataDir: string;
 };
@@ -124,6 +127,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     runbookBaseEnv: pickEnv(env, [...DEFAULT_ENV_ALLOW, ...s.CLOUDO_RUNBOOK_ENV_ALLOW]),
     bash: s.CLOUDO_BASH,
     python: s.CLOUDO_PYTHON,
+    retentionDays: s.CLOUDO_RETENTION_DAYS,
     localStorage: s.CLOUDO_LOCAL_STORAGE,
     localDataDir: path.resolve(cwd, s.CLOUDO_LOCAL_DATA_DIR),
   };

@@ -95,6 +95,7 @@ export function createAlertRecords(table: TableClient): AlertRecordStore {
         });
       }),
     listUnmatched: (limit) => storageCall(() => listUnmatched(table, limit)),
+    pruneBefore: (cutoff, maxRows) => storageCall(() => pruneBefore(table, cutoff, maxRows)),
   };
 }
 
@@ -118,6 +119,22 @@ async function claim(table: TableClient, fresh: ClaimEntity, now: Date) {
     return { kind: 'pending', execId: c.execId, stale } satisfies IdempotencyClaim;
   }
   throw new AppError('busy', 'This alert is being recorded by another request; retry.');
+}
+
+// Both partitions are keyed by inverted time, so everything older than the cutoff is one row-key range: no scan.
+async function pruneBefore(table: TableClient, cutoff: Date, maxRows: number): Promise<number> {
+  let deleted = 0;
+  for (const partition of [PAYLOAD, UNMATCHED]) {
+    const filter = odata`PartitionKey eq ${partition} and RowKey ge ${invertedTime(cutoff)}`;
+    for await (const e of table.listEntities({ queryOptions: { filter, select: ['RowKey'] } })) {
+      if (deleted >= maxRows) return deleted;
+      await table.deleteEntity(partition, String(e.rowKey)).catch((err: unknown) => {
+        if (!isNotFound(err)) throw err;
+      });
+      deleted++;
+    }
+  }
+  return deleted;
 }
 
 async function listUnmatched(table: TableClient, limit: number): Promise<UnmatchedAlert[]> {

@@ -145,4 +145,6 @@ export type AlertRecordStore = {
   /** Records an alert no mapping claimed; the same alert event is recorded once. */
   recordUnmatched(alert: UnmatchedAlert, eventKey: string, eventTime: Date): Promise<void>;
   listUnmatched(limit: number): Promise<UnmatchedAlert[]>;
+  /** Deletes stored payloads and unmatched records older than `cutoff`, at most `maxRows`; returns how many. */
+  pruneBefore(cutoff: Date, maxRows: number): Promise<number>;
 };

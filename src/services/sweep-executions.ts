@@ -1,9 +1,12 @@
 // Sweep: an execution still `running` long after its deadline lost its worker; record that instead of waiting forever.
 import { finishExecution, type Execution } from '../domain/execution';
-import type { Clock, ExecutionStore, Logger } from './ports';
+import type { AlertRecordStore, Clock, ExecutionStore, Logger } from './ports';
 
 export type SweepDeps = {
   readonly executions: ExecutionStore;
+  readonly alerts: AlertRecordStore;
+  /** Sender payloads and unmatched-alert records older than this are deleted. */
+  readonly retentionDays: number;
   readonly clock: Clock;
   readonly log: Logger;
   /** Beyond timeout + kill grace, how long a run may still be finishing its bookkeeping. */
@@ -55,4 +58,15 @@ async function markLost(deps: SweepDeps, execId: string, now: Date): Promise<boo
   const written = await deps.executions.replaceIf(lost, current);
   if (written) deps.log.warn(`${execId}: marked error, worker lost (started ${current.value.startedAt})`);
   return written !== null;
+}
+
+const PRUNE_BATCH = 500;
+
+/** Retention: sender data is kept for `retentionDays`, then deleted, a bounded batch per sweep. */
+export async function pruneExpired(deps: SweepDeps): Promise<number> {
+  const cutoff = new Date(deps.clock.now().getTime() - deps.retentionDays * 86_400_000);
+  const deleted = await deps.alerts.pruneBefore(cutoff, PRUNE_BATCH);
+  if (deleted > 0)
+    deps.log.info(`pruned ${deleted} alert payload(s) and unmatched record(s) older than ${cutoff.toISOString()}`);
+  return deleted;
 }

@@ -3,12 +3,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { createAppServices, type AppServices } from '../../src/composition';
 import type { CloudoConfig } from '../../src/config';
+import { createAlertRecords } from '../../src/adapters/alert-records';
 import { createExecutionTable } from '../../src/adapters/execution-table';
 import { createStorageClients } from '../../src/adapters/storage-clients';
 import { newExecId } from '../../src/domain/exec-id';
 import { newExecution, startExecution } from '../../src/domain/execution';
 import { silentWriter, sourceLogger } from '../../src/local/console-log';
-import type { ExecutionStore } from '../../src/services/ports';
+import type { AlertRecordStore, ExecutionStore } from '../../src/services/ports';
 import { dropStorage } from '../support/test-runtime';
 import { isolatedConfig, sampleMapping } from '../support/fixtures';
 
@@ -16,12 +17,15 @@ const log = sourceLogger(silentWriter, 'test');
 let config: CloudoConfig;
 let services: AppServices;
 let store: ExecutionStore;
+let records: AlertRecordStore;
 
 beforeAll(async () => {
   config = isolatedConfig(inject('storageConnection'));
   services = createAppServices(config);
   await services.checkStorage();
-  store = createExecutionTable(createStorageClients(inject('storageConnection'), config).executions);
+  const table = createStorageClients(inject('storageConnection'), config).executions;
+  store = createExecutionTable(table);
+  records = createAlertRecords(table);
 });
 afterAll(async () => dropStorage(config));
 
@@ -51,5 +55,28 @@ describe('sweep', () => {
     });
     expect((await services.getExecution(live)).status).toBe('running');
     expect(await services.sweepLostExecutions(log)).toBe(0);
+  });
+});
+
+describe('retention', () => {
+  it('deletes alert payloads and unmatched records older than the retention period, and only those', async () => {
+    const daysAgo = (d: number) => new Date(Date.now() - d * 86_400_000);
+    const [oldId, newId] = [newExecId(daysAgo(40)), newExecId(daysAgo(1))];
+    await records.putPayload(oldId, '{"old":true}');
+    await records.putPayload(newId, '{"new":true}');
+    const unmatched = (rule: string) => ({
+      receivedAt: new Date().toISOString(),
+      source: 'alertmanager',
+      alertId: rule,
+      rule,
+      monitorCondition: 'Fired',
+      partition: null,
+    });
+    await records.recordUnmatched(unmatched('old-rule'), 'old-key', daysAgo(40));
+    await records.recordUnmatched(unmatched('new-rule'), 'new-key', daysAgo(1));
+    expect(await services.pruneExpired(log)).toBe(2);
+    expect(await records.getPayload(oldId)).toBeNull();
+    expect(await records.getPayload(newId)).toBe('{"new":true}');
+    expect((await records.listUnmatched(10)).map((u) => u.rule)).toEqual(['new-rule']);
   });
 });
