@@ -4,7 +4,7 @@ import { readSetting } from '../config';
 import { resolveBindingExpression } from './binding-expressions';
 import type { LineWriter } from './console-log';
 import type { HostConfig } from './host-config';
-import { invocationContext, type Mount, type QueueMount, type TimerMount } from './local-host';
+import type { Mount, QueueMount, TimerMount } from './local-host';
 import { startQueueListener } from './queue-listener';
 import { startTimer } from './timer-scheduler';
 
@@ -49,7 +49,7 @@ function startTimerMount(m: TimerMount, write: LineWriter): Stoppable {
     functionName: m.name,
     schedule: m.schedule,
     runOnStartup: m.runOnStartup,
-    handler: (timer) => Promise.resolve(m.handler(timer, invocationContext(m.name, write))),
+    handler: (timer, context) => Promise.resolve(m.handler(timer, context)),
     log: (line, level = 'info') => write(level, m.name, line),
   });
 }
