@@ -9,7 +9,7 @@ import { resolveRunbook } from './adapters/runbook-resolver';
 import { createRunQueue } from './adapters/run-queue';
 import { ensureTables, type StorageClients } from './adapters/storage-clients';
 import { connect } from './admin';
-import { isNotFound, storageCall } from './adapters/storage-errors';
+import { ignoreNotFound, storageCall } from './adapters/storage-errors';
 import type { CloudoConfig } from './config';
 import type { Execution } from './domain/execution';
 import { handleRunMessage, type DeliveredMessage, type HandleOutcome } from './services/handle-run-message';
@@ -66,12 +66,7 @@ export function createAppServices(config: CloudoConfig, clients?: StorageClients
     // A miss proves the account answers and accepts our credentials; anything else (403 included) does not.
     checkStorage: () =>
       ensure(() =>
-        storageCall(() => storage.mappings.getEntity('~health', '~health')).then(
-          () => undefined,
-          (err: unknown) => {
-            if (!isNotFound(err)) throw err;
-          },
-        ),
+        storageCall(() => storage.mappings.getEntity('~health', '~health')).then(() => undefined, ignoreNotFound),
       ),
   };
 }

@@ -6,7 +6,7 @@ import { AppError } from '../domain/errors';
 import { execRowKey, invertedTime } from '../domain/exec-id';
 import type { AlertRecordStore, IdempotencyClaim, UnmatchedAlert } from '../services/ports';
 import { readChunks, writeChunks } from './chunked-text';
-import { isConflict, isNotFound, isPreconditionFailed, storageCall } from './storage-errors';
+import { ignoreNotFound, isConflict, isPreconditionFailed, orMissing, storageCall } from './storage-errors';
 
 const IDEMPOTENCY = 'idem';
 const PAYLOAD = 'payload';
@@ -79,12 +79,8 @@ export function createAlertRecords(table: TableClient): AlertRecordStore {
       }),
     getPayload: (execId) =>
       storageCall(async () => {
-        try {
-          return readChunks(await table.getEntity(PAYLOAD, execRowKey(execId)), 'json') ?? null;
-        } catch (err) {
-          if (isNotFound(err)) return null;
-          throw err;
-        }
+        const entity = await orMissing(table.getEntity(PAYLOAD, execRowKey(execId)));
+        return entity ? (readChunks(entity, 'json') ?? null) : null;
       }),
     recordUnmatched: (alert, eventKey, eventTime) =>
       storageCall(async () => {
@@ -108,10 +104,7 @@ async function claim(table: TableClient, fresh: ClaimEntity, now: Date) {
     } catch (err) {
       if (!isConflict(err)) throw err;
     }
-    const existing = await table.getEntity(IDEMPOTENCY, fresh.rowKey).catch((err: unknown) => {
-      if (isNotFound(err)) return null;
-      throw err;
-    });
+    const existing = await orMissing(table.getEntity(IDEMPOTENCY, fresh.rowKey));
     if (!existing) continue;
     const c = claimRow.parse(existing);
     if (c.state === 'committed') return { kind: 'committed', execId: c.execId } satisfies IdempotencyClaim;
@@ -128,9 +121,7 @@ async function pruneBefore(table: TableClient, cutoff: Date, maxRows: number): P
     const filter = odata`PartitionKey eq ${partition} and RowKey ge ${invertedTime(cutoff)}`;
     for await (const e of table.listEntities({ queryOptions: { filter, select: ['RowKey'] } })) {
       if (deleted >= maxRows) return deleted;
-      await table.deleteEntity(partition, String(e.rowKey)).catch((err: unknown) => {
-        if (!isNotFound(err)) throw err;
-      });
+      await table.deleteEntity(partition, String(e.rowKey)).catch(ignoreNotFound);
       deleted++;
     }
   }

@@ -5,7 +5,7 @@ import type { Execution } from '../domain/execution';
 import { execIdFromRowKey, execRowKey, rowKeyRange } from '../domain/exec-id';
 import type { ExecutionPage, ExecutionQuery } from '../services/ports';
 import { fromEntity, MAIN_PARTITION, SUMMARY_COLUMNS } from './execution-entity';
-import { isNotFound } from './storage-errors';
+import { orMissing } from './storage-errors';
 
 // One index row per (dimension, execution): status, mapping, both, trigger kind, and alert rule (full and short).
 export function indexPartitions(e: Pick<Execution, 'status' | 'mappingId' | 'trigger' | 'alert'>): string[] {
@@ -62,12 +62,10 @@ async function pageOfRowKeys(table: TableClient, partition: string, q: Execution
 }
 
 async function readSummary(table: TableClient, rowKey: string): Promise<Execution | null> {
-  try {
-    return fromEntity(await table.getEntity(MAIN_PARTITION, rowKey, { queryOptions: { select: SUMMARY_COLUMNS } }));
-  } catch (err) {
-    if (isNotFound(err)) return null;
-    throw err;
-  }
+  const entity = await orMissing(
+    table.getEntity(MAIN_PARTITION, rowKey, { queryOptions: { select: SUMMARY_COLUMNS } }),
+  );
+  return entity ? fromEntity(entity) : null;
 }
 
 const matches = (e: Execution, q: ExecutionQuery) =>

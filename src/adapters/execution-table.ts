@@ -6,7 +6,7 @@ import { execRowKey } from '../domain/exec-id';
 import type { ExecutionStore, Versioned } from '../services/ports';
 import { fromEntity, MAIN_PARTITION, toEntity } from './execution-entity';
 import { indexPartitions, listExecutions } from './execution-listing';
-import { isNotFound, isPreconditionFailed, storageCall } from './storage-errors';
+import { isNotFound, isPreconditionFailed, orMissing, storageCall } from './storage-errors';
 
 const REJECTED = 'rejected';
 
@@ -91,11 +91,6 @@ async function mustRead(table: TableClient, execId: string): Promise<Versioned<E
 }
 
 async function readMain(table: TableClient, rowKey: string): Promise<Versioned<Execution> | null> {
-  try {
-    const entity = await table.getEntity(MAIN_PARTITION, rowKey);
-    return { value: fromEntity(entity), etag: entity.etag };
-  } catch (err) {
-    if (isNotFound(err)) return null;
-    throw err;
-  }
+  const entity = await orMissing(table.getEntity(MAIN_PARTITION, rowKey));
+  return entity ? { value: fromEntity(entity), etag: entity.etag } : null;
 }

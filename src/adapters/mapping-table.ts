@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { alertMatchSchema, toAuthoredMatch } from '../domain/alert-match';
 import type { Mapping } from '../domain/mapping';
 import type { MappingStore } from '../services/ports';
-import { isNotFound, storageCall } from './storage-errors';
+import { ignoreNotFound, orMissing, storageCall } from './storage-errors';
 
 // Partition keys in mapping files cannot start with '~', so this partition never collides with one of them.
 const BY_ID = '~id';
@@ -30,12 +30,8 @@ const storedMapping = z.object({
 export function createMappingTable(table: TableClient): MappingStore {
   const read = async (partitionKey: string, rowKey: string): Promise<Mapping | null> =>
     storageCall(async () => {
-      try {
-        return fromEntity(rowKey, await table.getEntity(partitionKey, rowKey));
-      } catch (err) {
-        if (isNotFound(err)) return null;
-        throw err;
-      }
+      const entity = await orMissing(table.getEntity(partitionKey, rowKey));
+      return entity ? fromEntity(rowKey, entity) : null;
     });
   return {
     get: (partition, id) => read(partition, id),
@@ -61,10 +57,6 @@ async function list(table: TableClient, filter: string): Promise<Mapping[]> {
     for await (const e of table.listEntities({ queryOptions: { filter } })) out.push(fromEntity(String(e.rowKey), e));
     return out;
   });
-}
-
-function ignoreNotFound(err: unknown): void {
-  if (!isNotFound(err)) throw err;
 }
 
 async function upsertAll(table: TableClient, mappings: readonly Mapping[]): Promise<void> {

@@ -12,6 +12,21 @@ export const isNotFound = (err: unknown): boolean => statusOf(err) === 404;
 export const isConflict = (err: unknown): boolean => statusOf(err) === 409;
 export const isPreconditionFailed = (err: unknown): boolean => statusOf(err) === 412;
 
+/** The result of a read, or null when the entity does not exist; every other failure is thrown. */
+export async function orMissing<T>(read: Promise<T>): Promise<T | null> {
+  try {
+    return await read;
+  } catch (err) {
+    if (isNotFound(err)) return null;
+    throw err;
+  }
+}
+
+/** For deletes and probes where "already gone" is as good as done. */
+export function ignoreNotFound(err: unknown): void {
+  if (!isNotFound(err)) throw err;
+}
+
 /** Runs a storage call; a transport failure, throttling or a 5xx becomes storage_unavailable (a 503). */
 export async function storageCall<T>(fn: () => Promise<T>): Promise<T> {
   try {
