@@ -3,9 +3,8 @@ import type { HttpFunctionOptions, HttpRequest, HttpResponseInit, InvocationCont
 import { badRequest } from '../src/domain/errors';
 import { errorResponse } from '../src/http/error-response';
 import { contextLogger } from '../src/http/request-log';
+import { DEFAULT_LIMIT, MAX_LIMIT } from '../src/services/query-executions';
 import type { ServicesProvider } from './register';
-
-const MAX_LIMIT = 200;
 
 export function unmatchedFunction(services: ServicesProvider): HttpFunctionOptions {
   return {
@@ -22,7 +21,7 @@ async function handleUnmatched(
   context: InvocationContext,
 ): Promise<HttpResponseInit> {
   try {
-    const raw = request.query.get('limit') ?? '50';
+    const raw = request.query.get('limit') ?? String(DEFAULT_LIMIT);
     const limit = Number(raw);
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) {
       throw badRequest('limit', `limit must be a whole number from 1 to ${MAX_LIMIT}.`);

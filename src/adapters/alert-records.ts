@@ -1,9 +1,9 @@
 // Alert records in the executions table: idempotency claims, original payloads, and alerts nobody claimed.
 import { odata, type TableClient } from '@azure/data-tables';
-import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { AppError } from '../domain/errors';
 import { execRowKey, invertedTime } from '../domain/exec-id';
+import { sha256Hex } from '../domain/hash';
 import type { AlertRecordStore, IdempotencyClaim, UnmatchedAlert } from '../services/ports';
 import { readChunks, writeChunks } from './chunked-text';
 import { ignoreNotFound, isConflict, isPreconditionFailed, orMissing, storageCall } from './storage-errors';
@@ -16,7 +16,7 @@ const UNMATCHED = 'unmatched';
 const STALE_MS = 120_000;
 
 // Keys come from senders: hashing makes any key a valid, fixed-length row key.
-const hash = (key: string) => createHash('sha256').update(key).digest('hex');
+const hash = sha256Hex;
 
 type ClaimEntity = { partitionKey: string; rowKey: string; execId: string; state: string; claimedAt: string };
 

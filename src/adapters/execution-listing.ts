@@ -1,8 +1,8 @@
 // Execution listing: newest first, through index partitions so a page costs the same whatever the history.
 import { odata, type TableClient } from '@azure/data-tables';
-import { createHash } from 'node:crypto';
 import type { Execution } from '../domain/execution';
 import { execIdFromRowKey, execRowKey, rowKeyRange } from '../domain/exec-id';
+import { sha256Hex } from '../domain/hash';
 import type { ExecutionPage, ExecutionQuery } from '../services/ports';
 import { fromEntity, MAIN_PARTITION, SUMMARY_COLUMNS } from './execution-entity';
 import { orMissing } from './storage-errors';
@@ -20,7 +20,7 @@ export function indexPartitions(e: Pick<Execution, 'status' | 'mappingId' | 'tri
 }
 
 // Rule names come from senders: hashed, any rule (long, or with '/', '#' or a lone surrogate) is a valid key.
-const rulePartition = (rule: string) => `r|${createHash('sha256').update(rule).digest('hex')}`;
+const rulePartition = (rule: string) => `r|${sha256Hex(rule)}`;
 
 // The most selective index serves the query; any other filter is applied to the records it points at.
 function queryPartition(q: ExecutionQuery): string {

@@ -2,7 +2,7 @@
 import { odata, type TableClient, type TransactionAction } from '@azure/data-tables';
 import { z } from 'zod';
 import { alertMatchSchema, toAuthoredMatch } from '../domain/alert-match';
-import type { Mapping } from '../domain/mapping';
+import { RUN_ON, type Mapping } from '../domain/mapping';
 import type { MappingStore } from '../services/ports';
 import { ignoreNotFound, orMissing, storageCall } from './storage-errors';
 
@@ -24,7 +24,7 @@ const storedMapping = z.object({
   env: z.string().default('{}'),
   // Rows written before alert matching have neither: they keep the seed behaviour.
   match: z.string().nullable().default(null),
-  runOn: z.enum(['fired', 'resolved', 'both']).default('fired'),
+  runOn: z.enum(RUN_ON).default('fired'),
 });
 
 export function createMappingTable(table: TableClient): MappingStore {

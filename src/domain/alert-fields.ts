@@ -8,6 +8,9 @@ const MAX_ENCODED_JSON = 262_144;
 // Go's zero time.Time, which Alertmanager sends as endsAt for alerts that have not ended.
 const GO_ZERO_TIME_MS = Date.UTC(1, 0, 1);
 
+/** Labels that may carry the ARM id of the alerting resource, in both Azure Prometheus and Alertmanager alerts. */
+export const RESOURCE_ID_LABELS = ['microsoft.resourceid', 'resource_id', 'resourceId'];
+
 export const NO_RESOURCE: AlertResource = {
   id: null,
   resourceGroup: null,

@@ -1,6 +1,6 @@
 // Alert context: what ClouDO keeps of one alert event, whichever sender it came from.
-import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { sha256Hex } from './hash';
 
 export type AlertSource = 'azure-monitor' | 'alertmanager';
 export type MonitorCondition = 'Fired' | 'Resolved';
@@ -114,7 +114,7 @@ export function boundAlert(alert: AlertContext): AlertContext {
 
 /** Keys come from senders and may be long; a hash keeps them storable and still equal for equal events. */
 export function compactKey(key: string): string {
-  return key.length <= MAX_SCALAR ? key : `sha256:${createHash('sha256').update(key).digest('hex')}`;
+  return key.length <= MAX_SCALAR ? key : `sha256:${sha256Hex(key)}`;
 }
 
 function mapValues<T extends Record<string, string | null>>(o: T, f: (v: string | null) => string | null): T {

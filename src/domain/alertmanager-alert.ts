@@ -1,9 +1,10 @@
 // Alertmanager webhook (version "4") → one AlertContext per alert in `alerts[]`.
-import { createHash } from 'node:crypto';
 import type { AlertContext, ParsedAlert, ParseResult } from './alert';
 import { aksContextFrom } from './alert-env';
+import { sha256Hex } from './hash';
 import type { JsonObject } from './alert-fields';
 import {
+  RESOURCE_ID_LABELS,
   asObject,
   asText,
   field,
@@ -13,8 +14,6 @@ import {
   lookupIgnoringCase,
   stringMap,
 } from './alert-fields';
-
-const RESOURCE_LABELS = ['microsoft.resourceid', 'resource_id', 'resourceId'];
 
 type AlertStatus = 'firing' | 'resolved';
 
@@ -60,7 +59,7 @@ function alertmanagerAlert(item: JsonObject, groupStatus: AlertStatus | null): A
     monitorCondition: alertStatus === 'firing' ? 'Fired' : 'Resolved',
     firedAt: isoTime(field(item, 'startsAt')),
     resolvedAt: alertStatus === 'resolved' ? isoTime(field(item, 'endsAt')) : null,
-    resource: firstResource(RESOURCE_LABELS.map((name) => lookupIgnoringCase(labels, name))),
+    resource: firstResource(RESOURCE_ID_LABELS.map((name) => lookupIgnoringCase(labels, name))),
     aks: aksContextFrom(labels, annotations),
     labels,
     annotations,
@@ -78,5 +77,5 @@ function derivedFingerprint(labels: Readonly<Record<string, string>>): string {
   const sorted = Object.keys(labels)
     .sort()
     .map((k) => [k, labels[k]]);
-  return `derived-${createHash('sha256').update(JSON.stringify(sorted)).digest('hex').slice(0, 16)}`;
+  return `derived-${sha256Hex(JSON.stringify(sorted)).slice(0, 16)}`;
 }

@@ -3,6 +3,7 @@ import type { AlertContext, MonitorCondition, ParseResult } from './alert';
 import { aksContextFrom, isPrometheusSignal } from './alert-env';
 import type { JsonObject } from './alert-fields';
 import {
+  RESOURCE_ID_LABELS,
   asArray,
   asObject,
   asText,
@@ -12,8 +13,6 @@ import {
   lookupIgnoringCase,
   stringMap,
 } from './alert-fields';
-
-const RESOURCE_LABELS = ['microsoft.resourceid', 'resource_id', 'resourceId'];
 
 type Failure = Extract<ParseResult, { ok: false }>;
 
@@ -114,7 +113,7 @@ function contextResourceIds(context: JsonObject | null, labels: Readonly<Record<
     field(properties, 'resourceId'),
     field(properties, 'resourceName'),
     field(asObject(field(context, 'AlertData')), 'Scope'),
-    ...RESOURCE_LABELS.map((name) => lookupIgnoringCase(labels, name)),
+    ...RESOURCE_ID_LABELS.map((name) => lookupIgnoringCase(labels, name)),
     ...dataSources.map((s) => field(asObject(s), 'resourceId')),
   ];
 }

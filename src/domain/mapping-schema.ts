@@ -1,6 +1,7 @@
 // Mapping files' schema: what an author may write in schemas/*.json, validated with zod and read as the seed writes it.
 import { z } from 'zod';
 import { alertMatchSchema } from './alert-match';
+import { RUN_ON } from './mapping';
 import { splitRunArgs } from './run-args';
 import { checkRunbookName } from './runbook-name';
 
@@ -94,7 +95,7 @@ export const mappingEntitySchema = z
         }
       }),
     match: alertMatchSchema.optional(),
-    run_on: z.enum(['fired', 'resolved', 'both']).default('fired'),
+    run_on: z.enum(RUN_ON).default('fired'),
   })
   .describe('One runbook mapping.');
 

@@ -4,7 +4,8 @@ import { toAuthoredMatch, type AlertMatch } from './alert-match';
 import type { mappingEntitySchema } from './mapping-schema';
 
 /** Which monitor conditions a claimed alert runs the runbook for; the others are recorded as skipped. */
-export type RunOn = 'fired' | 'resolved' | 'both';
+export const RUN_ON = ['fired', 'resolved', 'both'] as const;
+export type RunOn = (typeof RUN_ON)[number];
 
 export type Mapping = {
   readonly partition: string;
