@@ -1,5 +1,6 @@
 // Trigger function: ?id=<mapping id> runs one mapping; an alert webhook body runs whatever mappings claim it.
 import type { HttpFunctionOptions, HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
+import type { z } from 'zod';
 import { badRequest } from '../src/domain/errors';
 import { toMappingView } from '../src/domain/mapping';
 import { mappingKeySchema, partitionKeySchema } from '../src/domain/mapping-schema';
@@ -27,13 +28,19 @@ async function handleTrigger(
   const log = contextLogger(context);
   try {
     const partitionParam = request.params['partition'];
-    const partition = partitionParam === undefined ? undefined : parsePartition(partitionParam);
+    const partition =
+      partitionParam === undefined ? undefined : parseField('partition', partitionKeySchema, partitionParam);
     const id = request.query.get('id');
     const dryRun = parseDryRun(request.query.get('dry_run'));
     // No id and nothing posted: the caller most likely forgot the id, so that is what the error names.
     if (id !== null || request.method === 'GET' || !hasBody(request)) {
       if (dryRun) throw badRequest('dry_run', 'dry_run previews alert payloads: POST the alert without ?id=.');
-      return await manual(services, parseKey('id', id, 'Pass the mapping id as ?id=<id>.'), partition, log);
+      return await manual(
+        services,
+        parseField('id', mappingKeySchema, id, 'Pass the mapping id as ?id=<id>.'),
+        partition,
+        log,
+      );
     }
     const body = await readJsonBody(request);
     if (dryRun) return { status: 200, jsonBody: await services().previewAlerts(body, partition) };
@@ -66,16 +73,10 @@ async function alerts(services: ServicesProvider, body: unknown, partition: stri
   };
 }
 
-function parseKey(field: string, value: string | null, hint: string): string {
+function parseField(field: string, schema: z.ZodType<string>, value: string | null, hint = ''): string {
   if (value === null) throw badRequest(field, `Missing "${field}". ${hint}`.trim());
-  const parsed = mappingKeySchema.safeParse(value);
+  const parsed = schema.safeParse(value);
   if (!parsed.success) throw badRequest(field, `Invalid "${field}": ${parsed.error.issues[0]?.message}.`);
-  return parsed.data;
-}
-
-function parsePartition(value: string): string {
-  const parsed = partitionKeySchema.safeParse(value);
-  if (!parsed.success) throw badRequest('partition', `Invalid "partition": ${parsed.error.issues[0]?.message}.`);
   return parsed.data;
 }
 
