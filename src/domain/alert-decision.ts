@@ -1,14 +1,24 @@
-// Run or skip: what ClouDO does with an alert a mapping claimed. One rule for real deliveries and dry runs.
+// Run or skip: whether a mapping may run at all, and what ClouDO does with an alert it claimed. One rule for all.
 import type { MatchVerdict } from './alert-match';
 import type { Mapping } from './mapping';
 
 export type RunDecision = { readonly run: true } | { readonly run: false; readonly reason: string };
 
-export function decideRun(m: Mapping, verdict: MatchVerdict): RunDecision {
-  if (!m.enabled) return { run: false, reason: 'mapping is disabled' };
+export type Refusal = { readonly code: 'disabled' | 'approval_required'; readonly reason: string };
+
+/** Why a mapping may not run whatever triggered it, or null; `reason` reads after "Mapping <id>" or "mapping". */
+export function refusal(m: Mapping): Refusal | null {
+  if (!m.enabled) return { code: 'disabled', reason: 'is disabled' };
   // Fail closed: until approval gates exist, a mapping that asks for a human "yes" never runs unattended.
-  if (m.requireApproval)
-    return { run: false, reason: 'mapping requires approval, and this ClouDO has no approval gate yet' };
+  if (m.requireApproval) {
+    return { code: 'approval_required', reason: 'requires approval, and this ClouDO has no approval gate yet' };
+  }
+  return null;
+}
+
+export function decideRun(m: Mapping, verdict: MatchVerdict): RunDecision {
+  const refused = refusal(m);
+  if (refused) return { run: false, reason: `mapping ${refused.reason}` };
   if (!verdict.run) return { run: false, reason: verdict.reasons.at(-1) ?? 'run_on does not run this alert' };
   return { run: true };
 }

@@ -1,4 +1,5 @@
 // Request a run: find the mapping, record a queued execution, then put it on its worker pool's queue.
+import { refusal } from '../domain/alert-decision';
 import { conflict, notFound } from '../domain/errors';
 import { newExecId } from '../domain/exec-id';
 import { newExecution, type Execution, type TriggerKind } from '../domain/execution';
@@ -21,14 +22,8 @@ export type AcceptedRun = { readonly execution: Execution; readonly mapping: Map
 
 export async function requestRun(deps: RequestRunDeps, req: RunRequest): Promise<AcceptedRun> {
   const mapping = await findMapping(deps.mappings, req);
-  if (!mapping.enabled) throw conflict(`Mapping "${mapping.id}" is disabled.`, { field: 'id', reason: 'disabled' });
-  if (mapping.requireApproval) {
-    // Fail closed: until approval gates exist, a mapping that asks for a human "yes" never runs unattended.
-    throw conflict(`Mapping "${mapping.id}" requires approval, and this ClouDO has no approval gate yet.`, {
-      field: 'id',
-      reason: 'approval_required',
-    });
-  }
+  const refused = refusal(mapping);
+  if (refused) throw conflict(`Mapping "${mapping.id}" ${refused.reason}.`, { field: 'id', reason: refused.code });
   const now = deps.clock.now();
   const execution = newExecution({
     execId: newExecId(now),
