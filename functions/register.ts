@@ -3,8 +3,10 @@ import type { HttpFunctionOptions, StorageQueueFunctionOptions, TimerFunctionOpt
 import type { CloudoConfig } from '../src/config';
 import type { AppServices } from '../src/composition';
 import { queueNameForPool } from '../src/domain/run-message';
+import { approvalsFunction } from './approvals';
 import { healthFunction } from './health';
 import { logsFunction } from './logs';
+import { notifierFunction } from './oncall-timer';
 import { sweeperFunction } from './sweeper';
 import { triggerFunction } from './trigger';
 import { unmatchedFunction } from './unmatched';
@@ -24,7 +26,9 @@ export function registerFunctions(app: FunctionRegistrar, config: CloudoConfig, 
   app.http('logs', logsFunction(services));
   app.http('health', healthFunction(services));
   app.http('unmatched', unmatchedFunction(services));
+  app.http('approvals', approvalsFunction(services));
   app.timer('Sweeper', sweeperFunction(services));
+  app.timer('Notifier', notifierFunction(services));
   // Pools that differ only in case or punctuation share a queue, so they share one worker function.
   const queues = new Map(config.workerPools.map((pool) => [queueNameForPool(config.queuePrefix, pool), pool]));
   for (const [queueName, pool] of queues) {

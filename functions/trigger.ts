@@ -8,7 +8,9 @@ import { errorResponse } from '../src/http/error-response';
 import { readJsonBody } from '../src/http/json-body';
 import { contextLogger } from '../src/http/request-log';
 import { alertRunView, executionLink } from '../src/http/views';
+import { principalOf } from '../src/http/principal';
 import type { Logger } from '../src/services/ports';
+import type { RunRequest } from '../src/services/request-run';
 import type { ServicesProvider } from './register';
 
 export function triggerFunction(services: ServicesProvider): HttpFunctionOptions {
@@ -35,12 +37,13 @@ async function handleTrigger(
     // No id and nothing posted: the caller most likely forgot the id, so that is what the error names.
     if (id !== null || request.method === 'GET' || !hasBody(request)) {
       if (dryRun) throw badRequest('dry_run', 'dry_run previews alert payloads: POST the alert without ?id=.');
-      return await manual(
-        services,
-        parseField('id', mappingKeySchema, id, 'Pass the mapping id as ?id=<id>.'),
-        partition,
-        log,
-      );
+      const req = {
+        id: parseField('id', mappingKeySchema, id, 'Pass the mapping id as ?id=<id>.'),
+        trigger: 'manual' as const,
+        ...(partition ? { partition } : {}),
+        ...principalOf(request),
+      };
+      return await manual(services, req, log);
     }
     const body = await readJsonBody(request);
     if (dryRun) return { status: 200, jsonBody: await services().previewAlerts(body, partition) };
@@ -50,23 +53,30 @@ async function handleTrigger(
   }
 }
 
-async function manual(services: ServicesProvider, id: string, partition: string | undefined, log: Logger) {
-  const { execution, mapping } = await services().requestRun(
-    { id, trigger: 'manual', ...(partition ? { partition } : {}) },
-    log,
-  );
+async function manual(services: ServicesProvider, req: RunRequest, log: Logger): Promise<HttpResponseInit> {
+  const { execution, mapping, approvals } = await services().requestRun(req, log);
   const self = executionLink(execution.execId);
+  // 202: work accepted for later (queued, or waiting for approval). 200: recorded and settled now (throttled).
   return {
-    status: 202,
+    status: execution.status === 'throttled' ? 200 : 202,
     headers: { Location: self },
-    jsonBody: { execId: execution.execId, status: execution.status, mapping: toMappingView(mapping), links: { self } },
+    jsonBody: {
+      execId: execution.execId,
+      status: execution.status,
+      ...(execution.error ? { reason: execution.error } : {}),
+      ...(execution.approval ? { expiresAt: execution.approval.expiresAt } : {}),
+      mapping: toMappingView(mapping),
+      links: { self, ...(approvals ?? {}) },
+    },
   };
 }
 
 async function alerts(services: ServicesProvider, body: unknown, partition: string | undefined, log: Logger) {
   const report = await services().ingestAlerts(body, partition, log);
-  // 202 when this delivery queued new work; 200 for repeats, skips and alerts nobody claimed.
-  const queuedNew = report.executions.some((e) => !e.duplicate && e.status === 'queued');
+  // 202 when this delivery left new work to do; 200 for repeats, skips, throttles and alerts nobody claimed.
+  const queuedNew = report.executions.some(
+    (e) => !e.duplicate && (e.status === 'queued' || e.status === 'pending_approval'),
+  );
   return {
     status: queuedNew ? 202 : 200,
     jsonBody: { alerts: report.alerts, matched: report.matched, executions: report.executions.map(alertRunView) },

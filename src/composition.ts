@@ -12,6 +12,11 @@ import { connect } from './admin';
 import { ignoreNotFound, storageCall } from './adapters/storage-errors';
 import type { CloudoConfig } from './config';
 import type { Execution } from './domain/execution';
+import type { ApprovalAction } from './domain/approval';
+import { wireOncall } from './oncall-wiring';
+import { decideApproval, viewApproval, type LinkInput } from './services/decide-approval';
+import type { RunnerSettings } from './services/execute-runbook';
+import { expireApprovals, retryNotifications } from './services/oncall-timer';
 import { handleRunMessage, type DeliveredMessage, type HandleOutcome } from './services/handle-run-message';
 import { ingestAlerts, type IngestReport } from './services/ingest-alerts';
 import type { Logger, MappingStore, UnmatchedAlert } from './services/ports';
@@ -34,35 +39,46 @@ export type AppServices = {
   ingestAlerts(body: unknown, partition: string | undefined, log: Logger): Promise<IngestReport>;
   previewAlerts(body: unknown, partition: string | undefined): Promise<PayloadPreview>;
   listUnmatched(limit: number): Promise<UnmatchedAlert[]>;
+  viewApproval(link: LinkInput): Promise<{ execution: Execution; action: ApprovalAction }>;
+  decideApproval(link: LinkInput, by: string, log: Logger): Promise<Execution>;
+  /** Expires approvals nobody decided, then retries owed notifications; returns how many of each. */
+  runOncallTimer(log: Logger): Promise<{ expired: number; retried: number }>;
 };
 
-export function createAppServices(config: CloudoConfig, clients?: StorageClients): AppServices {
+export type AppOptions = {
+  /** Base of links when CLOUDO_PUBLIC_URL is unset; the local runtime knows its own address only once listening. */
+  readonly publicUrl?: () => string;
+};
+
+export function createAppServices(config: CloudoConfig, clients?: StorageClients, opts: AppOptions = {}): AppServices {
   const storage = clients ?? connect(config);
   const ready = onceReady(storage);
   const mappings = createMappingTable(storage.mappings);
   const executions = createExecutionTable(storage.executions);
   const alerts = createAlertRecords(storage.executions);
   const common = { executions, alerts, queue: createRunQueue(storage.queues, config.queuePrefix), clock: systemClock };
-  const worker = { runner: runnerPorts(config), settings: runnerSettings(config) };
+  const publicUrl = () => config.oncall.publicUrl ?? opts.publicUrl?.() ?? '';
+  const on = wireOncall(config, storage, common, publicUrl);
+  const requests = { ...common, mappings, defaultTimeoutSeconds: config.defaultTimeoutSeconds, oncall: on.oncall };
+  const worker = { runner: runnerPorts(config), settings: runnerSettings(config, on.secrets), ...on };
   const ensure = async <T>(fn: () => Promise<T>): Promise<T> => (await ready(), fn());
   return {
-    requestRun: (req, log) =>
-      ensure(() => requestRun({ ...common, mappings, log, defaultTimeoutSeconds: config.defaultTimeoutSeconds }, req)),
+    requestRun: (req, log) => ensure(() => requestRun({ ...requests, log }, req)),
     listExecutions: (params) => ensure(() => listExecutions(executions, params)),
     getExecution: (execId) => ensure(() => getExecution(executions, execId)),
     handleRunMessage: (msg, log) => ensure(() => handleRunMessage({ ...common, ...worker, log }, msg)),
     sweepLostExecutions: (log) => ensure(() => sweepLostExecutions(sweepDeps(config, common, log))),
     pruneExpired: (log) => ensure(() => pruneExpired(sweepDeps(config, common, log))),
-    ingestAlerts: (body, partition, log) =>
-      ensure(() =>
-        ingestAlerts(
-          { ...common, mappings, log, defaultTimeoutSeconds: config.defaultTimeoutSeconds },
-          body,
-          partition,
-        ),
-      ),
+    ingestAlerts: (body, partition, log) => ensure(() => ingestAlerts({ ...requests, log }, body, partition)),
     previewAlerts: (body, partition) => ensure(() => previewAlerts(previewDeps(config, mappings), body, partition)),
     listUnmatched: (limit) => ensure(() => alerts.listUnmatched(limit)),
+    viewApproval: (link) => ensure(() => viewApproval(on.approvalDeps(silent), link)),
+    decideApproval: (link, by, log) => ensure(() => decideApproval(on.approvalDeps(log), link, by)),
+    runOncallTimer: (log) =>
+      ensure(async () => ({
+        expired: await expireApprovals(on.timerDeps(log)),
+        retried: await retryNotifications(on.timerDeps(log)),
+      })),
     // A miss proves the account answers and accepts our credentials; anything else (403 included) does not.
     checkStorage: () =>
       ensure(() =>
@@ -70,6 +86,9 @@ export function createAppServices(config: CloudoConfig, clients?: StorageClients
       ),
   };
 }
+
+// Viewing changes nothing and logs nothing.
+const silent: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
 // Beyond timeout + kill grace, time for a slow final write before the sweeper calls a worker lost.
 const SWEEP_SLACK_SECONDS = 120;
@@ -115,8 +134,9 @@ function previewDeps(config: CloudoConfig, mappings: MappingStore) {
   };
 }
 
-function runnerSettings(config: CloudoConfig) {
+function runnerSettings(config: CloudoConfig, secrets: RunnerSettings['secrets']): RunnerSettings {
   return {
+    secrets,
     runbooksDir: config.runbooksDir,
     baseEnv: config.runbookBaseEnv,
     interpreters: { bash: config.bash, python: config.python },

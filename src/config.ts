@@ -1,6 +1,7 @@
 // Settings: the only reader of process.env; validates every ClouDO setting with zod and explains what is wrong.
 import path from 'node:path';
 import { z } from 'zod';
+import { oncallSchema, SECRET_SETTING, toOncallConfig, type OncallConfig } from './oncall-settings';
 
 const DEFAULT_ENV_ALLOW = [
   'PATH',
@@ -30,7 +31,7 @@ const envName = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const STORAGE_SETTING = /^(AzureWebJobs|CLOUDO_STORAGE_CONNECTION)/i;
 const storageMessage = 'may not pass the storage connection settings to runbooks';
 
-const schema = z.object({
+const base = z.object({
   PORT: int(0, 65535).default(7071),
   CLOUDO_RUNBOOKS_DIR: z.string().min(1).default('runbooks'),
   CLOUDO_SCHEMAS_DIR: z.string().min(1).default('schemas'),
@@ -61,7 +62,11 @@ const schema = z.object({
         z
           .string()
           .regex(envName, 'variable names')
-          .refine((n) => !STORAGE_SETTING.test(n), storageMessage),
+          .refine((n) => !STORAGE_SETTING.test(n), storageMessage)
+          .refine(
+            (n) => !SECRET_SETTING.test(n),
+            'may not pass Opsgenie keys, the approval secret or the chat webhook',
+          ),
       ),
     )
     .default([]),
@@ -71,6 +76,7 @@ const schema = z.object({
   CLOUDO_LOCAL_STORAGE: z.enum(['disk', 'memory']).default('disk'),
   CLOUDO_LOCAL_DATA_DIR: z.string().min(1).default('.cloudo-local'),
 });
+const schema = base.extend(oncallSchema.shape);
 
 export type CloudoConfig = {
   readonly port: number;
@@ -95,6 +101,7 @@ export type CloudoConfig = {
   readonly retentionDays: number;
   readonly localStorage: 'disk' | 'memory';
   readonly localDataDir: string;
+  readonly oncall: OncallConfig;
 };
 
 export class ConfigError extends Error {
@@ -130,6 +137,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     retentionDays: s.CLOUDO_RETENTION_DAYS,
     localStorage: s.CLOUDO_LOCAL_STORAGE,
     localDataDir: path.resolve(cwd, s.CLOUDO_LOCAL_DATA_DIR),
+    oncall: toOncallConfig(s, withoutBlanks(env)),
   };
 }
 

@@ -4,6 +4,7 @@ import { alertContextSchema } from '../domain/alert';
 import { EXECUTION_STATUSES, TRIGGER_KINDS, type Execution, type TriggerKind } from '../domain/execution';
 import { execRowKey } from '../domain/exec-id';
 import { CHUNK_CHARS, chunkColumns, readChunks, writeChunks } from './chunked-text';
+import { storedStructured } from './execution-structured';
 
 export const MAIN_PARTITION = 'x';
 // The alert context is bounded when ingested (domain/alert.ts), so a few chunks always hold it.
@@ -32,8 +33,17 @@ export const SUMMARY_COLUMNS = [
   'outputTruncated',
   'error',
   'idempotencyKey',
+  'requestedBy',
+  'approval',
+  'budget',
+  'paging',
+  'notifications',
   ...chunkColumns('alert', ALERT_CHUNKS),
 ];
+
+// Small structured fields, each stored as one JSON column; rows written before they existed lack them.
+const JSON_FIELDS = ['approval', 'budget', 'paging', 'notifications'] as const;
+type JsonField = (typeof JSON_FIELDS)[number];
 
 const optional = <T extends z.ZodType>(t: T) => t.nullish().transform((v) => v ?? undefined);
 
@@ -60,11 +70,14 @@ const stored = z.object({
   outputBytes: optional(z.number()),
   outputTruncated: optional(z.boolean()),
   error: optional(z.string()),
+  requestedBy: optional(z.string()),
 });
 
 export function toEntity(e: Execution): Record<string, unknown> & { partitionKey: string; rowKey: string } {
-  const { output, mappingEnv, alert, ...rest } = e;
+  const { output, mappingEnv, alert, approval, budget, paging, notifications, ...rest } = e;
   const entity: Record<string, unknown> = { ...rest, mappingEnv: JSON.stringify(mappingEnv) };
+  const structured = { approval, budget, paging, notifications };
+  for (const f of JSON_FIELDS) if (structured[f] !== undefined) entity[f] = JSON.stringify(structured[f]);
   writeChunks(entity, 'out', output);
   const alertJson = alert === undefined ? undefined : JSON.stringify(alert);
   // boundAlert keeps alerts far below this; a longer one would be read back cut short, so it must never be written.
@@ -86,7 +99,17 @@ export function fromEntity(entity: Record<string, unknown>): Execution {
     ...(signal !== undefined ? { signal } : {}),
     ...(output !== undefined ? { output } : {}),
     ...(alertJson !== undefined ? { alert: alertContextSchema.parse(JSON.parse(alertJson)) } : {}),
+    ...structuredFields(entity),
   };
+}
+
+function structuredFields(entity: Record<string, unknown>): Partial<Pick<Execution, JsonField>> {
+  const out: Record<string, unknown> = {};
+  for (const f of JSON_FIELDS) {
+    const text = entity[f];
+    if (typeof text === 'string') out[f] = storedStructured[f].parse(JSON.parse(text));
+  }
+  return out as Partial<Pick<Execution, JsonField>>;
 }
 
 function withoutUndefined<T extends object>(o: T): T {

@@ -3,12 +3,16 @@ import { odata, type TableClient } from '@azure/data-tables';
 import type { Execution } from '../domain/execution';
 import { execIdFromRowKey, execRowKey, rowKeyRange } from '../domain/exec-id';
 import { sha256Hex } from '../domain/hash';
+import { isUndelivered } from '../domain/notification';
 import type { ExecutionPage, ExecutionQuery } from '../services/ports';
 import { fromEntity, MAIN_PARTITION, SUMMARY_COLUMNS } from './execution-entity';
 import { orMissing } from './storage-errors';
 
 // One index row per (dimension, execution): status, mapping, both, trigger kind, and alert rule (full and short).
-export function indexPartitions(e: Pick<Execution, 'status' | 'mappingId' | 'trigger' | 'alert'>): string[] {
+// Plus one row while a notification is owed, so the notifier timer reads only those.
+export function indexPartitions(
+  e: Pick<Execution, 'status' | 'mappingId' | 'trigger' | 'alert' | 'notifications'>,
+): string[] {
   const rules = new Set([e.alert?.rule, e.alert?.ruleName].filter((r): r is string => !!r));
   return [
     `s|${e.status}`,
@@ -16,14 +20,19 @@ export function indexPartitions(e: Pick<Execution, 'status' | 'mappingId' | 'tri
     `ms|${e.mappingId}|${e.status}`,
     `t|${e.trigger}`,
     ...[...rules].map(rulePartition),
+    ...(owesNotification(e) ? [OWED] : []),
   ];
 }
+
+const OWED = 'n|owed';
+const owesNotification = (e: Pick<Execution, 'notifications'>) => (e.notifications ?? []).some(isUndelivered);
 
 // Rule names come from senders: hashed, any rule (long, or with '/', '#' or a lone surrogate) is a valid key.
 const rulePartition = (rule: string) => `r|${sha256Hex(rule)}`;
 
 // The most selective index serves the query; any other filter is applied to the records it points at.
 function queryPartition(q: ExecutionQuery): string {
+  if (q.owesNotification) return OWED;
   if (q.status && q.mappingId) return `ms|${q.mappingId}|${q.status}`;
   if (q.rule) return rulePartition(q.rule);
   if (q.mappingId) return `m|${q.mappingId}`;
@@ -72,6 +81,7 @@ const matches = (e: Execution, q: ExecutionQuery) =>
   (!q.status || e.status === q.status) &&
   (!q.mappingId || e.mappingId === q.mappingId) &&
   (!q.trigger || e.trigger === q.trigger) &&
-  (!q.rule || e.alert?.rule === q.rule || e.alert?.ruleName === q.rule);
+  (!q.rule || e.alert?.rule === q.rule || e.alert?.ruleName === q.rule) &&
+  (!q.owesNotification || owesNotification(e));
 
 const cont = (lastExecId: string | undefined) => (lastExecId ? { lastExecId } : {});

@@ -2,8 +2,10 @@
 import { odata, type TableClient, type TransactionAction } from '@azure/data-tables';
 import { z } from 'zod';
 import { alertMatchSchema, toAuthoredMatch } from '../domain/alert-match';
-import { RUN_ON, type Mapping } from '../domain/mapping';
+import { BUDGET_ACTIONS, RUN_ON, type Mapping } from '../domain/mapping';
+import { NO_PAGING } from '../domain/paging';
 import type { MappingStore } from '../services/ports';
+import { storedStructured } from './execution-structured';
 import { ignoreNotFound, orMissing, storageCall } from './storage-errors';
 
 // Partition keys in mapping files cannot start with '~', so this partition never collides with one of them.
@@ -25,6 +27,17 @@ const storedMapping = z.object({
   // Rows written before alert matching have neither: they keep the seed behaviour.
   match: z.string().nullable().default(null),
   runOn: z.enum(RUN_ON).default('fired'),
+  // Rows written before approvals and budgets: no four-eyes rule, no budget, plain pages.
+  fourEyes: z.boolean().default(false),
+  maxRuns: z.string().nullable().default(null),
+  onBudgetExceeded: z.enum(BUDGET_ACTIONS).default('throttle'),
+  paging: z.string().nullable().default(null),
+});
+
+const storedBudget = z.object({
+  count: z.number().int(),
+  windowSeconds: z.number().int(),
+  per: z.enum(['mapping', 'resource']),
 });
 
 export function createMappingTable(table: TableClient): MappingStore {
@@ -92,6 +105,10 @@ function toEntity(partitionKey: string, m: Mapping) {
     env: JSON.stringify(m.env),
     match: m.match ? JSON.stringify(toAuthoredMatch(m.match)) : null,
     runOn: m.runOn,
+    fourEyes: m.fourEyes,
+    maxRuns: m.maxRuns ? JSON.stringify(m.maxRuns) : null,
+    onBudgetExceeded: m.onBudgetExceeded,
+    paging: JSON.stringify(m.paging),
   };
 }
 
@@ -99,5 +116,7 @@ function fromEntity(id: string, entity: unknown): Mapping {
   const e = storedMapping.parse(entity);
   const env = z.record(z.string(), z.string()).parse(JSON.parse(e.env));
   const match = e.match === null ? null : alertMatchSchema.parse(JSON.parse(e.match));
-  return { ...e, id, env, match };
+  const maxRuns = e.maxRuns === null ? null : storedBudget.parse(JSON.parse(e.maxRuns));
+  const paging = e.paging === null ? NO_PAGING : storedStructured.paging.parse(JSON.parse(e.paging));
+  return { ...e, id, env, match, maxRuns, paging };
 }

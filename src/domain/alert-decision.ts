@@ -4,15 +4,11 @@ import type { Mapping } from './mapping';
 
 export type RunDecision = { readonly run: true } | { readonly run: false; readonly reason: string };
 
-export type Refusal = { readonly code: 'disabled' | 'approval_required'; readonly reason: string };
+export type Refusal = { readonly code: 'disabled'; readonly reason: string };
 
 /** Why a mapping may not run whatever triggered it, or null; `reason` reads after "Mapping <id>" or "mapping". */
 export function refusal(m: Mapping): Refusal | null {
   if (!m.enabled) return { code: 'disabled', reason: 'is disabled' };
-  // Fail closed: until approval gates exist, a mapping that asks for a human "yes" never runs unattended.
-  if (m.requireApproval) {
-    return { code: 'approval_required', reason: 'requires approval, and this ClouDO has no approval gate yet' };
-  }
   return null;
 }
 

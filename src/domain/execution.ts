@@ -1,14 +1,41 @@
 // Execution model: the record of one requested run, its statuses and the transitions allowed between them.
 import type { AlertContext } from './alert';
+import type { Approval } from './approval';
+import type { BudgetReport } from './budget';
 import type { Mapping } from './mapping';
+import type { Notification } from './notification';
+import type { PagingOptions } from './paging';
 
-export type ExecutionStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'timed_out' | 'error' | 'skipped';
+export type ExecutionStatus =
+  | 'pending_approval'
+  | 'queued'
+  | 'running'
+  | 'succeeded'
+  | 'failed'
+  | 'timed_out'
+  | 'error'
+  | 'skipped'
+  | 'rejected'
+  | 'expired'
+  | 'throttled';
 export type TerminalStatus = Extract<ExecutionStatus, 'succeeded' | 'failed' | 'timed_out' | 'error'>;
+/** Statuses an execution never leaves. */
+export const FINAL_STATUSES: readonly ExecutionStatus[] = [
+  'succeeded',
+  'failed',
+  'timed_out',
+  'error',
+  'skipped',
+  'rejected',
+  'expired',
+  'throttled',
+];
 export type TriggerKind = 'manual' | 'azure-monitor' | 'alertmanager';
 
 export const TRIGGER_KINDS: readonly TriggerKind[] = ['manual', 'azure-monitor', 'alertmanager'];
 
 export const EXECUTION_STATUSES: readonly ExecutionStatus[] = [
+  'pending_approval',
   'queued',
   'running',
   'succeeded',
@@ -16,9 +43,14 @@ export const EXECUTION_STATUSES: readonly ExecutionStatus[] = [
   'timed_out',
   'error',
   'skipped',
+  'rejected',
+  'expired',
+  'throttled',
 ];
 
 const TRANSITIONS: Readonly<Record<ExecutionStatus, readonly ExecutionStatus[]>> = {
+  // A human decides, or the link runs out.
+  pending_approval: ['queued', 'rejected', 'expired'],
   queued: ['running', 'error'],
   running: ['succeeded', 'failed', 'timed_out', 'error'],
   succeeded: [],
@@ -27,6 +59,10 @@ const TRANSITIONS: Readonly<Record<ExecutionStatus, readonly ExecutionStatus[]>>
   error: [],
   // Recorded, never run: an alert a mapping claimed but does not act on (run_on, disabled, approval).
   skipped: [],
+  rejected: [],
+  expired: [],
+  // Recorded, never run: the mapping's remediation budget was spent.
+  throttled: [],
 };
 
 export type Execution = {
@@ -57,6 +93,16 @@ export type Execution = {
   readonly outputTruncated?: boolean;
   /** Why the run could not happen or complete, for status `error` (and context for others). */
   readonly error?: string;
+  /** Who asked: the App Service principal for manual runs, "alert:<source>" for alerts. */
+  readonly requestedBy?: string;
+  /** Set for runs that waited (or wait) for a human decision. */
+  readonly approval?: Approval;
+  /** For throttled runs, and runs sent for approval because the budget was spent: the budget and who spent it. */
+  readonly budget?: BudgetReport;
+  /** The mapping's Opsgenie options, copied when the run was requested. */
+  readonly paging?: PagingOptions;
+  /** The outbox: pages, closes and chat messages this execution owes, and how their delivery went. */
+  readonly notifications?: readonly Notification[];
 };
 
 export type RunResult = Pick<
@@ -68,6 +114,13 @@ export function canTransition(from: ExecutionStatus, to: ExecutionStatus): boole
   return TRANSITIONS[from].includes(to);
 }
 
+/** How a requested run enters the record: run it, wait for a human, or record why it does not run. */
+export type Admission =
+  | { readonly status: 'queued' }
+  | { readonly status: 'skipped'; readonly reason: string }
+  | { readonly status: 'throttled'; readonly reason: string; readonly budget: BudgetReport }
+  | { readonly status: 'pending_approval'; readonly approval: Approval; readonly budget?: BudgetReport };
+
 export function newExecution(args: {
   execId: string;
   mapping: Mapping;
@@ -75,15 +128,18 @@ export function newExecution(args: {
   now: Date;
   defaultTimeoutSeconds: number;
   alert?: { context: AlertContext; idempotencyKey: string };
-  /** A skipped execution is recorded with its reason and never queued. */
-  skippedBecause?: string;
+  /** Default: queued. Skipped and throttled executions are recorded with their reason and never queued. */
+  admission?: Admission;
+  requestedBy?: string;
 }): Execution {
   const { mapping: m } = args;
+  const admission = args.admission ?? { status: 'queued' };
   return {
     execId: args.execId,
-    status: args.skippedBecause ? 'skipped' : 'queued',
-    ...(args.skippedBecause ? { error: args.skippedBecause, finishedAt: args.now.toISOString() } : {}),
+    status: admission.status,
+    ...admissionFields(admission, args.now),
     ...(args.alert ? { alert: args.alert.context, idempotencyKey: args.alert.idempotencyKey } : {}),
+    ...(args.requestedBy ? { requestedBy: args.requestedBy } : {}),
     partition: m.partition,
     mappingId: m.id,
     mappingName: m.name,
@@ -95,7 +151,21 @@ export function newExecution(args: {
     mappingEnv: m.env,
     trigger: args.trigger,
     requestedAt: args.now.toISOString(),
+    paging: m.paging,
   };
+}
+
+function admissionFields(a: Admission, now: Date): Partial<Execution> {
+  switch (a.status) {
+    case 'queued':
+      return {};
+    case 'skipped':
+      return { error: a.reason, finishedAt: now.toISOString() };
+    case 'throttled':
+      return { error: a.reason, finishedAt: now.toISOString(), budget: a.budget };
+    case 'pending_approval':
+      return { approval: a.approval, ...(a.budget ? { budget: a.budget } : {}) };
+  }
 }
 
 export function startExecution(e: Execution, now: Date): Execution {

@@ -1,7 +1,9 @@
 // Mapping files' schema: what an author may write in schemas/*.json, validated with zod and read as the seed writes it.
 import { z } from 'zod';
 import { alertMatchSchema } from './alert-match';
-import { RUN_ON } from './mapping';
+import { runBudgetSchema } from './budget';
+import { BUDGET_ACTIONS, RUN_ON } from './mapping';
+import { pagingSchema } from './paging';
 import { splitRunArgs } from './run-args';
 import { checkRunbookName } from './runbook-name';
 
@@ -96,6 +98,10 @@ export const mappingEntitySchema = z
       }),
     match: alertMatchSchema.optional(),
     run_on: z.enum(RUN_ON).default('fired'),
+    four_eyes: boolish.default(false),
+    max_runs: runBudgetSchema.optional(),
+    on_budget_exceeded: z.enum(BUDGET_ACTIONS).default('throttle'),
+    opsgenie: pagingSchema.optional(),
   })
   .describe('One runbook mapping.');
 

@@ -1,7 +1,9 @@
 // Mapping model: a runbook mapping as ClouDO uses it, and the seed-shaped view of it in API answers.
 import type { z } from 'zod';
 import { toAuthoredMatch, type AlertMatch } from './alert-match';
+import type { RunBudget } from './budget';
 import type { mappingEntitySchema } from './mapping-schema';
+import { NO_PAGING, type PagingOptions } from './paging';
 
 /** Which monitor conditions a claimed alert runs the runbook for; the others are recorded as skipped. */
 export const RUN_ON = ['fired', 'resolved', 'both'] as const;
@@ -25,7 +27,17 @@ export type Mapping = {
   /** null: the seed behaviour, the mapping claims alerts whose rule name equals its id. */
   readonly match: AlertMatch | null;
   readonly runOn: RunOn;
+  /** The requester may not approve their own run. */
+  readonly fourEyes: boolean;
+  /** null: no budget. */
+  readonly maxRuns: RunBudget | null;
+  /** What a spent budget does to the next run: record it throttled, or ask a human. */
+  readonly onBudgetExceeded: BudgetAction;
+  readonly paging: PagingOptions;
 };
+
+export const BUDGET_ACTIONS = ['throttle', 'require_approval'] as const;
+export type BudgetAction = (typeof BUDGET_ACTIONS)[number];
 
 export function toMapping(partition: string, e: z.output<typeof mappingEntitySchema>): Mapping {
   return {
@@ -43,6 +55,10 @@ export function toMapping(partition: string, e: z.output<typeof mappingEntitySch
     env: e.env,
     match: e.match ?? null,
     runOn: e.run_on,
+    fourEyes: e.four_eyes,
+    maxRuns: e.max_runs ?? null,
+    onBudgetExceeded: e.on_budget_exceeded,
+    paging: e.opsgenie ?? NO_PAGING,
   };
 }
 
@@ -62,5 +78,9 @@ export function toMappingView(m: Mapping): Record<string, unknown> {
     enabled: m.enabled,
     match: m.match ? toAuthoredMatch(m.match) : null,
     run_on: m.runOn,
+    four_eyes: m.fourEyes,
+    max_runs: m.maxRuns ? { count: m.maxRuns.count, window: m.maxRuns.windowSeconds, per: m.maxRuns.per } : null,
+    on_budget_exceeded: m.onBudgetExceeded,
+    opsgenie: m.paging,
   };
 }

@@ -1,6 +1,7 @@
 // The one mapper from errors to HTTP responses: every error becomes a JSON body with a code, a message and a field.
 import type { HttpResponseInit } from '@azure/functions';
 import { AppError, type ErrorCode } from '../domain/errors';
+import { HTML_HEADERS, resultPage } from './approval-page';
 import type { Logger } from '../services/ports';
 
 const STATUS: Readonly<Record<ErrorCode, number>> = {
@@ -9,6 +10,7 @@ const STATUS: Readonly<Record<ErrorCode, number>> = {
   not_found: 404,
   method_not_allowed: 405,
   conflict: 409,
+  gone: 410,
   payload_too_large: 413,
   unsupported_media_type: 415,
   storage_unavailable: 503,
@@ -33,4 +35,11 @@ export function errorResponse(err: unknown, log: Logger): HttpResponseInit {
 function describe(err: unknown): string {
   if (err instanceof Error) return `${err.name}: ${err.message}`;
   return String(err);
+}
+
+/** The same mapping for a person in a browser: the status and message, as a small HTML page. */
+export function htmlErrorResponse(err: unknown, log: Logger): HttpResponseInit {
+  const json = errorResponse(err, log);
+  const body = (json.jsonBody as { error: { message: string } }).error;
+  return { status: json.status, headers: HTML_HEADERS, body: resultPage(`Not done (${json.status})`, body.message) };
 }

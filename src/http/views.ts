@@ -1,8 +1,9 @@
 // API views: what an execution looks like in JSON answers, with links instead of internal keys.
+import { API_PREFIX } from '../domain/api-routes';
 import type { Execution } from '../domain/execution';
 import type { AlertRun } from '../services/ingest-alerts';
 
-export const API_PREFIX = '/api';
+export { API_PREFIX };
 
 export const executionLink = (execId: string): string => `${API_PREFIX}/logs/${execId}`;
 
@@ -27,6 +28,10 @@ export function executionSummary(e: Execution): Record<string, unknown> {
     outputBytes: e.outputBytes ?? null,
     outputTruncated: e.outputTruncated ?? false,
     error: e.error ?? null,
+    requestedBy: e.requestedBy ?? null,
+    approval: e.approval ?? null,
+    budget: e.budget ?? null,
+    notifications: e.notifications ?? [],
     links: { self: executionLink(e.execId) },
   };
 }

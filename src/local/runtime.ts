@@ -1,4 +1,5 @@
 // Embedded local runtime: storage, mappings, and the same function registrations the Azure host gets, served locally.
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { registerFunctions } from '../../functions/register';
 import { createStorageClients } from '../adapters/storage-clients';
@@ -44,9 +45,11 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
   try {
     const clients = createStorageClients(storage.connectionString, opts.config);
     await loadMappings(createAdminServices(opts.config, clients), opts.config, mappings, storage.embedded, log);
-    const config = localConfig(opts.config, mappings);
+    const config = withApprovalSecret(localConfig(opts.config, mappings), log);
     const host = createLocalHost();
-    const services = createAppServices(config, clients);
+    // Links in pages name this server, whose port is known only once it listens.
+    let url = '';
+    const services = createAppServices(config, clients, { publicUrl: () => url });
     registerFunctions(host, config, () => services);
     const settings = { ...hostConfig.queues, ...opts.queueOverrides };
     await startTriggers(host.mounts, clients, settings, opts.write, stoppables);
@@ -57,6 +60,7 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
       port: config.port,
       write: opts.write,
     });
+    url = server.url;
     stoppables.unshift({ stop: () => server.close() });
     return {
       url: server.url,
@@ -92,6 +96,13 @@ async function loadMappings(
 // Locally one process is every worker: it consumes each pool that a mapping names.
 function localConfig(config: CloudoConfig, mappings: readonly Mapping[]): CloudoConfig {
   return { ...config, workerPools: [...new Set([...config.workerPools, ...mappings.map((m) => m.worker)])] };
+}
+
+// Production has no default secret; a local run makes its own, so approval gates work out of the box.
+function withApprovalSecret(config: CloudoConfig, log: Logger): CloudoConfig {
+  if (config.oncall.approvalSecret) return config;
+  log.warn('APPROVAL_SECRET is not set: generated one for this run; approval links stop working when ClouDO stops.');
+  return { ...config, oncall: { ...config.oncall, approvalSecret: randomBytes(32).toString('hex') } };
 }
 
 async function stopAll(stoppables: readonly Stoppable[]): Promise<void> {

@@ -7,7 +7,8 @@ import { AppError } from '../domain/errors';
 import { newExecId } from '../domain/exec-id';
 import { newExecution, type Execution, type ExecutionStatus } from '../domain/execution';
 import type { Mapping } from '../domain/mapping';
-import type { AlertRecordStore, Clock, ExecutionStore, Logger, RunQueue } from './ports';
+import { admittedExecution, deliverRecorded, type OncallDeps } from './admitted-execution';
+import type { AlertRecordStore, Clock, ExecutionStore, Logger, RunQueue, Versioned } from './ports';
 import { submitExecution } from './submit-execution';
 
 export type ClaimDeps = {
@@ -17,6 +18,7 @@ export type ClaimDeps = {
   readonly clock: Clock;
   readonly log: Logger;
   readonly defaultTimeoutSeconds: number;
+  readonly oncall: OncallDeps;
 };
 
 export type AlertRun = {
@@ -26,6 +28,8 @@ export type AlertRun = {
   /** True when this alert event had already been recorded: the original execution is returned. */
   readonly duplicate: boolean;
   readonly reason?: string;
+  /** Signed links, for a run waiting for approval. */
+  readonly approvals?: { readonly approve: string; readonly reject: string };
 };
 
 const busy = () => new AppError('busy', 'This alert is being recorded by another request; retry.');
@@ -44,41 +48,65 @@ export async function claimAlertRun(deps: ClaimDeps, item: ParsedAlert, m: Mappi
     if (adopted) return adopted;
     if (!(await deps.alerts.takeOverKey(key, claim.execId, execId, now))) throw busy();
   }
-  const execution = newExecution({
+  const base = {
     execId,
     mapping: m,
     trigger: item.alert.source,
     now,
     defaultTimeoutSeconds: deps.defaultTimeoutSeconds,
     alert: { context: item.alert, idempotencyKey: key },
-    ...(decision.run ? {} : { skippedBecause: decision.reason }),
-  });
-  await record(deps, key, execution, item.payload);
-  deps.log.info(
-    `${execution.status} ${execId}: ${m.partition}/${m.id} for alert ${loggable(item.alert.rule ?? item.alert.alertId)}`,
+    requestedBy: `alert:${item.alert.source}`,
+  };
+  const written = await record(deps, key, execId, item.payload, () =>
+    decision.run
+      ? admittedExecution(deps.oncall, base, item.alert.resource.id)
+      : { execution: newExecution({ ...base, admission: { status: 'skipped', reason: decision.reason } }) },
   );
+  const e = written.value;
+  deps.log.info(
+    `${e.status} ${execId}: ${m.partition}/${m.id} for alert ${loggable(item.alert.rule ?? item.alert.alertId)}`,
+  );
+  await deliverRecorded(deps.oncall, written, deps.log);
+  const approvals = deps.oncall.links.approvals(e);
   return {
     execId,
-    status: execution.status,
+    status: e.status,
     mapping,
     duplicate: false,
-    ...(decision.run ? {} : { reason: decision.reason }),
+    ...(e.error ? { reason: e.error } : {}),
+    ...(approvals ? { approvals } : {}),
   };
 }
 
-async function record(deps: ClaimDeps, key: string, execution: Execution, payload: unknown): Promise<void> {
+type Prepared = { readonly execution: Execution; readonly release?: () => Promise<void> };
+
+async function record(
+  deps: ClaimDeps,
+  key: string,
+  execId: string,
+  payload: unknown,
+  prepare: () => Prepared | Promise<Prepared>,
+): Promise<Versioned<Execution>> {
+  let prepared: Prepared | undefined;
+  let written: Versioned<Execution>;
   try {
-    if (execution.status === 'queued') await deps.alerts.putPayload(execution.execId, JSON.stringify(payload));
-    await submitExecution(deps, execution);
+    prepared = await prepare();
+    const { execution } = prepared;
+    // Runs that will (or may, once approved) run need the payload for CLOUDO_ALERT_FILE.
+    if (execution.status === 'queued' || execution.status === 'pending_approval')
+      await deps.alerts.putPayload(execution.execId, JSON.stringify(payload));
+    written = await submitExecution(deps, execution);
   } catch (err) {
     // Free the key so the sender's retry records the run; if even that fails, the claim goes stale and is taken over.
-    await deps.alerts.releaseKey(key, execution.execId).catch(() => undefined);
+    await prepared?.release?.().catch(() => undefined);
+    await deps.alerts.releaseKey(key, execId).catch(() => undefined);
     throw err;
   }
   // The run is recorded; a commit that fails only delays duplicates until the claim is adopted as stale.
   await deps.alerts
-    .commitKey(key, execution.execId)
+    .commitKey(key, written.value.execId)
     .catch((err: unknown) => deps.log.warn(`commit failed: ${String(err)}`));
+  return written;
 }
 
 /** A stale claim whose execution exists was recorded by a request that died before committing: finish its job. */

@@ -11,6 +11,8 @@ export type RunnerSettings = {
   readonly interpreters: { readonly bash: string; readonly python: string };
   readonly killGraceSeconds: number;
   readonly maxOutputBytes: number;
+  /** Configured credentials (Opsgenie keys, approval secret…): a runbook never gets them, and never shows them. */
+  readonly secrets: readonly { name: string; value: string }[];
 };
 
 /** Runs the execution's runbook; `alertJson` is the original alert, handed over as CLOUDO_ALERT_FILE. */
@@ -56,8 +58,14 @@ async function run(
     killGraceMs: settings.killGraceSeconds * 1000,
     maxOutputBytes: settings.maxOutputBytes,
   });
-  return toResult({ ...outcome, output: redact(outcome.output, secretValues(env)) }, e.timeoutSeconds);
+  return toResult(
+    { ...outcome, output: redact(outcome.output, bySize([...secretValues(env), ...settings.secrets])) },
+    e.timeoutSeconds,
+  );
 }
+
+// Longest first, so a secret that contains another is redacted whole.
+const bySize = <T extends { value: string }>(xs: T[]) => xs.sort((a, b) => b.value.length - a.value.length);
 
 function failedToStart(message: string): RunResult {
   return { status: 'error', error: message, exitCode: null, signal: null, durationMs: 0 };

@@ -1,6 +1,11 @@
 // Worker use case: validate a run message, claim its execution exactly once, run it, and record the result.
+import { replaceKeepingOutbox } from './replace-keeping-outbox';
 import { finishExecution, startExecution, type Execution } from '../domain/execution';
+import { mayClosePage, onFinish, withNotifications } from '../domain/notify-plan';
+import { pageAlias } from '../domain/page-alert';
 import { runMessageSchema } from '../domain/run-message';
+import { deliverRecorded, type OncallDeps } from './admitted-execution';
+import type { PageStateStore } from './oncall-ports';
 import { executeRunbook, type RunnerSettings } from './execute-runbook';
 import type { AlertRecordStore, Clock, ExecutionStore, Logger, RunnerPorts, RunQueue, Versioned } from './ports';
 
@@ -12,6 +17,8 @@ export type WorkerDeps = {
   readonly log: Logger;
   readonly runner: RunnerPorts;
   readonly settings: RunnerSettings;
+  readonly oncall: OncallDeps;
+  readonly pages: PageStateStore;
   /** Pause between attempts to record a finished run; tests shorten it. */
   readonly finishRetryMs?: number;
 };
@@ -32,16 +39,17 @@ export async function handleRunMessage(deps: WorkerDeps, msg: DeliveredMessage):
   // Read before claiming: a storage failure here leaves the message to be retried, not a claimed run stuck running.
   const alertJson = found.value.trigger === 'manual' ? null : await deps.alerts.getPayload(found.value.execId);
   // The ETag makes the claim atomic: of two deliveries racing here, exactly one wins.
-  const claimed = await deps.executions.replaceIf(startExecution(found.value, deps.clock.now()), found);
+  const claimed = await replaceKeepingOutbox(deps.executions, startExecution(found.value, deps.clock.now()), found);
   if (!claimed) {
     deps.log.info(`skip ${found.value.execId}: claimed by another delivery`);
     return 'duplicate';
   }
   deps.log.info(`start ${describe(claimed.value)}`);
   const result = await executeRunbook(deps.runner, deps.settings, claimed.value, alertJson);
-  const finished = finishExecution(claimed.value, result, deps.clock.now());
-  await recordFinish(deps, finished, claimed);
+  const finished = await withFinishNotifications(deps, finishExecution(claimed.value, result, deps.clock.now()));
+  const written = await recordFinish(deps, finished, claimed);
   deps.log.info(`end ${describe(finished)}: ${finished.status}${exitText(finished)}`);
+  if (written) await deliverRecorded(deps.oncall, written, deps.log);
   return 'ran';
 }
 
@@ -59,13 +67,27 @@ async function reject(deps: WorkerDeps, msg: DeliveredMessage, reason: string): 
   return 'rejected';
 }
 
+// The page goes in the same write as the status: an outbox, so a crash after the run cannot lose it.
+async function withFinishNotifications(deps: WorkerDeps, e: Execution): Promise<Execution> {
+  const channels = deps.oncall.channels(e.partition);
+  // Unknown is treated as open: a needless close is harmless, a page left open is not.
+  const pageOpen = mayClosePage(e, channels) ? await deps.pages.isOpen(pageAlias(e)).catch(() => true) : false;
+  return withNotifications(e, onFinish(e, channels, pageOpen, deps.clock.now()));
+}
+
 // The run already happened and cannot be repeated, so its result is worth a few patient attempts.
-async function recordFinish(deps: WorkerDeps, finished: Execution, claimed: Versioned<Execution>): Promise<void> {
+async function recordFinish(
+  deps: WorkerDeps,
+  finished: Execution,
+  claimed: Versioned<Execution>,
+): Promise<Versioned<Execution> | null> {
   const attempts = 5;
   for (let i = 1; ; i++) {
     try {
-      if (await deps.executions.replaceIf(finished, claimed)) return;
-      return await reportLostWrite(deps, finished);
+      const written = await replaceKeepingOutbox(deps.executions, finished, claimed);
+      if (written) return written;
+      await reportLostWrite(deps, finished);
+      return null;
     } catch (err) {
       if (i >= attempts) throw err;
       deps.log.warn(`recording ${finished.execId} failed (attempt ${i}/${attempts}): ${String(err)}`);

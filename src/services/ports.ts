@@ -26,6 +26,8 @@ export type ExecutionQuery = {
   readonly rule?: string;
   readonly since?: Date;
   readonly until?: Date;
+  /** Only executions with a notification still to deliver. */
+  readonly owesNotification?: boolean;
   readonly limit: number;
   /** Continue after this execution (the last one of the previous page). */
   readonly afterExecId?: string;

@@ -1,9 +1,10 @@
-// Request a run: find the mapping, record a queued execution, then put it on its worker pool's queue.
+// Request a run: find the mapping, admit it (queue, approval, budget), record it, and queue it when it may run now.
 import { refusal } from '../domain/alert-decision';
 import { conflict, notFound } from '../domain/errors';
 import { newExecId } from '../domain/exec-id';
-import { newExecution, type Execution, type TriggerKind } from '../domain/execution';
+import type { Execution, TriggerKind } from '../domain/execution';
 import type { Mapping } from '../domain/mapping';
+import { admittedExecution, deliverRecorded, type OncallDeps } from './admitted-execution';
 import type { Clock, ExecutionStore, Logger, MappingStore, RunQueue } from './ports';
 import { submitExecution } from './submit-execution';
 
@@ -14,27 +15,52 @@ export type RequestRunDeps = {
   readonly clock: Clock;
   readonly log: Logger;
   readonly defaultTimeoutSeconds: number;
+  readonly oncall: OncallDeps;
 };
 
-export type RunRequest = { readonly id: string; readonly partition?: string; readonly trigger: TriggerKind };
+export type RunRequest = {
+  readonly id: string;
+  readonly partition?: string;
+  readonly trigger: TriggerKind;
+  /** The signed-in caller (App Service authentication), when known. */
+  readonly requestedBy?: string;
+};
 
-export type AcceptedRun = { readonly execution: Execution; readonly mapping: Mapping };
+export type AcceptedRun = {
+  readonly execution: Execution;
+  readonly mapping: Mapping;
+  /** Signed links, for a run waiting for approval. */
+  readonly approvals: { readonly approve: string; readonly reject: string } | null;
+};
 
 export async function requestRun(deps: RequestRunDeps, req: RunRequest): Promise<AcceptedRun> {
   const mapping = await findMapping(deps.mappings, req);
   const refused = refusal(mapping);
   if (refused) throw conflict(`Mapping "${mapping.id}" ${refused.reason}.`, { field: 'id', reason: refused.code });
   const now = deps.clock.now();
-  const execution = newExecution({
-    execId: newExecId(now),
-    mapping,
-    trigger: req.trigger,
-    now,
-    defaultTimeoutSeconds: deps.defaultTimeoutSeconds,
+  const { execution, release } = await admittedExecution(
+    deps.oncall,
+    {
+      execId: newExecId(now),
+      mapping,
+      trigger: req.trigger,
+      now,
+      defaultTimeoutSeconds: deps.defaultTimeoutSeconds,
+      ...(req.requestedBy ? { requestedBy: req.requestedBy } : {}),
+    },
+    null,
+  );
+  // A person asked and is waiting for the answer: a run that cannot even wait for approval is refused, not recorded.
+  if (execution.status === 'skipped') {
+    throw conflict(`Mapping "${mapping.id}" ${execution.error ?? 'cannot run'}.`, { field: 'id', reason: 'approval' });
+  }
+  const written = await submitExecution(deps, execution).catch(async (err: unknown) => {
+    await release().catch(() => undefined);
+    throw err;
   });
-  await submitExecution(deps, execution);
-  deps.log.info(`queued ${execution.execId}: ${mapping.partition}/${mapping.id} (${mapping.runbook})`);
-  return { execution, mapping };
+  deps.log.info(`${execution.status} ${execution.execId}: ${mapping.partition}/${mapping.id} (${mapping.runbook})`);
+  await deliverRecorded(deps.oncall, written, deps.log);
+  return { execution: written.value, mapping, approvals: deps.oncall.links.approvals(written.value) };
 }
 
 async function findMapping(store: MappingStore, req: RunRequest): Promise<Mapping> {

@@ -1,4 +1,5 @@
 // Sweep: an execution still `running` long after its deadline lost its worker; record that instead of waiting forever.
+import { replaceKeepingOutbox } from './replace-keeping-outbox';
 import { finishExecution, type Execution } from '../domain/execution';
 import type { AlertRecordStore, Clock, ExecutionStore, Logger } from './ports';
 
@@ -55,7 +56,7 @@ async function markLost(deps: SweepDeps, execId: string, now: Date): Promise<boo
     now,
   );
   // Conditional: if the worker records its result at the last moment, its result wins.
-  const written = await deps.executions.replaceIf(lost, current);
+  const written = await replaceKeepingOutbox(deps.executions, lost, current);
   if (written) deps.log.warn(`${execId}: marked error, worker lost (started ${current.value.startedAt})`);
   return written !== null;
 }

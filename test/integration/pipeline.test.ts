@@ -134,7 +134,6 @@ describe('bad requests', () => {
     ['unknown id', '/api/Trigger?id=nope', 404, 'not_found', 'id'],
     ['reserved partition', '/api/Trigger/~id?id=ok', 400, 'bad_request', 'partition'],
     ['disabled mapping', '/api/Trigger?id=off', 409, 'conflict', 'id'],
-    ['approval required', '/api/Trigger?id=gated', 409, 'conflict', 'id'],
     ['bad status filter', '/api/logs?status=weird', 400, 'bad_request', 'status'],
     ['bad limit', '/api/logs?limit=0', 400, 'bad_request', 'limit'],
     ['unknown list parameter', '/api/logs?colour=red', 400, 'bad_request', 'colour'],

@@ -89,7 +89,15 @@ describe('registrations', () => {
       { name: 'logs', type: 'httpTrigger', route: 'logs/{execId?}', methods: ['GET'], authLevel: 'function' },
       { name: 'health', type: 'httpTrigger', route: 'health', methods: ['GET'], authLevel: 'anonymous' },
       { name: 'unmatched', type: 'httpTrigger', route: 'alerts/unmatched', methods: ['GET'], authLevel: 'function' },
+      {
+        name: 'approvals',
+        type: 'httpTrigger',
+        route: 'approvals/{execId}/{action}',
+        methods: ['GET', 'POST'],
+        authLevel: 'anonymous',
+      },
       { name: 'Sweeper', type: 'timerTrigger', schedule: '0 */5 * * * *', runOnStartup: false },
+      { name: 'Notifier', type: 'timerTrigger', schedule: '0 * * * * *', runOnStartup: false },
       ...workers,
     ]);
   });

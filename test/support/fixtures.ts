@@ -21,6 +21,10 @@ export function sampleMapping(overrides: Partial<Mapping> = {}): Mapping {
     env: {},
     match: null,
     runOn: 'fired',
+    fourEyes: false,
+    maxRuns: null,
+    onBudgetExceeded: 'throttle',
+    paging: { tags: [], responders: [] },
     ...overrides,
   };
 }

@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { inject } from 'vitest';
 import { loadConfig, type CloudoConfig } from '../../src/config';
+import { FINAL_STATUSES } from '../../src/domain/execution';
 import type { LineWriter } from '../../src/local/console-log';
 import { startLocalRuntime, type LocalRuntime } from '../../src/local/runtime';
 import { uniqueName } from './unique-names';
@@ -25,6 +26,8 @@ export type TestRuntime = {
   readonly dir: string;
   readonly logs: string[];
   stop(): Promise<void>;
+  /** Stops the runtime and starts a new one on the same storage, files and settings. */
+  restart(): Promise<TestRuntime>;
 };
 
 export async function startTestRuntime(opts: TestRuntimeOptions): Promise<TestRuntime> {
@@ -33,26 +36,33 @@ export async function startTestRuntime(opts: TestRuntimeOptions): Promise<TestRu
   try {
     const config = await writeProjectConfig(dir, opts);
     created = config;
-    const logs: string[] = [];
-    const write: LineWriter = (level, source, message) => logs.push(`${level} ${source} ${message}`);
-    const runtime = await startLocalRuntime({
-      config,
-      hostJsonPath: path.resolve(__dirname, '../../host.json'),
-      write,
-      queueOverrides: { maxPollingIntervalMs: 250 },
-    });
-    const stop = async (): Promise<void> => {
-      await runtime.stop();
-      await dropStorage(config);
-      rmSync(dir, { recursive: true, force: true });
-    };
-    return { url: runtime.url, runtime, config, dir, logs, stop };
+    return await launch(config, dir, []);
   } catch (err) {
     // A failed start may already have created tables and queues, and the caller gets no handle to remove them.
     if (created) await dropStorage(created).catch(() => undefined);
     rmSync(dir, { recursive: true, force: true });
     throw err;
   }
+}
+
+async function launch(config: CloudoConfig, dir: string, logs: string[]): Promise<TestRuntime> {
+  const write: LineWriter = (level, source, message) => logs.push(`${level} ${source} ${message}`);
+  const runtime = await startLocalRuntime({
+    config,
+    hostJsonPath: path.resolve(__dirname, '../../host.json'),
+    write,
+    queueOverrides: { maxPollingIntervalMs: 250 },
+  });
+  const stop = async (): Promise<void> => {
+    await runtime.stop();
+    await dropStorage(config);
+    rmSync(dir, { recursive: true, force: true });
+  };
+  const restart = async (): Promise<TestRuntime> => {
+    await runtime.stop();
+    return launch(config, dir, logs);
+  };
+  return { url: runtime.url, runtime, config, dir, logs, stop, restart };
 }
 
 async function writeProjectConfig(dir: string, opts: TestRuntimeOptions): Promise<CloudoConfig> {
@@ -121,7 +131,7 @@ export async function waitForTerminal(url: string, execId: string, deadlineMs = 
   const until = Date.now() + deadlineMs;
   for (;;) {
     const { body } = await call('GET', `${url}/api/logs/${execId}`);
-    if (['succeeded', 'failed', 'timed_out', 'error'].includes(String(body['status']))) return body;
+    if ((FINAL_STATUSES as readonly string[]).includes(String(body['status']))) return body;
     if (Date.now() > until) throw new Error(`execution ${execId} still ${String(body['status'])}`);
     await new Promise((r) => setTimeout(r, 100));
   }

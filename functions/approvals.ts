@@ -1,0 +1,116 @@
+// Approvals function: GET a signed link shows a confirmation page; only the POST from it (or a JSON POST) decides.
+import type { HttpFunctionOptions, HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
+import { z } from 'zod';
+import type { ApprovalAction } from '../src/domain/approval';
+import { badRequest } from '../src/domain/errors';
+import type { Execution } from '../src/domain/execution';
+import { approvalPage, HTML_HEADERS, resultPage } from '../src/http/approval-page';
+import { errorResponse, htmlErrorResponse } from '../src/http/error-response';
+import { readJsonBody } from '../src/http/json-body';
+import { personName, PRINCIPAL_HEADER } from '../src/http/principal';
+import { contextLogger } from '../src/http/request-log';
+import { executionLink } from '../src/http/views';
+import type { LinkInput } from '../src/services/decide-approval';
+import type { ServicesProvider } from './register';
+
+export function approvalsFunction(services: ServicesProvider): HttpFunctionOptions {
+  return {
+    route: 'approvals/{execId}/{action}',
+    methods: ['GET', 'POST'],
+    // The signed link is the credential: approvers follow it from a page or chat, without a function key.
+    authLevel: 'anonymous',
+    handler: (request, context) => handleApproval(services, request, context),
+  };
+}
+
+async function handleApproval(services: ServicesProvider, request: HttpRequest, context: InvocationContext) {
+  const log = contextLogger(context);
+  const json = wantsJson(request);
+  try {
+    const link: LinkInput = {
+      execId: request.params['execId'] ?? '',
+      action: request.params['action'] ?? '',
+      exp: request.query.get('exp'),
+      sig: request.query.get('sig'),
+    };
+    const principal = personName(request.headers.get(PRINCIPAL_HEADER));
+    // Chat tools and mail scanners fetch links to preview them: a GET must never decide anything.
+    if (request.method === 'GET') {
+      const { execution, action } = await services().viewApproval(link);
+      const url = new URL(request.url);
+      const page = approvalPage(pageView(execution, action, principal, `${url.pathname}${url.search}`));
+      return { status: 200, headers: HTML_HEADERS, body: page };
+    }
+    const by = principal ?? (await typedName(request, json));
+    const decided = await services().decideApproval(link, by, log);
+    return json ? decidedJson(decided) : decidedHtml(decided);
+  } catch (err) {
+    return json ? errorResponse(err, log) : htmlErrorResponse(err, log);
+  }
+}
+
+function pageView(e: Execution, action: ApprovalAction, principal: string | null, formAction: string) {
+  return {
+    action,
+    execId: e.execId,
+    status: e.status,
+    mapping: `${e.partition}/${e.mappingId}`,
+    mappingName: e.mappingName,
+    runbook: e.runbook,
+    runArgs: e.runArgs,
+    resource: e.alert?.resource.id ?? null,
+    rule: e.alert?.rule ?? null,
+    requestedBy: e.requestedBy ?? null,
+    requestedAt: e.requestedAt,
+    expiresAt: e.approval?.expiresAt ?? '',
+    because: e.approval?.because ?? 'mapping',
+    principal,
+    formAction,
+  };
+}
+
+const nameBody = z.object({ name: z.string().optional() });
+const MAX_FORM_BYTES = 4096;
+
+async function typedName(request: HttpRequest, json: boolean): Promise<string> {
+  let raw: string | undefined;
+  if (json) {
+    const parsed = nameBody.safeParse(await readJsonBody(request));
+    if (!parsed.success) throw badRequest('name', 'Send {"name": "<who decides>"}.');
+    raw = parsed.data.name;
+  } else {
+    const type = request.headers.get('content-type') ?? '';
+    if (!/^application\/x-www-form-urlencoded\b/i.test(type)) throw badRequest('name', 'Post the form, or JSON.');
+    const text = await request.text();
+    if (text.length > MAX_FORM_BYTES) throw badRequest('name', 'The form is too large.');
+    raw = new URLSearchParams(text).get('name') ?? undefined;
+  }
+  const name = personName(raw);
+  if (!name) throw badRequest('name', 'Say who decides: a name of 1 to 100 characters.');
+  return name;
+}
+
+// Programs ask for JSON (a JSON body or Accept); a browser's form post and link clicks get HTML.
+function wantsJson(request: HttpRequest): boolean {
+  const type = request.headers.get('content-type') ?? '';
+  const accept = request.headers.get('accept') ?? '';
+  return /json/i.test(type) || (/application\/json/i.test(accept) && !/text\/html/i.test(accept));
+}
+
+function decidedJson(e: Execution): HttpResponseInit {
+  const self = executionLink(e.execId);
+  const body = { execId: e.execId, status: e.status, decidedBy: e.approval?.decidedBy ?? null, links: { self } };
+  return { status: e.status === 'queued' ? 202 : 200, jsonBody: body };
+}
+
+function decidedHtml(e: Execution): HttpResponseInit {
+  const by = e.approval?.decidedBy ?? '';
+  const page =
+    e.status === 'queued'
+      ? resultPage('Approved', `Execution ${e.execId} is approved by ${by} and queued to run.`, {
+          href: executionLink(e.execId),
+          label: 'Follow the execution',
+        })
+      : resultPage('Rejected', `Execution ${e.execId} is rejected by ${by}; it will not run.`);
+  return { status: 200, headers: HTML_HEADERS, body: page };
+}

@@ -1,0 +1,121 @@
+// Delivery of an execution's outbox: send what it owes, record each outcome on the record, never throw.
+import type { Execution } from '../domain/execution';
+import { afterAttempt, isUndelivered, type DeliveryResult, type Notification } from '../domain/notification';
+import { approvalAlert, chatText, closeNote, failureAlert } from '../domain/page-alert';
+import type { LinkBuilder, Notifier, PageStateStore } from './oncall-ports';
+import type { Clock, ExecutionStore, Logger, Versioned } from './ports';
+
+export type DeliverDeps = {
+  readonly executions: ExecutionStore;
+  readonly notifier: Notifier;
+  readonly pages: PageStateStore;
+  readonly links: LinkBuilder;
+  readonly clock: Clock;
+  readonly log: Logger;
+  /** Removes configured secrets from text that is stored or logged. */
+  readonly redact: (text: string) => string;
+  /** Per request; a delivery round starts only if it can finish within the caller's deadline. */
+  readonly requestTimeoutMs: number;
+};
+
+const RETRY_DELAYS_MS = [250, 1000];
+
+/**
+ * Sends the owed notifications `pick` selects, retrying quickly while `deadlineMs` allows; what is still owed after
+ * that is left, recorded as failing, to the notifier timer.
+ */
+export async function deliverOwed(
+  deps: DeliverDeps,
+  written: Versioned<Execution>,
+  deadlineMs: number,
+  pick: (n: Notification) => boolean = isUndelivered,
+): Promise<void> {
+  const started = Date.now();
+  let current: Versioned<Execution> | null = written;
+  for (let round = 0; current; round++) {
+    const e: Execution = current.value;
+    const owed = (e.notifications ?? []).flatMap((n, i) => (pick(n) && isUndelivered(n) ? [{ n, i }] : []));
+    if (owed.length === 0) return;
+    const updates = new Map<number, Notification>();
+    for (const { n, i } of owed) updates.set(i, await attempt(deps, e, n));
+    current = await saveOutcomes(deps, current, updates);
+    const delay = RETRY_DELAYS_MS[round];
+    const retryable = [...updates.values()].some(isUndelivered);
+    if (!retryable || delay === undefined) return;
+    if (Date.now() - started + delay + deps.requestTimeoutMs > deadlineMs) return;
+    await new Promise((r) => setTimeout(r, delay));
+  }
+}
+
+async function attempt(deps: DeliverDeps, e: Execution, n: Notification): Promise<Notification> {
+  const result = await send(deps, e, n);
+  const safe: DeliveryResult = result.ok ? result : { ...result, error: deps.redact(result.error).slice(0, 500) };
+  const next = afterAttempt(n, safe, deps.clock.now());
+  const what = `${n.channel} ${n.action} (${n.kind}) for ${e.execId}`;
+  if (safe.ok) {
+    deps.log.info(`notified: ${what}${safe.requestId ? `, requestId ${safe.requestId}` : ''}`);
+    await trackPage(deps, e, n);
+  } else deps.log.warn(`notification ${next.state}: ${what}: ${safe.error}`);
+  return next;
+}
+
+function send(deps: DeliverDeps, e: Execution, n: Notification): Promise<DeliveryResult> {
+  const links = { execution: deps.links.execution(e.execId), ...(deps.links.approvals(e) ?? {}) };
+  if (n.channel === 'chat') return deps.notifier.postChat(chatText(e, n.kind, links));
+  if (n.action === 'close') {
+    return deps.notifier.closeAlert(
+      e.partition,
+      n.alias,
+      closeNote(e, n.kind === 'recovered' ? 'recovered' : 'decided'),
+    );
+  }
+  if (n.kind === 'approval') {
+    const approvals = deps.links.approvals(e);
+    // The run was decided before its request went out: a request with dead links helps nobody.
+    if (!approvals) return Promise.resolve({ ok: false, retryable: false, error: `no longer pending (${e.status})` });
+    return deps.notifier.createAlert(e.partition, approvalAlert(e, { execution: links.execution, ...approvals }));
+  }
+  return deps.notifier.createAlert(e.partition, failureAlert(e, links));
+}
+
+// Remember what is open, so that the next success closes it and successes with nothing open send nothing.
+async function trackPage(deps: DeliverDeps, e: Execution, n: Notification): Promise<void> {
+  if (n.channel !== 'opsgenie' || n.kind === 'approval' || n.kind === 'decided') return;
+  try {
+    if (n.action === 'create') await deps.pages.markOpen(n.alias, e.execId, deps.clock.now());
+    else await deps.pages.markClosed(n.alias, e.execId, deps.clock.now());
+  } catch (err) {
+    deps.log.warn(`could not record page state of ${e.execId}: ${String(err)}`);
+  }
+}
+
+/** Writes the outcomes; when another writer changed the record meanwhile, merges them into its version. */
+async function saveOutcomes(
+  deps: DeliverDeps,
+  current: Versioned<Execution>,
+  updates: ReadonlyMap<number, Notification>,
+): Promise<Versioned<Execution> | null> {
+  let base: Versioned<Execution> | null = current;
+  for (let i = 0; i < 3 && base; i++) {
+    const merged = merge(base.value, updates);
+    try {
+      const written = await deps.executions.replaceIf(merged, base);
+      if (written) return written;
+      base = await deps.executions.get(current.value.execId);
+    } catch (err) {
+      deps.log.warn(`could not record notification state of ${current.value.execId}: ${String(err)}`);
+      return null;
+    }
+  }
+  return null;
+}
+
+// The outbox only ever grows, so a position names the same notification in every version of the record.
+function merge(e: Execution, updates: ReadonlyMap<number, Notification>): Execution {
+  const list = [...(e.notifications ?? [])];
+  for (const [i, n] of updates) {
+    const was = list[i];
+    if (was && was.channel === n.channel && was.alias === n.alias && isUndelivered(was)) list[i] = n;
+  }
+  return { ...e, notifications: list };
+}
