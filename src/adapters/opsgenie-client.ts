@@ -1,7 +1,10 @@
 // Opsgenie client: creates and closes alerts through the Alert API v2 (or JSM Ops), and posts chat webhook messages.
+import { clip } from '../domain/text-bounds';
 import { partitionKeySuffix } from '../domain/paging';
 import type { DeliveryResult } from '../domain/notification';
-import type { Notifier, OpsgenieAlert, OpsgenieClose } from '../services/oncall-ports';
+import type { OpsgenieAlert } from '../domain/page-alert';
+import type { OpsgenieClose } from '../domain/page-text';
+import type { Notifier } from '../services/oncall-ports';
 
 export type NotifierSettings = {
   /** Base URL: https://api.opsgenie.com, https://api.eu.opsgenie.com or https://api.atlassian.com/jsm/ops/integration. */
@@ -89,10 +92,7 @@ function answerMessage(text: string): string {
   const parsed = parseJson(text);
   const message = isRecord(parsed) && typeof parsed['message'] === 'string' ? parsed['message'] : text;
   const flat = message.replace(/\s+/g, ' ').trim();
-  if (flat.length <= MAX_ANSWER) return flat;
-  // Cut on a code point boundary: a lone surrogate would turn into U+FFFD when stored.
-  const cut = flat.slice(0, MAX_ANSWER - 1);
-  return `${/[\ud800-\udbff]$/.test(cut) ? cut.slice(0, -1) : cut}…`;
+  return clip(flat, MAX_ANSWER);
 }
 
 function parseJson(text: string): unknown {

@@ -1,7 +1,8 @@
 // Delivery of an execution's outbox: send what it owes, record each outcome on the record, never throw.
 import type { Execution } from '../domain/execution';
 import { afterAttempt, isUndelivered, type DeliveryResult, type Notification } from '../domain/notification';
-import { approvalAlert, chatText, closeNote, failureAlert } from '../domain/page-alert';
+import { approvalAlert, failureAlert } from '../domain/page-alert';
+import { chatText, closeNote } from '../domain/page-text';
 import type { LinkBuilder, Notifier, PageStateStore } from './oncall-ports';
 import type { Clock, ExecutionStore, Logger, Versioned } from './ports';
 

@@ -2,22 +2,8 @@
 import type { BudgetUse } from '../domain/budget';
 import type { Execution } from '../domain/execution';
 import type { DeliveryResult } from '../domain/notification';
-import type { Priority, Responder } from '../domain/paging';
-
-/** An Opsgenie (or JSM Ops) alert as the Alert API v2 takes it; built by domain/page-alert.ts. */
-export type OpsgenieAlert = {
-  readonly message: string;
-  readonly alias: string;
-  readonly description: string;
-  readonly details: Readonly<Record<string, string>>;
-  readonly priority: Priority;
-  readonly tags: readonly string[];
-  readonly entity?: string;
-  readonly source: string;
-  readonly responders?: readonly Responder[];
-};
-
-export type OpsgenieClose = { readonly source: string; readonly note: string };
+import type { OpsgenieAlert } from '../domain/page-alert';
+import type { OpsgenieClose } from '../domain/page-text';
 
 /** Outbound notifications. Never throws: every answer, timeout or network failure is a DeliveryResult. */
 export type Notifier = {

@@ -3,15 +3,8 @@ import { describe, expect, it } from 'vitest';
 import type { AlertContext } from '../../src/domain/alert';
 import { NO_RESOURCE } from '../../src/domain/alert-fields';
 import { newExecution, type Execution } from '../../src/domain/execution';
-import {
-  approvalAlert,
-  approvalAlias,
-  chatText,
-  closeNote,
-  failureAlert,
-  pageAlias,
-  priorityFor,
-} from '../../src/domain/page-alert';
+import { approvalAlert, approvalAlias, failureAlert, pageAlias, priorityFor } from '../../src/domain/page-alert';
+import { chatText, closeNote } from '../../src/domain/page-text';
 import type { PagingOptions } from '../../src/domain/paging';
 import { sampleAlert, sampleMapping } from '../support/fixtures';
 
