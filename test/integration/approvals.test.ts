@@ -2,7 +2,9 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAppServices } from '../../src/composition';
 import { approvalLink } from '../../src/domain/approval-link';
+import type { Logger } from '../../src/services/ports';
 import { startOpsgenieStub, type OpsgenieStub } from '../support/opsgenie-stub';
 import {
   call,
@@ -15,6 +17,8 @@ import {
 
 const SECRET = 'approval-secret-for-tests-0123456789abcdef';
 const FIXTURE = path.resolve(__dirname, '../../../shared/fixtures/alerts/azmon-metric-fired.json');
+
+const quiet: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
 let rt: TestRuntime;
 let og: OpsgenieStub;
@@ -174,6 +178,19 @@ describe('approval gates', () => {
     expect(JSON.stringify(created.body)).toContain(approve);
     await postJson(approve, { name: 'alice' });
     await og.waitFor((r) => r.path === `/v2/alerts/${encodeURIComponent(alias)}/close?identifierType=alias`);
+  });
+
+  it('without an approval secret nothing waits: a manual request is refused and an alert is recorded skipped', async () => {
+    const config = rt.runtime.config;
+    const unsigned = createAppServices({ ...config, oncall: { ...config.oncall, approvalSecret: undefined } });
+    const refused = await unsigned.requestRun({ id: 'gated', trigger: 'manual' }, quiet).catch((e: unknown) => e);
+    expect(refused).toMatchObject({ code: 'conflict', details: { field: 'id' } });
+    expect(String((refused as Error).message)).toContain('APPROVAL_SECRET');
+    const alert = JSON.parse(readFileSync(FIXTURE, 'utf8')) as { data: { essentials: Json } };
+    alert.data.essentials['alertId'] = `unsigned-${Date.now()}`;
+    const report = await unsigned.ingestAlerts(alert, undefined, quiet);
+    expect(report.executions[0]).toMatchObject({ status: 'skipped' });
+    expect(report.executions[0]!.reason).toContain('APPROVAL_SECRET');
   });
 
   it('gates alert-triggered runs too, and the approved run gets the alert', async () => {
