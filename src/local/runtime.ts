@@ -46,6 +46,7 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
     const clients = createStorageClients(storage.connectionString, opts.config);
     await loadMappings(createAdminServices(opts.config, clients), opts.config, mappings, storage.embedded, log);
     const config = withApprovalSecret(localConfig(opts.config, mappings), log);
+    log.info(oncallSummary(config));
     const host = createLocalHost();
     // Links in pages name this server, whose port is known only once it listens.
     let url = '';
@@ -96,6 +97,16 @@ async function loadMappings(
 // Locally one process is every worker: it consumes each pool that a mapping names.
 function localConfig(config: CloudoConfig, mappings: readonly Mapping[]): CloudoConfig {
   return { ...config, workerPools: [...new Set([...config.workerPools, ...mappings.map((m) => m.worker)])] };
+}
+
+function oncallSummary(config: CloudoConfig): string {
+  const o = config.oncall;
+  const keys = Object.keys(o.opsgenieKeys).length;
+  const opsgenie =
+    o.opsgenieKey || keys > 0
+      ? `Opsgenie at ${o.opsgenieUrl}${keys ? ` (+${keys} team key(s))` : ''}`
+      : 'no Opsgenie key (pages off)';
+  return `on-call: ${opsgenie}; chat ${o.chatWebhookUrl ? o.chatFormat : 'off'}; approvals expire after ${o.approvalTtlMinutes} min`;
 }
 
 // Production has no default secret; a local run makes its own, so approval gates work out of the box.
