@@ -19,17 +19,6 @@ export type ExecutionStatus =
   | 'expired'
   | 'throttled';
 export type TerminalStatus = Extract<ExecutionStatus, 'succeeded' | 'failed' | 'timed_out' | 'error'>;
-/** Statuses an execution never leaves. */
-export const FINAL_STATUSES: readonly ExecutionStatus[] = [
-  'succeeded',
-  'failed',
-  'timed_out',
-  'error',
-  'skipped',
-  'rejected',
-  'expired',
-  'throttled',
-];
 export type TriggerKind = 'manual' | 'azure-monitor' | 'alertmanager';
 
 export const TRIGGER_KINDS: readonly TriggerKind[] = ['manual', 'azure-monitor', 'alertmanager'];
@@ -64,6 +53,9 @@ const TRANSITIONS: Readonly<Record<ExecutionStatus, readonly ExecutionStatus[]>>
   // Recorded, never run: the mapping's remediation budget was spent.
   throttled: [],
 };
+
+/** Statuses an execution never leaves. */
+export const FINAL_STATUSES: readonly ExecutionStatus[] = EXECUTION_STATUSES.filter((s) => TRANSITIONS[s].length === 0);
 
 export type Execution = {
   readonly execId: string;

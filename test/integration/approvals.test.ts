@@ -1,57 +1,41 @@
 // Approval gates end to end: signed links, a GET that never acts, one run from many approvals, expiry and four eyes.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createAppServices } from '../../src/composition';
 import { approvalLink } from '../../src/domain/approval-link';
 import type { Logger } from '../../src/services/ports';
-import { startOpsgenieStub, type OpsgenieStub } from '../support/opsgenie-stub';
-import {
-  call,
-  mappingDoc,
-  startTestRuntime,
-  waitForTerminal,
-  type Json,
-  type TestRuntime,
-} from '../support/test-runtime';
+import { useOncallRuntime } from '../support/oncall-runtime';
+import { call, mappingDoc, waitForTerminal, type Json } from '../support/test-runtime';
 
 const SECRET = 'approval-secret-for-tests-0123456789abcdef';
 const FIXTURE = path.resolve(__dirname, '../../../shared/fixtures/alerts/azmon-metric-fired.json');
 
 const quiet: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
-let rt: TestRuntime;
-let og: OpsgenieStub;
-beforeAll(async () => {
-  og = await startOpsgenieStub();
-  rt = await startTestRuntime({
-    mappings: mappingDoc('ops', [
-      { id: 'gated', name: 'gated', runbook: 'count.sh', require_approval: 'true' },
-      { id: 'gated-4eyes', name: 'four eyes', runbook: 'count.sh', require_approval: true, four_eyes: true },
-      { id: 'test-metricAlertRule', name: 'alert gated', runbook: 'alert.sh', require_approval: true },
-    ]),
-    runbooks: {
-      // Each run leaves one line: the test counts runs, not answers.
-      'count.sh': 'echo "$CLOUDO_EXEC_ID" >> "$OUT_FILE"\necho ran\n',
-      'alert.sh': 'test -s "$CLOUDO_ALERT_FILE" && echo "alert for $RESOURCE_NAME"\n',
-    },
-    env: {
-      APPROVAL_SECRET: SECRET,
-      OPSGENIE_API_KEY: 'opsgenie-key-for-approval-tests',
-      OPSGENIE_API_URL: og.url,
-      CLOUDO_RUNBOOK_ENV_ALLOW: 'OUT_FILE',
-      OUT_FILE: path.join('/tmp', `cloudo-approvals-${process.pid}-${Date.now()}.txt`),
-    },
-  });
-});
-afterAll(async () => {
-  await rt?.stop();
-  await og?.close();
-});
+const h = useOncallRuntime((og) => ({
+  mappings: mappingDoc('ops', [
+    { id: 'gated', name: 'gated', runbook: 'count.sh', require_approval: 'true' },
+    { id: 'gated-4eyes', name: 'four eyes', runbook: 'count.sh', require_approval: true, four_eyes: true },
+    { id: 'test-metricAlertRule', name: 'alert gated', runbook: 'alert.sh', require_approval: true },
+  ]),
+  runbooks: {
+    // Each run leaves one line: the test counts runs, not answers.
+    'count.sh': 'echo "$CLOUDO_EXEC_ID" >> "$OUT_FILE"\necho ran\n',
+    'alert.sh': 'test -s "$CLOUDO_ALERT_FILE" && echo "alert for $RESOURCE_NAME"\n',
+  },
+  env: {
+    APPROVAL_SECRET: SECRET,
+    OPSGENIE_API_KEY: 'opsgenie-key-for-approval-tests',
+    OPSGENIE_API_URL: og.url,
+    CLOUDO_RUNBOOK_ENV_ALLOW: 'OUT_FILE',
+    OUT_FILE: path.join('/tmp', `cloudo-approvals-${process.pid}-${Date.now()}.txt`),
+  },
+}));
 
 const runs = (execId: string): number => {
   try {
-    return readFileSync(rt.config.runbookBaseEnv['OUT_FILE']!, 'utf8')
+    return readFileSync(h.rt.config.runbookBaseEnv['OUT_FILE']!, 'utf8')
       .split('\n')
       .filter((l) => l === execId).length;
   } catch {
@@ -60,7 +44,7 @@ const runs = (execId: string): number => {
 };
 
 async function requestGated(id = 'gated', headers: Record<string, string> = {}) {
-  const res = await fetch(`${rt.url}/api/Trigger?id=${id}`, { method: 'POST', headers });
+  const res = await fetch(`${h.rt.url}/api/Trigger?id=${id}`, { method: 'POST', headers });
   const body = (await res.json()) as Json;
   expect(res.status).toBe(202);
   expect(body['status']).toBe('pending_approval');
@@ -78,7 +62,7 @@ const postJson = (url: string, body: unknown, headers: Record<string, string> = 
 describe('approval gates', () => {
   it('waits for approval, shows a page on GET without acting, and runs once approved', async () => {
     const { execId, approve } = await requestGated();
-    expect(approve).toMatch(new RegExp(`^${rt.url}/api/approvals/${execId}/approve\\?exp=\\d+&sig=`));
+    expect(approve).toMatch(new RegExp(`^${h.rt.url}/api/approvals/${execId}/approve\\?exp=\\d+&sig=`));
     // Chat previews fetch links, sometimes twice: nothing may happen.
     for (let i = 0; i < 2; i++) {
       const page = await fetch(approve);
@@ -89,21 +73,21 @@ describe('approval gates', () => {
       expect(html).toContain(execId);
     }
     await new Promise((r) => setTimeout(r, 1500));
-    expect((await call('GET', `${rt.url}/api/logs/${execId}`)).body['status']).toBe('pending_approval');
+    expect((await call('GET', `${h.rt.url}/api/logs/${execId}`)).body['status']).toBe('pending_approval');
     expect(runs(execId)).toBe(0);
 
     // The page's own form post, as a browser sends it.
     const form = await fetch(approve, {
       method: 'POST',
-      headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: rt.url },
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: h.rt.url },
       body: 'name=Alice%20Ops',
     });
     expect(form.status).toBe(200);
     expect(await form.text()).toContain('Approved');
-    const done = await waitForTerminal(rt.url, execId);
+    const done = await waitForTerminal(h.rt.url, execId);
     expect(done['status']).toBe('succeeded');
     expect(runs(execId)).toBe(1);
-    const detail = (await call('GET', `${rt.url}/api/logs/${execId}`)).body;
+    const detail = (await call('GET', `${h.rt.url}/api/logs/${execId}`)).body;
     expect(detail['approval']).toMatchObject({ decidedBy: 'Alice Ops', because: 'mapping' });
   });
 
@@ -115,14 +99,14 @@ describe('approval gates', () => {
     const replay = await postJson(approve, { name: 'mallory' });
     expect(replay.status).toBe(409);
     expect(await replay.json()).toMatchObject({ error: { code: 'conflict', field: 'execId' } });
-    expect((await call('GET', `${rt.url}/api/logs/${execId}`)).body['status']).toBe('rejected');
+    expect((await call('GET', `${h.rt.url}/api/logs/${execId}`)).body['status']).toBe('rejected');
     expect(runs(execId)).toBe(0);
   });
 
   it('refuses a replay of the approve link after approval', async () => {
     const { execId, approve } = await requestGated();
     expect((await postJson(approve, { name: 'alice' })).status).toBe(202);
-    await waitForTerminal(rt.url, execId);
+    await waitForTerminal(h.rt.url, execId);
     const again = await postJson(approve, { name: 'alice' });
     expect(again.status).toBe(409);
     expect(runs(execId)).toBe(1);
@@ -135,7 +119,7 @@ describe('approval gates', () => {
     );
     expect(answers.filter((s) => s === 202)).toHaveLength(1);
     expect(answers.filter((s) => s === 409)).toHaveLength(9);
-    await waitForTerminal(rt.url, execId);
+    await waitForTerminal(h.rt.url, execId);
     await new Promise((r) => setTimeout(r, 1000));
     expect(runs(execId)).toBe(1);
   });
@@ -151,11 +135,11 @@ describe('approval gates', () => {
     // Same run, the reject action under approve's signature.
     const swapped = await postJson(approve.replace('/approve?', '/reject?'), { name: 'eve' });
     expect(swapped.status).toBe(403);
-    const expired = approvalLink(rt.url, SECRET, execId, 'approve', new Date(Date.now() - 60_000));
+    const expired = approvalLink(h.rt.url, SECRET, execId, 'approve', new Date(Date.now() - 60_000));
     const old = await postJson(expired, { name: 'eve' });
     expect(old.status).toBe(410);
     expect((await fetch(expired)).status).toBe(410);
-    expect((await call('GET', `${rt.url}/api/logs/${execId}`)).body['status']).toBe('pending_approval');
+    expect((await call('GET', `${h.rt.url}/api/logs/${execId}`)).body['status']).toBe('pending_approval');
   });
 
   it('asks for a name when nobody is signed in, and applies the four-eyes rule', async () => {
@@ -167,21 +151,21 @@ describe('approval gates', () => {
     expect(own.status).toBe(403);
     const other = await postJson(approve, {}, { 'x-ms-client-principal-name': 'alice@example.com' });
     expect(other.status).toBe(202);
-    const done = await waitForTerminal(rt.url, execId);
+    const done = await waitForTerminal(h.rt.url, execId);
     expect(done['requestedBy']).toBe('bob@example.com');
   });
 
   it('pages the approval request with its links, and closes it once decided', async () => {
     const { execId, approve } = await requestGated();
     const alias = `cloudo/approval/${execId}`;
-    const created = await og.waitFor((r) => r.path === '/v2/alerts' && (r.body as Json)['alias'] === alias);
+    const created = await h.og.waitFor((r) => r.path === '/v2/alerts' && (r.body as Json)['alias'] === alias);
     expect(JSON.stringify(created.body)).toContain(approve);
     await postJson(approve, { name: 'alice' });
-    await og.waitFor((r) => r.path === `/v2/alerts/${encodeURIComponent(alias)}/close?identifierType=alias`);
+    await h.og.waitFor((r) => r.path === `/v2/alerts/${encodeURIComponent(alias)}/close?identifierType=alias`);
   });
 
   it('without an approval secret nothing waits: a manual request is refused and an alert is recorded skipped', async () => {
-    const config = rt.runtime.config;
+    const config = h.rt.runtime.config;
     const unsigned = createAppServices({ ...config, oncall: { ...config.oncall, approvalSecret: undefined } });
     const refused = await unsigned.requestRun({ id: 'gated', trigger: 'manual' }, quiet).catch((e: unknown) => e);
     expect(refused).toMatchObject({ code: 'conflict', details: { field: 'id' } });
@@ -194,7 +178,7 @@ describe('approval gates', () => {
   });
 
   it('gates alert-triggered runs too, and the approved run gets the alert', async () => {
-    const res = await fetch(`${rt.url}/api/Trigger`, {
+    const res = await fetch(`${h.rt.url}/api/Trigger`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
       body: readFileSync(FIXTURE, 'utf8'),
@@ -204,7 +188,7 @@ describe('approval gates', () => {
     expect(run['status']).toBe('pending_approval');
     const approvals = run['approvals'] as Record<string, string>;
     expect((await postJson(approvals['approve']!, { name: 'alice' })).status).toBe(202);
-    const done = await waitForTerminal(rt.url, String(run['execId']));
+    const done = await waitForTerminal(h.rt.url, String(run['execId']));
     expect(done['status']).toBe('succeeded');
     expect(String(done['output'])).toContain('alert for ');
   });

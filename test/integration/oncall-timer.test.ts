@@ -1,67 +1,51 @@
 // The Notifier timer's work, run with a clock set ahead: overdue approvals expire and page, owed pages are retried.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createExecutionTable } from '../../src/adapters/execution-table';
 import { createRunQueue } from '../../src/adapters/run-queue';
 import { createStorageClients } from '../../src/adapters/storage-clients';
 import { wireOncall } from '../../src/oncall-wiring';
 import { expireApprovals, retryNotifications } from '../../src/services/oncall-timer';
 import type { Logger } from '../../src/services/ports';
-import { startOpsgenieStub, type OpsgenieStub } from '../support/opsgenie-stub';
-import {
-  call,
-  mappingDoc,
-  startTestRuntime,
-  waitForTerminal,
-  type Json,
-  type TestRuntime,
-} from '../support/test-runtime';
+import { useOncallRuntime } from '../support/oncall-runtime';
+import { call, mappingDoc, waitForTerminal, type Json } from '../support/test-runtime';
 
-let rt: TestRuntime;
-let og: OpsgenieStub;
-beforeAll(async () => {
-  og = await startOpsgenieStub();
-  rt = await startTestRuntime({
-    mappings: mappingDoc('ops', [
-      { id: 'gated', name: 'gated', runbook: 'fail.sh', oncall: true, require_approval: true },
-      { id: 'broken', name: 'broken', runbook: 'fail.sh', oncall: true },
-    ]),
-    runbooks: { 'fail.sh': 'echo "disk full" >&2\nexit 1\n' },
-    env: { OPSGENIE_API_KEY: 'opsgenie-key-for-timer-tests', OPSGENIE_API_URL: og.url },
-  });
-});
-afterAll(async () => {
-  await rt?.stop();
-  await og?.close();
-});
+const h = useOncallRuntime((og) => ({
+  mappings: mappingDoc('ops', [
+    { id: 'gated', name: 'gated', runbook: 'fail.sh', oncall: true, require_approval: true },
+    { id: 'broken', name: 'broken', runbook: 'fail.sh', oncall: true },
+  ]),
+  runbooks: { 'fail.sh': 'echo "disk full" >&2\nexit 1\n' },
+  env: { OPSGENIE_API_KEY: 'opsgenie-key-for-timer-tests', OPSGENIE_API_URL: og.url },
+}));
 
 const quiet: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
 /** The timer's dependencies as the app wires them, on this runtime's storage, with the clock `ahead` ms ahead. */
 function timerDeps(aheadMs: number) {
-  const config = rt.runtime.config;
-  const clients = createStorageClients(rt.runtime.connectionString, config);
+  const config = h.rt.runtime.config;
+  const clients = createStorageClients(h.rt.runtime.connectionString, config);
   const parts = {
     executions: createExecutionTable(clients.executions),
     queue: createRunQueue(clients.queues, config.queuePrefix),
     clock: { now: () => new Date(Date.now() + aheadMs) },
   };
-  return wireOncall(config, clients, parts, () => rt.url).timerDeps(quiet);
+  return wireOncall(config, clients, parts, () => h.rt.url).timerDeps(quiet);
 }
 
-const record = async (execId: string): Promise<Json> => (await call('GET', `${rt.url}/api/logs/${execId}`)).body;
+const record = async (execId: string): Promise<Json> => (await call('GET', `${h.rt.url}/api/logs/${execId}`)).body;
 
 describe('Notifier timer', () => {
   it('expires an approval nobody decided, closes its request and pages on-call', async () => {
-    const res = await fetch(`${rt.url}/api/Trigger?id=gated`, { method: 'POST' });
+    const res = await fetch(`${h.rt.url}/api/Trigger?id=gated`, { method: 'POST' });
     const { execId, links } = (await res.json()) as { execId: string; links: { approve: string } };
     expect(await expireApprovals(timerDeps(0))).toBe(0);
     expect(await expireApprovals(timerDeps(61 * 60_000))).toBe(1);
     const expired = await record(execId);
     expect(expired['status']).toBe('expired');
-    await og.waitFor(
+    await h.og.waitFor(
       (r) => r.path === `/v2/alerts/${encodeURIComponent(`cloudo/approval/${execId}`)}/close?identifierType=alias`,
     );
-    const page = await og.waitFor(
+    const page = await h.og.waitFor(
       (r) => r.path === '/v2/alerts' && String((r.body as Json)['message']).includes('approval expired'),
     );
     expect((page.body as Json)['alias']).toBe('cloudo/ops/gated/none');
@@ -75,24 +59,24 @@ describe('Notifier timer', () => {
   });
 
   it('retries a page the worker could not deliver, once its backoff has passed', async () => {
-    og.clear();
-    og.respondWith(...Array.from({ length: 4 }, () => ({ status: 503 })));
-    const res = await fetch(`${rt.url}/api/Trigger?id=broken`, { method: 'POST' });
+    h.og.clear();
+    h.og.respondWith(...Array.from({ length: 4 }, () => ({ status: 503 })));
+    const res = await fetch(`${h.rt.url}/api/Trigger?id=broken`, { method: 'POST' });
     const { execId } = (await res.json()) as { execId: string };
-    await waitForTerminal(rt.url, execId);
+    await waitForTerminal(h.rt.url, execId);
     let owed: Json | undefined;
     for (let i = 0; i < 100 && owed?.['state'] !== 'failing'; i++) {
       await new Promise((r) => setTimeout(r, 100));
       owed = ((await record(execId))['notifications'] as Json[])[0];
     }
     expect(owed).toMatchObject({ state: 'failing' });
-    og.clear();
+    h.og.clear();
     // Still inside its backoff: nothing is sent.
     expect(await retryNotifications(timerDeps(0))).toBe(0);
-    expect(og.requests).toHaveLength(0);
+    expect(h.og.requests).toHaveLength(0);
     expect(await retryNotifications(timerDeps(10 * 60_000))).toBeGreaterThanOrEqual(1);
     const sent = ((await record(execId))['notifications'] as Json[])[0];
     expect(sent).toMatchObject({ state: 'sent', attempts: Number(owed!['attempts']) + 1 });
-    expect(og.requests.filter((r) => r.path === '/v2/alerts' && r.status === 202)).toHaveLength(1);
+    expect(h.og.requests.filter((r) => r.path === '/v2/alerts' && r.status === 202)).toHaveLength(1);
   });
 });

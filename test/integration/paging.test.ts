@@ -2,73 +2,60 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startOpsgenieStub, type OpsgenieStub } from '../support/opsgenie-stub';
-import {
-  call,
-  mappingDoc,
-  startTestRuntime,
-  waitForTerminal,
-  type Json,
-  type TestRuntime,
-} from '../support/test-runtime';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { useOncallRuntime } from '../support/oncall-runtime';
+import { call, mappingDoc, waitForTerminal, type Json } from '../support/test-runtime';
 
 const KEY = 'opsgenie-default-key-0001';
 const TEAM_KEY = 'opsgenie-team-b-key-0002';
 const flags = mkdtempSync(path.join(os.tmpdir(), 'cloudo-paging-'));
 
-let rt: TestRuntime;
-let og: OpsgenieStub;
-beforeAll(async () => {
-  og = await startOpsgenieStub();
-  rt = await startTestRuntime({
-    mappings: [
-      ...mappingDoc('ops', [
-        {
-          id: 'flaky fix é%&',
-          name: 'flaky',
-          runbook: 'flaky.sh',
-          oncall: true,
-          opsgenie: { tags: ['db'], responders: ['sre-team'] },
-        },
-        { id: 'quiet', name: 'quiet', runbook: 'flaky.sh', oncall: false },
-      ]),
-      ...mappingDoc('team-b', [
-        { id: 'team-fix', name: 'team', runbook: 'flaky.sh', oncall: true, opsgenie: { priority: 'P2' } },
-      ]),
-    ],
-    // Fails while its flag file exists, so one mapping can fail and then recover.
-    runbooks: {
-      'flaky.sh': 'echo "checking"\nif [ -e "$FLAG_DIR/fail" ]; then echo "still broken" >&2; exit 3; fi\necho fixed\n',
-    },
-    env: {
-      OPSGENIE_API_KEY: KEY,
-      OPSGENIE_API_KEY_TEAM_B: TEAM_KEY,
-      OPSGENIE_API_URL: og.url,
-      CLOUDO_PUBLIC_URL: 'https://cloudo.example.com',
-      CLOUDO_NOTIFY_TIMEOUT_SECONDS: '2',
-      CLOUDO_RUNBOOK_ENV_ALLOW: 'FLAG_DIR',
-      FLAG_DIR: flags,
-    },
-  });
-});
-afterAll(async () => {
-  await rt?.stop();
-  await og?.close();
+const h = useOncallRuntime((og) => ({
+  mappings: [
+    ...mappingDoc('ops', [
+      {
+        id: 'flaky fix é%&',
+        name: 'flaky',
+        runbook: 'flaky.sh',
+        oncall: true,
+        opsgenie: { tags: ['db'], responders: ['sre-team'] },
+      },
+      { id: 'quiet', name: 'quiet', runbook: 'flaky.sh', oncall: false },
+    ]),
+    ...mappingDoc('team-b', [
+      { id: 'team-fix', name: 'team', runbook: 'flaky.sh', oncall: true, opsgenie: { priority: 'P2' } },
+    ]),
+  ],
+  // Fails while its flag file exists, so one mapping can fail and then recover.
+  runbooks: {
+    'flaky.sh': 'echo "checking"\nif [ -e "$FLAG_DIR/fail" ]; then echo "still broken" >&2; exit 3; fi\necho fixed\n',
+  },
+  env: {
+    OPSGENIE_API_KEY: KEY,
+    OPSGENIE_API_KEY_TEAM_B: TEAM_KEY,
+    OPSGENIE_API_URL: og.url,
+    CLOUDO_PUBLIC_URL: 'https://cloudo.example.com',
+    CLOUDO_NOTIFY_TIMEOUT_SECONDS: '2',
+    CLOUDO_RUNBOOK_ENV_ALLOW: 'FLAG_DIR',
+    FLAG_DIR: flags,
+  },
+}));
+afterAll(() => {
   rmSync(flags, { recursive: true, force: true });
 });
-beforeEach(() => og.clear());
+
+beforeEach(() => h.og.clear());
 
 const failing = (on: boolean) =>
   on ? writeFileSync(path.join(flags, 'fail'), '') : rmSync(path.join(flags, 'fail'), { force: true });
 
 async function run(id: string, partition = 'ops'): Promise<Json> {
-  const res = await fetch(`${rt.url}/api/Trigger/${partition}?id=${encodeURIComponent(id)}`, { method: 'POST' });
+  const res = await fetch(`${h.rt.url}/api/Trigger/${partition}?id=${encodeURIComponent(id)}`, { method: 'POST' });
   const { execId } = (await res.json()) as { execId: string };
-  await waitForTerminal(rt.url, execId);
+  await waitForTerminal(h.rt.url, execId);
   // The page is sent right after the result is recorded; wait for the outbox to settle.
   for (let i = 0; i < 100; i++) {
-    const { body } = await call('GET', `${rt.url}/api/logs/${execId}`);
+    const { body } = await call('GET', `${h.rt.url}/api/logs/${execId}`);
     const owed = ((body['notifications'] ?? []) as Json[]).some((n) => n['state'] === 'pending');
     if (!owed) return body;
     await new Promise((r) => setTimeout(r, 100));
@@ -79,7 +66,7 @@ async function run(id: string, partition = 'ops'): Promise<Json> {
 /** The execution's first notification, once it satisfies `done`. */
 async function outbox(execId: string, done: (n: Json) => boolean): Promise<Json> {
   for (let i = 0; i < 100; i++) {
-    const { body } = await call('GET', `${rt.url}/api/logs/${execId}`);
+    const { body } = await call('GET', `${h.rt.url}/api/logs/${execId}`);
     const first = ((body['notifications'] ?? []) as Json[])[0];
     if (first && done(first)) return first;
     await new Promise((r) => setTimeout(r, 100));
@@ -95,7 +82,7 @@ describe('Opsgenie paging', () => {
     failing(true);
     const failed = await run('flaky fix é%&');
     expect(failed['status']).toBe('failed');
-    const create = await og.waitFor((r) => r.path === '/v2/alerts');
+    const create = await h.og.waitFor((r) => r.path === '/v2/alerts');
     expect(create.method).toBe('POST');
     expect(create.headers['authorization']).toBe(`GenieKey ${KEY}`);
     const alert = create.body as Json;
@@ -125,14 +112,14 @@ describe('Opsgenie paging', () => {
     failing(false);
     const healed = await run('flaky fix é%&');
     expect(healed['status']).toBe('succeeded');
-    const close = await og.waitFor((r) => r.path === CLOSE_PATH);
+    const close = await h.og.waitFor((r) => r.path === CLOSE_PATH);
     expect(close.body).toMatchObject({ source: 'ClouDO' });
     expect(String((close.body as Json)['note'])).toContain(String(healed['execId']));
 
-    og.clear();
+    h.og.clear();
     await run('flaky fix é%&');
     await new Promise((r) => setTimeout(r, 500));
-    expect(og.requests).toHaveLength(0);
+    expect(h.og.requests).toHaveLength(0);
   });
 
   it('does not page runs of mappings that are not on call', async () => {
@@ -146,7 +133,7 @@ describe('Opsgenie paging', () => {
   it('uses the partition key override and the mapping priority', async () => {
     failing(true);
     await run('team-fix', 'team-b');
-    const create = await og.waitFor((r) => r.path === '/v2/alerts');
+    const create = await h.og.waitFor((r) => r.path === '/v2/alerts');
     expect(create.headers['authorization']).toBe(`GenieKey ${TEAM_KEY}`);
     expect(create.body).toMatchObject({ priority: 'P2' });
     failing(false);
@@ -154,15 +141,15 @@ describe('Opsgenie paging', () => {
 
   it('delivers exactly once after a 503, and records a 401 as failing without harm', async () => {
     failing(true);
-    og.respondWith({ status: 503, body: { message: 'down' } });
+    h.og.respondWith({ status: 503, body: { message: 'down' } });
     const retried = await run('flaky fix é%&');
-    await og.waitFor((r) => r.path === '/v2/alerts' && r.status === 202);
-    const creates = og.requests.filter((r) => r.path === '/v2/alerts');
+    await h.og.waitFor((r) => r.path === '/v2/alerts' && r.status === 202);
+    const creates = h.og.requests.filter((r) => r.path === '/v2/alerts');
     expect(creates.map((r) => r.status)).toEqual([503, 202]);
     expect(await outbox(String(retried['execId']), (n) => n['state'] === 'sent')).toMatchObject({ attempts: 2 });
 
-    og.clear();
-    og.respondWith(...Array.from({ length: 5 }, () => ({ status: 401, body: { message: 'Key is not valid' } })));
+    h.og.clear();
+    h.og.respondWith(...Array.from({ length: 5 }, () => ({ status: 401, body: { message: 'Key is not valid' } })));
     const rejected = await run('flaky fix é%&');
     const [n] = rejected['notifications'] as Json[];
     expect(n).toMatchObject({ state: 'failing' });
@@ -174,7 +161,7 @@ describe('Opsgenie paging', () => {
 
   it('does not hold the worker while Opsgenie hangs', async () => {
     failing(true);
-    og.respondWith(...Array.from({ length: 6 }, () => ({ status: 202, delayMs: 10_000 })));
+    h.og.respondWith(...Array.from({ length: 6 }, () => ({ status: 202, delayMs: 10_000 })));
     const slow = await run('flaky fix é%&');
     const [n] = slow['notifications'] as Json[];
     expect(n).toMatchObject({ state: 'failing' });
