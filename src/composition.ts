@@ -13,7 +13,7 @@ import { ignoreNotFound, storageCall } from './adapters/storage-errors';
 import type { CloudoConfig } from './config';
 import type { Execution } from './domain/execution';
 import type { ApprovalAction } from './domain/approval';
-import { wireOncall } from './oncall-wiring';
+import { wireOncall, type OncallWiring } from './oncall-wiring';
 import { decideApproval, viewApproval, type LinkInput } from './services/decide-approval';
 import type { RunnerSettings } from './services/execute-runbook';
 import { expireApprovals, retryNotifications } from './services/oncall-timer';
@@ -67,8 +67,8 @@ export function createAppServices(config: CloudoConfig, clients?: StorageClients
     listExecutions: (params) => ensure(() => listExecutions(executions, params)),
     getExecution: (execId) => ensure(() => getExecution(executions, execId)),
     handleRunMessage: (msg, log) => ensure(() => handleRunMessage({ ...common, ...worker, log }, msg)),
-    sweepLostExecutions: (log) => ensure(() => sweepLostExecutions(sweepDeps(config, common, log))),
-    pruneExpired: (log) => ensure(() => pruneExpired(sweepDeps(config, common, log))),
+    sweepLostExecutions: (log) => ensure(() => sweepLostExecutions(sweepDeps(config, common, on, log))),
+    pruneExpired: (log) => ensure(() => pruneExpired(sweepDeps(config, common, on, log))),
     ingestAlerts: (body, partition, log) => ensure(() => ingestAlerts({ ...requests, log }, body, partition)),
     previewAlerts: (body, partition) => ensure(() => previewAlerts(previewDeps(config, mappings), body, partition)),
     listUnmatched: (limit) => ensure(() => alerts.listUnmatched(limit)),
@@ -114,11 +114,14 @@ function runnerPorts(config: CloudoConfig) {
 function sweepDeps(
   config: CloudoConfig,
   common: Pick<SweepDeps, 'executions' | 'alerts' | 'clock'>,
+  on: OncallWiring,
   log: Logger,
 ): SweepDeps {
   return {
     ...common,
     log,
+    channels: on.oncall.channels,
+    deliver: on.oncall.deliver(log),
     slackSeconds: SWEEP_SLACK_SECONDS,
     killGraceSeconds: config.killGraceSeconds,
     retentionDays: config.retentionDays,

@@ -1,7 +1,8 @@
 // Who is calling: the App Service authentication principal header, checked before it is recorded anywhere.
 
-// App Service authentication sets this header and drops any copy a client sends; without it, it is a plain claim.
-export const PRINCIPAL_HEADER = 'x-ms-client-principal-name';
+import { PRINCIPAL_HEADER } from '../domain/api-routes';
+
+export { PRINCIPAL_HEADER };
 
 type WithHeaders = { readonly headers: { get(name: string): string | null } };
 

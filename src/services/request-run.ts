@@ -1,6 +1,7 @@
 // Request a run: find the mapping, admit it (queue, approval, budget), record it, and queue it when it may run now.
 import { refusal } from '../domain/alert-decision';
-import { conflict, notFound } from '../domain/errors';
+import { PRINCIPAL_HEADER } from '../domain/api-routes';
+import { badRequest, conflict, notFound } from '../domain/errors';
 import { newExecId } from '../domain/exec-id';
 import type { Execution, TriggerKind } from '../domain/execution';
 import type { Mapping } from '../domain/mapping';
@@ -37,6 +38,13 @@ export async function requestRun(deps: RequestRunDeps, req: RunRequest): Promise
   const mapping = await findMapping(deps.mappings, req);
   const refused = refusal(mapping);
   if (refused) throw conflict(`Mapping "${mapping.id}" ${refused.reason}.`, { field: 'id', reason: refused.code });
+  // Four eyes compare the approver with the requester: an anonymous request would let anyone approve it.
+  if (mapping.fourEyes && !req.requestedBy) {
+    throw badRequest(
+      PRINCIPAL_HEADER,
+      `Mapping "${mapping.id}" applies the four-eyes rule, so ClouDO must know who asks: sign in through App Service authentication.`,
+    );
+  }
   const now = deps.clock.now();
   const { execution, release } = await admittedExecution(
     deps.oncall,

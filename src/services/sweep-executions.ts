@@ -1,4 +1,6 @@
 // Sweep: an execution still `running` long after its deadline lost its worker; record that instead of waiting forever.
+import { onFinish, withNotifications, type Channels } from '../domain/notify-plan';
+import { deliverOwed, type DeliverDeps } from './deliver-notifications';
 import { replaceKeepingOutbox } from './replace-keeping-outbox';
 import { finishExecution, type Execution } from '../domain/execution';
 import type { AlertRecordStore, Clock, ExecutionStore, Logger } from './ports';
@@ -13,6 +15,9 @@ export type SweepDeps = {
   /** Beyond timeout + kill grace, how long a run may still be finishing its bookkeeping. */
   readonly slackSeconds: number;
   readonly killGraceSeconds: number;
+  /** A lost run of an on-call mapping is a failure like any other: it pages. */
+  readonly channels: (partition: string) => Channels;
+  readonly deliver: DeliverDeps;
 };
 
 const PAGE = 200;
@@ -45,7 +50,7 @@ function isLost(deps: SweepDeps, e: Execution, now: Date): boolean {
 async function markLost(deps: SweepDeps, execId: string, now: Date): Promise<boolean> {
   const current = await deps.executions.get(execId);
   if (!current || current.value.status !== 'running') return false;
-  const lost = finishExecution(
+  const ended = finishExecution(
     current.value,
     {
       status: 'error',
@@ -55,10 +60,13 @@ async function markLost(deps: SweepDeps, execId: string, now: Date): Promise<boo
     },
     now,
   );
+  const lost = withNotifications(ended, onFinish(ended, deps.channels(ended.partition), false, now));
   // Conditional: if the worker records its result at the last moment, its result wins.
   const written = await replaceKeepingOutbox(deps.executions, lost, current);
-  if (written) deps.log.warn(`${execId}: marked error, worker lost (started ${current.value.startedAt})`);
-  return written !== null;
+  if (!written) return false;
+  deps.log.warn(`${execId}: marked error, worker lost (started ${current.value.startedAt})`);
+  await deliverOwed(deps.deliver, written, 0);
+  return true;
 }
 
 const PRUNE_BATCH = 500;

@@ -10,6 +10,7 @@ import { newExecId } from '../../src/domain/exec-id';
 import { newExecution, startExecution } from '../../src/domain/execution';
 import { silentWriter, sourceLogger } from '../../src/local/console-log';
 import type { AlertRecordStore, ExecutionStore } from '../../src/services/ports';
+import { startOpsgenieStub } from '../support/opsgenie-stub';
 import { dropStorage } from '../support/test-runtime';
 import { isolatedConfig, sampleMapping } from '../support/fixtures';
 
@@ -29,9 +30,9 @@ beforeAll(async () => {
 });
 afterAll(async () => dropStorage(config));
 
-async function running(startedMinutesAgo: number): Promise<string> {
+async function running(startedMinutesAgo: number, oncall = false): Promise<string> {
   const requested = new Date(Date.now() - startedMinutesAgo * 60_000);
-  const mapping = sampleMapping({ timeoutSeconds: 60 });
+  const mapping = sampleMapping({ timeoutSeconds: 60, oncall });
   const e = newExecution({
     execId: newExecId(requested),
     mapping,
@@ -55,6 +56,23 @@ describe('sweep', () => {
     });
     expect((await services.getExecution(live)).status).toBe('running');
     expect(await services.sweepLostExecutions(log)).toBe(0);
+  });
+
+  it('pages on-call for a lost run of an on-call mapping', async () => {
+    const og = await startOpsgenieStub();
+    try {
+      const paging = createAppServices({
+        ...config,
+        oncall: { ...config.oncall, opsgenieKey: 'opsgenie-key-for-sweep', opsgenieUrl: og.url },
+      });
+      const lost = await running(30, true);
+      expect(await paging.sweepLostExecutions(log)).toBe(1);
+      const page = await og.waitFor((r) => r.path === '/v2/alerts');
+      expect(page.body).toMatchObject({ details: { execId: lost, status: 'error' } });
+      expect((await paging.getExecution(lost)).notifications).toMatchObject([{ state: 'sent', kind: 'failure' }]);
+    } finally {
+      await og.close();
+    }
   });
 });
 
