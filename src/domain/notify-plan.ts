@@ -50,7 +50,17 @@ function announce(channels: Channels, kind: NotificationKind, alias: string, now
 
 /** True when `latest` differs from `base` only in its outbox: a delivery wrote in between, nothing else. */
 export function onlyOutboxChanged(base: Execution, latest: Execution): boolean {
-  return JSON.stringify({ ...base, notifications: null }) === JSON.stringify({ ...latest, notifications: null });
+  return canonical({ ...base, notifications: null }) === canonical({ ...latest, notifications: null });
+}
+
+// Records read back list their fields in storage order, records built in memory in the order they were spread:
+// only the content may count.
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v !== null && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : v,
+  );
 }
 
 /** `next` was computed from `base`: the same change applied to `latest`, keeping the delivery states it holds. */

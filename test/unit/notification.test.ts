@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { newExecution, type Execution } from '../../src/domain/execution';
 import { afterAttempt, isDue, newNotification } from '../../src/domain/notification';
-import { onDecision, onFinish, onRecord } from '../../src/domain/notify-plan';
+import { onDecision, onFinish, onlyOutboxChanged, onRecord, rebase } from '../../src/domain/notify-plan';
 import { sampleMapping } from '../support/fixtures';
 
 const t0 = new Date('2026-11-22T10:00:00Z');
@@ -93,5 +93,30 @@ describe('notification plan', () => {
       'opsgenie:create:expired',
       'chat:create:expired',
     ]);
+  });
+});
+
+describe('outbox-only changes', () => {
+  const base = exec('running');
+  const delivered = { ...base, notifications: [newNotification('chat', 'create', 'failure', '', t0)] };
+
+  it('ignores field order, as records read back from storage have their own', () => {
+    const reordered = Object.fromEntries(Object.entries(delivered).reverse()) as unknown as Execution;
+    expect(onlyOutboxChanged(base, reordered)).toBe(true);
+  });
+
+  it('sees a change of substance', () => {
+    expect(onlyOutboxChanged(base, { ...delivered, status: 'succeeded' })).toBe(false);
+  });
+
+  it('re-applies a change on top of the delivered outbox', () => {
+    const finished = {
+      ...base,
+      status: 'failed' as const,
+      notifications: [newNotification('opsgenie', 'create', 'failure', 'a', t0)],
+    };
+    const rebased = rebase(finished, base, delivered);
+    expect(rebased.status).toBe('failed');
+    expect(rebased.notifications?.map((n) => n.channel)).toEqual(['chat', 'opsgenie']);
   });
 });
