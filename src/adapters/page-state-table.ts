@@ -13,14 +13,18 @@ type PageEntity = { partitionKey: string; rowKey: string; alias: string; open: b
 
 export function createPageStateTable(table: TableClient): PageStateStore {
   return {
-    isOpen: (alias) =>
-      storageCall(async () => {
-        const row = await orMissing(table.getEntity<Record<string, unknown>>(PAGE, sha256Hex(alias)));
-        return row?.['open'] === true;
-      }),
+    isOpen: async (alias) => (await read(table, alias))?.open === true,
+    read: (alias) => read(table, alias),
     markOpen: (alias, execId, now) => storageCall(() => write(table, entityOf(alias, true, execId, now))),
     markClosed: (alias, execId, now) => storageCall(() => write(table, entityOf(alias, false, execId, now))),
   };
+}
+
+function read(table: TableClient, alias: string) {
+  return storageCall(async () => {
+    const row = await orMissing(table.getEntity<Record<string, unknown>>(PAGE, sha256Hex(alias)));
+    return row ? { open: row['open'] === true, execId: String(row['execId'] ?? '') } : null;
+  });
 }
 
 // Aliases come from mappings and alerts: the hash makes any alias a valid, fixed-length row key.

@@ -76,15 +76,27 @@ function send(deps: DeliverDeps, e: Execution, n: Notification): Promise<Deliver
     if (!approvals) return Promise.resolve({ ok: false, retryable: false, error: `no longer pending (${e.status})` });
     return deps.notifier.createAlert(e.partition, approvalAlert(e, { execution: links.execution, ...approvals }));
   }
+  return pageFailure(deps, e, n, links);
+}
+
+// A page delivered late must not reopen what a later run already fixed; recorded open before it is sent, so a
+// success that finishes while it is still owed closes it.
+async function pageFailure(deps: DeliverDeps, e: Execution, n: Notification, links: { execution: string }) {
+  const state = await deps.pages.read(n.alias).catch(() => null);
+  if (state && !state.open && state.execId > e.execId) {
+    return { ok: false, retryable: false, error: `superseded: ${state.execId} succeeded later` } as const;
+  }
+  await deps.pages.markOpen(n.alias, e.execId, deps.clock.now()).catch((err: unknown) => {
+    deps.log.warn(`could not record page state of ${e.execId}: ${String(err)}`);
+  });
   return deps.notifier.createAlert(e.partition, failureAlert(e, links));
 }
 
-// Remember what is open, so that the next success closes it and successes with nothing open send nothing.
+// Remember what was closed, so that successes with nothing open send nothing.
 async function trackPage(deps: DeliverDeps, e: Execution, n: Notification): Promise<void> {
-  if (n.channel !== 'opsgenie' || n.kind === 'approval' || n.kind === 'decided') return;
+  if (n.channel !== 'opsgenie' || n.action !== 'close' || n.kind !== 'recovered') return;
   try {
-    if (n.action === 'create') await deps.pages.markOpen(n.alias, e.execId, deps.clock.now());
-    else await deps.pages.markClosed(n.alias, e.execId, deps.clock.now());
+    await deps.pages.markClosed(n.alias, e.execId, deps.clock.now());
   } catch (err) {
     deps.log.warn(`could not record page state of ${e.execId}: ${String(err)}`);
   }

@@ -27,6 +27,8 @@ export type BudgetStore = {
 /** Which Opsgenie aliases ClouDO has opened and not yet closed, so a success closes only what is open. */
 export type PageStateStore = {
   isOpen(alias: string): Promise<boolean>;
+  /** The last state written and the execution that wrote it; null when ClouDO never paged this alias. */
+  read(alias: string): Promise<{ readonly open: boolean; readonly execId: string } | null>;
   markOpen(alias: string, execId: string, now: Date): Promise<void>;
   markClosed(alias: string, execId: string, now: Date): Promise<void>;
 };

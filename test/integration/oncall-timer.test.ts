@@ -1,8 +1,10 @@
 // The Notifier timer's work, run with a clock set ahead: overdue approvals expire and page, owed pages are retried.
 import { describe, expect, it } from 'vitest';
 import { createExecutionTable } from '../../src/adapters/execution-table';
+import { createPageStateTable } from '../../src/adapters/page-state-table';
 import { createRunQueue } from '../../src/adapters/run-queue';
 import { createStorageClients } from '../../src/adapters/storage-clients';
+import { newExecId } from '../../src/domain/exec-id';
 import { wireOncall } from '../../src/oncall-wiring';
 import { expireApprovals, retryNotifications } from '../../src/services/oncall-timer';
 import type { Logger } from '../../src/services/ports';
@@ -58,7 +60,8 @@ describe('Notifier timer', () => {
     expect((await record(execId))['status']).toBe('expired');
   });
 
-  it('retries a page the worker could not deliver, once its backoff has passed', async () => {
+  /** A failed run whose page Opsgenie refused (503) for as long as the worker tried. */
+  async function failedWithPageOwed(): Promise<{ execId: string; owed: Json }> {
     h.og.clear();
     h.og.respondWith(...Array.from({ length: 4 }, () => ({ status: 503 })));
     const res = await fetch(`${h.rt.url}/api/Trigger?id=broken`, { method: 'POST' });
@@ -71,12 +74,29 @@ describe('Notifier timer', () => {
     }
     expect(owed).toMatchObject({ state: 'failing' });
     h.og.clear();
+    return { execId, owed: owed! };
+  }
+
+  it('retries a page the worker could not deliver, once its backoff has passed', async () => {
+    const { execId, owed } = await failedWithPageOwed();
     // Still inside its backoff: nothing is sent.
     expect(await retryNotifications(timerDeps(0))).toBe(0);
     expect(h.og.requests).toHaveLength(0);
     expect(await retryNotifications(timerDeps(10 * 60_000))).toBeGreaterThanOrEqual(1);
     const sent = ((await record(execId))['notifications'] as Json[])[0];
-    expect(sent).toMatchObject({ state: 'sent', attempts: Number(owed!['attempts']) + 1 });
+    expect(sent).toMatchObject({ state: 'sent', attempts: Number(owed['attempts']) + 1 });
     expect(h.og.requests.filter((r) => r.path === '/v2/alerts' && r.status === 202)).toHaveLength(1);
+  });
+
+  it('drops a late page once a later run of the same mapping has closed the alert', async () => {
+    const { execId } = await failedWithPageOwed();
+    const pages = createPageStateTable(
+      createStorageClients(h.rt.runtime.connectionString, h.rt.runtime.config).executions,
+    );
+    await pages.markClosed('cloudo/ops/broken/none', newExecId(new Date(Date.now() + 1000)), new Date());
+    await retryNotifications(timerDeps(10 * 60_000));
+    const dropped = ((await record(execId))['notifications'] as Json[])[0];
+    expect(dropped).toMatchObject({ state: 'failed', lastError: expect.stringContaining('superseded') });
+    expect(h.og.requests.filter((r) => r.path === '/v2/alerts')).toHaveLength(0);
   });
 });
