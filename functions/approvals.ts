@@ -2,7 +2,7 @@
 import type { HttpFunctionOptions, HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import { z } from 'zod';
 import type { ApprovalAction } from '../src/domain/approval';
-import { badRequest } from '../src/domain/errors';
+import { AppError, badRequest } from '../src/domain/errors';
 import type { Execution } from '../src/domain/execution';
 import { approvalPage, HTML_HEADERS, resultPage } from '../src/http/approval-page';
 import { errorResponse, htmlErrorResponse } from '../src/http/error-response';
@@ -41,7 +41,10 @@ async function handleApproval(services: ServicesProvider, request: HttpRequest, 
       const page = approvalPage(pageView(execution, action, principal, `${url.pathname}${url.search}`));
       return { status: 200, headers: HTML_HEADERS, body: page };
     }
-    const by = principal ?? (await typedName(request, json));
+    if (!json) refuseCrossSite(request);
+    const by = principal
+      ? { name: principal, signedIn: true }
+      : { name: await typedName(request, json), signedIn: false };
     const decided = await services().decideApproval(link, by, log);
     return json ? decidedJson(decided) : decidedHtml(decided);
   } catch (err) {
@@ -88,6 +91,29 @@ async function typedName(request: HttpRequest, json: boolean): Promise<string> {
   const name = personName(raw);
   if (!name) throw badRequest('name', 'Say who decides: a name of 1 to 100 characters.');
   return name;
+}
+
+// A form post from another site would borrow the approver's signed-in identity; only the page's own form may post.
+// (A cross-site JSON post needs a CORS preflight, which this app never grants.)
+function refuseCrossSite(request: HttpRequest): void {
+  const site = request.headers.get('sec-fetch-site');
+  // Browsers without Sec-Fetch-Site still send Origin; it must name the host the form was served from.
+  const origin = request.headers.get('origin');
+  const host = request.headers.get('host') ?? new URL(request.url).host;
+  const foreign = site === null && origin !== null && hostOf(origin) !== host.toLowerCase();
+  if (site === 'cross-site' || site === 'same-site' || foreign) {
+    throw new AppError('forbidden', 'Decide from the approval page itself: cross-site form posts are refused.', {
+      field: 'origin',
+    });
+  }
+}
+
+function hostOf(origin: string): string {
+  try {
+    return new URL(origin).host.toLowerCase();
+  } catch {
+    return '';
+  }
 }
 
 // Programs ask for JSON (a JSON body or Accept); a browser's form post and link clicks get HTML.

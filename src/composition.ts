@@ -12,7 +12,7 @@ import { connect } from './admin';
 import { ignoreNotFound, storageCall } from './adapters/storage-errors';
 import type { CloudoConfig } from './config';
 import type { Execution } from './domain/execution';
-import type { ApprovalAction } from './domain/approval';
+import type { ApprovalAction, Decider } from './domain/approval';
 import { wireOncall, type OncallWiring } from './oncall-wiring';
 import { decideApproval, viewApproval, type LinkInput } from './services/decide-approval';
 import type { RunnerSettings } from './services/execute-runbook';
@@ -40,7 +40,7 @@ export type AppServices = {
   previewAlerts(body: unknown, partition: string | undefined): Promise<PayloadPreview>;
   listUnmatched(limit: number): Promise<UnmatchedAlert[]>;
   viewApproval(link: LinkInput): Promise<{ execution: Execution; action: ApprovalAction }>;
-  decideApproval(link: LinkInput, by: string, log: Logger): Promise<Execution>;
+  decideApproval(link: LinkInput, by: Decider, log: Logger): Promise<Execution>;
   /** Expires approvals nobody decided, then retries owed notifications; returns how many of each. */
   runOncallTimer(log: Logger): Promise<{ expired: number; retried: number }>;
 };

@@ -118,6 +118,13 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     throw new ConfigError(`Invalid ClouDO settings:\n${lines.join('\n')}`);
   }
   const s = parsed.data;
+  // Team keys are read by prefix, outside the schema; a short one would also be too short to redact safely.
+  const shortKeys = Object.keys(env).filter((k) => /^OPSGENIE_API_KEY_./i.test(k) && (env[k]?.trim().length ?? 0) < 8);
+  if (shortKeys.length > 0) {
+    throw new ConfigError(
+      `Invalid ClouDO settings:\n${shortKeys.map((k) => `  ${k}: an Opsgenie API key`).join('\n')}`,
+    );
+  }
   return {
     port: s.PORT,
     runbooksDir: path.resolve(cwd, s.CLOUDO_RUNBOOKS_DIR),

@@ -33,7 +33,8 @@ export const oncallSchema = z.object({
   WEBSITE_HOSTNAME: z.string().optional(),
   CLOUDO_CHAT_WEBHOOK_URL: z.url({ protocol: /^https?$/, error: 'an http(s) URL' }).optional(),
   CLOUDO_CHAT_FORMAT: z.enum(['slack', 'teams']).default('slack'),
-  CLOUDO_NOTIFY_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(30).default(4),
+  // At most 20: a recorder's delivery deadline (1.5 × this) must end well before the timer may step in.
+  CLOUDO_NOTIFY_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(20).default(4),
 });
 
 type Env = Readonly<Record<string, string>>;

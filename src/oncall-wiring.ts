@@ -73,7 +73,7 @@ export function wireOncall(
     pages,
     secrets,
     approvalDeps: (log) => ({ ...deliver(log), queue: parts.queue, channels, secret: o.approvalSecret, deadlineMs }),
-    timerDeps: (log) => ({ ...deliver(log), channels }),
+    timerDeps: (log) => ({ ...deliver(log), channels, approvalTtlMinutes: o.approvalTtlMinutes }),
   };
 }
 

@@ -1,16 +1,25 @@
 // Stored shapes of an execution's structured columns (approval, budget, paging, outbox), checked when read back.
 import { z } from 'zod';
-import { NOTIFICATION_STATES } from '../domain/notification';
+import {
+  NOTIFICATION_ACTIONS,
+  NOTIFICATION_CHANNELS,
+  NOTIFICATION_KINDS,
+  NOTIFICATION_STATES,
+  type NotificationAction,
+  type NotificationChannel,
+  type NotificationKind,
+  type NotificationState,
+} from '../domain/notification';
 import { PRIORITIES, RESPONDER_TYPES } from '../domain/paging';
 
 const use = z.object({ execId: z.string(), usedAt: z.string() });
 
 const notification = z.object({
-  channel: z.enum(['opsgenie', 'chat']),
-  action: z.enum(['create', 'close']),
-  kind: z.enum(['failure', 'throttled', 'expired', 'approval', 'recovered', 'decided']),
+  channel: z.enum(NOTIFICATION_CHANNELS as [NotificationChannel, ...NotificationChannel[]]),
+  action: z.enum(NOTIFICATION_ACTIONS as [NotificationAction, ...NotificationAction[]]),
+  kind: z.enum(NOTIFICATION_KINDS as [NotificationKind, ...NotificationKind[]]),
   alias: z.string(),
-  state: z.enum(NOTIFICATION_STATES as [(typeof NOTIFICATION_STATES)[number], ...typeof NOTIFICATION_STATES]),
+  state: z.enum(NOTIFICATION_STATES as [NotificationState, ...NotificationState[]]),
   attempts: z.number().int(),
   createdAt: z.string(),
   lastAttemptAt: z.string().optional(),

@@ -16,18 +16,18 @@ export type Approval = {
   readonly decidedAt?: string;
 };
 
+/** Who decides: a name, and whether the platform vouches for it (App Service authentication) or it was typed. */
+export type Decider = { readonly name: string; readonly signedIn: boolean };
+
 /** A decision on a pending run: approve queues it, reject ends it. Throws conflict when it is no longer pending. */
-export function decide(e: Execution, action: ApprovalAction, by: string, now: Date): Execution {
+export function decide(e: Execution, action: ApprovalAction, decider: Decider, now: Date): Execution {
+  const by = decider.name;
   if (e.status !== 'pending_approval' || !e.approval) throw alreadyDecided(e);
   // The timer may not have marked it yet: past its expiry a run is no longer the requester's to have.
   if (Date.parse(e.approval.expiresAt) <= now.getTime()) {
     throw new AppError('gone', `The approval of ${e.execId} expired at ${e.approval.expiresAt}.`, { field: 'exp' });
   }
-  if (action === 'approve' && e.approval.fourEyes && samePerson(by, e.requestedBy)) {
-    throw new AppError('forbidden', `Four-eyes rule: ${by} requested this run and may not approve it.`, {
-      field: 'name',
-    });
-  }
+  if (action === 'approve' && e.approval.fourEyes) checkFourEyes(e, decider);
   const approval = { ...e.approval, decidedBy: by, decidedAt: now.toISOString() };
   if (action === 'approve') return { ...e, status: 'queued', approval };
   return { ...e, status: 'rejected', approval, finishedAt: now.toISOString(), error: `rejected by ${by}` };
@@ -53,6 +53,24 @@ function alreadyDecided(e: Execution): AppError {
     field: 'execId',
     status: e.status,
   });
+}
+
+// A typed name proves nothing, so it could never show that the approver is not the requester.
+function checkFourEyes(e: Execution, decider: Decider): void {
+  if (!decider.signedIn) {
+    throw new AppError(
+      'forbidden',
+      'Four-eyes rule: approve signed in (App Service authentication), not by a typed name.',
+      {
+        field: 'name',
+      },
+    );
+  }
+  if (samePerson(decider.name, e.requestedBy)) {
+    throw new AppError('forbidden', `Four-eyes rule: ${decider.name} requested this run and may not approve it.`, {
+      field: 'name',
+    });
+  }
 }
 
 function samePerson(a: string, b: string | undefined): boolean {

@@ -8,6 +8,16 @@ export type NotificationKind = 'failure' | 'throttled' | 'expired' | 'approval' 
 export type NotificationState = 'pending' | 'sent' | 'failing' | 'failed';
 
 export const NOTIFICATION_STATES: readonly NotificationState[] = ['pending', 'sent', 'failing', 'failed'];
+export const NOTIFICATION_CHANNELS: readonly NotificationChannel[] = ['opsgenie', 'chat'];
+export const NOTIFICATION_ACTIONS: readonly NotificationAction[] = ['create', 'close'];
+export const NOTIFICATION_KINDS: readonly NotificationKind[] = [
+  'failure',
+  'throttled',
+  'expired',
+  'approval',
+  'recovered',
+  'decided',
+];
 
 export type Notification = {
   readonly channel: NotificationChannel;
@@ -74,7 +84,8 @@ export function afterAttempt(n: Notification, result: DeliveryResult, now: Date)
 }
 
 // A fresh notification belongs to the request or worker that recorded it; the timer steps in only if that one died.
-const OWNER_GRACE_MS = 30_000;
+// It exceeds the longest a recorder can spend: a 30 s delivery deadline plus ~10 s of retried record writes.
+const OWNER_GRACE_MS = 60_000;
 
 /** Due for the timer: owed, and past its backoff (or, never tried, past the recorder's grace period). */
 export function isDue(n: Notification, now: Date): boolean {

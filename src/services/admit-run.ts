@@ -25,9 +25,10 @@ export async function admitRun(deps: AdmitDeps, m: Mapping, ctx: RunContext): Pr
   const taken = await deps.budgets.take(key, m.maxRuns.count, m.maxRuns.windowSeconds, ctx.execId, ctx.now);
   if (taken.ok) return { admission: { status: 'queued' }, release: taken.release };
   const budget: BudgetReport = { ...m.maxRuns, recent: taken.recent };
-  if (m.onBudgetExceeded === 'require_approval') {
+  // Without a secret nobody can be asked: the budget then throttles, which pages, rather than skipping in silence.
+  if (m.onBudgetExceeded === 'require_approval' && deps.approvalsEnabled) {
     const asked = awaitApproval(deps, m, ctx.now, 'budget');
-    return { admission: asked.status === 'pending_approval' ? { ...asked, budget } : asked };
+    if (asked.status === 'pending_approval') return { admission: { ...asked, budget } };
   }
   const reason = `remediation budget spent: ${budget.count} run(s) per ${describeWindow(budget.windowSeconds)}${
     budget.per === 'resource' ? ' on this resource' : ''

@@ -1,6 +1,6 @@
 // Approval decisions: verify a signed link, then approve (queue the run) or reject it, exactly once.
 import { replaceKeepingOutbox } from './replace-keeping-outbox';
-import { decide, type ApprovalAction } from '../domain/approval';
+import { decide, type ApprovalAction, type Decider } from '../domain/approval';
 import { verifyApproval } from '../domain/approval-link';
 import { AppError, badRequest, notFound } from '../domain/errors';
 import type { Execution } from '../domain/execution';
@@ -31,7 +31,7 @@ export async function viewApproval(deps: ApprovalDeps, link: LinkInput) {
 }
 
 /** Applies the decision; of concurrent decisions exactly one wins, the others get 409. */
-export async function decideApproval(deps: ApprovalDeps, link: LinkInput, by: string): Promise<Execution> {
+export async function decideApproval(deps: ApprovalDeps, link: LinkInput, by: Decider): Promise<Execution> {
   const { current, action } = await load(deps, link);
   const now = deps.clock.now();
   const decided = decide(current.value, action, by, now);
@@ -40,7 +40,7 @@ export async function decideApproval(deps: ApprovalDeps, link: LinkInput, by: st
   const written = await replaceKeepingOutbox(deps.executions, next, current);
   if (!written) return lostRace(deps, link.execId, action, by);
   if (next.status === 'queued') await enqueueOrRevert(deps, written, current);
-  deps.log.info(`${link.execId}: ${action === 'approve' ? 'approved' : 'rejected'} by ${by}`);
+  deps.log.info(`${link.execId}: ${action === 'approve' ? 'approved' : 'rejected'} by ${by.name}`);
   await deliverOwed(deps, written, deps.deadlineMs);
   return written.value;
 }
@@ -62,7 +62,7 @@ function verify(deps: ApprovalDeps, link: LinkInput): ApprovalAction {
 }
 
 // Another decision landed between our read and our write: answer with what that one decided.
-async function lostRace(deps: ApprovalDeps, execId: string, action: ApprovalAction, by: string): Promise<never> {
+async function lostRace(deps: ApprovalDeps, execId: string, action: ApprovalAction, by: Decider): Promise<never> {
   const latest = await deps.executions.get(execId);
   if (!latest) throw notFound(`No execution ${execId}.`, { field: 'execId' });
   decide(latest.value, action, by, deps.clock.now());
@@ -78,8 +78,10 @@ async function enqueueOrRevert(
   try {
     await deps.queue.enqueue(written.value.worker, { v: 1, execId: written.value.execId });
   } catch (err) {
-    const reverted = await deps.executions.replaceIf(before.value, written).catch(() => null);
-    // Not reverted: a worker claimed the run, so the message did get through.
-    if (reverted) throw err;
+    const reverted = await replaceKeepingOutbox(deps.executions, before.value, written).catch(() => null);
+    const now = reverted ? null : await deps.executions.get(written.value.execId).catch(() => null);
+    // Not reverted because a worker claimed the run: the message did get through after all.
+    if (now && now.value.status !== 'queued') return;
+    throw err;
   }
 }

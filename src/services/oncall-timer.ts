@@ -7,7 +7,10 @@ import { onDecision, withNotifications, type Channels } from '../domain/notify-p
 import { deliverOwed, type DeliverDeps } from './deliver-notifications';
 import type { ExecutionQuery } from './ports';
 
-export type TimerDeps = DeliverDeps & { readonly channels: (partition: string) => Channels };
+export type TimerDeps = DeliverDeps & {
+  readonly channels: (partition: string) => Channels;
+  readonly approvalTtlMinutes: number;
+};
 
 const PAGE = 100;
 const MAX_PAGES = 5;
@@ -15,7 +18,9 @@ const MAX_PAGES = 5;
 /** Returns how many runs expired. */
 export async function expireApprovals(deps: TimerDeps): Promise<number> {
   let expired = 0;
-  await eachListed(deps, { status: 'pending_approval' }, async (e) => {
+  // Only runs requested a whole lifetime ago can have expired: newer ones never crowd them out of the pages read.
+  const until = new Date(deps.clock.now().getTime() - deps.approvalTtlMinutes * 60_000);
+  await eachListed(deps, { status: 'pending_approval', until }, async (e) => {
     const now = deps.clock.now();
     if (!isExpired(e, now)) return;
     const current = await deps.executions.get(e.execId);

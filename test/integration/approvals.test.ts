@@ -76,10 +76,27 @@ describe('approval gates', () => {
     expect((await call('GET', `${h.rt.url}/api/logs/${execId}`)).body['status']).toBe('pending_approval');
     expect(runs(execId)).toBe(0);
 
+    // Another site's form, auto-submitted in a signed-in approver's browser, is refused.
+    const forgeries: Record<string, string>[] = [
+      { 'Sec-Fetch-Site': 'cross-site' },
+      { Origin: 'https://evil.example' },
+    ];
+    for (const headers of forgeries) {
+      const forged = await fetch(approve, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded', ...headers },
+        body: 'name=Mallory',
+      });
+      expect(forged.status).toBe(403);
+    }
     // The page's own form post, as a browser sends it.
     const form = await fetch(approve, {
       method: 'POST',
-      headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: h.rt.url },
+      headers: {
+        'Content-Type': 'application/x-www-form-urlencoded',
+        Origin: h.rt.url,
+        'Sec-Fetch-Site': 'same-origin',
+      },
       body: 'name=Alice%20Ops',
     });
     expect(form.status).toBe(200);
@@ -150,6 +167,8 @@ describe('approval gates', () => {
     const nameless = await postJson(approve, {});
     expect(nameless.status).toBe(400);
     expect(await nameless.json()).toMatchObject({ error: { field: 'name' } });
+    const typed = await postJson(approve, { name: 'alice' });
+    expect(typed.status).toBe(403);
     const own = await postJson(approve, {}, { 'x-ms-client-principal-name': 'BOB@example.com' });
     expect(own.status).toBe(403);
     const other = await postJson(approve, {}, { 'x-ms-client-principal-name': 'alice@example.com' });

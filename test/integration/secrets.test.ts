@@ -58,6 +58,9 @@ describe('secrets never leak', () => {
     const all = texts.join('\n');
     const STORAGE_KEY = /AccountKey=([^;]+)/.exec(h.rt.runtime.connectionString)![1]!;
     expect(all).toContain('args:');
+    // Redaction is the second line of defence: a runbook must never have had a credential to print.
+    expect(all).not.toContain('[redacted');
+    expect(all).not.toMatch(/OPSGENIE_API_KEY|APPROVAL_SECRET|CLOUDO_CHAT_WEBHOOK_URL/);
     for (const secret of [OPSGENIE_KEY, TEAM_KEY, APPROVAL_SECRET, 'planted-chat-token-9c2e', STORAGE_KEY]) {
       expect(all, `leaked ${secret.slice(0, 12)}…`).not.toContain(secret);
     }

@@ -48,7 +48,8 @@ describe('notification delivery state', () => {
 
   it('leaves a fresh notification to its recorder for a grace period', () => {
     expect(isDue(n, at(1000))).toBe(false);
-    expect(isDue(n, at(30_000))).toBe(true);
+    expect(isDue(n, at(59_000))).toBe(false);
+    expect(isDue(n, at(60_000))).toBe(true);
     const failing = afterAttempt(n, { ok: false, retryable: true, error: 'x' }, at(0));
     expect(isDue(failing, at(59_000))).toBe(false);
     expect(isDue(failing, at(60_000))).toBe(true);

@@ -51,6 +51,12 @@ describe('on-call settings', () => {
     expect(bad).toThrow(/APPROVAL_TTL_MIN/);
   });
 
+  it('refuses a team key too short to be one', () => {
+    expect(() => loadConfig({ OPSGENIE_API_KEY_TEAM_A: 'abc' })).toThrow(
+      /OPSGENIE_API_KEY_TEAM_A: an Opsgenie API key/,
+    );
+  });
+
   it('never hands credentials to runbooks', () => {
     for (const name of ['OPSGENIE_API_KEY', 'OPSGENIE_API_KEY_TEAM_A', 'APPROVAL_SECRET', 'CLOUDO_CHAT_WEBHOOK_URL'])
       expect(() => loadConfig({ CLOUDO_RUNBOOK_ENV_ALLOW: name })).toThrow(/may not pass/);
