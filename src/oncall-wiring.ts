@@ -7,7 +7,7 @@ import type { CloudoConfig } from './config';
 import { approvalLinks } from './domain/approval-link';
 import { redact } from './domain/redact';
 import { executionLink } from './http/views';
-import { configuredSecrets } from './oncall-settings';
+import { configuredSecrets, type OncallConfig } from './oncall-settings';
 import type { OncallDeps } from './services/admitted-execution';
 import type { ApprovalDeps } from './services/decide-approval';
 import type { DeliverDeps } from './services/deliver-notifications';
@@ -35,14 +35,7 @@ export function wireOncall(
   publicUrl: () => string,
 ): OncallWiring {
   const o = config.oncall;
-  const notifier = createNotifier({
-    opsgenieUrl: o.opsgenieUrl,
-    ...(o.opsgenieKey ? { defaultKey: o.opsgenieKey } : {}),
-    partitionKeys: o.opsgenieKeys,
-    ...(o.chatWebhookUrl ? { chatWebhookUrl: o.chatWebhookUrl } : {}),
-    chatFormat: o.chatFormat,
-    timeoutMs: o.notifyTimeoutMs,
-  });
+  const notifier = notifierFor(o);
   const pages = createPageStateTable(storage.executions);
   const secrets = configuredSecrets(o, config.storageConnection);
   const links = linkBuilder(publicUrl, o.approvalSecret);
@@ -75,6 +68,17 @@ export function wireOncall(
     approvalDeps: (log) => ({ ...deliver(log), queue: parts.queue, channels, secret: o.approvalSecret, deadlineMs }),
     timerDeps: (log) => ({ ...deliver(log), channels, approvalTtlMinutes: o.approvalTtlMinutes }),
   };
+}
+
+function notifierFor(o: OncallConfig) {
+  return createNotifier({
+    opsgenieUrl: o.opsgenieUrl,
+    ...(o.opsgenieKey ? { defaultKey: o.opsgenieKey } : {}),
+    partitionKeys: o.opsgenieKeys,
+    ...(o.chatWebhookUrl ? { chatWebhookUrl: o.chatWebhookUrl } : {}),
+    chatFormat: o.chatFormat,
+    timeoutMs: o.notifyTimeoutMs,
+  });
 }
 
 function linkBuilder(publicUrl: () => string, secret: string | undefined): LinkBuilder {

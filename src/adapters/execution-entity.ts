@@ -1,7 +1,8 @@
 // Execution entity codec: an Execution to and from a Table row, with output and alert split into chunks.
 import { z } from 'zod';
 import { alertContextSchema } from '../domain/alert';
-import { EXECUTION_STATUSES, TRIGGER_KINDS, type Execution, type TriggerKind } from '../domain/execution';
+import { type Execution } from '../domain/execution';
+import { EXECUTION_STATUSES, TRIGGER_KINDS, type TriggerKind } from '../domain/execution-status';
 import { execRowKey } from '../domain/exec-id';
 import { CHUNK_CHARS, chunkColumns, readChunks, writeChunks } from './chunked-text';
 import { storedStructured } from './execution-structured';

@@ -1,61 +1,11 @@
-// Execution model: the record of one requested run, its statuses and the transitions allowed between them.
+// Execution model: the record of one requested run, how admission creates it, and how it starts and finishes.
+import { canTransition, type ExecutionStatus, type TerminalStatus, type TriggerKind } from './execution-status';
 import type { AlertContext } from './alert';
 import type { Approval } from './approval';
 import type { BudgetReport } from './budget';
 import type { Mapping } from './mapping';
 import type { Notification } from './notification';
 import type { PagingOptions } from './paging';
-
-export type ExecutionStatus =
-  | 'pending_approval'
-  | 'queued'
-  | 'running'
-  | 'succeeded'
-  | 'failed'
-  | 'timed_out'
-  | 'error'
-  | 'skipped'
-  | 'rejected'
-  | 'expired'
-  | 'throttled';
-export type TerminalStatus = Extract<ExecutionStatus, 'succeeded' | 'failed' | 'timed_out' | 'error'>;
-export type TriggerKind = 'manual' | 'azure-monitor' | 'alertmanager';
-
-export const TRIGGER_KINDS: readonly TriggerKind[] = ['manual', 'azure-monitor', 'alertmanager'];
-
-export const EXECUTION_STATUSES: readonly ExecutionStatus[] = [
-  'pending_approval',
-  'queued',
-  'running',
-  'succeeded',
-  'failed',
-  'timed_out',
-  'error',
-  'skipped',
-  'rejected',
-  'expired',
-  'throttled',
-];
-
-const TRANSITIONS: Readonly<Record<ExecutionStatus, readonly ExecutionStatus[]>> = {
-  // A human decides, or the link runs out.
-  pending_approval: ['queued', 'rejected', 'expired'],
-  queued: ['running', 'error'],
-  running: ['succeeded', 'failed', 'timed_out', 'error'],
-  succeeded: [],
-  failed: [],
-  timed_out: [],
-  error: [],
-  // Recorded, never run: an alert a mapping claimed but does not act on (run_on, disabled, approval).
-  skipped: [],
-  rejected: [],
-  expired: [],
-  // Recorded, never run: the mapping's remediation budget was spent.
-  throttled: [],
-};
-
-/** Statuses an execution never leaves. */
-export const FINAL_STATUSES: readonly ExecutionStatus[] = EXECUTION_STATUSES.filter((s) => TRANSITIONS[s].length === 0);
 
 export type Execution = {
   readonly execId: string;
@@ -101,10 +51,6 @@ export type RunResult = Pick<
   Execution,
   'exitCode' | 'signal' | 'durationMs' | 'output' | 'outputBytes' | 'outputTruncated' | 'error'
 > & { readonly status: TerminalStatus };
-
-export function canTransition(from: ExecutionStatus, to: ExecutionStatus): boolean {
-  return TRANSITIONS[from].includes(to);
-}
 
 /** How a requested run enters the record: run it, wait for a human, or record why it does not run. */
 export type Admission =

@@ -1,5 +1,6 @@
 // Notification plan: which pages, closes and chat messages an execution owes at each step of its life.
-import type { Execution, ExecutionStatus } from './execution';
+import type { Execution } from './execution';
+import type { ExecutionStatus } from './execution-status';
 import { newNotification, type Notification, type NotificationKind } from './notification';
 import { approvalAlias, pageAlias } from './page-alert';
 

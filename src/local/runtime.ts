@@ -46,7 +46,6 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
     const clients = createStorageClients(storage.connectionString, opts.config);
     await loadMappings(createAdminServices(opts.config, clients), opts.config, mappings, storage.embedded, log);
     const config = withApprovalSecret(localConfig(opts.config, mappings), log);
-    log.info(oncallSummary(config));
     const host = createLocalHost();
     // Links in pages name this server, whose port is known only once it listens.
     let url = '';
@@ -111,6 +110,7 @@ function oncallSummary(config: CloudoConfig): string {
 
 // Production has no default secret; a local run makes its own, so approval gates work out of the box.
 function withApprovalSecret(config: CloudoConfig, log: Logger): CloudoConfig {
+  log.info(oncallSummary(config));
   if (config.oncall.approvalSecret) return config;
   log.warn('APPROVAL_SECRET is not set: generated one for this run; approval links stop working when ClouDO stops.');
   return { ...config, oncall: { ...config.oncall, approvalSecret: randomBytes(32).toString('hex') } };

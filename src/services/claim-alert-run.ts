@@ -5,7 +5,8 @@ import type { RunDecision } from '../domain/alert-decision';
 import { loggable } from '../domain/alert-decision';
 import { AppError } from '../domain/errors';
 import { newExecId } from '../domain/exec-id';
-import { newExecution, type Execution, type ExecutionStatus } from '../domain/execution';
+import { newExecution, type Execution } from '../domain/execution';
+import { type ExecutionStatus } from '../domain/execution-status';
 import type { Mapping } from '../domain/mapping';
 import { admittedExecution, deliverRecorded, type OncallDeps } from './admitted-execution';
 import type { AlertRecordStore, Clock, ExecutionStore, Logger, RunQueue, Versioned } from './ports';
@@ -48,19 +49,8 @@ export async function claimAlertRun(deps: ClaimDeps, item: ParsedAlert, m: Mappi
     if (adopted) return adopted;
     if (!(await deps.alerts.takeOverKey(key, claim.execId, execId, now))) throw busy();
   }
-  const base = {
-    execId,
-    mapping: m,
-    trigger: item.alert.source,
-    now,
-    defaultTimeoutSeconds: deps.defaultTimeoutSeconds,
-    alert: { context: item.alert, idempotencyKey: key },
-    requestedBy: `alert:${item.alert.source}`,
-  };
   const written = await record(deps, key, execId, item.payload, () =>
-    decision.run
-      ? admittedExecution(deps.oncall, base, item.alert.resource.id)
-      : { execution: newExecution({ ...base, admission: { status: 'skipped', reason: decision.reason } }) },
+    prepare(deps, item, m, decision, execId, key, now),
   );
   const e = written.value;
   deps.log.info(
@@ -76,6 +66,29 @@ export async function claimAlertRun(deps: ClaimDeps, item: ParsedAlert, m: Mappi
     ...(e.error ? { reason: e.error } : {}),
     ...(approvals ? { approvals } : {}),
   };
+}
+
+// The execution as admission shapes it; an alert claimed but not acted on is recorded as skipped, with why.
+function prepare(
+  deps: ClaimDeps,
+  item: ParsedAlert,
+  m: Mapping,
+  decision: RunDecision,
+  execId: string,
+  key: string,
+  now: Date,
+): Prepared | Promise<Prepared> {
+  const base = {
+    execId,
+    mapping: m,
+    trigger: item.alert.source,
+    now,
+    defaultTimeoutSeconds: deps.defaultTimeoutSeconds,
+    alert: { context: item.alert, idempotencyKey: key },
+    requestedBy: `alert:${item.alert.source}`,
+  };
+  if (decision.run) return admittedExecution(deps.oncall, base, item.alert.resource.id);
+  return { execution: newExecution({ ...base, admission: { status: 'skipped', reason: decision.reason } }) };
 }
 
 type Prepared = { readonly execution: Execution; readonly release?: () => Promise<void> };

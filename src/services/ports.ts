@@ -1,5 +1,6 @@
 // Ports: what the use cases need from the outside world; adapters implement them.
-import type { Execution, ExecutionStatus, TriggerKind } from '../domain/execution';
+import type { Execution } from '../domain/execution';
+import type { ExecutionStatus, TriggerKind } from '../domain/execution-status';
 import type { Mapping } from '../domain/mapping';
 import type { RunMessage } from '../domain/run-message';
 import type { RunbookResolution } from '../domain/runbook-name';

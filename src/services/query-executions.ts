@@ -2,13 +2,8 @@
 import { z } from 'zod';
 import { badRequest, notFound } from '../domain/errors';
 import { isExecId } from '../domain/exec-id';
-import {
-  EXECUTION_STATUSES,
-  TRIGGER_KINDS,
-  type Execution,
-  type ExecutionStatus,
-  type TriggerKind,
-} from '../domain/execution';
+import { type Execution } from '../domain/execution';
+import { EXECUTION_STATUSES, TRIGGER_KINDS, type ExecutionStatus, type TriggerKind } from '../domain/execution-status';
 import { mappingKeySchema } from '../domain/mapping-schema';
 import type { ExecutionStore } from './ports';
 

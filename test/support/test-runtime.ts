@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { inject } from 'vitest';
 import { loadConfig, type CloudoConfig } from '../../src/config';
-import { FINAL_STATUSES } from '../../src/domain/execution';
+import { FINAL_STATUSES } from '../../src/domain/execution-status';
 import type { LineWriter } from '../../src/local/console-log';
 import { startLocalRuntime, type LocalRuntime } from '../../src/local/runtime';
 import { uniqueName } from './unique-names';

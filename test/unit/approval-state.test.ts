@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { decide, expire, isExpired } from '../../src/domain/approval';
 import { AppError } from '../../src/domain/errors';
-import { canTransition, newExecution, type Execution } from '../../src/domain/execution';
+import { newExecution, type Execution } from '../../src/domain/execution';
+import { canTransition } from '../../src/domain/execution-status';
 import { sampleMapping } from '../support/fixtures';
 
 const now = new Date('2026-11-22T10:00:00Z');

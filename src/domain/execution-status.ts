@@ -1,0 +1,56 @@
+// Execution statuses: the life of a run as states, and the transitions allowed between them.
+
+export type ExecutionStatus =
+  | 'pending_approval'
+  | 'queued'
+  | 'running'
+  | 'succeeded'
+  | 'failed'
+  | 'timed_out'
+  | 'error'
+  | 'skipped'
+  | 'rejected'
+  | 'expired'
+  | 'throttled';
+export type TerminalStatus = Extract<ExecutionStatus, 'succeeded' | 'failed' | 'timed_out' | 'error'>;
+export type TriggerKind = 'manual' | 'azure-monitor' | 'alertmanager';
+
+export const TRIGGER_KINDS: readonly TriggerKind[] = ['manual', 'azure-monitor', 'alertmanager'];
+
+export const EXECUTION_STATUSES: readonly ExecutionStatus[] = [
+  'pending_approval',
+  'queued',
+  'running',
+  'succeeded',
+  'failed',
+  'timed_out',
+  'error',
+  'skipped',
+  'rejected',
+  'expired',
+  'throttled',
+];
+
+const TRANSITIONS: Readonly<Record<ExecutionStatus, readonly ExecutionStatus[]>> = {
+  // A human decides, or the link runs out.
+  pending_approval: ['queued', 'rejected', 'expired'],
+  queued: ['running', 'error'],
+  running: ['succeeded', 'failed', 'timed_out', 'error'],
+  succeeded: [],
+  failed: [],
+  timed_out: [],
+  error: [],
+  // Recorded, never run: an alert a mapping claimed but does not act on (run_on, disabled, approval).
+  skipped: [],
+  rejected: [],
+  expired: [],
+  // Recorded, never run: the mapping's remediation budget was spent.
+  throttled: [],
+};
+
+/** Statuses an execution never leaves. */
+export const FINAL_STATUSES: readonly ExecutionStatus[] = EXECUTION_STATUSES.filter((s) => TRANSITIONS[s].length === 0);
+
+export function canTransition(from: ExecutionStatus, to: ExecutionStatus): boolean {
+  return TRANSITIONS[from].includes(to);
+}
