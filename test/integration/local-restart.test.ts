@@ -1,4 +1,4 @@
-// The embedded runtime on disk: Azurite is started by ClouDO itself, and executions survive a restart.
+// The embedded runtime on disk: Azurite is started by ClouDO itself, and executions and budgets survive a restart.
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -18,12 +18,16 @@ function start() {
 }
 
 describe('local runtime on disk', () => {
-  it('keeps executions across a restart and prunes mappings removed from the files', async () => {
+  it('keeps executions and budgets across a restart, and prunes mappings removed from the files', async () => {
     mkdirSync(path.join(dir, 'runbooks'));
     mkdirSync(path.join(dir, 'schemas'));
     writeFileSync(path.join(dir, 'runbooks', 'hi.sh'), 'echo hi\n');
+    // "capped" may run once an hour: its budget lives in the embedded Azurite's files, not in ClouDO's memory.
+    const capped = { id: 'capped', name: 'capped', runbook: 'hi.sh', max_runs: { count: 1, window: '1h' } };
     const doc = (ids: string[]) =>
-      JSON.stringify([{ partition_key: 'p', entity: ids.map((id) => ({ id, name: id, runbook: 'hi.sh' })) }]);
+      JSON.stringify([
+        { partition_key: 'p', entity: [...ids.map((id) => ({ id, name: id, runbook: 'hi.sh' })), capped] },
+      ]);
     writeFileSync(path.join(dir, 'schemas', 'm.json'), doc(['hi', 'gone']));
     let execId: string;
     const first = await start();
@@ -31,6 +35,7 @@ describe('local runtime on disk', () => {
       const accepted = await call('POST', `${first.url}/api/Trigger?id=hi`);
       execId = String(accepted.body['execId']);
       expect((await waitForTerminal(first.url, execId))['status']).toBe('succeeded');
+      expect((await call('POST', `${first.url}/api/Trigger?id=capped`)).body['status']).toBe('queued');
     } finally {
       await first.stop();
     }
@@ -43,6 +48,7 @@ describe('local runtime on disk', () => {
         body: { status: 'succeeded' },
       });
       expect((await call('POST', `${rt.url}/api/Trigger?id=gone`)).status).toBe(404);
+      expect((await call('POST', `${rt.url}/api/Trigger?id=capped`)).body['status']).toBe('throttled');
     } finally {
       await rt.stop();
     }
