@@ -2,6 +2,7 @@
 import { startAzurite } from '../src/local/azurite';
 import { benchListing } from './listing';
 import { benchOutput } from './output';
+import { benchPaging } from './paging';
 import { benchPipeline } from './pipeline';
 
 // Azurite slows down as an in-memory table fills, so the default stops at 30,000 rows of history;
@@ -22,6 +23,7 @@ async function main(): Promise<void> {
     await benchListing(azurite.connectionString, sizes);
     await benchPipeline(azurite.connectionString, 100);
     await benchOutput(300);
+    await benchPaging(azurite.connectionString, 5);
   } finally {
     await azurite.stop();
   }
