@@ -1,7 +1,7 @@
 // Settings: the only reader of process.env; validates every ClouDO setting with zod and explains what is wrong.
 import path from 'node:path';
 import { z } from 'zod';
-import { oncallSchema, SECRET_SETTING, toOncallConfig, type OncallConfig } from './oncall-settings';
+import { oncallSchema, SECRET_SETTING, teamKeyProblems, toOncallConfig, type OncallConfig } from './oncall-settings';
 
 const DEFAULT_ENV_ALLOW = [
   'PATH',
@@ -118,13 +118,8 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     throw new ConfigError(`Invalid ClouDO settings:\n${lines.join('\n')}`);
   }
   const s = parsed.data;
-  // Team keys are read by prefix, outside the schema; a short one would also be too short to redact safely.
-  const shortKeys = Object.keys(env).filter((k) => /^OPSGENIE_API_KEY_./i.test(k) && (env[k]?.trim().length ?? 0) < 8);
-  if (shortKeys.length > 0) {
-    throw new ConfigError(
-      `Invalid ClouDO settings:\n${shortKeys.map((k) => `  ${k}: an Opsgenie API key`).join('\n')}`,
-    );
-  }
+  const problems = teamKeyProblems(env);
+  if (problems.length > 0) throw new ConfigError(`Invalid ClouDO settings:\n${problems.join('\n')}`);
   return {
     port: s.PORT,
     runbooksDir: path.resolve(cwd, s.CLOUDO_RUNBOOKS_DIR),

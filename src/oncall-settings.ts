@@ -66,6 +66,20 @@ export function configuredSecrets(c: OncallConfig, storageConnection: string | u
   ].filter((s): s is { name: string; value: string } => !!s.value && s.value.length >= 8);
 }
 
+/** Team keys are read by prefix, outside the schema; a short one would also be too short to redact safely. */
+export function teamKeyProblems(env: Readonly<Record<string, string | undefined>>): string[] {
+  return (
+    Object.keys(env)
+      .filter((k) => k.toUpperCase().startsWith(KEY_PREFIX) && k.length > KEY_PREFIX.length)
+      // Blank means unset, as for every setting.
+      .filter((k) => {
+        const length = env[k]?.trim().length ?? 0;
+        return length > 0 && length < 8;
+      })
+      .map((k) => `  ${k}: an Opsgenie API key`)
+  );
+}
+
 function partitionKeys(env: Env): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(env)) {
