@@ -2,7 +2,7 @@
 import { createMappingTable } from './adapters/mapping-table';
 import { resolveRunbook } from './adapters/runbook-resolver';
 import { readMappingFiles } from './adapters/schema-files';
-import { createStorageClients, ensureTables, type StorageClients } from './adapters/storage-clients';
+import { ensureTables, storageClientsFor, type StorageClients } from './adapters/storage-clients';
 import type { CloudoConfig } from './config';
 import { AppError } from './domain/errors';
 import type { Mapping } from './domain/mapping';
@@ -32,8 +32,11 @@ export function createAdminServices(config: CloudoConfig, clients?: StorageClien
 }
 
 export function connect(config: CloudoConfig): StorageClients {
-  if (!config.storageConnection) {
-    throw new AppError('internal', 'No storage connection: set AzureWebJobsStorage or CLOUDO_STORAGE_CONNECTION.');
+  if (!config.storage) {
+    throw new AppError(
+      'internal',
+      'No storage configured: set AzureWebJobsStorage (a connection string) or AzureWebJobsStorage__accountName.',
+    );
   }
-  return createStorageClients(config.storageConnection, config);
+  return storageClientsFor(config.storage, config);
 }

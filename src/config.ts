@@ -1,35 +1,11 @@
 // Settings: the only reader of process.env; validates every ClouDO setting with zod and explains what is wrong.
 import path from 'node:path';
 import { z } from 'zod';
-import { oncallSchema, SECRET_SETTING, teamKeyProblems, toOncallConfig, type OncallConfig } from './oncall-settings';
-
-const DEFAULT_ENV_ALLOW = [
-  'PATH',
-  'HOME',
-  'LANG',
-  'LC_ALL',
-  'TZ',
-  'TMPDIR',
-  'AZURE_CLIENT_ID',
-  'AZURE_TENANT_ID',
-  'AZURE_SUBSCRIPTION_ID',
-  'AZURE_FEDERATED_TOKEN_FILE',
-  'AZURE_AUTHORITY_HOST',
-  'IDENTITY_ENDPOINT',
-  'IDENTITY_HEADER',
-  'MSI_ENDPOINT',
-  'MSI_SECRET',
-] as const;
+import { hasIdentitySettings, resolveStorage, type StorageTarget } from './storage-settings';
+import { oncallSchema, teamKeyProblems, toOncallConfig, type OncallConfig } from './oncall-settings';
+import { DEFAULT_ENV_ALLOW, list, runbookEnvAllowSchema } from './runbook-env-settings';
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
-const list = z
-  .string()
-  .transform((s) => s.split(',').map((x) => x.trim()))
-  .transform((xs) => xs.filter((x) => x.length > 0));
-const envName = /^[A-Za-z_][A-Za-z0-9_]*$/;
-// The storage connection holds an account key: runbooks, and so their output, must never see it.
-const STORAGE_SETTING = /^(AzureWebJobs|CLOUDO_STORAGE_CONNECTION)/i;
-const storageMessage = 'may not pass the storage connection settings to runbooks';
 
 const base = z.object({
   PORT: int(0, 65535).default(7071),
@@ -56,20 +32,7 @@ const base = z.object({
   CLOUDO_DEFAULT_TIMEOUT_SECONDS: int(1, 3600).default(300),
   CLOUDO_KILL_GRACE_SECONDS: int(1, 300).default(10),
   CLOUDO_MAX_OUTPUT_BYTES: int(1024, 384 * 1024).default(256 * 1024),
-  CLOUDO_RUNBOOK_ENV_ALLOW: list
-    .pipe(
-      z.array(
-        z
-          .string()
-          .regex(envName, 'variable names')
-          .refine((n) => !STORAGE_SETTING.test(n), storageMessage)
-          .refine(
-            (n) => !SECRET_SETTING.test(n),
-            'may not pass Opsgenie keys, the approval secret or the chat webhook',
-          ),
-      ),
-    )
-    .default([]),
+  CLOUDO_RUNBOOK_ENV_ALLOW: runbookEnvAllowSchema,
   CLOUDO_BASH: z.string().min(1).default('bash'),
   CLOUDO_PYTHON: z.string().min(1).default('python3'),
   CLOUDO_RETENTION_DAYS: int(1, 3650).default(30),
@@ -84,6 +47,8 @@ export type CloudoConfig = {
   readonly schemasDir: string;
   /** Connection string of the storage account, when one is configured. */
   readonly storageConnection: string | undefined;
+  /** The storage account: by connection string or by identity; undefined locally, where Azurite is started. */
+  readonly storage: StorageTarget | undefined;
   /** The app setting that holds it: queue triggers name it as their `connection`. */
   readonly storageSetting: 'CLOUDO_STORAGE_CONNECTION' | 'AzureWebJobsStorage';
   readonly mappingsTable: string;
@@ -118,14 +83,21 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     throw new ConfigError(`Invalid ClouDO settings:\n${lines.join('\n')}`);
   }
   const s = parsed.data;
-  const problems = teamKeyProblems(env);
-  if (problems.length > 0) throw new ConfigError(`Invalid ClouDO settings:\n${problems.join('\n')}`);
+  const present = withoutBlanks(env);
+  const storageSetting =
+    s.CLOUDO_STORAGE_CONNECTION || hasIdentitySettings('CLOUDO_STORAGE_CONNECTION', present)
+      ? 'CLOUDO_STORAGE_CONNECTION'
+      : 'AzureWebJobsStorage';
+  const storage = resolveStorage(storageSetting, present);
+  const problems = [...teamKeyProblems(env), ...(storage.ok ? [] : storage.problems)];
+  if (problems.length > 0 || !storage.ok) throw new ConfigError(`Invalid ClouDO settings:\n${problems.join('\n')}`);
   return {
     port: s.PORT,
     runbooksDir: path.resolve(cwd, s.CLOUDO_RUNBOOKS_DIR),
     schemasDir: path.resolve(cwd, s.CLOUDO_SCHEMAS_DIR),
-    storageConnection: s.CLOUDO_STORAGE_CONNECTION ?? s.AzureWebJobsStorage,
-    storageSetting: s.CLOUDO_STORAGE_CONNECTION ? 'CLOUDO_STORAGE_CONNECTION' : 'AzureWebJobsStorage',
+    storageConnection: storage.target?.kind === 'connection-string' ? storage.target.connectionString : undefined,
+    storage: storage.target,
+    storageSetting,
     mappingsTable: s.CLOUDO_MAPPINGS_TABLE,
     executionsTable: s.CLOUDO_EXECUTIONS_TABLE,
     queuePrefix: s.CLOUDO_QUEUE_PREFIX,
@@ -142,6 +114,9 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     oncall: toOncallConfig(s, withoutBlanks(env)),
   };
 }
+
+/** Every setting name the schema reads (plus OPSGENIE_API_KEY_<P> and identity-connection settings, see known-settings). */
+export const SETTING_NAMES: readonly string[] = Object.keys(schema.shape);
 
 /** Reads one app setting by name, for `%SETTING%` binding expressions. */
 export function readSetting(name: string, env: Env = process.env): string | undefined {

@@ -1,6 +1,8 @@
-// Storage clients: the one place that builds Table and Queue clients from the configured connection.
+// Storage clients: the one place that builds Table and Queue clients, from a connection string or an identity.
 import { TableClient, type TableServiceClientOptions } from '@azure/data-tables';
 import { QueueServiceClient } from '@azure/storage-queue';
+import type { StorageTarget } from '../storage-settings';
+import { azureCredential } from './azure-credential';
 
 export type StorageNames = { readonly mappingsTable: string; readonly executionsTable: string };
 
@@ -38,6 +40,17 @@ export function createStorageClients(connectionString: string, names: StorageNam
     mappings: TableClient.fromConnectionString(connectionString, names.mappingsTable, tableOptions),
     executions: TableClient.fromConnectionString(connectionString, names.executionsTable, tableOptions),
     queues: QueueServiceClient.fromConnectionString(connectionString, QUEUE_OPTIONS),
+  };
+}
+
+/** Clients for the configured storage: by connection string, or by identity with the service URIs. */
+export function storageClientsFor(target: StorageTarget, names: StorageNames): StorageClients {
+  if (target.kind === 'connection-string') return createStorageClients(target.connectionString, names);
+  const credential = azureCredential(target);
+  return {
+    mappings: new TableClient(target.tableServiceUri, names.mappingsTable, credential, TABLE_OPTIONS),
+    executions: new TableClient(target.tableServiceUri, names.executionsTable, credential, TABLE_OPTIONS),
+    queues: new QueueServiceClient(target.queueServiceUri, credential, QUEUE_OPTIONS),
   };
 }
 

@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { registerFunctions } from '../../functions/register';
-import { createStorageClients } from '../adapters/storage-clients';
+import { storageClientsFor } from '../adapters/storage-clients';
 import { createAdminServices, type AdminServices } from '../admin';
 import type { CloudoConfig } from '../config';
 import { createAppServices } from '../composition';
@@ -27,6 +27,7 @@ export type LocalRuntimeOptions = {
 
 export type LocalRuntime = {
   readonly url: string;
+  /** The storage's connection string; empty when it is reached by identity. */
   readonly connectionString: string;
   /** The config the functions were registered with: the given one, with every pool a mapping names. */
   readonly config: CloudoConfig;
@@ -43,7 +44,7 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
   // Stopped front to back: HTTP first, then workers (they finish what they hold), storage last.
   const stoppables: Stoppable[] = [storage];
   try {
-    const clients = createStorageClients(storage.connectionString, opts.config);
+    const clients = storageClientsFor(storage.target, opts.config);
     await loadMappings(createAdminServices(opts.config, clients), opts.config, mappings, storage.embedded, log);
     const config = withApprovalSecret(localConfig(opts.config, mappings), log);
     const host = createLocalHost();
@@ -64,7 +65,7 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
     stoppables.unshift({ stop: () => server.close() });
     return {
       url: server.url,
-      connectionString: storage.connectionString,
+      connectionString: storage.target.kind === 'connection-string' ? storage.target.connectionString : '',
       config,
       mounts: host.mounts,
       mappings,

@@ -1,0 +1,102 @@
+// Storage settings: connection strings, identity-based connections as the Functions host reads them, and errors.
+import { describe, expect, it } from 'vitest';
+import { storageClientsFor } from '../../src/adapters/storage-clients';
+import { ConfigError, loadConfig } from '../../src/config';
+import { isKnownSetting } from '../../src/known-settings';
+import { resolveStorage } from '../../src/storage-settings';
+
+const names = { mappingsTable: 'CloudoMappings', executionsTable: 'CloudoExecutions' };
+
+describe('storage settings', () => {
+  it('uses a connection string when there is one, whatever else is set', () => {
+    const c = loadConfig({ AzureWebJobsStorage: 'UseDevelopmentStorage=true', AzureWebJobsStorage__accountName: 'x' });
+    expect(c.storage).toEqual({ kind: 'connection-string', connectionString: 'UseDevelopmentStorage=true' });
+    expect(c.storageConnection).toBe('UseDevelopmentStorage=true');
+  });
+
+  it('builds the service URIs from __accountName, with the user-assigned identity', () => {
+    const c = loadConfig({
+      AzureWebJobsStorage__accountName: 'cloudoprod',
+      AzureWebJobsStorage__credential: 'managedidentity',
+      AzureWebJobsStorage__clientId: '00000000-0000-0000-0000-000000000001',
+    });
+    expect(c.storageSetting).toBe('AzureWebJobsStorage');
+    expect(c.storageConnection).toBeUndefined();
+    expect(c.storage).toEqual({
+      kind: 'identity',
+      tableServiceUri: 'https://cloudoprod.table.core.windows.net',
+      queueServiceUri: 'https://cloudoprod.queue.core.windows.net',
+      clientId: '00000000-0000-0000-0000-000000000001',
+      credential: 'managedidentity',
+    });
+  });
+
+  it('takes explicit service URIs (sovereign clouds, private endpoints)', () => {
+    const r = resolveStorage('AzureWebJobsStorage', {
+      AzureWebJobsStorage__tableServiceUri: 'https://acct.table.core.chinacloudapi.cn/',
+      AzureWebJobsStorage__queueServiceUri: 'https://acct.queue.core.chinacloudapi.cn',
+    });
+    expect(r).toEqual({
+      ok: true,
+      target: {
+        kind: 'identity',
+        tableServiceUri: 'https://acct.table.core.chinacloudapi.cn',
+        queueServiceUri: 'https://acct.queue.core.chinacloudapi.cn',
+      },
+    });
+  });
+
+  it('prefers CLOUDO_STORAGE_CONNECTION and its identity settings, and names its setting for queue triggers', () => {
+    const c = loadConfig({
+      CLOUDO_STORAGE_CONNECTION__accountName: 'runs',
+      AzureWebJobsStorage: 'UseDevelopmentStorage=true',
+    });
+    expect(c.storageSetting).toBe('CLOUDO_STORAGE_CONNECTION');
+    expect(c.storage).toMatchObject({ kind: 'identity', queueServiceUri: 'https://runs.queue.core.windows.net' });
+  });
+
+  it('explains a half-configured identity connection', () => {
+    const only = () => loadConfig({ AzureWebJobsStorage__tableServiceUri: 'https://a.table.core.windows.net' });
+    expect(only).toThrow(ConfigError);
+    expect(only).toThrow(/AzureWebJobsStorage__queueServiceUri: needed with __tableServiceUri/);
+    expect(() =>
+      loadConfig({ AzureWebJobsStorage__accountName: 'a', AzureWebJobsStorage__credential: 'clientsecret' }),
+    ).toThrow(/AzureWebJobsStorage__credential: only "managedidentity"/);
+    expect(() =>
+      loadConfig({
+        AzureWebJobsStorage__tableServiceUri: 'http://a.table.core.windows.net',
+        AzureWebJobsStorage__queueServiceUri: 'https://a.queue.core.windows.net',
+      }),
+    ).toThrow(/__tableServiceUri: an https URL/);
+  });
+
+  it('leaves storage unset when nothing is configured (the local runtime embeds Azurite)', () => {
+    expect(loadConfig({}).storage).toBeUndefined();
+  });
+
+  it('builds identity clients on the service URIs without a key', () => {
+    const clients = storageClientsFor(
+      {
+        kind: 'identity',
+        tableServiceUri: 'https://acct.table.core.windows.net',
+        queueServiceUri: 'https://acct.queue.core.windows.net',
+      },
+      names,
+    );
+    expect(clients.mappings.url).toBe('https://acct.table.core.windows.net');
+    expect(clients.mappings.tableName).toBe('CloudoMappings');
+    expect(clients.queues.url).toBe('https://acct.queue.core.windows.net');
+  });
+
+  it('knows its own settings, for checking what a deployment sets', () => {
+    for (const name of [
+      'CLOUDO_WORKER_POOLS',
+      'OPSGENIE_API_KEY',
+      'OPSGENIE_API_KEY_TEAM_A',
+      'AzureWebJobsStorage__clientId',
+    ])
+      expect(isKnownSetting(name)).toBe(true);
+    for (const name of ['CLOUDO_WORKERS', 'AzureWebJobsStorage__password', 'OPSGENIE_KEY'])
+      expect(isKnownSetting(name)).toBe(false);
+  });
+});
