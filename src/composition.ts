@@ -1,4 +1,5 @@
 // Composition root: wires adapters into the use cases, once per process, from the validated configuration.
+import { createAksLogin } from './adapters/aks-login';
 import { createAlertFile } from './adapters/alert-file';
 import { createAlertRecords } from './adapters/alert-records';
 import { systemClock } from './adapters/clock';
@@ -16,6 +17,7 @@ import type { ApprovalAction, Decider } from './domain/approval';
 import { wireOncall, type OncallWiring } from './oncall-wiring';
 import { decideApproval, viewApproval, type LinkInput } from './services/decide-approval';
 import type { RunnerSettings } from './services/execute-runbook';
+import type { RunnerPorts } from './services/runner-ports';
 import { expireApprovals, retryNotifications } from './services/oncall-timer';
 import { handleRunMessage, type DeliveredMessage, type HandleOutcome } from './services/handle-run-message';
 import { ingestAlerts, type IngestReport } from './services/ingest-alerts';
@@ -103,11 +105,12 @@ function onceReady(storage: StorageClients): () => Promise<void> {
     }));
 }
 
-function runnerPorts(config: CloudoConfig) {
+function runnerPorts(config: CloudoConfig): RunnerPorts {
   return {
     locate: (runbook: string) => resolveRunbook(config.runbooksDir, runbook),
     run: runProcess,
     alertFile: createAlertFile,
+    aksLogin: createAksLogin(runProcess),
   };
 }
 

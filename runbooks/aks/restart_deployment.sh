@@ -5,12 +5,17 @@ set -euo pipefail
 : "${AKS_NAMESPACE:?AKS_NAMESPACE is not set: this runbook needs an AKS alert}"
 : "${AKS_DEPLOYMENT:?AKS_DEPLOYMENT is not set: this runbook needs an AKS alert}"
 
-if ! az account show >/dev/null 2>&1; then
-  echo "Logging into Azure..."
-  : "${AZURE_CLIENT_ID:?AZURE_CLIENT_ID is not set: the worker needs a user-assigned managed identity to log in}"
-  az login --identity --client-id "$AZURE_CLIENT_ID" >/dev/null
+# With "aks_login": true on the mapping, ClouDO already set KUBECONFIG; otherwise log in to the alert's cluster here.
+if [ -z "${KUBECONFIG:-}" ]; then
+  if [ "${RESOURCE_TYPE:-}" != "microsoft.containerservice/managedclusters" ]; then
+    echo "no kubeconfig: set \"aks_login\": true on the mapping, or send an alert on an AKS cluster" >&2
+    exit 2
+  fi
+  # shellcheck source=../lib/aks-login.sh
+  . "$(dirname "$0")/../lib/aks-login.sh"
+  aks_login "$RESOURCE_RG" "$RESOURCE_NAME" "${RESOURCE_SUBSCRIPTION_ID:-}"
 fi
 
-echo "restarting deployment/${AKS_DEPLOYMENT} in namespace ${AKS_NAMESPACE}"
+echo "restarting deployment/${AKS_DEPLOYMENT} in namespace ${AKS_NAMESPACE} of ${AKS_CLUSTER_RG:-?}/${AKS_CLUSTER_NAME:-?}"
 kubectl -n "$AKS_NAMESPACE" rollout restart "deployment/${AKS_DEPLOYMENT}"
 kubectl -n "$AKS_NAMESPACE" rollout status "deployment/${AKS_DEPLOYMENT}" --timeout=240s

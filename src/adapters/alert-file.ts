@@ -2,7 +2,7 @@
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { AlertFile } from '../services/ports';
+import type { AlertFile } from '../services/runner-ports';
 
 /** Writes the payload to a 0600 file in a fresh 0700 directory; dispose() removes both. */
 export async function createAlertFile(execId: string, json: string): Promise<AlertFile> {

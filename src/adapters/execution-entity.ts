@@ -75,10 +75,12 @@ const stored = z.object({
 });
 
 export function toEntity(e: Execution): Record<string, unknown> & { partitionKey: string; rowKey: string } {
-  const { output, mappingEnv, alert, approval, budget, paging, notifications, ...rest } = e;
+  const { output, mappingEnv, alert, approval, budget, paging, notifications, aksLogin, aksCluster, ...rest } = e;
   const entity: Record<string, unknown> = { ...rest, mappingEnv: JSON.stringify(mappingEnv) };
   const structured = { approval, budget, paging, notifications };
   for (const f of JSON_FIELDS) if (structured[f] !== undefined) entity[f] = JSON.stringify(structured[f]);
+  if (aksLogin !== undefined || aksCluster !== undefined)
+    entity['aks'] = JSON.stringify({ login: aksLogin ?? false, ...(aksCluster ? { cluster: aksCluster } : {}) });
   writeChunks(entity, 'out', output);
   const alertJson = alert === undefined ? undefined : JSON.stringify(alert);
   // boundAlert keeps alerts far below this; a longer one would be read back cut short, so it must never be written.
@@ -101,7 +103,15 @@ export function fromEntity(entity: Record<string, unknown>): Execution {
     ...(output !== undefined ? { output } : {}),
     ...(alertJson !== undefined ? { alert: alertContextSchema.parse(JSON.parse(alertJson)) } : {}),
     ...structuredFields(entity),
+    ...aksFields(entity['aks']),
   };
+}
+
+// Rows written before AKS login, and runs of mappings without it, have no `aks` column.
+function aksFields(text: unknown): Pick<Execution, 'aksLogin' | 'aksCluster'> {
+  if (typeof text !== 'string') return {};
+  const aks = storedStructured.aks.parse(JSON.parse(text));
+  return { aksLogin: aks.login, ...(aks.cluster ? { aksCluster: aks.cluster } : {}) };
 }
 
 function structuredFields(entity: Record<string, unknown>): Partial<Pick<Execution, JsonField>> {

@@ -1,5 +1,6 @@
-// Stored shapes of an execution's structured columns (approval, budget, paging, outbox), checked when read back.
+// Stored shapes of an execution's structured columns (approval, budget, paging, outbox, AKS), checked when read back.
 import { z } from 'zod';
+import { storedAksCluster } from '../domain/aks-target';
 import {
   NOTIFICATION_ACTIONS,
   NOTIFICATION_CHANNELS,
@@ -49,4 +50,6 @@ export const storedStructured = {
     responders: z.array(z.object({ type: z.enum(RESPONDER_TYPES), name: z.string() })),
   }),
   notifications: z.array(notification),
+  /** The `aks` column: the mapping's aksLogin and aksCluster together. */
+  aks: z.object({ login: z.boolean(), cluster: storedAksCluster.optional() }),
 };

@@ -1,6 +1,7 @@
 // Mapping table: PartitionKey = partition_key, RowKey = id, plus a by-id copy so a lookup by id alone is a point read.
 import { odata, type TableClient, type TransactionAction } from '@azure/data-tables';
 import { z } from 'zod';
+import { storedAksCluster } from '../domain/aks-target';
 import { alertMatchSchema, toAuthoredMatch } from '../domain/alert-match';
 import { BUDGET_ACTIONS, RUN_ON, type Mapping } from '../domain/mapping';
 import { NO_PAGING } from '../domain/paging';
@@ -32,6 +33,9 @@ const storedMapping = z.object({
   maxRuns: z.string().nullable().default(null),
   onBudgetExceeded: z.enum(BUDGET_ACTIONS).default('throttle'),
   paging: z.string().nullable().default(null),
+  // Rows written before AKS login: no login, no cluster.
+  aksLogin: z.boolean().default(false),
+  aksCluster: z.string().nullable().default(null),
 });
 
 const storedBudget = z.object({
@@ -109,6 +113,8 @@ function toEntity(partitionKey: string, m: Mapping) {
     maxRuns: m.maxRuns ? JSON.stringify(m.maxRuns) : null,
     onBudgetExceeded: m.onBudgetExceeded,
     paging: JSON.stringify(m.paging),
+    aksLogin: m.aksLogin,
+    aksCluster: m.aksCluster ? JSON.stringify(m.aksCluster) : null,
   };
 }
 
@@ -118,5 +124,6 @@ function fromEntity(id: string, entity: unknown): Mapping {
   const match = e.match === null ? null : alertMatchSchema.parse(JSON.parse(e.match));
   const maxRuns = e.maxRuns === null ? null : storedBudget.parse(JSON.parse(e.maxRuns));
   const paging = e.paging === null ? NO_PAGING : storedStructured.paging.parse(JSON.parse(e.paging));
-  return { ...e, id, env, match, maxRuns, paging };
+  const aksCluster = e.aksCluster === null ? null : storedAksCluster.parse(JSON.parse(e.aksCluster));
+  return { ...e, id, env, match, maxRuns, paging, aksCluster };
 }

@@ -8,7 +8,7 @@ import type { BoundedOutput } from '../domain/bounded-output';
 import { trackGroup, untrackGroup } from './live-process-groups';
 import { openOutputChannel } from './output-channel';
 import type { OutputChannel } from './output-channel';
-import type { ProcessOutcome, ProcessOutcomeKind, ProcessRunner, ProcessSpec } from '../services/ports';
+import type { ProcessOutcome, ProcessOutcomeKind, ProcessRunner, ProcessSpec } from '../services/runner-ports';
 
 /** After the main process exits, how long to wait for escaped descendants (e.g. setsid) to close the output channel. */
 const DRAIN_CAP_MS = 2_000;

@@ -1,5 +1,6 @@
 // Execution model: the record of one requested run, how admission creates it, and how it starts and finishes.
 import { canTransition, type ExecutionStatus, type TerminalStatus, type TriggerKind } from './execution-status';
+import type { AksCluster } from './aks-target';
 import type { AlertContext } from './alert';
 import type { Approval } from './approval';
 import type { BudgetReport } from './budget';
@@ -45,6 +46,9 @@ export type Execution = {
   readonly paging?: PagingOptions;
   /** The outbox: pages, closes and chat messages this execution owes, and how their delivery went. */
   readonly notifications?: readonly Notification[];
+  /** The mapping's AKS login, copied when the run was requested; the cluster may also come from the alert. */
+  readonly aksLogin?: boolean;
+  readonly aksCluster?: AksCluster;
 };
 
 export type RunResult = Pick<
@@ -90,6 +94,9 @@ export function newExecution(args: {
     trigger: args.trigger,
     requestedAt: args.now.toISOString(),
     paging: m.paging,
+    // Only when set: executions of mappings without AKS login look exactly as they did before.
+    ...(m.aksLogin ? { aksLogin: true } : {}),
+    ...(m.aksCluster ? { aksCluster: m.aksCluster } : {}),
   };
 }
 

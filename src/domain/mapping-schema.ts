@@ -1,5 +1,6 @@
 // Mapping files' schema: what an author may write in schemas/*.json, validated with zod and read as the seed writes it.
 import { z } from 'zod';
+import { aksClusterSchema } from './aks-target';
 import { alertMatchSchema } from './alert-match';
 import { runBudgetSchema } from './budget';
 import { BUDGET_ACTIONS, RUN_ON } from './mapping';
@@ -41,6 +42,8 @@ const runbookPath = /^(?!\/)(?!.*(^|\/)\.\.(\/|$))[A-Za-z0-9_./-]+\.(sh|py)$/;
 const reservedEnv =
   /^(CLOUDO_|RESOURCE_|AKS_|ALERT_|MONITOR_CONDITION$|SEVERITY$|SIGNAL_TYPE$|FIRED_AT$|RESOLVED_AT$|PATH$|HOME$)/;
 const envName = /^[A-Z_][A-Z0-9_]{0,63}$/;
+// Not reserved in general: a mapping without aks_login may well point a runbook at its own kubeconfig.
+const AKS_LOGIN_ENV = ['KUBECONFIG', 'AZURE_CONFIG_DIR'];
 
 export const mappingEntitySchema = z
   .strictObject({
@@ -102,6 +105,16 @@ export const mappingEntitySchema = z
     max_runs: runBudgetSchema.optional(),
     on_budget_exceeded: z.enum(BUDGET_ACTIONS).default('throttle'),
     opsgenie: pagingSchema.optional(),
+    aks_login: boolish
+      .default(false)
+      .describe('Log in to an AKS cluster with the managed identity first; the runbook gets KUBECONFIG.'),
+    aks_cluster: aksClusterSchema.optional(),
+  })
+  .superRefine((m, ctx) => {
+    // With aks_login on, ClouDO sets these for the run; a mapping value would be silently replaced.
+    if (!m.aks_login) return;
+    for (const key of AKS_LOGIN_ENV.filter((k) => Object.hasOwn(m.env, k)))
+      ctx.addIssue({ code: 'custom', path: ['env', key], message: 'set by ClouDO when aks_login is on' });
   })
   .describe('One runbook mapping.');
 

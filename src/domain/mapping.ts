@@ -1,5 +1,6 @@
 // Mapping model: a runbook mapping as ClouDO uses it, and the seed-shaped view of it in API answers.
 import type { z } from 'zod';
+import type { AksCluster } from './aks-target';
 import { toAuthoredMatch, type AlertMatch } from './alert-match';
 import type { RunBudget } from './budget';
 import type { mappingEntitySchema } from './mapping-schema';
@@ -34,6 +35,10 @@ export type Mapping = {
   /** What a spent budget does to the next run: record it throttled, or ask a human. */
   readonly onBudgetExceeded: BudgetAction;
   readonly paging: PagingOptions;
+  /** Log in to an AKS cluster before the run and hand the runbook a kubeconfig. */
+  readonly aksLogin: boolean;
+  /** null: the cluster comes from the alert, if it names one. */
+  readonly aksCluster: AksCluster | null;
 };
 
 export const BUDGET_ACTIONS = ['throttle', 'require_approval'] as const;
@@ -59,6 +64,8 @@ export function toMapping(partition: string, e: z.output<typeof mappingEntitySch
     maxRuns: e.max_runs ?? null,
     onBudgetExceeded: e.on_budget_exceeded,
     paging: e.opsgenie ?? NO_PAGING,
+    aksLogin: e.aks_login,
+    aksCluster: e.aks_cluster ?? null,
   };
 }
 
@@ -82,5 +89,15 @@ export function toMappingView(m: Mapping): Record<string, unknown> {
     max_runs: m.maxRuns ? { count: m.maxRuns.count, window: m.maxRuns.windowSeconds, per: m.maxRuns.per } : null,
     on_budget_exceeded: m.onBudgetExceeded,
     opsgenie: m.paging,
+    aks_login: m.aksLogin,
+    aks_cluster: m.aksCluster ? authoredCluster(m.aksCluster) : null,
+  };
+}
+
+function authoredCluster(c: AksCluster): { name: string; resource_group: string; subscription?: string } {
+  return {
+    name: c.name,
+    resource_group: c.resourceGroup,
+    ...(c.subscriptionId ? { subscription: c.subscriptionId } : {}),
   };
 }

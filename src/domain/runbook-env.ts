@@ -1,21 +1,28 @@
 // Runbook environment: the allow-listed host variables, the mapping's, the alert's, and ClouDO's own; nothing else.
+import type { AksCluster } from './aks-target';
 import { alertEnvironment } from './alert-env';
 import type { Execution } from './execution';
 
+/** What an AKS login gave this run: the cluster, and its private kubeconfig and `az` state. */
+export type AksRunEnv = { readonly cluster: AksCluster; readonly kubeconfig: string; readonly azureConfigDir: string };
+
 /**
  * Later entries win: alert context over the mapping's static variables (the mapping schema also refuses the alert
- * names), and ClouDO's variables over everything, so neither the host nor a sender can forge them.
+ * names), the AKS login over both, and ClouDO's variables over everything, so neither the host nor a sender can
+ * forge them.
  */
 export function runbookEnvironment(
   base: Readonly<Record<string, string>>,
   e: Execution,
   runbooksDir: string,
   alertFile?: string,
+  aks?: AksRunEnv,
 ): Record<string, string> {
   return {
     ...base,
     ...e.mappingEnv,
     ...(e.alert ? alertEnvironment(e.alert) : {}),
+    ...(aks ? aksEnvironment(aks) : {}),
     PYTHONUNBUFFERED: '1',
     CLOUDO_EXEC_ID: e.execId,
     CLOUDO_MAPPING_ID: e.mappingId,
@@ -25,5 +32,16 @@ export function runbookEnvironment(
     CLOUDO_REQUESTED_AT: e.requestedAt,
     CLOUDO_RUNBOOKS_DIR: runbooksDir,
     ...(alertFile ? { CLOUDO_ALERT_FILE: alertFile } : {}),
+  };
+}
+
+function aksEnvironment({ cluster, kubeconfig, azureConfigDir }: AksRunEnv): Record<string, string> {
+  return {
+    KUBECONFIG: kubeconfig,
+    // The `az` login made for this run: `az account show` succeeds, so the seed's login snippet is a no-op.
+    AZURE_CONFIG_DIR: azureConfigDir,
+    AKS_CLUSTER_NAME: cluster.name,
+    AKS_CLUSTER_RG: cluster.resourceGroup,
+    ...(cluster.subscriptionId ? { AKS_CLUSTER_SUBSCRIPTION_ID: cluster.subscriptionId } : {}),
   };
 }

@@ -1,6 +1,6 @@
 // Runbook check: every mapping's runbook exists inside the runbooks directory and has a supported type.
 import type { Mapping } from '../domain/mapping';
-import type { RunbookLocator } from './ports';
+import type { RunbookLocator } from './runner-ports';
 
 /** One line per mapping whose runbook cannot be run, e.g. `ops/disk-usage: runbook "x.sh" not found`. */
 export async function findRunbookProblems(mappings: readonly Mapping[], locate: RunbookLocator): Promise<string[]> {

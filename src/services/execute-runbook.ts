@@ -1,9 +1,10 @@
-// Execute a runbook: locate it safely, build argv and environment, run it, and turn the outcome into a result.
+// Execute a runbook: locate it safely, build argv and environment, log in to AKS if asked, run it, and report.
+import { aksTarget } from '../domain/aks-target';
 import type { Execution, RunResult } from '../domain/execution';
 import { splitRunArgs } from '../domain/run-args';
 import { redact, secretValues } from '../domain/redact';
-import { runbookEnvironment } from '../domain/runbook-env';
-import type { ProcessOutcome, RunnerPorts } from './ports';
+import { runbookEnvironment, type AksRunEnv } from '../domain/runbook-env';
+import type { ProcessOutcome, RunnerPorts } from './runner-ports';
 
 export type RunnerSettings = {
   readonly runbooksDir: string;
@@ -14,6 +15,11 @@ export type RunnerSettings = {
   /** Configured credentials (Opsgenie keys, approval secret…): a runbook never gets them, and never shows them. */
   readonly secrets: readonly { name: string; value: string }[];
 };
+
+export const NO_AKS_CLUSTER =
+  'aks_login is on, but neither the mapping (aks_cluster) nor the alert names an AKS cluster';
+// A login stuck on the identity endpoint must not eat the runbook's whole time.
+const AKS_LOGIN_CAP_MS = 120_000;
 
 /** Runs the execution's runbook; `alertJson` is the original alert, handed over as CLOUDO_ALERT_FILE. */
 export async function executeRunbook(
@@ -34,27 +40,54 @@ export async function executeRunbook(
     return failedToStart(`could not write the alert file: ${(err as Error).message}`);
   }
   try {
-    return await run(ports, settings, e, located, args.args, file?.path);
+    return await withAks(ports, settings, e, (aks, timeoutMs) =>
+      run(ports, settings, e, { located, args: args.args, alertFile: file?.path, aks, timeoutMs }),
+    );
   } finally {
     await file?.dispose();
   }
 }
 
-async function run(
+type RunPlan = {
+  readonly located: { path: string; interpreter: 'bash' | 'python' };
+  readonly args: readonly string[];
+  readonly alertFile: string | undefined;
+  readonly aks: AksRunEnv | undefined;
+  readonly timeoutMs: number;
+};
+
+/** Logs in first when the mapping asks; login and runbook share the execution's timeout, as the sweeper assumes. */
+async function withAks(
   ports: RunnerPorts,
   settings: RunnerSettings,
   e: Execution,
-  located: { path: string; interpreter: 'bash' | 'python' },
-  args: readonly string[],
-  alertFile: string | undefined,
+  body: (aks: AksRunEnv | undefined, timeoutMs: number) => Promise<RunResult>,
 ): Promise<RunResult> {
-  const env = runbookEnvironment(settings.baseEnv, e, settings.runbooksDir, alertFile);
+  const budgetMs = e.timeoutSeconds * 1000;
+  if (!e.aksLogin) return body(undefined, budgetMs);
+  const cluster = aksTarget(e, e.alert);
+  if (cluster === null) return failedToStart(NO_AKS_CLUSTER);
+  const startedAt = Date.now();
+  const limits = { timeoutMs: Math.min(AKS_LOGIN_CAP_MS, budgetMs), killGraceMs: settings.killGraceSeconds * 1000 };
+  const login = await ports.aksLogin(cluster, settings.baseEnv, limits);
+  if (!login.ok)
+    return failedToStart(redact(login.error, bySize([...secretValues(settings.baseEnv), ...settings.secrets])));
+  try {
+    const left = Math.max(1000, budgetMs - (Date.now() - startedAt));
+    return await body({ cluster, kubeconfig: login.kubeconfig, azureConfigDir: login.azureConfigDir }, left);
+  } finally {
+    await login.dispose();
+  }
+}
+
+async function run(ports: RunnerPorts, settings: RunnerSettings, e: Execution, plan: RunPlan): Promise<RunResult> {
+  const env = runbookEnvironment(settings.baseEnv, e, settings.runbooksDir, plan.alertFile, plan.aks);
   const outcome = await ports.run({
-    file: settings.interpreters[located.interpreter],
-    args: [located.path, ...args],
+    file: settings.interpreters[plan.located.interpreter],
+    args: [plan.located.path, ...plan.args],
     cwd: settings.runbooksDir,
     env,
-    timeoutMs: e.timeoutSeconds * 1000,
+    timeoutMs: plan.timeoutMs,
     killGraceMs: settings.killGraceSeconds * 1000,
     maxOutputBytes: settings.maxOutputBytes,
   });

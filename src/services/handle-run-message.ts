@@ -7,7 +7,8 @@ import { runMessageSchema } from '../domain/run-message';
 import { deliverRecorded, type OncallDeps } from './admitted-execution';
 import type { PageStateStore } from './oncall-ports';
 import { executeRunbook, type RunnerSettings } from './execute-runbook';
-import type { AlertRecordStore, Clock, ExecutionStore, Logger, RunnerPorts, RunQueue, Versioned } from './ports';
+import type { AlertRecordStore, Clock, ExecutionStore, Logger, RunQueue, Versioned } from './ports';
+import type { RunnerPorts } from './runner-ports';
 
 export type WorkerDeps = {
   readonly executions: ExecutionStore;

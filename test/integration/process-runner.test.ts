@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { runProcess } from '../../src/adapters/process-runner';
-import type { ProcessSpec } from '../../src/services/ports';
+import type { ProcessSpec } from '../../src/services/runner-ports';
 
 const PATH = process.env['PATH'] ?? '/usr/bin:/bin';
 let dir = '';

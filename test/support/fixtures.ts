@@ -25,6 +25,8 @@ export function sampleMapping(overrides: Partial<Mapping> = {}): Mapping {
     maxRuns: null,
     onBudgetExceeded: 'throttle',
     paging: { tags: [], responders: [] },
+    aksLogin: false,
+    aksCluster: null,
     ...overrides,
   };
 }
