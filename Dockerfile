@@ -1,0 +1,91 @@
+# ClouDO container image: the Azure Functions host for Node 22 with ClouDO, its runbooks and their tools.
+# The same image runs on Azure (Functions on Container Apps, App Service), in `docker compose up` on Azurite, and on
+# Kubernetes (deploy/kubernetes/). The host listens on port 80 and loads the app from /home/site/wwwroot.
+#
+# Build (kubectl and kubelogin are checked against SHA-256 sums given as build arguments; the build stops without):
+#   docker build --build-arg KUBECTL_SHA256=<sum> --build-arg KUBELOGIN_SHA256=<sum> -t cloudo:0.1.0 .
+# Where the sums come from is said beside KUBECTL_VERSION below. docker-compose.yml passes them from the environment.
+
+# ---- build: compile TypeScript, and install the production dependencies apart ----
+FROM node:22.23.4-bookworm-slim AS build
+WORKDIR /build
+
+# Production dependencies first, in their own folder: this layer is reused until the lockfile changes.
+COPY package.json package-lock.json ./
+RUN mkdir /prod \
+    && cp package.json package-lock.json /prod/ \
+    && cd /prod \
+    && npm ci --omit=dev --ignore-scripts --no-audit --no-fund \
+    && npm cache clean --force
+
+RUN npm ci --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json ./
+COPY functions ./functions
+COPY src ./src
+RUN npm run build
+
+# ---- runtime: the official Azure Functions host image for Node 22 ----
+# `4-node22` is the tag Microsoft documents for the v4 host on Node 22 (Debian 12 "bookworm", linux/amd64 only).
+# It floats with host releases; for byte-for-byte rebuilds pin it by digest: FROM ...:4-node22@sha256:<digest>
+# (docker buildx imagetools inspect mcr.microsoft.com/azure-functions/node:4-node22).
+FROM mcr.microsoft.com/azure-functions/node:4-node22 AS runtime
+SHELL ["/bin/bash", "-o", "pipefail", "-c"]
+
+# What runbooks use: bash, python3, jq, curl, and the Azure CLI from Microsoft's apt repository.
+# The Debian packages follow the base image's release (bookworm: python3 3.11, jq 1.6, curl 7.88) with its security
+# updates; exact Debian revisions are not pinned because the mirrors drop them when a fix ships.
+ARG AZURE_CLI_VERSION=2.90.0
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends bash ca-certificates curl jq python3 \
+    && install -d -m 0755 /etc/apt/keyrings \
+    && curl -fsSL https://packages.microsoft.com/keys/microsoft.asc -o /etc/apt/keyrings/microsoft.asc \
+    && echo "deb [arch=amd64 signed-by=/etc/apt/keyrings/microsoft.asc] https://packages.microsoft.com/repos/azure-cli/ bookworm main" \
+        > /etc/apt/sources.list.d/azure-cli.list \
+    && apt-get update \
+    && apt-get install -y --no-install-recommends "azure-cli=${AZURE_CLI_VERSION}-1~bookworm" \
+    && apt-get clean \
+    && rm -rf /var/lib/apt/lists/*
+
+# kubectl and kubelogin (AKS Entra ID sign-in): pinned release binaries, checked against SHA-256 sums.
+# The sums cannot be checked offline where this file was written, so they have no default: fill them in with
+#   --build-arg KUBECTL_SHA256=...    (https://dl.k8s.io/release/${KUBECTL_VERSION}/bin/linux/amd64/kubectl.sha256)
+#   --build-arg KUBELOGIN_SHA256=...  (kubelogin-linux-amd64.zip of https://github.com/Azure/kubelogin/releases)
+# or set them here once verified. The image is linux/amd64 only, like its base.
+ARG KUBECTL_VERSION=v1.36.4
+ARG KUBECTL_SHA256=
+ARG KUBELOGIN_VERSION=v0.2.19
+ARG KUBELOGIN_SHA256=
+RUN test -n "${KUBECTL_SHA256}" \
+        || { echo "KUBECTL_SHA256 is empty: pass --build-arg KUBECTL_SHA256=<sha256 of kubectl ${KUBECTL_VERSION} linux/amd64>" >&2; exit 1; } \
+    && test -n "${KUBELOGIN_SHA256}" \
+        || { echo "KUBELOGIN_SHA256 is empty: pass --build-arg KUBELOGIN_SHA256=<sha256 of kubelogin-linux-amd64.zip ${KUBELOGIN_VERSION}>" >&2; exit 1; } \
+    && curl -fsSL -o /tmp/kubectl "https://dl.k8s.io/release/${KUBECTL_VERSION}/bin/linux/amd64/kubectl" \
+    && echo "${KUBECTL_SHA256}  /tmp/kubectl" | sha256sum -c - \
+    && install -m 0755 /tmp/kubectl /usr/local/bin/kubectl \
+    && curl -fsSL -o /tmp/kubelogin.zip \
+        "https://github.com/Azure/kubelogin/releases/download/${KUBELOGIN_VERSION}/kubelogin-linux-amd64.zip" \
+    && echo "${KUBELOGIN_SHA256}  /tmp/kubelogin.zip" | sha256sum -c - \
+    && python3 -m zipfile -e /tmp/kubelogin.zip /tmp/kubelogin \
+    && install -m 0755 /tmp/kubelogin/bin/linux_amd64/kubelogin /usr/local/bin/kubelogin \
+    && rm -rf /tmp/kubectl /tmp/kubelogin /tmp/kubelogin.zip \
+    && kubectl version --client \
+    && kubelogin --version
+
+# The host runs the app from /home/site/wwwroot; ClouDO resolves relative directories against the working
+# directory, so the runbook and schema folders are given absolutely.
+ENV AzureWebJobsScriptRoot=/home/site/wwwroot \
+    AzureFunctionsJobHost__Logging__Console__IsEnabled=true \
+    CLOUDO_RUNBOOKS_DIR=/home/site/wwwroot/runbooks \
+    CLOUDO_SCHEMAS_DIR=/home/site/wwwroot/schemas
+WORKDIR /home/site/wwwroot
+
+COPY host.json package.json ./
+COPY --from=build /prod/node_modules ./node_modules
+COPY --from=build /build/dist ./dist
+COPY schemas ./schemas
+COPY runbooks ./runbooks
+# Runbooks stay executable whatever the build context's file modes (e.g. a Windows checkout).
+RUN find runbooks -type f \( -name '*.sh' -o -name '*.py' \) -exec chmod 0755 {} +
+
+EXPOSE 80
+# CMD comes from the base image: it starts the Functions host.
