@@ -1,15 +1,25 @@
-// ClouDO command line: `schemas check | apply [--prune] | jsonschema [--write]`.
+// ClouDO command line: `schemas check | apply [--prune] | jsonschema [--write]` and `azure verify | attach`.
 import path from 'node:path';
+import { ArmError } from '../adapters/arm-requests';
 import { writeMappingJsonSchema } from '../adapters/schema-files';
 import { createAdminServices, type AdminServices } from '../admin';
 import { ConfigError, loadConfig, type CloudoConfig } from '../config';
 import { AppError } from '../domain/errors';
 import { mappingJsonSchema } from '../domain/mapping-json-schema';
 import { MappingValidationError } from '../services/apply-mappings';
+import { AZURE_VERBS, defaultAzureDeps, runAzure, type AzureDeps } from './azure-commands';
+import { UsageError } from './cli-args';
 
 const USAGE = `usage: cloudo schemas check               validate the files in CLOUDO_SCHEMAS_DIR and their runbooks
        cloudo schemas apply [--prune]      upsert them into the configured storage; --prune removes the others
-       cloudo schemas jsonschema [--write] print (or write) schemas/mapping.schema.json`;
+       cloudo schemas jsonschema [--write] print (or write) schemas/mapping.schema.json
+       cloudo azure verify --subscription <id> --resource-group <rg> --action-group <name> --app-url <https://app>
+                           [--function-key <key>] [--test [--wait-seconds 120] [--alert-type metricstaticthreshold]]
+                                           check the action group's webhook reaches <app>/api/Trigger with a key and
+                                           the common alert schema; --test sends a test alert and waits for the app
+       cloudo azure attach --rule <alert rule id> --action-group-id <action group id>
+                                           add the action group to a metric, log search or activity log alert rule
+Azure calls sign in with DefaultAzureCredential (az login, managed or workload identity).`;
 
 type Verb = (config: CloudoConfig, admin: AdminServices, flags: readonly string[]) => Promise<number>;
 
@@ -19,8 +29,10 @@ const VERBS: Readonly<Record<string, { flags: readonly string[]; run: Verb }>> =
   jsonschema: { flags: ['--write'], run: jsonschema },
 };
 
-export async function runCli(argv: readonly string[]): Promise<number> {
+/** `azureDeps` is for tests; the azure verbs otherwise reach Azure and the app for real. */
+export async function runCli(argv: readonly string[], azureDeps?: () => AzureDeps): Promise<number> {
   const [group, verb, ...flags] = argv;
+  if (group === 'azure') return azure(verb, flags, azureDeps ?? defaultAzureDeps);
   const command = verb === undefined ? undefined : VERBS[verb];
   if (group !== 'schemas' || !command || flags.some((f) => !command.flags.includes(f))) return usage();
   const config = loadConfig();
@@ -39,9 +51,9 @@ async function check(config: CloudoConfig, admin: AdminServices): Promise<number
 async function apply(config: CloudoConfig, admin: AdminServices, flags: readonly string[]): Promise<number> {
   // Files first: a typo must fail before anything touches storage.
   const mappings = await admin.loadMappings();
-  if (!config.storageConnection) {
+  if (!config.storage) {
     console.error(
-      'No storage configured: set AzureWebJobsStorage or CLOUDO_STORAGE_CONNECTION. ' +
+      'No storage configured: set AzureWebJobsStorage (or AzureWebJobsStorage__accountName) or CLOUDO_STORAGE_CONNECTION. ' +
         '(npm start applies schemas/ to its embedded Azurite by itself.)',
     );
     return 2;
@@ -61,17 +73,35 @@ async function jsonschema(config: CloudoConfig, _admin: AdminServices, flags: re
   return 0;
 }
 
-function usage(): number {
+async function azure(verb: string | undefined, flags: readonly string[], deps: () => AzureDeps): Promise<number> {
+  if (verb === undefined || !AZURE_VERBS.includes(verb)) return usage();
+  try {
+    return await runAzure(verb, flags, deps());
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    return usage(`cloudo azure ${verb}: ${err.message}`);
+  }
+}
+
+function usage(problem?: string): number {
+  if (problem) console.error(problem);
   console.error(USAGE);
   return 2;
+}
+
+// Azure sign-in failures name what was tried and how to fix it: the message is the useful part, not the stack.
+const AZURE_AUTH_ERRORS = ['CredentialUnavailableError', 'AuthenticationError', 'AggregateAuthenticationError'];
+
+function isKnown(err: unknown): err is Error {
+  if (err instanceof ConfigError || err instanceof MappingValidationError || err instanceof AppError) return true;
+  return err instanceof ArmError || (err instanceof Error && AZURE_AUTH_ERRORS.includes(err.name));
 }
 
 if (require.main === module) {
   runCli(process.argv.slice(2)).then(
     (code) => process.exit(code),
     (err: unknown) => {
-      const known = err instanceof ConfigError || err instanceof MappingValidationError || err instanceof AppError;
-      console.error(known ? (err as Error).message : err);
+      console.error(isKnown(err) ? err.message : err);
       process.exit(1);
     },
   );

@@ -1,0 +1,48 @@
+// `cloudo azure …`: what the verbs need from the outside world, and the dispatch from a command line to a verb.
+import { setTimeout as sleep } from 'node:timers/promises';
+import { azureCredential } from '../adapters/azure-credential';
+import { createMonitor, type MonitorPort } from '../adapters/arm-monitor';
+import { ATTACH_FLAGS, attach } from './azure-attach';
+import type { Fetch } from './azure-app-api';
+import { VERIFY_FLAGS, verify } from './azure-verify';
+import { parseFlags, type FlagSpec, type Flags } from './cli-args';
+
+export type AzureDeps = {
+  /** The port for one subscription: ARM clients are bound to a subscription. */
+  readonly monitor: (subscriptionId: string) => MonitorPort;
+  readonly fetch: Fetch;
+  readonly print: (line: string) => void;
+  readonly now: () => Date;
+  readonly sleep: (ms: number) => Promise<void>;
+  /** Between polls of the app while waiting for a test alert. */
+  readonly appPollMs: number;
+};
+
+type AzureVerb = { readonly flags: FlagSpec; readonly run: (flags: Flags, deps: AzureDeps) => Promise<number> };
+
+const VERBS: Readonly<Record<string, AzureVerb>> = {
+  verify: { flags: VERIFY_FLAGS, run: verify },
+  attach: { flags: ATTACH_FLAGS, run: attach },
+};
+
+export const AZURE_VERBS: readonly string[] = Object.keys(VERBS);
+
+/** Throws UsageError for a command line the verb cannot run. */
+export function runAzure(verb: string, args: readonly string[], deps: AzureDeps): Promise<number> {
+  const command = VERBS[verb];
+  if (!command) throw new Error(`not an azure verb: ${verb}`);
+  return command.run(parseFlags(args, command.flags), deps);
+}
+
+/** DefaultAzureCredential: `az login` on a laptop, managed or workload identity in Azure. */
+export function defaultAzureDeps(): AzureDeps {
+  const credential = azureCredential({});
+  return {
+    monitor: (subscriptionId) => createMonitor(subscriptionId, { credential }),
+    fetch,
+    print: (line) => console.log(line),
+    now: () => new Date(),
+    sleep: (ms) => sleep(ms),
+    appPollMs: 5000,
+  };
+}
