@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 // ClouDO command line: `schemas check | apply [--prune] | jsonschema [--write]` and `azure verify | attach`.
 import path from 'node:path';
 import { ArmError } from '../adapters/arm-requests';
