@@ -1,0 +1,27 @@
+# Outputs of the basic ClouDO example, passed through from the module.
+
+output "app_url" {
+  description = "Base URL of the Function App."
+  value       = module.cloudo.app_url
+}
+
+output "trigger_url" {
+  description = "Trigger endpoint with the function key: `terraform output -raw trigger_url`."
+  value       = module.cloudo.trigger_url
+  sensitive   = true
+}
+
+output "action_group_id" {
+  description = "Action group to attach to alert rules."
+  value       = module.cloudo.action_group_id
+}
+
+output "identity_client_id" {
+  description = "Client id of the identity ClouDO and its runbooks use."
+  value       = module.cloudo.identity_client_id
+}
+
+output "storage_account_name" {
+  description = "Storage account, for `cloudo schemas apply` (AzureWebJobsStorage__accountName)."
+  value       = module.cloudo.storage_account_name
+}

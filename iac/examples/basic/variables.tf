@@ -1,0 +1,129 @@
+# Inputs of the basic ClouDO example; see terraform.tfvars.example. Credentials are sensitive.
+
+variable "subscription_id" {
+  description = "Subscription to deploy into."
+  type        = string
+}
+
+variable "location" {
+  description = "Azure region, e.g. \"westeurope\"."
+  type        = string
+}
+
+variable "resource_group_name" {
+  description = "Resource group the example creates for ClouDO."
+  type        = string
+}
+
+variable "name" {
+  description = "Prefix of every resource name, e.g. \"cloudo-prod\"."
+  type        = string
+}
+
+variable "tags" {
+  description = "Tags set on every resource."
+  type        = map(string)
+  default     = {}
+}
+
+variable "image" {
+  description = "ClouDO container image with registry and tag, e.g. \"ghcr.io/org/cloudo:0.1.0\"."
+  type        = string
+}
+
+variable "acr_id" {
+  description = "Resource id of the Azure Container Registry holding the image, pulled with the identity; null: a public or credential-protected registry."
+  type        = string
+  default     = null
+}
+
+variable "registry_username" {
+  description = "User name for a private non-ACR registry; null for public images or with acr_id."
+  type        = string
+  default     = null
+}
+
+variable "registry_password" {
+  description = "Password or token for registry_username."
+  type        = string
+  default     = null
+  sensitive   = true
+}
+
+variable "sku_name" {
+  description = "App Service plan SKU: EP1 (Elastic Premium) by default; a Dedicated Linux SKU also runs the container."
+  type        = string
+  default     = "EP1"
+}
+
+variable "maximum_instance_count" {
+  description = "Upper bound of instances the plan and app scale out to."
+  type        = number
+  default     = 3
+}
+
+variable "worker_pools" {
+  description = "Worker pools the app consumes (CLOUDO_WORKER_POOLS)."
+  type        = list(string)
+  default     = ["Runbook"]
+}
+
+variable "public_url" {
+  description = "CLOUDO_PUBLIC_URL; empty: the app's default host name."
+  type        = string
+  default     = ""
+}
+
+variable "opsgenie_api_url" {
+  description = "OPSGENIE_API_URL, e.g. https://api.eu.opsgenie.com for Opsgenie EU."
+  type        = string
+  default     = "https://api.opsgenie.com"
+}
+
+variable "opsgenie_api_key" {
+  description = "OPSGENIE_API_KEY when not taken from Key Vault; empty: nobody is paged."
+  type        = string
+  default     = ""
+  sensitive   = true
+}
+
+variable "approval_secret" {
+  description = "APPROVAL_SECRET (32+ characters) when not taken from Key Vault; empty: runs that need approval are refused."
+  type        = string
+  default     = ""
+  sensitive   = true
+}
+
+variable "key_vault_id" {
+  description = "Existing Key Vault (RBAC mode) holding the credentials; null: credentials come from the variables above."
+  type        = string
+  default     = null
+}
+
+variable "key_vault_secret_names" {
+  description = "With key_vault_id: app setting => Key Vault secret name, e.g. { OPSGENIE_API_KEY = \"cloudo-opsgenie-api-key\" }."
+  type        = map(string)
+  default     = {}
+}
+
+variable "runbook_role_assignments" {
+  description = "Roles for the identity runbooks act as: list of { scope, role } (optionally name)."
+  type = list(object({
+    scope = string
+    role  = string
+    name  = optional(string)
+  }))
+  default = []
+}
+
+variable "mapping_operator_principal_ids" {
+  description = "Object ids of people or pipelines that run `cloudo schemas apply` (Storage Table Data Contributor)."
+  type        = list(string)
+  default     = []
+}
+
+variable "create_action_group" {
+  description = "Create the action group (needs the function key); false for a first, app-only apply."
+  type        = bool
+  default     = true
+}

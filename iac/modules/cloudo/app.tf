@@ -1,0 +1,91 @@
+# The Function App of the ClouDO module: the container image on an Elastic Premium (or Dedicated) Linux plan.
+
+resource "azurerm_service_plan" "this" {
+  name                         = "${var.name}-plan"
+  resource_group_name          = var.resource_group_name
+  location                     = var.location
+  os_type                      = "Linux"
+  sku_name                     = var.sku_name
+  maximum_elastic_worker_count = local.elastic ? var.maximum_instance_count : null
+  tags                         = var.tags
+}
+
+resource "azurerm_linux_function_app" "this" {
+  name                = local.function_app_name
+  resource_group_name = var.resource_group_name
+  location            = var.location
+  service_plan_id     = azurerm_service_plan.this.id
+
+  # Host storage by identity: the provider writes AzureWebJobsStorage__accountName from these two; the identity's
+  # client id and credential type are in local.identity_settings. A container needs no content share.
+  storage_account_name          = azurerm_storage_account.this.name
+  storage_uses_managed_identity = true
+  content_share_force_disabled  = true
+  builtin_logging_enabled       = false
+
+  functions_extension_version                    = "~4"
+  https_only                                     = true
+  ftp_publish_basic_authentication_enabled       = false
+  webdeploy_publish_basic_authentication_enabled = false
+  key_vault_reference_identity_id                = azurerm_user_assigned_identity.this.id
+
+  app_settings = merge(local.platform_settings, local.identity_settings, local.cloudo_settings, local.secret_settings)
+
+  identity {
+    type         = "UserAssigned"
+    identity_ids = [azurerm_user_assigned_identity.this.id]
+  }
+
+  site_config {
+    application_insights_connection_string = azurerm_application_insights.this.connection_string
+    always_on                              = !local.elastic
+    app_scale_limit                        = local.elastic ? var.maximum_instance_count : null
+    elastic_instance_minimum               = local.elastic ? 1 : null
+    # Runtime scale monitoring: the scale controller asks the host for queue lengths instead of reading the queues
+    # itself through the identity-based connection. It needs a pre-warmed instance.
+    runtime_scale_monitoring_enabled  = local.elastic
+    pre_warmed_instance_count         = local.elastic ? 1 : null
+    health_check_path                 = "/api/health"
+    health_check_eviction_time_in_min = 5
+    minimum_tls_version               = "1.2"
+    ftps_state                        = "Disabled"
+    http2_enabled                     = true
+
+    container_registry_use_managed_identity       = var.acr_id != null
+    container_registry_managed_identity_client_id = var.acr_id != null ? azurerm_user_assigned_identity.this.client_id : null
+
+    application_stack {
+      docker {
+        registry_url      = "https://${local.image_parts[0]}"
+        image_name        = local.image_parts[1]
+        image_tag         = local.image_parts[2]
+        registry_username = var.registry_username
+        registry_password = var.registry_password
+      }
+    }
+  }
+
+  tags = var.tags
+
+  # The host starts as soon as the app exists: give it its storage (and registry, vault) roles first.
+  depends_on = [
+    azurerm_role_assignment.storage,
+    azurerm_role_assignment.acr_pull,
+    azurerm_role_assignment.key_vault_secrets,
+  ]
+
+  lifecycle {
+    precondition {
+      condition     = var.key_vault_id != null || length(var.key_vault_secret_names) == 0
+      error_message = "key_vault_secret_names needs key_vault_id."
+    }
+    precondition {
+      condition     = (var.registry_username == null) == (var.registry_password == null)
+      error_message = "registry_username and registry_password go together."
+    }
+    precondition {
+      condition     = var.acr_id == null || var.registry_username == null
+      error_message = "With acr_id the image is pulled with the identity: leave registry_username and registry_password unset."
+    }
+  }
+}

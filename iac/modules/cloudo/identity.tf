@@ -1,0 +1,74 @@
+# Identity of the ClouDO module: one user-assigned identity for the host, ClouDO and every runbook, and its roles.
+
+resource "azurerm_user_assigned_identity" "this" {
+  name                = "${var.name}-id"
+  resource_group_name = var.resource_group_name
+  location            = var.location
+  tags                = var.tags
+}
+
+# Storage Blob Data Owner: the Functions host keeps its keys and singleton leases in blobs.
+# Storage Queue Data Contributor: the host polls and poisons the worker queues; ClouDO enqueues runs (it covers the
+#   Message Processor and Message Sender roles, so those are not assigned separately).
+# Storage Table Data Contributor: ClouDO reads mappings and writes execution records.
+resource "azurerm_role_assignment" "storage" {
+  for_each = toset([
+    "Storage Blob Data Owner",
+    "Storage Queue Data Contributor",
+    "Storage Table Data Contributor",
+  ])
+
+  scope                = azurerm_storage_account.this.id
+  role_definition_name = each.value
+  principal_id         = azurerm_user_assigned_identity.this.principal_id
+  principal_type       = "ServicePrincipal"
+}
+
+# AcrPull: the app pulls its image with the identity instead of registry credentials.
+resource "azurerm_role_assignment" "acr_pull" {
+  count = var.acr_id == null ? 0 : 1
+
+  scope                = var.acr_id
+  role_definition_name = "AcrPull"
+  principal_id         = azurerm_user_assigned_identity.this.principal_id
+  principal_type       = "ServicePrincipal"
+}
+
+# Key Vault Secrets User: App Service resolves the @Microsoft.KeyVault(...) app settings with the identity.
+data "azurerm_key_vault" "this" {
+  count = var.key_vault_id == null ? 0 : 1
+
+  name                = element(split("/", var.key_vault_id), 8)
+  resource_group_name = element(split("/", var.key_vault_id), 4)
+}
+
+resource "azurerm_role_assignment" "key_vault_secrets" {
+  count = var.key_vault_id == null ? 0 : 1
+
+  scope                = var.key_vault_id
+  role_definition_name = "Key Vault Secrets User"
+  principal_id         = azurerm_user_assigned_identity.this.principal_id
+  principal_type       = "ServicePrincipal"
+}
+
+# What runbooks may do: each `az login --identity --client-id "$AZURE_CLIENT_ID"` acts as this identity.
+resource "azurerm_role_assignment" "runbook" {
+  for_each = {
+    for assignment in var.runbook_role_assignments :
+    coalesce(assignment.name, "${assignment.role}|${assignment.scope}") => assignment
+  }
+
+  scope                = each.value.scope
+  role_definition_name = each.value.role
+  principal_id         = azurerm_user_assigned_identity.this.principal_id
+  principal_type       = "ServicePrincipal"
+}
+
+# Operators and pipelines that seed mappings (`cloudo schemas apply`) with their own Entra ID login.
+resource "azurerm_role_assignment" "mapping_operator" {
+  for_each = toset(var.mapping_operator_principal_ids)
+
+  scope                = azurerm_storage_account.this.id
+  role_definition_name = "Storage Table Data Contributor"
+  principal_id         = each.value
+}

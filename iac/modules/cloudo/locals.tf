@@ -1,0 +1,67 @@
+# Names and app settings of the ClouDO module. The app settings are literal maps on purpose: the offline test
+# (test/unit/terraform.test.ts) reads their keys and checks each against the settings ClouDO knows.
+
+locals {
+  function_app_name    = coalesce(var.function_app_name, "${var.name}-func")
+  storage_account_name = coalesce(var.storage_account_name, substr("${replace(var.name, "-", "")}st", 0, 24))
+  elastic              = startswith(var.sku_name, "EP")
+
+  # registry host, repository, tag
+  image_parts = regex("^([^/]+)/([^:@]+):([^:/@]+)$", var.image)
+
+  # ClouDO's defaults (loadConfig in src/config.ts), set explicitly so app and storage cannot drift apart.
+  mappings_table   = "CloudoMappings"
+  executions_table = "CloudoExecutions"
+  queue_prefix     = "cloudo-"
+
+  # queueNameForPool in src/domain/run-message.ts: lower case, runs of other characters to "-", no "-" at the ends.
+  worker_queues = distinct([
+    for pool in var.worker_pools :
+    replace("${local.queue_prefix}${trim(replace(lower(pool), "/[^a-z0-9]+/", "-"), "-")}", "/-{2,}/", "-")
+  ])
+  queue_names = toset(flatten([for queue in local.worker_queues : [queue, "${queue}-poison"]]))
+
+  key_vault_uri = one(data.azurerm_key_vault.this[*].vault_uri)
+  key_vault_references = {
+    for setting, secret in var.key_vault_secret_names :
+    setting => "@Microsoft.KeyVault(SecretUri=${trimsuffix(local.key_vault_uri, "/")}/secrets/${secret}/)"
+    if var.key_vault_id != null
+  }
+}
+
+# App settings. Three more are written by the provider from arguments of azurerm_linux_function_app, and must not
+# be repeated here (the provider reads them back into those arguments, so the plan would never settle):
+#   AzureWebJobsStorage__accountName      <- storage_account_name + storage_uses_managed_identity = true
+#   APPLICATIONINSIGHTS_CONNECTION_STRING <- site_config.application_insights_connection_string
+#   FUNCTIONS_EXTENSION_VERSION           <- functions_extension_version
+locals {
+  platform_settings = {
+    FUNCTIONS_WORKER_RUNTIME            = "node"
+    WEBSITES_ENABLE_APP_SERVICE_STORAGE = "false"
+  }
+
+  # The host and ClouDO reach storage with the user-assigned identity; runbooks log in with AZURE_CLIENT_ID.
+  identity_settings = {
+    AzureWebJobsStorage__credential = "managedidentity"
+    AzureWebJobsStorage__clientId   = azurerm_user_assigned_identity.this.client_id
+    AZURE_CLIENT_ID                 = azurerm_user_assigned_identity.this.client_id
+  }
+
+  cloudo_settings = {
+    CLOUDO_MAPPINGS_TABLE   = local.mappings_table
+    CLOUDO_EXECUTIONS_TABLE = local.executions_table
+    CLOUDO_QUEUE_PREFIX     = local.queue_prefix
+    CLOUDO_WORKER_POOLS     = join(",", var.worker_pools)
+    CLOUDO_PUBLIC_URL       = var.public_url
+    OPSGENIE_API_URL        = var.opsgenie_api_url
+    APPROVAL_TTL_MIN        = tostring(var.approval_ttl_minutes)
+  }
+
+  # Credentials: a Key Vault reference when key_vault_secret_names names one, else the sensitive variable.
+  # An empty value means unset to ClouDO.
+  secret_settings = {
+    OPSGENIE_API_KEY        = lookup(local.key_vault_references, "OPSGENIE_API_KEY", var.opsgenie_api_key)
+    APPROVAL_SECRET         = lookup(local.key_vault_references, "APPROVAL_SECRET", var.approval_secret)
+    CLOUDO_CHAT_WEBHOOK_URL = lookup(local.key_vault_references, "CLOUDO_CHAT_WEBHOOK_URL", var.chat_webhook_url)
+  }
+}

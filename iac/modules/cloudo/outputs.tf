@@ -1,0 +1,42 @@
+# Outputs of the ClouDO module. No credential is an output; the trigger URL carries a function key and is sensitive.
+
+output "app_url" {
+  description = "Base URL of the Function App, e.g. https://cloudo-prod-func.azurewebsites.net."
+  value       = local.app_url
+}
+
+output "trigger_url" {
+  description = "The Trigger endpoint with the default function key (?code=...): what alert senders such as Alertmanager post to. null without the action group."
+  value       = local.trigger_url
+  sensitive   = true
+}
+
+output "action_group_id" {
+  description = "Id of the action group to attach to alert rules; null with create_action_group = false."
+  value       = one(azurerm_monitor_action_group.this[*].id)
+}
+
+output "identity_client_id" {
+  description = "Client id of the user-assigned identity (AZURE_CLIENT_ID), for `az login --identity --client-id`."
+  value       = azurerm_user_assigned_identity.this.client_id
+}
+
+output "identity_principal_id" {
+  description = "Object id of the user-assigned identity, for role assignments made outside the module."
+  value       = azurerm_user_assigned_identity.this.principal_id
+}
+
+output "storage_account_name" {
+  description = "Name of the storage account (AzureWebJobsStorage__accountName), e.g. for `cloudo schemas apply`."
+  value       = azurerm_storage_account.this.name
+}
+
+output "function_app_name" {
+  description = "Name of the Function App."
+  value       = azurerm_linux_function_app.this.name
+}
+
+output "queue_names" {
+  description = "Queues created: cloudo-<pool> and cloudo-<pool>-poison per worker pool."
+  value       = sort(local.queue_names)
+}

@@ -1,0 +1,235 @@
+# Inputs of the ClouDO module. Credentials are sensitive and never leave the module as outputs.
+
+variable "name" {
+  description = "Prefix of every resource name, e.g. \"cloudo-prod\": 2-24 lower-case letters, digits and dashes."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9-]{1,23}$", var.name))
+    error_message = "name: 2-24 lower-case letters, digits and dashes, starting with a letter."
+  }
+}
+
+variable "resource_group_name" {
+  description = "Existing resource group that receives every resource of the module."
+  type        = string
+}
+
+variable "location" {
+  description = "Azure region, e.g. \"westeurope\"."
+  type        = string
+}
+
+variable "tags" {
+  description = "Tags set on every resource that takes tags."
+  type        = map(string)
+  default     = {}
+}
+
+variable "function_app_name" {
+  description = "Name of the Function App (globally unique, part of its host name); null: \"<name>-func\"."
+  type        = string
+  default     = null
+}
+
+variable "storage_account_name" {
+  description = "Name of the storage account (globally unique, 3-24 lower-case letters and digits); null: <name> without dashes + \"st\"."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.storage_account_name == null || can(regex("^[a-z0-9]{3,24}$", var.storage_account_name))
+    error_message = "storage_account_name: 3-24 lower-case letters and digits."
+  }
+}
+
+variable "storage_replication_type" {
+  description = "Replication of the storage account: LRS, ZRS, GRS, GZRS, RAGRS or RAGZRS."
+  type        = string
+  default     = "LRS"
+
+  validation {
+    condition     = contains(["LRS", "ZRS", "GRS", "GZRS", "RAGRS", "RAGZRS"], var.storage_replication_type)
+    error_message = "storage_replication_type: one of LRS, ZRS, GRS, GZRS, RAGRS, RAGZRS."
+  }
+}
+
+variable "image" {
+  description = "Container image with its registry and tag, e.g. \"ghcr.io/org/cloudo:0.1.0\" or \"myacr.azurecr.io/cloudo:0.1.0\"."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[^/:]+(:[0-9]+)?/[^:@]+:[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$", var.image))
+    error_message = "image: <registry host>/<repository>:<tag>, e.g. ghcr.io/org/cloudo:0.1.0 (digests are not supported)."
+  }
+}
+
+variable "acr_id" {
+  description = "Resource id of an Azure Container Registry holding the image: the identity gets AcrPull on it and pulls with it. null: no ACR."
+  type        = string
+  default     = null
+}
+
+variable "registry_username" {
+  description = "User name for a private registry that is not an ACR (e.g. ghcr.io); null for public images or with acr_id."
+  type        = string
+  default     = null
+}
+
+variable "registry_password" {
+  description = "Password or token for registry_username; null for public images or with acr_id."
+  type        = string
+  default     = null
+  sensitive   = true
+}
+
+variable "sku_name" {
+  description = "App Service plan SKU. Elastic Premium (EP1-EP3) or a Dedicated Linux SKU (B1-B3, S1-S3, P*v2/v3); Consumption (Y1, FC1) does not run custom containers."
+  type        = string
+  default     = "EP1"
+
+  validation {
+    condition     = can(regex("^(EP[1-3]|B[1-3]|S[1-3]|P[0-9]m?v[2-4])$", var.sku_name))
+    error_message = "sku_name: EP1-EP3, B1-B3, S1-S3 or a P*v2/v3/v4 SKU; Consumption plans cannot run custom containers."
+  }
+}
+
+variable "maximum_instance_count" {
+  description = "Upper bound of instances: the Elastic Premium plan's maximum_elastic_worker_count and the app's scale limit (ignored on Dedicated plans)."
+  type        = number
+  default     = 3
+
+  validation {
+    condition     = var.maximum_instance_count >= 1 && var.maximum_instance_count <= 100 && floor(var.maximum_instance_count) == var.maximum_instance_count
+    error_message = "maximum_instance_count: a whole number from 1 to 100."
+  }
+}
+
+variable "worker_pools" {
+  description = "Worker pools this app consumes (CLOUDO_WORKER_POOLS); one queue cloudo-<pool> and its -poison twin per pool."
+  type        = list(string)
+  default     = ["Runbook"]
+
+  validation {
+    condition     = length(var.worker_pools) > 0 && alltrue([for pool in var.worker_pools : can(regex("^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$", pool))])
+    error_message = "worker_pools: at least one pool; each 1-32 letters, digits, _ or -, starting with a letter or digit."
+  }
+}
+
+variable "log_retention_days" {
+  description = "Days the Log Analytics workspace keeps logs (30-730)."
+  type        = number
+  default     = 30
+
+  validation {
+    condition     = var.log_retention_days >= 30 && var.log_retention_days <= 730
+    error_message = "log_retention_days: 30 to 730."
+  }
+}
+
+variable "public_url" {
+  description = "CLOUDO_PUBLIC_URL: base of links in pages and approval answers, e.g. https://cloudo.example.com; empty: the app's default host name."
+  type        = string
+  default     = ""
+}
+
+variable "opsgenie_api_url" {
+  description = "OPSGENIE_API_URL: https://api.opsgenie.com, https://api.eu.opsgenie.com or https://api.atlassian.com/jsm/ops/integration."
+  type        = string
+  default     = "https://api.opsgenie.com"
+}
+
+variable "opsgenie_api_key" {
+  description = "OPSGENIE_API_KEY when it is not a Key Vault reference; empty: nobody is paged."
+  type        = string
+  default     = ""
+  sensitive   = true
+}
+
+variable "approval_secret" {
+  description = "APPROVAL_SECRET (32+ characters, e.g. `openssl rand -hex 32`) when it is not a Key Vault reference; empty: runs that need approval are refused."
+  type        = string
+  default     = ""
+  sensitive   = true
+
+  validation {
+    condition     = length(var.approval_secret) == 0 || length(var.approval_secret) >= 32
+    error_message = "approval_secret: empty or at least 32 characters."
+  }
+}
+
+variable "approval_ttl_minutes" {
+  description = "APPROVAL_TTL_MIN: minutes an approval link works (1-10080)."
+  type        = number
+  default     = 60
+
+  validation {
+    condition     = var.approval_ttl_minutes >= 1 && var.approval_ttl_minutes <= 10080
+    error_message = "approval_ttl_minutes: 1 to 10080."
+  }
+}
+
+variable "chat_webhook_url" {
+  description = "CLOUDO_CHAT_WEBHOOK_URL (Slack or Teams incoming webhook; its URL is a credential) when it is not a Key Vault reference; empty: no chat messages."
+  type        = string
+  default     = ""
+  sensitive   = true
+}
+
+variable "key_vault_id" {
+  description = "Resource id of an existing Key Vault (RBAC mode) holding ClouDO's credentials; the identity gets Key Vault Secrets User on it. null: credentials come from the sensitive variables."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.key_vault_id == null || can(regex("(?i)^/subscriptions/[^/]+/resourceGroups/[^/]+/providers/Microsoft\\.KeyVault/vaults/[^/]+$", var.key_vault_id))
+    error_message = "key_vault_id: a Key Vault resource id (/subscriptions/…/resourceGroups/…/providers/Microsoft.KeyVault/vaults/<name>)."
+  }
+}
+
+variable "key_vault_secret_names" {
+  description = "With key_vault_id: app setting => name of the Key Vault secret it references, for OPSGENIE_API_KEY, APPROVAL_SECRET and CLOUDO_CHAT_WEBHOOK_URL. Settings not listed take the sensitive variables."
+  type        = map(string)
+  default     = {}
+
+  validation {
+    condition = alltrue([
+      for setting, secret in var.key_vault_secret_names :
+      contains(["OPSGENIE_API_KEY", "APPROVAL_SECRET", "CLOUDO_CHAT_WEBHOOK_URL"], setting) && can(regex("^[0-9A-Za-z-]{1,127}$", secret))
+    ])
+    error_message = "key_vault_secret_names: keys among OPSGENIE_API_KEY, APPROVAL_SECRET, CLOUDO_CHAT_WEBHOOK_URL; values Key Vault secret names (letters, digits, dashes)."
+  }
+}
+
+variable "runbook_role_assignments" {
+  description = "Roles the identity (and so every runbook) gets, e.g. { scope = <AKS cluster id>, role = \"Azure Kubernetes Service Cluster User Role\" }. Give a name when scope is unknown until apply."
+  type = list(object({
+    scope = string
+    role  = string
+    name  = optional(string)
+  }))
+  default = []
+}
+
+variable "mapping_operator_principal_ids" {
+  description = "Object ids of people or pipelines that seed mappings with `cloudo schemas apply`: they get Storage Table Data Contributor on the account."
+  type        = list(string)
+  default     = []
+}
+
+variable "create_action_group" {
+  description = "Create the action group, which needs the app's function key: false for a first apply that only deploys the app (see README, key bootstrap)."
+  type        = bool
+  default     = true
+}
+
+variable "action_group_short_name" {
+  description = "Short name of the action group (1-12 characters), shown in alert e-mails and SMS."
+  type        = string
+  default     = "cloudo"
+
+  validation {
+    condition     = length(var.action_group_short_name) >= 1 && length(var.action_group_short_name) <= 12
+    error_message = "action_group_short_name: 1-12 characters."
+  }
+}

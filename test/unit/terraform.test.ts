@@ -1,0 +1,322 @@
+// Terraform checks: parses iac/ offline and holds the module's app settings, names and secrets to ClouDO's own rules.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parse } from '@cdktf/hcl2json';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config';
+import { queueNameForPool } from '../../src/domain/run-message';
+import { isKnownSetting } from '../../src/known-settings';
+
+const ROOT = path.resolve(__dirname, '../..');
+const IAC = path.join(ROOT, 'iac');
+const MODULE = path.join(IAC, 'modules', 'cloudo');
+
+// Settings the Azure platform or the Functions host reads, not ClouDO (src/known-settings.ts knows only ClouDO's).
+const PLATFORM_SETTINGS = new Set([
+  'FUNCTIONS_WORKER_RUNTIME', // the language worker the host starts
+  'FUNCTIONS_EXTENSION_VERSION', // the host's major version
+  'WEBSITES_ENABLE_APP_SERVICE_STORAGE', // no /home share mounted into the container
+  'APPLICATIONINSIGHTS_CONNECTION_STRING', // where the host sends telemetry
+  'AZURE_CLIENT_ID', // the identity `az login --identity` and DefaultAzureCredential pick; passed to runbooks
+  'DOCKER_REGISTRY_SERVER_URL', // where App Service pulls the image from
+  'DOCKER_REGISTRY_SERVER_USERNAME',
+  'DOCKER_REGISTRY_SERVER_PASSWORD',
+]);
+
+// Names that look like credentials but are not: an id of a vault, and the names of its secrets.
+const NOT_SECRETS = new Set(['key_vault_id', 'key_vault_secret_names']);
+const SECRET_NAME = /key|secret|password|token/i;
+
+const hasTerraform = spawnSync('terraform', ['version'], { encoding: 'utf8' }).status === 0;
+if (!hasTerraform) console.info('terraform is not on PATH: skipping `terraform fmt -check` and the console evaluation');
+const TF_ENV = { ...process.env, CHECKPOINT_DISABLE: '1', TF_IN_AUTOMATION: '1' };
+
+type Body = { readonly [key: string]: unknown };
+type ParsedFile = { readonly file: string; readonly doc: Body };
+
+const isBody = (v: unknown): v is Body => typeof v === 'object' && v !== null && !Array.isArray(v);
+const bodies = (v: unknown): Body[] => (Array.isArray(v) ? v.filter(isBody) : []);
+const field = (b: Body, key: string): Body => {
+  const v = b[key];
+  return isBody(v) ? v : {};
+};
+const text = (v: unknown): string => (typeof v === 'string' ? v : JSON.stringify(v));
+/** The expression inside a value written as one interpolation, "${...}". */
+const expression = (v: unknown): string => /^\$\{([\s\S]*)\}$/.exec(text(v))?.[1] ?? '';
+const squash = (s: string): string => s.replace(/\s+/g, ' ').trim();
+
+function tfFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const full = path.join(dir, e.name);
+    if (e.isDirectory()) return e.name === '.terraform' ? [] : tfFiles(full);
+    return e.name.endsWith('.tf') ? [full] : [];
+  });
+}
+
+/** Blocks of one kind (variable, output) or of one type (resource azurerm_x), with their names. */
+function named(
+  files: readonly ParsedFile[],
+  kind: string,
+  type?: string,
+): { name: string; body: Body; file: string }[] {
+  return files.flatMap(({ file, doc }) => {
+    const level = type === undefined ? field(doc, kind) : field(field(doc, kind), type);
+    return Object.entries(level).flatMap(([name, v]) => bodies(v).map((body) => ({ name, body, file })));
+  });
+}
+
+function locals(files: readonly ParsedFile[]): Body {
+  return Object.assign({}, ...files.flatMap(({ doc }) => bodies(doc['locals'])));
+}
+
+function theOne<T>(items: readonly T[], what: string): T {
+  expect(items, what).toHaveLength(1);
+  return items[0]!;
+}
+
+const parsed: ParsedFile[] = [];
+const failures: string[] = [];
+const files = tfFiles(IAC);
+
+beforeAll(async () => {
+  for (const file of files) {
+    const rel = path.relative(ROOT, file);
+    try {
+      parsed.push({ file: rel, doc: await parse(rel, readFileSync(file, 'utf8')) });
+    } catch (err) {
+      failures.push(`${rel}: ${String(err)}`);
+    }
+  }
+});
+
+const moduleFiles = (): ParsedFile[] => parsed.filter((p) => p.file.startsWith(path.relative(ROOT, MODULE)));
+
+/** The function app of the module, and the app settings it gets: literal maps merged, plus provider-written ones. */
+function appSettings(): { app: Body; settings: Map<string, unknown>; literal: Set<string> } {
+  const mod = moduleFiles();
+  const app = theOne(named(mod, 'resource', 'azurerm_linux_function_app'), 'one azurerm_linux_function_app').body;
+  const merged = squash(expression(app['app_settings']));
+  // Only merge() of locals: anything else would hide keys from this test.
+  expect(merged).toMatch(/^merge\(local\.\w+(, local\.\w+)*\)$/);
+  const all = locals(mod);
+  const settings = new Map<string, unknown>();
+  for (const [, name] of merged.matchAll(/local\.(\w+)/g)) {
+    const map = all[name!];
+    expect(isBody(map), `local.${name} is a literal map`).toBe(true);
+    for (const [k, v] of Object.entries(isBody(map) ? map : {})) settings.set(k, v);
+  }
+  const literal = new Set(settings.keys());
+  // Settings the azurerm provider writes from arguments (and reads back into them).
+  const site = bodies(app['site_config'])[0] ?? {};
+  if (app['storage_uses_managed_identity'] === true && app['storage_account_name'] !== undefined)
+    settings.set('AzureWebJobsStorage__accountName', app['storage_account_name']);
+  if (site['application_insights_connection_string'] !== undefined)
+    settings.set('APPLICATIONINSIGHTS_CONNECTION_STRING', site['application_insights_connection_string']);
+  settings.set('FUNCTIONS_EXTENSION_VERSION', app['functions_extension_version'] ?? '~4');
+  for (const docker of bodies(bodies(site['application_stack'])[0]?.['docker'])) {
+    settings.set('DOCKER_REGISTRY_SERVER_URL', docker['registry_url']);
+    if (docker['registry_username'] !== undefined)
+      settings.set('DOCKER_REGISTRY_SERVER_USERNAME', docker['registry_username']);
+    if (docker['registry_password'] !== undefined)
+      settings.set('DOCKER_REGISTRY_SERVER_PASSWORD', docker['registry_password']);
+  }
+  return { app, settings, literal };
+}
+
+describe('terraform (iac/)', () => {
+  it('parses every .tf file', () => {
+    expect(files.map((f) => path.relative(IAC, f))).toEqual(
+      expect.arrayContaining(['modules/cloudo/variables.tf', 'modules/cloudo/outputs.tf', 'examples/basic/main.tf']),
+    );
+    expect(failures).toEqual([]);
+    expect(parsed).toHaveLength(files.length);
+  });
+
+  it('sets only app settings ClouDO or the platform knows', () => {
+    const { settings } = appSettings();
+    const unknown = [...settings.keys()].filter((k) => !isKnownSetting(k) && !PLATFORM_SETTINGS.has(k));
+    expect(unknown).toEqual([]);
+  });
+
+  it('leaves the settings the provider writes out of app_settings, where the plan would never settle', () => {
+    const { literal } = appSettings();
+    const providerWritten = [
+      'AzureWebJobsStorage__accountName',
+      'APPLICATIONINSIGHTS_CONNECTION_STRING',
+      'FUNCTIONS_EXTENSION_VERSION',
+      'DOCKER_REGISTRY_SERVER_URL',
+      'DOCKER_REGISTRY_SERVER_USERNAME',
+      'DOCKER_REGISTRY_SERVER_PASSWORD',
+    ];
+    expect([...literal].filter((k) => providerWritten.includes(k))).toEqual([]);
+  });
+
+  it('connects the host and ClouDO to storage with the user-assigned identity', () => {
+    const { app, settings } = appSettings();
+    const clientId = '${azurerm_user_assigned_identity.this.client_id}';
+    expect(settings.get('AzureWebJobsStorage__accountName')).toBe('${azurerm_storage_account.this.name}');
+    expect(settings.get('AzureWebJobsStorage__credential')).toBe('managedidentity');
+    expect(settings.get('AzureWebJobsStorage__clientId')).toBe(clientId);
+    expect(settings.get('AZURE_CLIENT_ID')).toBe(clientId);
+    expect(settings.get('CLOUDO_WORKER_POOLS')).toBe('${join(",", var.worker_pools)}');
+    expect(app['functions_extension_version']).toBe('~4');
+    expect(theOne(bodies(app['identity']), 'one identity block')).toMatchObject({
+      type: 'UserAssigned',
+      identity_ids: ['${azurerm_user_assigned_identity.this.id}'],
+    });
+    expect(app['key_vault_reference_identity_id']).toBe('${azurerm_user_assigned_identity.this.id}');
+  });
+
+  it('feeds the credential settings only from sensitive variables or Key Vault references', () => {
+    const mod = moduleFiles();
+    const all = locals(mod);
+    const sensitive = new Set(
+      named(mod, 'variable')
+        .filter((v) => v.body['sensitive'] === true)
+        .map((v) => v.name),
+    );
+    const secrets = field(all, 'secret_settings');
+    expect(Object.keys(secrets).sort()).toEqual(['APPROVAL_SECRET', 'CLOUDO_CHAT_WEBHOOK_URL', 'OPSGENIE_API_KEY']);
+    for (const [name, value] of Object.entries(secrets)) {
+      const vars = [...text(value).matchAll(/var\.(\w+)/g)].map((m) => m[1]!);
+      expect(vars.length, name).toBeGreaterThan(0);
+      expect(
+        vars.filter((v) => !sensitive.has(v)),
+        `${name} reads only sensitive variables`,
+      ).toEqual([]);
+    }
+    expect(text(all['key_vault_references'])).toContain('@Microsoft.KeyVault(SecretUri=');
+  });
+
+  it("names tables and queues as ClouDO's defaults do", () => {
+    const defaults = loadConfig({});
+    const mod = moduleFiles();
+    const all = locals(mod);
+    const { settings } = appSettings();
+    expect(all['mappings_table']).toBe(defaults.mappingsTable);
+    expect(all['executions_table']).toBe(defaults.executionsTable);
+    expect(all['queue_prefix']).toBe(defaults.queuePrefix);
+    expect(settings.get('CLOUDO_MAPPINGS_TABLE')).toBe('${local.mappings_table}');
+    expect(settings.get('CLOUDO_EXECUTIONS_TABLE')).toBe('${local.executions_table}');
+    expect(settings.get('CLOUDO_QUEUE_PREFIX')).toBe('${local.queue_prefix}');
+
+    const tables = theOne(named(mod, 'resource', 'azapi_resource'), 'one azapi_resource (the tables)').body;
+    expect(squash(expression(tables['for_each']))).toBe('toset([local.mappings_table, local.executions_table])');
+    const queues = theOne(named(mod, 'resource', 'azurerm_storage_queue'), 'one azurerm_storage_queue').body;
+    expect(queues['for_each']).toBe('${local.queue_names}');
+
+    const pools = theOne(
+      named(mod, 'variable').filter((v) => v.name === 'worker_pools'),
+      'variable worker_pools',
+    ).body['default'];
+    expect(pools).toEqual(defaults.workerPools);
+    // The HCL's steps, pinned: lower(), runs of other characters to "-", trim("-"), prefix, "--" to "-".
+    expect(squash(expression(all['worker_queues']))).toBe(
+      'distinct([ for pool in var.worker_pools : replace("${local.queue_prefix}${trim(replace(lower(pool), "/[^a-z0-9]+/", "-"), "-")}", "/-{2,}/", "-") ])',
+    );
+    expect(squash(expression(all['queue_names']))).toBe(
+      'toset(flatten([for queue in local.worker_queues : [queue, "${queue}-poison"]]))',
+    );
+    const hclQueue = (prefix: string, pool: string): string =>
+      `${prefix}${pool
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, '-')
+        .replace(/^-+|-+$/g, '')}`.replace(/-{2,}/g, '-');
+    for (const pool of [...defaults.workerPools, 'AKS_Pool', 'x__y', 'a-_-b', '9lives'])
+      expect(hclQueue(defaults.queuePrefix, pool), pool).toBe(queueNameForPool(defaults.queuePrefix, pool));
+    expect(
+      defaults.workerPools.flatMap((p) => [
+        hclQueue(defaults.queuePrefix, p),
+        `${hclQueue(defaults.queuePrefix, p)}-poison`,
+      ]),
+    ).toEqual(['cloudo-runbook', 'cloudo-runbook-poison']);
+  });
+
+  it.skipIf(!hasTerraform)('evaluates the queue names with terraform console as queueNameForPool does', () => {
+    const all = locals(moduleFiles());
+    const pools = ['Runbook', 'AKS_Pool', 'runbook', 'x__y', 'a-_-b', '9lives'];
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'cloudo-tf-'));
+    try {
+      writeFileSync(
+        path.join(dir, 'main.tf'),
+        [
+          'variable "worker_pools" {',
+          `  default = ${JSON.stringify(pools)}`,
+          '}',
+          'locals {',
+          `  queue_prefix  = ${JSON.stringify(all['queue_prefix'])}`,
+          `  worker_queues = ${expression(all['worker_queues'])}`,
+          `  queue_names   = ${expression(all['queue_names'])}`,
+          '}',
+          '',
+        ].join('\n'),
+      );
+      const run = (args: string[], input?: string) =>
+        spawnSync('terraform', args, { cwd: dir, env: TF_ENV, encoding: 'utf8', input, timeout: 60_000 });
+      expect(run(['init', '-backend=false', '-input=false']).status).toBe(0);
+      const out = run(['console'], 'jsonencode(sort(local.queue_names))\n');
+      expect(out.status, out.stderr).toBe(0);
+      const queues: unknown = JSON.parse(JSON.parse(out.stdout.trim()) as string);
+      const prefix = String(all['queue_prefix']);
+      const expected = [...new Set(pools.map((p) => queueNameForPool(prefix, p)))].flatMap((q) => [q, `${q}-poison`]);
+      expect(queues).toEqual(expected.sort());
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('disables shared keys and posts alerts in the common alert schema', () => {
+    const accounts = named(parsed, 'resource', 'azurerm_storage_account');
+    expect(accounts.length).toBeGreaterThan(0);
+    for (const a of accounts) expect(a.body['shared_access_key_enabled'], `${a.file} ${a.name}`).toBe(false);
+
+    const groups = named(parsed, 'resource', 'azurerm_monitor_action_group');
+    const receivers = groups.flatMap((g) => bodies(g.body['webhook_receiver']));
+    expect(receivers.length).toBeGreaterThan(0);
+    for (const r of receivers) expect(r['use_common_alert_schema']).toBe(true);
+    expect(text(receivers[0]!['service_uri'])).toBe('${local.trigger_url}');
+    expect(text(locals(moduleFiles())['trigger_url'])).toMatch(/\/api\/Trigger\?code=\$\{urlencode\(/);
+  });
+
+  it('marks outputs holding the trigger URL sensitive and outputs no credential', () => {
+    const outputs = named(parsed, 'output');
+    for (const name of ['app_url', 'action_group_id', 'trigger_url', 'identity_client_id', 'storage_account_name'])
+      expect(
+        outputs.filter((o) => o.file.includes('modules') && o.name === name),
+        name,
+      ).toHaveLength(1);
+    for (const o of outputs) {
+      const value = text(o.body['value']);
+      if (/trigger_url|function_app_host_keys|function_key/.test(value))
+        expect(o.body['sensitive'], `${o.file} output ${o.name}`).toBe(true);
+      expect(value, `${o.file} output ${o.name}`).not.toMatch(
+        /var\.(opsgenie_api_key|approval_secret|chat_webhook_url|registry_password)|secret_settings/,
+      );
+    }
+  });
+
+  it('describes every variable and marks credential-like ones sensitive', () => {
+    const variables = named(parsed, 'variable');
+    expect(variables.length).toBeGreaterThan(20);
+    const undescribed = variables.filter(
+      (v) => typeof v.body['description'] !== 'string' || v.body['description'] === '',
+    );
+    expect(undescribed.map((v) => `${v.file} ${v.name}`)).toEqual([]);
+    const exposed = variables.filter(
+      (v) => SECRET_NAME.test(v.name) && !NOT_SECRETS.has(v.name) && v.body['sensitive'] !== true,
+    );
+    expect(exposed.map((v) => `${v.file} ${v.name}`)).toEqual([]);
+  });
+
+  it.skipIf(!hasTerraform)('is formatted as terraform fmt formats it', () => {
+    const out = spawnSync('terraform', ['fmt', '-check', '-recursive', 'iac'], {
+      cwd: ROOT,
+      env: TF_ENV,
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(out.status, `not formatted:\n${out.stdout}${out.stderr}`).toBe(0);
+  });
+});
