@@ -84,6 +84,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
   }
   const s = parsed.data;
   const present = withoutBlanks(env);
+  // CLOUDO_STORAGE_CONNECTION wins when it is set at all; a half-set one is an error, not a silent fallback.
   const storageSetting =
     s.CLOUDO_STORAGE_CONNECTION || hasIdentitySettings('CLOUDO_STORAGE_CONNECTION', present)
       ? 'CLOUDO_STORAGE_CONNECTION'

@@ -33,37 +33,57 @@ export type StorageResolution =
 export function resolveStorage(setting: string, env: Env): StorageResolution {
   const plain = env[setting];
   if (plain) return { ok: true, target: { kind: 'connection-string', connectionString: plain } };
+  if (!hasIdentitySettings(setting, env)) return { ok: true, target: undefined };
   const get = (suffix: (typeof IDENTITY_SUFFIXES)[number]) => env[`${setting}${suffix}`];
   const account = get('__accountName');
-  const table = get('__tableServiceUri') ?? (account ? `https://${account}.table.core.windows.net` : undefined);
-  const queue = get('__queueServiceUri') ?? (account ? `https://${account}.queue.core.windows.net` : undefined);
-  if (!table && !queue) return { ok: true, target: undefined };
-  const problems = [
-    ...(table ? [] : [`  ${setting}__tableServiceUri: needed with __queueServiceUri, or set ${setting}__accountName`]),
-    ...(queue ? [] : [`  ${setting}__queueServiceUri: needed with __tableServiceUri, or set ${setting}__accountName`]),
-    ...[table, queue].flatMap((uri, i) =>
-      uri && !/^https:\/\/[^/\s]+\/?$/i.test(uri)
-        ? [
-            `  ${setting}__${i === 0 ? 'table' : 'queue'}ServiceUri: an https URL of the service, e.g. https://acct.${i === 0 ? 'table' : 'queue'}.core.windows.net`,
-          ]
-        : [],
-    ),
-    ...(get('__credential') && get('__credential')?.toLowerCase() !== 'managedidentity'
-      ? [`  ${setting}__credential: only "managedidentity" is supported (or leave it unset)`]
-      : []),
-  ];
-  if (problems.length > 0 || !table || !queue) return { ok: false, problems };
+  const uris = {
+    table: get('__tableServiceUri') ?? (account ? `https://${account}.table.core.windows.net` : undefined),
+    queue: get('__queueServiceUri') ?? (account ? `https://${account}.queue.core.windows.net` : undefined),
+  };
+  const problems = identityProblems(setting, env, uris);
+  if (problems.length > 0 || !uris.table || !uris.queue) return { ok: false, problems };
   const clientId = get('__clientId');
   return {
     ok: true,
     target: {
       kind: 'identity',
-      tableServiceUri: table.replace(/\/+$/, ''),
-      queueServiceUri: queue.replace(/\/+$/, ''),
+      tableServiceUri: uris.table.replace(/\/+$/, ''),
+      queueServiceUri: uris.queue.replace(/\/+$/, ''),
       ...(clientId ? { clientId } : {}),
       ...(get('__credential') ? { credential: 'managedidentity' as const } : {}),
     },
   };
+}
+
+const ACCOUNT_NAME = /^[a-z0-9]{3,24}$/;
+
+// Every `__` setting must add up to a connection: a stray __clientId alone would otherwise leave storage unset.
+function identityProblems(setting: string, env: Env, uris: { table?: string; queue?: string }): string[] {
+  const account = env[`${setting}__accountName`];
+  const line = (suffix: string, text: string) => `  ${setting}${suffix}: ${text}`;
+  const problems: string[] = [];
+  if (account !== undefined && !ACCOUNT_NAME.test(account))
+    problems.push(line('__accountName', 'a storage account name: 3-24 lower-case letters and digits'));
+  if (!account && !uris.table && !uris.queue)
+    problems.push(
+      line('__accountName', 'needed (or __tableServiceUri and __queueServiceUri) with the other __ settings'),
+    );
+  else if (!account) {
+    if (!uris.table) problems.push(line('__tableServiceUri', 'needed with __queueServiceUri, or set __accountName'));
+    if (!uris.queue) problems.push(line('__queueServiceUri', 'needed with __tableServiceUri, or set __accountName'));
+    // The Functions host keeps its keys and timer locks in blobs: without an account name it needs the blob URI too.
+    if (setting === 'AzureWebJobsStorage' && !env[`${setting}__blobServiceUri`])
+      problems.push(line('__blobServiceUri', 'needed by the Functions host with service URIs, or set __accountName'));
+  }
+  for (const [kind, uri] of Object.entries(uris))
+    if (uri && !/^https:\/\/[^/\s]+\/?$/i.test(uri))
+      problems.push(
+        line(`__${kind}ServiceUri`, `an https URL of the service, e.g. https://acct.${kind}.core.windows.net`),
+      );
+  const credential = env[`${setting}__credential`];
+  if (credential && credential.toLowerCase() !== 'managedidentity')
+    problems.push(line('__credential', 'only "managedidentity" is supported (or leave it unset)'));
+  return problems;
 }
 
 /** Whether any setting of an identity-based connection is set for `setting`. */

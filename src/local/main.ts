@@ -9,7 +9,7 @@ import { startLocalRuntime } from './runtime';
 async function main(): Promise<void> {
   const config = loadConfig();
   const runtime = await startLocalRuntime({ config, hostJsonPath: path.resolve('host.json'), write: consoleWriter });
-  const storage = config.storageConnection
+  const storage = config.storage
     ? `the account in ${config.storageSetting}`
     : `embedded Azurite (${config.localStorage === 'disk' ? `data in ${path.relative(process.cwd(), config.localDataDir)}` : 'in memory'})`;
   console.log(`\nClouDO is running on ${runtime.url}/api  (storage: ${storage})`);

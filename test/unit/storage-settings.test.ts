@@ -35,6 +35,7 @@ describe('storage settings', () => {
     const r = resolveStorage('AzureWebJobsStorage', {
       AzureWebJobsStorage__tableServiceUri: 'https://acct.table.core.chinacloudapi.cn/',
       AzureWebJobsStorage__queueServiceUri: 'https://acct.queue.core.chinacloudapi.cn',
+      AzureWebJobsStorage__blobServiceUri: 'https://acct.blob.core.chinacloudapi.cn',
     });
     expect(r).toEqual({
       ok: true,
@@ -68,6 +69,33 @@ describe('storage settings', () => {
         AzureWebJobsStorage__queueServiceUri: 'https://a.queue.core.windows.net',
       }),
     ).toThrow(/__tableServiceUri: an https URL/);
+  });
+
+  it('refuses stray identity settings instead of leaving storage unset', () => {
+    expect(() => loadConfig({ AzureWebJobsStorage__clientId: 'x' })).toThrow(
+      /AzureWebJobsStorage__accountName: needed/,
+    );
+    expect(() =>
+      loadConfig({ AzureWebJobsStorage: 'UseDevelopmentStorage=true', CLOUDO_STORAGE_CONNECTION__clientId: 'x' }),
+    ).toThrow(/CLOUDO_STORAGE_CONNECTION__accountName: needed/);
+    expect(() => loadConfig({ AzureWebJobsStorage__accountName: 'Not_An-Account' })).toThrow(
+      /AzureWebJobsStorage__accountName: a storage account name/,
+    );
+  });
+
+  it('asks for the blob URI the Functions host needs when AzureWebJobsStorage is given by service URIs', () => {
+    const uris = {
+      AzureWebJobsStorage__tableServiceUri: 'https://a.table.core.windows.net',
+      AzureWebJobsStorage__queueServiceUri: 'https://a.queue.core.windows.net',
+    };
+    expect(() => loadConfig(uris)).toThrow(/AzureWebJobsStorage__blobServiceUri: needed by the Functions host/);
+    // ClouDO's own connection serves only ClouDO, which needs no blobs.
+    expect(
+      loadConfig({
+        CLOUDO_STORAGE_CONNECTION__tableServiceUri: uris.AzureWebJobsStorage__tableServiceUri,
+        CLOUDO_STORAGE_CONNECTION__queueServiceUri: uris.AzureWebJobsStorage__queueServiceUri,
+      }).storage,
+    ).toMatchObject({ kind: 'identity' });
   });
 
   it('leaves storage unset when nothing is configured (the local runtime embeds Azurite)', () => {
