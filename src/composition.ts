@@ -1,12 +1,8 @@
 // Composition root: wires adapters into the use cases, once per process, from the validated configuration.
-import { createAksLogin } from './adapters/aks-login';
-import { createAlertFile } from './adapters/alert-file';
 import { createAlertRecords } from './adapters/alert-records';
 import { systemClock } from './adapters/clock';
 import { createExecutionTable } from './adapters/execution-table';
 import { createMappingTable } from './adapters/mapping-table';
-import { runProcess } from './adapters/process-runner';
-import { resolveRunbook } from './adapters/runbook-resolver';
 import { createRunQueue } from './adapters/run-queue';
 import { ensureTables, type StorageClients } from './adapters/storage-clients';
 import { connect } from './admin';
@@ -14,10 +10,9 @@ import { ignoreNotFound, storageCall } from './adapters/storage-errors';
 import type { CloudoConfig } from './config';
 import type { Execution } from './domain/execution';
 import type { ApprovalAction, Decider } from './domain/approval';
+import { runnerPorts, runnerSettings } from './runner-wiring';
 import { wireOncall, type OncallWiring } from './oncall-wiring';
 import { decideApproval, viewApproval, type LinkInput } from './services/decide-approval';
-import type { RunnerSettings } from './services/execute-runbook';
-import type { RunnerPorts } from './services/runner-ports';
 import { expireApprovals, retryNotifications } from './services/oncall-timer';
 import { handleRunMessage, type DeliveredMessage, type HandleOutcome } from './services/handle-run-message';
 import { ingestAlerts, type IngestReport } from './services/ingest-alerts';
@@ -105,15 +100,6 @@ function onceReady(storage: StorageClients): () => Promise<void> {
     }));
 }
 
-function runnerPorts(config: CloudoConfig): RunnerPorts {
-  return {
-    locate: (runbook: string) => resolveRunbook(config.runbooksDir, runbook),
-    run: runProcess,
-    alertFile: createAlertFile,
-    aksLogin: createAksLogin(runProcess),
-  };
-}
-
 function sweepDeps(
   config: CloudoConfig,
   common: Pick<SweepDeps, 'executions' | 'alerts' | 'clock'>,
@@ -137,16 +123,5 @@ function previewDeps(config: CloudoConfig, mappings: MappingStore) {
     runbooksDir: config.runbooksDir,
     defaultTimeoutSeconds: config.defaultTimeoutSeconds,
     inheritedNames: Object.keys(config.runbookBaseEnv),
-  };
-}
-
-function runnerSettings(config: CloudoConfig, secrets: RunnerSettings['secrets']): RunnerSettings {
-  return {
-    secrets,
-    runbooksDir: config.runbooksDir,
-    baseEnv: config.runbookBaseEnv,
-    interpreters: { bash: config.bash, python: config.python },
-    killGraceSeconds: config.killGraceSeconds,
-    maxOutputBytes: config.maxOutputBytes,
   };
 }

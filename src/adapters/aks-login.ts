@@ -3,8 +3,7 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { AksCluster } from '../domain/aks-target';
-import type { AksLogin, AksLoginOutcome } from '../services/runner-ports';
-import type { ProcessOutcome, ProcessRunner } from '../services/runner-ports';
+import type { AksLogin, AksLoginOutcome, ProcessOutcome, ProcessRunner } from '../services/runner-ports';
 
 // The tools print little; this keeps a misbehaving one from filling memory.
 const MAX_OUTPUT_BYTES = 65_536;

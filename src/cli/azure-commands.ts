@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { azureCredential } from '../adapters/azure-credential';
 import { createMonitor, type MonitorPort } from '../adapters/arm-monitor';
 import { ATTACH_FLAGS, attach } from './azure-attach';
-import type { Fetch } from './azure-app-api';
+import type { Fetch } from '../adapters/app-api';
 import { VERIFY_FLAGS, verify } from './azure-verify';
 import { parseFlags, type FlagSpec, type Flags } from './cli-args';
 

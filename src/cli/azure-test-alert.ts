@@ -1,7 +1,7 @@
 // The --test of `cloudo azure verify`: a test alert through the action group, then waiting for the app to record it.
 import type { ArmWebhookReceiver, MonitorPort, TestNotificationResult } from '../adapters/arm-monitor';
 import { checkLine, type Check } from '../domain/azure-wiring';
-import { AppApiError, type AppApi, type Arrival } from './azure-app-api';
+import { AppApiError, type AppApi, type Arrival } from '../adapters/app-api';
 import type { AzureDeps } from './azure-commands';
 
 /** The alert types Azure's test notification accepts. */
@@ -58,7 +58,10 @@ export async function sendTestAlert(
 
 function notificationCheck(sent: TestNotificationResult): Check {
   const failed = sent.details.filter((d) => /fail|error/i.test(d.status));
-  const details = sent.details.map((d) => `${d.mechanism} "${d.name}": ${d.status}${d.detail ? ` (${d.detail})` : ''}`);
+  // Azure's detail text may quote the receiver URL, key included.
+  const details = sent.details.map(
+    (d) => `${d.mechanism} "${d.name}": ${d.status}${d.detail ? ` (${withoutKeys(d.detail)})` : ''}`,
+  );
   const text = `test notification ${sent.state}${details.length > 0 ? `; ${details.join('; ')}` : ''}`;
   return { ok: failed.length === 0 && !/fail/i.test(sent.state), text };
 }
@@ -106,3 +109,5 @@ function appFailure(deps: AzureDeps) {
 function print(deps: AzureDeps, c: Check): void {
   deps.print(checkLine(c));
 }
+
+const withoutKeys = (text: string): string => text.replace(/([?&]code=)[^&\s"')]+/gi, '$1…');

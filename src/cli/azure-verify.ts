@@ -9,7 +9,7 @@ import {
   webhookChecks,
   type Check,
 } from '../domain/azure-wiring';
-import { createAppApi, type AppApi } from './azure-app-api';
+import { createAppApi, type AppApi } from '../adapters/app-api';
 import type { AzureDeps } from './azure-commands';
 import { ALERT_TYPES, sendTestAlert } from './azure-test-alert';
 import { intFlag, UsageError, type FlagSpec, type Flags } from './cli-args';

@@ -69,6 +69,9 @@ describe('webhook URLs', () => {
     );
     expect(triggerUrl('cloudo.azurewebsites.net')).toBeUndefined();
     expect(triggerUrl('ftp://cloudo.azurewebsites.net')).toBeUndefined();
+    // The key goes with every call: plain http only to this machine.
+    expect(triggerUrl('http://cloudo.azurewebsites.net')).toBeUndefined();
+    expect(triggerUrl('http://127.0.0.1:7071')!.toString()).toBe('http://127.0.0.1:7071/api/Trigger');
   });
 
   it.each([
