@@ -298,23 +298,57 @@ describe('deploy/kubernetes', () => {
     return found[0]!;
   };
   const deployment = doc(cloudo, 'Deployment');
-  const secret = doc(cloudo, 'Secret');
-  const settings = pairs(block(secret.lines, 'stringData'));
+  const configMap = doc(cloudo, 'ConfigMap');
+  const settings = pairs(block(configMap.lines, 'data'));
   const clientId = settings['AzureWebJobsStorage__clientId']!;
+  const container = block(deployment.lines, 'containers');
 
   it('declares the service account, settings, Deployment and Service', () => {
-    expect(cloudo.map((d) => d.kind).sort()).toEqual(['Deployment', 'Secret', 'Service', 'ServiceAccount']);
-    expect(secret.name).toBe('cloudo-settings');
+    expect(cloudo.map((d) => d.kind).sort()).toEqual(['ConfigMap', 'Deployment', 'Service', 'ServiceAccount']);
+    expect(configMap.name).toBe('cloudo-settings');
     expect(doc(cloudo, 'Service').name).toBe(deployment.name);
   });
 
-  it('runs a pinned image on port 80 with its settings from cloudo-settings', () => {
+  it('defines no Secret, so applying the files never replaces the one created apart', () => {
+    for (const file of ['cloudo.yaml', 'keda-scaledobject.yaml']) {
+      expect(read(`deploy/kubernetes/${file}`), file).not.toMatch(/^\s*kind:\s*['"]?Secret['"]?\s*$/m);
+    }
+    expect([...cloudo, ...keda].map((d) => d.kind)).not.toContain('Secret');
+    const secrets = ['APPROVAL_SECRET', 'OPSGENIE_API_KEY', 'CLOUDO_CHAT_WEBHOOK_URL'];
+    for (const name of Object.keys(settings)) {
+      expect(
+        secrets.some((s) => name.startsWith(s)),
+        name,
+      ).toBe(false);
+    }
+  });
+
+  it('runs a pinned image on port 80, settings from the ConfigMap and secrets from an optional Secret', () => {
     const image = value(deployment.lines, 'image');
     expect(pinned(image), image).toBe(true);
     expect(value(deployment.lines, 'containerPort')).toBe('80');
-    expect(value(block(deployment.lines, 'envFrom'), 'name')).toBe(secret.name);
+    const envFrom = block(deployment.lines, 'envFrom');
+    expect(pairs(block(envFrom, 'configMapRef'))).toEqual({ name: configMap.name });
+    expect(pairs(block(envFrom, 'secretRef'))).toEqual({ name: 'cloudo-secrets', optional: 'true' });
+    expect(envFrom.filter((l) => /^(configMapRef|secretRef):$/.test(l.text))).toHaveLength(2);
     expect(value(block(deployment.lines, 'readinessProbe'), 'path')).toBe('/api/health');
     expect(values(deployment.lines, 'replicas')).toEqual([]);
+  });
+
+  it('runs with RuntimeDefault seccomp, no privilege escalation and only NET_BIND_SERVICE for port 80', () => {
+    const podSpec = block(block(deployment.lines, 'template'), 'spec');
+    const podSecurity = podSpec.filter((l) => l.indent === podSpec[0]!.indent);
+    expect(podSecurity.map((l) => l.text)).toContain('securityContext:');
+    expect(value(block(block(podSpec, 'securityContext'), 'seccompProfile'), 'type')).toBe('RuntimeDefault');
+
+    const security = block(container, 'securityContext');
+    expect(value(security, 'allowPrivilegeEscalation')).toBe('false');
+    expect(values(security, 'readOnlyRootFilesystem')).not.toContain('true');
+    const capabilities = pairs(block(security, 'capabilities'));
+    expect(capabilities['drop']).toBe("['ALL']");
+    // Root (the base image's user) keeps only what binding port 80 needs; a non-root user would need another port.
+    expect(capabilities['add']).toBe("['NET_BIND_SERVICE']");
+    expect(values(deployment.lines, 'runAsNonRoot')).not.toContain('true');
   });
 
   it('uses Azure Workload Identity, with one client id everywhere', () => {
