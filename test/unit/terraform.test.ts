@@ -29,6 +29,23 @@ const PLATFORM_SETTINGS = new Set([
 const NOT_SECRETS = new Set(['key_vault_id', 'key_vault_secret_names']);
 const SECRET_NAME = /key|secret|password|token/i;
 
+// Stand-ins for values Terraform only knows at apply time, and for the credentials, so that the app settings can go
+// through loadConfig as App Service would hand them to ClouDO. Any other expression fails the test until it is added.
+const IDENTITY_CLIENT_ID = '11111111-2222-3333-4444-555555555555';
+const ACCOUNT_NAME = 'cloudoprodst';
+const APPLY_TIME: Readonly<Record<string, string>> = {
+  'azurerm_user_assigned_identity.this.client_id': IDENTITY_CLIENT_ID,
+  'local.storage_account_name': ACCOUNT_NAME,
+  'azurerm_application_insights.this.connection_string': 'InstrumentationKey=00000000-0000-0000-0000-000000000000',
+  'local.image_parts[0]': 'ghcr.io',
+};
+// Valid for loadConfig: OPSGENIE_API_KEY 8+ characters, APPROVAL_SECRET 32+, the chat webhook an https URL.
+const DUMMY_SECRETS: Readonly<Record<string, string>> = {
+  OPSGENIE_API_KEY: 'dummy-opsgenie-api-key',
+  APPROVAL_SECRET: 'a'.repeat(64),
+  CLOUDO_CHAT_WEBHOOK_URL: 'https://hooks.example.com/services/T000/B000/dummy',
+};
+
 const hasTerraform = spawnSync('terraform', ['version'], { encoding: 'utf8' }).status === 0;
 if (!hasTerraform) console.info('terraform is not on PATH: skipping `terraform fmt -check` and the console evaluation');
 const TF_ENV = { ...process.env, CHECKPOINT_DISABLE: '1', TF_IN_AUTOMATION: '1' };
@@ -125,6 +142,50 @@ function appSettings(): { app: Body; settings: Map<string, unknown>; literal: Se
   return { app, settings, literal };
 }
 
+/** Variable defaults of the module, by name. */
+function variableDefaults(): Map<string, unknown> {
+  return new Map(named(moduleFiles(), 'variable').map((v) => [v.name, v.body['default']]));
+}
+
+/**
+ * The app settings as the app would see them with the module's defaults: literals as they are, `${var.x}` (also in
+ * tostring() or join(",", ...)) from the variable's default, `${local.x}` from a literal local, apply-time values and
+ * credentials from the stand-ins above. Throws on anything else, naming the setting.
+ */
+function resolvedSettings(): Record<string, string> {
+  const { settings } = appSettings();
+  const defaults = variableDefaults();
+  const all = locals(moduleFiles());
+  const variable = (name: string, v: string): unknown => {
+    if (!defaults.has(v)) throw new Error(`${name}: var.${v} is not a module variable`);
+    const d = defaults.get(v);
+    if (d === undefined) throw new Error(`${name}: var.${v} has no default`);
+    return d;
+  };
+  const resolveExpr = (name: string, expr: string): string => {
+    let m: RegExpExecArray | null;
+    if ((m = /^var\.(\w+)$/.exec(expr)) || (m = /^tostring\(var\.(\w+)\)$/.exec(expr))) {
+      const d = variable(name, m[1]!);
+      return d === null ? '' : String(d);
+    }
+    if ((m = /^join\(",", var\.(\w+)\)$/.exec(expr))) return (variable(name, m[1]!) as unknown[]).join(',');
+    if (APPLY_TIME[expr] !== undefined) return APPLY_TIME[expr];
+    if ((m = /^local\.(\w+)$/.exec(expr)) && typeof all[m[1]!] === 'string') return resolve(name, all[m[1]!]);
+    throw new Error(`${name}: no stand-in for \${${expr}}`);
+  };
+  // A whole value "${...}", or a template with simple interpolations such as "https://${local.x}".
+  const resolve = (name: string, value: unknown): string => {
+    if (typeof value !== 'string') return String(value);
+    const whole = expression(value);
+    if (whole !== '') return resolveExpr(name, squash(whole));
+    return value.replace(/\$\{([^{}]*)\}/g, (_, expr: string) => resolveExpr(name, squash(expr)));
+  };
+  const secrets = Object.keys(field(locals(moduleFiles()), 'secret_settings'));
+  return Object.fromEntries(
+    [...settings].map(([name, value]) => [name, secrets.includes(name) ? DUMMY_SECRETS[name]! : resolve(name, value)]),
+  );
+}
+
 describe('terraform (iac/)', () => {
   it('parses every .tf file', () => {
     expect(files.map((f) => path.relative(IAC, f))).toEqual(
@@ -153,14 +214,33 @@ describe('terraform (iac/)', () => {
     expect([...literal].filter((k) => providerWritten.includes(k))).toEqual([]);
   });
 
+  it('gives ClouDO settings loadConfig accepts, with secrets of valid length', () => {
+    const env = resolvedSettings();
+    for (const name of Object.keys(DUMMY_SECRETS)) expect(env[name], name).toBe(DUMMY_SECRETS[name]);
+    const config = loadConfig(env, ROOT);
+    const defaults = variableDefaults();
+    expect(config.workerPools).toEqual(defaults.get('worker_pools'));
+    expect(config.oncall.approvalTtlMinutes).toBe(defaults.get('approval_ttl_minutes'));
+    expect(config.oncall.opsgenieUrl).toBe(defaults.get('opsgenie_api_url'));
+    expect(config.oncall.approvalSecret).toBe(DUMMY_SECRETS['APPROVAL_SECRET']);
+    expect(config.oncall.opsgenieKey).toBe(DUMMY_SECRETS['OPSGENIE_API_KEY']);
+    expect(config.oncall.chatWebhookUrl).toBe(DUMMY_SECRETS['CLOUDO_CHAT_WEBHOOK_URL']);
+  });
+
   it('connects the host and ClouDO to storage with the user-assigned identity', () => {
-    const { app, settings } = appSettings();
-    const clientId = '${azurerm_user_assigned_identity.this.client_id}';
-    expect(settings.get('AzureWebJobsStorage__accountName')).toBe('${azurerm_storage_account.this.name}');
-    expect(settings.get('AzureWebJobsStorage__credential')).toBe('managedidentity');
-    expect(settings.get('AzureWebJobsStorage__clientId')).toBe(clientId);
-    expect(settings.get('AZURE_CLIENT_ID')).toBe(clientId);
-    expect(settings.get('CLOUDO_WORKER_POOLS')).toBe('${join(",", var.worker_pools)}');
+    const { app } = appSettings();
+    const env = resolvedSettings();
+    const config = loadConfig(env, ROOT);
+    expect(config.storageSetting).toBe('AzureWebJobsStorage');
+    expect(config.storage).toEqual({
+      kind: 'identity',
+      tableServiceUri: `https://${ACCOUNT_NAME}.table.core.windows.net`,
+      queueServiceUri: `https://${ACCOUNT_NAME}.queue.core.windows.net`,
+      clientId: IDENTITY_CLIENT_ID,
+      credential: 'managedidentity',
+    });
+    // Runbooks log in as the same identity, which is the app's only identity and resolves its Key Vault references.
+    expect(env['AZURE_CLIENT_ID']).toBe(IDENTITY_CLIENT_ID);
     expect(app['functions_extension_version']).toBe('~4');
     expect(theOne(bodies(app['identity']), 'one identity block')).toMatchObject({
       type: 'UserAssigned',
@@ -187,7 +267,32 @@ describe('terraform (iac/)', () => {
         `${name} reads only sensitive variables`,
       ).toEqual([]);
     }
-    expect(text(all['key_vault_references'])).toContain('@Microsoft.KeyVault(SecretUri=');
+    // By vault name, parsed from the id: no data source, so a vault in another subscription works.
+    expect(text(all['key_vault_references'])).toContain(
+      '@Microsoft.KeyVault(VaultName=${local.key_vault_name};SecretName=',
+    );
+    expect(named(mod, 'data', 'azurerm_key_vault')).toEqual([]);
+    const kvRoles = named(mod, 'resource', 'azurerm_role_assignment').filter((r) => r.name === 'key_vault_secrets');
+    expect(theOne(kvRoles, 'one Key Vault role assignment').body).toMatchObject({
+      scope: '${var.key_vault_id}',
+      role_definition_name: 'Key Vault Secrets User',
+    });
+  });
+
+  it('reads the host keys only without function_key', () => {
+    const mod = moduleFiles();
+    const keys = theOne(named(mod, 'data', 'azurerm_function_app_host_keys'), 'one host keys data source').body;
+    expect(squash(expression(keys['count']))).toBe(
+      'var.create_action_group && nonsensitive(var.function_key == null) ? 1 : 0',
+    );
+    const fk = theOne(
+      named(mod, 'variable').filter((v) => v.name === 'function_key'),
+      'variable function_key',
+    ).body;
+    expect(fk).toMatchObject({ sensitive: true, default: null });
+    expect(squash(expression(locals(mod)['function_key']))).toMatch(
+      /^var\.function_key != null \? var\.function_key : /,
+    );
   });
 
   it("names tables and queues as ClouDO's defaults do", () => {
@@ -203,7 +308,9 @@ describe('terraform (iac/)', () => {
     expect(settings.get('CLOUDO_QUEUE_PREFIX')).toBe('${local.queue_prefix}');
 
     const tables = theOne(named(mod, 'resource', 'azapi_resource'), 'one azapi_resource (the tables)').body;
-    expect(squash(expression(tables['for_each']))).toBe('toset([local.mappings_table, local.executions_table])');
+    expect(squash(expression(tables['for_each']))).toBe(
+      'var.create_storage ? toset([local.mappings_table, local.executions_table]) : toset([])',
+    );
     const queues = theOne(named(mod, 'resource', 'azurerm_storage_queue'), 'one azurerm_storage_queue').body;
     expect(queues['for_each']).toBe('${local.queue_names}');
 
@@ -267,10 +374,55 @@ describe('terraform (iac/)', () => {
     }
   });
 
+  it.skipIf(!hasTerraform)('evaluates the Key Vault references with terraform console', () => {
+    const all = locals(moduleFiles());
+    const vaultId =
+      '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-other/providers/Microsoft.KeyVault/vaults/kv-cloudo';
+    const names = { APPROVAL_SECRET: 'cloudo-approval-secret', OPSGENIE_API_KEY: 'cloudo-opsgenie-api-key' };
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'cloudo-tf-'));
+    try {
+      writeFileSync(
+        path.join(dir, 'main.tf'),
+        [
+          'variable "key_vault_id" {',
+          `  default = ${JSON.stringify(vaultId)}`,
+          '}',
+          'variable "key_vault_secret_names" {',
+          `  default = ${JSON.stringify(names)}`,
+          '}',
+          'locals {',
+          `  key_vault_name       = ${expression(all['key_vault_name'])}`,
+          `  key_vault_references = ${expression(all['key_vault_references'])}`,
+          '}',
+          '',
+        ].join('\n'),
+      );
+      const run = (args: string[], input?: string) =>
+        spawnSync('terraform', args, { cwd: dir, env: TF_ENV, encoding: 'utf8', input, timeout: 60_000 });
+      expect(run(['init', '-backend=false', '-input=false']).status).toBe(0);
+      const out = run(['console'], 'jsonencode(local.key_vault_references)\n');
+      expect(out.status, out.stderr).toBe(0);
+      // App Service's reference syntax by vault name; versionless, so a new secret version is picked up.
+      expect(JSON.parse(JSON.parse(out.stdout.trim()) as string)).toEqual({
+        APPROVAL_SECRET: '@Microsoft.KeyVault(VaultName=kv-cloudo;SecretName=cloudo-approval-secret)',
+        OPSGENIE_API_KEY: '@Microsoft.KeyVault(VaultName=kv-cloudo;SecretName=cloudo-opsgenie-api-key)',
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('disables shared keys and posts alerts in the common alert schema', () => {
     const accounts = named(parsed, 'resource', 'azurerm_storage_account');
     expect(accounts.length).toBeGreaterThan(0);
     for (const a of accounts) expect(a.body['shared_access_key_enabled'], `${a.file} ${a.name}`).toBe(false);
+    // The account got a count with create_storage; the moved block keeps existing deployments from replacing it.
+    const account = theOne(named(moduleFiles(), 'resource', 'azurerm_storage_account'), 'one storage account').body;
+    expect(account['count']).toBe('${var.create_storage ? 1 : 0}');
+    expect(moduleFiles().flatMap(({ doc }) => bodies(doc['moved']))).toContainEqual({
+      from: '${azurerm_storage_account.this}',
+      to: '${azurerm_storage_account.this[0]}',
+    });
 
     const groups = named(parsed, 'resource', 'azurerm_monitor_action_group');
     const receivers = groups.flatMap((g) => bodies(g.body['webhook_receiver']));
@@ -292,7 +444,7 @@ describe('terraform (iac/)', () => {
       if (/trigger_url|function_app_host_keys|function_key/.test(value))
         expect(o.body['sensitive'], `${o.file} output ${o.name}`).toBe(true);
       expect(value, `${o.file} output ${o.name}`).not.toMatch(
-        /var\.(opsgenie_api_key|approval_secret|chat_webhook_url|registry_password)|secret_settings/,
+        /var\.(opsgenie_api_key|approval_secret|chat_webhook_url|registry_password|function_key)|secret_settings/,
       );
     }
   });

@@ -46,10 +46,15 @@ module "cloudo" {
   opsgenie_api_url       = var.opsgenie_api_url
   opsgenie_api_key       = var.opsgenie_api_key
   approval_secret        = var.approval_secret
+  approval_ttl_minutes   = var.approval_ttl_minutes
+  chat_webhook_url       = var.chat_webhook_url
   key_vault_id           = var.key_vault_id
   key_vault_secret_names = var.key_vault_secret_names
 
   runbook_role_assignments       = var.runbook_role_assignments
   mapping_operator_principal_ids = var.mapping_operator_principal_ids
-  create_action_group            = var.create_action_group
+
+  create_action_group     = var.create_action_group
+  action_group_short_name = var.action_group_short_name
+  function_key            = var.function_key
 }

@@ -94,8 +94,21 @@ variable "approval_secret" {
   sensitive   = true
 }
 
+variable "approval_ttl_minutes" {
+  description = "APPROVAL_TTL_MIN: minutes an approval link works (1-10080)."
+  type        = number
+  default     = 60
+}
+
+variable "chat_webhook_url" {
+  description = "CLOUDO_CHAT_WEBHOOK_URL (Slack or Teams incoming webhook; the URL is a credential) when not taken from Key Vault; empty: no chat messages."
+  type        = string
+  default     = ""
+  sensitive   = true
+}
+
 variable "key_vault_id" {
-  description = "Existing Key Vault (RBAC mode) holding the credentials; null: credentials come from the variables above."
+  description = "Existing Key Vault (RBAC mode, any subscription) holding the credentials; null: credentials come from the variables above."
   type        = string
   default     = null
 }
@@ -123,7 +136,20 @@ variable "mapping_operator_principal_ids" {
 }
 
 variable "create_action_group" {
-  description = "Create the action group (needs the function key); false for a first, app-only apply."
+  description = "Create the action group (needs a function key); false for a first, app-only apply, or to create the webhook yourself."
   type        = bool
   default     = true
+}
+
+variable "action_group_short_name" {
+  description = "Short name of the action group (1-12 characters), shown in alert e-mails and SMS."
+  type        = string
+  default     = "cloudo"
+}
+
+variable "function_key" {
+  description = "A function key created for the Trigger function after the first apply (see iac/README.md, key bootstrap); null: the host's default key is read, and every host key lands in the state."
+  type        = string
+  default     = null
+  sensitive   = true
 }

@@ -1,6 +1,6 @@
 # Terraform and provider versions of the basic ClouDO example.
 terraform {
-  required_version = ">= 1.6"
+  required_version = ">= 1.7"
 
   required_providers {
     azurerm = {

@@ -18,7 +18,7 @@ resource "azurerm_linux_function_app" "this" {
 
   # Host storage by identity: the provider writes AzureWebJobsStorage__accountName from these two; the identity's
   # client id and credential type are in local.identity_settings. A container needs no content share.
-  storage_account_name          = azurerm_storage_account.this.name
+  storage_account_name          = local.storage_account_name
   storage_uses_managed_identity = true
   content_share_force_disabled  = true
   builtin_logging_enabled       = false
@@ -78,6 +78,14 @@ resource "azurerm_linux_function_app" "this" {
     precondition {
       condition     = var.key_vault_id != null || length(var.key_vault_secret_names) == 0
       error_message = "key_vault_secret_names needs key_vault_id."
+    }
+    precondition {
+      condition     = var.create_storage == (var.storage_account_id == null)
+      error_message = "storage_account_id goes with create_storage = false (an existing account), and only with it."
+    }
+    precondition {
+      condition     = var.create_storage || var.storage_account_name == null
+      error_message = "storage_account_name names the account the module creates: leave it unset with create_storage = false."
     }
     precondition {
       condition     = (var.registry_username == null) == (var.registry_password == null)

@@ -18,7 +18,7 @@ resource "azurerm_role_assignment" "storage" {
     "Storage Table Data Contributor",
   ])
 
-  scope                = azurerm_storage_account.this.id
+  scope                = local.storage_account_id
   role_definition_name = each.value
   principal_id         = azurerm_user_assigned_identity.this.principal_id
   principal_type       = "ServicePrincipal"
@@ -34,14 +34,8 @@ resource "azurerm_role_assignment" "acr_pull" {
   principal_type       = "ServicePrincipal"
 }
 
-# Key Vault Secrets User: App Service resolves the @Microsoft.KeyVault(...) app settings with the identity.
-data "azurerm_key_vault" "this" {
-  count = var.key_vault_id == null ? 0 : 1
-
-  name                = element(split("/", var.key_vault_id), 8)
-  resource_group_name = element(split("/", var.key_vault_id), 4)
-}
-
+# Key Vault Secrets User: App Service resolves the @Microsoft.KeyVault(...) app settings with the identity. The vault
+# is only named by its id (no data source), so it may be in another subscription than the provider's.
 resource "azurerm_role_assignment" "key_vault_secrets" {
   count = var.key_vault_id == null ? 0 : 1
 
@@ -64,11 +58,12 @@ resource "azurerm_role_assignment" "runbook" {
   principal_type       = "ServicePrincipal"
 }
 
-# Operators and pipelines that seed mappings (`cloudo schemas apply`) with their own Entra ID login.
+# Operators and pipelines that seed mappings (`cloudo schemas apply`) with their own Entra ID login. With a shared
+# account, list them on one instance only: the same assignment made twice fails.
 resource "azurerm_role_assignment" "mapping_operator" {
   for_each = toset(var.mapping_operator_principal_ids)
 
-  scope                = azurerm_storage_account.this.id
+  scope                = local.storage_account_id
   role_definition_name = "Storage Table Data Contributor"
   principal_id         = each.value
 }

@@ -2,9 +2,14 @@
 # (test/unit/terraform.test.ts) reads their keys and checks each against the settings ClouDO knows.
 
 locals {
-  function_app_name    = coalesce(var.function_app_name, "${var.name}-func")
-  storage_account_name = coalesce(var.storage_account_name, substr("${replace(var.name, "-", "")}st", 0, 24))
-  elastic              = startswith(var.sku_name, "EP")
+  function_app_name = coalesce(var.function_app_name, "${var.name}-func")
+  elastic           = startswith(var.sku_name, "EP")
+
+  # The storage account: created here (create_storage = true), or an existing one, e.g. another instance's
+  # storage_account_id, whose name is the last segment of its resource id.
+  new_storage_account_name = coalesce(var.storage_account_name, substr("${replace(var.name, "-", "")}st", 0, 24))
+  storage_account_id       = var.create_storage ? one(azurerm_storage_account.this[*].id) : var.storage_account_id
+  storage_account_name     = var.create_storage ? one(azurerm_storage_account.this[*].name) : try(lower(element(split("/", var.storage_account_id), 8)), null)
 
   # registry host, repository, tag
   image_parts = regex("^([^/]+)/([^:@]+):([^:/@]+)$", var.image)
@@ -21,10 +26,13 @@ locals {
   ])
   queue_names = toset(flatten([for queue in local.worker_queues : [queue, "${queue}-poison"]]))
 
-  key_vault_uri = one(data.azurerm_key_vault.this[*].vault_uri)
+  # Key Vault references by vault name, parsed from the resource id (".../providers/Microsoft.KeyVault/vaults/<name>"):
+  # no lookup of the vault, so it may live in any subscription the identity can read secrets in. Versionless: App
+  # Service picks up a new secret version within a day, or on restart.
+  key_vault_name = var.key_vault_id == null ? null : element(split("/", var.key_vault_id), 8)
   key_vault_references = {
     for setting, secret in var.key_vault_secret_names :
-    setting => "@Microsoft.KeyVault(SecretUri=${trimsuffix(local.key_vault_uri, "/")}/secrets/${secret}/)"
+    setting => "@Microsoft.KeyVault(VaultName=${local.key_vault_name};SecretName=${secret})"
     if var.key_vault_id != null
   }
 }

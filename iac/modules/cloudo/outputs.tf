@@ -6,7 +6,7 @@ output "app_url" {
 }
 
 output "trigger_url" {
-  description = "The Trigger endpoint with the default function key (?code=...): what alert senders such as Alertmanager post to. null without the action group."
+  description = "The Trigger endpoint with a function key (?code=...): what alert senders such as Alertmanager post to. The key is function_key, or the host's default function key with the action group; null when neither is there."
   value       = local.trigger_url
   sensitive   = true
 }
@@ -28,7 +28,12 @@ output "identity_principal_id" {
 
 output "storage_account_name" {
   description = "Name of the storage account (AzureWebJobsStorage__accountName), e.g. for `cloudo schemas apply`."
-  value       = azurerm_storage_account.this.name
+  value       = local.storage_account_name
+}
+
+output "storage_account_id" {
+  description = "Resource id of the storage account: storage_account_id of another instance (create_storage = false) that runs more worker pools as an app of its own."
+  value       = local.storage_account_id
 }
 
 output "function_app_name" {

@@ -1,8 +1,14 @@
 # Storage of the ClouDO module: one account without shared keys, ClouDO's two tables and a queue pair per worker pool.
 # Everything is created through Resource Manager, so Terraform needs no data-plane access to the account.
+#
+# With create_storage = false the module uses an existing account (storage_account_id), e.g. the one another instance
+# of this module created: that instance owns the account and the tables; this one only adds the queues of its own
+# worker_pools (see README, worker pools).
 
 resource "azurerm_storage_account" "this" {
-  name                     = local.storage_account_name
+  count = var.create_storage ? 1 : 0
+
+  name                     = local.new_storage_account_name
   resource_group_name      = var.resource_group_name
   location                 = var.location
   account_kind             = "StorageV2"
@@ -19,12 +25,19 @@ resource "azurerm_storage_account" "this" {
   tags = var.tags
 }
 
+# The account had no count before create_storage: keep existing deployments' account (and its tables and queues).
+moved {
+  from = azurerm_storage_account.this
+  to   = azurerm_storage_account.this[0]
+}
+
+# Tables through Resource Manager (see versions.tf for why not azurerm_storage_table).
 resource "azapi_resource" "table" {
-  for_each = toset([local.mappings_table, local.executions_table])
+  for_each = var.create_storage ? toset([local.mappings_table, local.executions_table]) : toset([])
 
   type      = "Microsoft.Storage/storageAccounts/tableServices/tables@2023-05-01"
   name      = each.value
-  parent_id = "${azurerm_storage_account.this.id}/tableServices/default"
+  parent_id = "${local.storage_account_id}/tableServices/default"
   body = {
     properties = {}
   }
@@ -36,5 +49,5 @@ resource "azurerm_storage_queue" "this" {
   for_each = local.queue_names
 
   name               = each.value
-  storage_account_id = azurerm_storage_account.this.id
+  storage_account_id = local.storage_account_id
 }

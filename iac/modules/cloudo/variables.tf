@@ -33,13 +33,30 @@ variable "function_app_name" {
 }
 
 variable "storage_account_name" {
-  description = "Name of the storage account (globally unique, 3-24 lower-case letters and digits); null: <name> without dashes + \"st\"."
+  description = "Name of the storage account the module creates (globally unique, 3-24 lower-case letters and digits); null: <name> without dashes + \"st\". Unset with create_storage = false."
   type        = string
   default     = null
 
   validation {
     condition     = var.storage_account_name == null || can(regex("^[a-z0-9]{3,24}$", var.storage_account_name))
     error_message = "storage_account_name: 3-24 lower-case letters and digits."
+  }
+}
+
+variable "create_storage" {
+  description = "Create the storage account and ClouDO's tables. false: use the existing account storage_account_id (e.g. another instance's storage_account_id output, for a worker pool on an app of its own); only this instance's worker queues are created there."
+  type        = bool
+  default     = true
+}
+
+variable "storage_account_id" {
+  description = "With create_storage = false: resource id of the existing storage account (shared keys off) whose tables this app uses and where its worker queues are created. null with create_storage = true."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.storage_account_id == null || can(regex("(?i)^/subscriptions/[^/]+/resourceGroups/[^/]+/providers/Microsoft\\.Storage/storageAccounts/[a-z0-9]{3,24}$", var.storage_account_id))
+    error_message = "storage_account_id: a storage account resource id (/subscriptions/…/resourceGroups/…/providers/Microsoft.Storage/storageAccounts/<name>)."
   }
 }
 
@@ -177,7 +194,7 @@ variable "chat_webhook_url" {
 }
 
 variable "key_vault_id" {
-  description = "Resource id of an existing Key Vault (RBAC mode) holding ClouDO's credentials; the identity gets Key Vault Secrets User on it. null: credentials come from the sensitive variables."
+  description = "Resource id of an existing Key Vault (RBAC mode, any subscription) holding ClouDO's credentials; the identity gets Key Vault Secrets User on it and the settings reference it by name. null: credentials come from the sensitive variables."
   type        = string
   default     = null
 
@@ -218,9 +235,21 @@ variable "mapping_operator_principal_ids" {
 }
 
 variable "create_action_group" {
-  description = "Create the action group, which needs the app's function key: false for a first apply that only deploys the app (see README, key bootstrap)."
+  description = "Create the action group, which needs a function key (function_key, or the host's default key): false for a first apply that only deploys the app, or to create the webhook yourself (see README, key bootstrap)."
   type        = bool
   default     = true
+}
+
+variable "function_key" {
+  description = "A function key the Trigger function accepts (e.g. one created with `az functionapp function keys set ... --function-name Trigger --key-name cloudo-alerts`), for the action group's webhook and trigger_url. null: the host's default function key is read, which puts every host key, the master key included, into the Terraform state (see README, key bootstrap)."
+  type        = string
+  default     = null
+  sensitive   = true
+
+  validation {
+    condition     = var.function_key == null || can(regex("^[^\\s]+$", var.function_key))
+    error_message = "function_key: null, or a key without blanks."
+  }
 }
 
 variable "action_group_short_name" {
