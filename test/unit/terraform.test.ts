@@ -412,6 +412,15 @@ describe('terraform (iac/)', () => {
     }
   });
 
+  it('seeds mappings only through the ClouDO CLI, on the storage the app uses', () => {
+    const seed = readFileSync(path.join(IAC, 'modules/cloudo/seed.tf'), 'utf8');
+    const bin = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { bin: { cloudo: string } }).bin
+      .cloudo;
+    expect(seed).toContain(`command     = "node ${bin} schemas apply"`);
+    expect(seed).toMatch(/AzureWebJobsStorage__accountName = local\.storage_account_name/);
+    expect(seed).not.toMatch(/azurerm_storage_table_entity/);
+  });
+
   it('disables shared keys and posts alerts in the common alert schema', () => {
     const accounts = named(parsed, 'resource', 'azurerm_storage_account');
     expect(accounts.length).toBeGreaterThan(0);

@@ -153,3 +153,12 @@ variable "function_key" {
   default     = null
   sensitive   = true
 }
+
+variable "seed_mappings" {
+  description = "Optional: seed mapping files with ClouDO's CLI on every change, e.g. { cloudo_dir = \"../../..\", schemas_dir = \"../../../schemas\" } after `npm ci && npm run build` in the checkout. Needs your login in mapping_operator_principal_ids."
+  type = object({
+    cloudo_dir  = string
+    schemas_dir = string
+  })
+  default = null
+}

@@ -262,3 +262,12 @@ variable "action_group_short_name" {
     error_message = "action_group_short_name: 1-12 characters."
   }
 }
+
+variable "seed_mappings" {
+  description = "Optional: apply mapping files to the account with ClouDO's own CLI on every change of the files. cloudo_dir is a checkout of ClouDO where `npm ci && npm run build` has run; schemas_dir holds the mapping files (*.json). It runs `node dist/src/cli/main.js schemas apply` where Terraform runs, as the Azure CLI login (DefaultAzureCredential), which needs Storage Table Data Contributor: list it in mapping_operator_principal_ids. null: seed with the CLI yourself."
+  type = object({
+    cloudo_dir  = string
+    schemas_dir = string
+  })
+  default = null
+}
