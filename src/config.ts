@@ -2,6 +2,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { hasIdentitySettings, resolveStorage, type StorageTarget } from './storage-settings';
+import { queueNameForPool } from './domain/run-message';
 import { oncallSchema, teamKeyProblems, toOncallConfig, type OncallConfig } from './oncall-settings';
 import { DEFAULT_ENV_ALLOW, list, runbookEnvAllowSchema } from './runbook-env-settings';
 
@@ -26,6 +27,14 @@ const base = z.object({
     .string()
     .regex(/^(?!.*--)[a-z0-9][a-z0-9-]{1,23}$/, '2-24 lower-case letters, digits and single dashes')
     .default('cloudo-'),
+  // Where other services drop run requests; default <prefix>requests. 3-56 characters leave room for "-poison".
+  CLOUDO_INTAKE_QUEUE: z
+    .string()
+    .regex(
+      /^(?!.*--)[a-z0-9][a-z0-9-]{1,54}[a-z0-9]$/,
+      'a queue name: 3-56 lower-case letters, digits and single dashes',
+    )
+    .optional(),
   CLOUDO_WORKER_POOLS: list
     .pipe(z.array(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$/)).min(1))
     .default(['Runbook']),
@@ -54,6 +63,8 @@ export type CloudoConfig = {
   readonly mappingsTable: string;
   readonly executionsTable: string;
   readonly queuePrefix: string;
+  /** The queue run requests arrive on, besides /api/Trigger. */
+  readonly intakeQueue: string;
   readonly workerPools: readonly string[];
   readonly defaultTimeoutSeconds: number;
   readonly killGraceSeconds: number;
@@ -90,7 +101,15 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       ? 'CLOUDO_STORAGE_CONNECTION'
       : 'AzureWebJobsStorage';
   const storage = resolveStorage(storageSetting, present);
-  const problems = [...teamKeyProblems(env), ...(storage.ok ? [] : storage.problems)];
+  const intakeQueue = s.CLOUDO_INTAKE_QUEUE ?? queueNameForPool(s.CLOUDO_QUEUE_PREFIX, 'requests');
+  const problems = [
+    ...teamKeyProblems(env),
+    ...(storage.ok ? [] : storage.problems),
+    // A pool on the intake queue would hand run requests to a worker as if they were runs.
+    ...s.CLOUDO_WORKER_POOLS.filter((p) => queueNameForPool(s.CLOUDO_QUEUE_PREFIX, p) === intakeQueue).map(
+      (p) => `  CLOUDO_WORKER_POOLS: pool "${p}" would consume the intake queue ${intakeQueue}`,
+    ),
+  ];
   if (problems.length > 0 || !storage.ok) throw new ConfigError(`Invalid ClouDO settings:\n${problems.join('\n')}`);
   return {
     port: s.PORT,
@@ -102,6 +121,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     mappingsTable: s.CLOUDO_MAPPINGS_TABLE,
     executionsTable: s.CLOUDO_EXECUTIONS_TABLE,
     queuePrefix: s.CLOUDO_QUEUE_PREFIX,
+    intakeQueue,
     workerPools: s.CLOUDO_WORKER_POOLS,
     defaultTimeoutSeconds: s.CLOUDO_DEFAULT_TIMEOUT_SECONDS,
     killGraceSeconds: s.CLOUDO_KILL_GRACE_SECONDS,

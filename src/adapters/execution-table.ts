@@ -1,9 +1,10 @@
 // Execution table: records keyed by inverted time, written with their index rows so that listings never scan.
-import type { TableClient } from '@azure/data-tables';
+import { odata, type TableClient } from '@azure/data-tables';
+import { z } from 'zod';
 import { randomBytes } from 'node:crypto';
 import type { Execution } from '../domain/execution';
-import { execRowKey } from '../domain/exec-id';
-import type { ExecutionStore, Versioned } from '../services/ports';
+import { execRowKey, invertedTime } from '../domain/exec-id';
+import type { ExecutionStore, RejectedMessage, Versioned } from '../services/ports';
 import { fromEntity, MAIN_PARTITION, toEntity } from './execution-entity';
 import { indexPartitions, listExecutions } from './execution-listing';
 import { isNotFound, isPreconditionFailed, orMissing, storageCall } from './storage-errors';
@@ -36,9 +37,11 @@ export function createExecutionTable(table: TableClient): ExecutionStore {
     list: (q) => storageCall(() => listExecutions(table, q)),
     recordRejectedMessage: (r) =>
       storageCall(async () => {
-        const rowKey = `${r.receivedAt}-${randomBytes(4).toString('hex')}`;
+        // Inverted time first, so the newest rows come first in a partition scan.
+        const rowKey = `${invertedTime(new Date(r.receivedAt))}-${randomBytes(4).toString('hex')}`;
         await table.createEntity({ partitionKey: REJECTED, rowKey, ...r });
       }),
+    listRejectedMessages: (limit) => storageCall(() => listRejected(table, limit)),
   };
 }
 
@@ -93,4 +96,25 @@ async function mustRead(table: TableClient, execId: string): Promise<Versioned<E
 async function readMain(table: TableClient, rowKey: string): Promise<Versioned<Execution> | null> {
   const entity = await orMissing(table.getEntity(MAIN_PARTITION, rowKey));
   return entity ? { value: fromEntity(entity), etag: entity.etag } : null;
+}
+
+const rejectedRow = z.object({
+  queue: z.string(),
+  messageId: z.string(),
+  reason: z.string(),
+  preview: z.string(),
+  receivedAt: z.string(),
+});
+
+async function listRejected(table: TableClient, limit: number): Promise<RejectedMessage[]> {
+  const out: RejectedMessage[] = [];
+  const rows = table.listEntities({ queryOptions: { filter: odata`PartitionKey eq ${REJECTED}` } });
+  for await (const page of rows.byPage({ maxPageSize: limit })) {
+    for (const row of page) {
+      const parsed = rejectedRow.safeParse(row);
+      if (parsed.success && out.length < limit) out.push(parsed.data);
+    }
+    if (out.length >= limit) break;
+  }
+  return out;
 }

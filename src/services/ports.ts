@@ -55,6 +55,8 @@ export type ExecutionStore = {
   /** Newest first; summaries without output. */
   list(query: ExecutionQuery): Promise<ExecutionPage>;
   recordRejectedMessage(rejected: RejectedMessage): Promise<void>;
+  /** The newest rejected messages first, at most `limit`. */
+  listRejectedMessages(limit: number): Promise<RejectedMessage[]>;
 };
 
 export type RunQueue = {
