@@ -5,6 +5,7 @@ import type { AppServices } from '../src/composition';
 import { queueNameForPool } from '../src/domain/run-message';
 import { approvalsFunction } from './approvals';
 import { healthFunction } from './health';
+import { intakeFunction } from './intake';
 import { logsFunction } from './logs';
 import { notifierFunction } from './oncall-timer';
 import { sweeperFunction } from './sweeper';
@@ -29,6 +30,7 @@ export function registerFunctions(app: FunctionRegistrar, config: CloudoConfig, 
   app.http('approvals', approvalsFunction(services));
   app.timer('Sweeper', sweeperFunction(services));
   app.timer('Notifier', notifierFunction(services));
+  app.storageQueue('Intake', intakeFunction(services, config.intakeQueue, config.storageSetting));
   // Pools that differ only in case or punctuation share a queue, so they share one worker function.
   const queues = new Map(config.workerPools.map((pool) => [queueNameForPool(config.queuePrefix, pool), pool]));
   for (const [queueName, pool] of queues) {

@@ -10,7 +10,7 @@ import { contextLogger } from '../src/http/request-log';
 import { alertRunView, executionLink } from '../src/http/views';
 import { principalOf } from '../src/http/principal';
 import type { Logger } from '../src/services/ports';
-import type { RunRequest } from '../src/services/request-run';
+import type { IntakeRequest } from '../src/domain/intake-request';
 import type { ServicesProvider } from './register';
 
 export function triggerFunction(services: ServicesProvider): HttpFunctionOptions {
@@ -37,9 +37,9 @@ async function handleTrigger(
     // No id and nothing posted: the caller most likely forgot the id, so that is what the error names.
     if (id !== null || request.method === 'GET' || !hasBody(request)) {
       if (dryRun) throw badRequest('dry_run', 'dry_run previews alert payloads: POST the alert without ?id=.');
-      const req = {
+      const req: IntakeRequest = {
+        kind: 'manual',
         id: parseField('id', mappingKeySchema, id, 'Pass the mapping id as ?id=<id>.'),
-        trigger: 'manual' as const,
         ...(partition ? { partition } : {}),
         ...principalOf(request),
       };
@@ -53,8 +53,10 @@ async function handleTrigger(
   }
 }
 
-async function manual(services: ServicesProvider, req: RunRequest, log: Logger): Promise<HttpResponseInit> {
-  const { execution, mapping, approvals } = await services().requestRun(req, log);
+async function manual(services: ServicesProvider, req: IntakeRequest, log: Logger): Promise<HttpResponseInit> {
+  const accepted = await services().acceptRequest(req, log);
+  if (accepted.kind !== 'manual') throw new Error('a manual request was answered as an alert');
+  const { execution, mapping, approvals } = accepted.run;
   const self = executionLink(execution.execId);
   // 202: work accepted for later (queued, or waiting for approval). 200: recorded and settled now (throttled).
   return {
@@ -72,7 +74,9 @@ async function manual(services: ServicesProvider, req: RunRequest, log: Logger):
 }
 
 async function alerts(services: ServicesProvider, body: unknown, partition: string | undefined, log: Logger) {
-  const report = await services().ingestAlerts(body, partition, log);
+  const accepted = await services().acceptRequest({ kind: 'alert', body, ...(partition ? { partition } : {}) }, log);
+  if (accepted.kind !== 'alert') throw new Error('an alert was answered as a manual request');
+  const { report } = accepted;
   // 202 when this delivery left new work to do; 200 for repeats, skips, throttles and alerts nobody claimed.
   const queuedNew = report.executions.some(
     (e) => !e.duplicate && (e.status === 'queued' || e.status === 'pending_approval'),

@@ -10,6 +10,9 @@ import { ignoreNotFound, storageCall } from './adapters/storage-errors';
 import type { CloudoConfig } from './config';
 import type { Execution } from './domain/execution';
 import type { ApprovalAction, Decider } from './domain/approval';
+import type { IntakeRequest } from './domain/intake-request';
+import { acceptRequest, type Accepted } from './services/accept-request';
+import { handleIntakeMessage, type IntakeOutcome } from './services/handle-intake-message';
 import { runnerPorts, runnerSettings } from './runner-wiring';
 import { wireOncall, type OncallWiring } from './oncall-wiring';
 import { decideApproval, viewApproval, type LinkInput } from './services/decide-approval';
@@ -36,6 +39,9 @@ export type AppServices = {
   ingestAlerts(body: unknown, partition: string | undefined, log: Logger): Promise<IngestReport>;
   previewAlerts(body: unknown, partition: string | undefined): Promise<PayloadPreview>;
   listUnmatched(limit: number): Promise<UnmatchedAlert[]>;
+  /** A run request from any door: a manual request or an alert webhook body. */
+  acceptRequest(req: IntakeRequest, log: Logger): Promise<Accepted>;
+  handleIntakeMessage(msg: DeliveredMessage, log: Logger): Promise<IntakeOutcome>;
   viewApproval(link: LinkInput): Promise<{ execution: Execution; action: ApprovalAction }>;
   decideApproval(link: LinkInput, by: Decider, log: Logger): Promise<Execution>;
   /** Expires approvals nobody decided, then retries owed notifications; returns how many of each. */
@@ -69,6 +75,8 @@ export function createAppServices(config: CloudoConfig, clients?: StorageClients
     ingestAlerts: (body, partition, log) => ensure(() => ingestAlerts({ ...requests, log }, body, partition)),
     previewAlerts: (body, partition) => ensure(() => previewAlerts(previewDeps(config, mappings), body, partition)),
     listUnmatched: (limit) => ensure(() => alerts.listUnmatched(limit)),
+    acceptRequest: (req, log) => ensure(() => acceptRequest(requests, req, log)),
+    handleIntakeMessage: (msg, log) => ensure(() => handleIntakeMessage(requests, msg, log)),
     viewApproval: (link) => ensure(() => viewApproval(on.approvalDeps(silent), link)),
     decideApproval: (link, by, log) => ensure(() => decideApproval(on.approvalDeps(log), link, by)),
     runOncallTimer: (log) =>

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// ClouDO command line: `schemas check | apply [--prune] | jsonschema [--write]` and `azure verify | attach`.
+// ClouDO command line: `schemas check | apply [--prune] | jsonschema [--write]`, `azure verify | attach`, `intake …`.
 import path from 'node:path';
 import { ArmError } from '../adapters/arm-requests';
 import { writeMappingJsonSchema } from '../adapters/schema-files';
@@ -10,6 +10,7 @@ import { mappingJsonSchema } from '../domain/mapping-json-schema';
 import { MappingValidationError } from '../services/apply-mappings';
 import { AZURE_VERBS, defaultAzureDeps, runAzure, type AzureDeps } from './azure-commands';
 import { UsageError } from './cli-args';
+import { INTAKE_VERBS, defaultIntakeDeps, runIntake } from './intake-commands';
 
 const USAGE = `usage: cloudo schemas check               validate the files in CLOUDO_SCHEMAS_DIR and their runbooks
        cloudo schemas apply [--prune]      upsert them into the configured storage; --prune removes the others
@@ -20,6 +21,10 @@ const USAGE = `usage: cloudo schemas check               validate the files in C
                                            the common alert schema; --test sends a test alert and waits for the app
        cloudo azure attach --rule <alert rule id> --action-group-id <action group id>
                                            add the action group to a metric, log search or activity log alert rule
+       cloudo intake status [--limit 20]   intake and poison queue depths, then the newest rejected messages
+       cloudo intake replay [--max 32] [--dry-run]
+                                           move messages from <intake queue>-poison back to the intake queue;
+                                           --dry-run only shows them
 Azure calls sign in with DefaultAzureCredential (az login, managed or workload identity).`;
 
 type Verb = (config: CloudoConfig, admin: AdminServices, flags: readonly string[]) => Promise<number>;
@@ -34,6 +39,7 @@ const VERBS: Readonly<Record<string, { flags: readonly string[]; run: Verb }>> =
 export async function runCli(argv: readonly string[], azureDeps?: () => AzureDeps): Promise<number> {
   const [group, verb, ...flags] = argv;
   if (group === 'azure') return azure(verb, flags, azureDeps ?? defaultAzureDeps);
+  if (group === 'intake') return intake(verb, flags);
   const command = verb === undefined ? undefined : VERBS[verb];
   if (group !== 'schemas' || !command || flags.some((f) => !command.flags.includes(f))) return usage();
   const config = loadConfig();
@@ -81,6 +87,16 @@ async function azure(verb: string | undefined, flags: readonly string[], deps: (
   } catch (err) {
     if (!(err instanceof UsageError)) throw err;
     return usage(`cloudo azure ${verb}: ${err.message}`);
+  }
+}
+
+async function intake(verb: string | undefined, flags: readonly string[]): Promise<number> {
+  if (verb === undefined || !INTAKE_VERBS.includes(verb)) return usage();
+  try {
+    return await runIntake(verb, flags, defaultIntakeDeps(loadConfig()));
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    return usage(`cloudo intake ${verb}: ${err.message}`);
   }
 }
 

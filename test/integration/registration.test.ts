@@ -98,6 +98,7 @@ describe('registrations', () => {
       },
       { name: 'Sweeper', type: 'timerTrigger', schedule: '0 */5 * * * *', runOnStartup: false },
       { name: 'Notifier', type: 'timerTrigger', schedule: '0 * * * * *', runOnStartup: false },
+      { name: 'Intake', type: 'queueTrigger', queueName: 'cloudo-requests', connection: config.storageSetting },
       ...workers,
     ]);
   });
@@ -106,7 +107,11 @@ describe('registrations', () => {
     const mounted = rt.runtime.mounts.map(fromLocal);
     expect(mounted).toEqual(hostView(rt.runtime.config));
     const queues = mounted.filter((m) => m['type'] === 'queueTrigger').map((m) => m['queueName']);
-    expect(queues).toEqual([`${rt.config.queuePrefix}runbook`, `${rt.config.queuePrefix}long-jobs`]);
+    expect(queues).toEqual([
+      `${rt.config.queuePrefix}requests`,
+      `${rt.config.queuePrefix}runbook`,
+      `${rt.config.queuePrefix}long-jobs`,
+    ]);
   });
 
   it('use the route prefix the API links assume', () => {

@@ -12,6 +12,16 @@ describe('registerFunctions', () => {
       throw new Error('not called');
     });
     const queues = host.mounts.flatMap((m) => (m.kind === 'queue' ? [`${m.name} ${m.queueName}`] : []));
-    expect(queues).toEqual(['Worker-runbook cloudo-runbook', 'Worker-long-jobs cloudo-long-jobs']);
+    expect(queues).toEqual([
+      'Intake cloudo-requests',
+      'Worker-runbook cloudo-runbook',
+      'Worker-long-jobs cloudo-long-jobs',
+    ]);
+  });
+
+  it('refuses a pool that would consume the intake queue', () => {
+    expect(() => loadConfig({ CLOUDO_WORKER_POOLS: 'Runbook,Requests' })).toThrow(
+      /pool "Requests" would consume the intake queue cloudo-requests/,
+    );
   });
 });

@@ -1,0 +1,122 @@
+// `cloudo intake status | replay`: the intake queue's depth, rejected messages, and replay from its poison queue.
+import { createExecutionTable } from '../adapters/execution-table';
+import { createIntakeQueues, type IntakeQueuePort } from '../adapters/intake-queue';
+import { isNotFound } from '../adapters/storage-errors';
+import { connect } from '../admin';
+import type { CloudoConfig } from '../config';
+import type { ExecutionStore, RejectedMessage } from '../services/ports';
+import { intFlag, parseFlags, type FlagSpec, type Flags } from './cli-args';
+
+export type IntakeDeps = {
+  readonly queues: IntakeQueuePort;
+  readonly rejected: Pick<ExecutionStore, 'listRejectedMessages'>;
+  /** The queue run requests arrive on; its poison queue is `<intakeQueue>-poison`. */
+  readonly intakeQueue: string;
+  readonly print: (line: string) => void;
+};
+
+type IntakeVerb = { readonly flags: FlagSpec; readonly run: (flags: Flags, deps: IntakeDeps) => Promise<number> };
+
+export const STATUS_FLAGS: FlagSpec = { '--limit': { kind: 'value' } };
+export const REPLAY_FLAGS: FlagSpec = { '--max': { kind: 'value' }, '--dry-run': { kind: 'switch' } };
+
+const VERBS: Readonly<Record<string, IntakeVerb>> = {
+  status: { flags: STATUS_FLAGS, run: intakeStatus },
+  replay: { flags: REPLAY_FLAGS, run: intakeReplay },
+};
+
+export const INTAKE_VERBS: readonly string[] = Object.keys(VERBS);
+
+const PREVIEW_CHARS = 120;
+/** What peek can show at once. */
+const PEEK_LIMIT = 32;
+
+/** Throws UsageError for a command line the verb cannot run. */
+export function runIntake(verb: string, args: readonly string[], deps: IntakeDeps): Promise<number> {
+  const command = VERBS[verb];
+  if (!command) throw new Error(`not an intake verb: ${verb}`);
+  return command.run(parseFlags(args, command.flags), deps);
+}
+
+/** The configured storage account's queues and executions table. */
+export function defaultIntakeDeps(config: CloudoConfig): IntakeDeps {
+  const clients = connect(config);
+  return {
+    queues: createIntakeQueues(clients.queues),
+    rejected: createExecutionTable(clients.executions),
+    intakeQueue: config.intakeQueue,
+    print: (line) => console.log(line),
+  };
+}
+
+export async function intakeStatus(flags: Flags, deps: IntakeDeps): Promise<number> {
+  const limit = intFlag(flags, 'limit', 1, 1000, 20);
+  const poison = poisonOf(deps.intakeQueue);
+  const [intakeDepth, poisonDepth, rejected] = await Promise.all([
+    deps.queues.depth(deps.intakeQueue),
+    deps.queues.depth(poison),
+    listRejected(deps, limit),
+  ]);
+  deps.print(`intake queue ${deps.intakeQueue}: ${describeDepth(intakeDepth)}`);
+  deps.print(`poison queue ${poison}: ${describeDepth(poisonDepth)}`);
+  if (rejected.length === 0) {
+    deps.print('rejected messages: none recorded');
+    return 0;
+  }
+  deps.print(`rejected messages (newest ${rejected.length}):`);
+  for (const r of rejected) {
+    deps.print(`  ${r.receivedAt}  ${r.queue}  ${r.messageId}  ${oneLine(r.reason)}  ${preview(r.preview)}`);
+  }
+  return 0;
+}
+
+export async function intakeReplay(flags: Flags, deps: IntakeDeps): Promise<number> {
+  const max = intFlag(flags, 'max', 1, 10_000, 32);
+  const poison = poisonOf(deps.intakeQueue);
+  if (flags.switches.has('dry-run')) return dryRun(deps, poison, max);
+  const report = await deps.queues.moveBatch(poison, deps.intakeQueue, max);
+  for (const f of report.failed) deps.print(`failed ${f.messageId}: ${oneLine(f.error)}`);
+  const failures = report.failed.length > 0 ? `; ${report.failed.length} failed and stay in ${poison}` : '';
+  deps.print(`replayed ${report.moved} ${plural(report.moved)} from ${poison} to ${deps.intakeQueue}${failures}`);
+  return report.failed.length > 0 ? 1 : 0;
+}
+
+async function dryRun(deps: IntakeDeps, poison: string, max: number): Promise<number> {
+  const [depth, peeked] = await Promise.all([deps.queues.depth(poison), deps.queues.peek(poison, max)]);
+  for (const m of peeked) deps.print(`  ${m.messageId}  dequeued ${m.dequeueCount}x  ${preview(m.text)}`);
+  const count = Math.min(max, depth ?? 0);
+  const shown =
+    count > peeked.length ? ` (showing the first ${peeked.length}; peek returns at most ${PEEK_LIMIT})` : '';
+  deps.print(
+    `dry run: would replay ${count} ${plural(count)} from ${poison} to ${deps.intakeQueue}${shown}; nothing moved`,
+  );
+  return 0;
+}
+
+async function listRejected(deps: IntakeDeps, limit: number): Promise<RejectedMessage[]> {
+  try {
+    return await deps.rejected.listRejectedMessages(limit);
+  } catch (err) {
+    // No executions table yet means nothing was ever rejected.
+    if (isNotFound(err)) return [];
+    throw err;
+  }
+}
+
+const poisonOf = (queue: string): string => `${queue}-poison`;
+
+const plural = (n: number): string => (n === 1 ? 'message' : 'messages');
+
+function describeDepth(depth: number | null): string {
+  return depth === null ? '0 messages (not created yet)' : `~${depth} ${plural(depth)}`;
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
+}
+
+/** One line of at most PREVIEW_CHARS characters, marked when cut. */
+export function preview(text: string): string {
+  const flat = oneLine(text);
+  return flat.length <= PREVIEW_CHARS ? flat : `${flat.slice(0, PREVIEW_CHARS - 1)}…`;
+}

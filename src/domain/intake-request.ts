@@ -1,0 +1,54 @@
+// Run requests: what /api/Trigger and the intake queue accept, and a queue message read as one of them.
+import { z } from 'zod';
+import { detectPayloadKind } from './alert-payload';
+import { mappingKeySchema, partitionKeySchema } from './mapping-schema';
+
+export type IntakeRequest =
+  | { readonly kind: 'manual'; readonly id: string; readonly partition?: string; readonly requestedBy?: string }
+  | { readonly kind: 'alert'; readonly body: unknown; readonly partition?: string };
+
+export type IntakeParse =
+  { readonly ok: true; readonly request: IntakeRequest } | { readonly ok: false; readonly reason: string };
+
+const manualMessage = z.strictObject({ id: mappingKeySchema, partition: partitionKeySchema.optional() });
+
+const EXPECTED =
+  'expected {"id": "<mapping id>", "partition": "<optional>"}, an Azure Monitor common-schema alert or an Alertmanager webhook';
+
+/** A queue message as the host delivers it: parsed JSON, JSON text, or base64 of JSON (a sender that encoded twice). */
+export function parseIntakeMessage(body: unknown): IntakeParse {
+  const value = typeof body === 'string' ? decodeText(body) : body;
+  if (value === undefined) return { ok: false, reason: `not JSON (nor base64 of JSON): ${EXPECTED}` };
+  if (detectPayloadKind(value) !== 'unknown') return { ok: true, request: { kind: 'alert', body: value } };
+  const manual = manualMessage.safeParse(value);
+  if (manual.success) {
+    const { id, partition } = manual.data;
+    return { ok: true, request: { kind: 'manual', id, ...(partition ? { partition } : {}) } };
+  }
+  const issue = manual.error.issues[0];
+  const looksManual = typeof value === 'object' && value !== null && 'id' in value;
+  return {
+    ok: false,
+    reason: looksManual
+      ? `${issue?.path.join('.') || 'message'}: ${issue?.message ?? 'invalid'}`
+      : `not a run request: ${EXPECTED}`,
+  };
+}
+
+const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
+
+function decodeText(text: string): unknown {
+  const json = parseJson(text);
+  if (json !== undefined) return json;
+  const trimmed = text.trim();
+  if (!BASE64.test(trimmed) || trimmed.length % 4 !== 0) return undefined;
+  return parseJson(Buffer.from(trimmed, 'base64').toString('utf8'));
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,47 @@
+// Intake queue: a message becomes a run request; what can never succeed is recorded and consumed, the rest retried.
+import { loggable } from '../domain/alert-decision';
+import { AppError, type ErrorCode } from '../domain/errors';
+import { parseIntakeMessage } from '../domain/intake-request';
+import { acceptRequest, type AcceptDeps } from './accept-request';
+import type { DeliveredMessage } from './handle-run-message';
+import type { Logger } from './ports';
+
+export type IntakeOutcome = 'accepted' | 'rejected';
+
+// Retrying these gives the same answer: record why and consume the message. Anything else (storage down, a claim
+// another request holds) is thrown, so the host retries and, after maxDequeueCount, moves it to the poison queue.
+const FINAL: readonly ErrorCode[] = ['bad_request', 'not_found', 'conflict', 'forbidden', 'payload_too_large', 'gone'];
+
+export async function handleIntakeMessage(
+  deps: AcceptDeps,
+  msg: DeliveredMessage,
+  log: Logger,
+): Promise<IntakeOutcome> {
+  const parsed = parseIntakeMessage(msg.body);
+  if (!parsed.ok) return reject(deps, msg, parsed.reason, log);
+  try {
+    const accepted = await acceptRequest(deps, parsed.request, log);
+    const what =
+      accepted.kind === 'manual'
+        ? `${accepted.run.execution.status} ${accepted.run.execution.execId}`
+        : `${accepted.report.alerts} alert(s), ${accepted.report.executions.length} execution(s)`;
+    log.info(`intake ${msg.messageId}: ${what}`);
+    return 'accepted';
+  } catch (err) {
+    if (err instanceof AppError && FINAL.includes(err.code)) return reject(deps, msg, err.message, log);
+    throw err;
+  }
+}
+
+async function reject(deps: AcceptDeps, msg: DeliveredMessage, reason: string, log: Logger): Promise<IntakeOutcome> {
+  const text = typeof msg.body === 'string' ? msg.body : (JSON.stringify(msg.body) ?? String(msg.body));
+  log.warn(`intake ${msg.messageId} rejected: ${loggable(reason)}`);
+  await deps.executions.recordRejectedMessage({
+    queue: msg.queueName,
+    messageId: msg.messageId,
+    reason,
+    preview: text.slice(0, 512),
+    receivedAt: deps.clock.now().toISOString(),
+  });
+  return 'rejected';
+}
