@@ -32,7 +32,7 @@ const PREVIEW_CHARS = 120;
 const PEEK_LIMIT = 32;
 
 /** Throws UsageError for a command line the verb cannot run. */
-export function runIntake(verb: string, args: readonly string[], deps: IntakeDeps): Promise<number> {
+export async function runIntake(verb: string, args: readonly string[], deps: IntakeDeps): Promise<number> {
   const command = VERBS[verb];
   if (!command) throw new Error(`not an intake verb: ${verb}`);
   return command.run(parseFlags(args, command.flags), deps);

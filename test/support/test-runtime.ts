@@ -8,6 +8,7 @@ import { inject } from 'vitest';
 import { loadConfig, type CloudoConfig } from '../../src/config';
 import { FINAL_STATUSES } from '../../src/domain/execution-status';
 import type { LineWriter } from '../../src/local/console-log';
+import type { QueueHostSettings } from '../../src/local/host-config';
 import { startLocalRuntime, type LocalRuntime } from '../../src/local/runtime';
 import { uniqueName } from './unique-names';
 
@@ -17,6 +18,8 @@ export type TestRuntimeOptions = {
   /** Runbook files by relative name; .sh and .py. */
   readonly runbooks: Readonly<Record<string, string>>;
   readonly env?: Readonly<Record<string, string>>;
+  /** Beyond the faster polling every test runtime gets, e.g. a short visibility timeout. */
+  readonly queueOverrides?: Partial<QueueHostSettings>;
 };
 
 export type TestRuntime = {
@@ -36,7 +39,7 @@ export async function startTestRuntime(opts: TestRuntimeOptions): Promise<TestRu
   try {
     const config = await writeProjectConfig(dir, opts);
     created = config;
-    return await launch(config, dir, []);
+    return await launch(config, dir, [], opts.queueOverrides ?? {});
   } catch (err) {
     // A failed start may already have created tables and queues, and the caller gets no handle to remove them.
     if (created) await dropStorage(created).catch(() => undefined);
@@ -45,13 +48,18 @@ export async function startTestRuntime(opts: TestRuntimeOptions): Promise<TestRu
   }
 }
 
-async function launch(config: CloudoConfig, dir: string, logs: string[]): Promise<TestRuntime> {
+async function launch(
+  config: CloudoConfig,
+  dir: string,
+  logs: string[],
+  overrides: Partial<QueueHostSettings>,
+): Promise<TestRuntime> {
   const write: LineWriter = (level, source, message) => logs.push(`${level} ${source} ${message}`);
   const runtime = await startLocalRuntime({
     config,
     hostJsonPath: path.resolve(__dirname, '../../host.json'),
     write,
-    queueOverrides: { maxPollingIntervalMs: 250 },
+    queueOverrides: { maxPollingIntervalMs: 250, ...overrides },
   });
   const stop = async (): Promise<void> => {
     await runtime.stop();
@@ -60,7 +68,7 @@ async function launch(config: CloudoConfig, dir: string, logs: string[]): Promis
   };
   const restart = async (): Promise<TestRuntime> => {
     await runtime.stop();
-    return launch(config, dir, logs);
+    return launch(config, dir, logs, overrides);
   };
   return { url: runtime.url, runtime, config, dir, logs, stop, restart };
 }

@@ -311,8 +311,31 @@ describe('terraform (iac/)', () => {
     expect(squash(expression(tables['for_each']))).toBe(
       'var.create_storage ? toset([local.mappings_table, local.executions_table]) : toset([])',
     );
-    const queues = theOne(named(mod, 'resource', 'azurerm_storage_queue'), 'one azurerm_storage_queue').body;
+    const queueResources = named(mod, 'resource', 'azurerm_storage_queue');
+    expect(queueResources.map((q) => q.name).sort()).toEqual(['intake', 'this']);
+    const queues = theOne(
+      queueResources.filter((q) => q.name === 'this'),
+      'azurerm_storage_queue.this (worker queues)',
+    ).body;
     expect(queues['for_each']).toBe('${local.queue_names}');
+
+    // The intake queue: ClouDO's default name, so no CLOUDO_INTAKE_QUEUE setting; created with the account only.
+    const intakeName = String(all['intake_queue']).replace('${local.queue_prefix}', String(all['queue_prefix']));
+    expect(intakeName).toBe(defaults.intakeQueue);
+    expect(settings.has('CLOUDO_INTAKE_QUEUE')).toBe(false);
+    expect(loadConfig(resolvedSettings(), ROOT).intakeQueue).toBe(intakeName);
+    const intake = theOne(
+      queueResources.filter((q) => q.name === 'intake'),
+      'azurerm_storage_queue.intake',
+    ).body;
+    expect(intake['for_each']).toBe('${local.intake_queue_names}');
+    expect(intake['storage_account_id']).toBe('${local.storage_account_id}');
+    expect(squash(expression(all['intake_queue_names']))).toBe(
+      'var.create_storage ? toset([local.intake_queue, "${local.intake_queue}-poison"]) : toset([])',
+    );
+    expect([intakeName, `${intakeName}-poison`], 'the intake queue and its poison queue, as ClouDO names them').toEqual(
+      [defaults.intakeQueue, `${defaults.intakeQueue}-poison`],
+    );
 
     const pools = theOne(
       named(mod, 'variable').filter((v) => v.name === 'worker_pools'),
@@ -341,8 +364,54 @@ describe('terraform (iac/)', () => {
     ).toEqual(['cloudo-runbook', 'cloudo-runbook-poison']);
   });
 
+  it('lets intake senders only send, and only to the intake queue', () => {
+    const mod = moduleFiles();
+    const all = locals(mod);
+    const sender = theOne(
+      named(mod, 'resource', 'azurerm_role_assignment').filter((r) => r.name === 'intake_sender'),
+      'azurerm_role_assignment.intake_sender',
+    ).body;
+    expect(sender).toMatchObject({
+      for_each: '${toset(var.intake_sender_principal_ids)}',
+      scope: '${local.intake_queue_scope}',
+      role_definition_name: 'Storage Queue Data Message Sender',
+      principal_id: '${each.value}',
+    });
+    expect(all['intake_queue_scope']).toBe(
+      '${local.storage_account_id}/queueServices/default/queues/${local.intake_queue}',
+    );
+    // No other assignment hands out a sender role, nor the sender ids anything else.
+    const roles = named(mod, 'resource', 'azurerm_role_assignment');
+    expect(
+      roles.filter((r) => text(r.body['role_definition_name']).includes('Message Sender')).map((r) => r.name),
+    ).toEqual(['intake_sender']);
+    expect(roles.filter((r) => text(r.body).includes('intake_sender_principal_ids')).map((r) => r.name)).toEqual([
+      'intake_sender',
+    ]);
+    const variable = theOne(
+      named(mod, 'variable').filter((v) => v.name === 'intake_sender_principal_ids'),
+      'variable intake_sender_principal_ids',
+    ).body;
+    expect(variable['default']).toEqual([]);
+    expect(text(variable['description'])).toContain('Storage Queue Data Message Sender');
+    expect(
+      named(mod, 'output').filter((o) => o.name === 'intake_queue_name')[0]?.body['value'],
+      'output intake_queue_name',
+    ).toBe('${local.intake_queue}');
+  });
+
   it.skipIf(!hasTerraform)('evaluates the queue names with terraform console as queueNameForPool does', () => {
-    const all = locals(moduleFiles());
+    const mod = moduleFiles();
+    const all = locals(mod);
+    const app = theOne(named(mod, 'resource', 'azurerm_linux_function_app'), 'one azurerm_linux_function_app').body;
+    const intakePrecondition = expression(
+      theOne(
+        bodies(bodies(app['lifecycle'])[0]?.['precondition']).filter((p) =>
+          /local\.queue_names.*local\.intake_queue/.test(text(p['condition'])),
+        ),
+        'one precondition keeping worker pools off the intake queue',
+      )['condition'],
+    );
     const pools = ['Runbook', 'AKS_Pool', 'runbook', 'x__y', 'a-_-b', '9lives'];
     const dir = mkdtempSync(path.join(os.tmpdir(), 'cloudo-tf-'));
     try {
@@ -350,25 +419,46 @@ describe('terraform (iac/)', () => {
         path.join(dir, 'main.tf'),
         [
           'variable "worker_pools" {',
+          '  type    = list(string)',
           `  default = ${JSON.stringify(pools)}`,
           '}',
+          'variable "create_storage" {',
+          '  type    = bool',
+          '  default = true',
+          '}',
           'locals {',
-          `  queue_prefix  = ${JSON.stringify(all['queue_prefix'])}`,
-          `  worker_queues = ${expression(all['worker_queues'])}`,
-          `  queue_names   = ${expression(all['queue_names'])}`,
+          `  queue_prefix       = ${JSON.stringify(all['queue_prefix'])}`,
+          `  worker_queues      = ${expression(all['worker_queues'])}`,
+          `  queue_names        = ${expression(all['queue_names'])}`,
+          `  intake_queue       = ${JSON.stringify(all['intake_queue'])}`,
+          `  intake_queue_names = ${expression(all['intake_queue_names'])}`,
+          `  intake_ok          = ${intakePrecondition}`,
           '}',
           '',
         ].join('\n'),
       );
       const run = (args: string[], input?: string) =>
         spawnSync('terraform', args, { cwd: dir, env: TF_ENV, encoding: 'utf8', input, timeout: 60_000 });
+      const evaluate = (expr: string, vars: string[] = []): unknown => {
+        const out = run(['console', ...vars.flatMap((v) => ['-var', v])], `jsonencode(${expr})\n`);
+        expect(out.status, out.stderr).toBe(0);
+        return JSON.parse(JSON.parse(out.stdout.trim()) as string);
+      };
       expect(run(['init', '-backend=false', '-input=false']).status).toBe(0);
-      const out = run(['console'], 'jsonencode(sort(local.queue_names))\n');
-      expect(out.status, out.stderr).toBe(0);
-      const queues: unknown = JSON.parse(JSON.parse(out.stdout.trim()) as string);
       const prefix = String(all['queue_prefix']);
       const expected = [...new Set(pools.map((p) => queueNameForPool(prefix, p)))].flatMap((q) => [q, `${q}-poison`]);
-      expect(queues).toEqual(expected.sort());
+      expect(evaluate('sort(local.queue_names)')).toEqual(expected.sort());
+
+      // The intake queue pair, as loadConfig names it; none with create_storage = false (the first instance's).
+      const intake = loadConfig({}).intakeQueue;
+      expect(evaluate('local.intake_queue')).toBe(intake);
+      expect(evaluate('sort(local.intake_queue_names)')).toEqual([intake, `${intake}-poison`]);
+      expect(evaluate('local.intake_queue_names', ['create_storage=false'])).toEqual([]);
+      // A pool on the intake queue (or its poison queue) fails the plan, as loadConfig refuses the first.
+      expect(evaluate('local.intake_ok')).toBe(true);
+      expect(evaluate('local.intake_ok', ['worker_pools=["Requests"]'])).toBe(false);
+      expect(() => loadConfig({ CLOUDO_WORKER_POOLS: 'Requests' })).toThrow(/intake queue/);
+      expect(evaluate('local.intake_ok', ['worker_pools=["requests-poison"]'])).toBe(false);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -443,7 +533,14 @@ describe('terraform (iac/)', () => {
 
   it('marks outputs holding the trigger URL sensitive and outputs no credential', () => {
     const outputs = named(parsed, 'output');
-    for (const name of ['app_url', 'action_group_id', 'trigger_url', 'identity_client_id', 'storage_account_name'])
+    for (const name of [
+      'app_url',
+      'action_group_id',
+      'trigger_url',
+      'identity_client_id',
+      'storage_account_name',
+      'intake_queue_name',
+    ])
       expect(
         outputs.filter((o) => o.file.includes('modules') && o.name === name),
         name,

@@ -53,6 +53,7 @@ module "cloudo" {
 
   runbook_role_assignments       = var.runbook_role_assignments
   mapping_operator_principal_ids = var.mapping_operator_principal_ids
+  intake_sender_principal_ids    = var.intake_sender_principal_ids
   seed_mappings                  = var.seed_mappings
 
   create_action_group     = var.create_action_group

@@ -25,3 +25,8 @@ output "storage_account_name" {
   description = "Storage account, for `cloudo schemas apply` (AzureWebJobsStorage__accountName)."
   value       = module.cloudo.storage_account_name
 }
+
+output "intake_queue_name" {
+  description = "Queue where services drop run requests (intake_sender_principal_ids may send to it)."
+  value       = module.cloudo.intake_queue_name
+}

@@ -135,6 +135,12 @@ variable "mapping_operator_principal_ids" {
   default     = []
 }
 
+variable "intake_sender_principal_ids" {
+  description = "Object ids of services (e.g. a Logic App's or Function App's managed identity) that drop run requests on the intake queue: Storage Queue Data Message Sender on that queue only."
+  type        = list(string)
+  default     = []
+}
+
 variable "create_action_group" {
   description = "Create the action group (needs a function key); false for a first, app-only apply, or to create the webhook yourself."
   type        = bool

@@ -67,11 +67,14 @@ resource "azurerm_linux_function_app" "this" {
 
   tags = var.tags
 
-  # The host starts as soon as the app exists: give it its storage (and registry, vault) roles first.
+  # The host starts as soon as the app exists: give it its storage (and registry, vault) roles first, and its queues,
+  # so that its queue triggers find them.
   depends_on = [
     azurerm_role_assignment.storage,
     azurerm_role_assignment.acr_pull,
     azurerm_role_assignment.key_vault_secrets,
+    azurerm_storage_queue.this,
+    azurerm_storage_queue.intake,
   ]
 
   lifecycle {
@@ -86,6 +89,14 @@ resource "azurerm_linux_function_app" "this" {
     precondition {
       condition     = var.create_storage || var.storage_account_name == null
       error_message = "storage_account_name names the account the module creates: leave it unset with create_storage = false."
+    }
+    precondition {
+      condition     = var.create_storage || length(var.intake_sender_principal_ids) == 0
+      error_message = "intake_sender_principal_ids: the intake queue belongs to the instance that creates the storage (create_storage = true); list the senders there."
+    }
+    precondition {
+      condition     = length(setintersection(local.queue_names, [local.intake_queue, "${local.intake_queue}-poison"])) == 0
+      error_message = "worker_pools: no pool may use the intake queue ${local.intake_queue} or its poison queue (ClouDO refuses a pool on the intake queue)."
     }
     precondition {
       condition     = (var.registry_username == null) == (var.registry_password == null)

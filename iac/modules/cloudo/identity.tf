@@ -8,8 +8,8 @@ resource "azurerm_user_assigned_identity" "this" {
 }
 
 # Storage Blob Data Owner: the Functions host keeps its keys and singleton leases in blobs.
-# Storage Queue Data Contributor: the host polls and poisons the worker queues; ClouDO enqueues runs (it covers the
-#   Message Processor and Message Sender roles, so those are not assigned separately).
+# Storage Queue Data Contributor: the host polls and poisons the worker and intake queues; ClouDO enqueues runs (it
+#   covers the Message Processor and Message Sender roles, so those are not assigned separately).
 # Storage Table Data Contributor: ClouDO reads mappings and writes execution records.
 resource "azurerm_role_assignment" "storage" {
   for_each = toset([
@@ -66,4 +66,16 @@ resource "azurerm_role_assignment" "mapping_operator" {
   scope                = local.storage_account_id
   role_definition_name = "Storage Table Data Contributor"
   principal_id         = each.value
+}
+
+# Services that drop run requests on the intake queue (Event Grid, Logic Apps, other Functions, batch jobs): they may
+# add messages to that queue and nothing else, not read, delete or touch other queues.
+resource "azurerm_role_assignment" "intake_sender" {
+  for_each = toset(var.intake_sender_principal_ids)
+
+  scope                = local.intake_queue_scope
+  role_definition_name = "Storage Queue Data Message Sender"
+  principal_id         = each.value
+
+  depends_on = [azurerm_storage_queue.intake]
 }

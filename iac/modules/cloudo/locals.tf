@@ -25,6 +25,12 @@ locals {
     replace("${local.queue_prefix}${trim(replace(lower(pool), "/[^a-z0-9]+/", "-"), "-")}", "/-{2,}/", "-")
   ])
   queue_names = toset(flatten([for queue in local.worker_queues : [queue, "${queue}-poison"]]))
+  # The intake queue: ClouDO's default CLOUDO_INTAKE_QUEUE, queueNameForPool(prefix, "requests"), so the app needs no
+  # setting for it. Created with the account (create_storage), like the tables.
+  intake_queue       = "${local.queue_prefix}requests"
+  intake_queue_names = var.create_storage ? toset([local.intake_queue, "${local.intake_queue}-poison"]) : toset([])
+  # Role assignment scope of the intake queue alone (Resource Manager id of the queue).
+  intake_queue_scope = "${local.storage_account_id}/queueServices/default/queues/${local.intake_queue}"
 
   # Key Vault references by vault name, parsed from the resource id (".../providers/Microsoft.KeyVault/vaults/<name>"):
   # no lookup of the vault, so it may live in any subscription the identity can read secrets in. Versionless: App

@@ -45,3 +45,8 @@ output "queue_names" {
   description = "Queues created: cloudo-<pool> and cloudo-<pool>-poison per worker pool."
   value       = sort(local.queue_names)
 }
+
+output "intake_queue_name" {
+  description = "The intake queue (ClouDO's default CLOUDO_INTAKE_QUEUE), where services drop run requests; failed messages go to <name>-poison. Created by the instance with create_storage = true."
+  value       = local.intake_queue
+}

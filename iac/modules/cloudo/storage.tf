@@ -44,9 +44,17 @@ resource "azapi_resource" "table" {
 }
 
 # Worker queues and their poison twins (the host moves a message there after maxDequeueCount failures).
-# The intake queue (cloudo-requests and cloudo-requests-poison) comes with its own work item; it is not created here.
 resource "azurerm_storage_queue" "this" {
   for_each = local.queue_names
+
+  name               = each.value
+  storage_account_id = local.storage_account_id
+}
+
+# The intake queue, where other services drop run requests for the Intake function, and its poison twin. Like the
+# tables, it belongs to the account: created only with create_storage (a second instance shares the first's).
+resource "azurerm_storage_queue" "intake" {
+  for_each = local.intake_queue_names
 
   name               = each.value
   storage_account_id = local.storage_account_id

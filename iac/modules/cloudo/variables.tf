@@ -234,6 +234,12 @@ variable "mapping_operator_principal_ids" {
   default     = []
 }
 
+variable "intake_sender_principal_ids" {
+  description = "Object ids of services that drop run requests on the intake queue (cloudo-requests), e.g. a Logic App's or another Function App's managed identity: each gets Storage Queue Data Message Sender on that queue only. Only with create_storage = true: the instance that creates the account owns the intake queue."
+  type        = list(string)
+  default     = []
+}
+
 variable "create_action_group" {
   description = "Create the action group, which needs a function key (function_key, or the host's default key): false for a first apply that only deploys the app, or to create the webhook yourself (see README, key bootstrap)."
   type        = bool
