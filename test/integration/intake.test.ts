@@ -1,5 +1,5 @@
 // Queue intake end to end: the same payloads through /api/Trigger and the intake queue give the same executions.
-import { QueueClient, QueueServiceClient } from '@azure/storage-queue';
+import { QueueServiceClient, type QueueClient } from '@azure/storage-queue';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
