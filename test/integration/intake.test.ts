@@ -3,6 +3,8 @@ import { QueueServiceClient, type QueueClient } from '@azure/storage-queue';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createExecutionTable } from '../../src/adapters/execution-table';
+import { createStorageClients } from '../../src/adapters/storage-clients';
 import {
   call,
   mappingDoc,
@@ -115,9 +117,16 @@ describe('queue intake', () => {
     await waitForEmpty(queue);
     const poison = intake(viaQueue, `${viaQueue.runtime.config.intakeQueue}-poison`);
     expect((await poison.exists()) ? (await poison.peekMessages()).peekedMessageItems : []).toHaveLength(0);
-    const rejected = viaQueue.logs.filter((l) => l.includes('rejected:'));
-    expect(rejected.some((l) => l.includes('not a run request'))).toBe(true);
-    expect(rejected.some((l) => l.includes('No mapping with id "no-such-mapping"'))).toBe(true);
+    const clients = createStorageClients(viaQueue.runtime.connectionString, viaQueue.runtime.config);
+    const recorded = await createExecutionTable(clients.executions).listRejectedMessages(10);
+    expect(recorded.map((r) => r.queue)).toEqual([
+      viaQueue.runtime.config.intakeQueue,
+      viaQueue.runtime.config.intakeQueue,
+    ]);
+    expect(recorded.some((r) => r.reason.startsWith('not a run request') && r.preview === '{"hello":"world"}')).toBe(
+      true,
+    );
+    expect(recorded.some((r) => r.reason.includes('No mapping with id "no-such-mapping"'))).toBe(true);
   });
 });
 

@@ -1,0 +1,50 @@
+// Intake messages: the three kinds of run request, as the host delivers them (parsed, text, or base64 text).
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseIntakeMessage } from '../../src/domain/intake-request';
+
+const FIXTURES = path.resolve(__dirname, '../../../shared/fixtures/alerts');
+const azure = readFileSync(path.join(FIXTURES, 'azmon-metric-fired.json'), 'utf8');
+const alertmanager = readFileSync(path.join(FIXTURES, 'alertmanager-webhook-v4-firing.composed.json'), 'utf8');
+const b64 = (text: string) => Buffer.from(text, 'utf8').toString('base64');
+
+describe('intake messages', () => {
+  it('reads a manual request however it is delivered', () => {
+    const expected = { ok: true, request: { kind: 'manual', id: 'restart', partition: 'ops' } };
+    const json = '{"id":"restart","partition":"ops"}';
+    expect(parseIntakeMessage(JSON.parse(json))).toEqual(expected);
+    expect(parseIntakeMessage(json)).toEqual(expected);
+    expect(parseIntakeMessage(b64(json))).toEqual(expected);
+    expect(parseIntakeMessage({ id: 'restart' })).toEqual({ ok: true, request: { kind: 'manual', id: 'restart' } });
+  });
+
+  it('reads Azure Monitor and Alertmanager bodies as alerts, for every partition', () => {
+    for (const text of [azure, alertmanager]) {
+      const parsed = parseIntakeMessage(JSON.parse(text));
+      expect(parsed).toEqual({ ok: true, request: { kind: 'alert', body: JSON.parse(text) } });
+      expect(parseIntakeMessage(b64(text))).toEqual(parsed);
+    }
+  });
+
+  it('explains what it cannot use', () => {
+    expect(parseIntakeMessage('not json, not base64!')).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/^not JSON/),
+    });
+    expect(parseIntakeMessage({ hello: 'world' })).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/^not a run request/),
+    });
+    expect(parseIntakeMessage({ id: 'a/b' })).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/^id: may not contain/),
+    });
+    expect(parseIntakeMessage({ id: 'x', partition: '~id' })).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/^partition:/),
+    });
+    expect(parseIntakeMessage({ id: 'x', extra: 1 })).toMatchObject({ ok: false });
+    expect(parseIntakeMessage(42)).toMatchObject({ ok: false });
+  });
+});
