@@ -3,6 +3,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { hasIdentitySettings, resolveStorage, type StorageTarget } from './storage-settings';
 import { queueNameForPool } from './domain/run-message';
+import { intakeClashes } from './queue-settings';
 import { oncallSchema, teamKeyProblems, toOncallConfig, type OncallConfig } from './oncall-settings';
 import { DEFAULT_ENV_ALLOW, list, runbookEnvAllowSchema } from './runbook-env-settings';
 
@@ -105,10 +106,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
   const problems = [
     ...teamKeyProblems(env),
     ...(storage.ok ? [] : storage.problems),
-    // A pool on the intake queue would hand run requests to a worker as if they were runs.
-    ...s.CLOUDO_WORKER_POOLS.filter((p) => queueNameForPool(s.CLOUDO_QUEUE_PREFIX, p) === intakeQueue).map(
-      (p) => `  CLOUDO_WORKER_POOLS: pool "${p}" would consume the intake queue ${intakeQueue}`,
-    ),
+    ...intakeClashes(s.CLOUDO_QUEUE_PREFIX, s.CLOUDO_WORKER_POOLS, intakeQueue),
   ];
   if (problems.length > 0 || !storage.ok) throw new ConfigError(`Invalid ClouDO settings:\n${problems.join('\n')}`);
   return {

@@ -111,8 +111,11 @@ function describeDepth(depth: number | null): string {
   return depth === null ? '0 messages (not created yet)' : `~${depth} ${plural(depth)}`;
 }
 
+// Sender text: escape sequences and other control characters must not reach the operator's terminal.
 function oneLine(text: string): string {
-  return text.replace(/\s+/g, ' ').trim();
+  const flat = text.replace(/\s+/g, ' ');
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what is removed
+  return flat.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?').trim();
 }
 
 /** One line of at most PREVIEW_CHARS characters, marked when cut. */

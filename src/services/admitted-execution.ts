@@ -40,5 +40,9 @@ export async function admittedExecution(
 /** Delivers what a freshly recorded execution owes, within the deadline; never throws. */
 export async function deliverRecorded(deps: OncallDeps, written: Versioned<Execution>, log: Logger): Promise<void> {
   if ((written.value.notifications ?? []).length === 0) return;
-  await deliverOwed(deps.deliver(log), written, deps.deadlineMs);
+  // The run is recorded: a caller told "failed" now would retry it, and a manual request has no idempotency key.
+  // What is still owed is in the outbox, for the Notifier timer.
+  await deliverOwed(deps.deliver(log), written, deps.deadlineMs).catch((err: unknown) =>
+    log.warn(`delivery of ${written.value.execId}'s notifications failed; left to the Notifier: ${String(err)}`),
+  );
 }

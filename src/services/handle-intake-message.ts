@@ -8,6 +8,8 @@ import type { Logger } from './ports';
 
 export type IntakeOutcome = 'accepted' | 'rejected';
 
+const MAX_REASON = 1000;
+
 // Retrying these gives the same answer: record why and consume the message. Anything else (storage down, a claim
 // another request holds) is thrown, so the host retries and, after maxDequeueCount, moves it to the poison queue.
 const FINAL: readonly ErrorCode[] = ['bad_request', 'not_found', 'conflict', 'forbidden', 'payload_too_large', 'gone'];
@@ -39,7 +41,8 @@ async function reject(deps: AcceptDeps, msg: DeliveredMessage, reason: string, l
   await deps.executions.recordRejectedMessage({
     queue: msg.queueName,
     messageId: msg.messageId,
-    reason,
+    // Bounded: a reason can quote sender text (zod names every unknown key), and a table property holds 64 KiB.
+    reason: reason.slice(0, MAX_REASON),
     preview: text.slice(0, 512),
     receivedAt: deps.clock.now().toISOString(),
   });

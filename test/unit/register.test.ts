@@ -23,5 +23,9 @@ describe('registerFunctions', () => {
     expect(() => loadConfig({ CLOUDO_WORKER_POOLS: 'Runbook,Requests' })).toThrow(
       /pool "Requests" would consume the intake queue cloudo-requests/,
     );
+    expect(() => loadConfig({ CLOUDO_WORKER_POOLS: 'requests-poison' })).toThrow(/would consume the intake queue/);
+    expect(() => loadConfig({ CLOUDO_INTAKE_QUEUE: 'cloudo-runbook-poison' })).toThrow(
+      /CLOUDO_INTAKE_QUEUE: cloudo-runbook-poison is the poison queue of pool "Runbook"/,
+    );
   });
 });
