@@ -19,7 +19,11 @@ const fixture = (name: string): string => readFileSync(path.join(FIXTURES, name)
 
 const options = {
   mappings: [
-    ...mappingDoc('ops', [{ id: 'ok', name: 'ok', runbook: 'ok.sh' }]),
+    ...mappingDoc('ops', [
+      { id: 'ok', name: 'ok', runbook: 'ok.sh' },
+      { id: 'gated', name: 'gated', runbook: 'ok.sh', require_approval: true },
+      { id: 'capped', name: 'capped', runbook: 'ok.sh', max_runs: { count: 1, window: '1h' } },
+    ]),
     ...mappingDoc('azure', [{ id: 'test-metricAlertRule', name: 'metric', runbook: 'ok.sh' }]),
     ...mappingDoc('k8s', [
       { id: 'KubeDeploymentReplicasMismatch', name: 'replicas', runbook: 'ok.sh', run_on: 'both' },
@@ -50,7 +54,8 @@ async function executions(rt: TestRuntime, count: number): Promise<Json[]> {
   for (let i = 0; i < 300; i++) {
     const items = (await call('GET', `${rt.url}/api/logs?limit=50`)).body['items'] as Json[];
     if (items.length >= count) {
-      for (const e of items) await waitForTerminal(rt.url, String(e['execId']));
+      // A run waiting for approval stays so: there is nothing to wait for.
+      for (const e of items) if (e['status'] !== 'pending_approval') await waitForTerminal(rt.url, String(e['execId']));
       return (await call('GET', `${rt.url}/api/logs?limit=50`)).body['items'] as Json[];
     }
     await new Promise((r) => setTimeout(r, 100));
@@ -76,17 +81,22 @@ describe('queue intake', () => {
         method: 'POST',
         ...(body ? { headers: { 'Content-Type': 'application/json' }, body } : {}),
       });
-    await post('/ops?id=ok');
+    // Approvals and budgets too: one run waits for a human, and of two capped requests one is throttled.
+    const manual = ['ok', 'gated', 'capped', 'capped'];
+    for (const id of manual) await post(`/ops?id=${id}`);
     await post('', fixture('azmon-metric-fired.json'));
     await post('', fixture('alertmanager-webhook-v4-firing.composed.json'));
-    await drop(viaQueue, JSON.stringify({ id: 'ok', partition: 'ops' }));
+    for (const id of manual) await drop(viaQueue, JSON.stringify({ id, partition: 'ops' }));
     await drop(viaQueue, fixture('azmon-metric-fired.json'));
     await drop(viaQueue, fixture('alertmanager-webhook-v4-firing.composed.json'));
-    const [http, queued] = await Promise.all([executions(viaHttp, 4), executions(viaQueue, 4)]);
-    expect(http).toHaveLength(4);
+    const [http, queued] = await Promise.all([executions(viaHttp, 7), executions(viaQueue, 7)]);
+    expect(http).toHaveLength(7);
+    expect(http.map((e) => e['status']).sort()).toEqual(
+      ['pending_approval', 'succeeded', 'succeeded', 'succeeded', 'succeeded', 'succeeded', 'throttled'].sort(),
+    );
     expect(sorted(queued)).toEqual(sorted(http));
-    const manual = queued.find((e) => e['trigger'] === 'manual')!;
-    expect((await call('GET', `${viaQueue.url}/api/logs/${String(manual['execId'])}`)).body['output']).toBe(
+    const ran = queued.find((e) => e['trigger'] === 'manual' && e['status'] === 'succeeded')!;
+    expect((await call('GET', `${viaQueue.url}/api/logs/${String(ran['execId'])}`)).body['output']).toBe(
       'ran for manual\n',
     );
   });
