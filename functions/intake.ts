@@ -1,20 +1,13 @@
 // Intake function: run requests dropped on the intake queue, handled exactly as /api/Trigger handles them.
-import type { InvocationContext, StorageQueueFunctionOptions } from '@azure/functions';
-import { contextLogger } from '../src/http/request-log';
+import type { StorageQueueFunctionOptions } from '@azure/functions';
+import { queueFunction } from './queue-function';
 import type { ServicesProvider } from './register';
 
+// Rejected requests are recorded and consumed; a throw (storage down) is retried, then poisoned by the host.
 export function intakeFunction(
   services: ServicesProvider,
   queueName: string,
   connection: string,
 ): StorageQueueFunctionOptions {
-  return {
-    queueName,
-    connection,
-    // Rejected requests are recorded and consumed; a throw (storage down) is retried, then poisoned by the host.
-    handler: async (message: unknown, context: InvocationContext) => {
-      const messageId = String(context.triggerMetadata?.['id'] ?? context.invocationId);
-      await services().handleIntakeMessage({ queueName, messageId, body: message }, contextLogger(context));
-    },
-  };
+  return queueFunction(queueName, connection, (msg, log) => services().handleIntakeMessage(msg, log));
 }
