@@ -1,4 +1,5 @@
 // Alert records in the executions table: idempotency claims, original payloads, and alerts nobody claimed.
+import { REJECTED } from './execution-table';
 import { odata, type TableClient } from '@azure/data-tables';
 import { z } from 'zod';
 import { AppError } from '../domain/errors';
@@ -114,10 +115,11 @@ async function claim(table: TableClient, fresh: ClaimEntity, now: Date) {
   throw new AppError('busy', 'This alert is being recorded by another request; retry.');
 }
 
-// Both partitions are keyed by inverted time, so everything older than the cutoff is one row-key range: no scan.
+// These partitions are keyed by inverted time, so everything older than the cutoff is one row-key range: no scan.
+// Rejected messages hold sender text too, and any sender can add them: they age out the same way.
 async function pruneBefore(table: TableClient, cutoff: Date, maxRows: number): Promise<number> {
   let deleted = 0;
-  for (const partition of [PAYLOAD, UNMATCHED]) {
+  for (const partition of [PAYLOAD, UNMATCHED, REJECTED]) {
     const filter = odata`PartitionKey eq ${partition} and RowKey ge ${invertedTime(cutoff)}`;
     for await (const e of table.listEntities({ queryOptions: { filter, select: ['RowKey'] } })) {
       if (deleted >= maxRows) return deleted;

@@ -9,7 +9,8 @@ import { fromEntity, MAIN_PARTITION, toEntity } from './execution-entity';
 import { indexPartitions, listExecutions } from './execution-listing';
 import { isNotFound, isPreconditionFailed, orMissing, storageCall } from './storage-errors';
 
-const REJECTED = 'rejected';
+/** Messages ClouDO could never process: intake rejections and poisoned run messages, keyed by inverted time. */
+export const REJECTED = 'rejected';
 
 export function createExecutionTable(table: TableClient): ExecutionStore {
   const index = indexWriter(table);

@@ -77,7 +77,7 @@ describe('sweep', () => {
 });
 
 describe('retention', () => {
-  it('deletes alert payloads and unmatched records older than the retention period, and only those', async () => {
+  it('deletes alert payloads, unmatched records and rejected messages older than the retention period, and only those', async () => {
     const daysAgo = (d: number) => new Date(Date.now() - d * 86_400_000);
     const [oldId, newId] = [newExecId(daysAgo(40)), newExecId(daysAgo(1))];
     await records.putPayload(oldId, '{"old":true}');
@@ -92,7 +92,17 @@ describe('retention', () => {
     });
     await records.recordUnmatched(unmatched('old-rule'), 'old-key', daysAgo(40));
     await records.recordUnmatched(unmatched('new-rule'), 'new-key', daysAgo(1));
-    expect(await services.pruneExpired(log)).toBe(2);
+    const rejected = (d: number, messageId: string) => ({
+      queue: 'q',
+      messageId,
+      reason: 'not a run request',
+      preview: '{}',
+      receivedAt: daysAgo(d).toISOString(),
+    });
+    await store.recordRejectedMessage(rejected(40, 'old-message'));
+    await store.recordRejectedMessage(rejected(1, 'new-message'));
+    expect(await services.pruneExpired(log)).toBe(3);
+    expect((await store.listRejectedMessages(10)).map((r) => r.messageId)).toEqual(['new-message']);
     expect(await records.getPayload(oldId)).toBeNull();
     expect(await records.getPayload(newId)).toBe('{"new":true}');
     expect((await records.listUnmatched(10)).map((u) => u.rule)).toEqual(['new-rule']);
