@@ -71,11 +71,15 @@ async function move(service: QueueServiceClient, from: string, to: string, max: 
         // Send first, delete second: a crash in between duplicates the request rather than losing it. A duplicate
         // alert is harmless: ClouDO claims each alert once per mapping by its idempotency key, so it starts no run.
         await target.sendMessage(message.messageText);
-        await source.deleteMessage(message.messageId, message.popReceipt);
-        moved++;
       } catch (err) {
-        failed.push({ messageId: message.messageId, error: err instanceof Error ? err.message : String(err) });
+        failed.push({ messageId: message.messageId, error: `not sent, stays in poison: ${errorText(err)}` });
+        continue;
       }
+      moved++;
+      // Sent: the request is on the intake queue whatever happens next; only the poison copy may linger.
+      await source.deleteMessage(message.messageId, message.popReceipt).catch((err: unknown) => {
+        failed.push({ messageId: message.messageId, error: `sent, but its poison copy stays: ${errorText(err)}` });
+      });
     }
   }
   return { moved, failed };
@@ -93,3 +97,5 @@ async function receive(source: QueueClient, n: number): Promise<DequeuedMessageI
     throw err;
   }
 }
+
+const errorText = (err: unknown): string => (err instanceof Error ? err.message : String(err));
