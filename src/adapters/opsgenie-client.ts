@@ -1,4 +1,5 @@
 // Opsgenie client: creates and closes alerts through the Alert API v2 (or JSM Ops), and posts chat webhook messages.
+import { parseJson } from '../domain/text-codecs';
 import { clip } from '../domain/text-bounds';
 import { partitionKeySuffix } from '../domain/paging';
 import type { DeliveryResult } from '../domain/notification';
@@ -93,14 +94,6 @@ function answerMessage(text: string): string {
   const message = isRecord(parsed) && typeof parsed['message'] === 'string' ? parsed['message'] : text;
   const flat = message.replace(/\s+/g, ' ').trim();
   return clip(flat, MAX_ANSWER);
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
 }
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);

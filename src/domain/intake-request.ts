@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { detectPayloadKind } from './alert-payload';
 import { mappingKeySchema, partitionKeySchema } from './mapping-schema';
+import { decodeBase64, parseJson } from './text-codecs';
 
 export type IntakeRequest =
   | { readonly kind: 'manual'; readonly id: string; readonly partition?: string; readonly requestedBy?: string }
@@ -35,20 +36,9 @@ export function parseIntakeMessage(body: unknown): IntakeParse {
   };
 }
 
-const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
-
 function decodeText(text: string): unknown {
   const json = parseJson(text);
   if (json !== undefined) return json;
-  const trimmed = text.trim();
-  if (!BASE64.test(trimmed) || trimmed.length % 4 !== 0) return undefined;
-  return parseJson(Buffer.from(trimmed, 'base64').toString('utf8'));
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
+  const decoded = decodeBase64(text);
+  return decoded === null ? undefined : parseJson(decoded);
 }

@@ -5,15 +5,11 @@ import { InvocationContext } from '@azure/functions';
 import type { LogLevel } from '@azure/functions';
 import { fromHostLevel, type LogLevel as ConsoleLevel } from './console-log';
 import type { DequeuedMessageItem } from '@azure/storage-queue';
+import { decodeBase64 } from '../domain/text-codecs';
 import type { QueueHostSettings } from './host-config';
 
-const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
-
 function decodeMessage(text: string, encoding: QueueHostSettings['messageEncoding']): string | null {
-  if (encoding === 'none') return text;
-  // Like .NET's Convert.FromBase64String: whitespace is ignored, anything else malformed is rejected.
-  const compact = text.replace(/\s+/g, '');
-  return BASE64.test(compact) ? Buffer.from(compact, 'base64').toString('utf8') : null;
+  return encoding === 'none' ? text : decodeBase64(text);
 }
 
 /** The decoded text to hand the handler, or why the message must be poisoned without invoking it. */
