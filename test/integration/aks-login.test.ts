@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readEnvDump } from '../support/env-dump';
 import { NO_AKS_CLUSTER } from '../../src/services/execute-runbook';
 import {
   call,
@@ -98,15 +99,7 @@ async function trigger(id: string): Promise<Json> {
   return waitForTerminal(rt.url, String(res.body['execId']));
 }
 
-function receivedEnv(execId: string): Record<string, string> {
-  const text = readFileSync(path.join(out, `${execId}.env`), 'utf8');
-  return Object.fromEntries(
-    text
-      .split('\0')
-      .filter((l) => l.includes('='))
-      .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
-  );
-}
+const receivedEnv = (execId: string) => readEnvDump(out, execId);
 
 /** The recorded calls made with this AZURE_CONFIG_DIR: [tool, ...argv]. */
 function callsWith(configDir: string): string[][] {

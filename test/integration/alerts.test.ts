@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, existsSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readEnvDump } from '../support/env-dump';
 import { parseAlertPayload } from '../../src/domain/alert-payload';
 import { alertEnvironment } from '../../src/domain/alert-env';
 import { mappingDoc, startTestRuntime, waitForTerminal, type Json, type TestRuntime } from '../support/test-runtime';
@@ -64,15 +65,7 @@ async function post(body: unknown, query = '', contentType = 'application/json')
 
 const runs = (body: Json) => body['executions'] as Json[];
 
-function receivedEnv(execId: string): Record<string, string> {
-  const text = readFileSync(path.join(out, `${execId}.env`), 'utf8');
-  return Object.fromEntries(
-    text
-      .split('\0')
-      .filter((l) => l.includes('='))
-      .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
-  );
-}
+const receivedEnv = (execId: string) => readEnvDump(out, execId);
 
 describe('Azure Monitor and Alertmanager webhooks', () => {
   it.each(['azmon-metric-fired.json', 'azmon-log-v2-fired.json', 'azmon-activity-log-fired.json'])(
