@@ -80,10 +80,10 @@ export function createAppServices(config: CloudoConfig, clients?: StorageClients
     viewApproval: (link) => ensure(() => viewApproval(on.approvalDeps(silent), link)),
     decideApproval: (link, by, log) => ensure(() => decideApproval(on.approvalDeps(log), link, by)),
     runOncallTimer: (log) =>
-      ensure(async () => ({
-        expired: await expireApprovals(on.timerDeps(log)),
-        retried: await retryNotifications(on.timerDeps(log)),
-      })),
+      ensure(async () => {
+        const deps = on.timerDeps(log);
+        return { expired: await expireApprovals(deps), retried: await retryNotifications(deps) };
+      }),
     // A miss proves the account answers and accepts our credentials; anything else (403 included) does not.
     checkStorage: () =>
       ensure(() =>

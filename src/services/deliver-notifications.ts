@@ -61,7 +61,8 @@ async function attempt(deps: DeliverDeps, e: Execution, n: Notification): Promis
 }
 
 function send(deps: DeliverDeps, e: Execution, n: Notification): Promise<DeliveryResult> {
-  const links = { execution: deps.links.execution(e.execId), ...(deps.links.approvals(e) ?? {}) };
+  const approvals = deps.links.approvals(e);
+  const links = { execution: deps.links.execution(e.execId), ...(approvals ?? {}) };
   if (n.channel === 'chat') return deps.notifier.postChat(chatText(e, n.kind, links));
   if (n.action === 'close') {
     return deps.notifier.closeAlert(
@@ -71,7 +72,6 @@ function send(deps: DeliverDeps, e: Execution, n: Notification): Promise<Deliver
     );
   }
   if (n.kind === 'approval') {
-    const approvals = deps.links.approvals(e);
     // The run was decided before its request went out: a request with dead links helps nobody.
     if (!approvals) return Promise.resolve({ ok: false, retryable: false, error: `no longer pending (${e.status})` });
     return deps.notifier.createAlert(e.partition, approvalAlert(e, { execution: links.execution, ...approvals }));
