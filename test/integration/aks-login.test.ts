@@ -13,13 +13,13 @@ import {
   type Json,
   type TestRuntime,
 } from '../support/test-runtime';
+import { alertFixture } from '../support/alert-fixtures';
 
 const SUB = '11111111-2222-3333-4444-555555555555';
 const ALERT_SUB = 'aaaa0a0a-bb1b-cc2c-dd3d-eeeeee4e4e4e';
 const CLUSTER_ID = `/subscriptions/${SUB}/resourceGroups/rg-aks/providers/Microsoft.ContainerService/managedClusters/aks-prod`;
 const ALERT_CLUSTER_ID = `/subscriptions/${ALERT_SUB}/resourcegroups/rg-alerted/providers/microsoft.containerservice/managedclusters/aks-alerted`;
 const CLIENT_ID = 'client-id-0001';
-const FIXTURES = path.resolve(__dirname, '../../../shared/fixtures/alerts');
 
 const work = mkdtempSync(path.join(os.tmpdir(), 'cloudo-aks-test-'));
 const bin = path.join(work, 'bin');
@@ -149,9 +149,9 @@ describe('AKS login before the runbook', () => {
   });
 
   it('logs in to the cluster the alert names when the mapping names none', async () => {
-    const payload = JSON.parse(readFileSync(path.join(FIXTURES, 'azmon-metric-fired.json'), 'utf8')) as {
+    const payload = alertFixture<{
       data: { essentials: { alertTargetIDs: string[]; configurationItems: string[] } };
-    };
+    }>('azmon-metric-fired.json');
     payload.data.essentials.alertTargetIDs = [ALERT_CLUSTER_ID];
     payload.data.essentials.configurationItems = ['aks-alerted'];
     const res = await fetch(`${rt.url}/api/Trigger`, {

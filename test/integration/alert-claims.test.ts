@@ -1,7 +1,5 @@
 // The idempotency claim under failure: live claims answer 503, dead ones are taken over or adopted, never lost.
 import { TableClient } from '@azure/data-tables';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAlertRecords } from '../../src/adapters/alert-records';
 import { createExecutionTable } from '../../src/adapters/execution-table';
@@ -12,8 +10,8 @@ import { newExecution } from '../../src/domain/execution';
 import type { AlertRecordStore, ExecutionStore } from '../../src/services/ports';
 import { sampleMapping } from '../support/fixtures';
 import { mappingDoc, startTestRuntime, waitForTerminal, type Json, type TestRuntime } from '../support/test-runtime';
+import { alertFixture } from '../support/alert-fixtures';
 
-const FIXTURE = path.resolve(__dirname, '../../../shared/fixtures/alerts/azmon-metric-fired.json');
 let rt: TestRuntime;
 let records: AlertRecordStore;
 let executions: ExecutionStore;
@@ -33,7 +31,7 @@ afterAll(async () => rt?.stop());
 
 /** A fresh alert event for the mapping, and the key ClouDO claims for it. */
 function freshAlert(rule = 'claimed-rule'): { body: Json; key: string } {
-  const body = JSON.parse(readFileSync(FIXTURE, 'utf8')) as Json;
+  const body = alertFixture<Json>('azmon-metric-fired.json');
   const essentials = (body['data'] as Json)['essentials'] as Json;
   essentials['alertRule'] = rule;
   essentials['alertId'] = `/subscriptions/s/providers/Microsoft.AlertsManagement/alerts/${newExecId(new Date())}`;

@@ -7,9 +7,9 @@ import { readEnvDump } from '../support/env-dump';
 import { parseAlertPayload } from '../../src/domain/alert-payload';
 import { alertEnvironment } from '../../src/domain/alert-env';
 import { mappingDoc, startTestRuntime, waitForTerminal, type Json, type TestRuntime } from '../support/test-runtime';
+import { alertFixture } from '../support/alert-fixtures';
 
-const FIXTURES = path.resolve(__dirname, '../../../shared/fixtures/alerts');
-const fixture = (name: string): Json => JSON.parse(readFileSync(path.join(FIXTURES, name), 'utf8')) as Json;
+const fixture = (name: string): Json => alertFixture<Json>(name);
 const out = mkdtempSync(path.join(os.tmpdir(), 'cloudo-alerts-out-'));
 
 // Writes the environment it received, and a copy of the alert file, where the test can read them.

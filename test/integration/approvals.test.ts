@@ -7,9 +7,10 @@ import { approvalLink } from '../../src/domain/approval-link';
 import type { Logger } from '../../src/services/ports';
 import { useOncallRuntime } from '../support/oncall-runtime';
 import { call, mappingDoc, waitForTerminal, type Json } from '../support/test-runtime';
+import { alertFixture, alertFixtureText } from '../support/alert-fixtures';
 
 const SECRET = 'approval-secret-for-tests-0123456789abcdef';
-const FIXTURE = path.resolve(__dirname, '../../../shared/fixtures/alerts/azmon-metric-fired.json');
+const FIXTURE = 'azmon-metric-fired.json';
 
 const quiet: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
@@ -192,7 +193,7 @@ describe('approval gates', () => {
     const refused = await unsigned.requestRun({ id: 'gated', trigger: 'manual' }, quiet).catch((e: unknown) => e);
     expect(refused).toMatchObject({ code: 'conflict', details: { field: 'id' } });
     expect(String((refused as Error).message)).toContain('APPROVAL_SECRET');
-    const alert = JSON.parse(readFileSync(FIXTURE, 'utf8')) as { data: { essentials: Json } };
+    const alert = alertFixture<{ data: { essentials: Json } }>(FIXTURE);
     alert.data.essentials['alertId'] = `unsigned-${Date.now()}`;
     const report = await unsigned.ingestAlerts(alert, undefined, quiet);
     expect(report.executions[0]).toMatchObject({ status: 'skipped' });
@@ -203,7 +204,7 @@ describe('approval gates', () => {
     const res = await fetch(`${h.rt.url}/api/Trigger`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
-      body: readFileSync(FIXTURE, 'utf8'),
+      body: alertFixtureText(FIXTURE),
     });
     expect(res.status).toBe(202);
     const run = ((await res.json()) as { executions: Json[] }).executions[0]!;

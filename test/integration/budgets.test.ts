@@ -1,11 +1,9 @@
 // Remediation budgets end to end: N+1 rapid triggers give N runs and one throttled, and a restart keeps the budget.
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { useOncallRuntime } from '../support/oncall-runtime';
 import { call, mappingDoc, waitForTerminal, type Json } from '../support/test-runtime';
+import { alertFixture } from '../support/alert-fixtures';
 
-const FIXTURE = path.resolve(__dirname, '../../../shared/fixtures/alerts/azmon-metric-fired.json');
 const BUDGET = 3;
 
 const h = useOncallRuntime((og) => ({
@@ -72,7 +70,7 @@ describe('remediation budgets', () => {
   });
 
   it('keeps a separate budget per target resource', async () => {
-    const alert = JSON.parse(readFileSync(FIXTURE, 'utf8')) as { data: { essentials: Json } };
+    const alert = alertFixture<{ data: { essentials: Json } }>('azmon-metric-fired.json');
     const post = async (resourceId: string, firedAt: string) => {
       const body = structuredClone(alert);
       body.data.essentials['alertTargetIDs'] = [resourceId];

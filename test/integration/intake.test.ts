@@ -1,7 +1,5 @@
 // Queue intake end to end: the same payloads through /api/Trigger and the intake queue give the same executions.
 import { QueueServiceClient, type QueueClient } from '@azure/storage-queue';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createExecutionTable } from '../../src/adapters/execution-table';
 import { createStorageClients } from '../../src/adapters/storage-clients';
@@ -13,9 +11,9 @@ import {
   type Json,
   type TestRuntime,
 } from '../support/test-runtime';
+import { alertFixtureText } from '../support/alert-fixtures';
 
-const FIXTURES = path.resolve(__dirname, '../../../shared/fixtures/alerts');
-const fixture = (name: string): string => readFileSync(path.join(FIXTURES, name), 'utf8');
+const fixture = alertFixtureText;
 
 const options = {
   mappings: [

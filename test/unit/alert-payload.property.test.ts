@@ -1,23 +1,18 @@
 // Property tests: no input, random or a mutated real payload, makes alert parsing throw or yield an unsafe env.
-import fs from 'node:fs';
-import path from 'node:path';
 import fc from 'fast-check';
 import { describe, it, expect } from 'vitest';
 import type { ParseResult } from '../../src/domain/alert';
 import { alertEnvironment } from '../../src/domain/alert-env';
 import { parseAlertPayload } from '../../src/domain/alert-payload';
+import { alertFixture, alertFixtureNames } from '../support/alert-fixtures';
 
-const FIXTURES = path.resolve(__dirname, '../../../shared/fixtures/alerts');
 const NUM_RUNS = 300;
 const ENV_NAME = /^[A-Z_][A-Z0-9_]*$/;
 
 type Json = unknown;
 type PathStep = string | number;
 
-const fixtures: Json[] = fs
-  .readdirSync(FIXTURES)
-  .filter((f) => f.endsWith('.json'))
-  .map((f) => JSON.parse(fs.readFileSync(path.join(FIXTURES, f), 'utf8')) as Json);
+const fixtures: Json[] = alertFixtureNames().map((f) => alertFixture<Json>(f));
 
 /** Every path to a nested value, the root included. */
 function paths(value: Json, prefix: PathStep[] = []): PathStep[][] {

@@ -1,20 +1,16 @@
 // Unit tests for alert webhook ingestion: every shared fixture, hand-built Azure shapes, Alertmanager fan-out.
-import fs from 'node:fs';
-import path from 'node:path';
 import { describe, it, expect } from 'vitest';
 import { NO_AKS, sampleAlert } from '../support/fixtures';
 import type { AlertContext, ParsedAlert } from '../../src/domain/alert';
 import { alertEnvironment } from '../../src/domain/alert-env';
 import { detectPayloadKind, parseAlertPayload } from '../../src/domain/alert-payload';
+import { alertFixture, alertFixtureNames } from '../support/alert-fixtures';
 
-const FIXTURES = path.resolve(__dirname, '../../../shared/fixtures/alerts');
 const SUB = 'aaaa0a0a-bb1b-cc2c-dd3d-eeeeee4e4e4e';
 const AZ_ALERT_ID = `/subscriptions/${SUB}/providers/Microsoft.AlertsManagement/alerts/eeeeeeee-4444-5555-6666-ffffffffffff`;
 const NO_RESOURCE = { id: null, resourceGroup: null, name: null, subscriptionId: null, type: null };
 
-function fixture(name: string): unknown {
-  return JSON.parse(fs.readFileSync(path.join(FIXTURES, name), 'utf8')) as unknown;
-}
+const fixture = (name: string): unknown => alertFixture<unknown>(name);
 
 function parsed(body: unknown): ParsedAlert[] {
   const result = parseAlertPayload(body);
@@ -174,8 +170,8 @@ const EXPECTED: Record<string, AlertContext[]> = {
   ],
 };
 
-describe('parseAlertPayload over every shared fixture', () => {
-  const files = fs.readdirSync(FIXTURES).filter((f) => f.endsWith('.json'));
+describe('parseAlertPayload over every fixture', () => {
+  const files = alertFixtureNames();
 
   it('has an expectation for every fixture file', () => {
     expect(files.sort()).toEqual(Object.keys(EXPECTED).sort());

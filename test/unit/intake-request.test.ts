@@ -1,12 +1,10 @@
 // Intake messages: the three kinds of run request, as the host delivers them (parsed, text, or base64 text).
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseIntakeMessage } from '../../src/domain/intake-request';
+import { alertFixtureText } from '../support/alert-fixtures';
 
-const FIXTURES = path.resolve(__dirname, '../../../shared/fixtures/alerts');
-const azure = readFileSync(path.join(FIXTURES, 'azmon-metric-fired.json'), 'utf8');
-const alertmanager = readFileSync(path.join(FIXTURES, 'alertmanager-webhook-v4-firing.composed.json'), 'utf8');
+const azure = alertFixtureText('azmon-metric-fired.json');
+const alertmanager = alertFixtureText('alertmanager-webhook-v4-firing.composed.json');
 const b64 = (text: string) => Buffer.from(text, 'utf8').toString('base64');
 
 describe('intake messages', () => {
