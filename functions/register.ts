@@ -28,7 +28,7 @@ export function registerFunctions(app: FunctionRegistrar, config: CloudoConfig, 
   app.http('health', healthFunction(services));
   app.http('unmatched', unmatchedFunction(services));
   app.http('approvals', approvalsFunction(services));
-  app.timer('Sweeper', sweeperFunction(services));
+  app.timer('Sweeper', sweeperFunction(services, config.sweepSchedule));
   app.timer('Notifier', notifierFunction(services));
   app.storageQueue('Intake', intakeFunction(services, config.intakeQueue, config.storageSetting));
   // Pools that differ only in case or punctuation share a queue, so they share one worker function.

@@ -1,19 +1,23 @@
-// Sweeper function: every five minutes, records executions whose worker was lost as `error`, and prunes old alert data.
+// Sweeper function: on CLOUDO_SWEEP_SCHEDULE (every minute), ends lost runs, re-sends stranded ones, prunes old data.
 import type { TimerFunctionOptions } from '@azure/functions';
 import { contextLogger } from '../src/http/request-log';
 import type { ServicesProvider } from './register';
 
-export const SWEEP_SCHEDULE = '0 */5 * * * *';
-
-export function sweeperFunction(services: ServicesProvider): TimerFunctionOptions {
+/**
+ * `schedule` is the validated setting itself. The host would resolve `%CLOUDO_SWEEP_SCHEDULE%` from app settings
+ * too, but refuses to index the function when the setting is absent; the value with its default serves both hosts.
+ */
+export function sweeperFunction(services: ServicesProvider, schedule: string): TimerFunctionOptions {
   return {
-    schedule: SWEEP_SCHEDULE,
+    schedule,
     runOnStartup: false,
     handler: async (_timer, context) => {
-      const log = contextLogger(context);
-      const swept = await services().sweepLostExecutions(log);
-      if (swept > 0) context.warn(`swept ${swept} lost execution(s)`);
-      await services().pruneExpired(log);
+      const report = await services().sweep(contextLogger(context));
+      const { lost, stranded, poisoned, pruned, failed } = report;
+      if (lost + stranded + poisoned + pruned > 0)
+        context.log(`swept: ${lost} lost, ${stranded} stranded, ${poisoned} poisoned, ${pruned} pruned`);
+      // A failed step is logged by the step; failing the invocation makes it count in the host's own telemetry.
+      if (failed > 0) throw new Error(`sweep: ${failed} step(s) failed; the next round retries them`);
     },
   };
 }

@@ -23,17 +23,16 @@ import type { Logger, MappingStore, UnmatchedAlert } from './services/ports';
 import { previewAlerts, type PayloadPreview } from './services/preview-alerts';
 import { getExecution, listExecutions, type ListResult } from './services/query-executions';
 import { requestRun, type AcceptedRun, type RunRequest } from './services/request-run';
-import { pruneExpired, sweepLostExecutions, type SweepDeps } from './services/sweep-executions';
+import type { SweepDeps } from './services/sweep-executions';
+import { runSweep, type SweepReport } from './services/sweep';
 
 export type AppServices = {
   requestRun(req: RunRequest, log: Logger): Promise<AcceptedRun>;
   listExecutions(params: Record<string, string>): Promise<ListResult>;
   getExecution(execId: string): Promise<Execution>;
   handleRunMessage(msg: DeliveredMessage, log: Logger): Promise<HandleOutcome>;
-  /** Marks executions whose worker was lost as `error`; returns how many. */
-  sweepLostExecutions(log: Logger): Promise<number>;
-  /** Deletes alert payloads and unmatched records past CLOUDO_RETENTION_DAYS; returns how many. */
-  pruneExpired(log: Logger): Promise<number>;
+  /** Ends lost runs, sends stranded and poisoned ones again, prunes data past CLOUDO_RETENTION_DAYS. */
+  sweep(log: Logger): Promise<SweepReport>;
   /** Throws storage_unavailable when the account cannot be reached. */
   checkStorage(): Promise<void>;
   ingestAlerts(body: unknown, partition: string | undefined, log: Logger): Promise<IngestReport>;
@@ -70,8 +69,7 @@ export function createAppServices(config: CloudoConfig, clients?: StorageClients
     listExecutions: (params) => ensure(() => listExecutions(executions, params)),
     getExecution: (execId) => ensure(() => getExecution(executions, execId)),
     handleRunMessage: (msg, log) => ensure(() => handleRunMessage({ ...common, ...worker, log }, msg)),
-    sweepLostExecutions: (log) => ensure(() => sweepLostExecutions(sweepDeps(config, common, on, log))),
-    pruneExpired: (log) => ensure(() => pruneExpired(sweepDeps(config, common, on, log))),
+    sweep: (log) => ensure(() => runSweep(sweepDeps(config, common, on, log))),
     ingestAlerts: (body, partition, log) => ensure(() => ingestAlerts({ ...requests, log }, body, partition)),
     previewAlerts: (body, partition) => ensure(() => previewAlerts(previewDeps(config, mappings), body, partition)),
     listUnmatched: (limit) => ensure(() => alerts.listUnmatched(limit)),
@@ -110,7 +108,7 @@ function onceReady(storage: StorageClients): () => Promise<void> {
 
 function sweepDeps(
   config: CloudoConfig,
-  common: Pick<SweepDeps, 'executions' | 'alerts' | 'clock'>,
+  common: Pick<SweepDeps, 'executions' | 'alerts' | 'queue' | 'clock'>,
   on: OncallWiring,
   log: Logger,
 ): SweepDeps {
@@ -122,6 +120,8 @@ function sweepDeps(
     slackSeconds: SWEEP_SLACK_SECONDS,
     killGraceSeconds: config.killGraceSeconds,
     retentionDays: config.retentionDays,
+    requeueAfterSeconds: config.requeueAfterSeconds,
+    pools: config.workerPools,
   };
 }
 

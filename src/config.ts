@@ -6,6 +6,7 @@ import { queueNameForPool } from './domain/run-message';
 import { intakeClashes } from './queue-settings';
 import { oncallSchema, teamKeyProblems, toOncallConfig, type OncallConfig } from './oncall-settings';
 import { DEFAULT_ENV_ALLOW, list, runbookEnvAllowSchema } from './runbook-env-settings';
+import { parseNcrontab } from './local/ncrontab';
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
@@ -46,6 +47,13 @@ const base = z.object({
   CLOUDO_BASH: z.string().min(1).default('bash'),
   CLOUDO_PYTHON: z.string().min(1).default('python3'),
   CLOUDO_RETENTION_DAYS: int(1, 3650).default(30),
+  // NCRONTAB (six fields, or five firing at second 0), UTC: how often the Sweeper looks for lost and stranded runs.
+  CLOUDO_SWEEP_SCHEDULE: z
+    .string()
+    .refine(isSchedule, 'an NCRONTAB expression, e.g. "0 * * * * *" (every minute)')
+    .default('0 * * * * *'),
+  // A run still queued this long after its message was sent is sent again (then after 2×, 4×…; see domain/redelivery).
+  CLOUDO_REQUEUE_AFTER_SECONDS: int(1, 86_400).default(120),
   CLOUDO_LOCAL_STORAGE: z.enum(['disk', 'memory']).default('disk'),
   CLOUDO_LOCAL_DATA_DIR: z.string().min(1).default('.cloudo-local'),
 });
@@ -76,6 +84,10 @@ export type CloudoConfig = {
   readonly python: string;
   /** Days to keep alert payloads and unmatched-alert records. */
   readonly retentionDays: number;
+  /** When the Sweeper runs (NCRONTAB, UTC). */
+  readonly sweepSchedule: string;
+  /** How long a queued run waits for a worker before its message is sent again. */
+  readonly requeueAfterSeconds: number;
   readonly localStorage: 'disk' | 'memory';
   readonly localDataDir: string;
   readonly oncall: OncallConfig;
@@ -128,6 +140,8 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     bash: s.CLOUDO_BASH,
     python: s.CLOUDO_PYTHON,
     retentionDays: s.CLOUDO_RETENTION_DAYS,
+    sweepSchedule: s.CLOUDO_SWEEP_SCHEDULE,
+    requeueAfterSeconds: s.CLOUDO_REQUEUE_AFTER_SECONDS,
     localStorage: s.CLOUDO_LOCAL_STORAGE,
     localDataDir: path.resolve(cwd, s.CLOUDO_LOCAL_DATA_DIR),
     oncall: toOncallConfig(s, withoutBlanks(env)),
@@ -140,6 +154,15 @@ export const SETTING_NAMES: readonly string[] = Object.keys(schema.shape);
 /** Reads one app setting by name, for `%SETTING%` binding expressions. */
 export function readSetting(name: string, env: Env = process.env): string | undefined {
   return env[name];
+}
+
+function isSchedule(expression: string): boolean {
+  try {
+    parseNcrontab(expression);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function withoutBlanks(env: Env): Record<string, string> {

@@ -39,6 +39,8 @@ export const SUMMARY_COLUMNS = [
   'budget',
   'paging',
   'notifications',
+  'requeues',
+  'requeuedAt',
   ...chunkColumns('alert', ALERT_CHUNKS),
 ];
 
@@ -72,6 +74,8 @@ const stored = z.object({
   outputTruncated: optional(z.boolean()),
   error: optional(z.string()),
   requestedBy: optional(z.string()),
+  requeues: optional(z.number().int()),
+  requeuedAt: optional(z.string()),
 });
 
 export function toEntity(e: Execution): Record<string, unknown> & { partitionKey: string; rowKey: string } {

@@ -7,7 +7,7 @@ import { execRowKey, invertedTime } from '../domain/exec-id';
 import type { ExecutionStore, RejectedMessage, Versioned } from '../services/ports';
 import { fromEntity, MAIN_PARTITION, toEntity } from './execution-entity';
 import { indexPartitions, listExecutions } from './execution-listing';
-import { isNotFound, isPreconditionFailed, orMissing, storageCall } from './storage-errors';
+import { isPreconditionFailed, orMissing, storageCall } from './storage-errors';
 
 /** Messages ClouDO could never process: intake rejections and poisoned run messages, keyed by inverted time. */
 export const REJECTED = 'rejected';
@@ -24,17 +24,6 @@ export function createExecutionTable(table: TableClient): ExecutionStore {
       }),
     get: (execId) => storageCall(() => readMain(table, execRowKey(execId))),
     replaceIf: (next, previous) => storageCall(() => replaceIf(table, index, next, previous)),
-    removeIfUnchanged: (current) =>
-      storageCall(async () => {
-        try {
-          await table.deleteEntity(MAIN_PARTITION, execRowKey(current.value.execId), { etag: current.etag });
-        } catch (err) {
-          if (isPreconditionFailed(err)) return false;
-          if (!isNotFound(err)) throw err;
-        }
-        await index.drop(current.value.execId, indexPartitions(current.value));
-        return true;
-      }),
     list: (q) => storageCall(() => listExecutions(table, q)),
     recordRejectedMessage: (r) =>
       storageCall(async () => {

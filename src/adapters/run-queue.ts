@@ -1,8 +1,9 @@
-// Run queue: puts run messages on the worker pool's Storage Queue, base64-encoded as the Functions host expects.
+// Run queue: puts run messages on the worker pool's Storage Queue, base64-encoded as the Functions host expects,
+// and reads back what its poison queue holds.
 import type { QueueServiceClient } from '@azure/storage-queue';
 import { queueNameForPool, type RunMessage } from '../domain/run-message';
 import type { RunQueue } from '../services/ports';
-import { storageCall } from './storage-errors';
+import { orMissing, storageCall } from './storage-errors';
 
 export function createRunQueue(service: QueueServiceClient, prefix: string): RunQueue {
   const created = new Set<string>();
@@ -19,5 +20,19 @@ export function createRunQueue(service: QueueServiceClient, prefix: string): Run
   return {
     enqueue: (worker, message: RunMessage) => send(queueNameForPool(prefix, worker), JSON.stringify(message)),
     sendToPoison: (queueName, rawText) => send(`${queueName}-poison`, rawText),
+    takePoisoned: (worker, max, hideSeconds) =>
+      storageCall(async () => {
+        const poison = service.getQueueClient(`${queueNameForPool(prefix, worker)}-poison`);
+        const received = await orMissing(
+          poison.receiveMessages({ numberOfMessages: Math.min(max, MAX_RECEIVE), visibilityTimeout: hideSeconds }),
+        );
+        return (received?.receivedMessageItems ?? []).map((m) => ({
+          text: m.messageText,
+          remove: () => storageCall(() => poison.deleteMessage(m.messageId, m.popReceipt)).then(() => undefined),
+        }));
+      }),
   };
 }
+
+// The most one receive call may ask for.
+const MAX_RECEIVE = 32;

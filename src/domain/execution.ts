@@ -5,7 +5,7 @@ import type { AlertContext } from './alert';
 import type { Approval } from './approval';
 import type { BudgetReport } from './budget';
 import type { Mapping } from './mapping';
-import type { Notification } from './notification';
+import { isUndelivered, type Notification } from './notification';
 import type { PagingOptions } from './paging';
 
 export type Execution = {
@@ -49,6 +49,9 @@ export type Execution = {
   /** The mapping's AKS login, copied when the run was requested; the cluster may also come from the alert. */
   readonly aksLogin?: boolean;
   readonly aksCluster?: AksCluster;
+  /** How often the Sweeper sent the run's message again because no worker had taken it, and when it last did. */
+  readonly requeues?: number;
+  readonly requeuedAt?: string;
 };
 
 export type RunResult = Pick<
@@ -121,6 +124,33 @@ export function startExecution(e: Execution, now: Date): Execution {
 export function finishExecution(e: Execution, result: RunResult, now: Date): Execution {
   assertTransition(e, result.status);
   return { ...e, ...result, finishedAt: now.toISOString() };
+}
+
+/** Why the Sweeper ended a run it found `running` with no result long past its deadline. */
+export const WORKER_LOST =
+  'worker lost: no result was recorded within the timeout; the runbook may or may not have completed';
+
+/** A run the Sweeper gave up on as lost, whose worker was in fact alive: its real result replaces the guess. */
+export function isMarkedLost(e: Execution): boolean {
+  return e.status === 'error' && e.error === WORKER_LOST && e.startedAt !== undefined;
+}
+
+/**
+ * The worker's result over the Sweeper's "worker lost": the run did end, and this is how. The guess goes whole: its
+ * error, and the page it still owes (the caller plans the pages the real result calls for).
+ */
+export function correctLostExecution(e: Execution, result: RunResult, now: Date): Execution {
+  if (!isMarkedLost(e)) throw new Error(`execution ${e.execId}: only a run marked lost can be corrected`);
+  const superseded = `superseded: the worker recorded the run's result (${result.status})`;
+  const notifications = e.notifications?.map((n) =>
+    isUndelivered(n) ? { ...n, state: 'failed' as const, lastError: superseded } : n,
+  );
+  return { ...e, ...result, error: result.error, finishedAt: now.toISOString(), notifications };
+}
+
+/** A run that ends without having run (or without a result): `error`, with the reason. */
+export function endUnrun(e: Execution, reason: string, now: Date): Execution {
+  return finishExecution(e, { status: 'error', error: reason, exitCode: null, signal: null }, now);
 }
 
 function assertTransition(e: Execution, to: ExecutionStatus): void {

@@ -6,7 +6,8 @@ import { AppError, badRequest, notFound } from '../domain/errors';
 import type { Execution } from '../domain/execution';
 import { onDecision, withNotifications, type Channels } from '../domain/notify-plan';
 import { deliverOwed, type DeliverDeps } from './deliver-notifications';
-import type { RunQueue, Versioned } from './ports';
+import type { RunQueue } from './ports';
+import { sendOrLeave } from './submit-execution';
 
 export type ApprovalDeps = DeliverDeps & {
   readonly queue: RunQueue;
@@ -39,7 +40,7 @@ export async function decideApproval(deps: ApprovalDeps, link: LinkInput, by: De
   // The ETag makes the decision atomic: of concurrent decisions, exactly one write lands.
   const written = await replaceKeepingOutbox(deps.executions, next, current);
   if (!written) return lostRace(deps, link.execId, action, by);
-  if (next.status === 'queued') await enqueueOrRevert(deps, written, current);
+  if (next.status === 'queued') await sendOrLeave(deps, written.value);
   deps.log.info(`${link.execId}: ${action === 'approve' ? 'approved' : 'rejected'} by ${by.name}`);
   await deliverOwed(deps, written, deps.deadlineMs);
   return written.value;
@@ -67,21 +68,4 @@ async function lostRace(deps: ApprovalDeps, execId: string, action: ApprovalActi
   if (!latest) throw notFound(`No execution ${execId}.`, { field: 'execId' });
   decide(latest.value, action, by, deps.clock.now());
   throw new AppError('conflict', `Execution ${execId} changed while deciding; retry.`, { field: 'execId' });
-}
-
-// The decision is recorded as queued: without its message it would never run, so undo it and let the human retry.
-async function enqueueOrRevert(
-  deps: ApprovalDeps,
-  written: Versioned<Execution>,
-  before: Versioned<Execution>,
-): Promise<void> {
-  try {
-    await deps.queue.enqueue(written.value.worker, { v: 1, execId: written.value.execId });
-  } catch (err) {
-    const reverted = await replaceKeepingOutbox(deps.executions, before.value, written).catch(() => null);
-    const now = reverted ? null : await deps.executions.get(written.value.execId).catch(() => null);
-    // Not reverted because a worker claimed the run: the message did get through after all.
-    if (now && now.value.status !== 'queued') return;
-    throw err;
-  }
 }

@@ -1,6 +1,13 @@
 // Worker use case: validate a run message, claim its execution exactly once, run it, and record the result.
 import { replaceKeepingOutbox } from './replace-keeping-outbox';
-import { finishExecution, startExecution, type Execution } from '../domain/execution';
+import {
+  correctLostExecution,
+  finishExecution,
+  isMarkedLost,
+  startExecution,
+  type Execution,
+  type RunResult,
+} from '../domain/execution';
 import { mayClosePage, onFinish, withNotifications } from '../domain/notify-plan';
 import { pageAlias } from '../domain/page-alert';
 import { runMessageSchema } from '../domain/run-message';
@@ -20,8 +27,10 @@ export type WorkerDeps = {
   readonly settings: RunnerSettings;
   readonly oncall: OncallDeps;
   readonly pages: PageStateStore;
-  /** Pause between attempts to record a finished run; tests shorten it. */
+  /** First pause between attempts to record a finished run (doubling, at most 15 s); tests shorten it. */
   readonly finishRetryMs?: number;
+  /** How long a finished run's result is retried before the message is given back; tests shorten it. */
+  readonly finishRetryWindowMs?: number;
 };
 
 export type DeliveredMessage = { readonly queueName: string; readonly messageId: string; readonly body: unknown };
@@ -47,9 +56,9 @@ export async function handleRunMessage(deps: WorkerDeps, msg: DeliveredMessage):
   }
   deps.log.info(`start ${describe(claimed.value)}`);
   const result = await executeRunbook(deps.runner, deps.settings, claimed.value, alertJson);
-  const finished = await withFinishNotifications(deps, finishExecution(claimed.value, result, deps.clock.now()));
-  const written = await recordFinish(deps, finished, claimed);
+  const finished = finishExecution(claimed.value, result, deps.clock.now());
   deps.log.info(`end ${describe(finished)}: ${finished.status}${exitText(finished)}`);
+  const written = await recordFinish(deps, result, claimed);
   if (written) await deliverRecorded(deps.oncall, written, deps.log);
   return 'ran';
 }
@@ -76,35 +85,53 @@ async function withFinishNotifications(deps: WorkerDeps, e: Execution): Promise<
   return withNotifications(e, onFinish(e, channels, pageOpen, deps.clock.now()));
 }
 
-// The run already happened and cannot be repeated, so its result is worth a few patient attempts.
+// The run already happened and cannot be repeated: its result is retried until storage takes it, for as long as
+// the message stays ours (the host keeps renewing its lease while this handler runs), and wins over a "worker lost"
+// the Sweeper may have written meanwhile.
 async function recordFinish(
   deps: WorkerDeps,
-  finished: Execution,
+  result: RunResult,
   claimed: Versioned<Execution>,
 ): Promise<Versioned<Execution> | null> {
-  const attempts = 5;
-  for (let i = 1; ; i++) {
+  const deadline = Date.now() + (deps.finishRetryWindowMs ?? FINISH_RETRY_WINDOW_MS);
+  const finished = await withFinishNotifications(deps, finishExecution(claimed.value, result, deps.clock.now()));
+  let next = finished;
+  let base = claimed;
+  for (let attempt = 1; ; attempt++) {
     try {
-      const written = await replaceKeepingOutbox(deps.executions, finished, claimed);
+      const written = await replaceKeepingOutbox(deps.executions, next, base);
       if (written) return written;
-      await reportLostWrite(deps, finished);
-      return null;
+      const current = await deps.executions.get(finished.execId);
+      if (!current || !isMarkedLost(current.value)) return reportLostWrite(deps, finished, current);
+      deps.log.warn(`${finished.execId}: recording its result over the Sweeper's "worker lost"`);
+      const corrected = correctLostExecution(current.value, result, deps.clock.now());
+      next = await withFinishNotifications(deps, corrected);
+      base = current;
     } catch (err) {
-      if (i >= attempts) throw err;
-      deps.log.warn(`recording ${finished.execId} failed (attempt ${i}/${attempts}): ${String(err)}`);
-      await new Promise((r) => setTimeout(r, (deps.finishRetryMs ?? 1000) * i));
+      const pauseMs = Math.min((deps.finishRetryMs ?? 1000) * 2 ** (attempt - 1), MAX_FINISH_PAUSE_MS);
+      if (Date.now() + pauseMs > deadline) throw err;
+      deps.log.warn(`recording ${finished.execId} failed (attempt ${attempt}); retrying: ${String(err)}`);
+      await new Promise((r) => setTimeout(r, pauseMs));
     }
   }
 }
 
-// An ETag mismatch is final: either an earlier attempt landed (its answer was lost) or another writer, such as the
-// sweeper, changed the record. Retrying cannot help either way.
-async function reportLostWrite(deps: WorkerDeps, finished: Execution): Promise<void> {
-  const current = (await deps.executions.get(finished.execId))?.value;
-  if (current?.status === finished.status && current.finishedAt === finished.finishedAt) return;
+// Within Azure's functionTimeout (70 min in host.json) after the longest run (60 min + 5 min kill grace).
+const FINISH_RETRY_WINDOW_MS = 4 * 60_000;
+const MAX_FINISH_PAUSE_MS = 15_000;
+
+// An ETag mismatch that is not the Sweeper's guess is final: an earlier attempt landed (its answer was lost), or
+// another writer changed the record. Retrying cannot help either way.
+async function reportLostWrite(
+  deps: WorkerDeps,
+  finished: Execution,
+  current: Versioned<Execution> | null,
+): Promise<Versioned<Execution> | null> {
+  if (current?.value.status === finished.status && current.value.finishedAt === finished.finishedAt) return null;
   deps.log.error(
-    `${finished.execId} ended ${finished.status}, but the record now says ${current?.status ?? 'nothing'}; it was changed while running`,
+    `${finished.execId} ended ${finished.status}, but the record now says ${current?.value.status ?? 'nothing'}; it was changed while running`,
   );
+  return null;
 }
 
 const describe = (e: Execution) => `${e.execId} ${e.partition}/${e.mappingId} (${e.runbook})`;

@@ -50,8 +50,6 @@ export type ExecutionStore = {
   get(execId: string): Promise<Versioned<Execution> | null>;
   /** Replaces the record only if its ETag still matches; null when another writer got there first. */
   replaceIf(next: Execution, previous: Versioned<Execution>): Promise<Versioned<Execution> | null>;
-  /** Deletes the record only if it is unchanged since `current`; false when it moved on (e.g. a worker claimed it). */
-  removeIfUnchanged(current: Versioned<Execution>): Promise<boolean>;
   /** Newest first; summaries without output. */
   list(query: ExecutionQuery): Promise<ExecutionPage>;
   recordRejectedMessage(rejected: RejectedMessage): Promise<void>;
@@ -63,6 +61,17 @@ export type RunQueue = {
   enqueue(worker: string, message: RunMessage): Promise<void>;
   /** Moves a message that can never be processed to the pool's poison queue. */
   sendToPoison(queueName: string, rawText: string): Promise<void>;
+  /**
+   * Up to `max` messages of the pool's poison queue, hidden from other readers for `hideSeconds`; those not
+   * removed come back after it. A missing poison queue has none.
+   */
+  takePoisoned(worker: string, max: number, hideSeconds: number): Promise<PoisonedMessage[]>;
+};
+
+export type PoisonedMessage = {
+  /** The message as it was sent: JSON, or base64 of JSON as the Functions host reads it. */
+  readonly text: string;
+  remove(): Promise<void>;
 };
 
 export type Clock = { now(): Date };

@@ -1,30 +1,26 @@
-// Submit an execution: record it, then queue it if queued; if the queue refuses, take the record back unless a worker has it.
+// Submit an execution: record it (the commit point), then queue it if queued; the Sweeper re-sends what did not go.
 import type { Execution } from '../domain/execution';
 import type { ExecutionStore, Logger, RunQueue, Versioned } from './ports';
 
 export type SubmitDeps = { readonly executions: ExecutionStore; readonly queue: RunQueue; readonly log: Logger };
 
-/** Records the execution and, if queued, enqueues it. Throws (storage_unavailable) with nothing left behind. */
+/**
+ * Records the execution and, if queued, enqueues it. Throws (storage_unavailable) only when nothing was recorded.
+ * Once recorded, the run is accepted: a failed enqueue leaves it `queued`, and the Sweeper sends its message again
+ * after CLOUDO_REQUEUE_AFTER_SECONDS; answering 503 instead would have senders retry (or give up on) a run that is
+ * already on its way.
+ */
 export async function submitExecution(deps: SubmitDeps, execution: Execution): Promise<Versioned<Execution>> {
   const created = await deps.executions.create(execution);
-  if (execution.status !== 'queued') return created;
-  try {
-    await deps.queue.enqueue(execution.worker, { v: 1, execId: execution.execId });
-  } catch (err) {
-    // A worker that already claimed the run proves the message got through despite the error.
-    if (!(await undoCreate(deps, created))) return created;
-    throw err;
-  }
+  if (execution.status === 'queued') await sendOrLeave(deps, execution);
   return created;
 }
 
-// The caller is told 503 and will retry, so the record must not stay behind as a run that never happens.
-// Returns false when the record moved on: the enqueue did land and a worker has it.
-async function undoCreate(deps: SubmitDeps, created: Versioned<Execution>): Promise<boolean> {
+/** Sends the run's message; on failure says so and leaves the run to the Sweeper. Never throws. */
+export async function sendOrLeave(deps: SubmitDeps, execution: Execution): Promise<void> {
   try {
-    return await deps.executions.removeIfUnchanged(created);
+    await deps.queue.enqueue(execution.worker, { v: 1, execId: execution.execId });
   } catch (err) {
-    deps.log.error(`could not remove ${created.value.execId} after a failed enqueue; it stays queued: ${String(err)}`);
-    return true;
+    deps.log.warn(`${execution.execId} is recorded but its message was not sent; the Sweeper sends it: ${String(err)}`);
   }
 }

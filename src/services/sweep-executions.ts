@@ -1,13 +1,15 @@
-// Sweep: an execution still `running` long after its deadline lost its worker; record that instead of waiting forever.
+// Sweep: runs that can no longer end by themselves (a lost worker, a lost message) are ended or sent again.
 import { onFinish, withNotifications, type Channels } from '../domain/notify-plan';
 import { deliverOwed, type DeliverDeps } from './deliver-notifications';
 import { replaceKeepingOutbox } from './replace-keeping-outbox';
-import { finishExecution, type Execution } from '../domain/execution';
-import type { AlertRecordStore, Clock, ExecutionStore, Logger } from './ports';
+import { endUnrun, WORKER_LOST, type Execution } from '../domain/execution';
+import type { ExecutionStatus } from '../domain/execution-status';
+import type { AlertRecordStore, Clock, ExecutionStore, Logger, RunQueue, Versioned } from './ports';
 
 export type SweepDeps = {
   readonly executions: ExecutionStore;
   readonly alerts: AlertRecordStore;
+  readonly queue: RunQueue;
   /** Sender payloads and unmatched-alert records older than this are deleted. */
   readonly retentionDays: number;
   readonly clock: Clock;
@@ -15,6 +17,10 @@ export type SweepDeps = {
   /** Beyond timeout + kill grace, how long a run may still be finishing its bookkeeping. */
   readonly slackSeconds: number;
   readonly killGraceSeconds: number;
+  /** How long a queued run waits for a worker before its message is sent again (then 2×, 4×…). */
+  readonly requeueAfterSeconds: number;
+  /** The worker pools whose poison queues this app drains. */
+  readonly pools: readonly string[];
   /** A lost run of an on-call mapping is a failure like any other: it pages. */
   readonly channels: (partition: string) => Channels;
   readonly deliver: DeliverDeps;
@@ -23,22 +29,35 @@ export type SweepDeps = {
 const PAGE = 200;
 const MAX_PAGES = 10;
 
-export async function sweepLostExecutions(deps: SweepDeps): Promise<number> {
-  const now = deps.clock.now();
-  let swept = 0;
+/** Calls `visit` for every execution in `status`, oldest pages last; the status indexes hold only live work. */
+export async function forEachWithStatus(
+  executions: ExecutionStore,
+  status: ExecutionStatus,
+  visit: (e: Execution) => Promise<boolean>,
+): Promise<number> {
+  let count = 0;
   let afterExecId: string | undefined;
-  // The running index holds only in-flight work, so this reads a handful of rows, not history.
   for (let page = 0; page < MAX_PAGES; page++) {
-    const result = await deps.executions.list({
-      status: 'running',
-      limit: PAGE,
-      ...(afterExecId ? { afterExecId } : {}),
-    });
-    for (const e of result.items) if (isLost(deps, e, now) && (await markLost(deps, e.execId, now))) swept++;
+    const result = await executions.list({ status, limit: PAGE, ...(afterExecId ? { afterExecId } : {}) });
+    for (const e of result.items) if (await visit(e)) count++;
     afterExecId = result.lastExecId;
     if (!afterExecId) break;
   }
-  return swept;
+  return count;
+}
+
+/** Marks runs `running` long past their deadline as `error`: their worker died without a word. */
+export async function sweepLostExecutions(deps: SweepDeps): Promise<number> {
+  const now = deps.clock.now();
+  return forEachWithStatus(deps.executions, 'running', async (e) => {
+    if (!isLost(deps, e, now)) return false;
+    const current = await deps.executions.get(e.execId);
+    if (current?.value.status !== 'running') return false;
+    // Conditional: if the worker records its result at the last moment, its result wins.
+    const ended = await endAsError(deps, current, WORKER_LOST);
+    if (ended) deps.log.warn(`${e.execId}: marked error, worker lost (started ${e.startedAt ?? '?'})`);
+    return ended;
+  });
 }
 
 function isLost(deps: SweepDeps, e: Execution, now: Date): boolean {
@@ -47,24 +66,13 @@ function isLost(deps: SweepDeps, e: Execution, now: Date): boolean {
   return now.getTime() - Date.parse(e.startedAt) > allowedMs;
 }
 
-async function markLost(deps: SweepDeps, execId: string, now: Date): Promise<boolean> {
-  const current = await deps.executions.get(execId);
-  if (!current || current.value.status !== 'running') return false;
-  const ended = finishExecution(
-    current.value,
-    {
-      status: 'error',
-      error: 'worker lost: no result was recorded within the timeout; the runbook may or may not have completed',
-      exitCode: null,
-      signal: null,
-    },
-    now,
-  );
-  const lost = withNotifications(ended, onFinish(ended, deps.channels(ended.partition), false, now));
-  // Conditional: if the worker records its result at the last moment, its result wins.
-  const written = await replaceKeepingOutbox(deps.executions, lost, current);
+/** Ends a run that did not (or may not have) run as `error`, paging on-call if its mapping asks; false if it moved. */
+export async function endAsError(deps: SweepDeps, current: Versioned<Execution>, reason: string): Promise<boolean> {
+  const now = deps.clock.now();
+  const ended = endUnrun(current.value, reason, now);
+  const withPages = withNotifications(ended, onFinish(ended, deps.channels(ended.partition), false, now));
+  const written = await replaceKeepingOutbox(deps.executions, withPages, current);
   if (!written) return false;
-  deps.log.warn(`${execId}: marked error, worker lost (started ${current.value.startedAt})`);
   await deliverOwed(deps.deliver, written, 0);
   return true;
 }

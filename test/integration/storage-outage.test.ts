@@ -1,4 +1,4 @@
-// Storage outages: every endpoint answers 503 with a JSON body, and a failed enqueue leaves no record behind.
+// Storage outages: every endpoint answers 503 with a JSON body; a run recorded while the queue is down is not lost.
 import { HttpRequest, InvocationContext, type HttpFunctionOptions, type HttpResponseInit } from '@azure/functions';
 import { createServer, type AddressInfo, type Server } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,6 +13,10 @@ import { HOST } from '../../src/local/free-port';
 import { dropStorage } from '../support/test-runtime';
 import { isolatedConfig, sampleMapping } from '../support/fixtures';
 import { inject } from 'vitest';
+import { queueNameForPool } from '../../src/domain/run-message';
+import type { Logger } from '../../src/services/ports';
+
+const quiet: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
 let deadPort: number;
 let config: CloudoConfig;
@@ -67,18 +71,28 @@ describe('storage outages', () => {
     expect(res.jsonBody).toMatchObject({ error: { code: 'storage_unavailable' } });
   });
 
-  it('leaves nothing half-written when the record is stored but the queue is down', async () => {
+  it('accepts a run recorded while the queue is down, and the Sweeper sends its message once it is back', async () => {
     const queueDown: AppServices = createAppServices(
-      config,
+      { ...config, requeueAfterSeconds: 1 },
       createStorageClients(withEndpoints(inject('storageConnection'), /QueueEndpoint=[^;]+/), config),
     );
     const res = await invoke(
       triggerFunction(() => queueDown),
       'http://localhost/api/Trigger?id=m',
     );
-    expect(res.status).toBe(503);
-    const healthy = createAppServices(config);
-    expect((await healthy.listExecutions({})).items).toEqual([]);
-    expect((await healthy.listExecutions({ status: 'queued' })).items).toEqual([]);
+    expect(res.status).toBe(202);
+    const execId = String((res.jsonBody as { execId: string }).execId);
+    const healthy = createAppServices({ ...config, requeueAfterSeconds: 1 });
+    expect(await healthy.getExecution(execId)).toMatchObject({ status: 'queued' });
+    // Nothing is sent before the wait is over: a message may merely be slow.
+    expect((await healthy.sweep(quiet)).stranded).toBe(0);
+    await new Promise((r) => setTimeout(r, 1100));
+    expect(await healthy.sweep(quiet)).toMatchObject({ stranded: 1, failed: 0 });
+    const queue = createStorageClients(inject('storageConnection'), config).queues.getQueueClient(
+      queueNameForPool(config.queuePrefix, 'Runbook'),
+    );
+    const [message] = (await queue.receiveMessages()).receivedMessageItems;
+    expect(JSON.parse(Buffer.from(message!.messageText, 'base64').toString('utf8'))).toEqual({ v: 1, execId });
+    expect(await healthy.getExecution(execId)).toMatchObject({ status: 'queued', requeues: 1 });
   });
 });

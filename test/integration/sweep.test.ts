@@ -49,13 +49,13 @@ describe('sweep', () => {
   it('marks only runs far past their deadline as error', async () => {
     const lost = await running(30);
     const live = await running(0);
-    expect(await services.sweepLostExecutions(log)).toBe(1);
+    expect((await services.sweep(log)).lost).toBe(1);
     expect(await services.getExecution(lost)).toMatchObject({
       status: 'error',
       error: expect.stringMatching(/worker lost/),
     });
     expect((await services.getExecution(live)).status).toBe('running');
-    expect(await services.sweepLostExecutions(log)).toBe(0);
+    expect((await services.sweep(log)).lost).toBe(0);
   });
 
   it('pages on-call for a lost run of an on-call mapping', async () => {
@@ -66,7 +66,7 @@ describe('sweep', () => {
         oncall: { ...config.oncall, opsgenieKey: 'opsgenie-key-for-sweep', opsgenieUrl: og.url },
       });
       const lost = await running(30, true);
-      expect(await paging.sweepLostExecutions(log)).toBe(1);
+      expect((await paging.sweep(log)).lost).toBe(1);
       const page = await og.waitFor((r) => r.path === '/v2/alerts');
       expect(page.body).toMatchObject({ details: { execId: lost, status: 'error' } });
       expect((await paging.getExecution(lost)).notifications).toMatchObject([{ state: 'sent', kind: 'failure' }]);
@@ -101,7 +101,7 @@ describe('retention', () => {
     });
     await store.recordRejectedMessage(rejected(40, 'old-message'));
     await store.recordRejectedMessage(rejected(1, 'new-message'));
-    expect(await services.pruneExpired(log)).toBe(3);
+    expect((await services.sweep(log)).pruned).toBe(3);
     expect((await store.listRejectedMessages(10)).map((r) => r.messageId)).toEqual(['new-message']);
     expect(await records.getPayload(oldId)).toBeNull();
     expect(await records.getPayload(newId)).toBe('{"new":true}');
