@@ -3,19 +3,27 @@
 import type { QueueServiceClient } from '@azure/storage-queue';
 import { queueNameForPool, type RunMessage } from '../domain/run-message';
 import type { RunQueue } from '../services/ports';
-import { orMissing, storageCall } from './storage-errors';
+import { isNotFound, orMissing, storageCall } from './storage-errors';
 
 export function createRunQueue(service: QueueServiceClient, prefix: string): RunQueue {
   const created = new Set<string>();
   const send = (queueName: string, text: string) =>
     storageCall(async () => {
       const queue = service.getQueueClient(queueName);
+      const wire = Buffer.from(text, 'utf8').toString('base64');
       // Creating once per process keeps the hot path to a single request.
       if (!created.has(queueName)) {
         await queue.createIfNotExists();
         created.add(queueName);
       }
-      await queue.sendMessage(Buffer.from(text, 'utf8').toString('base64'));
+      try {
+        await queue.sendMessage(wire);
+      } catch (err) {
+        // Deleted since (by a person, or by storage that came back without it): create it again, once.
+        if (!isNotFound(err)) throw err;
+        await queue.createIfNotExists();
+        await queue.sendMessage(wire);
+      }
     });
   return {
     enqueue: (worker, message: RunMessage) => send(queueNameForPool(prefix, worker), JSON.stringify(message)),

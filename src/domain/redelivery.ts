@@ -32,7 +32,7 @@ export function nextRedeliveryStep(
   return { kind: 'give_up', reason: `never reached a worker: ${why} after ${count} re-deliveries` };
 }
 
-/** The run with one more re-delivery counted; written before the message is sent, so the count is never short. */
+/** The run with one more re-delivery counted, once its message is sent. */
 export function countRequeue(e: Execution, now: Date): Execution {
   return { ...e, requeues: (e.requeues ?? 0) + 1, requeuedAt: now.toISOString() };
 }

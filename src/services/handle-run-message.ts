@@ -48,8 +48,7 @@ export async function handleRunMessage(deps: WorkerDeps, msg: DeliveredMessage):
   }
   // Read before claiming: a storage failure here leaves the message to be retried, not a claimed run stuck running.
   const alertJson = found.value.trigger === 'manual' ? null : await deps.alerts.getPayload(found.value.execId);
-  // The ETag makes the claim atomic: of two deliveries racing here, exactly one wins.
-  const claimed = await replaceKeepingOutbox(deps.executions, startExecution(found.value, deps.clock.now()), found);
+  const claimed = await claimRun(deps, found);
   if (!claimed) {
     deps.log.info(`skip ${found.value.execId}: claimed by another delivery`);
     return 'duplicate';
@@ -62,6 +61,28 @@ export async function handleRunMessage(deps: WorkerDeps, msg: DeliveredMessage):
   if (written) await deliverRecorded(deps.oncall, written, deps.log);
   return 'ran';
 }
+
+/**
+ * The ETag makes the claim atomic: of two deliveries racing here, exactly one wins. A record that changed but is
+ * still queued (the Sweeper counting a re-delivery, a notification delivered) is read again and claimed.
+ */
+async function claimRun(deps: WorkerDeps, found: Versioned<Execution>): Promise<Versioned<Execution> | null> {
+  let current = found;
+  for (let attempt = 0; attempt < CLAIM_ATTEMPTS; attempt++) {
+    const claimed = await replaceKeepingOutbox(
+      deps.executions,
+      startExecution(current.value, deps.clock.now()),
+      current,
+    );
+    if (claimed) return claimed;
+    const latest = await deps.executions.get(current.value.execId);
+    if (latest?.value.status !== 'queued') return null;
+    current = latest;
+  }
+  return null;
+}
+
+const CLAIM_ATTEMPTS = 3;
 
 async function reject(deps: WorkerDeps, msg: DeliveredMessage, reason: string): Promise<HandleOutcome> {
   const text = typeof msg.body === 'string' ? msg.body : (JSON.stringify(msg.body) ?? String(msg.body));

@@ -35,10 +35,11 @@ export async function redeliver(
     if (ended) deps.log.error(`${e.execId}: ${step.reason}; marked error`);
     return ended ? 'given_up' : 'unchanged';
   }
-  // Counted first, conditionally: of two sweepers (or a sweeper and a claiming worker) only one goes on.
-  const counted = await deps.executions.replaceIf(countRequeue(e, deps.clock.now()), current);
-  if (!counted) return 'unchanged';
+  // Sent first, counted after: a queue outage must not use up the run's re-deliveries. A message too many (a race
+  // with another sweeper, or a crash before counting) is harmless: the worker's claim runs the execution once.
   await deps.queue.enqueue(e.worker, { v: 1, execId: e.execId });
+  // Conditional, and a miss is fine: a worker may have claimed the run already.
+  await deps.executions.replaceIf(countRequeue(e, deps.clock.now()), current);
   deps.log.warn(`${e.execId}: still queued${poisoned ? ', its message poisoned' : ''}; message sent again`);
   return 'requeued';
 }

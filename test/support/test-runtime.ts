@@ -20,6 +20,8 @@ export type TestRuntimeOptions = {
   readonly env?: Readonly<Record<string, string>>;
   /** Beyond the faster polling every test runtime gets, e.g. a short visibility timeout. */
   readonly queueOverrides?: Partial<QueueHostSettings>;
+  /** Storage of the test's own, instead of the run's shared Azurite. */
+  readonly connection?: string;
 };
 
 export type TestRuntime = {
@@ -42,7 +44,7 @@ export async function startTestRuntime(opts: TestRuntimeOptions): Promise<TestRu
     return await launch(config, dir, [], opts.queueOverrides ?? {});
   } catch (err) {
     // A failed start may already have created tables and queues, and the caller gets no handle to remove them.
-    if (created) await dropStorage(created).catch(() => undefined);
+    if (created) await dropStorage(created, opts.connection).catch(() => undefined);
     rmSync(dir, { recursive: true, force: true });
     throw err;
   }
@@ -63,7 +65,7 @@ async function launch(
   });
   const stop = async (): Promise<void> => {
     await runtime.stop();
-    await dropStorage(config);
+    await dropStorage(config, config.storageConnection);
     rmSync(dir, { recursive: true, force: true });
   };
   const restart = async (): Promise<TestRuntime> => {
@@ -81,7 +83,7 @@ async function writeProjectConfig(dir: string, opts: TestRuntimeOptions): Promis
       PATH: process.env['PATH'],
       HOME: process.env['HOME'],
       PORT: '0',
-      CLOUDO_STORAGE_CONNECTION: inject('storageConnection'),
+      CLOUDO_STORAGE_CONNECTION: opts.connection ?? inject('storageConnection'),
       CLOUDO_MAPPINGS_TABLE: `${id}m`,
       CLOUDO_EXECUTIONS_TABLE: `${id}x`,
       CLOUDO_QUEUE_PREFIX: `${id}-`,
@@ -108,8 +110,7 @@ async function writeProject(dir: string, opts: TestRuntimeOptions) {
 }
 
 /** Removes the tables and every queue (with poison queues) this runtime's names cover. */
-export async function dropStorage(config: CloudoConfig): Promise<void> {
-  const conn = inject('storageConnection');
+export async function dropStorage(config: CloudoConfig, conn = inject('storageConnection')): Promise<void> {
   const options = { allowInsecureConnection: true };
   await Promise.all(
     [config.mappingsTable, config.executionsTable].map((t) =>
