@@ -1,5 +1,6 @@
 // `npm run bench`: starts an in-memory Azurite and prints figures; nothing here asserts a time.
 import { startAzurite } from '../src/local/azurite';
+import { benchAcceptLoad } from './accept-load';
 import { benchListing } from './listing';
 import { benchOutput } from './output';
 import { benchPaging } from './paging';
@@ -22,6 +23,7 @@ async function main(): Promise<void> {
   try {
     await benchListing(azurite.connectionString, sizes);
     await benchPipeline(azurite.connectionString, 100);
+    await benchAcceptLoad(azurite.connectionString);
     await benchOutput(300);
     await benchPaging(azurite.connectionString, 5);
   } finally {

@@ -12,6 +12,7 @@ import type { Execution } from './domain/execution';
 import type { ApprovalAction, Decider } from './domain/approval';
 import type { IntakeRequest } from './domain/intake-request';
 import { acceptRequest, type Accepted } from './services/accept-request';
+import { createAdmissionGate } from './services/admission-gate';
 import { handleIntakeMessage, type IntakeOutcome } from './services/handle-intake-message';
 import { runnerPorts, runnerSettings } from './runner-wiring';
 import { wireOncall, type OncallWiring } from './oncall-wiring';
@@ -38,7 +39,7 @@ export type AppServices = {
   ingestAlerts(body: unknown, partition: string | undefined, log: Logger): Promise<IngestReport>;
   previewAlerts(body: unknown, partition: string | undefined): Promise<PayloadPreview>;
   listUnmatched(limit: number): Promise<UnmatchedAlert[]>;
-  /** A run request from any door: a manual request or an alert webhook body. */
+  /** A run request from /api/Trigger: a manual request or an alert webhook body; 429 (overloaded) when shedding. */
   acceptRequest(req: IntakeRequest, log: Logger): Promise<Accepted>;
   handleIntakeMessage(msg: DeliveredMessage, log: Logger): Promise<IntakeOutcome>;
   viewApproval(link: LinkInput): Promise<{ execution: Execution; action: ApprovalAction }>;
@@ -64,6 +65,8 @@ export function createAppServices(config: CloudoConfig, clients?: StorageClients
   const requests = { ...common, mappings, defaultTimeoutSeconds: config.defaultTimeoutSeconds, oncall: on.oncall };
   const worker = { runner: runnerPorts(config), settings: runnerSettings(config, on.secrets), ...on };
   const ensure = async <T>(fn: () => Promise<T>): Promise<T> => (await ready(), fn());
+  // HTTP triggers only: the intake queue's concurrency is bounded by the host's batch settings already.
+  const gate = createAdmissionGate({ limit: config.accept.concurrency, maxWaitMs: config.accept.maxWaitMs });
   return {
     requestRun: (req, log) => ensure(() => requestRun({ ...requests, log }, req)),
     listExecutions: (params) => ensure(() => listExecutions(executions, params)),
@@ -73,7 +76,7 @@ export function createAppServices(config: CloudoConfig, clients?: StorageClients
     ingestAlerts: (body, partition, log) => ensure(() => ingestAlerts({ ...requests, log }, body, partition)),
     previewAlerts: (body, partition) => ensure(() => previewAlerts(previewDeps(config, mappings), body, partition)),
     listUnmatched: (limit) => ensure(() => alerts.listUnmatched(limit)),
-    acceptRequest: (req, log) => ensure(() => acceptRequest(requests, req, log)),
+    acceptRequest: (req, log) => gate(() => ensure(() => acceptRequest(requests, req, log))),
     handleIntakeMessage: (msg, log) => ensure(() => handleIntakeMessage(requests, msg, log)),
     viewApproval: (link) => ensure(() => viewApproval(on.approvalDeps(silent), link)),
     decideApproval: (link, by, log) => ensure(() => decideApproval(on.approvalDeps(log), link, by)),

@@ -54,6 +54,10 @@ const base = z.object({
     .default('0 * * * * *'),
   // A run still queued this long after its message was sent is sent again (then after 2×, 4×…; see domain/redelivery).
   CLOUDO_REQUEUE_AFTER_SECONDS: int(1, 86_400).default(120),
+  // Trigger requests doing accept work at once, per instance; beyond it they wait their turn (see below).
+  CLOUDO_ACCEPT_CONCURRENCY: int(1, 1000).default(32),
+  // How long a trigger request waits for its turn before it is answered 429 with Retry-After, having recorded nothing.
+  CLOUDO_ACCEPT_WAIT_MS: int(0, 8000).default(2000),
   CLOUDO_LOCAL_STORAGE: z.enum(['disk', 'memory']).default('disk'),
   CLOUDO_LOCAL_DATA_DIR: z.string().min(1).default('.cloudo-local'),
 });
@@ -88,6 +92,8 @@ export type CloudoConfig = {
   readonly sweepSchedule: string;
   /** How long a queued run waits for a worker before its message is sent again. */
   readonly requeueAfterSeconds: number;
+  /** Load shedding of /api/Trigger: requests accepted at once, and how long others wait before a 429. */
+  readonly accept: { readonly concurrency: number; readonly maxWaitMs: number };
   readonly localStorage: 'disk' | 'memory';
   readonly localDataDir: string;
   readonly oncall: OncallConfig;
@@ -142,6 +148,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     retentionDays: s.CLOUDO_RETENTION_DAYS,
     sweepSchedule: s.CLOUDO_SWEEP_SCHEDULE,
     requeueAfterSeconds: s.CLOUDO_REQUEUE_AFTER_SECONDS,
+    accept: { concurrency: s.CLOUDO_ACCEPT_CONCURRENCY, maxWaitMs: s.CLOUDO_ACCEPT_WAIT_MS },
     localStorage: s.CLOUDO_LOCAL_STORAGE,
     localDataDir: path.resolve(cwd, s.CLOUDO_LOCAL_DATA_DIR),
     oncall: toOncallConfig(s, withoutBlanks(env)),

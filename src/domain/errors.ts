@@ -11,6 +11,8 @@ export type ErrorCode =
   | 'unsupported_media_type'
   | 'storage_unavailable'
   | 'busy'
+  /** Load shed: the request was refused before any work, and may be retried after `retryAfterSeconds`. */
+  | 'overloaded'
   | 'internal';
 
 export type ErrorDetails = {

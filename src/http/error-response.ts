@@ -15,6 +15,7 @@ const STATUS: Readonly<Record<ErrorCode, number>> = {
   unsupported_media_type: 415,
   storage_unavailable: 503,
   busy: 503,
+  overloaded: 429,
   internal: 500,
 };
 
@@ -27,9 +28,15 @@ export function errorResponse(err: unknown, log: Logger): HttpResponseInit {
   const message = appError && code !== 'internal' ? appError.message : 'Internal error; see the ClouDO log.';
   return {
     status: STATUS[code],
-    headers: STATUS[code] === 503 ? { 'Retry-After': '5' } : {},
+    headers: retryAfter(appError),
     jsonBody: { error: { code, message, ...(appError && code !== 'internal' ? appError.details : {}) } },
   };
+}
+
+// Every retriable answer says when to come back: 429 as the gate decided, 503 after a storage client's retries.
+function retryAfter(err: AppError | null): Record<string, string> {
+  if (err?.code === 'overloaded') return { 'Retry-After': String(err.details['retryAfterSeconds'] ?? 1) };
+  return err && STATUS[err.code] === 503 ? { 'Retry-After': '5' } : {};
 }
 
 function describe(err: unknown): string {

@@ -13,6 +13,7 @@ import { compileRoute, type RouteMatcher } from './route-template';
 
 // The Functions front end accepts up to 100 MB; locally a smaller cap keeps a stray upload from eating memory.
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
+const LISTEN_BACKLOG = 4096;
 
 export type HttpServerOptions = {
   readonly mounts: readonly HttpMount[];
@@ -48,7 +49,9 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<LocalHtt
   const server = http.createServer((req, res) => void respond(front, req, res));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(opts.port, opts.host, () => resolve());
+    // Node's default backlog (511) drops the SYNs of a larger burst, and clients then wait 1, 3, 7 s to retry: a
+    // burst of alerts must reach the load shedding instead (the kernel caps this at net.core.somaxconn).
+    server.listen({ port: opts.port, host: opts.host, backlog: LISTEN_BACKLOG }, () => resolve());
   });
   front.port = (server.address() as AddressInfo).port;
   return {

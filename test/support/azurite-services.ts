@@ -30,6 +30,9 @@ export async function startAzuriteServices(
   durableTables = true,
 ) {
   const children = new Map<AzuriteService, ChildProcess>();
+  // However the test ends (a hook that timed out included), the services end with the test's process.
+  const killAll = () => children.forEach((child) => child.kill('SIGKILL'));
+  process.on('exit', killAll);
   const start = async (service: AzuriteService): Promise<void> => {
     const location = path.join(dataDir, service);
     mkdirSync(location, { recursive: true });
@@ -58,6 +61,7 @@ export async function startAzuriteServices(
     start,
     stop: async () => {
       await Promise.all([...children.keys()].map(kill));
+      process.off('exit', killAll);
     },
   };
   return services;

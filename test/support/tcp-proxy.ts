@@ -1,10 +1,18 @@
-// A TCP proxy a test can take down and bring back: storage that fails for a while, then recovers.
+// A TCP proxy a test can take down and bring back, or slow down: storage that fails, or lags, for a while.
 import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 
-export type TcpProxy = { readonly port: number; down(): void; up(): void; close(): Promise<void> };
+export type TcpProxy = {
+  readonly port: number;
+  down(): void;
+  up(): void;
+  /** Delays every answer by `ms` from now on (0: none), as a storage endpoint that is healthy but far away. */
+  slow(ms: number): void;
+  close(): Promise<void>;
+};
 
 export async function startTcpProxy(targetPort: number, host = '127.0.0.1'): Promise<TcpProxy> {
   let isDown = false;
+  let delayMs = 0;
   const open = new Set<Socket>();
   const server = createServer((client) => {
     // Down: every connection is reset at once, as a storage endpoint that is unreachable.
@@ -15,7 +23,11 @@ export async function startTcpProxy(targetPort: number, host = '127.0.0.1'): Pro
       s.once('close', () => open.delete(s));
       s.on('error', () => undefined);
     }
-    client.pipe(upstream).pipe(client);
+    client.pipe(upstream);
+    // Equal delays keep the chunks in order: timers of the same length fire in the order they were set.
+    upstream.on('data', (chunk: Buffer) =>
+      delayMs === 0 ? client.write(chunk) : setTimeout(() => client.writable && client.write(chunk), delayMs),
+    );
     client.once('close', () => upstream.destroy());
     upstream.once('close', () => client.destroy());
   });
@@ -28,6 +40,9 @@ export async function startTcpProxy(targetPort: number, host = '127.0.0.1'): Pro
     },
     up: () => {
       isDown = false;
+    },
+    slow: (ms) => {
+      delayMs = ms;
     },
     close: () =>
       new Promise((resolve) => {
