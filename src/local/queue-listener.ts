@@ -3,6 +3,7 @@ import type { InvocationContext } from '@azure/functions';
 import type { LogLevel } from './console-log';
 import type { DequeuedMessageItem, QueueClient } from '@azure/storage-queue';
 import type { QueueHostSettings } from './host-config';
+import { isNotFound } from '../adapters/storage-errors';
 import { startLease } from './queue-lease';
 import { admitMessage, createTriggerContext, describeError, poisonAfterFailure, triggerValue } from './queue-message';
 
@@ -81,6 +82,8 @@ class Listener {
     } catch (error) {
       // A missing queue or a storage hiccup must not stop the listener; the caller backs off and polls again.
       log(`polling queue '${queue.name}' failed: ${describeError(error)}`, 'warn');
+      // Created at start, so gone since (deleted, or storage came back without it): listen on a new one.
+      if (isNotFound(error)) await queue.createIfNotExists().catch(() => undefined);
       return [];
     }
   }

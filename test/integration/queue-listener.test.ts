@@ -198,4 +198,15 @@ describe('startQueueListener', () => {
     await waitFor('the message', () => received.length === 1);
     expect(received[0]).toBe('finally');
   });
+
+  it('creates its queue again when storage comes back without it, and goes on listening', async () => {
+    const { queue, poison } = await newQueue('recreate');
+    const received: unknown[] = [];
+    listen(queue, poison, async (message) => void received.push(message));
+    await queue.delete();
+    await waitFor('the queue to be back', () => queue.exists());
+    await queue.sendMessage(b64('"after"'));
+    await waitFor('the message', () => received.length === 1);
+    expect(received).toEqual(['after']);
+  });
 });
