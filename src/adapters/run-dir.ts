@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { RunUser } from '../domain/run-user';
 import type { RunDir, RunDirSpec } from '../services/runner-ports';
 
-// rm returns at once; the cap only keeps a wedged file system from holding the worker forever.
+// chmod and rm return at once; the cap only keeps a wedged file system from holding the worker forever.
 const REMOVE_TIMEOUT_MS = 60_000;
 
 /**
@@ -44,25 +44,27 @@ export function createRunDirs(user: RunUser | null): (spec: RunDirSpec) => Promi
 
 /**
  * Never rejects. What a runbook left is removed by its own user: a root worker walking a tree the runbook's user
- * can change (another run of that user may still be at it) could be led through a planted link. Only if that rm
- * cannot start at all does the worker remove the tree itself.
+ * can change (another run of that user may still be at it) could be led through a planted link. Only if rm cannot
+ * start at all does the worker remove the tree itself.
  */
 async function remove(dir: string, user: RunUser | null): Promise<void> {
   const removeAll = () => fs.rm(dir, { recursive: true, force: true }).catch(() => undefined);
   if (user === null) return removeAll();
-  const started = await removeAs(user, dir);
+  // A runbook may have left directories it cannot read or write itself (chmod 000); rm would stop at them.
+  await runAs(user, 'chmod', ['-R', 'u+rwx', '--', dir]);
+  const started = await runAs(user, 'rm', ['-rf', '--', dir]);
   // rm cannot remove the directory itself where the temp directory is not world-writable; it is empty by now.
   if (started) await fs.rmdir(dir).catch(() => undefined);
   else await removeAll();
 }
 
-/** false when rm could not be started; its exit status does not matter, what it left is left. */
-function removeAs(user: RunUser, dir: string): Promise<boolean> {
+/** false when the command could not be started; its exit status does not matter, what it left is left. */
+function runAs(user: RunUser, command: string, args: readonly string[]): Promise<boolean> {
   return new Promise((resolve) => {
-    // No environment at all: a process of the runbook user is readable by every runbook; rm is found on the
-    // default search path.
+    // No environment at all: a process of the runbook user is readable by every runbook; the command is found on
+    // the default search path.
     const options = { uid: user.uid, gid: user.gid, env: {}, timeout: REMOVE_TIMEOUT_MS, shell: false };
-    // A spawn failure has an error code (ENOENT, EPERM…); a failed rm has its exit status there.
-    execFile('rm', ['-rf', '--', dir], options, (err) => resolve(typeof err?.code !== 'string'));
+    // A spawn failure has an error code (ENOENT, EPERM…); a failed command has its exit status there.
+    execFile(command, args, options, (err) => resolve(typeof err?.code !== 'string'));
   });
 }
