@@ -85,6 +85,10 @@ describe('Azure Monitor and Alertmanager webhooks', () => {
       expect(JSON.parse(readFileSync(path.join(out, `${String(done['execId'])}.alert.json`), 'utf8'))).toEqual(payload);
       const alertPath = readFileSync(path.join(out, `${String(done['execId'])}.alert-path`), 'utf8').trim();
       expect(existsSync(alertPath)).toBe(false);
+      // HOME and TMPDIR: the run's own directory, beside the alert file, gone with it.
+      expect(env['HOME']).toBe(path.join(path.dirname(alertPath), 'home'));
+      expect(env['TMPDIR']).toBe(env['HOME']);
+      expect(existsSync(path.dirname(alertPath))).toBe(false);
       expect(Object.keys(env).every((k) => /^[A-Z_][A-Z0-9_]*$/.test(k))).toBe(true);
     },
   );
