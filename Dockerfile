@@ -71,12 +71,20 @@ RUN kubectl_url="https://dl.k8s.io/release/${KUBECTL_VERSION}/bin/linux/amd64/ku
     && kubectl version --client \
     && kubelogin --version
 
+# Runbooks run as this user, never as root: it cannot read the host's environment (/proc/<pid>/environ, where the
+# app settings and secrets are) nor write the app. A fixed id, no login shell, no home of its own (each run gets a
+# private HOME); the host stays root, which switching users needs (README, "Security").
+RUN groupadd --system --gid 10001 cloudo-runbook \
+    && useradd --system --uid 10001 --gid 10001 --no-create-home --home-dir /nonexistent \
+        --shell /usr/sbin/nologin cloudo-runbook
+
 # The host runs the app from /home/site/wwwroot; ClouDO resolves relative directories against the working
 # directory, so the runbook and schema folders are given absolutely.
 ENV AzureWebJobsScriptRoot=/home/site/wwwroot \
     AzureFunctionsJobHost__Logging__Console__IsEnabled=true \
     CLOUDO_RUNBOOKS_DIR=/home/site/wwwroot/runbooks \
-    CLOUDO_SCHEMAS_DIR=/home/site/wwwroot/schemas
+    CLOUDO_SCHEMAS_DIR=/home/site/wwwroot/schemas \
+    CLOUDO_RUNBOOK_USER=cloudo-runbook
 WORKDIR /home/site/wwwroot
 
 COPY host.json package.json ./
@@ -84,8 +92,11 @@ COPY --from=build /prod/node_modules ./node_modules
 COPY --from=build /build/dist ./dist
 COPY schemas ./schemas
 COPY runbooks ./runbooks
-# Runbooks stay executable whatever the build context's file modes (e.g. a Windows checkout).
-RUN find runbooks -type f \( -name '*.sh' -o -name '*.py' \) -exec chmod 0755 {} +
+# Runbooks stay executable whatever the build context's file modes (e.g. a Windows checkout). The app's files are
+# root's (COPY's default owner), readable by the runbook user but writable by root alone.
+RUN find runbooks -type f \( -name '*.sh' -o -name '*.py' \) -exec chmod 0755 {} + \
+    && chown -R root:root /home/site/wwwroot \
+    && chmod -R go-w,a+rX /home/site/wwwroot
 
 EXPOSE 80
 # CMD comes from the base image: it starts the Functions host.

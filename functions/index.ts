@@ -2,9 +2,12 @@
 import { app } from '@azure/functions';
 import { loadConfig } from '../src/config';
 import { createAppServices, type AppServices } from '../src/composition';
+import { runbookIsolation } from '../src/runner-wiring';
 import { registerFunctions } from './register';
 
 const config = loadConfig();
+// The worker's stdout and stderr go to the host's log: say whom runbooks run as, or stop here if they cannot.
+for (const note of runbookIsolation(config).notes) (note.level === 'warn' ? console.warn : console.log)(note.text);
 let services: AppServices | undefined;
 
 // Storage clients are built on first use, so indexing the functions needs no network.

@@ -46,6 +46,11 @@ const base = z.object({
   CLOUDO_RUNBOOK_ENV_ALLOW: runbookEnvAllowSchema,
   CLOUDO_BASH: z.string().min(1).default('bash'),
   CLOUDO_PYTHON: z.string().min(1).default('python3'),
+  // Whom a root worker runs runbooks as: a uid or a user in /etc/passwd; unset, `nobody` (see domain/run-user.ts).
+  CLOUDO_RUNBOOK_USER: z
+    .string()
+    .regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,31}$/, 'a uid or a user name')
+    .optional(),
   CLOUDO_RETENTION_DAYS: int(1, 3650).default(30),
   // NCRONTAB (six fields, or five firing at second 0), UTC: how often the Sweeper looks for lost and stranded runs.
   CLOUDO_SWEEP_SCHEDULE: z
@@ -86,6 +91,8 @@ export type CloudoConfig = {
   readonly runbookBaseEnv: Readonly<Record<string, string>>;
   readonly bash: string;
   readonly python: string;
+  /** CLOUDO_RUNBOOK_USER as set: resolved against /etc/passwd at start-up (runner-wiring). */
+  readonly runbookUser: string | undefined;
   /** Days to keep alert payloads and unmatched-alert records. */
   readonly retentionDays: number;
   /** When the Sweeper runs (NCRONTAB, UTC). */
@@ -145,6 +152,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     runbookBaseEnv: pickEnv(env, [...DEFAULT_ENV_ALLOW, ...s.CLOUDO_RUNBOOK_ENV_ALLOW]),
     bash: s.CLOUDO_BASH,
     python: s.CLOUDO_PYTHON,
+    runbookUser: s.CLOUDO_RUNBOOK_USER,
     retentionDays: s.CLOUDO_RETENTION_DAYS,
     sweepSchedule: s.CLOUDO_SWEEP_SCHEDULE,
     requeueAfterSeconds: s.CLOUDO_REQUEUE_AFTER_SECONDS,

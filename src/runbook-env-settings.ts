@@ -2,14 +2,13 @@
 import { z } from 'zod';
 import { SECRET_SETTING } from './oncall-settings';
 
-/** Inherited when set: the basics, and what `az login --identity` and workload identity need. */
+/** Inherited when set: the basics, and what `az login --identity` and workload identity need. HOME and TMPDIR are
+ * not among them: each run gets a private directory of its own for both. */
 export const DEFAULT_ENV_ALLOW = [
   'PATH',
-  'HOME',
   'LANG',
   'LC_ALL',
   'TZ',
-  'TMPDIR',
   'AZURE_CLIENT_ID',
   'AZURE_TENANT_ID',
   'AZURE_SUBSCRIPTION_ID',

@@ -1,18 +1,55 @@
-// Runner wiring: the worker's ports (runbooks, processes, alert files, AKS login) and settings, from the config.
+// Runner wiring: the worker's ports (runbooks, processes, run directories, AKS login) and settings, from the config.
 import { createAksLogin } from './adapters/aks-login';
-import { createAlertFile } from './adapters/alert-file';
+import { directoryChain, effectiveCapabilities, ownUid, readPasswd } from './adapters/os-users';
 import { runProcess } from './adapters/process-runner';
+import { createRunDirs } from './adapters/run-dir';
 import { resolveRunbook } from './adapters/runbook-resolver';
-import type { CloudoConfig } from './config';
+import { ConfigError, type CloudoConfig } from './config';
+import { blockingDirectory, decideRunUser, missingCapabilities, type RunUser } from './domain/run-user';
 import type { RunnerSettings } from './services/execute-runbook';
-import type { RunnerPorts } from './services/runner-ports';
+import type { ProcessRunner, RunnerPorts } from './services/runner-ports';
 
-export function runnerPorts(config: CloudoConfig): RunnerPorts {
+export type StartupNote = { readonly level: 'info' | 'warn'; readonly text: string };
+
+/** Whom runbooks run as (null: the worker's own user), and what start-up should say about it. */
+export type RunbookIsolation = { readonly user: RunUser | null; readonly notes: readonly StartupNote[] };
+
+/** Throws ConfigError when runbooks cannot be given the user they must run as; called at start-up. */
+export function runbookIsolation(config: CloudoConfig): RunbookIsolation {
+  const decision = decideRunUser({ ownUid: ownUid(), setting: config.runbookUser, users: readPasswd() });
+  switch (decision.kind) {
+    case 'invalid':
+      throw new ConfigError(`Invalid ClouDO settings:\n  ${decision.problem}`);
+    case 'self': {
+      const who = decision.uid === null ? "the worker's own user" : `uid ${decision.uid}, ClouDO's own`;
+      const text =
+        `runbooks run as ${who}: ClouDO is not root, so they have its privileges and can read its settings, ` +
+        'secrets included (e.g. through /proc); run it as root with CLOUDO_RUNBOOK_USER to keep them apart';
+      return { user: null, notes: [{ level: 'warn', text }] };
+    }
+    case 'user': {
+      const { user } = decision;
+      const missing = missingCapabilities(effectiveCapabilities() ?? '');
+      if (missing.length > 0)
+        throw new ConfigError(
+          `Invalid ClouDO settings:\n  runbooks must run as ${describe(user)}, but ClouDO lacks ${missing.join(', ')} ` +
+            '(deploy/kubernetes/cloudo.yaml shows the capabilities it needs)',
+        );
+      const said = decision.fallback
+        ? { level: 'warn' as const, text: `CLOUDO_RUNBOOK_USER is not set: runbooks run as ${describe(user)}` }
+        : { level: 'info' as const, text: `runbooks run as ${describe(user)}` };
+      return { user, notes: [said, ...runbooksDirNote(config.runbooksDir, user)] };
+    }
+  }
+}
+
+export function runnerPorts(config: CloudoConfig, user: RunUser | null = runbookIsolation(config).user): RunnerPorts {
+  const run: ProcessRunner = user ? (spec) => runProcess({ ...spec, user }) : runProcess;
   return {
     locate: (runbook: string) => resolveRunbook(config.runbooksDir, runbook),
-    run: runProcess,
-    alertFile: createAlertFile,
-    aksLogin: createAksLogin(runProcess),
+    run,
+    runDir: createRunDirs(user),
+    aksLogin: createAksLogin(run),
   };
 }
 
@@ -25,4 +62,22 @@ export function runnerSettings(config: CloudoConfig, secrets: RunnerSettings['se
     killGraceSeconds: config.killGraceSeconds,
     maxOutputBytes: config.maxOutputBytes,
   };
+}
+
+const describe = (u: RunUser) => `${u.name} (uid ${u.uid}, gid ${u.gid})`;
+
+/** One line when the runbook user cannot reach the runbooks: otherwise every run fails with "Permission denied". */
+function runbooksDirNote(dir: string, user: RunUser): StartupNote[] {
+  const chain = directoryChain(dir);
+  const blocked = chain === null ? null : blockingDirectory(chain, user);
+  if (blocked === null) return [];
+  const mode = blocked.mode.toString(8).padStart(4, '0');
+  return [
+    {
+      level: 'warn',
+      text:
+        `runbooks directory ${dir} is not readable by ${describe(user)} (${blocked.path} is mode ${mode}, ` +
+        `owner uid ${blocked.uid}): every run will fail until it is`,
+    },
+  ];
 }

@@ -1,6 +1,4 @@
-// AKS login for one run: `az login --identity`, `az aks get-credentials` and `kubelogin`, in a private directory.
-import { promises as fs } from 'node:fs';
-import os from 'node:os';
+// AKS login for one run: `az login --identity`, `az aks get-credentials` and `kubelogin`, into the run's directory.
 import path from 'node:path';
 import type { AksCluster } from '../domain/aks-target';
 import type { AksLogin, AksLoginOutcome, ProcessOutcome, ProcessRunner } from '../services/runner-ports';
@@ -11,34 +9,27 @@ const MAX_ERROR_TAIL = 500;
 
 type Step = { readonly label: string; readonly file: string; readonly args: readonly string[] };
 
-/** Steps run one after another, never through a shell; the first failure removes the directory and is reported. */
+/**
+ * Steps run one after another, never through a shell, through `run` (as the runbook's user: they need no more, and
+ * what they write is then the runbook's to read). The first failure is reported; the run's directory owns cleanup.
+ */
 export function createAksLogin(run: ProcessRunner): AksLogin {
-  return async (cluster, env, limits): Promise<AksLoginOutcome> => {
-    // mkdtemp creates the directory 0700: the kubeconfig and the `az` token cache are readable by this user only.
-    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'cloudo-aks-'));
-    const dispose = () => fs.rm(dir, { recursive: true, force: true });
-    const kubeconfig = path.join(dir, 'kubeconfig');
-    const azureConfigDir = path.join(dir, 'az');
+  return async (cluster, env, limits, { kubeconfig, azureConfigDir }): Promise<AksLoginOutcome> => {
     try {
-      await fs.mkdir(azureConfigDir, { mode: 0o700 });
       // Per-run `az` state: concurrent runs never share, or leave behind, a login.
       const stepEnv = { ...env, AZURE_CONFIG_DIR: azureConfigDir };
       const deadline = Date.now() + limits.timeoutMs;
       for (const step of loginSteps(cluster, kubeconfig, env['AZURE_CLIENT_ID'])) {
         const timeoutMs = Math.max(1, deadline - Date.now());
-        const spec = { file: step.file, args: step.args, cwd: dir, env: stepEnv, timeoutMs };
+        const spec = { file: step.file, args: step.args, cwd: path.dirname(kubeconfig), env: stepEnv, timeoutMs };
         const outcome = await run({ ...spec, killGraceMs: limits.killGraceMs, maxOutputBytes: MAX_OUTPUT_BYTES });
         const problem = failure(step, outcome, limits.timeoutMs);
-        if (problem !== null) {
-          await dispose();
-          return { ok: false, error: `AKS login failed: ${problem}` };
-        }
+        if (problem !== null) return { ok: false, error: `AKS login failed: ${problem}` };
       }
     } catch (err) {
-      await dispose();
       return { ok: false, error: `AKS login failed: ${err instanceof Error ? err.message : String(err)}` };
     }
-    return { ok: true, kubeconfig, azureConfigDir, dispose };
+    return { ok: true };
   };
 }
 

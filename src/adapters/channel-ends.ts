@@ -15,6 +15,9 @@ export type ChannelEnds = {
   readonly closeWriter: () => void;
 };
 
+/** The user a child runs as, when it is not the worker's own. */
+export type FifoOwner = { readonly uid: number; readonly gid: number };
+
 // sockaddr_un holds 104 bytes on macOS and 108 on Linux, NUL included; older libuv truncated longer paths silently.
 const MAX_SOCKET_PATH_BYTES = 103;
 // mkfifo returns at once; the cap only keeps a broken system from stalling every run.
@@ -27,10 +30,12 @@ export const ignore = (): void => undefined;
  * Unlike a socket, a FIFO can be reopened through /dev/stdout, /dev/stderr and /proc/self/fd/N, as bash runbooks often
  * do. Node has no mkfifo binding, hence the coreutils command.
  */
-export function openFifo(): Promise<ChannelEnds> {
+export function openFifo(owner?: FifoOwner): Promise<ChannelEnds> {
   return inTempDir(async (dir) => {
     const fifoPath = path.join(dir, 'f');
     await execFileAsync('mkfifo', ['-m', '600', fifoPath], { shell: false, timeout: MKFIFO_TIMEOUT_MS });
+    // Reopening /dev/stdout checks the FIFO's own mode: a child running as another user must own it.
+    if (owner) await fs.chown(fifoPath, owner.uid, owner.gid);
     return openFifoEnds(fifoPath);
   });
 }

@@ -2,7 +2,7 @@
 import type { ChildProcess } from 'node:child_process';
 import type { Readable } from 'node:stream';
 import { ignore, openFifo, openSocketPair } from './channel-ends';
-import type { ChannelEnds } from './channel-ends';
+import type { ChannelEnds, FifoOwner } from './channel-ends';
 
 type ChildOutput = ChannelEnds['writer'] | 'pipe';
 
@@ -18,9 +18,10 @@ export type OutputChannel = {
 /**
  * Never rejects. Without mkfifo, a socket keeps the order but cannot be reopened through /dev/stdout or /dev/stderr;
  * without a usable temp directory, two pipes still carry all output, only the stdout/stderr order may drift.
+ * `owner` is the user the child runs as, so that it may reopen the FIFO.
  */
-export function openOutputChannel(): Promise<OutputChannel> {
-  return openFifo()
+export function openOutputChannel(owner?: FifoOwner): Promise<OutputChannel> {
+  return openFifo(owner)
     .catch(() => openSocketPair())
     .then(sharedChannel, separatePipesChannel);
 }

@@ -19,7 +19,7 @@ const MAX_TIMER_MS = 2_147_483_647;
 
 export const runProcess: ProcessRunner = async (spec) => {
   const startedAt = performance.now();
-  const channel = await openOutputChannel();
+  const channel = await openOutputChannel(spec.user);
   return new Promise<ProcessOutcome>((resolve) => {
     let output: BoundedOutput;
     let child: ChildProcess;
@@ -32,6 +32,8 @@ export const runProcess: ProcessRunner = async (spec) => {
         detached: true,
         stdio: ['ignore', ...channel.stdio],
         windowsHide: true,
+        // libuv also calls setgroups(0) before setgid and setuid: none of the worker's supplementary groups remain.
+        ...(spec.user ? { uid: spec.user.uid, gid: spec.user.gid } : {}),
       });
     } catch (err: unknown) {
       // Synchronous failures, e.g. an invalid output cap or NUL bytes in an argument.
@@ -146,7 +148,10 @@ async function describeSpawnError(err: Error, spec: ProcessSpec): Promise<string
     // The path is left out on purpose: cwd is usually the runbooks directory, whose host path is not shown to users.
     return cwdOk ? `interpreter not found: ${spec.file}` : 'working directory not found';
   }
-  if (code === 'EACCES') return `interpreter not executable (permission denied): ${spec.file}`;
+  const by = spec.user ? ` by uid ${spec.user.uid}` : '';
+  if (code === 'EACCES') return `interpreter not executable${by} (permission denied): ${spec.file}`;
+  if (code === 'EPERM' && spec.user)
+    return `cannot run as uid ${spec.user.uid}: the worker may not switch users (needs root with CAP_SETUID and CAP_SETGID)`;
   return `cannot start ${spec.file}: ${errorText(err)}`;
 }
 

@@ -6,6 +6,9 @@ import type { Execution } from './execution';
 /** What an AKS login gave this run: the cluster, and its private kubeconfig and `az` state. */
 export type AksRunEnv = { readonly cluster: AksCluster; readonly kubeconfig: string; readonly azureConfigDir: string };
 
+/** The run's own places: its private HOME/TMPDIR, the alert file, the AKS login. */
+export type RunPlaces = { readonly home: string; readonly alertFile?: string; readonly aks?: AksRunEnv };
+
 /**
  * Later entries win: alert context over the mapping's static variables (the mapping schema also refuses the alert
  * names), the AKS login over both, and ClouDO's variables over everything, so neither the host nor a sender can
@@ -15,14 +18,16 @@ export function runbookEnvironment(
   base: Readonly<Record<string, string>>,
   e: Execution,
   runbooksDir: string,
-  alertFile?: string,
-  aks?: AksRunEnv,
+  { home, alertFile, aks }: RunPlaces,
 ): Record<string, string> {
   return {
     ...base,
     ...e.mappingEnv,
     ...(e.alert ? alertEnvironment(e.alert) : {}),
     ...(aks ? aksEnvironment(aks) : {}),
+    // A directory of the run's own, so tools (az, kubectl, pip…) have a writable home and temp files stay private.
+    HOME: home,
+    TMPDIR: home,
     PYTHONUNBUFFERED: '1',
     CLOUDO_EXEC_ID: e.execId,
     CLOUDO_MAPPING_ID: e.mappingId,

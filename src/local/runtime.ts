@@ -6,6 +6,7 @@ import { storageClientsFor } from '../adapters/storage-clients';
 import { createAdminServices, type AdminServices } from '../admin';
 import type { CloudoConfig } from '../config';
 import { createAppServices } from '../composition';
+import { runbookIsolation } from '../runner-wiring';
 import type { Mapping } from '../domain/mapping';
 import type { Logger } from '../services/ports';
 import { sourceLogger, type LineWriter } from './console-log';
@@ -39,6 +40,8 @@ export type LocalRuntime = {
 export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<LocalRuntime> {
   const log = sourceLogger(opts.write, 'cloudo');
   const hostConfig = await loadHostConfig(opts.hostJsonPath);
+  // Before anything starts: a runbook user that cannot be had is a configuration error.
+  for (const note of runbookIsolation(opts.config).notes) log[note.level](note.text);
   const mappings = await createAdminServices(opts.config).loadMappings();
   const storage = await openLocalStorage(opts.config, (line) => log.info(line));
   // Stopped front to back: HTTP first, then workers (they finish what they hold), storage last.

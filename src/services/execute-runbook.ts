@@ -4,7 +4,7 @@ import type { Execution, RunResult } from '../domain/execution';
 import { splitRunArgs } from '../domain/run-args';
 import { redact, secretValues } from '../domain/redact';
 import { runbookEnvironment, type AksRunEnv } from '../domain/runbook-env';
-import type { ProcessOutcome, RunnerPorts } from './runner-ports';
+import type { ProcessOutcome, RunDir, RunnerPorts } from './runner-ports';
 
 export type RunnerSettings = {
   readonly runbooksDir: string;
@@ -32,26 +32,26 @@ export async function executeRunbook(
   if (!located.ok) return failedToStart(located.message);
   const args = splitRunArgs(e.runArgs);
   if (!args.ok) return failedToStart(`run_args: ${args.message}`);
-  // The file lives exactly as long as the run: it may hold whatever the sender put in the alert.
-  let file: Awaited<ReturnType<RunnerPorts['alertFile']>> | null = null;
+  // The directory lives exactly as long as the run: the alert file may hold whatever the sender put in the alert.
+  let dir: RunDir;
   try {
-    file = alertJson === null ? null : await ports.alertFile(e.execId, alertJson);
+    dir = await ports.runDir({ execId: e.execId, alertJson, aks: e.aksLogin === true });
   } catch (err) {
-    return failedToStart(`could not write the alert file: ${(err as Error).message}`);
+    return failedToStart(`could not prepare the run's directory: ${(err as Error).message}`);
   }
   try {
-    return await withAks(ports, settings, e, (aks, timeoutMs) =>
-      run(ports, settings, e, { located, args: args.args, alertFile: file?.path, aks, timeoutMs }),
+    return await withAks(ports, settings, e, dir, (aks, timeoutMs) =>
+      run(ports, settings, e, { located, args: args.args, dir, aks, timeoutMs }),
     );
   } finally {
-    await file?.dispose();
+    await dir.dispose();
   }
 }
 
 type RunPlan = {
   readonly located: { path: string; interpreter: 'bash' | 'python' };
   readonly args: readonly string[];
-  readonly alertFile: string | undefined;
+  readonly dir: RunDir;
   readonly aks: AksRunEnv | undefined;
   readonly timeoutMs: number;
 };
@@ -61,27 +61,27 @@ async function withAks(
   ports: RunnerPorts,
   settings: RunnerSettings,
   e: Execution,
+  dir: RunDir,
   body: (aks: AksRunEnv | undefined, timeoutMs: number) => Promise<RunResult>,
 ): Promise<RunResult> {
   const budgetMs = e.timeoutSeconds * 1000;
   if (!e.aksLogin) return body(undefined, budgetMs);
   const cluster = aksTarget(e, e.alert);
   if (cluster === null) return failedToStart(NO_AKS_CLUSTER);
+  if (dir.aks === undefined) return failedToStart('AKS login failed: the run has no room for a login');
   const startedAt = Date.now();
   const limits = { timeoutMs: Math.min(AKS_LOGIN_CAP_MS, budgetMs), killGraceMs: settings.killGraceSeconds * 1000 };
-  const login = await ports.aksLogin(cluster, settings.baseEnv, limits);
+  const env = { ...settings.baseEnv, HOME: dir.home, TMPDIR: dir.home };
+  const login = await ports.aksLogin(cluster, env, limits, dir.aks);
   if (!login.ok)
     return failedToStart(redact(login.error, bySize([...secretValues(settings.baseEnv), ...settings.secrets])));
-  try {
-    const left = Math.max(1000, budgetMs - (Date.now() - startedAt));
-    return await body({ cluster, kubeconfig: login.kubeconfig, azureConfigDir: login.azureConfigDir }, left);
-  } finally {
-    await login.dispose();
-  }
+  const left = Math.max(1000, budgetMs - (Date.now() - startedAt));
+  return body({ cluster, ...dir.aks }, left);
 }
 
 async function run(ports: RunnerPorts, settings: RunnerSettings, e: Execution, plan: RunPlan): Promise<RunResult> {
-  const env = runbookEnvironment(settings.baseEnv, e, settings.runbooksDir, plan.alertFile, plan.aks);
+  const places = { home: plan.dir.home, alertFile: plan.dir.alertFile, aks: plan.aks };
+  const env = runbookEnvironment(settings.baseEnv, e, settings.runbooksDir, places);
   const outcome = await ports.run({
     file: settings.interpreters[plan.located.interpreter],
     args: [plan.located.path, ...plan.args],

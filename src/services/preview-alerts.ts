@@ -77,7 +77,10 @@ function environmentFor(deps: PreviewDeps, m: Mapping, alert: AlertContext): Rec
     defaultTimeoutSeconds: deps.defaultTimeoutSeconds,
     alert: { context: alert, idempotencyKey: alert.idempotencyKey },
   });
-  const env = runbookEnvironment({}, execution, deps.runbooksDir, '<per-execution file, deleted after the run>');
+  const env = runbookEnvironment({}, execution, deps.runbooksDir, {
+    home: '<per-execution directory, deleted after the run>',
+    alertFile: '<per-execution file, deleted after the run>',
+  });
   // Answers never carry secrets: secret-looking names (as redacted from output) show no value.
   const hidden = new Set(secretValues(env).map((s) => s.name));
   return Object.fromEntries(Object.entries(env).map(([k, v]) => [k, hidden.has(k) ? '[redacted]' : v]));

@@ -4,15 +4,26 @@ import type { RunbookResolution } from '../domain/runbook-name';
 
 export type RunbookLocator = (runbook: string) => Promise<RunbookResolution>;
 
-export type AlertFile = { readonly path: string; dispose(): Promise<void> };
+/** What a run's private directory must hold besides its home: the alert JSON, room for an AKS login. */
+export type RunDirSpec = { readonly execId: string; readonly alertJson: string | null; readonly aks: boolean };
+
+/** Everything in it belongs to the user runbooks run as, 0700/0600; dispose() removes it all and never rejects. */
+export type RunDir = {
+  /** HOME and TMPDIR of the runbook and of the login tools. */
+  readonly home: string;
+  /** The alert JSON, for CLOUDO_ALERT_FILE. */
+  readonly alertFile?: string;
+  readonly aks?: AksFiles;
+  dispose(): Promise<void>;
+};
 
 export type RunnerPorts = {
   readonly locate: RunbookLocator;
   /** For mappings with aks_login: a per-run kubeconfig through the managed identity. */
   readonly aksLogin: AksLogin;
+  /** Runs a process as the user runbooks run as. */
   readonly run: ProcessRunner;
-  /** The alert JSON of an execution, as a file for CLOUDO_ALERT_FILE. */
-  readonly alertFile: (execId: string, json: string) => Promise<AlertFile>;
+  readonly runDir: (spec: RunDirSpec) => Promise<RunDir>;
 };
 
 // What to run and what came of it: the contract between the runbook use case and the process runner.
@@ -28,7 +39,11 @@ export type ProcessSpec = {
   readonly killGraceMs: number;
   /** Cap on captured output; head and tail are kept. */
   readonly maxOutputBytes: number;
+  /** Run as this user and group (no supplementary groups) instead of the worker's own; needs a root worker. */
+  readonly user?: ProcessUser;
 };
+
+export type ProcessUser = { readonly uid: number; readonly gid: number };
 
 export type ProcessOutcomeKind = 'exited' | 'timed_out' | 'spawn_failed';
 
@@ -48,14 +63,15 @@ export type ProcessOutcome = {
 
 export type ProcessRunner = (spec: ProcessSpec) => Promise<ProcessOutcome>;
 
-/** A kubeconfig (and `az` state) for one run, in a private directory that dispose() removes. */
-export type AksSession = { readonly kubeconfig: string; readonly azureConfigDir: string; dispose(): Promise<void> };
+/** Where one run's kubeconfig and `az` state go, in its private directory. */
+export type AksFiles = { readonly kubeconfig: string; readonly azureConfigDir: string };
 
-export type AksLoginOutcome = ({ readonly ok: true } & AksSession) | { readonly ok: false; readonly error: string };
+export type AksLoginOutcome = { readonly ok: true } | { readonly ok: false; readonly error: string };
 
-/** Logs in with the managed identity and gets the cluster's kubeconfig; `env` is the runbook's inherited part. */
+/** Logs in with the managed identity and writes the cluster's kubeconfig; `env` is the runbook's inherited part. */
 export type AksLogin = (
   cluster: AksCluster,
   env: Readonly<Record<string, string>>,
   limits: { readonly timeoutMs: number; readonly killGraceMs: number },
+  files: AksFiles,
 ) => Promise<AksLoginOutcome>;

@@ -1,9 +1,9 @@
 // AKS login end to end: fake `az` and `kubelogin` on PATH record their argv; the runbook sees a private kubeconfig.
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readEnvDump } from '../support/env-dump';
+import { readableDir } from '../support/runbook-dirs';
 import { NO_AKS_CLUSTER } from '../../src/services/execute-runbook';
 import {
   call,
@@ -21,13 +21,14 @@ const CLUSTER_ID = `/subscriptions/${SUB}/resourceGroups/rg-aks/providers/Micros
 const ALERT_CLUSTER_ID = `/subscriptions/${ALERT_SUB}/resourcegroups/rg-alerted/providers/microsoft.containerservice/managedclusters/aks-alerted`;
 const CLIENT_ID = 'client-id-0001';
 
-const work = mkdtempSync(path.join(os.tmpdir(), 'cloudo-aks-test-'));
+// The fake tools and the runbook run as the runbook user: they must reach the tools and write the records.
+const work = readableDir('cloudo-aks-test-');
 const bin = path.join(work, 'bin');
 const out = path.join(work, 'out');
 const calls = path.join(work, 'calls.log');
 
-// One line per call: the tool, its argv and its AZURE_CONFIG_DIR, tab-separated.
-const RECORD = `{ printf '%s' "$(basename "$0")"; printf '\\t%s' "$@"; printf '\\t@%s\\n' "\${AZURE_CONFIG_DIR:-}"; } >> '${calls}'`;
+// One line per call: the tool, its argv, its uid and HOME, and its AZURE_CONFIG_DIR, tab-separated.
+const RECORD = `{ printf '%s' "$(basename "$0")"; printf '\\t%s' "$@"; printf '\\t#%s:%s' "$(id -u)" "$HOME"; printf '\\t@%s\\n' "\${AZURE_CONFIG_DIR:-}"; } >> '${calls}'`;
 const OPTION =
   'opt() { local want="$1" prev=""; shift; for a in "$@"; do [ "$prev" = "$want" ] && echo "$a"; prev="$a"; done; }';
 
@@ -58,12 +59,17 @@ const RUNBOOK = [
   'env -0 > "$OUT_DIR/$CLOUDO_EXEC_ID.env"',
   'cp "$KUBECONFIG" "$OUT_DIR/$CLOUDO_EXEC_ID.kubeconfig"',
   'stat -c %a "$(dirname "$KUBECONFIG")" > "$OUT_DIR/$CLOUDO_EXEC_ID.mode"',
+  // Who wrote the kubeconfig, and who reads it.
+  'echo "$(stat -c %u "$KUBECONFIG") $(id -u)" > "$OUT_DIR/$CLOUDO_EXEC_ID.owner"',
 ].join('\n');
 
 let rt: TestRuntime;
 beforeAll(async () => {
-  mkdirSync(bin);
+  mkdirSync(bin, { mode: 0o755 });
   mkdirSync(out);
+  chmodSync(out, 0o1777);
+  writeFileSync(calls, '');
+  chmodSync(calls, 0o666);
   writeFileSync(path.join(bin, 'az'), FAKE_AZ, { mode: 0o755 });
   writeFileSync(path.join(bin, 'kubelogin'), FAKE_KUBELOGIN, { mode: 0o755 });
   rt = await startTestRuntime({
@@ -103,6 +109,15 @@ const receivedEnv = (execId: string) => readEnvDump(out, execId);
 
 /** The recorded calls made with this AZURE_CONFIG_DIR: [tool, ...argv]. */
 function callsWith(configDir: string): string[][] {
+  return recordedWith(configDir).map((c) => c.slice(0, -1));
+}
+
+/** Who made those calls: "<uid>:<HOME>" of each. */
+function callersWith(configDir: string): string[] {
+  return recordedWith(configDir).map((c) => c[c.length - 1]!.slice(1));
+}
+
+function recordedWith(configDir: string): string[][] {
   if (!existsSync(calls)) return [];
   const lines = readFileSync(calls, 'utf8').split('\n').filter(Boolean);
   const parsed = lines.map((l) => l.split('\t'));
@@ -144,6 +159,13 @@ describe('AKS login before the runbook', () => {
       ].concat(['--file', kubeconfig, '--overwrite-existing', '--only-show-errors']),
       ['kubelogin', 'convert-kubeconfig', '-l', 'msi', '--kubeconfig', kubeconfig, '--client-id', CLIENT_ID],
     ]);
+    // The tools ran as the runbook's user, in its private home, and wrote what the runbook then read.
+    const [writer, reader] = readFileSync(path.join(out, `${execId}.owner`), 'utf8')
+      .trim()
+      .split(' ');
+    expect(writer).toBe(reader);
+    if (process.getuid?.() === 0) expect(reader).not.toBe('0');
+    expect(new Set(callersWith(path.join(dir, 'az')))).toEqual(new Set([`${reader}:${env['HOME']}`]));
     // Removed with the az login state once the run is over.
     expect(existsSync(dir)).toBe(false);
   });
@@ -187,7 +209,7 @@ describe('AKS login before the runbook', () => {
       .split('\n')
       .find((l) => l.includes('\tbroken\t'));
     const configDir = attempt?.slice(attempt.lastIndexOf('\t@') + 2) ?? '';
-    expect(configDir).toMatch(/cloudo-aks-/);
+    expect(configDir).toMatch(/cloudo-run-/);
     expect(existsSync(path.dirname(configDir))).toBe(false);
   });
 

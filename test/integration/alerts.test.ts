@@ -1,16 +1,16 @@
 // Alert webhooks end to end: real fixtures over HTTP, the exact runbook environment, idempotency, skips and fan-out.
-import { mkdtempSync, readFileSync, existsSync, rmSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync, existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readEnvDump } from '../support/env-dump';
+import { writableDir } from '../support/runbook-dirs';
 import { parseAlertPayload } from '../../src/domain/alert-payload';
 import { alertEnvironment } from '../../src/domain/alert-env';
 import { mappingDoc, startTestRuntime, waitForTerminal, type Json, type TestRuntime } from '../support/test-runtime';
 import { alertFixture } from '../support/alert-fixtures';
 
 const fixture = (name: string): Json => alertFixture<Json>(name);
-const out = mkdtempSync(path.join(os.tmpdir(), 'cloudo-alerts-out-'));
+const out = writableDir('cloudo-alerts-out-');
 
 // Writes the environment it received, and a copy of the alert file, where the test can read them.
 const ENV_RUNBOOK = [
@@ -85,6 +85,10 @@ describe('Azure Monitor and Alertmanager webhooks', () => {
       expect(JSON.parse(readFileSync(path.join(out, `${String(done['execId'])}.alert.json`), 'utf8'))).toEqual(payload);
       const alertPath = readFileSync(path.join(out, `${String(done['execId'])}.alert-path`), 'utf8').trim();
       expect(existsSync(alertPath)).toBe(false);
+      // HOME and TMPDIR: the run's own directory, beside the alert file, gone with it.
+      expect(env['HOME']).toBe(path.join(path.dirname(alertPath), 'home'));
+      expect(env['TMPDIR']).toBe(env['HOME']);
+      expect(existsSync(path.dirname(alertPath))).toBe(false);
       expect(Object.keys(env).every((k) => /^[A-Z_][A-Z0-9_]*$/.test(k))).toBe(true);
     },
   );

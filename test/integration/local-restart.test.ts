@@ -1,14 +1,14 @@
 // The embedded runtime on disk: Azurite is started by ClouDO itself, and executions and budgets survive a restart.
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config';
 import { silentWriter } from '../../src/local/console-log';
 import { startLocalRuntime } from '../../src/local/runtime';
+import { readableDir } from '../support/runbook-dirs';
 import { call, waitForTerminal } from '../support/test-runtime';
 
-const dir = mkdtempSync(path.join(os.tmpdir(), 'cloudo-restart-'));
+const dir = readableDir('cloudo-restart-');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function start() {

@@ -1,14 +1,14 @@
 // Opsgenie paging end to end against a stand-in server: pages on failure, closes on recovery, survives outages.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { useOncallRuntime } from '../support/oncall-runtime';
+import { readableDir } from '../support/runbook-dirs';
 import { call, mappingDoc, waitForTerminal, type Json } from '../support/test-runtime';
 
 const KEY = 'opsgenie-default-key-0001';
 const TEAM_KEY = 'opsgenie-team-b-key-0002';
-const flags = mkdtempSync(path.join(os.tmpdir(), 'cloudo-paging-'));
+const flags = readableDir('cloudo-paging-');
 
 const h = useOncallRuntime((og) => ({
   mappings: [

@@ -274,3 +274,50 @@ describe('runProcess', () => {
     expect(outcome.output).toBe("$HOME|*|a b|'q'|; echo pwned|");
   });
 });
+
+const ROOT = process.getuid?.() === 0;
+// Any unprivileged ids do; these are nobody's on Debian, and need no entry in /etc/passwd.
+const USER = { uid: 65534, gid: 65534 };
+
+describe.skipIf(!ROOT)('runProcess as another user (root only: only root may switch users)', () => {
+  const asUser = (body: string, overrides: Partial<ProcessSpec> = {}) =>
+    runProcess(spec({ args: ['-c', body], cwd: '/', user: USER, ...overrides }));
+
+  it('runs with exactly that uid and gid, and none of the worker’s groups', async () => {
+    const outcome = await asUser('id -u; id -g; grep ^Groups: /proc/self/status; grep ^CapEff: /proc/self/status');
+    expect(outcome).toMatchObject({ kind: 'exited', exitCode: 0 });
+    const [uid, gid, groups, caps] = outcome.output.trim().split('\n');
+    expect([uid, gid]).toEqual(['65534', '65534']);
+    expect(groups?.replace('Groups:', '').trim()).toBe('');
+    expect(caps).toMatch(/^CapEff:\s*0+$/);
+  });
+
+  it("cannot read the worker's environment, nor PID 1's", async () => {
+    const outcome = await asUser('cat /proc/$PPID/environ; cat /proc/1/environ; echo "exit $?"');
+    expect(outcome.output).toMatch(/\/proc\/\d+\/environ: Permission denied/);
+    expect(outcome.output).toContain('/proc/1/environ: Permission denied');
+    expect(outcome.output).toContain('exit 1');
+  });
+
+  it('may still reopen /dev/stdout and /dev/stderr, in order', async () => {
+    const outcome = await asUser('echo out > /dev/stdout; echo err > /dev/stderr; echo via-proc > /proc/self/fd/2');
+    expect(outcome).toMatchObject({ kind: 'exited', exitCode: 0, output: 'out\nerr\nvia-proc\n' });
+  });
+
+  it('is killed, with its whole group, when it times out', async () => {
+    const outcome = await asUser("trap '' TERM; sleep 300 & echo $!; wait; wait", {
+      timeoutMs: 1_000,
+      killGraceMs: 500,
+    });
+    expect(outcome).toMatchObject({ kind: 'timed_out', signal: 'SIGKILL' });
+    expect(await waitUntilDead(Number(outcome.output.trim()))).toBe(true);
+  });
+
+  it('reports an interpreter the user may not execute', async () => {
+    const file = script('root-only.sh', '#!/bin/sh\necho no\n');
+    fs.chmodSync(file, 0o700);
+    const outcome = await runProcess(spec({ file, cwd: '/', user: USER }));
+    expect(outcome).toMatchObject({ kind: 'spawn_failed' });
+    expect(outcome.error).toBe(`interpreter not executable by uid 65534 (permission denied): ${file}`);
+  });
+});

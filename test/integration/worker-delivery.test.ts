@@ -1,17 +1,18 @@
 // Worker delivery semantics on real storage: duplicate deliveries run once, bad messages go to poison.
 import { QueueServiceClient } from '@azure/storage-queue';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAppServices, type AppServices } from '../../src/composition';
 import { queueNameForPool } from '../../src/domain/run-message';
 import { silentWriter, sourceLogger } from '../../src/local/console-log';
+import { writableDir } from '../support/runbook-dirs';
 import { call, mappingDoc, startTestRuntime, waitForTerminal, type TestRuntime } from '../support/test-runtime';
 
 const log = sourceLogger(silentWriter, 'test');
 let rt: TestRuntime;
 let services: AppServices;
-let marker: string;
+let marker = '';
 
 beforeAll(async () => {
   rt = await startTestRuntime({
@@ -19,11 +20,15 @@ beforeAll(async () => {
     runbooks: { 'count.sh': '#!/usr/bin/env bash\necho "ran $CLOUDO_EXEC_ID" >> "$MARKER"\nsleep 0.5\n' },
     env: { CLOUDO_RUNBOOK_ENV_ALLOW: 'MARKER', MARKER: 'placeholder' },
   });
-  marker = path.join(rt.dir, 'marker.txt');
+  // Written by runbooks, which run as their own user.
+  marker = path.join(writableDir('cloudo-delivery-'), 'marker.txt');
   // A second set of services on the same storage plays "another worker instance"; its runbooks write the marker.
   services = createAppServices({ ...rt.config, runbookBaseEnv: { ...rt.config.runbookBaseEnv, MARKER: marker } });
 });
-afterAll(async () => rt?.stop());
+afterAll(async () => {
+  await rt?.stop();
+  if (marker) rmSync(path.dirname(marker), { recursive: true, force: true });
+});
 
 const queueName = () => queueNameForPool(rt.config.queuePrefix, 'Solo');
 

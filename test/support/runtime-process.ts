@@ -26,6 +26,8 @@ export type RuntimeProcessOptions = {
   /** The complete environment: nothing of the test process is inherited. */
   readonly env: Readonly<Record<string, string>>;
   readonly readyTimeoutMs?: number;
+  /** Start it as this user instead of the test's own (the test must be root), e.g. to see a non-root worker. */
+  readonly user?: { readonly uid: number; readonly gid: number };
 };
 
 /** Starts `src/local/main.ts` through tsx in `dir` and waits until it prints its URL. */
@@ -35,6 +37,7 @@ export async function startRuntimeProcess(opts: RuntimeProcessOptions): Promise<
     cwd: opts.dir,
     env: { ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    ...opts.user,
   });
   let text = '';
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>

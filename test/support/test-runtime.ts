@@ -1,8 +1,7 @@
 // Test harness: a real local runtime on the shared Azurite, with its own tables, queues, runbooks and mappings.
 import { TableClient } from '@azure/data-tables';
 import { QueueServiceClient } from '@azure/storage-queue';
-import { mkdtempSync, promises as fs, rmSync } from 'node:fs';
-import os from 'node:os';
+import { promises as fs, rmSync } from 'node:fs';
 import path from 'node:path';
 import { inject } from 'vitest';
 import { loadConfig, type CloudoConfig } from '../../src/config';
@@ -10,6 +9,7 @@ import { FINAL_STATUSES } from '../../src/domain/execution-status';
 import type { LineWriter } from '../../src/local/console-log';
 import type { QueueHostSettings } from '../../src/local/host-config';
 import { startLocalRuntime, type LocalRuntime } from '../../src/local/runtime';
+import { readableDir } from './runbook-dirs';
 import { uniqueName } from './unique-names';
 
 export type TestRuntimeOptions = {
@@ -36,7 +36,7 @@ export type TestRuntime = {
 };
 
 export async function startTestRuntime(opts: TestRuntimeOptions): Promise<TestRuntime> {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'cloudo-test-'));
+  const dir = readableDir('cloudo-test-');
   let created: CloudoConfig | undefined;
   try {
     const config = await writeProjectConfig(dir, opts);
@@ -81,7 +81,6 @@ async function writeProjectConfig(dir: string, opts: TestRuntimeOptions): Promis
   return loadConfig(
     {
       PATH: process.env['PATH'],
-      HOME: process.env['HOME'],
       PORT: '0',
       CLOUDO_STORAGE_CONNECTION: opts.connection ?? inject('storageConnection'),
       CLOUDO_MAPPINGS_TABLE: `${id}m`,

@@ -141,10 +141,13 @@ describe('AKS settings on an execution', () => {
 
   it('give the runbook KUBECONFIG, AZURE_CONFIG_DIR and the cluster, over mapping variables', () => {
     const e = { ...make(true, null), mappingEnv: { KUBECONFIG: '/mapping' } };
-    const env = runbookEnvironment({}, e, '/rb', undefined, {
-      cluster: { name: 'c1', resourceGroup: 'rg1', subscriptionId: SUB },
-      kubeconfig: '/tmp/d/kubeconfig',
-      azureConfigDir: '/tmp/d/az',
+    const env = runbookEnvironment({}, e, '/rb', {
+      home: '/tmp/d/home',
+      aks: {
+        cluster: { name: 'c1', resourceGroup: 'rg1', subscriptionId: SUB },
+        kubeconfig: '/tmp/d/kubeconfig',
+        azureConfigDir: '/tmp/d/az',
+      },
     });
     expect(env).toMatchObject({
       KUBECONFIG: '/tmp/d/kubeconfig',

@@ -51,11 +51,20 @@ describe('config', () => {
     const c = loadConfig({
       PATH: '/bin',
       HOME: '/h',
+      TMPDIR: '/t',
       SECRET_TOKEN: 's',
       AzureWebJobsStorage: 'k',
       EXTRA: 'e',
       CLOUDO_RUNBOOK_ENV_ALLOW: 'EXTRA, OTHER',
     });
-    expect(c.runbookBaseEnv).toEqual({ PATH: '/bin', HOME: '/h', EXTRA: 'e' });
+    // HOME and TMPDIR are the run's private directory, never the host's.
+    expect(c.runbookBaseEnv).toEqual({ PATH: '/bin', EXTRA: 'e' });
+  });
+
+  it('reads CLOUDO_RUNBOOK_USER as a uid or a user name, blank as unset', () => {
+    expect(loadConfig({ CLOUDO_RUNBOOK_USER: 'cloudo-runbook' }).runbookUser).toBe('cloudo-runbook');
+    expect(loadConfig({ CLOUDO_RUNBOOK_USER: '10001' }).runbookUser).toBe('10001');
+    expect(loadConfig({ CLOUDO_RUNBOOK_USER: ' ' }).runbookUser).toBeUndefined();
+    expect(() => loadConfig({ CLOUDO_RUNBOOK_USER: 'a b' })).toThrow(/CLOUDO_RUNBOOK_USER: a uid or a user name/);
   });
 });

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config';
 import { isKnownSetting } from '../../src/known-settings';
 import { queueNameForPool } from '../../src/domain/run-message';
+import { missingCapabilities } from '../../src/domain/run-user';
 
 const ROOT = path.resolve(__dirname, '../..');
 const read = (file: string): string => readFileSync(path.join(ROOT, file), 'utf8');
@@ -102,6 +103,33 @@ describe('Dockerfile', () => {
       CLOUDO_SCHEMAS_DIR: '/home/site/wwwroot/schemas',
     });
     expect(env['AzureWebJobsScriptRoot']).toBe(of(runtimeStage, 'WORKDIR')[0]!.args.trim());
+  });
+
+  it('runs runbooks as a user of their own, with no login shell and no home in the app, the host staying root', () => {
+    const env = Object.fromEntries(
+      of(runtimeStage, 'ENV')
+        .flatMap((i) => i.args.split(/\s+/))
+        .map((kv) => kv.split('=') as [string, string]),
+    );
+    const user = env['CLOUDO_RUNBOOK_USER']!;
+    expect(user).toBe('cloudo-runbook');
+    expect(loadConfig({ CLOUDO_RUNBOOK_USER: user }).runbookUser).toBe(user);
+    const stageRuns = of(runtimeStage, 'RUN').map((i) => i.args);
+    const created = stageRuns.find((r) => r.includes('useradd'))!;
+    expect(created).toContain(`groupadd --system --gid 10001 ${user}`);
+    expect(created).toMatch(new RegExp(`useradd --system --uid 10001 --gid 10001 --no-create-home .*${user}$`));
+    expect(created).toContain('--home-dir /nonexistent');
+    expect(created).toContain('--shell /usr/sbin/nologin');
+    // Switching users needs root: the image never changes user.
+    expect(of(runtimeStage, 'USER')).toEqual([]);
+  });
+
+  it("keeps the app's files root's and writable by root alone, runbooks readable", () => {
+    const stage = runtimeStage.map((i) => `${i.keyword} ${i.args}`);
+    for (const copy of of(runtimeStage, 'COPY')) expect(copy.args).not.toMatch(/--chown|--chmod/);
+    const fix = stage.findIndex((i) => i.includes('chmod -R go-w,a+rX /home/site/wwwroot'));
+    expect(fix).toBeGreaterThan(stage.findLastIndex((i) => i.startsWith('COPY ')));
+    expect(stage[fix]).toContain('chown -R root:root /home/site/wwwroot');
   });
 
   it('gives every *_VERSION argument a value', () => {
@@ -239,6 +267,11 @@ function manifests(file: string): Doc[] {
     });
 }
 
+// Linux capability numbers of the names Kubernetes takes (without CAP_).
+const CAPABILITY_BITS: Record<string, number> = { CHOWN: 0, KILL: 5, SETGID: 6, SETUID: 7, NET_BIND_SERVICE: 10 };
+const capabilityMask = (names: readonly string[]): string =>
+  names.reduce((mask, n) => mask | (1n << BigInt(CAPABILITY_BITS[n]!)), 0n).toString(16);
+
 const hostJson = JSON.parse(read('host.json')) as { extensions: { queues: { batchSize: number } } };
 const pkg = JSON.parse(read('package.json')) as { devDependencies: Record<string, string> };
 
@@ -335,7 +368,7 @@ describe('deploy/kubernetes', () => {
     expect(values(deployment.lines, 'replicas')).toEqual([]);
   });
 
-  it('runs with RuntimeDefault seccomp, no privilege escalation and only NET_BIND_SERVICE for port 80', () => {
+  it('runs with RuntimeDefault seccomp, no privilege escalation, and only the capabilities it needs', () => {
     const podSpec = block(block(deployment.lines, 'template'), 'spec');
     const podSecurity = podSpec.filter((l) => l.indent === podSpec[0]!.indent);
     expect(podSecurity.map((l) => l.text)).toContain('securityContext:');
@@ -346,9 +379,16 @@ describe('deploy/kubernetes', () => {
     expect(values(security, 'readOnlyRootFilesystem')).not.toContain('true');
     const capabilities = pairs(block(security, 'capabilities'));
     expect(capabilities['drop']).toBe("['ALL']");
-    // Root (the base image's user) keeps only what binding port 80 needs; a non-root user would need another port.
-    expect(capabilities['add']).toBe("['NET_BIND_SERVICE']");
+    // Root (the base image's user) keeps what binding port 80 needs, and what handing runbooks to their own user
+    // needs (chown their directory, switch ids, signal their group): the ones missingCapabilities checks at start.
+    const added = /^\[(.*)\]$/
+      .exec(capabilities['add']!)![1]!
+      .split(',')
+      .map((c) => unquote(c.trim()));
+    expect(added).toEqual(['NET_BIND_SERVICE', 'CHOWN', 'KILL', 'SETGID', 'SETUID']);
+    expect(missingCapabilities(capabilityMask(added))).toEqual([]);
     expect(values(deployment.lines, 'runAsNonRoot')).not.toContain('true');
+    expect(values(deployment.lines, 'runAsUser')).toEqual([]);
   });
 
   it('uses Azure Workload Identity, with one client id everywhere', () => {
