@@ -1,35 +1,16 @@
 // Benchmark: manual triggers at 50, 200 and 500 at once: accepted/s, 429s, accept latency, beside the storage floor.
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createStorageClients } from '../src/adapters/storage-clients';
-import { loadConfig } from '../src/config';
-import { silentWriter } from '../src/local/console-log';
-import { startLocalRuntime } from '../src/local/runtime';
+import { startBenchRuntime } from './bench-runtime';
 
 const LEVELS = [50, 200, 500] as const;
 
 type Sample = { readonly ms: number; readonly status: number };
 
 export async function benchAcceptLoad(connection: string): Promise<void> {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'cloudo-bench-load-'));
-  mkdirSync(path.join(dir, 'runbooks'));
-  mkdirSync(path.join(dir, 'schemas'));
-  writeFileSync(path.join(dir, 'runbooks', 'noop.sh'), 'exit 0\n');
-  const mapping = { partition_key: 'b', entity: [{ id: 'noop', name: 'noop', runbook: 'noop.sh' }] };
-  writeFileSync(path.join(dir, 'schemas', 'm.json'), JSON.stringify([mapping]));
   const id = `benchload${Date.now()}`;
-  const env = {
-    PATH: process.env['PATH'],
-    PORT: '0',
-    CLOUDO_STORAGE_CONNECTION: connection,
-    CLOUDO_MAPPINGS_TABLE: `${id}m`,
-    CLOUDO_EXECUTIONS_TABLE: `${id}x`,
-    CLOUDO_QUEUE_PREFIX: `${id}-`,
-  };
-  const config = loadConfig(env, dir);
-  const rt = await startLocalRuntime({ config, hostJsonPath: path.resolve('host.json'), write: silentWriter });
+  const bench = await startBenchRuntime(connection, 'load', 'exit 0\n');
+  const rt = bench.runtime;
   console.log('\naccept under load: N manual triggers at once on one runtime (workers running meanwhile)');
   try {
     for (const n of LEVELS) {
@@ -38,8 +19,7 @@ export async function benchAcceptLoad(connection: string): Promise<void> {
       print(n, samples, floor);
     }
   } finally {
-    await rt.stop();
-    rmSync(dir, { recursive: true, force: true });
+    await bench.stop();
   }
 }
 

@@ -13,18 +13,17 @@ import {
   type Json,
   type TestRuntime,
 } from '../support/test-runtime';
-import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy';
+import { proxyTables, type TcpProxy } from '../support/tcp-proxy';
 
 const MAX_DEQUEUE = 3;
 let proxy: TcpProxy;
 let rt: TestRuntime;
 
 beforeAll(async () => {
-  const conn = inject('storageConnection');
-  const tablePort = Number(/TableEndpoint=http:\/\/127\.0\.0\.1:(\d+)/.exec(conn)![1]);
-  proxy = await startTcpProxy(tablePort);
   // Tables go through the proxy, queues do not: the run request keeps arriving while its tables are down.
-  const viaProxy = conn.replace(/(TableEndpoint=http:\/\/127\.0\.0\.1:)\d+/, `$1${proxy.port}`);
+  const tables = await proxyTables(inject('storageConnection'));
+  proxy = tables.proxy;
+  const viaProxy = tables.connection;
   rt = await startTestRuntime({
     mappings: mappingDoc('ops', [{ id: 'ok', name: 'ok', runbook: 'ok.sh' }]),
     runbooks: { 'ok.sh': 'echo replayed\n' },

@@ -2,20 +2,19 @@
 // every 202 is a run that is recorded and ends.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { mappingDoc, startTestRuntime, waitForTerminal, type TestRuntime } from '../support/test-runtime';
-import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy';
+import { proxyTables, type TcpProxy } from '../support/tcp-proxy';
 
 let proxy: TcpProxy;
 let rt: TestRuntime;
 
 beforeAll(async () => {
-  const conn = inject('storageConnection');
-  const tablePort = Number(/TableEndpoint=http:\/\/127\.0\.0\.1:(\d+)/.exec(conn)![1]);
-  proxy = await startTcpProxy(tablePort);
+  const tables = await proxyTables(inject('storageConnection'));
+  proxy = tables.proxy;
   rt = await startTestRuntime({
     mappings: mappingDoc('load', [{ id: 'noop', name: 'noop', runbook: 'noop.sh' }]),
     runbooks: { 'noop.sh': 'exit 0\n' },
     env: {
-      CLOUDO_STORAGE_CONNECTION: conn.replace(/(TableEndpoint=http:\/\/127\.0\.0\.1:)\d+/, `$1${proxy.port}`),
+      CLOUDO_STORAGE_CONNECTION: tables.connection,
       CLOUDO_ACCEPT_CONCURRENCY: '2',
       CLOUDO_ACCEPT_WAIT_MS: '0',
     },

@@ -16,7 +16,7 @@ import { queueNameForPool } from '../../src/domain/run-message';
 import type { ExecutionStore, Logger } from '../../src/services/ports';
 import { isolatedConfig, sampleMapping } from '../support/fixtures';
 import { startOpsgenieStub } from '../support/opsgenie-stub';
-import { startTcpProxy } from '../support/tcp-proxy';
+import { proxyTables } from '../support/tcp-proxy';
 import { dropStorage } from '../support/test-runtime';
 
 const connection = inject('storageConnection');
@@ -93,10 +93,8 @@ describe('stranded runs', () => {
 
 describe('a worker whose table goes away', () => {
   it('records its result once the table is back, over the "worker lost" the Sweeper wrote meanwhile', async () => {
-    const tablePort = Number(/TableEndpoint=http:\/\/127\.0\.0\.1:(\d+)/.exec(connection)![1]);
-    const proxy = await startTcpProxy(tablePort);
+    const { proxy, connection: viaProxy } = await proxyTables(connection);
     try {
-      const viaProxy = connection.replace(`127.0.0.1:${tablePort}`, `127.0.0.1:${proxy.port}`);
       const worker = createAppServices(config, createStorageClients(viaProxy, config));
       const e = await recorded(sampleMapping({ runbook: 'slow.sh' }));
       const handled = worker.handleRunMessage(

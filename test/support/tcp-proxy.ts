@@ -51,3 +51,13 @@ export async function startTcpProxy(targetPort: number, host = '127.0.0.1'): Pro
       }),
   };
 }
+
+const TABLE_ENDPOINT = /(TableEndpoint=http:\/\/127\.0\.0\.1:)(\d+)/;
+
+/** A proxy in front of a connection string's table endpoint, and the connection string that goes through it. */
+export async function proxyTables(connection: string): Promise<{ proxy: TcpProxy; connection: string }> {
+  const port = TABLE_ENDPOINT.exec(connection)?.[2];
+  if (!port) throw new Error('proxyTables: the connection string has no local TableEndpoint');
+  const proxy = await startTcpProxy(Number(port));
+  return { proxy, connection: connection.replace(TABLE_ENDPOINT, `$1${proxy.port}`) };
+}

@@ -1,0 +1,44 @@
+// A local runtime for benchmarks: one no-op mapping on the given storage, with tables and queues of its own.
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { loadConfig } from '../src/config';
+import { silentWriter } from '../src/local/console-log';
+import { startLocalRuntime, type LocalRuntime } from '../src/local/runtime';
+
+export type BenchRuntime = { readonly runtime: LocalRuntime; stop(): Promise<void> };
+
+/** Mapping `b/noop` runs `noop.sh` (the given script); the runtime polls its queue every 200 ms at most. */
+export async function startBenchRuntime(connection: string, name: string, script: string): Promise<BenchRuntime> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), `cloudo-bench-${name}-`));
+  mkdirSync(path.join(dir, 'runbooks'));
+  mkdirSync(path.join(dir, 'schemas'));
+  writeFileSync(path.join(dir, 'runbooks', 'noop.sh'), script);
+  const mapping = { partition_key: 'b', entity: [{ id: 'noop', name: 'noop', runbook: 'noop.sh' }] };
+  writeFileSync(path.join(dir, 'schemas', 'm.json'), JSON.stringify([mapping]));
+  const id = `bench${name}${Date.now()}`;
+  const config = loadConfig(
+    {
+      PATH: process.env['PATH'],
+      PORT: '0',
+      CLOUDO_STORAGE_CONNECTION: connection,
+      CLOUDO_MAPPINGS_TABLE: `${id}m`,
+      CLOUDO_EXECUTIONS_TABLE: `${id}x`,
+      CLOUDO_QUEUE_PREFIX: `${id}-`,
+    },
+    dir,
+  );
+  const runtime = await startLocalRuntime({
+    config,
+    hostJsonPath: path.resolve('host.json'),
+    write: silentWriter,
+    queueOverrides: { maxPollingIntervalMs: 200 },
+  });
+  return {
+    runtime,
+    stop: async () => {
+      await runtime.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
