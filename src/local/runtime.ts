@@ -40,7 +40,7 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
   const log = sourceLogger(opts.write, 'cloudo');
   const hostConfig = await loadHostConfig(opts.hostJsonPath);
   const mappings = await createAdminServices(opts.config).loadMappings();
-  const storage = await openLocalStorage(opts.config, (line) => log.info(line));
+  const storage = await openLocalStorage(opts.config, log);
   // Stopped front to back: HTTP first, then workers (they finish what they hold), storage last.
   const stoppables: Stoppable[] = [storage];
   try {
