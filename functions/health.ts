@@ -1,6 +1,7 @@
-// Health function: GET /api/health says whether ClouDO can reach its storage; 503 when it cannot.
+// Health function: GET /api/health says whether ClouDO can reach its tables and its queues; 503 naming what cannot.
 import type { HttpFunctionOptions, HttpResponseInit, InvocationContext } from '@azure/functions';
 import { contextLogger } from '../src/http/request-log';
+import type { HealthReport } from '../src/services/check-health';
 import type { ServicesProvider } from './register';
 
 export function healthFunction(services: ServicesProvider): HttpFunctionOptions {
@@ -13,15 +14,23 @@ export function healthFunction(services: ServicesProvider): HttpFunctionOptions 
 }
 
 async function handleHealth(services: ServicesProvider, context: InvocationContext): Promise<HttpResponseInit> {
+  const { tables, queues, problems } = await report(services);
+  // `storage` predates the split: still "ok" only when every part is.
+  const storage = tables === 'ok' && queues === 'ok' ? 'ok' : 'unavailable';
+  if (storage === 'ok') return { status: 200, jsonBody: { status: 'ok', storage, tables, queues } };
+  contextLogger(context).warn(`health: storage check failed: ${problems.join('; ')}`);
+  return {
+    status: 503,
+    headers: { 'Retry-After': '5' },
+    jsonBody: { status: 'unavailable', storage, tables, queues },
+  };
+}
+
+// Building the services can fail too (e.g. identity settings): then no part is known to answer.
+async function report(services: ServicesProvider): Promise<HealthReport> {
   try {
-    await services().checkStorage();
-    return { status: 200, jsonBody: { status: 'ok', storage: 'ok' } };
+    return await services().checkHealth();
   } catch (err) {
-    contextLogger(context).warn(`health: storage check failed: ${String(err)}`);
-    return {
-      status: 503,
-      headers: { 'Retry-After': '5' },
-      jsonBody: { status: 'unavailable', storage: 'unavailable' },
-    };
+    return { tables: 'unavailable', queues: 'unavailable', problems: [String(err)] };
   }
 }

@@ -5,12 +5,14 @@ import { createExecutionTable } from './adapters/execution-table';
 import { createMappingTable } from './adapters/mapping-table';
 import { createRunQueue } from './adapters/run-queue';
 import { ensureTables, type StorageClients } from './adapters/storage-clients';
+import { createHealthProbes } from './adapters/storage-probes';
 import { connect } from './admin';
 import { ignoreNotFound, storageCall } from './adapters/storage-errors';
 import type { CloudoConfig } from './config';
 import type { Execution } from './domain/execution';
 import type { ApprovalAction, Decider } from './domain/approval';
 import type { IntakeRequest } from './domain/intake-request';
+import { queueNameForPool } from './domain/run-message';
 import { acceptRequest, type Accepted } from './services/accept-request';
 import { createAdmissionGate } from './services/admission-gate';
 import { handleIntakeMessage, type IntakeOutcome } from './services/handle-intake-message';
@@ -18,6 +20,7 @@ import { runnerPorts, runnerSettings } from './runner-wiring';
 import { wireOncall, type OncallWiring } from './oncall-wiring';
 import { decideApproval, viewApproval, type LinkInput } from './services/decide-approval';
 import { expireApprovals, retryNotifications } from './services/oncall-timer';
+import { checkHealth, type HealthReport } from './services/check-health';
 import { handleRunMessage, type DeliveredMessage, type HandleOutcome } from './services/handle-run-message';
 import { ingestAlerts, type IngestReport } from './services/ingest-alerts';
 import type { Logger, MappingStore, UnmatchedAlert } from './services/ports';
@@ -36,6 +39,8 @@ export type AppServices = {
   sweep(log: Logger): Promise<SweepReport>;
   /** Throws storage_unavailable when the account cannot be reached. */
   checkStorage(): Promise<void>;
+  /** Tables and queues, probed in parallel within HEALTH_BOUND_MS; never throws. */
+  checkHealth(): Promise<HealthReport>;
   ingestAlerts(body: unknown, partition: string | undefined, log: Logger): Promise<IngestReport>;
   previewAlerts(body: unknown, partition: string | undefined): Promise<PayloadPreview>;
   listUnmatched(limit: number): Promise<UnmatchedAlert[]>;
@@ -90,8 +95,16 @@ export function createAppServices(config: CloudoConfig, clients?: StorageClients
       ensure(() =>
         storageCall(() => storage.mappings.getEntity('~health', '~health')).then(() => undefined, ignoreNotFound),
       ),
+    // Not through ensure(): creating tables is not bounded by the probe's deadline, and a miss answers as well.
+    checkHealth: () => checkHealth(createHealthProbes(storage, firstRunQueue(config)), HEALTH_BOUND_MS),
   };
 }
+
+// Well under the clients' 3 tries of 5 s: a load balancer's probe must get an answer, not a timeout.
+const HEALTH_BOUND_MS = 3_000;
+
+const firstRunQueue = (config: CloudoConfig): string =>
+  queueNameForPool(config.queuePrefix, config.workerPools[0] ?? '');
 
 // Viewing changes nothing and logs nothing.
 const silent: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined };

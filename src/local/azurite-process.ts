@@ -1,73 +1,104 @@
-// Spawns one Azurite service as a child process, waits for it to listen and stops it.
+// Spawns one Azurite service process (azurite-service.ts), waits for it to listen and stops it.
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { AzuriteOptions } from './azurite';
+import path from 'node:path';
+import { IN_USE_EXIT_CODE } from './data-dir-lock';
 import { HOST, accepts } from './free-port';
+import { StartError } from './start-error';
 
 export type AzuriteService = 'table' | 'queue';
-export type RunningService = { readonly process: ChildProcess; readonly tail: () => string };
+
+export type ServiceSpec = {
+  readonly service: AzuriteService;
+  readonly port: number;
+  /** The service's own data directory; absent in memory mode. */
+  readonly dir?: string;
+  readonly log?: (line: string) => void;
+};
+
+export type ServiceExit = { readonly code: number | null; readonly signal: NodeJS.Signals | null };
+
+export type RunningService = {
+  readonly process: ChildProcess;
+  readonly tail: () => string;
+  readonly exited: Promise<ServiceExit>;
+  /** Its output goes to the log from now on; before, only into the tail, which a failed start reports. */
+  readonly logFromNow: () => void;
+};
 
 const READY_TIMEOUT_MS = 20_000;
-const KILL_GRACE_MS = 3_000;
+// Time to save the database after the disconnect; SIGKILL past it loses what was written since the last autosave.
+const CLOSE_GRACE_MS = 10_000;
 const TAIL_CHARS = 2_000;
 
-export async function spawnService(
-  service: AzuriteService,
-  port: number,
-  options: AzuriteOptions,
-): Promise<RunningService> {
-  const args = [require.resolve(`azurite/dist/src/${service}/main.js`)];
-  args.push(`--${service}Host`, HOST, `--${service}Port`, String(port));
+// From the sources (tests, tsx) the entry is TypeScript and runs through tsx, as test/support/runtime-process.ts does.
+const ENTRY = path.join(__dirname, `azurite-service${path.extname(__filename)}`);
+const LOADER = path.extname(__filename) === '.ts' ? ['--require', require.resolve('tsx/cjs')] : [];
+
+export async function spawnService(spec: ServiceSpec): Promise<RunningService> {
+  const args = [...LOADER, ENTRY, spec.service];
+  args.push(`--${spec.service}Host`, HOST, `--${spec.service}Port`, String(spec.port));
   args.push('--skipApiVersionCheck', '--disableTelemetry', '--silent');
   // Azurite refuses --inMemoryPersistence together with --location, so memory mode passes neither location nor dir.
   let cwd = tmpdir();
-  if (options.mode === 'memory') {
+  if (spec.dir === undefined) {
     args.push('--inMemoryPersistence');
   } else {
-    cwd = join(options.dataDir ?? '', service);
+    cwd = spec.dir;
     await mkdir(cwd, { recursive: true });
     args.push('--location', cwd);
   }
   // Its own process group: a terminal's Ctrl-C reaches only ClouDO, which stops Azurite after draining executions.
-  const child = spawn(process.execPath, args, { cwd, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  // The IPC channel is the lifeline: the service saves and exits when it closes, whether ClouDO stopped or died.
+  const child = spawn(process.execPath, args, { cwd, detached: true, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+  const exited = new Promise<ServiceExit>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
   let tail = '';
+  let logging = false;
   const collect = (chunk: Buffer): void => {
     const text = chunk.toString('utf8');
     tail = (tail + text).slice(-TAIL_CHARS);
-    for (const line of text.split(/\r?\n/)) if (line.trim() !== '') options.log?.(`[azurite-${service}] ${line}`);
+    if (!logging) return;
+    for (const line of text.split(/\r?\n/)) if (line.trim() !== '') spec.log?.(`[azurite-${spec.service}] ${line}`);
   };
   child.stdout?.on('data', collect);
   child.stderr?.on('data', collect);
   child.on('error', (error) => collect(Buffer.from(`spawn failed: ${error.message}\n`)));
-  return { process: child, tail: () => tail };
+  return { process: child, tail: () => tail, exited, logFromNow: () => (logging = true) };
 }
 
 export async function waitUntilListening(port: number, service: RunningService): Promise<void> {
   const deadline = Date.now() + READY_TIMEOUT_MS;
   while (Date.now() < deadline) {
-    if (service.process.exitCode !== null || service.process.signalCode !== null) {
-      throw new Error(`Azurite exited before listening on port ${port}:\n${service.tail()}`);
+    const { exitCode, signalCode } = service.process;
+    if (exitCode === IN_USE_EXIT_CODE) throw new StartError(lastLine(service.tail()));
+    if (exitCode !== null || signalCode !== null) {
+      const how = describeExit({ code: exitCode, signal: signalCode });
+      throw new Error(`Azurite ${how} before listening on port ${port}:\n${service.tail()}`);
     }
-    if (await accepts(port)) return;
+    if (await accepts(port)) return service.logFromNow();
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   throw new Error(`Azurite did not listen on port ${port} within ${READY_TIMEOUT_MS} ms:\n${service.tail()}`);
 }
 
-// SIGINT rather than SIGTERM: Azurite's table service only shuts down cleanly (saving its database) on SIGINT,
-// and dies unsaved on SIGTERM; the queue service handles both.
-export function terminate(child: ChildProcess): Promise<void> {
-  const gone = child.pid === undefined || child.exitCode !== null || child.signalCode !== null;
-  if (gone) return Promise.resolve();
-  return new Promise((resolve) => {
-    const force = setTimeout(() => child.kill('SIGKILL'), KILL_GRACE_MS);
-    child.once('exit', () => {
-      clearTimeout(force);
-      resolve();
-    });
-    child.kill('SIGINT');
-  });
+/** Disconnects (the service then saves and exits) and waits for the exit; SIGKILL if it takes too long. */
+export async function terminate(service: RunningService): Promise<void> {
+  const child = service.process;
+  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+  const force = setTimeout(() => child.kill('SIGKILL'), CLOSE_GRACE_MS);
+  if (child.connected) child.disconnect();
+  // SIGINT, not SIGTERM: Azurite's table service saves its database only on SIGINT.
+  else child.kill('SIGINT');
+  await service.exited;
+  clearTimeout(force);
+}
+
+export function describeExit(exit: ServiceExit): string {
+  return exit.signal === null ? `exited with code ${exit.code}` : `was killed by ${exit.signal}`;
+}
+
+function lastLine(text: string): string {
+  return text.trim().split(/\r?\n/).pop() ?? text;
 }

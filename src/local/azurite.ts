@@ -1,25 +1,28 @@
-// Runs Azurite's table and queue services as child processes and hands out the connection string for them.
-import type { ChildProcess } from 'node:child_process';
-import { spawnService, terminate, waitUntilListening } from './azurite-process';
-import { HOST, freePort, probePort } from './free-port';
+// Runs Azurite's table and queue services as supervised child processes and hands out the connection string for them.
+import path from 'node:path';
+import type { Logger } from '../services/ports';
+import { superviseService } from './azurite-supervisor';
+import { HOST, freePort } from './free-port';
+import { PortInUseError } from './start-error';
 
 export type AzuriteMode = 'disk' | 'memory';
 
 export type AzuriteOptions = {
   readonly mode: AzuriteMode;
-  /** Required for disk mode; data goes to <dataDir>/table and <dataDir>/queue. */
+  /** Required for disk mode; data goes to <dataDir>/table and <dataDir>/queue, one writer at a time. */
   readonly dataDir?: string;
   /** Ports to listen on; free ones are picked when absent. */
   readonly tablePort?: number;
   readonly queuePort?: number;
-  readonly log?: (line: string) => void;
+  /** Azurite's own lines at info; restarts at warn; a crash loop at error. */
+  readonly log?: Logger;
 };
 
 export type AzuriteHandle = {
   readonly connectionString: string;
   readonly tableUrl: string;
   readonly queueUrl: string;
-  /** Process ids of the table and queue services. */
+  /** Current process ids of the table and queue services (they change when a service is restarted). */
   readonly pids: readonly number[];
   stop(): Promise<void>;
 };
@@ -28,6 +31,7 @@ const ACCOUNT = 'devstoreaccount1';
 // Microsoft's published Azurite/emulator development key; it is public and grants nothing outside localhost.
 const DEV_KEY = 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';
 const MAX_ATTEMPTS = 3;
+const SILENT: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
 /** Starts both services and resolves once each accepts TCP connections. */
 export async function startAzurite(options: AzuriteOptions): Promise<AzuriteHandle> {
@@ -42,41 +46,43 @@ export async function startAzurite(options: AzuriteOptions): Promise<AzuriteHand
       return await startServices(options, tablePort, queuePort);
     } catch (error) {
       // A port we picked can be taken by someone else before Azurite binds it; pick again.
-      const portTaken = error instanceof Error && error.message.includes('EADDRINUSE');
+      const portTaken =
+        error instanceof PortInUseError || (error instanceof Error && error.message.includes('EADDRINUSE'));
       if (!pickedPorts || !portTaken || attempt >= MAX_ATTEMPTS) throw error;
-      options.log?.(`[azurite] port taken before Azurite could bind it; retrying (${attempt}/${MAX_ATTEMPTS})`);
+      options.log?.info(`[azurite] port taken before Azurite could bind it; retrying (${attempt}/${MAX_ATTEMPTS})`);
     }
   }
 }
 
 async function startServices(options: AzuriteOptions, tablePort: number, queuePort: number): Promise<AzuriteHandle> {
-  const children: ChildProcess[] = [];
-  // Children run in their own process group, so no terminal signal stops them: this covers a parent that exits
-  // without calling stop(), e.g. process.exit() on a second Ctrl-C.
-  const killOnExit = (): void => children.forEach((child) => child.kill('SIGKILL'));
-  process.on('exit', killOnExit);
-  const stop = async (): Promise<void> => {
-    await Promise.all(children.map(terminate));
-    process.off('exit', killOnExit);
+  const log = options.log ?? SILENT;
+  const start = (service: 'table' | 'queue', port: number) => {
+    const dir = options.mode === 'disk' ? path.join(options.dataDir ?? '', service) : undefined;
+    return superviseService({ service, port, dir, log: (line) => log.info(line) }, log);
   };
-  try {
-    for (const service of ['table', 'queue'] as const) {
-      const port = service === 'table' ? tablePort : queuePort;
-      // Checked first because a port held by another process would also accept our readiness probe.
-      if ((await probePort(port)) === null) throw new Error(`port ${HOST}:${port} is already in use (EADDRINUSE)`);
-      const child = await spawnService(service, port, options);
-      children.push(child.process);
-      await waitUntilListening(port, child);
-    }
-  } catch (error) {
+  // In parallel: each takes a second or two to load Azurite.
+  const results = await Promise.allSettled([start('table', tablePort), start('queue', queuePort)]);
+  const services = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+  const stop = async (): Promise<void> => {
+    await Promise.all(services.map((s) => s.stop()));
+  };
+  const failed = results.find((r) => r.status === 'rejected');
+  if (failed) {
     await stop();
-    throw error;
+    throw failed.reason;
   }
   const tableUrl = `http://${HOST}:${tablePort}/${ACCOUNT}`;
   const queueUrl = `http://${HOST}:${queuePort}/${ACCOUNT}`;
   const connectionString =
     `DefaultEndpointsProtocol=http;AccountName=${ACCOUNT};AccountKey=${DEV_KEY};` +
     `TableEndpoint=${tableUrl};QueueEndpoint=${queueUrl};`;
-  const pids = children.flatMap((child) => (child.pid === undefined ? [] : [child.pid]));
-  return { connectionString, tableUrl, queueUrl, pids, stop };
+  return {
+    connectionString,
+    tableUrl,
+    queueUrl,
+    get pids() {
+      return services.flatMap((s) => s.pid() ?? []);
+    },
+    stop,
+  };
 }

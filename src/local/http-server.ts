@@ -10,6 +10,7 @@ import { invocationContext, type HttpMount } from './local-host';
 import { readBody } from './request-body';
 import { crossSiteRefusal, isLoopbackBind } from './request-guard';
 import { compileRoute, type RouteMatcher } from './route-template';
+import { PortInUseError } from './start-error';
 
 // The Functions front end accepts up to 100 MB; locally a smaller cap keeps a stray upload from eating memory.
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
@@ -25,6 +26,11 @@ export type HttpServerOptions = {
 };
 
 export type LocalHttpServer = { readonly url: string; close(): Promise<void> };
+
+const portInUse = (opts: HttpServerOptions): PortInUseError =>
+  new PortInUseError(
+    `Port ${opts.host}:${opts.port} is already in use: stop what holds it, or set PORT to another port (0 picks a free one).`,
+  );
 
 type Route = { readonly mount: HttpMount; readonly matcher: RouteMatcher };
 type HttpResult = HttpResponseInit | HttpResponse;
@@ -48,7 +54,7 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<LocalHtt
   };
   const server = http.createServer((req, res) => void respond(front, req, res));
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (err: NodeJS.ErrnoException) => reject(err.code === 'EADDRINUSE' ? portInUse(opts) : err));
     // Node's default backlog (511) drops the SYNs of a larger burst, and clients then wait 1, 3, 7 s to retry: a
     // burst of alerts must reach the load shedding instead (the kernel caps this at net.core.somaxconn).
     server.listen({ port: opts.port, host: opts.host, backlog: LISTEN_BACKLOG }, () => resolve());

@@ -5,6 +5,7 @@ import { ConfigError, loadConfig } from '../config';
 import { MappingValidationError } from '../services/apply-mappings';
 import { consoleWriter } from './console-log';
 import { startLocalRuntime } from './runtime';
+import { StartError } from './start-error';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -32,13 +33,15 @@ async function main(): Promise<void> {
       () => process.exit(1),
     );
   };
-  // Azurite has its own process group and sees none of these: ClouDO stops it after draining. SIGHUP too, since
-  // dying of a closed terminal would skip the exit hook and leave Azurite running.
+  // Azurite has its own process group and sees none of these: ClouDO stops it after draining. SIGHUP too, so that a
+  // closed terminal drains executions as Ctrl-C does (Azurite would end with ClouDO anyway, having saved).
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => stop(signal));
 }
 
 main().catch((err: unknown) => {
-  if (err instanceof ConfigError || err instanceof MappingValidationError) console.error(err.message);
-  else console.error('ClouDO failed to start:', err);
+  // What a person can fix gets one line; anything else is a bug and keeps its stack.
+  if (err instanceof ConfigError || err instanceof MappingValidationError || err instanceof StartError) {
+    console.error(err.message);
+  } else console.error('ClouDO failed to start:', err);
   process.exit(1);
 });

@@ -43,7 +43,7 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
   // Before anything starts: a runbook user that cannot be had is a configuration error.
   for (const note of runbookIsolation(opts.config).notes) log[note.level](note.text);
   const mappings = await createAdminServices(opts.config).loadMappings();
-  const storage = await openLocalStorage(opts.config, (line) => log.info(line));
+  const storage = await openLocalStorage(opts.config, log);
   // Stopped front to back: HTTP first, then workers (they finish what they hold), storage last.
   const stoppables: Stoppable[] = [storage];
   try {

@@ -74,12 +74,33 @@ describe('startAzurite (disk mode)', () => {
   });
 
   it('builds the dev-account connection string for the ports it listens on', async () => {
-    const handle = await start();
+    const handle = await start('memory');
     expect(handle.connectionString).toContain('AccountName=devstoreaccount1;');
     expect(handle.connectionString).toContain(`QueueEndpoint=${handle.queueUrl};`);
     expect(handle.connectionString).toContain(`TableEndpoint=${handle.tableUrl};`);
     expect(await accepts(portOf(handle.tableUrl))).toBe(true);
     expect(await accepts(portOf(handle.queueUrl))).toBe(true);
+  });
+
+  // Two Azurites writing one database: the last to save would overwrite the other's data.
+  it('refuses a second Azurite on a data directory in use, and leaves the first undisturbed', async () => {
+    const own = await mkdtemp(join(tmpdir(), 'cloudo-azurite-lock-'));
+    try {
+      const first = await startAzurite({ mode: 'disk', dataDir: own });
+      started.push(first);
+      const queueName = uniqueName('held');
+      const queues = QueueServiceClient.fromConnectionString(first.connectionString);
+      await queues.getQueueClient(queueName).create();
+      await expect(startAzurite({ mode: 'disk', dataDir: own })).rejects.toThrow(
+        new RegExp(
+          `^The data directory ${join(own, 'table')} is in use by another ClouDO runtime \\(pid ${process.pid}\\)`,
+        ),
+      );
+      expect(await queues.getQueueClient(queueName).exists()).toBe(true);
+      await first.stop();
+    } finally {
+      await rm(own, { recursive: true, force: true });
+    }
   });
 
   it('rejects disk mode without a dataDir', async () => {

@@ -43,9 +43,9 @@ afterAll(async () => {
 const withEndpoints = (conn: string, which: RegExp) =>
   conn.replace(which, (m) => m.replace(/127\.0\.0\.1:\d+/, `127.0.0.1:${deadPort}`));
 
-async function invoke(fn: HttpFunctionOptions, url: string): Promise<HttpResponseInit> {
+async function invoke(fn: HttpFunctionOptions, url: string, method = 'POST'): Promise<HttpResponseInit> {
   const result = await fn.handler(
-    new HttpRequest({ method: 'POST', url }),
+    new HttpRequest({ method, url }),
     new InvocationContext({ logHandler: () => undefined }),
   );
   return result as HttpResponseInit;
@@ -94,5 +94,47 @@ describe('storage outages', () => {
     const [message] = (await queue.receiveMessages()).receivedMessageItems;
     expect(JSON.parse(Buffer.from(message!.messageText, 'base64').toString('utf8'))).toEqual({ v: 1, execId });
     expect(await healthy.getExecution(execId)).toMatchObject({ status: 'queued', requeues: 1 });
+  });
+});
+
+describe('health', () => {
+  const health = (conn: string) => {
+    const services = createAppServices(config, createStorageClients(conn, config));
+    return invoke(
+      healthFunction(() => services),
+      'http://localhost/api/health',
+      'GET',
+    );
+  };
+
+  it('answers 200 when tables and queues both answer', async () => {
+    const res = await health(inject('storageConnection'));
+    expect(res.status).toBe(200);
+    expect(res.jsonBody).toEqual({ status: 'ok', storage: 'ok', tables: 'ok', queues: 'ok' });
+  });
+
+  // The run queue of the first pool need not exist: a miss proves the queue service answers.
+  it('answers 503 naming the queues when only the queue service is down', async () => {
+    const res = await health(withEndpoints(inject('storageConnection'), /QueueEndpoint=[^;]+/));
+    expect(res.status).toBe(503);
+    expect(res.headers).toMatchObject({ 'Retry-After': '5' });
+    expect(res.jsonBody).toEqual({
+      status: 'unavailable',
+      storage: 'unavailable',
+      tables: 'ok',
+      queues: 'unavailable',
+    });
+  });
+
+  it('answers 503 naming the tables when only the table service is down', async () => {
+    const res = await health(withEndpoints(inject('storageConnection'), /TableEndpoint=[^;]+/));
+    expect(res.status).toBe(503);
+    expect(res.headers).toMatchObject({ 'Retry-After': '5' });
+    expect(res.jsonBody).toEqual({
+      status: 'unavailable',
+      storage: 'unavailable',
+      tables: 'unavailable',
+      queues: 'ok',
+    });
   });
 });

@@ -2,6 +2,7 @@
 import { HttpRequest, InvocationContext, type HttpResponseInit } from '@azure/functions';
 import { createServer, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { healthFunction } from '../../functions/health';
 import { triggerFunction } from '../../functions/trigger';
 import { createStorageClients } from '../../src/adapters/storage-clients';
 import { createAppServices } from '../../src/composition';
@@ -26,13 +27,18 @@ afterAll(async () => {
   await new Promise((resolve) => server.close(resolve));
 });
 
+function silentConnection(): string {
+  const endpoint = `http://127.0.0.1:${port}/devstoreaccount1`;
+  return (
+    'DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;' +
+    'AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;' +
+    `TableEndpoint=${endpoint};QueueEndpoint=${endpoint};`
+  );
+}
+
 describe('unresponsive storage', () => {
   it('answers 503 once the per-try timeouts and retries are spent', async () => {
-    const endpoint = `http://127.0.0.1:${port}/devstoreaccount1`;
-    const conn =
-      'DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;' +
-      'AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;' +
-      `TableEndpoint=${endpoint};QueueEndpoint=${endpoint};`;
+    const conn = silentConnection();
     const config = loadConfig({});
     const services = createAppServices(config, createStorageClients(conn, config));
     const request = new HttpRequest({ method: 'POST', url: 'http://localhost/api/Trigger?id=m' });
@@ -41,4 +47,18 @@ describe('unresponsive storage', () => {
     expect(res.status).toBe(503);
     expect(res.jsonBody).toMatchObject({ error: { code: 'storage_unavailable' } });
   }, 90_000);
+});
+
+describe('health on unresponsive storage', () => {
+  // The storage clients alone would wait 3 tries of 5 s; the probe's own bound answers well before this test's
+  // generous deadline, which is below those 15 s.
+  it('answers 503 naming both parts instead of waiting out the clients', async () => {
+    const config = loadConfig({});
+    const services = createAppServices(config, createStorageClients(silentConnection(), config));
+    const request = new HttpRequest({ method: 'GET', url: 'http://localhost/api/health' });
+    const context = new InvocationContext({ logHandler: () => undefined });
+    const res = (await healthFunction(() => services).handler(request, context)) as HttpResponseInit;
+    expect(res.status).toBe(503);
+    expect(res.jsonBody).toMatchObject({ tables: 'unavailable', queues: 'unavailable' });
+  }, 12_000);
 });

@@ -1,0 +1,38 @@
+// Entry of one embedded Azurite service process: takes its data directory's lock, runs Azurite's own main, and shuts
+// Azurite down cleanly (saving its database) as soon as the ClouDO process that started it disconnects or dies.
+import { pathToFileURL } from 'node:url';
+import { acquireDataDirLock, DataDirInUseError, IN_USE_EXIT_CODE } from './data-dir-lock';
+
+// An orphan still saving its database is waited for this long by the next runtime's Azurite (see data-dir-lock).
+const ORPHAN_WAIT_MS = 35_000;
+// Azurite saves and closes in well under a second here; past this, something hangs and must not hold the lock.
+const CLOSE_DEADLINE_MS = 30_000;
+
+async function main(): Promise<void> {
+  // Once ClouDO is gone, Azurite's "closing" lines meet a closed pipe: that must not kill it before it has saved.
+  for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
+  const [service, ...azuriteArgs] = process.argv.slice(2);
+  if (service !== 'table' && service !== 'queue') throw new Error(`unknown Azurite service "${service}"`);
+  const location = azuriteArgs[azuriteArgs.indexOf('--location') + 1];
+  if (azuriteArgs.includes('--location') && location !== undefined) {
+    const release = await acquireDataDirLock(location, ORPHAN_WAIT_MS);
+    process.once('exit', release);
+  }
+  // The IPC channel closes when the parent disconnects (a clean stop) or dies, even of SIGKILL. SIGINT is the one
+  // signal on which both Azurite services save before exiting; before Azurite handles it, it ends the process.
+  const shutdown = (): void => {
+    setTimeout(() => process.exit(1), CLOSE_DEADLINE_MS).unref();
+    process.kill(process.pid, 'SIGINT');
+  };
+  if (!process.connected) return shutdown();
+  process.once('disconnect', shutdown);
+  // Azurite's main reads its options from argv and starts when loaded.
+  const azuriteMain = require.resolve(`azurite/dist/src/${service}/main.js`);
+  process.argv = [process.argv[0] ?? process.execPath, azuriteMain, ...azuriteArgs];
+  await import(pathToFileURL(azuriteMain).href);
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(err instanceof DataDirInUseError ? IN_USE_EXIT_CODE : 1);
+});
