@@ -1,6 +1,5 @@
 // The embedded runtime survives its own Azurite: a service killed with SIGKILL is restarted on the same port and data.
-import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config';
@@ -8,8 +7,10 @@ import type { LineWriter } from '../../src/local/console-log';
 import { startLocalRuntime, type LocalRuntime } from '../../src/local/runtime';
 import { pidsMentioning, waitFor } from '../support/proc-scan';
 import { call, waitForTerminal } from '../support/test-runtime';
+import { readableDir } from '../support/runbook-dirs';
 
-const dir = mkdtempSync(path.join(os.tmpdir(), 'cloudo-supervise-'));
+// Readable by the runbook user (nobody, when the tests run as root).
+const dir = readableDir('cloudo-supervise-');
 const azuriteDir = path.join(dir, '.cloudo-local', 'azurite');
 const logs: string[] = [];
 let runtime: LocalRuntime | undefined;
