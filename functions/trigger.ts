@@ -1,17 +1,23 @@
 // Trigger function: ?id=<mapping id> runs one mapping; an alert webhook body runs whatever mappings claim it.
 import type { HttpFunctionOptions, HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { badRequest } from '../src/domain/errors';
 import { toMappingView } from '../src/domain/mapping';
 import { mappingKeySchema, partitionKeySchema } from '../src/domain/mapping-schema';
 import { errorResponse } from '../src/http/error-response';
 import { readJsonBody } from '../src/http/json-body';
+import { parseQuery } from '../src/http/query-params';
 import { contextLogger } from '../src/http/request-log';
 import { alertRunView, executionLink } from '../src/http/views';
 import { principalOf } from '../src/http/principal';
 import type { Logger } from '../src/services/ports';
 import type { IntakeRequest } from '../src/domain/intake-request';
 import type { ServicesProvider } from './register';
+
+const TRIGGER_QUERY = {
+  id: z.string().optional(),
+  dry_run: z.enum(['true', 'false', '1', '0', ''], 'must be true or false').optional(),
+};
 
 export function triggerFunction(services: ServicesProvider): HttpFunctionOptions {
   return {
@@ -32,8 +38,9 @@ async function handleTrigger(
     const partitionParam = request.params['partition'];
     const partition =
       partitionParam === undefined ? undefined : parseField('partition', partitionKeySchema, partitionParam);
-    const id = request.query.get('id');
-    const dryRun = parseDryRun(request.query.get('dry_run'));
+    const query = parseQuery(request, TRIGGER_QUERY);
+    const id = query.id ?? null;
+    const dryRun = query.dry_run === 'true' || query.dry_run === '1' || query.dry_run === '';
     // No id and nothing posted: the caller most likely forgot the id, so that is what the error names.
     if (id !== null || request.method === 'GET' || !hasBody(request)) {
       if (dryRun) throw badRequest('dry_run', 'dry_run previews alert payloads: POST the alert without ?id=.');
@@ -97,10 +104,4 @@ function parseField(field: string, schema: z.ZodType<string>, value: string | nu
 function hasBody(request: HttpRequest): boolean {
   const length = request.headers.get('content-length');
   return request.headers.has('transfer-encoding') || (length !== null && length !== '0');
-}
-
-function parseDryRun(value: string | null): boolean {
-  if (value === null || value === 'false' || value === '0') return false;
-  if (value === 'true' || value === '1' || value === '') return true;
-  throw badRequest('dry_run', 'dry_run must be true or false.');
 }
