@@ -1,6 +1,7 @@
 // Run requests: what /api/Trigger and the intake queue accept, and a queue message read as one of them.
 import { z } from 'zod';
 import { detectPayloadKind } from './alert-payload';
+import { tooDeep } from './json-depth';
 import { mappingKeySchema, partitionKeySchema } from './mapping-schema';
 import { decodeBase64, parseJson } from './text-codecs';
 
@@ -20,6 +21,8 @@ const EXPECTED =
 export function parseIntakeMessage(body: unknown): IntakeParse {
   const value = typeof body === 'string' ? decodeText(body) : body;
   if (value === undefined) return { ok: false, reason: `not JSON (nor base64 of JSON): ${EXPECTED}` };
+  const deep = tooDeep(value);
+  if (deep) return { ok: false, reason: `${deep.field ?? 'message'}: ${deep.message}` };
   if (detectPayloadKind(value) !== 'unknown') return { ok: true, request: { kind: 'alert', body: value } };
   const manual = manualMessage.safeParse(value);
   if (manual.success) {

@@ -25,6 +25,16 @@ describe('intake messages', () => {
     }
   });
 
+  it('refuses a message nesting deeper than the limit, naming the field, however it is delivered', () => {
+    const text = `{"id":"x","partition":${'['.repeat(5_000)}${']'.repeat(5_000)}}`;
+    for (const body of [text, b64(text), JSON.parse(text) as unknown]) {
+      expect(parseIntakeMessage(body)).toMatchObject({
+        ok: false,
+        reason: expect.stringMatching(/^partition: .* 64 levels/),
+      });
+    }
+  });
+
   it('explains what it cannot use', () => {
     expect(parseIntakeMessage('not json, not base64!')).toMatchObject({
       ok: false,
