@@ -12,7 +12,15 @@ const MAX_REASON = 1000;
 
 // Retrying these gives the same answer: record why and consume the message. Anything else (storage down, a claim
 // another request holds) is thrown, so the host retries and, after maxDequeueCount, moves it to the poison queue.
-const FINAL: readonly ErrorCode[] = ['bad_request', 'not_found', 'conflict', 'forbidden', 'payload_too_large', 'gone'];
+const FINAL: readonly ErrorCode[] = [
+  'bad_request',
+  'not_found',
+  'conflict',
+  'forbidden',
+  'payload_too_large',
+  'gone',
+  'unprocessable',
+];
 
 export async function handleIntakeMessage(
   deps: AcceptDeps,
