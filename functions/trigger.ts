@@ -2,6 +2,7 @@
 import type { HttpFunctionOptions, HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import { z } from 'zod';
 import { badRequest } from '../src/domain/errors';
+import { idempotencyKeySchema, keyFromHeader, type RequestKey } from '../src/domain/idempotency-key';
 import { toMappingView } from '../src/domain/mapping';
 import { mappingKeySchema, partitionKeySchema } from '../src/domain/mapping-schema';
 import { errorResponse } from '../src/http/error-response';
@@ -13,6 +14,8 @@ import { principalOf } from '../src/http/principal';
 import type { Logger } from '../src/services/ports';
 import type { IntakeRequest } from '../src/domain/intake-request';
 import type { ServicesProvider } from './register';
+
+const IDEMPOTENCY_HEADER = 'Idempotency-Key';
 
 const TRIGGER_QUERY = {
   id: z.string().optional(),
@@ -49,6 +52,7 @@ async function handleTrigger(
         id: parseField('id', mappingKeySchema, id, 'Pass the mapping id as ?id=<id>.'),
         ...(partition ? { partition } : {}),
         ...principalOf(request),
+        ...idempotencyKeyOf(request),
       };
       return await manual(services, req, log);
     }
@@ -63,15 +67,17 @@ async function handleTrigger(
 async function manual(services: ServicesProvider, req: IntakeRequest, log: Logger): Promise<HttpResponseInit> {
   const accepted = await services().acceptRequest(req, log);
   if (accepted.kind !== 'manual') throw new Error('a manual request was answered as an alert');
-  const { execution, mapping, approvals } = accepted.run;
+  const { execution, mapping, approvals, duplicate } = accepted.run;
   const self = executionLink(execution.execId);
   // 202: work accepted for later (queued, or waiting for approval). 200: recorded and settled now (throttled).
+  // A repeated Idempotency-Key gets the status the first request got: only a throttled run was answered 200.
   return {
     status: execution.status === 'throttled' ? 200 : 202,
     headers: { Location: self },
     jsonBody: {
       execId: execution.execId,
       status: execution.status,
+      duplicate,
       ...(execution.error ? { reason: execution.error } : {}),
       ...(execution.approval ? { expiresAt: execution.approval.expiresAt } : {}),
       mapping: toMappingView(mapping),
@@ -99,6 +105,17 @@ function parseField(field: string, schema: z.ZodType<string>, value: string | nu
   const parsed = schema.safeParse(value);
   if (!parsed.success) throw badRequest(field, `Invalid "${field}": ${parsed.error.issues[0]?.message}.`);
   return parsed.data;
+}
+
+// Repeated headers arrive joined by ", ", which no valid key contains: that is a 400 too.
+function idempotencyKeyOf(request: HttpRequest): { idempotencyKey?: RequestKey } {
+  const raw = request.headers.get(IDEMPOTENCY_HEADER);
+  if (raw === null) return {};
+  const parsed = idempotencyKeySchema.safeParse(keyFromHeader(raw));
+  if (!parsed.success) {
+    throw badRequest(IDEMPOTENCY_HEADER, `Invalid ${IDEMPOTENCY_HEADER} header: ${parsed.error.issues[0]?.message}.`);
+  }
+  return { idempotencyKey: { key: parsed.data, field: IDEMPOTENCY_HEADER } };
 }
 
 function hasBody(request: HttpRequest): boolean {
