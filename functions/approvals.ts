@@ -7,11 +7,15 @@ import type { Execution } from '../src/domain/execution';
 import { approvalPage, HTML_HEADERS, resultPage } from '../src/http/approval-page';
 import { errorResponse, htmlErrorResponse } from '../src/http/error-response';
 import { readJsonBody } from '../src/http/json-body';
+import { parseQuery } from '../src/http/query-params';
 import { personName, PRINCIPAL_HEADER } from '../src/http/principal';
 import { contextLogger } from '../src/http/request-log';
 import { executionLink } from '../src/http/views';
 import type { LinkInput } from '../src/services/decide-approval';
 import type { ServicesProvider } from './register';
+
+// The link's own parameters; their meaning is the signature check's to judge.
+const APPROVAL_QUERY = { exp: z.string().optional(), sig: z.string().optional() };
 
 export function approvalsFunction(services: ServicesProvider): HttpFunctionOptions {
   return {
@@ -27,11 +31,12 @@ async function handleApproval(services: ServicesProvider, request: HttpRequest, 
   const log = contextLogger(context);
   const json = wantsJson(request);
   try {
+    const { exp, sig } = parseQuery(request, APPROVAL_QUERY);
     const link: LinkInput = {
       execId: request.params['execId'] ?? '',
       action: request.params['action'] ?? '',
-      exp: request.query.get('exp'),
-      sig: request.query.get('sig'),
+      exp: exp ?? null,
+      sig: sig ?? null,
     };
     const principal = personName(request.headers.get(PRINCIPAL_HEADER));
     // Chat tools and mail scanners fetch links to preview them: a GET must never decide anything.

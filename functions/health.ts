@@ -1,5 +1,7 @@
 // Health function: GET /api/health says whether ClouDO can reach its tables and its queues; 503 naming what cannot.
-import type { HttpFunctionOptions, HttpResponseInit, InvocationContext } from '@azure/functions';
+import type { HttpFunctionOptions, HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
+import { errorResponse } from '../src/http/error-response';
+import { parseQuery } from '../src/http/query-params';
 import { contextLogger } from '../src/http/request-log';
 import type { HealthReport } from '../src/services/check-health';
 import type { ServicesProvider } from './register';
@@ -9,11 +11,20 @@ export function healthFunction(services: ServicesProvider): HttpFunctionOptions 
     route: 'health',
     methods: ['GET'],
     authLevel: 'anonymous',
-    handler: (_request, context) => handleHealth(services, context),
+    handler: (request, context) => handleHealth(services, request, context),
   };
 }
 
-async function handleHealth(services: ServicesProvider, context: InvocationContext): Promise<HttpResponseInit> {
+async function handleHealth(
+  services: ServicesProvider,
+  request: HttpRequest,
+  context: InvocationContext,
+): Promise<HttpResponseInit> {
+  try {
+    parseQuery(request, {});
+  } catch (err) {
+    return errorResponse(err, contextLogger(context));
+  }
   const { tables, queues, problems } = await report(services);
   // `storage` predates the split: still "ok" only when every part is.
   const storage = tables === 'ok' && queues === 'ok' ? 'ok' : 'unavailable';

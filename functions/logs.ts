@@ -1,14 +1,26 @@
 // Logs function: GET /api/logs lists executions newest first; GET /api/logs/{execId} returns one with its output.
 import type { HttpFunctionOptions, HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
-import { badRequest } from '../src/domain/errors';
+import { z } from 'zod';
+import { decimalDigits } from '../src/domain/whole-number';
 import { errorResponse } from '../src/http/error-response';
+import { parseQuery } from '../src/http/query-params';
 import { contextLogger } from '../src/http/request-log';
 import { API_PREFIX, executionDetail, executionSummary } from '../src/http/views';
 import type { ServicesProvider } from './register';
 
-const LIST_PARAMS = ['status', 'mapping', 'trigger', 'rule', 'since', 'until', 'limit', 'continuation'];
-// The Functions host passes the function key through as `code`; it is neither a filter nor to be echoed in links.
-const HOST_PARAMS = ['code'];
+// Names and forms here; what the values mean (statuses, instants, ranges) is checked by the listing itself.
+const text = z.string().optional();
+const LIST_QUERY = {
+  status: text,
+  mapping: text,
+  trigger: text,
+  rule: text,
+  since: text,
+  until: text,
+  limit: decimalDigits.optional(),
+  continuation: text,
+};
+const ONE_QUERY = { format: z.enum(['json', 'text'], 'must be "json" or "text"').optional() };
 
 export function logsFunction(services: ServicesProvider): HttpFunctionOptions {
   return {
@@ -26,15 +38,13 @@ async function handleLogs(
 ): Promise<HttpResponseInit> {
   try {
     const execId = request.params['execId'];
-    return execId ? await one(services, execId, request.query.get('format')) : await list(services, request);
+    return execId ? await one(services, execId, parseQuery(request, ONE_QUERY).format) : await list(services, request);
   } catch (err) {
     return errorResponse(err, contextLogger(context));
   }
 }
 
-async function one(services: ServicesProvider, execId: string, format: string | null): Promise<HttpResponseInit> {
-  if (format !== null && format !== 'json' && format !== 'text')
-    throw badRequest('format', 'format must be "json" or "text".');
+async function one(services: ServicesProvider, execId: string, format?: string): Promise<HttpResponseInit> {
   const execution = await services().getExecution(execId);
   if (format === 'text') {
     // Runbook output is untrusted text: never let a browser sniff it into HTML.
@@ -45,12 +55,10 @@ async function one(services: ServicesProvider, execId: string, format: string | 
 }
 
 async function list(services: ServicesProvider, request: HttpRequest): Promise<HttpResponseInit> {
-  const params: Record<string, string> = {};
-  for (const [key, value] of request.query.entries()) {
-    if (HOST_PARAMS.includes(key)) continue;
-    if (!LIST_PARAMS.includes(key)) throw badRequest(key, `Unknown parameter "${key}"; use ${LIST_PARAMS.join(', ')}.`);
-    params[key] = value;
-  }
+  // Only what was given, as given: it is echoed into the next page's link (never `code`, which the parser drops).
+  const params = Object.fromEntries(
+    Object.entries(parseQuery(request, LIST_QUERY)).filter((e): e is [string, string] => e[1] !== undefined),
+  );
   const page = await services().listExecutions(params);
   const next = page.continuation ? nextLink(params, page.continuation) : null;
   return {

@@ -1,17 +1,26 @@
 // Trigger function: ?id=<mapping id> runs one mapping; an alert webhook body runs whatever mappings claim it.
 import type { HttpFunctionOptions, HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { badRequest } from '../src/domain/errors';
+import { idempotencyKeySchema, keyFromHeader, type RequestKey } from '../src/domain/idempotency-key';
 import { toMappingView } from '../src/domain/mapping';
 import { mappingKeySchema, partitionKeySchema } from '../src/domain/mapping-schema';
 import { errorResponse } from '../src/http/error-response';
 import { readJsonBody } from '../src/http/json-body';
+import { parseQuery } from '../src/http/query-params';
 import { contextLogger } from '../src/http/request-log';
 import { alertRunView, executionLink } from '../src/http/views';
 import { principalOf } from '../src/http/principal';
 import type { Logger } from '../src/services/ports';
 import type { IntakeRequest } from '../src/domain/intake-request';
 import type { ServicesProvider } from './register';
+
+const IDEMPOTENCY_HEADER = 'Idempotency-Key';
+
+const TRIGGER_QUERY = {
+  id: z.string().optional(),
+  dry_run: z.enum(['true', 'false', '1', '0', ''], 'must be true or false').optional(),
+};
 
 export function triggerFunction(services: ServicesProvider): HttpFunctionOptions {
   return {
@@ -32,8 +41,9 @@ async function handleTrigger(
     const partitionParam = request.params['partition'];
     const partition =
       partitionParam === undefined ? undefined : parseField('partition', partitionKeySchema, partitionParam);
-    const id = request.query.get('id');
-    const dryRun = parseDryRun(request.query.get('dry_run'));
+    const query = parseQuery(request, TRIGGER_QUERY);
+    const id = query.id ?? null;
+    const dryRun = query.dry_run === 'true' || query.dry_run === '1' || query.dry_run === '';
     // No id and nothing posted: the caller most likely forgot the id, so that is what the error names.
     if (id !== null || request.method === 'GET' || !hasBody(request)) {
       if (dryRun) throw badRequest('dry_run', 'dry_run previews alert payloads: POST the alert without ?id=.');
@@ -42,6 +52,7 @@ async function handleTrigger(
         id: parseField('id', mappingKeySchema, id, 'Pass the mapping id as ?id=<id>.'),
         ...(partition ? { partition } : {}),
         ...principalOf(request),
+        ...idempotencyKeyOf(request),
       };
       return await manual(services, req, log);
     }
@@ -56,15 +67,17 @@ async function handleTrigger(
 async function manual(services: ServicesProvider, req: IntakeRequest, log: Logger): Promise<HttpResponseInit> {
   const accepted = await services().acceptRequest(req, log);
   if (accepted.kind !== 'manual') throw new Error('a manual request was answered as an alert');
-  const { execution, mapping, approvals } = accepted.run;
+  const { execution, mapping, approvals, duplicate } = accepted.run;
   const self = executionLink(execution.execId);
   // 202: work accepted for later (queued, or waiting for approval). 200: recorded and settled now (throttled).
+  // A repeated Idempotency-Key gets the status the first request got: only a throttled run was answered 200.
   return {
     status: execution.status === 'throttled' ? 200 : 202,
     headers: { Location: self },
     jsonBody: {
       execId: execution.execId,
       status: execution.status,
+      duplicate,
       ...(execution.error ? { reason: execution.error } : {}),
       ...(execution.approval ? { expiresAt: execution.approval.expiresAt } : {}),
       mapping: toMappingView(mapping),
@@ -94,13 +107,18 @@ function parseField(field: string, schema: z.ZodType<string>, value: string | nu
   return parsed.data;
 }
 
+// Repeated headers arrive joined by ", ", which no valid key contains: that is a 400 too.
+function idempotencyKeyOf(request: HttpRequest): { idempotencyKey?: RequestKey } {
+  const raw = request.headers.get(IDEMPOTENCY_HEADER);
+  if (raw === null) return {};
+  const parsed = idempotencyKeySchema.safeParse(keyFromHeader(raw));
+  if (!parsed.success) {
+    throw badRequest(IDEMPOTENCY_HEADER, `Invalid ${IDEMPOTENCY_HEADER} header: ${parsed.error.issues[0]?.message}.`);
+  }
+  return { idempotencyKey: { key: parsed.data, field: IDEMPOTENCY_HEADER } };
+}
+
 function hasBody(request: HttpRequest): boolean {
   const length = request.headers.get('content-length');
   return request.headers.has('transfer-encoding') || (length !== null && length !== '0');
-}
-
-function parseDryRun(value: string | null): boolean {
-  if (value === null || value === 'false' || value === '0') return false;
-  if (value === 'true' || value === '1' || value === '') return true;
-  throw badRequest('dry_run', 'dry_run must be true or false.');
 }

@@ -1,10 +1,13 @@
 // Unmatched-alerts function: GET /api/alerts/unmatched lists alerts that arrived and no mapping claimed, newest first.
 import type { HttpFunctionOptions, HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
-import { badRequest } from '../src/domain/errors';
+import { wholeNumber } from '../src/domain/whole-number';
 import { errorResponse } from '../src/http/error-response';
+import { parseQuery } from '../src/http/query-params';
 import { contextLogger } from '../src/http/request-log';
 import { DEFAULT_LIMIT, MAX_LIMIT } from '../src/services/query-executions';
 import type { ServicesProvider } from './register';
+
+const UNMATCHED_QUERY = { limit: wholeNumber(1, MAX_LIMIT).default(DEFAULT_LIMIT) };
 
 export function unmatchedFunction(services: ServicesProvider): HttpFunctionOptions {
   return {
@@ -21,11 +24,7 @@ async function handleUnmatched(
   context: InvocationContext,
 ): Promise<HttpResponseInit> {
   try {
-    const raw = request.query.get('limit') ?? String(DEFAULT_LIMIT);
-    const limit = Number(raw);
-    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) {
-      throw badRequest('limit', `limit must be a whole number from 1 to ${MAX_LIMIT}.`);
-    }
+    const { limit } = parseQuery(request, UNMATCHED_QUERY);
     return { status: 200, jsonBody: { items: await services().listUnmatched(limit) } };
   } catch (err) {
     return errorResponse(err, contextLogger(context));

@@ -29,6 +29,7 @@ import { getExecution, listExecutions, type ListResult } from './services/query-
 import { requestRun, type AcceptedRun, type RunRequest } from './services/request-run';
 import type { SweepDeps } from './services/sweep-executions';
 import { runSweep, type SweepReport } from './services/sweep';
+import type { ClaimTiming } from './services/record-once';
 
 export type AppServices = {
   requestRun(req: RunRequest, log: Logger): Promise<AcceptedRun>;
@@ -56,6 +57,8 @@ export type AppServices = {
 export type AppOptions = {
   /** Base of links when CLOUDO_PUBLIC_URL is unset; the local runtime knows its own address only once listening. */
   readonly publicUrl?: () => string;
+  /** Idempotency claims' lease and wait; tests shorten the lease. */
+  readonly claimTiming?: ClaimTiming;
 };
 
 export function createAppServices(config: CloudoConfig, clients?: StorageClients, opts: AppOptions = {}): AppServices {
@@ -67,7 +70,13 @@ export function createAppServices(config: CloudoConfig, clients?: StorageClients
   const common = { executions, alerts, queue: createRunQueue(storage.queues, config.queuePrefix), clock: systemClock };
   const publicUrl = () => config.oncall.publicUrl ?? opts.publicUrl?.() ?? '';
   const on = wireOncall(config, storage, common, publicUrl);
-  const requests = { ...common, mappings, defaultTimeoutSeconds: config.defaultTimeoutSeconds, oncall: on.oncall };
+  const requests = {
+    ...common,
+    mappings,
+    defaultTimeoutSeconds: config.defaultTimeoutSeconds,
+    oncall: on.oncall,
+    ...(opts.claimTiming ? { claimTiming: opts.claimTiming } : {}),
+  };
   const worker = { runner: runnerPorts(config), settings: runnerSettings(config, on.secrets), ...on };
   const ensure = async <T>(fn: () => Promise<T>): Promise<T> => (await ready(), fn());
   // HTTP triggers only: the intake queue's concurrency is bounded by the host's batch settings already.

@@ -2,26 +2,22 @@
 import { REJECTED } from './execution-table';
 import { odata, type TableClient } from '@azure/data-tables';
 import { z } from 'zod';
-import { AppError } from '../domain/errors';
 import { execRowKey, invertedTime } from '../domain/exec-id';
 import { sha256Hex } from '../domain/hash';
-import type { AlertRecordStore, IdempotencyClaim, UnmatchedAlert } from '../services/ports';
+import type { AlertRecordStore, UnmatchedAlert } from '../services/ports';
 import { readChunks, writeChunks } from './chunked-text';
-import { ignoreNotFound, isConflict, isPreconditionFailed, orMissing, storageCall } from './storage-errors';
+import { createClaimRows, pruneClaims } from './claim-rows';
+import { ignoreNotFound, isConflict, orMissing, storageCall } from './storage-errors';
 
-const IDEMPOTENCY = 'idem';
 const PAYLOAD = 'payload';
 const UNMATCHED = 'unmatched';
-// Longer than any request can take (a few storage calls, each bounded by timeouts and retries): a pending claim
-// this old belongs to a request that died, and may be taken over.
-const STALE_MS = 120_000;
+// Alert events' claims are kept: a very late re-notification is still a duplicate.
+const ALERT_CLAIMS = { partition: 'idem' };
+// Manual requests' idempotency keys expire with the payloads, so they are indexed by time.
+const REQUEST_KEYS = { partition: 'request', timeIndex: 'request-by-time' };
 
-// Keys come from senders: hashing makes any key a valid, fixed-length row key.
+// Event keys come from senders: hashing makes any key a valid, fixed-length row key.
 const hash = sha256Hex;
-
-type ClaimEntity = { partitionKey: string; rowKey: string; execId: string; state: string; claimedAt: string };
-
-const claimRow = z.object({ execId: z.string(), state: z.enum(['pending', 'committed']), claimedAt: z.string() });
 
 const unmatchedSchema = z.object({
   receivedAt: z.string(),
@@ -39,39 +35,9 @@ const unmatchedSchema = z.object({
 });
 
 export function createAlertRecords(table: TableClient): AlertRecordStore {
-  const row = (key: string, execId: string, state: 'pending' | 'committed', now: Date) => ({
-    partitionKey: IDEMPOTENCY,
-    rowKey: hash(key),
-    execId,
-    state,
-    claimedAt: now.toISOString(),
-  });
   return {
-    claimKey: (key, execId, now) => storageCall(() => claim(table, row(key, execId, 'pending', now), now)),
-    commitKey: (key, execId) =>
-      storageCall(async () => {
-        const current = await table.getEntity(IDEMPOTENCY, hash(key));
-        if (current['execId'] !== execId) return;
-        await table.updateEntity({ ...row(key, execId, 'committed', new Date()) }, 'Replace', { etag: current.etag });
-      }),
-    takeOverKey: (key, fromExecId, toExecId, now) =>
-      storageCall(async () => {
-        const current = await table.getEntity(IDEMPOTENCY, hash(key)).catch(() => null);
-        if (!current || current['execId'] !== fromExecId) return false;
-        try {
-          await table.updateEntity(row(key, toExecId, 'pending', now), 'Replace', { etag: current.etag });
-          return true;
-        } catch (err) {
-          if (isPreconditionFailed(err)) return false;
-          throw err;
-        }
-      }),
-    releaseKey: (key, execId) =>
-      storageCall(async () => {
-        const current = await table.getEntity(IDEMPOTENCY, hash(key));
-        // Only the claimant frees a key: another request may have taken it over since.
-        if (current['execId'] === execId) await table.deleteEntity(IDEMPOTENCY, hash(key), { etag: current.etag });
-      }),
+    claims: createClaimRows(table, ALERT_CLAIMS),
+    requestKeys: createClaimRows(table, REQUEST_KEYS),
     putPayload: (execId, json) =>
       storageCall(async () => {
         const entity: Record<string, unknown> = {};
@@ -96,25 +62,6 @@ export function createAlertRecords(table: TableClient): AlertRecordStore {
   };
 }
 
-async function claim(table: TableClient, fresh: ClaimEntity, now: Date) {
-  // Twice at most: a key freed between our failed insert and our read can simply be claimed again.
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      await table.createEntity(fresh);
-      return { kind: 'claimed' } satisfies IdempotencyClaim;
-    } catch (err) {
-      if (!isConflict(err)) throw err;
-    }
-    const existing = await orMissing(table.getEntity(IDEMPOTENCY, fresh.rowKey));
-    if (!existing) continue;
-    const c = claimRow.parse(existing);
-    if (c.state === 'committed') return { kind: 'committed', execId: c.execId } satisfies IdempotencyClaim;
-    const stale = now.getTime() - Date.parse(c.claimedAt) > STALE_MS;
-    return { kind: 'pending', execId: c.execId, stale } satisfies IdempotencyClaim;
-  }
-  throw new AppError('busy', 'This alert is being recorded by another request; retry.');
-}
-
 // These partitions are keyed by inverted time, so everything older than the cutoff is one row-key range: no scan.
 // Rejected messages hold sender text too, and any sender can add them: they age out the same way.
 async function pruneBefore(table: TableClient, cutoff: Date, maxRows: number): Promise<number> {
@@ -127,7 +74,7 @@ async function pruneBefore(table: TableClient, cutoff: Date, maxRows: number): P
       deleted++;
     }
   }
-  return deleted;
+  return deleted + (await pruneClaims(table, REQUEST_KEYS, cutoff, maxRows - deleted));
 }
 
 async function listUnmatched(table: TableClient, limit: number): Promise<UnmatchedAlert[]> {

@@ -7,7 +7,8 @@ import { execRowKey, invertedTime } from '../domain/exec-id';
 import type { ExecutionStore, RejectedMessage, Versioned } from '../services/ports';
 import { fromEntity, MAIN_PARTITION, toEntity } from './execution-entity';
 import { indexPartitions, listExecutions } from './execution-listing';
-import { isPreconditionFailed, orMissing, storageCall } from './storage-errors';
+import { alreadyExists } from '../domain/errors';
+import { isConflict, isNotFound, isPreconditionFailed, orMissing, storageCall } from './storage-errors';
 
 /** Messages ClouDO could never process: intake rejections and poisoned run messages, keyed by inverted time. */
 export const REJECTED = 'rejected';
@@ -19,7 +20,13 @@ export function createExecutionTable(table: TableClient): ExecutionStore {
       storageCall(async () => {
         // Index rows first, the record last: a failure leaves at most index rows, which listings skip.
         await index.put(e, indexPartitions(e));
-        const { etag } = await table.createEntity(toEntity(e));
+        let etag: string | undefined;
+        try {
+          ({ etag } = await table.createEntity(toEntity(e)));
+        } catch (err) {
+          if (isConflict(err)) throw alreadyExists(`Execution ${e.execId} exists already.`);
+          throw err;
+        }
         return etag ? { value: e, etag } : mustRead(table, e.execId);
       }),
     get: (execId) => storageCall(() => readMain(table, execRowKey(execId))),
@@ -65,7 +72,8 @@ async function replaceIf(
   try {
     ({ etag } = await table.updateEntity(toEntity(next), 'Replace', { etag: previous.etag }));
   } catch (err) {
-    if (isPreconditionFailed(err)) return null;
+    // Changed or removed since it was read: either way, another writer got there first.
+    if (isPreconditionFailed(err) || isNotFound(err)) return null;
     throw err;
   }
   // The write is committed: failing now would make the caller redo work that already happened.

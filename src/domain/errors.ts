@@ -7,6 +7,7 @@ export type ErrorCode =
   | 'method_not_allowed'
   | 'conflict'
   | 'gone'
+  | 'unprocessable'
   | 'payload_too_large'
   | 'unsupported_media_type'
   | 'storage_unavailable'
@@ -43,3 +44,9 @@ export const conflict = (message: string, details: ErrorDetails = {}): AppError 
 
 export const storageUnavailable = (cause: unknown): AppError =>
   new AppError('storage_unavailable', 'Storage is unavailable. Retry later.', {}, { cause });
+
+/** The record to create exists already: another request, or a lost answer to an earlier try, wrote it first. */
+export const alreadyExists = (message: string): AppError => new AppError('conflict', message, { reason: 'exists' });
+
+export const isAlreadyExists = (err: unknown): boolean =>
+  err instanceof AppError && err.code === 'conflict' && err.details['reason'] === 'exists';

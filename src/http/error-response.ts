@@ -11,6 +11,7 @@ const STATUS: Readonly<Record<ErrorCode, number>> = {
   method_not_allowed: 405,
   conflict: 409,
   gone: 410,
+  unprocessable: 422,
   payload_too_large: 413,
   unsupported_media_type: 415,
   storage_unavailable: 503,

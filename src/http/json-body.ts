@@ -1,6 +1,7 @@
-// Webhook bodies: JSON of at most 256 KB, sent as JSON, or a 4xx that says exactly what is wrong.
+// Webhook bodies: JSON of at most 256 KB and 64 levels, sent as JSON, or a 4xx that says exactly what is wrong.
 import type { HttpRequest } from '@azure/functions';
 import { AppError, badRequest } from '../domain/errors';
+import { tooDeep } from '../domain/json-depth';
 
 export const MAX_WEBHOOK_BYTES = 256 * 1024;
 
@@ -20,11 +21,16 @@ export async function readJsonBody(request: HttpRequest): Promise<unknown> {
   const bytes = Buffer.from(await request.arrayBuffer());
   if (bytes.length > MAX_WEBHOOK_BYTES) throw tooLarge();
   if (bytes.length === 0) throw badRequest('body', 'The body is empty: send an alert payload, or ?id=<mapping id>.');
+  let body: unknown;
   try {
-    return JSON.parse(bytes.toString('utf8')) as unknown;
+    body = JSON.parse(bytes.toString('utf8')) as unknown;
   } catch (err) {
     throw badRequest('body', `The body is not valid JSON: ${(err as Error).message}`);
   }
+  // Storing and logging a value is recursive: nesting must be bounded before anything else sees it.
+  const deep = tooDeep(body);
+  if (deep) throw badRequest(deep.field ?? 'body', deep.message);
+  return body;
 }
 
 const tooLarge = () =>

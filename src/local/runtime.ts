@@ -9,6 +9,7 @@ import { createAppServices } from '../composition';
 import { runbookIsolation } from '../runner-wiring';
 import type { Mapping } from '../domain/mapping';
 import type { Logger } from '../services/ports';
+import type { ClaimTiming } from '../services/record-once';
 import { sourceLogger, type LineWriter } from './console-log';
 import { loadHostConfig, type HostConfig } from './host-config';
 import { startHttpServer } from './http-server';
@@ -24,6 +25,8 @@ export type LocalRuntimeOptions = {
   readonly write: LineWriter;
   /** Overrides host.json's queue polling, e.g. for faster tests. */
   readonly queueOverrides?: Partial<HostConfig['queues']>;
+  /** Idempotency claims' lease and wait, for tests; production uses the defaults. */
+  readonly claimTiming?: ClaimTiming;
 };
 
 export type LocalRuntime = {
@@ -53,7 +56,8 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
     const host = createLocalHost();
     // Links in pages name this server, whose port is known only once it listens.
     let url = '';
-    const services = createAppServices(config, clients, { publicUrl: () => url });
+    const timing = opts.claimTiming ? { claimTiming: opts.claimTiming } : {};
+    const services = createAppServices(config, clients, { publicUrl: () => url, ...timing });
     registerFunctions(host, config, () => services);
     const settings = { ...hostConfig.queues, ...opts.queueOverrides };
     await startTriggers(host.mounts, clients, settings, opts.write, stoppables);

@@ -19,6 +19,7 @@ export async function acceptRequest(deps: AcceptDeps, req: IntakeRequest, log: L
         trigger: 'manual',
         ...(req.partition ? { partition: req.partition } : {}),
         ...(req.requestedBy ? { requestedBy: req.requestedBy } : {}),
+        ...(req.idempotencyKey ? { idempotencyKey: req.idempotencyKey } : {}),
       },
     );
     return { kind: 'manual', run };

@@ -1,16 +1,14 @@
-// One alert event for one mapping: claim its key atomically, record the run (or the skip), then commit the key.
+// One alert event for one mapping: recorded once (the run, or the skip) under the event's idempotency key.
 import type { ParsedAlert } from '../domain/alert';
 import { compactKey } from '../domain/alert';
 import type { RunDecision } from '../domain/alert-decision';
 import { loggable } from '../domain/alert-decision';
-import { AppError } from '../domain/errors';
-import { newExecId } from '../domain/exec-id';
-import { newExecution, type Execution } from '../domain/execution';
+import { newExecution } from '../domain/execution';
 import { type ExecutionStatus } from '../domain/execution-status';
 import type { Mapping } from '../domain/mapping';
 import { admittedExecution, deliverRecorded, type OncallDeps } from './admitted-execution';
-import type { AlertRecordStore, Clock, ExecutionStore, Logger, RunQueue, Versioned } from './ports';
-import { submitExecution } from './submit-execution';
+import type { AlertRecordStore, Clock, ExecutionStore, Logger, RunQueue } from './ports';
+import { CLAIM_TIMING, recordOnce, type ClaimTiming, type Prepared } from './record-once';
 
 export type ClaimDeps = {
   readonly executions: ExecutionStore;
@@ -20,6 +18,8 @@ export type ClaimDeps = {
   readonly log: Logger;
   readonly defaultTimeoutSeconds: number;
   readonly oncall: OncallDeps;
+  /** The claims' lease and wait; tests shorten them. */
+  readonly claimTiming?: ClaimTiming;
 };
 
 export type AlertRun = {
@@ -33,33 +33,39 @@ export type AlertRun = {
   readonly approvals?: { readonly approve: string; readonly reject: string };
 };
 
-const busy = () => new AppError('busy', 'This alert is being recorded by another request; retry.');
-
-export async function claimAlertRun(deps: ClaimDeps, item: ParsedAlert, m: Mapping, decision: RunDecision) {
+/** `waitUntil`: when this delivery stops waiting for other requests recording the same event (epoch ms). */
+export async function claimAlertRun(
+  deps: ClaimDeps,
+  item: ParsedAlert,
+  m: Mapping,
+  decision: RunDecision,
+  waitUntil: number,
+): Promise<AlertRun> {
   const key = compactKey(`${item.alert.idempotencyKey}|${m.partition}|${m.id}`);
-  const now = deps.clock.now();
-  const execId = newExecId(now);
   const mapping = { partition_key: m.partition, id: m.id };
-  const claim = await deps.alerts.claimKey(key, execId, now);
-  if (claim.kind === 'committed') return answerDuplicate(deps, claim.execId, mapping);
-  if (claim.kind === 'pending') {
-    // A live claimant may still fail and undo its work: "done" is not ours to say yet.
-    if (!claim.stale) throw busy();
-    const adopted = await adoptStale(deps, key, claim.execId, mapping);
-    if (adopted) return adopted;
-    if (!(await deps.alerts.takeOverKey(key, claim.execId, execId, now))) throw busy();
-  }
-  const written = await record(deps, key, execId, item.payload, () =>
-    prepare(deps, item, m, decision, execId, key, now),
-  );
+  const { written, duplicate } = await recordOnce(deps, {
+    claims: deps.alerts.claims,
+    key,
+    fingerprint: null,
+    timing: deps.claimTiming ?? CLAIM_TIMING,
+    waitUntil,
+    busy: 'This alert is being recorded by another request; retry.',
+    prepare: (execId, now) => prepare(deps, item, m, decision, execId, key, now),
+    store: async (e) => {
+      // Runs that will (or may, once approved) run need the payload for CLOUDO_ALERT_FILE.
+      if (e.status === 'queued' || e.status === 'pending_approval')
+        await deps.alerts.putPayload(e.execId, JSON.stringify(item.payload));
+    },
+  });
   const e = written.value;
+  if (duplicate) return { execId: e.execId, status: e.status, mapping, duplicate: true };
   deps.log.info(
-    `${e.status} ${execId}: ${m.partition}/${m.id} for alert ${loggable(item.alert.rule ?? item.alert.alertId)}`,
+    `${e.status} ${e.execId}: ${m.partition}/${m.id} for alert ${loggable(item.alert.rule ?? item.alert.alertId)}`,
   );
   await deliverRecorded(deps.oncall, written, deps.log);
   const approvals = deps.oncall.links.approvals(e);
   return {
-    execId,
+    execId: e.execId,
     status: e.status,
     mapping,
     duplicate: false,
@@ -69,7 +75,7 @@ export async function claimAlertRun(deps: ClaimDeps, item: ParsedAlert, m: Mappi
 }
 
 // The execution as admission shapes it; an alert claimed but not acted on is recorded as skipped, with why.
-function prepare(
+async function prepare(
   deps: ClaimDeps,
   item: ParsedAlert,
   m: Mapping,
@@ -77,7 +83,7 @@ function prepare(
   execId: string,
   key: string,
   now: Date,
-): Prepared | Promise<Prepared> {
+): Promise<Prepared> {
   const base = {
     execId,
     mapping: m,
@@ -89,51 +95,4 @@ function prepare(
   };
   if (decision.run) return admittedExecution(deps.oncall, base, item.alert.resource.id);
   return { execution: newExecution({ ...base, admission: { status: 'skipped', reason: decision.reason } }) };
-}
-
-type Prepared = { readonly execution: Execution; readonly release?: () => Promise<void> };
-
-async function record(
-  deps: ClaimDeps,
-  key: string,
-  execId: string,
-  payload: unknown,
-  prepare: () => Prepared | Promise<Prepared>,
-): Promise<Versioned<Execution>> {
-  let prepared: Prepared | undefined;
-  let written: Versioned<Execution>;
-  try {
-    prepared = await prepare();
-    const { execution } = prepared;
-    // Runs that will (or may, once approved) run need the payload for CLOUDO_ALERT_FILE.
-    if (execution.status === 'queued' || execution.status === 'pending_approval')
-      await deps.alerts.putPayload(execution.execId, JSON.stringify(payload));
-    written = await submitExecution(deps, execution);
-  } catch (err) {
-    // Free the key so the sender's retry records the run; if even that fails, the claim goes stale and is taken over.
-    await prepared?.release?.().catch(() => undefined);
-    await deps.alerts.releaseKey(key, execId).catch(() => undefined);
-    throw err;
-  }
-  // The run is recorded; a commit that fails only delays duplicates until the claim is adopted as stale.
-  await deps.alerts
-    .commitKey(key, written.value.execId)
-    .catch((err: unknown) => deps.log.warn(`commit failed: ${String(err)}`));
-  return written;
-}
-
-/** A stale claim whose execution exists was recorded by a request that died before committing: finish its job. */
-async function adoptStale(deps: ClaimDeps, key: string, execId: string, mapping: AlertRun['mapping']) {
-  const existing = await deps.executions.get(execId);
-  if (!existing) return null;
-  // Its enqueue may never have happened; a second message is harmless, the worker's claim runs it once.
-  if (existing.value.status === 'queued') await deps.queue.enqueue(existing.value.worker, { v: 1, execId });
-  await deps.alerts.commitKey(key, execId);
-  return { execId, status: existing.value.status, mapping, duplicate: true } satisfies AlertRun;
-}
-
-async function answerDuplicate(deps: ClaimDeps, execId: string, mapping: AlertRun['mapping']): Promise<AlertRun> {
-  const existing = await deps.executions.get(execId);
-  if (!existing) throw busy();
-  return { execId, status: existing.value.status, mapping, duplicate: true };
 }

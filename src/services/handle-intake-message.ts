@@ -12,7 +12,15 @@ const MAX_REASON = 1000;
 
 // Retrying these gives the same answer: record why and consume the message. Anything else (storage down, a claim
 // another request holds) is thrown, so the host retries and, after maxDequeueCount, moves it to the poison queue.
-const FINAL: readonly ErrorCode[] = ['bad_request', 'not_found', 'conflict', 'forbidden', 'payload_too_large', 'gone'];
+const FINAL: readonly ErrorCode[] = [
+  'bad_request',
+  'not_found',
+  'conflict',
+  'forbidden',
+  'payload_too_large',
+  'gone',
+  'unprocessable',
+];
 
 export async function handleIntakeMessage(
   deps: AcceptDeps,
@@ -36,15 +44,24 @@ export async function handleIntakeMessage(
 }
 
 async function reject(deps: AcceptDeps, msg: DeliveredMessage, reason: string, log: Logger): Promise<IntakeOutcome> {
-  const text = typeof msg.body === 'string' ? msg.body : (JSON.stringify(msg.body) ?? String(msg.body));
   log.warn(`intake ${msg.messageId} rejected: ${loggable(reason)}`);
   await deps.executions.recordRejectedMessage({
     queue: msg.queueName,
     messageId: msg.messageId,
     // Bounded: a reason can quote sender text (zod names every unknown key), and a table property holds 64 KiB.
     reason: reason.slice(0, MAX_REASON),
-    preview: text.slice(0, 512),
+    preview: previewOf(msg.body),
     receivedAt: deps.clock.now().toISOString(),
   });
   return 'rejected';
+}
+
+function previewOf(body: unknown): string {
+  if (typeof body === 'string') return body.slice(0, 512);
+  try {
+    return (JSON.stringify(body) ?? String(body)).slice(0, 512);
+  } catch {
+    // A value nesting too deep for JSON.stringify (likely why it was rejected) must still be recorded, not retried.
+    return '(not shown: the message nests too deep to print)';
+  }
 }

@@ -7,6 +7,7 @@ import { badRequest } from '../domain/errors';
 import { boundedAll } from './bounded-all';
 import { claimAlertRun, type AlertRun, type ClaimDeps } from './claim-alert-run';
 import type { MappingStore } from './ports';
+import { CLAIM_TIMING } from './record-once';
 
 export type { AlertRun } from './claim-alert-run';
 
@@ -17,6 +18,8 @@ export type IngestReport = { readonly alerts: number; readonly matched: number; 
 export async function ingestAlerts(deps: IngestDeps, body: unknown, partition?: string): Promise<IngestReport> {
   const parsed = parseAlertPayload(body);
   if (!parsed.ok) throw badRequest(parsed.field, parsed.message);
+  // One deadline for the whole delivery: however many of its claims wait, the sender gets its answer in time.
+  const waitUntil = deps.clock.now().getTime() + (deps.claimTiming ?? CLAIM_TIMING).waitMs;
   const candidates = await deps.mappings.listCandidates(partition);
   const tasks = new Map<string, () => Promise<AlertRun>>();
   const unmatched: (() => Promise<void>)[] = [];
@@ -29,7 +32,7 @@ export async function ingestAlerts(deps: IngestDeps, body: unknown, partition?: 
     // The same event twice in one webhook is one task, not two requests racing for one claim.
     for (const { m, v } of claimed) {
       const key = `${item.alert.idempotencyKey}|${m.partition}|${m.id}`;
-      if (!tasks.has(key)) tasks.set(key, () => claimAlertRun(deps, item, m, decideRun(m, v)));
+      if (!tasks.has(key)) tasks.set(key, () => claimAlertRun(deps, item, m, decideRun(m, v), waitUntil));
     }
   }
   // A large Alertmanager group must finish within the sender's timeout: claims of different events are independent.

@@ -45,10 +45,10 @@ export type RejectedMessage = {
 };
 
 export type ExecutionStore = {
-  /** Inserts a new record (the commit point: nothing is listed without it); fails if the id exists. */
+  /** Inserts a new record (the commit point: nothing is listed without it); throws alreadyExists if the id exists. */
   create(execution: Execution): Promise<Versioned<Execution>>;
   get(execId: string): Promise<Versioned<Execution> | null>;
-  /** Replaces the record only if its ETag still matches; null when another writer got there first. */
+  /** Replaces the record only if its ETag still matches; null when another writer changed or removed it first. */
   replaceIf(next: Execution, previous: Versioned<Execution>): Promise<Versioned<Execution> | null>;
   /** Newest first; summaries without output. */
   list(query: ExecutionQuery): Promise<ExecutionPage>;
@@ -82,13 +82,32 @@ export type Logger = {
   error(message: string): void;
 };
 
+/** An idempotency key as one request found it; `token` is the row's version, for conditional writes. */
 export type IdempotencyClaim =
   /** This request owns the key: it records the run, then commits the key. */
-  | { readonly kind: 'claimed' }
-  /** The event was recorded before: answer with that execution. */
-  | { readonly kind: 'committed'; readonly execId: string }
-  /** Another request is recording it; `stale` when it has taken so long that it must have died. */
-  | { readonly kind: 'pending'; readonly execId: string; readonly stale: boolean };
+  | { readonly kind: 'claimed'; readonly token: string }
+  /** The run was recorded before: answer with that execution. */
+  | ({ readonly kind: 'committed' } & HeldClaim)
+  /** Another request has been recording it since `claimedAt`. */
+  | ({ readonly kind: 'pending'; readonly claimedAt: Date } & HeldClaim);
+
+/** A claim row: its execution, its version, and what the key was first used for (null for alert events). */
+export type HeldClaim = { readonly execId: string; readonly token: string; readonly fingerprint: string | null };
+
+/** Idempotency keys: one execution per key, whichever instance and whichever delivery asks. */
+export type ClaimStore = {
+  /** Atomic across instances (a conditional insert): the first caller claims the key for its execution. */
+  claimKey(key: string, execId: string, now: Date, fingerprint?: string | null): Promise<IdempotencyClaim>;
+  /**
+   * Makes the key pending from `now` again, for the same execution, if unchanged since `claim.token`: a claimant
+   * renews its own claim, or a request takes over a stale one. The new token; null when another request got there first.
+   */
+  renewKey(key: string, claim: HeldClaim, now: Date): Promise<string | null>;
+  /** Marks the key's execution as recorded; duplicates are answered 200 from then on. */
+  commitKey(key: string, execId: string): Promise<void>;
+  /** Frees a key whose execution could not be recorded, if unchanged since `token`, so a retry can run it. */
+  releaseKey(key: string, token: string): Promise<void>;
+};
 
 export type UnmatchedAlert = {
   readonly receivedAt: string;
@@ -101,19 +120,15 @@ export type UnmatchedAlert = {
 };
 
 export type AlertRecordStore = {
-  /** Atomic across instances (a conditional insert): the first caller claims the key for its execution. */
-  claimKey(key: string, execId: string, now: Date): Promise<IdempotencyClaim>;
-  /** Marks the key's execution as recorded; duplicates are answered 200 only from then on. */
-  commitKey(key: string, execId: string): Promise<void>;
-  /** Takes a stale pending key over for a new execution; false when someone else changed it first. */
-  takeOverKey(key: string, fromExecId: string, toExecId: string, now: Date): Promise<boolean>;
-  /** Frees a key whose execution could not be recorded, so the sender's retry can run it. */
-  releaseKey(key: string, execId: string): Promise<void>;
+  /** Alert events, per mapping: kept, so a late re-notification is still a duplicate. */
+  readonly claims: ClaimStore;
+  /** Manual requests' idempotency keys: deleted with the payloads, after the retention period (at least a day). */
+  readonly requestKeys: ClaimStore;
   putPayload(execId: string, json: string): Promise<void>;
   getPayload(execId: string): Promise<string | null>;
   /** Records an alert no mapping claimed; the same alert event is recorded once. */
   recordUnmatched(alert: UnmatchedAlert, eventKey: string, eventTime: Date): Promise<void>;
   listUnmatched(limit: number): Promise<UnmatchedAlert[]>;
-  /** Deletes stored payloads and unmatched records older than `cutoff`, at most `maxRows`; returns how many. */
+  /** Deletes payloads, unmatched records and request keys older than `cutoff`, at most `maxRows`; returns how many. */
   pruneBefore(cutoff: Date, maxRows: number): Promise<number>;
 };

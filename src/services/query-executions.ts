@@ -5,6 +5,7 @@ import { isExecId } from '../domain/exec-id';
 import { type Execution } from '../domain/execution';
 import { EXECUTION_STATUSES, TRIGGER_KINDS, type ExecutionStatus, type TriggerKind } from '../domain/execution-status';
 import { mappingKeySchema } from '../domain/mapping-schema';
+import { wholeNumber } from '../domain/whole-number';
 import type { ExecutionStore } from './ports';
 
 export const DEFAULT_LIMIT = 50;
@@ -23,7 +24,7 @@ const listQuerySchema = z.object({
   rule: z.string().min(1).max(512).optional(),
   since: instant.optional(),
   until: instant.optional(),
-  limit: z.coerce.number().int().min(1).max(MAX_LIMIT).default(DEFAULT_LIMIT),
+  limit: wholeNumber(1, MAX_LIMIT).default(DEFAULT_LIMIT),
   continuation: z.string().max(200).optional(),
 });
 

@@ -10,6 +10,7 @@ import type { LineWriter } from '../../src/local/console-log';
 import type { QueueHostSettings } from '../../src/local/host-config';
 import { startLocalRuntime, type LocalRuntime } from '../../src/local/runtime';
 import { readableDir } from './runbook-dirs';
+import type { ClaimTiming } from '../../src/services/record-once';
 import { uniqueName } from './unique-names';
 
 export type TestRuntimeOptions = {
@@ -22,6 +23,8 @@ export type TestRuntimeOptions = {
   readonly queueOverrides?: Partial<QueueHostSettings>;
   /** Storage of the test's own, instead of the run's shared Azurite. */
   readonly connection?: string;
+  /** Idempotency claims' lease and wait, e.g. a short lease to take over a dead request's claim. */
+  readonly claimTiming?: ClaimTiming;
 };
 
 export type TestRuntime = {
@@ -41,7 +44,7 @@ export async function startTestRuntime(opts: TestRuntimeOptions): Promise<TestRu
   try {
     const config = await writeProjectConfig(dir, opts);
     created = config;
-    return await launch(config, dir, [], opts.queueOverrides ?? {});
+    return await launch(config, dir, [], opts);
   } catch (err) {
     // A failed start may already have created tables and queues, and the caller gets no handle to remove them.
     if (created) await dropStorage(created, opts.connection).catch(() => undefined);
@@ -50,18 +53,16 @@ export async function startTestRuntime(opts: TestRuntimeOptions): Promise<TestRu
   }
 }
 
-async function launch(
-  config: CloudoConfig,
-  dir: string,
-  logs: string[],
-  overrides: Partial<QueueHostSettings>,
-): Promise<TestRuntime> {
+type LaunchOptions = Pick<TestRuntimeOptions, 'queueOverrides' | 'claimTiming'>;
+
+async function launch(config: CloudoConfig, dir: string, logs: string[], opts: LaunchOptions): Promise<TestRuntime> {
   const write: LineWriter = (level, source, message) => logs.push(`${level} ${source} ${message}`);
   const runtime = await startLocalRuntime({
     config,
     hostJsonPath: path.resolve(__dirname, '../../host.json'),
     write,
-    queueOverrides: { maxPollingIntervalMs: 250, ...overrides },
+    queueOverrides: { maxPollingIntervalMs: 250, ...opts.queueOverrides },
+    ...(opts.claimTiming ? { claimTiming: opts.claimTiming } : {}),
   });
   const stop = async (): Promise<void> => {
     await runtime.stop();
@@ -70,7 +71,7 @@ async function launch(
   };
   const restart = async (): Promise<TestRuntime> => {
     await runtime.stop();
-    return launch(config, dir, logs, overrides);
+    return launch(config, dir, logs, opts);
   };
   return { url: runtime.url, runtime, config, dir, logs, stop, restart };
 }

@@ -1,5 +1,6 @@
 // Intake messages: the three kinds of run request, as the host delivers them (parsed, text, or base64 text).
 import { describe, expect, it } from 'vitest';
+import { keyFromHeader } from '../../src/domain/idempotency-key';
 import { parseIntakeMessage } from '../../src/domain/intake-request';
 import { alertFixtureText } from '../support/alert-fixtures';
 
@@ -22,6 +23,36 @@ describe('intake messages', () => {
       const parsed = parseIntakeMessage(JSON.parse(text));
       expect(parsed).toEqual({ ok: true, request: { kind: 'alert', body: JSON.parse(text) } });
       expect(parseIntakeMessage(b64(text))).toEqual(parsed);
+    }
+  });
+
+  it('reads a requestId as the idempotency key of the request, and names it when it is invalid', () => {
+    expect(parseIntakeMessage({ id: 'restart', requestId: 'r-1' })).toEqual({
+      ok: true,
+      request: { kind: 'manual', id: 'restart', idempotencyKey: { key: 'r-1', field: 'requestId' } },
+    });
+    for (const requestId of ['', 'a b', 'k'.repeat(256), 7]) {
+      expect(parseIntakeMessage({ id: 'restart', requestId })).toMatchObject({
+        ok: false,
+        reason: expect.stringMatching(/^requestId: /),
+      });
+    }
+  });
+
+  it('reads an Idempotency-Key header bare or as a structured-field string', () => {
+    expect(keyFromHeader('abc')).toBe('abc');
+    expect(keyFromHeader(' "abc" ')).toBe('abc');
+    expect(keyFromHeader('"a\\"b\\\\"')).toBe('a"b\\');
+    expect(keyFromHeader('"unterminated')).toBe('"unterminated');
+  });
+
+  it('refuses a message nesting deeper than the limit, naming the field, however it is delivered', () => {
+    const text = `{"id":"x","partition":${'['.repeat(5_000)}${']'.repeat(5_000)}}`;
+    for (const body of [text, b64(text), JSON.parse(text) as unknown]) {
+      expect(parseIntakeMessage(body)).toMatchObject({
+        ok: false,
+        reason: expect.stringMatching(/^partition: .* 64 levels/),
+      });
     }
   });
 
