@@ -13,7 +13,7 @@ import type {
   RunQueue,
   Versioned,
 } from './ports';
-import { submitExecution } from './submit-execution';
+import { sendOrLeave, submitExecution } from './submit-execution';
 
 export type ClaimTiming = {
   /** A claim left pending this long belongs to a request that died: the next request takes it over. */
@@ -82,15 +82,14 @@ async function settle(
   if (claim.fingerprint !== req.fingerprint) throw req.mismatch?.() ?? new AppError('busy', req.busy);
   if (claim.kind === 'committed') {
     const found = await deps.executions.get(claim.execId);
-    // Committed, then taken back by a claimant whose enqueue failed (its caller got a 503): record it again.
+    // A committed key whose record is gone (it should not be): record the run again rather than answer nothing.
     return found ? { written: found, duplicate: true } : retake(deps, req, claim, now);
   }
   if (now.getTime() - claim.claimedAt.getTime() > req.timing.leaseMs) return retake(deps, req, claim, now);
   if (now.getTime() < req.waitUntil) return null;
   // The claimant is alive but slow: the run it recorded is the answer; nothing recorded yet is a 503 to retry.
   const found = await deps.executions.get(claim.execId);
-  const adopted = found ? await adopt(deps, req, found) : null;
-  if (adopted) return adopted;
+  if (found) return adopt(deps, req, found);
   throw new AppError('busy', req.busy);
 }
 
@@ -101,23 +100,16 @@ async function retake(deps: OnceDeps, req: OnceRequest, claim: HeldClaim, now: D
   if (token === null) return null;
   const held = { ...claim, token };
   const found = await deps.executions.get(claim.execId);
-  return (found ? await adopt(deps, req, found) : null) ?? record(deps, req, held);
+  return found ? adopt(deps, req, found) : record(deps, req, held);
 }
 
-/** A recorded run whose claimant may not have queued it or committed its key: do both. Null if it is gone. */
-async function adopt(deps: OnceDeps, req: OnceRequest, found: Versioned<Execution>): Promise<Once | null> {
-  let current: Versioned<Execution> | null = found;
-  if (current.value.status === 'queued') {
-    // A new ETag stops a claimant that is still alive from taking the record back after its own enqueue failed.
-    current =
-      (await deps.executions.replaceIf(current.value, current)) ?? (await deps.executions.get(found.value.execId));
-    if (!current) return null;
-    // Its message may never have been sent; a second one is harmless, as the worker's claim runs it once.
-    if (current.value.status === 'queued')
-      await deps.queue.enqueue(current.value.worker, { v: 1, execId: current.value.execId });
-  }
-  await commit(deps, req, current.value.execId);
-  return { written: current, duplicate: true };
+/** A recorded run whose claimant may not have queued it or committed its key: do both. */
+async function adopt(deps: OnceDeps, req: OnceRequest, found: Versioned<Execution>): Promise<Once> {
+  // Its message may never have been sent: a second one is harmless, as the worker's claim runs it once. Best
+  // effort, as the answer to a duplicate must not fail: the Sweeper sends whatever is still queued later.
+  if (found.value.status === 'queued') await sendOrLeave(deps, found.value);
+  await commit(deps, req, found.value.execId);
+  return { written: found, duplicate: true };
 }
 
 async function record(deps: OnceDeps, req: OnceRequest, held: HeldClaim): Promise<Once | null> {
@@ -153,9 +145,8 @@ async function adoptOwn(deps: OnceDeps, req: OnceRequest, prepared: Prepared): P
   const found = await deps.executions.get(prepared.execution.execId);
   const ours = found?.value.requestedAt === prepared.execution.requestedAt;
   if (!ours) await prepared.release?.().catch(() => undefined);
-  const adopted = found ? await adopt(deps, req, found) : null;
-  if (!adopted) throw new AppError('busy', req.busy);
-  return { ...adopted, duplicate: !ours };
+  if (!found) throw new AppError('busy', req.busy);
+  return { ...(await adopt(deps, req, found)), duplicate: !ours };
 }
 
 async function commit(deps: OnceDeps, req: OnceRequest, execId: string): Promise<void> {

@@ -1,8 +1,7 @@
 // The idempotency claim under concurrency and failure: duplicates wait and get 2xx, dead claims are taken over after
 // the lease or adopted, and every alert event runs once.
 import { TableClient } from '@azure/data-tables';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAlertRecords } from '../../src/adapters/alert-records';
@@ -23,8 +22,10 @@ import {
   type TestRuntime,
 } from '../support/test-runtime';
 import { alertFixture } from '../support/alert-fixtures';
+import { writableDir } from '../support/runbook-dirs';
 
-const out = mkdtempSync(path.join(os.tmpdir(), 'cloudo-claims-'));
+// The runbook, run as another user when the tests run as root, appends here.
+const out = writableDir('cloudo-claims-');
 const SHORT_LEASE_MS = 1_000;
 
 type Harness = { rt: TestRuntime; claims: ClaimStore; executions: ExecutionStore };

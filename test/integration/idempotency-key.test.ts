@@ -1,7 +1,6 @@
 // Manual triggers with an Idempotency-Key (and intake messages with a requestId): one run per key, whoever retries.
 import { QueueServiceClient } from '@azure/storage-queue';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createAlertRecords } from '../../src/adapters/alert-records';
@@ -20,8 +19,10 @@ import {
   type Json,
   type TestRuntime,
 } from '../support/test-runtime';
+import { writableDir } from '../support/runbook-dirs';
 
-const out = mkdtempSync(path.join(os.tmpdir(), 'cloudo-idem-'));
+// The runbook, run as another user when the tests run as root, appends here.
+const out = writableDir('cloudo-idem-');
 let rt: TestRuntime;
 beforeAll(async () => {
   rt = await startTestRuntime({
