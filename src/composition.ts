@@ -7,7 +7,7 @@ import { createRunQueue } from './adapters/run-queue';
 import { ensureTables, type StorageClients } from './adapters/storage-clients';
 import { createHealthProbes } from './adapters/storage-probes';
 import { connect } from './admin';
-import { ignoreNotFound, storageCall } from './adapters/storage-errors';
+import { storageCall } from './adapters/storage-errors';
 import type { CloudoConfig } from './config';
 import type { Execution } from './domain/execution';
 import type { ApprovalAction, Decider } from './domain/approval';
@@ -38,8 +38,6 @@ export type AppServices = {
   handleRunMessage(msg: DeliveredMessage, log: Logger): Promise<HandleOutcome>;
   /** Ends lost runs, sends stranded and poisoned ones again, prunes data past CLOUDO_RETENTION_DAYS. */
   sweep(log: Logger): Promise<SweepReport>;
-  /** Throws storage_unavailable when the account cannot be reached. */
-  checkStorage(): Promise<void>;
   /** Tables and queues, probed in parallel within HEALTH_BOUND_MS; never throws. */
   checkHealth(): Promise<HealthReport>;
   ingestAlerts(body: unknown, partition: string | undefined, log: Logger): Promise<IngestReport>;
@@ -100,10 +98,6 @@ export function createAppServices(config: CloudoConfig, clients?: StorageClients
         return { expired: await expireApprovals(deps), retried: await retryNotifications(deps) };
       }),
     // A miss proves the account answers and accepts our credentials; anything else (403 included) does not.
-    checkStorage: () =>
-      ensure(() =>
-        storageCall(() => storage.mappings.getEntity('~health', '~health')).then(() => undefined, ignoreNotFound),
-      ),
     // Not through ensure(): creating tables is not bounded by the probe's deadline, and a miss answers as well.
     checkHealth: () => checkHealth(createHealthProbes(storage, firstRunQueue(config)), HEALTH_BOUND_MS),
   };

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createAlertRecords } from '../../src/adapters/alert-records';
 import { createExecutionTable } from '../../src/adapters/execution-table';
-import { createStorageClients } from '../../src/adapters/storage-clients';
+import { createStorageClients, ensureTables } from '../../src/adapters/storage-clients';
 import { createAppServices } from '../../src/composition';
 import { newExecId } from '../../src/domain/exec-id';
 import { silentWriter, sourceLogger } from '../../src/local/console-log';
@@ -188,7 +188,7 @@ describe('retention of idempotency keys', () => {
     const config = isolatedConfig(inject('storageConnection'), { CLOUDO_RETENTION_DAYS: '1' });
     const services = createAppServices(config);
     try {
-      await services.checkStorage();
+      await ensureTables(createStorageClients(inject('storageConnection'), config));
       const keys = createAlertRecords(createStorageClients(inject('storageConnection'), config).executions).requestKeys;
       const hoursAgo = (h: number) => new Date(Date.now() - h * 3_600_000);
       await keys.claimKey('old', newExecId(hoursAgo(25)), hoursAgo(25), 'f');

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createExecutionTable } from '../../src/adapters/execution-table';
-import { createStorageClients } from '../../src/adapters/storage-clients';
+import { createStorageClients, ensureTables } from '../../src/adapters/storage-clients';
 import { createAppServices, type AppServices } from '../../src/composition';
 import type { CloudoConfig } from '../../src/config';
 import { newExecId } from '../../src/domain/exec-id';
@@ -32,7 +32,7 @@ beforeAll(async () => {
   writeFileSync(path.join(dir, 'slow.sh'), 'sleep 1\necho finished\n', { mode: 0o755 });
   config = isolatedConfig(connection, { CLOUDO_RUNBOOKS_DIR: dir, PATH: process.env['PATH'] ?? '' });
   services = createAppServices(config);
-  await services.checkStorage();
+  await ensureTables(createStorageClients(connection, config));
   store = createExecutionTable(createStorageClients(connection, config).executions);
 });
 afterAll(async () => {

@@ -96,7 +96,7 @@ describe('registrations', () => {
         methods: ['GET', 'POST'],
         authLevel: 'anonymous',
       },
-      { name: 'Sweeper', type: 'timerTrigger', schedule: '0 */5 * * * *', runOnStartup: false },
+      { name: 'Sweeper', type: 'timerTrigger', schedule: '0 * * * * *', runOnStartup: false },
       { name: 'Notifier', type: 'timerTrigger', schedule: '0 * * * * *', runOnStartup: false },
       { name: 'Intake', type: 'queueTrigger', queueName: 'cloudo-requests', connection: config.storageSetting },
       ...workers,

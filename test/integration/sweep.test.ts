@@ -5,7 +5,7 @@ import { createAppServices, type AppServices } from '../../src/composition';
 import type { CloudoConfig } from '../../src/config';
 import { createAlertRecords } from '../../src/adapters/alert-records';
 import { createExecutionTable } from '../../src/adapters/execution-table';
-import { createStorageClients } from '../../src/adapters/storage-clients';
+import { createStorageClients, ensureTables } from '../../src/adapters/storage-clients';
 import { newExecId } from '../../src/domain/exec-id';
 import { newExecution, startExecution } from '../../src/domain/execution';
 import { silentWriter, sourceLogger } from '../../src/local/console-log';
@@ -23,7 +23,7 @@ let records: AlertRecordStore;
 beforeAll(async () => {
   config = isolatedConfig(inject('storageConnection'));
   services = createAppServices(config);
-  await services.checkStorage();
+  await ensureTables(createStorageClients(inject('storageConnection'), config));
   const table = createStorageClients(inject('storageConnection'), config).executions;
   store = createExecutionTable(table);
   records = createAlertRecords(table);

@@ -14,7 +14,7 @@ const EXEC_ID = '20261122T100000000Z-00000001';
 const stub: Partial<AppServices> = {
   listExecutions: () => Promise.resolve({ items: [] }),
   listUnmatched: () => Promise.resolve([]),
-  checkStorage: () => Promise.resolve(),
+  checkHealth: () => Promise.resolve({ tables: 'ok', queues: 'ok', problems: [] }),
 };
 const services = new Proxy(stub as AppServices, {
   get: (target, name) =>
