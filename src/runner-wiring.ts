@@ -3,6 +3,7 @@ import { createAksLogin } from './adapters/aks-login';
 import { directoryChain, effectiveCapabilities, ownUid, readPasswd } from './adapters/os-users';
 import { runProcess } from './adapters/process-runner';
 import { createRunDirs } from './adapters/run-dir';
+import { removeStaged, stageRunbooks } from './adapters/runbook-staging';
 import { resolveRunbook } from './adapters/runbook-resolver';
 import { ConfigError, type CloudoConfig } from './config';
 import { blockingDirectory, decideRunUser, missingCapabilities, type RunUser } from './domain/run-user';
@@ -12,7 +13,14 @@ import type { ProcessRunner, RunnerPorts } from './services/runner-ports';
 export type StartupNote = { readonly level: 'info' | 'warn'; readonly text: string };
 
 /** Whom runbooks run as (null: the worker's own user), and what start-up should say about it. */
-export type RunbookIsolation = { readonly user: RunUser | null; readonly notes: readonly StartupNote[] };
+export type RunbookIsolation = {
+  readonly user: RunUser | null;
+  readonly notes: readonly StartupNote[];
+  /** Where runbooks run from: the runbooks directory, or a copy of it the runbook user can reach (see stageRunbooks). */
+  readonly runbooksDir: string;
+  /** Removes the copy, if one was made. */
+  dispose(): void;
+};
 
 /** Throws ConfigError when runbooks cannot be given the user they must run as; called at start-up. */
 export function runbookIsolation(config: CloudoConfig): RunbookIsolation {
@@ -25,7 +33,12 @@ export function runbookIsolation(config: CloudoConfig): RunbookIsolation {
       const text =
         `runbooks run as ${who}: ClouDO is not root, so they have its privileges and can read its settings, ` +
         'secrets included (e.g. through /proc); run it as root with CLOUDO_RUNBOOK_USER to keep them apart';
-      return { user: null, notes: [{ level: 'warn', text }] };
+      return {
+        user: null,
+        notes: [{ level: 'warn', text }],
+        runbooksDir: config.runbooksDir,
+        dispose: () => undefined,
+      };
     }
     case 'user': {
       const { user } = decision;
@@ -38,7 +51,7 @@ export function runbookIsolation(config: CloudoConfig): RunbookIsolation {
       const said = decision.fallback
         ? { level: 'warn' as const, text: `CLOUDO_RUNBOOK_USER is not set: runbooks run as ${describe(user)}` }
         : { level: 'info' as const, text: `runbooks run as ${describe(user)}` };
-      return { user, notes: [said, ...runbooksDirNote(config.runbooksDir, user)] };
+      return { user, ...reachableRunbooks(config.runbooksDir, user, said) };
     }
   }
 }
@@ -66,18 +79,28 @@ export function runnerSettings(config: CloudoConfig, secrets: RunnerSettings['se
 
 const describe = (u: RunUser) => `${u.name} (uid ${u.uid}, gid ${u.gid})`;
 
-/** One line when the runbook user cannot reach the runbooks: otherwise every run fails with "Permission denied". */
-function runbooksDirNote(dir: string, user: RunUser): StartupNote[] {
+/**
+ * Runbooks the user cannot reach (a clone under /root, or in a 0700 temp directory) run from a copy it can: without
+ * one, every run would fail with "Permission denied". The copy is made at start-up, so a change to the runbooks
+ * needs a restart.
+ */
+function reachableRunbooks(dir: string, user: RunUser, said: StartupNote) {
+  const blocked = blockedBy(dir, user);
+  if (blocked === null) return { notes: [said], runbooksDir: dir, dispose: () => undefined };
+  const staged = stageRunbooks(dir);
+  const still = blockedBy(staged, user);
+  const text =
+    `runbooks directory ${dir} is not readable by ${describe(user)} (${blocked}): ` +
+    (still === null
+      ? `runbooks run from a read-only copy made at start-up, ${staged}; restart ClouDO to pick up changes`
+      : `nor is a copy in ${staged} (${still}): every run will fail until it is`);
+  return { notes: [said, { level: 'warn' as const, text }], runbooksDir: staged, dispose: () => removeStaged(staged) };
+}
+
+/** Why `user` cannot reach `dir` ("<path> is mode 0700, owner uid 0"), or null when it can. */
+function blockedBy(dir: string, user: RunUser): string | null {
   const chain = directoryChain(dir);
   const blocked = chain === null ? null : blockingDirectory(chain, user);
-  if (blocked === null) return [];
-  const mode = blocked.mode.toString(8).padStart(4, '0');
-  return [
-    {
-      level: 'warn',
-      text:
-        `runbooks directory ${dir} is not readable by ${describe(user)} (${blocked.path} is mode ${mode}, ` +
-        `owner uid ${blocked.uid}): every run will fail until it is`,
-    },
-  ];
+  if (blocked === null) return null;
+  return `${blocked.path} is mode ${blocked.mode.toString(8).padStart(4, '0')}, owner uid ${blocked.uid}`;
 }

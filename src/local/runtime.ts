@@ -44,15 +44,17 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
   const log = sourceLogger(opts.write, 'cloudo');
   const hostConfig = await loadHostConfig(opts.hostJsonPath);
   // Before anything starts: a runbook user that cannot be had is a configuration error.
-  for (const note of runbookIsolation(opts.config).notes) log[note.level](note.text);
+  const isolation = runbookIsolation(opts.config);
+  for (const note of isolation.notes) log[note.level](note.text);
   const mappings = await createAdminServices(opts.config).loadMappings();
   const storage = await openLocalStorage(opts.config, log);
   // Stopped front to back: HTTP first, then workers (they finish what they hold), storage last.
-  const stoppables: Stoppable[] = [storage];
+  const stoppables: Stoppable[] = [storage, { stop: async () => isolation.dispose() }];
   try {
     const clients = storageClientsFor(storage.target, opts.config);
     await loadMappings(createAdminServices(opts.config, clients), opts.config, mappings, storage.embedded, log);
-    const config = withApprovalSecret(localConfig(opts.config, mappings), log);
+    const runnable = { ...opts.config, runbooksDir: isolation.runbooksDir };
+    const config = withApprovalSecret(localConfig(runnable, mappings), log);
     const host = createLocalHost();
     // Links in pages name this server, whose port is known only once it listens.
     let url = '';
