@@ -41,6 +41,7 @@ export const SUMMARY_COLUMNS = [
   'notifications',
   'requeues',
   'requeuedAt',
+  'leaseUntil',
   ...chunkColumns('alert', ALERT_CHUNKS),
 ];
 
@@ -76,6 +77,7 @@ const stored = z.object({
   requestedBy: optional(z.string()),
   requeues: optional(z.number().int()),
   requeuedAt: optional(z.string()),
+  leaseUntil: optional(z.string()),
 });
 
 export function toEntity(e: Execution): Record<string, unknown> & { partitionKey: string; rowKey: string } {

@@ -7,6 +7,7 @@ import type { BudgetReport } from './budget';
 import type { Mapping } from './mapping';
 import { isUndelivered, type Notification } from './notification';
 import type { PagingOptions } from './paging';
+import { leaseEnd } from './run-lease';
 
 export type Execution = {
   readonly execId: string;
@@ -49,6 +50,8 @@ export type Execution = {
   /** The mapping's AKS login, copied when the run was requested; the cluster may also come from the alert. */
   readonly aksLogin?: boolean;
   readonly aksCluster?: AksCluster;
+  /** While running: until when the run counts as alive without word from its worker (see domain/run-lease). */
+  readonly leaseUntil?: string;
   /** How often the Sweeper sent the run's message again because no worker had taken it, and when it last did. */
   readonly requeues?: number;
   readonly requeuedAt?: string;
@@ -118,17 +121,17 @@ function admissionFields(a: Admission, now: Date): Partial<Execution> {
 
 export function startExecution(e: Execution, now: Date): Execution {
   assertTransition(e, 'running');
-  return { ...e, status: 'running', startedAt: now.toISOString() };
+  return { ...e, status: 'running', startedAt: now.toISOString(), leaseUntil: leaseEnd(now) };
 }
 
 export function finishExecution(e: Execution, result: RunResult, now: Date): Execution {
   assertTransition(e, result.status);
-  return { ...e, ...result, finishedAt: now.toISOString() };
+  return { ...e, ...result, finishedAt: now.toISOString(), leaseUntil: undefined };
 }
 
-/** Why the Sweeper ended a run it found `running` with no result long past its deadline. */
+/** Why the Sweeper ended a run it found `running` whose worker stopped renewing its lease. */
 export const WORKER_LOST =
-  'worker lost: no result was recorded within the timeout; the runbook may or may not have completed';
+  'worker lost: its worker stopped renewing the run; the runbook may or may not have run, or completed';
 
 /** A run the Sweeper gave up on as lost, whose worker was in fact alive: its real result replaces the guess. */
 export function isMarkedLost(e: Execution): boolean {

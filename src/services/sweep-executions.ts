@@ -4,6 +4,7 @@ import { deliverOwed, type DeliverDeps } from './deliver-notifications';
 import { replaceKeepingOutbox } from './replace-keeping-outbox';
 import { endUnrun, WORKER_LOST, type Execution } from '../domain/execution';
 import type { ExecutionStatus } from '../domain/execution-status';
+import { isLeaseOver } from '../domain/run-lease';
 import type { AlertRecordStore, Clock, ExecutionStore, Logger, RunQueue, Versioned } from './ports';
 
 export type SweepDeps = {
@@ -46,7 +47,7 @@ export async function forEachWithStatus(
   return count;
 }
 
-/** Marks runs `running` long past their deadline as `error`: their worker died without a word. */
+/** Marks runs `running` whose worker stopped renewing them as `error`: it died, or never heard its claim land. */
 export async function sweepLostExecutions(deps: SweepDeps): Promise<number> {
   const now = deps.clock.now();
   return forEachWithStatus(deps.executions, 'running', async (e) => {
@@ -60,8 +61,11 @@ export async function sweepLostExecutions(deps: SweepDeps): Promise<number> {
   });
 }
 
+// A live worker renews its run's lease while the runbook runs. Runs claimed before leases existed have none: they
+// are lost once past their timeout, kill grace and a slack for a slow final write.
 function isLost(deps: SweepDeps, e: Execution, now: Date): boolean {
   if (!e.startedAt) return false;
+  if (e.leaseUntil !== undefined) return isLeaseOver(e, now);
   const allowedMs = (e.timeoutSeconds + deps.killGraceSeconds + deps.slackSeconds) * 1000;
   return now.getTime() - Date.parse(e.startedAt) > allowedMs;
 }

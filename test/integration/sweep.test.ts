@@ -1,4 +1,4 @@
-// The sweep records executions whose worker was lost, and leaves live and finished ones alone.
+// The sweep records executions whose worker was lost (its lease ran out), and leaves live and finished ones alone.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { createAppServices, type AppServices } from '../../src/composition';
@@ -7,7 +7,7 @@ import { createAlertRecords } from '../../src/adapters/alert-records';
 import { createExecutionTable } from '../../src/adapters/execution-table';
 import { createStorageClients, ensureTables } from '../../src/adapters/storage-clients';
 import { newExecId } from '../../src/domain/exec-id';
-import { newExecution, startExecution } from '../../src/domain/execution';
+import { newExecution, startExecution, WORKER_LOST } from '../../src/domain/execution';
 import { silentWriter, sourceLogger } from '../../src/local/console-log';
 import type { AlertRecordStore, ExecutionStore } from '../../src/services/ports';
 import { startOpsgenieStub } from '../support/opsgenie-stub';
@@ -30,9 +30,9 @@ beforeAll(async () => {
 });
 afterAll(async () => dropStorage(config));
 
-async function running(startedMinutesAgo: number, oncall = false): Promise<string> {
+async function running(startedMinutesAgo: number, oncall = false, timeoutSeconds = 60): Promise<string> {
   const requested = new Date(Date.now() - startedMinutesAgo * 60_000);
-  const mapping = sampleMapping({ timeoutSeconds: 60, oncall });
+  const mapping = sampleMapping({ timeoutSeconds, oncall });
   const e = newExecution({
     execId: newExecId(requested),
     mapping,
@@ -56,6 +56,13 @@ describe('sweep', () => {
     });
     expect((await services.getExecution(live)).status).toBe('running');
     expect((await services.sweep(log)).lost).toBe(0);
+  });
+
+  it('marks a run lost once its worker stopped renewing it, long before its timeout', async () => {
+    // An hour to run, but no word from its worker for two minutes: the lease taken when it was claimed is over.
+    const silent = await running(2, false, 3600);
+    expect((await services.sweep(log)).lost).toBe(1);
+    expect(await services.getExecution(silent)).toMatchObject({ status: 'error', error: WORKER_LOST });
   });
 
   it('pages on-call for a lost run of an on-call mapping', async () => {

@@ -1,0 +1,70 @@
+// A running run's lease against real storage: renewed while the runbook runs, and never over the Sweeper's verdict.
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createExecutionTable } from '../../src/adapters/execution-table';
+import { createStorageClients, ensureTables } from '../../src/adapters/storage-clients';
+import type { CloudoConfig } from '../../src/config';
+import { newExecId } from '../../src/domain/exec-id';
+import { endUnrun, newExecution, startExecution, WORKER_LOST } from '../../src/domain/execution';
+import { keepRunLease } from '../../src/services/keep-run-lease';
+import type { ExecutionStore, Logger, Versioned } from '../../src/services/ports';
+import type { Execution } from '../../src/domain/execution';
+import { isolatedConfig, sampleMapping } from '../support/fixtures';
+import { dropStorage } from '../support/test-runtime';
+
+const warnings: string[] = [];
+const log: Logger = { info: () => undefined, warn: (m) => warnings.push(m), error: () => undefined };
+const clock = { now: () => new Date() };
+let config: CloudoConfig;
+let store: ExecutionStore;
+
+beforeAll(async () => {
+  config = isolatedConfig(inject('storageConnection'));
+  const clients = createStorageClients(inject('storageConnection'), config);
+  await ensureTables(clients);
+  store = createExecutionTable(clients.executions);
+});
+afterAll(async () => dropStorage(config));
+
+async function claimed(): Promise<Versioned<Execution>> {
+  const now = new Date();
+  const e = newExecution({
+    execId: newExecId(now),
+    mapping: sampleMapping(),
+    trigger: 'manual',
+    now,
+    defaultTimeoutSeconds: 60,
+  });
+  const created = await store.create(e);
+  return (await store.replaceIf(startExecution(e, now), created))!;
+}
+
+const leaseOf = async (execId: string) => Date.parse((await store.get(execId))!.value.leaseUntil!);
+
+describe('keepRunLease', () => {
+  it('renews the lease while the run goes on, and hands back the version it wrote last', async () => {
+    const run = await claimed();
+    const taken = Date.parse(run.value.leaseUntil!);
+    const lease = keepRunLease({ executions: store, clock, log, leaseRenewMs: 50 }, run);
+    await until(async () => (await leaseOf(run.value.execId)) > taken);
+    const latest = await lease.stop();
+    expect(latest.etag).not.toBe(run.etag);
+    expect(await store.get(run.value.execId)).toMatchObject({ etag: latest.etag, value: { status: 'running' } });
+  });
+
+  it('stops renewing once the Sweeper has called the run lost, and leaves its verdict for the result to correct', async () => {
+    const run = await claimed();
+    await store.replaceIf(endUnrun(run.value, WORKER_LOST, new Date()), run);
+    const lease = keepRunLease({ executions: store, clock, log, leaseRenewMs: 50 }, run);
+    await until(async () => warnings.some((w) => w.startsWith(`${run.value.execId}: the run was ended while running`)));
+    expect(await lease.stop()).toBe(run);
+    expect((await store.get(run.value.execId))!.value).toMatchObject({ status: 'error', error: WORKER_LOST });
+  });
+});
+
+async function until(check: () => Promise<boolean>, deadlineMs = 20_000): Promise<void> {
+  const end = Date.now() + deadlineMs;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error('condition not reached in time');
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
