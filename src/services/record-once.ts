@@ -129,7 +129,7 @@ async function record(deps: OnceDeps, req: OnceRequest, held: HeldClaim): Promis
     token = renewed;
     written = await submitExecution(deps, prepared.execution);
   } catch (err) {
-    if (isAlreadyExists(err) && prepared) return adoptOwn(deps, req, prepared);
+    if (isAlreadyExists(err) && prepared) return adoptTheirs(deps, req, prepared);
     // Free the key so the sender's retry records the run; if even that fails, the claim is taken over later.
     await prepared?.release?.().catch(() => undefined);
     await req.claims.releaseKey(req.key, token).catch(() => undefined);
@@ -139,14 +139,13 @@ async function record(deps: OnceDeps, req: OnceRequest, held: HeldClaim): Promis
   return { written, duplicate: false };
 }
 
-// The insert found the record there: written by a request that took the key over, or by our own earlier try whose
-// answer was lost. Either way it is recorded once; only ours keeps the budget slot admission gave it.
-async function adoptOwn(deps: OnceDeps, req: OnceRequest, prepared: Prepared): Promise<Once> {
+// The insert found the record written by the request that took the key over (our own earlier try, whose answer was
+// lost, submitExecution takes as ours). It is recorded once, by them: what our admission took is given back.
+async function adoptTheirs(deps: OnceDeps, req: OnceRequest, prepared: Prepared): Promise<Once> {
+  await prepared.release?.().catch(() => undefined);
   const found = await deps.executions.get(prepared.execution.execId);
-  const ours = found?.value.requestedAt === prepared.execution.requestedAt;
-  if (!ours) await prepared.release?.().catch(() => undefined);
   if (!found) throw new AppError('busy', req.busy);
-  return { ...(await adopt(deps, req, found)), duplicate: !ours };
+  return adopt(deps, req, found);
 }
 
 async function commit(deps: OnceDeps, req: OnceRequest, execId: string): Promise<void> {

@@ -1,4 +1,5 @@
 // Submit an execution: record it (the commit point), then queue it if queued; the Sweeper re-sends what did not go.
+import { isAlreadyExists } from '../domain/errors';
 import type { Execution } from '../domain/execution';
 import type { ExecutionStore, Logger, RunQueue, Versioned } from './ports';
 
@@ -11,9 +12,26 @@ export type SubmitDeps = { readonly executions: ExecutionStore; readonly queue: 
  * already on its way.
  */
 export async function submitExecution(deps: SubmitDeps, execution: Execution): Promise<Versioned<Execution>> {
-  const created = await deps.executions.create(execution);
-  if (execution.status === 'queued') await sendOrLeave(deps, execution);
+  const created = await createOrFindOwn(deps.executions, execution);
+  if (created.value.status === 'queued') await sendOrLeave(deps, created.value);
   return created;
+}
+
+/**
+ * The storage client retries an insert whose answer it lost (a timeout, a reset): the retry then finds the record
+ * its first try wrote. That record is this one (same request time), recorded once, so the run is accepted, not
+ * refused with a 409 while it waits to run. A record another request wrote under this id (a take-over of an
+ * idempotency claim, see record-once) is not ours: alreadyExists is thrown for the caller to settle.
+ */
+async function createOrFindOwn(store: ExecutionStore, execution: Execution): Promise<Versioned<Execution>> {
+  try {
+    return await store.create(execution);
+  } catch (err) {
+    if (!isAlreadyExists(err)) throw err;
+    const found = await store.get(execution.execId);
+    if (found?.value.requestedAt !== execution.requestedAt) throw err;
+    return found;
+  }
 }
 
 /** Sends the run's message; on failure says so and leaves the run to the Sweeper. Never throws. */

@@ -7,6 +7,7 @@ import { createStorageClients } from '../../src/adapters/storage-clients';
 import { MAX_JSON_DEPTH } from '../../src/domain/json-depth';
 import type { QueueMount } from '../../src/local/local-host';
 import { alertFixture } from '../support/alert-fixtures';
+import { readUntil } from '../support/poll';
 import { call, mappingDoc, startTestRuntime, type Json, type TestRuntime } from '../support/test-runtime';
 
 let rt: TestRuntime;
@@ -39,15 +40,6 @@ async function rejections(): Promise<{ reason: string; preview: string }[]> {
   return createExecutionTable(clients.executions).listRejectedMessages(50);
 }
 
-async function until<T>(read: () => Promise<T>, done: (v: T) => boolean): Promise<T> {
-  for (let i = 0; i < 300; i++) {
-    const v = await read();
-    if (done(v)) return v;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('condition not reached');
-}
-
 describe('deeply nested JSON', () => {
   it.each([5_000, 100_000])(
     'answers a matched alert nesting %i levels with 400 naming the limit and field',
@@ -76,9 +68,9 @@ describe('deeply nested JSON', () => {
     await queue.createIfNotExists();
     // 20,000 levels is about as deep as a 64 KB queue message can hold once base64-encoded.
     for (const n of [5_000, 20_000]) await queue.sendMessage(Buffer.from(deepAlert(n)).toString('base64'));
-    const recorded = await until(rejections, (r) => r.length >= 2);
+    const recorded = await readUntil(rejections, (r) => r.length >= 2);
     expect(recorded.every((r) => r.reason.includes('data.alertContext') && r.reason.includes('64'))).toBe(true);
-    await until(
+    await readUntil(
       async () => (await queue.getProperties()).approximateMessagesCount ?? 0,
       (count) => count === 0,
     );

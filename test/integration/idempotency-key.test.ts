@@ -19,6 +19,7 @@ import {
   type Json,
   type TestRuntime,
 } from '../support/test-runtime';
+import { readUntil } from '../support/poll';
 import { writableDir } from '../support/runbook-dirs';
 
 // The runbook, run as another user when the tests run as root, appends here.
@@ -146,27 +147,18 @@ describe('requestId on intake messages', () => {
     await queue.sendMessage(Buffer.from(JSON.stringify(message), 'utf8').toString('base64'));
   }
 
-  async function until<T>(read: () => Promise<T>, done: (v: T) => boolean): Promise<T> {
-    for (let i = 0; i < 300; i++) {
-      const v = await read();
-      if (done(v)) return v;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    throw new Error('condition not reached');
-  }
-
   it('runs a message sent twice with the same requestId once, and rejects the id reused for another mapping', async () => {
     const requestId = freshKey();
     const before = (await listed('other')).length;
     await drop({ id: 'other', partition: 'ops', requestId });
     await drop({ id: 'other', partition: 'ops', requestId });
-    const items = await until(
+    const items = await readUntil(
       () => listed('other'),
       (xs) => xs.length > before,
     );
     const execId = String(items[0]?.['execId']);
     // Both messages were handled, and both were answered with the one execution.
-    await until(
+    await readUntil(
       async () => rt.logs.filter((l) => / intake \S+: /.test(l) && l.includes(execId)).length,
       (n) => n >= 2,
     );
@@ -175,7 +167,7 @@ describe('requestId on intake messages', () => {
     expect(runsOf(execId)).toHaveLength(1);
     await drop({ id: 'ran', partition: 'ops', requestId });
     const clients = createStorageClients(rt.runtime.connectionString, rt.runtime.config);
-    const rejected = await until(
+    const rejected = await readUntil(
       () => createExecutionTable(clients.executions).listRejectedMessages(10),
       (r) => r.some((m) => m.reason.includes('requestId')),
     );

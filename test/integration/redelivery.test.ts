@@ -16,6 +16,7 @@ import { queueNameForPool } from '../../src/domain/run-message';
 import type { ExecutionStore, Logger } from '../../src/services/ports';
 import { isolatedConfig, sampleMapping } from '../support/fixtures';
 import { startOpsgenieStub } from '../support/opsgenie-stub';
+import { readUntil } from '../support/poll';
 import { proxyTables } from '../support/tcp-proxy';
 import { dropStorage } from '../support/test-runtime';
 
@@ -101,7 +102,10 @@ describe('a worker whose table goes away', () => {
         { queueName: 'q', messageId: 'm', body: { v: 1, execId: e.execId } },
         quiet,
       );
-      await until(async () => (await services.getExecution(e.execId)).status === 'running');
+      await readUntil(
+        () => services.getExecution(e.execId),
+        (x) => x.status === 'running',
+      );
       proxy.down();
       // The Sweeper's verdict, written while the worker cannot reach the table.
       const running = (await store.get(e.execId))!;
@@ -119,11 +123,3 @@ describe('a worker whose table goes away', () => {
     }
   });
 });
-
-async function until(check: () => Promise<boolean>, deadlineMs = 20_000): Promise<void> {
-  const end = Date.now() + deadlineMs;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error('condition not reached in time');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
