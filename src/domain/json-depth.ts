@@ -38,5 +38,10 @@ const isContainer = (v: unknown): v is object => typeof v === 'object' && v !== 
 function keysOf(frame: Frame): string | null {
   const keys: string[] = [];
   for (let f: Frame | null = frame; f; f = f.parent) if (f.key !== null) keys.push(f.key);
-  return keys.length === 0 ? null : keys.reverse().join('.');
+  if (keys.length === 0) return null;
+  const path = keys.reverse().join('.');
+  // Sender keys: 64 of any length would make an answer of any size; the start of the path names the field.
+  return path.length > MAX_FIELD_CHARS ? `${path.slice(0, MAX_FIELD_CHARS)}…` : path;
 }
+
+const MAX_FIELD_CHARS = 200;

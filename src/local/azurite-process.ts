@@ -28,7 +28,8 @@ export type RunningService = {
   readonly logFromNow: () => void;
 };
 
-const READY_TIMEOUT_MS = 20_000;
+// Longer than a service waits for a dying predecessor to save and let go of the data directory (data-dir-lock).
+const READY_TIMEOUT_MS = 45_000;
 // Time to save the database after the disconnect; SIGKILL past it loses what was written since the last autosave.
 const CLOSE_GRACE_MS = 10_000;
 const TAIL_CHARS = 2_000;

@@ -47,7 +47,12 @@ export async function recordFinish(
   let base = claimed;
   for (let attempt = 1; ; attempt++) {
     try {
-      const written = await replaceKeepingOutbox(deps.executions, next, base);
+      // A correction is written as computed from the record it read: merged with a delivery in between, the page
+      // it gave up would be owed again.
+      const correcting = next !== finished;
+      const written = correcting
+        ? await deps.executions.replaceIf(next, base)
+        : await replaceKeepingOutbox(deps.executions, next, base);
       if (written) return written;
       const current = await deps.executions.get(finished.execId);
       if (!current || !isMarkedLost(current.value)) return reportLostWrite(deps, finished, current);

@@ -115,6 +115,7 @@ async function adopt(deps: OnceDeps, req: OnceRequest, found: Versioned<Executio
 async function record(deps: OnceDeps, req: OnceRequest, held: HeldClaim): Promise<Once | null> {
   let prepared: Prepared | undefined;
   let token = held.token;
+  let inserting = false;
   let written: Versioned<Execution>;
   try {
     prepared = await req.prepare(held.execId, deps.clock.now());
@@ -127,9 +128,15 @@ async function record(deps: OnceDeps, req: OnceRequest, held: HeldClaim): Promis
       return null;
     }
     token = renewed;
+    inserting = true;
     written = await submitExecution(deps, prepared.execution);
   } catch (err) {
     if (isAlreadyExists(err) && prepared) return adoptTheirs(deps, req, prepared);
+    // An insert that failed may still have landed: then the run is recorded, and answering it is the only way
+    // the sender's retry does not record it a second time.
+    const landed = inserting && prepared ? await findOwn(deps, prepared.execution) : 'no';
+    if (landed === 'unknown') throw err;
+    if (landed !== 'no') return { ...(await adopt(deps, req, landed)), duplicate: false };
     // Free the key so the sender's retry records the run; if even that fails, the claim is taken over later.
     await prepared?.release?.().catch(() => undefined);
     await req.claims.releaseKey(req.key, token).catch(() => undefined);
@@ -137,6 +144,16 @@ async function record(deps: OnceDeps, req: OnceRequest, held: HeldClaim): Promis
   }
   await commit(deps, req, held.execId);
   return { written, duplicate: false };
+}
+
+/**
+ * After a failed insert: our record if it landed, 'no' if it did not, 'unknown' if storage cannot say. Unknown keeps
+ * the key (and what admission took) held: after the lease, the sender's retry adopts the record or writes it.
+ */
+async function findOwn(deps: OnceDeps, execution: Execution): Promise<Versioned<Execution> | 'no' | 'unknown'> {
+  const found = await deps.executions.get(execution.execId).catch(() => 'unknown' as const);
+  if (found === 'unknown') return found;
+  return found?.value.requestedAt === execution.requestedAt ? found : 'no';
 }
 
 // The insert found the record written by the request that took the key over (our own earlier try, whose answer was

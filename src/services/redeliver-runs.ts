@@ -14,7 +14,9 @@ export type Redelivered = 'requeued' | 'given_up' | 'unchanged';
  */
 export async function redeliverStranded(deps: SweepDeps): Promise<number> {
   const now = deps.clock.now();
-  return forEachWithStatus(deps.executions, 'queued', async (e) => {
+  // Sent no earlier than requested: a run younger than the first wait needs nothing yet.
+  const until = new Date(now.getTime() - deps.requeueAfterSeconds * 1000);
+  return forEachWithStatus(deps.executions, 'queued', until, async (e) => {
     if (nextRedeliveryStep(e, now, deps.requeueAfterSeconds).kind === 'wait') return false;
     const current = await deps.executions.get(e.execId);
     return current !== null && (await redeliver(deps, current, false)) !== 'unchanged';

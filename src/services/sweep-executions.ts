@@ -4,7 +4,7 @@ import { deliverOwed, type DeliverDeps } from './deliver-notifications';
 import { replaceKeepingOutbox } from './replace-keeping-outbox';
 import { endUnrun, WORKER_LOST, type Execution } from '../domain/execution';
 import type { ExecutionStatus } from '../domain/execution-status';
-import { isLeaseOver } from '../domain/run-lease';
+import { isLeaseOver, RUN_LEASE_SECONDS } from '../domain/run-lease';
 import type { AlertRecordStore, Clock, ExecutionStore, Logger, RunQueue, Versioned } from './ports';
 
 export type SweepDeps = {
@@ -30,16 +30,20 @@ export type SweepDeps = {
 const PAGE = 200;
 const MAX_PAGES = 10;
 
-/** Calls `visit` for every execution in `status`, oldest pages last; the status indexes hold only live work. */
+/**
+ * Calls `visit` for every execution in `status` requested before `until`, newest first: the status indexes hold
+ * only live work, and `until` leaves out runs too young to need anything (an id's time is its request time).
+ */
 export async function forEachWithStatus(
   executions: ExecutionStore,
   status: ExecutionStatus,
+  until: Date,
   visit: (e: Execution) => Promise<boolean>,
 ): Promise<number> {
   let count = 0;
   let afterExecId: string | undefined;
   for (let page = 0; page < MAX_PAGES; page++) {
-    const result = await executions.list({ status, limit: PAGE, ...(afterExecId ? { afterExecId } : {}) });
+    const result = await executions.list({ status, until, limit: PAGE, ...(afterExecId ? { afterExecId } : {}) });
     for (const e of result.items) if (await visit(e)) count++;
     afterExecId = result.lastExecId;
     if (!afterExecId) break;
@@ -50,7 +54,9 @@ export async function forEachWithStatus(
 /** Marks runs `running` whose worker stopped renewing them as `error`: it died, or never heard its claim land. */
 export async function sweepLostExecutions(deps: SweepDeps): Promise<number> {
   const now = deps.clock.now();
-  return forEachWithStatus(deps.executions, 'running', async (e) => {
+  // A lease outlives the claim by RUN_LEASE_SECONDS at least: younger runs cannot have lost their worker yet.
+  const until = new Date(now.getTime() - RUN_LEASE_SECONDS * 1000);
+  return forEachWithStatus(deps.executions, 'running', until, async (e) => {
     if (!isLost(deps, e, now)) return false;
     const current = await deps.executions.get(e.execId);
     if (current?.value.status !== 'running') return false;

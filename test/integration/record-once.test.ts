@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createAlertRecords } from '../../src/adapters/alert-records';
 import { createExecutionTable } from '../../src/adapters/execution-table';
 import { createRunQueue } from '../../src/adapters/run-queue';
+import { storageUnavailable } from '../../src/domain/errors';
 import { newExecution } from '../../src/domain/execution';
 import type { ExecutionStore, Logger } from '../../src/services/ports';
 import { recordOnce, type OnceDeps, type OnceRequest, type Prepared } from '../../src/services/record-once';
@@ -108,5 +109,43 @@ describe('a slow claimant', () => {
     expect(late).toMatchObject({ duplicate: true, written: { value: { execId } } });
     expect(released).toEqual([execId]);
     expect(await recordsFor(execId)).toBe(1);
+  });
+});
+
+describe('an insert whose answer is lost', () => {
+  it('answers the run it recorded after all, keeps the key, and a retry is its duplicate', async () => {
+    const key = `lost-answer-${Date.now()}`;
+    const released: string[] = [];
+    // Storage writes the record, then the connection dies before the answer (as in a timeout).
+    const lostAnswer: ExecutionStore = {
+      ...executions,
+      create: async (e) => {
+        await executions.create(e);
+        throw storageUnavailable(new Error('socket hang up'));
+      },
+    };
+    const first = await recordOnce(deps(lostAnswer), request(key, released));
+    const execId = first.written.value.execId;
+    expect(first).toMatchObject({ duplicate: false, written: { value: { status: 'queued' } } });
+    expect(released).toEqual([]);
+    const retry = await recordOnce(deps(), request(key, released));
+    expect(retry).toMatchObject({ duplicate: true, written: { value: { execId } } });
+    expect(await recordsFor(execId)).toBe(1);
+  });
+
+  it('keeps the key when it cannot tell whether the insert landed, so no retry records a second run', async () => {
+    const key = `unknown-insert-${Date.now()}`;
+    const released: string[] = [];
+    const down = () => Promise.reject(storageUnavailable(new Error('ECONNREFUSED')));
+    const unreachable: ExecutionStore = { ...executions, create: down, get: down };
+    // A lease far longer than this test, so that only the kept key can be what stops the retry.
+    const held = (waitMs: number) => ({ ...request(key, released), timing: { leaseMs: 60_000, waitMs } });
+    await expect(recordOnce(deps(unreachable), held(5_000))).rejects.toMatchObject({
+      code: 'storage_unavailable',
+    });
+    expect(released).toEqual([]);
+    // Within the lease, the key is still held: a retry waits, and answers busy rather than run it again.
+    const waiting = { ...held(100), waitUntil: Date.now() + 100 };
+    await expect(recordOnce(deps(), waiting)).rejects.toMatchObject({ code: 'busy' });
   });
 });

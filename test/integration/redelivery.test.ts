@@ -41,8 +41,11 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function recorded(mapping: Mapping = sampleMapping(), patch: Partial<Execution> = {}): Promise<Execution> {
-  const now = new Date();
+async function recorded(
+  mapping: Mapping = sampleMapping(),
+  patch: Partial<Execution> = {},
+  now = new Date(),
+): Promise<Execution> {
   const e = newExecution({ execId: newExecId(now), mapping, trigger: 'manual', now, defaultTimeoutSeconds: 60 });
   return (await store.create({ ...e, ...patch })).value;
 }
@@ -78,7 +81,12 @@ describe('stranded runs', () => {
       const oncall = { ...config.oncall, opsgenieKey: 'opsgenie-key-for-redelivery', opsgenieUrl: og.url };
       const paging = createAppServices({ ...config, requeueAfterSeconds: 1, oncall });
       const longAgo = new Date(Date.now() - 3600_000).toISOString();
-      const e = await recorded(sampleMapping({ oncall: true }), { requeues: MAX_REQUEUES, requeuedAt: longAgo });
+      const requested = new Date(Date.now() - 7200_000);
+      const e = await recorded(
+        sampleMapping({ oncall: true }),
+        { requeues: MAX_REQUEUES, requeuedAt: longAgo },
+        requested,
+      );
       expect((await paging.sweep(quiet)).stranded).toBeGreaterThanOrEqual(1);
       expect(await paging.getExecution(e.execId)).toMatchObject({
         status: 'error',
