@@ -9,6 +9,7 @@ import { keepRunLease } from '../../src/services/keep-run-lease';
 import type { ExecutionStore, Logger, Versioned } from '../../src/services/ports';
 import type { Execution } from '../../src/domain/execution';
 import { isolatedConfig, sampleMapping } from '../support/fixtures';
+import { readUntil } from '../support/poll';
 import { dropStorage } from '../support/test-runtime';
 
 const warnings: string[] = [];
@@ -45,7 +46,10 @@ describe('keepRunLease', () => {
     const run = await claimed();
     const taken = Date.parse(run.value.leaseUntil!);
     const lease = keepRunLease({ executions: store, clock, log, leaseRenewMs: 50 }, run);
-    await until(async () => (await leaseOf(run.value.execId)) > taken);
+    await readUntil(
+      () => leaseOf(run.value.execId),
+      (lease) => lease > taken,
+    );
     const latest = await lease.stop();
     expect(latest.etag).not.toBe(run.etag);
     expect(await store.get(run.value.execId)).toMatchObject({ etag: latest.etag, value: { status: 'running' } });
@@ -55,16 +59,12 @@ describe('keepRunLease', () => {
     const run = await claimed();
     await store.replaceIf(endUnrun(run.value, WORKER_LOST, new Date()), run);
     const lease = keepRunLease({ executions: store, clock, log, leaseRenewMs: 50 }, run);
-    await until(async () => warnings.some((w) => w.startsWith(`${run.value.execId}: the run was ended while running`)));
+    const ended = `${run.value.execId}: the run was ended while running`;
+    await readUntil(
+      async () => warnings,
+      (seen) => seen.some((w) => w.startsWith(ended)),
+    );
     expect(await lease.stop()).toBe(run);
     expect((await store.get(run.value.execId))!.value).toMatchObject({ status: 'error', error: WORKER_LOST });
   });
 });
-
-async function until(check: () => Promise<boolean>, deadlineMs = 20_000): Promise<void> {
-  const end = Date.now() + deadlineMs;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error('condition not reached in time');
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}

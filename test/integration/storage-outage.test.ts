@@ -114,27 +114,13 @@ describe('health', () => {
   });
 
   // The run queue of the first pool need not exist: a miss proves the queue service answers.
-  it('answers 503 naming the queues when only the queue service is down', async () => {
-    const res = await health(withEndpoints(inject('storageConnection'), /QueueEndpoint=[^;]+/));
+  it.each([
+    ['queue', /QueueEndpoint=[^;]+/, { tables: 'ok', queues: 'unavailable' }],
+    ['table', /TableEndpoint=[^;]+/, { tables: 'unavailable', queues: 'ok' }],
+  ] as const)('answers 503 naming what is down when only the %s service is', async (_service, endpoint, parts) => {
+    const res = await health(withEndpoints(inject('storageConnection'), endpoint));
     expect(res.status).toBe(503);
     expect(res.headers).toMatchObject({ 'Retry-After': '5' });
-    expect(res.jsonBody).toEqual({
-      status: 'unavailable',
-      storage: 'unavailable',
-      tables: 'ok',
-      queues: 'unavailable',
-    });
-  });
-
-  it('answers 503 naming the tables when only the table service is down', async () => {
-    const res = await health(withEndpoints(inject('storageConnection'), /TableEndpoint=[^;]+/));
-    expect(res.status).toBe(503);
-    expect(res.headers).toMatchObject({ 'Retry-After': '5' });
-    expect(res.jsonBody).toEqual({
-      status: 'unavailable',
-      storage: 'unavailable',
-      tables: 'unavailable',
-      queues: 'ok',
-    });
+    expect(res.jsonBody).toEqual({ status: 'unavailable', storage: 'unavailable', ...parts });
   });
 });
