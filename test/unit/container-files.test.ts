@@ -364,7 +364,7 @@ describe('deploy/kubernetes', () => {
     expect(pairs(block(envFrom, 'configMapRef'))).toEqual({ name: configMap.name });
     expect(pairs(block(envFrom, 'secretRef'))).toEqual({ name: 'cloudo-secrets', optional: 'true' });
     expect(envFrom.filter((l) => /^(configMapRef|secretRef):$/.test(l.text))).toHaveLength(2);
-    expect(value(block(deployment.lines, 'readinessProbe'), 'path')).toBe('/api/health');
+    expect(value(block(block(deployment.lines, 'readinessProbe'), 'tcpSocket'), 'port')).toBe('http');
     expect(values(deployment.lines, 'replicas')).toEqual([]);
   });
 
