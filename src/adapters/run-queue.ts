@@ -39,6 +39,11 @@ export function createRunQueue(service: QueueServiceClient, prefix: string): Run
           remove: () => storageCall(() => poison.deleteMessage(m.messageId, m.popReceipt)).then(() => undefined),
         }));
       }),
+    depth: (worker) =>
+      storageCall(async () => {
+        const queue = service.getQueueClient(queueNameForPool(prefix, worker));
+        return (await orMissing(queue.getProperties()))?.approximateMessagesCount ?? 0;
+      }),
   };
 }
 

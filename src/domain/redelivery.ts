@@ -12,25 +12,36 @@ export function lastSentAt(e: Execution): string {
   return e.requeuedAt ?? e.approval?.decidedAt ?? e.requestedAt;
 }
 
+/** The longest a run waits for a worker while its pool's queue still holds messages (a backlog, not a loss). */
+export const MAX_QUEUED_HOURS = 24;
+
+/** What the Sweeper knows of the run's message: poisoned (it is gone), or waiting behind others in its queue. */
+export type QueueSight = { readonly poisoned?: boolean; readonly backlog?: boolean };
+
 /**
- * What to do with a run still `queued`: each wait is twice the one before (requeueAfter, 2×, 4×…), so a pool whose
- * workers are merely busy is given time, and one that never takes the run is reported within minutes, not never.
- * `poisoned`: its message is known to be gone (in the poison queue), so there is nothing to wait for.
+ * What to do with a run still `queued`: each wait is twice the one before (requeueAfter, 2×, 4×…), then it is given
+ * up, unless its pool's queue still holds messages: a backlog, which may take hours, is waited out up to a day.
+ * `poisoned`: its message is known to be gone, so there is nothing to wait for.
  */
 export function nextRedeliveryStep(
   e: Execution,
   now: Date,
   requeueAfterSeconds: number,
-  poisoned = false,
+  sight: QueueSight = {},
 ): RedeliveryStep {
   if (e.status !== 'queued') return { kind: 'wait' };
   const count = e.requeues ?? 0;
   const waitedMs = now.getTime() - Date.parse(lastSentAt(e));
-  if (!poisoned && waitedMs < requeueAfterSeconds * 1000 * 2 ** count) return { kind: 'wait' };
+  if (!sight.poisoned && waitedMs < requeueAfterSeconds * 1000 * 2 ** count) return { kind: 'wait' };
   if (count < MAX_REQUEUES) return { kind: 'requeue' };
-  const why = poisoned ? 'its message was poisoned' : 'no worker took it';
-  return { kind: 'give_up', reason: `never reached a worker: ${why} after ${count} re-deliveries` };
+  if (sight.poisoned) return giveUp(`its message was poisoned after ${count} re-deliveries`);
+  const queuedMs = now.getTime() - Date.parse(e.approval?.decidedAt ?? e.requestedAt);
+  if (queuedMs >= MAX_QUEUED_HOURS * 3600_000) return giveUp(`no worker took it within ${MAX_QUEUED_HOURS} h`);
+  if (sight.backlog) return { kind: 'wait' };
+  return giveUp(`no worker took it after ${count} re-deliveries`);
 }
+
+const giveUp = (why: string): RedeliveryStep => ({ kind: 'give_up', reason: `never reached a worker: ${why}` });
 
 /** The run with one more re-delivery counted, once its message is sent. */
 export function countRequeue(e: Execution, now: Date): Execution {

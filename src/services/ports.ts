@@ -66,6 +66,8 @@ export type RunQueue = {
    * removed come back after it. A missing poison queue has none.
    */
   takePoisoned(worker: string, max: number, hideSeconds: number): Promise<PoisonedMessage[]>;
+  /** About how many messages the pool's queue holds, those being handled included; 0 when it does not exist. */
+  depth(worker: string): Promise<number>;
 };
 
 export type PoisonedMessage = {

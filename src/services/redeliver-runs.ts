@@ -30,7 +30,10 @@ export async function redeliver(
   poisoned: boolean,
 ): Promise<Redelivered> {
   const e = current.value;
-  const step = nextRedeliveryStep(e, deps.clock.now(), deps.requeueAfterSeconds, poisoned);
+  let step = nextRedeliveryStep(e, deps.clock.now(), deps.requeueAfterSeconds, { poisoned });
+  // Before giving a run up: a queue still holding messages may hold its message too, behind the others.
+  if (step.kind === 'give_up' && !poisoned && (await deps.queue.depth(e.worker)) > 0)
+    step = nextRedeliveryStep(e, deps.clock.now(), deps.requeueAfterSeconds, { backlog: true });
   if (step.kind === 'wait') return 'unchanged';
   if (step.kind === 'give_up') {
     const ended = await endAsError(deps, current, step.reason);

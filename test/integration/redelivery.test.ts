@@ -82,8 +82,9 @@ describe('stranded runs', () => {
       const paging = createAppServices({ ...config, requeueAfterSeconds: 1, oncall });
       const longAgo = new Date(Date.now() - 3600_000).toISOString();
       const requested = new Date(Date.now() - 7200_000);
+      // A pool of its own: an empty queue, so no backlog can explain the wait.
       const e = await recorded(
-        sampleMapping({ oncall: true }),
+        sampleMapping({ oncall: true, worker: 'Stranded' }),
         { requeues: MAX_REQUEUES, requeuedAt: longAgo },
         requested,
       );
@@ -97,6 +98,21 @@ describe('stranded runs', () => {
     } finally {
       await og.close();
     }
+  });
+});
+
+describe('a backlog', () => {
+  it('is waited out: a run whose pool queue still holds messages is not given up', async () => {
+    const queue = createStorageClients(connection, config).queues.getQueueClient(
+      queueNameForPool(config.queuePrefix, 'Backlog'),
+    );
+    await queue.createIfNotExists();
+    await queue.sendMessage(encode('20261203T000000000Z-00000000'));
+    const longAgo = new Date(Date.now() - 3600_000);
+    const patch = { requeues: MAX_REQUEUES, requeuedAt: longAgo.toISOString() };
+    const e = await recorded(sampleMapping({ worker: 'Backlog' }), patch, longAgo);
+    await services.sweep(quiet);
+    expect(await services.getExecution(e.execId)).toMatchObject({ status: 'queued', requeues: MAX_REQUEUES });
   });
 });
 

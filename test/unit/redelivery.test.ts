@@ -1,7 +1,13 @@
 // When a queued run's message is sent again, and when ClouDO gives up on it: doubling waits, a bounded count.
 import { describe, expect, it } from 'vitest';
 import { newExecution, type Execution } from '../../src/domain/execution';
-import { countRequeue, lastSentAt, MAX_REQUEUES, nextRedeliveryStep } from '../../src/domain/redelivery';
+import {
+  countRequeue,
+  lastSentAt,
+  MAX_QUEUED_HOURS,
+  MAX_REQUEUES,
+  nextRedeliveryStep,
+} from '../../src/domain/redelivery';
 import { sampleMapping } from '../support/fixtures';
 
 const T0 = new Date('2026-01-01T00:00:00Z');
@@ -32,8 +38,22 @@ describe('nextRedeliveryStep', () => {
     });
   });
 
+  it('waits out a backlog in its queue instead of giving up, for up to a day', () => {
+    let e = queued();
+    for (let i = 0; i < MAX_REQUEUES; i++) e = countRequeue(e, at(i));
+    expect(nextRedeliveryStep(e, at(100), 1, { backlog: true })).toEqual({ kind: 'wait' });
+    expect(nextRedeliveryStep(e, at(MAX_QUEUED_HOURS * 3600), 1, { backlog: true })).toEqual({
+      kind: 'give_up',
+      reason: `never reached a worker: no worker took it within ${MAX_QUEUED_HOURS} h`,
+    });
+    expect(nextRedeliveryStep(e, at(100), 1, { poisoned: true })).toEqual({
+      kind: 'give_up',
+      reason: `never reached a worker: its message was poisoned after ${MAX_REQUEUES} re-deliveries`,
+    });
+  });
+
   it('does not wait for a message known to be poisoned', () => {
-    expect(nextRedeliveryStep(queued(), T0, 120, true).kind).toBe('requeue');
+    expect(nextRedeliveryStep(queued(), T0, 120, { poisoned: true }).kind).toBe('requeue');
   });
 
   it('leaves runs that are not queued alone', () => {
