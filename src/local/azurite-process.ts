@@ -53,8 +53,7 @@ export async function spawnService(spec: ServiceSpec): Promise<RunningService> {
   } else {
     cwd = spec.dir;
     // The database holds every run, alert payload and approval state: runbooks (another user) must not read it.
-    await mkdir(cwd, { recursive: true, mode: 0o700 });
-    await chmod(cwd, 0o700);
+    await prepareDataDir(cwd);
     args.push('--location', cwd);
   }
   // Its own process group: a terminal's Ctrl-C reaches only ClouDO, which stops Azurite after draining executions.
@@ -75,6 +74,17 @@ export async function spawnService(spec: ServiceSpec): Promise<RunningService> {
   child.stderr?.on('data', collect);
   child.on('error', (error) => collect(Buffer.from(`spawn failed: ${error.message}\n`)));
   return { process: child, tail: () => tail, exited, logFromNow: () => (logging = true) };
+}
+
+/** Made private to ClouDO's user; a path that cannot be a directory is a setting to fix, told in one line. */
+async function prepareDataDir(dir: string): Promise<void> {
+  try {
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+    await chmod(dir, 0o700);
+  } catch (err) {
+    const code = typeof err === 'object' && err !== null && 'code' in err ? String(err.code) : String(err);
+    throw new StartError(`CLOUDO_LOCAL_DATA_DIR: cannot use ${dir} as Azurite's data directory (${code})`);
+  }
 }
 
 export async function waitUntilListening(port: number, service: RunningService): Promise<void> {
