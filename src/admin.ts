@@ -6,7 +6,13 @@ import { ensureTables, storageClientsFor, type StorageClients } from './adapters
 import type { CloudoConfig } from './config';
 import { AppError } from './domain/errors';
 import type { Mapping } from './domain/mapping';
-import { applyMappings, validateMappingFiles, type ApplyReport } from './services/apply-mappings';
+import {
+  applyMappings,
+  MappingValidationError,
+  validateMappingFiles,
+  type ApplyReport,
+  type MappingFile,
+} from './services/apply-mappings';
 import { findRunbookProblems } from './services/check-runbooks';
 
 export type AdminServices = {
@@ -21,7 +27,7 @@ export type AdminServices = {
 export function createAdminServices(config: CloudoConfig, clients?: StorageClients): AdminServices {
   const storage = () => clients ?? connect(config);
   return {
-    loadMappings: async () => validateMappingFiles(await readMappingFiles(config.schemasDir)),
+    loadMappings: async () => validateMappingFiles(await readSchemas(config.schemasDir)),
     runbookProblems: (mappings) => findRunbookProblems(mappings, (r) => resolveRunbook(config.runbooksDir, r)),
     apply: async (mappings, prune) => {
       const s = storage();
@@ -39,4 +45,15 @@ export function connect(config: CloudoConfig): StorageClients {
     );
   }
   return storageClientsFor(config.storage, config);
+}
+
+/** A schemas directory that is missing or unreadable is a setting to fix: one line naming it, not a stack trace. */
+async function readSchemas(dir: string): Promise<MappingFile[]> {
+  try {
+    return await readMappingFiles(dir);
+  } catch (err) {
+    const code = typeof err === 'object' && err !== null && 'code' in err ? String(err.code) : null;
+    if (code === null) throw err;
+    throw new MappingValidationError([`CLOUDO_SCHEMAS_DIR: cannot read the mapping files in ${dir} (${code})`]);
+  }
 }

@@ -1,4 +1,6 @@
 // Live runbook process groups: so a forced shutdown can kill runbooks that run in groups of their own.
+import { signalSession } from './process-sessions';
+
 const live = new Set<number>();
 
 export function trackGroup(pid: number): void {
@@ -12,13 +14,8 @@ export function untrackGroup(pid: number): void {
 /** SIGKILLs every runbook process group still running; returns how many there were. */
 export function killLiveGroups(): number {
   const count = live.size;
-  for (const pid of live) {
-    try {
-      process.kill(-pid, 'SIGKILL');
-    } catch {
-      // Already gone: nothing to do.
-    }
-  }
+  // Each runbook leads its own session: its members in groups of their own (a `timeout` job) go too.
+  for (const pid of live) signalSession(pid, 'SIGKILL');
   live.clear();
   return count;
 }

@@ -1,4 +1,4 @@
-// Runs one interpreter process without a shell: bounded interleaved output, timeout, and process-group cleanup.
+// Runs one interpreter process without a shell: bounded interleaved output, timeout, and session-wide cleanup.
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { promises as fs } from 'node:fs';
@@ -7,6 +7,7 @@ import { createBoundedOutput } from '../domain/bounded-output';
 import type { BoundedOutput } from '../domain/bounded-output';
 import { trackGroup, untrackGroup } from './live-process-groups';
 import { openOutputChannel } from './output-channel';
+import { signalSession } from './process-sessions';
 import type { OutputChannel } from './output-channel';
 import type { ProcessOutcome, ProcessOutcomeKind, ProcessRunner, ProcessSpec } from '../services/runner-ports';
 
@@ -98,34 +99,25 @@ function supervise({ child, channel, spec, output, startedAt }: Run, settle: (ou
   child.once('exit', (code, signal) => {
     exit = { code, signal };
     run.clearTimers();
-    // Background descendants would otherwise keep the channel open (and run) forever.
-    signalGroup(pid, 'SIGKILL');
+    // Background descendants would otherwise keep the channel open (and run) forever; those in groups of their own
+    // (a `timeout` job) too.
+    signalSession(pid, 'SIGKILL');
     run.after(DRAIN_CAP_MS, abandonChannel);
     if (drained) finishRun();
   });
   armTimeout(run, pid, spec, () => (timedOut = true), abandonChannel);
 }
 
-/** SIGTERM to the group at the timeout, SIGKILL after the grace period, then give up waiting for the exit event. */
+/** SIGTERM to the session at the timeout, SIGKILL after the grace period, then give up waiting for the exit event. */
 function armTimeout(run: Settler, pid: number, spec: ProcessSpec, onTimeout: () => void, giveUp: () => void): void {
   run.after(spec.timeoutMs, () => {
     onTimeout();
-    signalGroup(pid, 'SIGTERM');
+    signalSession(pid, 'SIGTERM');
     run.after(spec.killGraceMs, () => {
-      signalGroup(pid, 'SIGKILL');
+      signalSession(pid, 'SIGKILL');
       run.after(POST_KILL_CAP_MS, giveUp);
     });
   });
-}
-
-/** Signals the whole process group led by pid; a group that is already gone is not an error. */
-function signalGroup(pid: number, signal: NodeJS.Signals): void {
-  try {
-    process.kill(-pid, signal);
-  } catch (err: unknown) {
-    // EPERM: macOS reports it for a group made only of zombies.
-    if (errorCode(err) !== 'ESRCH' && errorCode(err) !== 'EPERM') throw err;
-  }
 }
 
 /** exit is null when the exit event never came (see POST_KILL_CAP_MS). */

@@ -27,7 +27,10 @@ export function ignoreNotFound(err: unknown): void {
   if (!isNotFound(err)) throw err;
 }
 
-/** Runs a storage call; a transport failure, throttling or a 5xx becomes storage_unavailable (a 503). */
+/**
+ * Runs a storage call; a transport failure, throttling, a refusal (401/403) or a 5xx becomes storage_unavailable
+ * (a 503).
+ */
 export async function storageCall<T>(fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
@@ -39,9 +42,13 @@ export async function storageCall<T>(fn: () => Promise<T>): Promise<T> {
 export function translateStorageError(err: unknown): unknown {
   if (err instanceof AppError || !isSdkError(err)) return err;
   const status = statusOf(err);
-  if (status === undefined || status === 408 || status === 429 || status >= 500) return storageUnavailable(err);
+  if (status === undefined || RETRIABLE.has(status) || status >= 500) return storageUnavailable(err);
   return err;
 }
+
+// 401/403: storage refuses ClouDO (a role removed, a SAS expired, a key rotated, a firewall rule). To a sender that
+// is storage failing, fixed on the storage side: a retriable 503, as for an outage, with the cause in the log.
+const RETRIABLE = new Set([401, 403, 408, 429]);
 
 // Only the SDK's own failures are outages; a bug in our code must surface as itself, not as a 503.
 function isSdkError(err: unknown): boolean {

@@ -1,7 +1,7 @@
 // Spawns one Azurite service process (azurite-service.ts), waits for it to listen and stops it.
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { mkdir } from 'node:fs/promises';
+import { chmod, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { IN_USE_EXIT_CODE } from './data-dir-lock';
@@ -15,8 +15,13 @@ export type ServiceSpec = {
   readonly port: number;
   /** The service's own data directory; absent in memory mode. */
   readonly dir?: string;
+  /** The account key it accepts (base64), instead of the emulator's published one; sent over IPC, never in argv. */
+  readonly accountKey: string;
   readonly log?: (line: string) => void;
 };
+
+/** The first IPC message a service gets: what it must know before Azurite starts. */
+export type ServiceStartMessage = { readonly accountKey: string };
 
 export type ServiceExit = { readonly code: number | null; readonly signal: NodeJS.Signals | null };
 
@@ -48,12 +53,15 @@ export async function spawnService(spec: ServiceSpec): Promise<RunningService> {
     args.push('--inMemoryPersistence');
   } else {
     cwd = spec.dir;
-    await mkdir(cwd, { recursive: true });
+    // The database holds every run, alert payload and approval state: runbooks (another user) must not read it.
+    await prepareDataDir(cwd);
     args.push('--location', cwd);
   }
   // Its own process group: a terminal's Ctrl-C reaches only ClouDO, which stops Azurite after draining executions.
   // The IPC channel is the lifeline: the service saves and exits when it closes, whether ClouDO stopped or died.
   const child = spawn(process.execPath, args, { cwd, detached: true, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+  // A child that died at once has no channel left; its exit is reported below like any other.
+  if (child.connected) child.send({ accountKey: spec.accountKey } satisfies ServiceStartMessage, () => undefined);
   const exited = new Promise<ServiceExit>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
   let tail = '';
   let logging = false;
@@ -67,6 +75,17 @@ export async function spawnService(spec: ServiceSpec): Promise<RunningService> {
   child.stderr?.on('data', collect);
   child.on('error', (error) => collect(Buffer.from(`spawn failed: ${error.message}\n`)));
   return { process: child, tail: () => tail, exited, logFromNow: () => (logging = true) };
+}
+
+/** Made private to ClouDO's user; a path that cannot be a directory is a setting to fix, told in one line. */
+async function prepareDataDir(dir: string): Promise<void> {
+  try {
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+    await chmod(dir, 0o700);
+  } catch (err) {
+    const code = typeof err === 'object' && err !== null && 'code' in err ? String(err.code) : String(err);
+    throw new StartError(`CLOUDO_LOCAL_DATA_DIR: cannot use ${dir} as Azurite's data directory (${code})`);
+  }
 }
 
 export async function waitUntilListening(port: number, service: RunningService): Promise<void> {

@@ -1,7 +1,12 @@
 // Entry of one embedded Azurite service process: takes its data directory's lock, runs Azurite's own main, and shuts
 // Azurite down cleanly (saving its database) as soon as the ClouDO process that started it disconnects or dies.
 import { pathToFileURL } from 'node:url';
+import { z } from 'zod';
+import type { ServiceStartMessage } from './azurite-process';
 import { acquireDataDirLock, DataDirInUseError, IN_USE_EXIT_CODE } from './data-dir-lock';
+
+const ACCOUNT = 'devstoreaccount1';
+const startMessage: z.ZodType<ServiceStartMessage> = z.object({ accountKey: z.base64().min(1) });
 
 // An orphan still saving its database is waited for this long by the next runtime's Azurite (see data-dir-lock).
 const ORPHAN_WAIT_MS = 35_000;
@@ -9,6 +14,8 @@ const ORPHAN_WAIT_MS = 35_000;
 const CLOSE_DEADLINE_MS = 30_000;
 
 async function main(): Promise<void> {
+  // Listening from the start: a message that arrives with no listener (while the lock is awaited) would be lost.
+  const started = firstMessage();
   // Once ClouDO is gone, Azurite's "closing" lines meet a closed pipe: that must not kill it before it has saved.
   for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
   const [service, ...azuriteArgs] = process.argv.slice(2);
@@ -26,10 +33,18 @@ async function main(): Promise<void> {
   };
   if (!process.connected) return shutdown();
   process.once('disconnect', shutdown);
+  // Azurite reads its accounts from this variable; the key comes over IPC, so no command line ever shows it.
+  const { accountKey } = startMessage.parse(await started);
+  process.env['AZURITE_ACCOUNTS'] = `${ACCOUNT}:${accountKey}`;
   // Azurite's main reads its options from argv and starts when loaded.
   const azuriteMain = require.resolve(`azurite/dist/src/${service}/main.js`);
   process.argv = [process.argv[0] ?? process.execPath, azuriteMain, ...azuriteArgs];
   await import(pathToFileURL(azuriteMain).href);
+}
+
+/** The parent's first message; never settles if the channel closes first (the disconnect handler ends the process). */
+function firstMessage(): Promise<unknown> {
+  return new Promise((resolve) => process.once('message', resolve));
 }
 
 main().catch((err: unknown) => {

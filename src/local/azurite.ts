@@ -1,4 +1,5 @@
 // Runs Azurite's table and queue services as supervised child processes and hands out the connection string for them.
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import type { Logger } from '../services/ports';
 import { superviseService } from './azurite-supervisor';
@@ -28,8 +29,6 @@ export type AzuriteHandle = {
 };
 
 const ACCOUNT = 'devstoreaccount1';
-// Microsoft's published Azurite/emulator development key; it is public and grants nothing outside localhost.
-const DEV_KEY = 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';
 const MAX_ATTEMPTS = 3;
 const SILENT: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
@@ -56,9 +55,12 @@ export async function startAzurite(options: AzuriteOptions): Promise<AzuriteHand
 
 async function startServices(options: AzuriteOptions, tablePort: number, queuePort: number): Promise<AzuriteHandle> {
   const log = options.log ?? SILENT;
+  // Not the emulator's published key: with it, any local process (a runbook, as another user) could read every run
+  // and approve or queue runs behind ClouDO's back. One per start; restarts of a service keep it.
+  const accountKey = randomBytes(64).toString('base64');
   const start = (service: 'table' | 'queue', port: number) => {
     const dir = options.mode === 'disk' ? path.join(options.dataDir ?? '', service) : undefined;
-    return superviseService({ service, port, dir, log: (line) => log.info(line) }, log);
+    return superviseService({ service, port, dir, accountKey, log: (line) => log.info(line) }, log);
   };
   // In parallel: each takes a second or two to load Azurite.
   const results = await Promise.allSettled([start('table', tablePort), start('queue', queuePort)]);
@@ -74,7 +76,7 @@ async function startServices(options: AzuriteOptions, tablePort: number, queuePo
   const tableUrl = `http://${HOST}:${tablePort}/${ACCOUNT}`;
   const queueUrl = `http://${HOST}:${queuePort}/${ACCOUNT}`;
   const connectionString =
-    `DefaultEndpointsProtocol=http;AccountName=${ACCOUNT};AccountKey=${DEV_KEY};` +
+    `DefaultEndpointsProtocol=http;AccountName=${ACCOUNT};AccountKey=${accountKey};` +
     `TableEndpoint=${tableUrl};QueueEndpoint=${queueUrl};`;
   return {
     connectionString,

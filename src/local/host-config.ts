@@ -1,6 +1,7 @@
 // Reads host.json and turns it into the settings the local host emulation needs, with the Functions host defaults.
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
+import { StartError } from './start-error';
 
 export type QueueMessageEncoding = 'base64' | 'none';
 
@@ -98,7 +99,7 @@ export async function loadHostConfig(path: string, options: LoadHostConfigOption
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    throw new Error(`Cannot read host.json at ${path}: ${describe(error)}`);
+    throw new StartError(`Cannot read host.json at ${path}: ${describe(error)}`);
   }
   return parseHostConfig(text, path, options);
 }
@@ -109,12 +110,12 @@ export function parseHostConfig(text: string, source: string, options: LoadHostC
   try {
     raw = JSON.parse(text);
   } catch (error) {
-    throw new Error(`Invalid host.json at ${source}: not valid JSON (${describe(error)})`);
+    throw new StartError(`Invalid host.json at ${source}: not valid JSON (${describe(error)})`);
   }
   const parsed = hostJsonSchema.safeParse(raw);
   if (!parsed.success) {
     const issues = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);
-    throw new Error(`Invalid host.json at ${source}: ${issues.join('; ')}`);
+    throw new StartError(`Invalid host.json at ${source}: ${issues.join('; ')}`);
   }
   return toHostConfig(parsed.data, options.processorCount ?? 1);
 }

@@ -1,5 +1,6 @@
 // Request bodies for the local HTTP front: read whole up to a cap, so that an oversized upload still gets its 413.
 import type { IncomingMessage } from 'node:http';
+import { AppError } from '../domain/errors';
 
 export type RequestBody = { readonly bytes: Buffer } | { readonly tooLarge: true; readonly closeConnection: boolean };
 
@@ -24,6 +25,7 @@ export function readBody(req: IncomingMessage, maxBytes: number): Promise<Reques
     const onEnd = (): void => resolve({ bytes: Buffer.concat(chunks) });
     req.on('data', onData);
     req.once('end', onEnd);
-    req.on('error', reject);
+    // The client hung up mid-body ("aborted"): a 400 nobody will read, not a server error to log.
+    req.on('error', () => reject(new AppError('bad_request', 'The request body ended before its declared length.')));
   });
 }

@@ -1,0 +1,67 @@
+// Signals a runbook's whole session: its process group, and the groups its processes made of their own (`timeout`).
+import { readdirSync, readFileSync } from 'node:fs';
+
+// A SIGKILLed process cannot fork again, so the few children made between one scan and its kills fall to the next.
+const MAX_KILL_PASSES = 10;
+
+/**
+ * Runbooks are spawned detached: each is the leader of a session whose id is its pid. A process that moves to a new
+ * group of that session (GNU `timeout` does, to kill its command as a group) no longer gets the group's signals, so
+ * the session's members are signalled too. Only a new session (setsid) leaves it; see the README's limits.
+ * The caller signals only while the session can still have members: Linux reuses no pid still in use as a session
+ * id, so `sid` then names this runbook's processes and no one else's.
+ */
+export function signalSession(sid: number, signal: 'SIGTERM' | 'SIGKILL'): void {
+  signalGroup(sid, signal);
+  // SIGTERM is a request: one pass, the grace period gives them time to go. SIGKILL repeats until none is left.
+  const passes = signal === 'SIGKILL' ? MAX_KILL_PASSES : 1;
+  for (let pass = 0; pass < passes; pass++) {
+    const members = sessionMembers(sid);
+    if (members.length === 0) return;
+    members.forEach((pid) => signalProcess(pid, signal));
+  }
+}
+
+/** Signals the whole process group led by pid; a group that is already gone is not an error. */
+function signalGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch (err: unknown) {
+    // EPERM: macOS reports it for a group made only of zombies.
+    if (errorCode(err) !== 'ESRCH' && errorCode(err) !== 'EPERM') throw err;
+  }
+}
+
+/** Live (not zombie) processes of session `sid`, from /proc; none where there is no /proc (macOS). */
+function sessionMembers(sid: number): number[] {
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return [];
+  }
+  return entries.filter((entry) => /^\d+$/.test(entry) && isLiveMember(entry, sid)).map(Number);
+}
+
+function isLiveMember(pid: string, sid: number): boolean {
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+  } catch {
+    return false; // Gone meanwhile.
+  }
+  // "pid (comm) state ppid pgrp session …": comm may hold spaces and parentheses, so fields count from the last ')'.
+  const [state, , , session] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return Number(session) === sid && state !== 'Z';
+}
+
+function signalProcess(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(pid, signal);
+  } catch {
+    // Gone meanwhile (ESRCH); nothing else can fail for a process of our own or, as root, of the runbook user.
+  }
+}
+
+const errorCode = (err: unknown): unknown =>
+  typeof err === 'object' && err !== null && 'code' in err ? err.code : null;
