@@ -2,15 +2,28 @@
 import { app } from '@azure/functions';
 import { loadConfig } from '../src/config';
 import { createAppServices, type AppServices } from '../src/composition';
-import { runbookIsolation } from '../src/runner-wiring';
+import { runbookIsolation, type StartupNote } from '../src/runner-wiring';
+import { startRunbookIdentity } from '../src/runbook-identity-wiring';
+import type { Logger } from '../src/services/ports';
 import { registerFunctions } from './register';
 
+// The worker's stdout and stderr go to the host's log.
+const log: Logger = { info: console.log, warn: console.warn, error: console.error };
+const say = (notes: readonly StartupNote[]) => notes.forEach((note) => log[note.level](note.text));
+
 const loaded = loadConfig();
-// The worker's stdout and stderr go to the host's log: say whom runbooks run as, or stop here if they cannot.
+// Say whom runbooks run as, or stop here if they cannot.
 const isolation = runbookIsolation(loaded);
-for (const note of isolation.notes) (note.level === 'warn' ? console.warn : console.log)(note.text);
+say(isolation.notes);
 const config = { ...loaded, runbooksDir: isolation.runbooksDir };
+// The runbook identity's token broker listens on 127.0.0.1 from start-up; a run waits for it to be listening.
+const identity = startRunbookIdentity(config, log);
+identity.then(
+  (started) => say(started.notes),
+  (err: unknown) => log.error(`the runbook identity's token service did not start: ${String(err)}`),
+);
+const runbookIdentity = async () => (await identity).env;
 let services: AppServices | undefined;
 
 // Storage clients are built on first use, so indexing the functions needs no network.
-registerFunctions(app, config, () => (services ??= createAppServices(config)));
+registerFunctions(app, config, () => (services ??= createAppServices(config, undefined, { runbookIdentity })));

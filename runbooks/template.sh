@@ -26,7 +26,7 @@ if [ -n "${CLOUDO_ALERT_FILE:-}" ]; then echo "alert file:     $(wc -c < "$CLOUD
 echo "arguments:      $#"
 for arg in "$@"; do echo "  - ${arg}"; done
 
-# To act on Azure, log in with the worker's managed identity first:
+# To act on Azure, log in as the runbook identity (CLOUDO_RUNBOOK_CLIENT_ID) first:
 # if ! az account show >/dev/null 2>&1; then
 #   az login --identity --client-id "$AZURE_CLIENT_ID" >/dev/null
 # fi

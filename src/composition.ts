@@ -30,6 +30,7 @@ import { requestRun, type AcceptedRun, type RunRequest } from './services/reques
 import type { SweepDeps } from './services/sweep-executions';
 import { runSweep, type SweepReport } from './services/sweep';
 import type { ClaimTiming } from './services/record-once';
+import type { RunbookIdentityEnv } from './services/runner-ports';
 
 export type AppServices = {
   requestRun(req: RunRequest, log: Logger): Promise<AcceptedRun>;
@@ -57,6 +58,8 @@ export type AppOptions = {
   readonly publicUrl?: () => string;
   /** Idempotency claims' lease and wait; tests shorten the lease. */
   readonly claimTiming?: ClaimTiming;
+  /** The runbook identity's variables, from the token broker started with the worker; without it, none. */
+  readonly runbookIdentity?: RunbookIdentityEnv;
 };
 
 export function createAppServices(config: CloudoConfig, clients?: StorageClients, opts: AppOptions = {}): AppServices {
@@ -75,7 +78,8 @@ export function createAppServices(config: CloudoConfig, clients?: StorageClients
     oncall: on.oncall,
     ...(opts.claimTiming ? { claimTiming: opts.claimTiming } : {}),
   };
-  const worker = { runner: runnerPorts(config), settings: runnerSettings(config, on.secrets), ...on };
+  const runner = runnerPorts(config, undefined, opts.runbookIdentity);
+  const worker = { runner, settings: runnerSettings(config, on.secrets), ...on };
   const ensure = async <T>(fn: () => Promise<T>): Promise<T> => (await ready(), fn());
   // HTTP triggers only: the intake queue's concurrency is bounded by the host's batch settings already.
   const gate = createAdmissionGate({ limit: config.accept.concurrency, maxWaitMs: config.accept.maxWaitMs });

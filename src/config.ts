@@ -5,7 +5,14 @@ import { hasIdentitySettings, resolveStorage, type StorageTarget } from './stora
 import { queueNameForPool } from './domain/run-message';
 import { intakeClashes } from './queue-settings';
 import { oncallSchema, teamKeyProblems, toOncallConfig, type OncallConfig } from './oncall-settings';
-import { DEFAULT_ENV_ALLOW, list, runbookEnvAllowSchema } from './runbook-env-settings';
+import {
+  DEFAULT_ENV_ALLOW,
+  list,
+  runbookEnvAllowSchema,
+  runbookIdentitySchema,
+  toRunbookIdentity,
+  type RunbookIdentityConfig,
+} from './runbook-env-settings';
 import { parseNcrontab } from './local/ncrontab';
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
@@ -66,7 +73,7 @@ const base = z.object({
   CLOUDO_LOCAL_STORAGE: z.enum(['disk', 'memory']).default('disk'),
   CLOUDO_LOCAL_DATA_DIR: z.string().min(1).default('.cloudo-local'),
 });
-const schema = base.extend(oncallSchema.shape);
+const schema = base.extend(oncallSchema.shape).extend(runbookIdentitySchema.shape);
 
 export type CloudoConfig = {
   readonly port: number;
@@ -93,6 +100,8 @@ export type CloudoConfig = {
   readonly python: string;
   /** CLOUDO_RUNBOOK_USER as set: resolved against /etc/passwd at start-up (runner-wiring). */
   readonly runbookUser: string | undefined;
+  /** The identity runbooks act as through ClouDO's token broker (CLOUDO_RUNBOOK_CLIENT_ID), never ClouDO's own. */
+  readonly runbookIdentity: RunbookIdentityConfig;
   /** Days to keep alert payloads and unmatched-alert records. */
   readonly retentionDays: number;
   /** When the Sweeper runs (NCRONTAB, UTC). */
@@ -153,6 +162,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     bash: s.CLOUDO_BASH,
     python: s.CLOUDO_PYTHON,
     runbookUser: s.CLOUDO_RUNBOOK_USER,
+    runbookIdentity: toRunbookIdentity(s, present),
     retentionDays: s.CLOUDO_RETENTION_DAYS,
     sweepSchedule: s.CLOUDO_SWEEP_SCHEDULE,
     requeueAfterSeconds: s.CLOUDO_REQUEUE_AFTER_SECONDS,

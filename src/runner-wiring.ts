@@ -8,7 +8,7 @@ import { resolveRunbook } from './adapters/runbook-resolver';
 import { ConfigError, type CloudoConfig } from './config';
 import { blockingDirectory, decideRunUser, missingCapabilities, type RunUser } from './domain/run-user';
 import type { RunnerSettings } from './services/execute-runbook';
-import type { ProcessRunner, RunnerPorts } from './services/runner-ports';
+import type { ProcessRunner, RunbookIdentityEnv, RunnerPorts } from './services/runner-ports';
 
 export type StartupNote = { readonly level: 'info' | 'warn'; readonly text: string };
 
@@ -56,10 +56,16 @@ export function runbookIsolation(config: CloudoConfig): RunbookIsolation {
   }
 }
 
-export function runnerPorts(config: CloudoConfig, user: RunUser | null = runbookIsolation(config).user): RunnerPorts {
+/** `identity`: the started token broker's variables (runbook-identity-wiring); without one, runbooks get none. */
+export function runnerPorts(
+  config: CloudoConfig,
+  user: RunUser | null = runbookIsolation(config).user,
+  identity: RunbookIdentityEnv = async () => ({}),
+): RunnerPorts {
   const run: ProcessRunner = user ? (spec) => runProcess({ ...spec, user }) : runProcess;
   return {
     locate: (runbook: string) => resolveRunbook(config.runbooksDir, runbook),
+    identity,
     run,
     runDir: createRunDirs(user),
     aksLogin: createAksLogin(run),

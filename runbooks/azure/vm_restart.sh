@@ -10,7 +10,7 @@ esac
 
 if ! az account show >/dev/null 2>&1; then
   echo "Logging into Azure..."
-  : "${AZURE_CLIENT_ID:?AZURE_CLIENT_ID is not set: the worker needs a user-assigned managed identity to log in}"
+  : "${AZURE_CLIENT_ID:?AZURE_CLIENT_ID is not set: runbooks have no identity until CLOUDO_RUNBOOK_CLIENT_ID is set}"
   az login --identity --client-id "$AZURE_CLIENT_ID" >/dev/null
 fi
 

@@ -4,9 +4,9 @@
 #   . "$(dirname "$0")/../lib/aks-login.sh"
 #   aks_login "$RESOURCE_RG" "$RESOURCE_NAME" "${RESOURCE_SUBSCRIPTION_ID:-}"
 #
-# Logs in with the worker's managed identity (the seed README's snippet), writes the cluster's kubeconfig to a
-# fresh private directory, converts it for managed-identity tokens with kubelogin, and exports KUBECONFIG,
-# AKS_CLUSTER_NAME and AKS_CLUSTER_RG. An EXIT trap (replacing any earlier one) removes the directory.
+# Logs in as the runbook identity (the seed README's snippet; ClouDO's token broker serves its tokens), writes the
+# cluster's kubeconfig to a fresh private directory, converts it for managed-identity tokens with kubelogin, and
+# exports KUBECONFIG, AKS_CLUSTER_NAME and AKS_CLUSTER_RG. An EXIT trap (replacing any earlier one) removes the directory.
 # Not a runbook itself: no mapping should point at this file.
 # Mappings with "aks_login": true need none of this: ClouDO does the same before the runbook starts.
 

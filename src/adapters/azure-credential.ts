@@ -1,5 +1,11 @@
-// Azure credentials: the token credential an identity-based storage connection uses, as the Functions host picks it.
-import { DefaultAzureCredential, ManagedIdentityCredential, type TokenCredential } from '@azure/identity';
+// Azure credentials: the token credential an identity-based storage connection uses, as the Functions host picks it,
+// and the runbook identity's, which ClouDO's token broker gets runbooks' tokens with.
+import {
+  DefaultAzureCredential,
+  ManagedIdentityCredential,
+  WorkloadIdentityCredential,
+  type TokenCredential,
+} from '@azure/identity';
 
 export type IdentityChoice = { readonly clientId?: string; readonly credential?: 'managedidentity' };
 
@@ -12,4 +18,15 @@ export function azureCredential(choice: IdentityChoice): TokenCredential {
     return new ManagedIdentityCredential(choice.clientId ? { clientId: choice.clientId } : {});
   }
   return new DefaultAzureCredential(choice.clientId ? { managedIdentityClientId: choice.clientId } : {});
+}
+
+/**
+ * The runbook identity and nothing else: no chain, so a missing role or assignment is an error, never another
+ * identity's token. On Kubernetes the pod's federated token (AZURE_FEDERATED_TOKEN_FILE, AZURE_TENANT_ID, which the
+ * SDK reads) is exchanged for it; elsewhere the app's managed identity endpoint gives it.
+ */
+export function runbookCredential(clientId: string, source: 'workload' | 'managed'): TokenCredential {
+  return source === 'workload'
+    ? new WorkloadIdentityCredential({ clientId })
+    : new ManagedIdentityCredential({ clientId });
 }

@@ -6,24 +6,31 @@ import type { Execution } from './execution';
 /** What an AKS login gave this run: the cluster, and its private kubeconfig and `az` state. */
 export type AksRunEnv = { readonly cluster: AksCluster; readonly kubeconfig: string; readonly azureConfigDir: string };
 
-/** The run's own places: its private HOME/TMPDIR, the alert file, the AKS login. */
-export type RunPlaces = { readonly home: string; readonly alertFile?: string; readonly aks?: AksRunEnv };
+/** The run's own places: its private HOME/TMPDIR, the alert file, the runbook identity's variables, the AKS login. */
+export type RunPlaces = {
+  readonly home: string;
+  readonly alertFile?: string;
+  /** IDENTITY_ENDPOINT, IDENTITY_HEADER and AZURE_CLIENT_ID of ClouDO's token broker, when runbooks have an identity. */
+  readonly identity?: Readonly<Record<string, string>>;
+  readonly aks?: AksRunEnv;
+};
 
 /**
  * Later entries win: alert context over the mapping's static variables (the mapping schema also refuses the alert
- * names), the AKS login over both, and ClouDO's variables over everything, so neither the host nor a sender can
- * forge them.
+ * names), the runbook identity and the AKS login over both, and ClouDO's variables over everything, so neither the
+ * host nor a sender can forge them.
  */
 export function runbookEnvironment(
   base: Readonly<Record<string, string>>,
   e: Execution,
   runbooksDir: string,
-  { home, alertFile, aks }: RunPlaces,
+  { home, alertFile, identity, aks }: RunPlaces,
 ): Record<string, string> {
   return {
     ...base,
     ...e.mappingEnv,
     ...(e.alert ? alertEnvironment(e.alert) : {}),
+    ...identity,
     ...(aks ? aksEnvironment(aks) : {}),
     // A directory of the run's own, so tools (az, kubectl, pip…) have a writable home and temp files stay private.
     HOME: home,

@@ -7,6 +7,7 @@ import { createAdminServices, type AdminServices } from '../admin';
 import type { CloudoConfig } from '../config';
 import { createAppServices } from '../composition';
 import { runbookIsolation } from '../runner-wiring';
+import { startRunbookIdentity } from '../runbook-identity-wiring';
 import type { Mapping } from '../domain/mapping';
 import type { Logger } from '../services/ports';
 import type { ClaimTiming } from '../services/record-once';
@@ -51,6 +52,10 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
   // Stopped front to back: HTTP first, then workers (they finish what they hold), storage last.
   const stoppables: Stoppable[] = [storage, { stop: async () => isolation.dispose() }];
   try {
+    // Before the workers, after them stopped: runs in flight may still need tokens.
+    const identity = await startRunbookIdentity(opts.config, log);
+    stoppables.push(identity);
+    for (const note of identity.notes) log[note.level](note.text);
     const clients = storageClientsFor(storage.target, opts.config);
     await loadMappings(createAdminServices(opts.config, clients), opts.config, mappings, storage.embedded, log);
     const runnable = { ...opts.config, runbooksDir: isolation.runbooksDir };
@@ -59,7 +64,8 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
     // Links in pages name this server, whose port is known only once it listens.
     let url = '';
     const timing = opts.claimTiming ? { claimTiming: opts.claimTiming } : {};
-    const services = createAppServices(config, clients, { publicUrl: () => url, ...timing });
+    const runbookIdentity = async () => identity.env;
+    const services = createAppServices(config, clients, { publicUrl: () => url, runbookIdentity, ...timing });
     registerFunctions(host, config, () => services);
     const settings = { ...hostConfig.queues, ...opts.queueOverrides };
     await startTriggers(host.mounts, clients, settings, opts.write, stoppables);

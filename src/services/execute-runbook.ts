@@ -18,6 +18,8 @@ export type RunnerSettings = {
 
 export const NO_AKS_CLUSTER =
   'aks_login is on, but neither the mapping (aks_cluster) nor the alert names an AKS cluster';
+export const NO_RUNBOOK_IDENTITY =
+  'aks_login is on, but runbooks have no identity to log in with: set CLOUDO_RUNBOOK_CLIENT_ID';
 // A login stuck on the identity endpoint must not eat the runbook's whole time.
 const AKS_LOGIN_CAP_MS = 120_000;
 
@@ -32,6 +34,12 @@ export async function executeRunbook(
   if (!located.ok) return failedToStart(located.message);
   const args = splitRunArgs(e.runArgs);
   if (!args.ok) return failedToStart(`run_args: ${args.message}`);
+  let identity: Readonly<Record<string, string>>;
+  try {
+    identity = await ports.identity();
+  } catch (err) {
+    return failedToStart(`the runbook identity's token service did not start: ${(err as Error).message}`);
+  }
   // The directory lives exactly as long as the run: the alert file may hold whatever the sender put in the alert.
   let dir: RunDir;
   try {
@@ -40,8 +48,8 @@ export async function executeRunbook(
     return failedToStart(`could not prepare the run's directory: ${(err as Error).message}`);
   }
   try {
-    return await withAks(ports, settings, e, dir, (aks, timeoutMs) =>
-      run(ports, settings, e, { located, args: args.args, dir, aks, timeoutMs }),
+    return await withAks(ports, settings, e, { dir, identity }, (aks, timeoutMs) =>
+      run(ports, settings, e, { located, args: args.args, dir, identity, aks, timeoutMs }),
     );
   } finally {
     await dir.dispose();
@@ -52,6 +60,7 @@ type RunPlan = {
   readonly located: { path: string; interpreter: 'bash' | 'python' };
   readonly args: readonly string[];
   readonly dir: RunDir;
+  readonly identity: Readonly<Record<string, string>>;
   readonly aks: AksRunEnv | undefined;
   readonly timeoutMs: number;
 };
@@ -61,26 +70,27 @@ async function withAks(
   ports: RunnerPorts,
   settings: RunnerSettings,
   e: Execution,
-  dir: RunDir,
+  { dir, identity }: Pick<RunPlan, 'dir' | 'identity'>,
   body: (aks: AksRunEnv | undefined, timeoutMs: number) => Promise<RunResult>,
 ): Promise<RunResult> {
   const budgetMs = e.timeoutSeconds * 1000;
   if (!e.aksLogin) return body(undefined, budgetMs);
   const cluster = aksTarget(e, e.alert);
   if (cluster === null) return failedToStart(NO_AKS_CLUSTER);
+  // The login acts as the runbook identity; without one it would reach for whatever identity the host has.
+  if (identity['AZURE_CLIENT_ID'] === undefined) return failedToStart(NO_RUNBOOK_IDENTITY);
   if (dir.aks === undefined) return failedToStart('AKS login failed: the run has no room for a login');
   const startedAt = Date.now();
   const limits = { timeoutMs: Math.min(AKS_LOGIN_CAP_MS, budgetMs), killGraceMs: settings.killGraceSeconds * 1000 };
-  const env = { ...settings.baseEnv, HOME: dir.home, TMPDIR: dir.home };
+  const env = { ...settings.baseEnv, ...identity, HOME: dir.home, TMPDIR: dir.home };
   const login = await ports.aksLogin(cluster, env, limits, dir.aks);
-  if (!login.ok)
-    return failedToStart(redact(login.error, bySize([...secretValues(settings.baseEnv), ...settings.secrets])));
+  if (!login.ok) return failedToStart(redact(login.error, bySize([...secretValues(env), ...settings.secrets])));
   const left = Math.max(1000, budgetMs - (Date.now() - startedAt));
   return body({ cluster, ...dir.aks }, left);
 }
 
 async function run(ports: RunnerPorts, settings: RunnerSettings, e: Execution, plan: RunPlan): Promise<RunResult> {
-  const places = { home: plan.dir.home, alertFile: plan.dir.alertFile, aks: plan.aks };
+  const places = { home: plan.dir.home, alertFile: plan.dir.alertFile, identity: plan.identity, aks: plan.aks };
   const env = runbookEnvironment(settings.baseEnv, e, settings.runbooksDir, places);
   const outcome = await ports.run({
     file: settings.interpreters[plan.located.interpreter],

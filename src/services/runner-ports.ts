@@ -17,9 +17,13 @@ export type RunDir = {
   dispose(): Promise<void>;
 };
 
+/** The variables that make a run act as the runbook identity (through ClouDO's token broker); none without one. */
+export type RunbookIdentityEnv = () => Promise<Readonly<Record<string, string>>>;
+
 export type RunnerPorts = {
   readonly locate: RunbookLocator;
-  /** For mappings with aks_login: a per-run kubeconfig through the managed identity. */
+  readonly identity: RunbookIdentityEnv;
+  /** For mappings with aks_login: a per-run kubeconfig through the runbook identity. */
   readonly aksLogin: AksLogin;
   /** Runs a process as the user runbooks run as. */
   readonly run: ProcessRunner;
@@ -68,7 +72,8 @@ export type AksFiles = { readonly kubeconfig: string; readonly azureConfigDir: s
 
 export type AksLoginOutcome = { readonly ok: true } | { readonly ok: false; readonly error: string };
 
-/** Logs in with the managed identity and writes the cluster's kubeconfig; `env` is the runbook's inherited part. */
+/** Logs in as the runbook identity and writes the cluster's kubeconfig; `env` is the runbook's inherited part and
+ * its identity variables. */
 export type AksLogin = (
   cluster: AksCluster,
   env: Readonly<Record<string, string>>,

@@ -1,4 +1,5 @@
-// AKS login end to end: fake `az` and `kubelogin` on PATH record their argv; the runbook sees a private kubeconfig.
+// AKS login end to end: fake `az` and `kubelogin` on PATH record their argv and identity; the runbook sees a private
+// kubeconfig. They log in as the runbook identity through ClouDO's token broker, never with ClouDO's own identity.
 import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,13 +20,20 @@ const SUB = '11111111-2222-3333-4444-555555555555';
 const ALERT_SUB = 'aaaa0a0a-bb1b-cc2c-dd3d-eeeeee4e4e4e';
 const CLUSTER_ID = `/subscriptions/${SUB}/resourceGroups/rg-aks/providers/Microsoft.ContainerService/managedClusters/aks-prod`;
 const ALERT_CLUSTER_ID = `/subscriptions/${ALERT_SUB}/resourcegroups/rg-alerted/providers/microsoft.containerservice/managedclusters/aks-alerted`;
-const CLIENT_ID = 'client-id-0001';
+const CLIENT_ID = '00000000-0000-4000-8000-00000000a001';
+// ClouDO's own identity, as App Service hands it to the app: none of it may reach the login tools.
+const HOST_IDENTITY = {
+  AZURE_CLIENT_ID: '00000000-0000-4000-8000-00000000c10d',
+  IDENTITY_ENDPOINT: 'http://127.0.0.1:9/msi/token',
+  IDENTITY_HEADER: 'planted-real-identity-header-0123456789',
+};
 
 // The fake tools and the runbook run as the runbook user: they must reach the tools and write the records.
 const work = readableDir('cloudo-aks-test-');
 const bin = path.join(work, 'bin');
 const out = path.join(work, 'out');
 const calls = path.join(work, 'calls.log');
+const identities = path.join(work, 'identity.log');
 
 // One line per call: the tool, its argv, its uid and HOME, and its AZURE_CONFIG_DIR, tab-separated.
 const RECORD = `{ printf '%s' "$(basename "$0")"; printf '\\t%s' "$@"; printf '\\t#%s:%s' "$(id -u)" "$HOME"; printf '\\t@%s\\n' "\${AZURE_CONFIG_DIR:-}"; } >> '${calls}'`;
@@ -36,6 +44,8 @@ const FAKE_AZ = [
   '#!/usr/bin/env bash',
   RECORD,
   OPTION,
+  // The identity `az login --identity` would ask for a token with: AZURE_CONFIG_DIR, endpoint, header.
+  `if [ "$1" = login ]; then printf '%s\\t%s\\t%s\\n' "$AZURE_CONFIG_DIR" "\${IDENTITY_ENDPOINT:-}" "\${IDENTITY_HEADER:-}" >> '${identities}'; fi`,
   'if [ "$1" = login ]; then touch "$AZURE_CONFIG_DIR/azureProfile.json"; echo "[]"; exit 0; fi',
   'name="$(opt --name "$@")"',
   'if [ "$name" = broken ]; then',
@@ -68,8 +78,10 @@ beforeAll(async () => {
   mkdirSync(bin, { mode: 0o755 });
   mkdirSync(out);
   chmodSync(out, 0o1777);
-  writeFileSync(calls, '');
-  chmodSync(calls, 0o666);
+  for (const log of [calls, identities]) {
+    writeFileSync(log, '');
+    chmodSync(log, 0o666);
+  }
   writeFileSync(path.join(bin, 'az'), FAKE_AZ, { mode: 0o755 });
   writeFileSync(path.join(bin, 'kubelogin'), FAKE_KUBELOGIN, { mode: 0o755 });
   rt = await startTestRuntime({
@@ -88,7 +100,8 @@ beforeAll(async () => {
     runbooks: { 'kube.sh': RUNBOOK },
     env: {
       PATH: `${bin}:${process.env['PATH'] ?? ''}`,
-      AZURE_CLIENT_ID: CLIENT_ID,
+      ...HOST_IDENTITY,
+      CLOUDO_RUNBOOK_CLIENT_ID: CLIENT_ID,
       CLOUDO_RUNBOOK_ENV_ALLOW: 'OUT_DIR',
       OUT_DIR: out,
     },
@@ -159,6 +172,16 @@ describe('AKS login before the runbook', () => {
       ].concat(['--file', kubeconfig, '--overwrite-existing', '--only-show-errors']),
       ['kubelogin', 'convert-kubeconfig', '-l', 'msi', '--kubeconfig', kubeconfig, '--client-id', CLIENT_ID],
     ]);
+    // az asked ClouDO's token broker, with the broker's header, never the host's endpoint or header.
+    const [identity] = readFileSync(identities, 'utf8')
+      .split('\n')
+      .filter((l) => l.startsWith(`${path.join(dir, 'az')}\t`))
+      .map((l) => l.split('\t'));
+    expect(identity?.[1]).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/msi\/token$/);
+    expect(identity?.[2]).toMatch(/^[0-9a-f]{64}$/);
+    expect(identity?.[2]).toBe(env['IDENTITY_HEADER']);
+    expect(readFileSync(identities, 'utf8')).not.toContain(HOST_IDENTITY.IDENTITY_HEADER);
+    expect(readFileSync(calls, 'utf8')).not.toContain(HOST_IDENTITY.AZURE_CLIENT_ID);
     // The tools ran as the runbook's user, in its private home, and wrote what the runbook then read.
     const [writer, reader] = readFileSync(path.join(out, `${execId}.owner`), 'utf8')
       .trim()

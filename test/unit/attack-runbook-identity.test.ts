@@ -1,5 +1,6 @@
-// Attack: in the Terraform module's deployment, runbooks act as the one identity that also holds ClouDO's secrets and
+// Attack: in the Terraform module's deployment, runbooks acted as the one identity that also held ClouDO's secrets and
 // state: `az login --identity`, then read APPROVAL_SECRET and OPSGENIE_API_KEY from the Key Vault, or rewrite records.
+// Now runbooks get neither ClouDO's identity variables nor its identity's roles: they act as an identity of their own.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from '@cdktf/hcl2json';
@@ -14,6 +15,7 @@ const OWN_SECRETS_AND_STATE = new Set([
   'Storage Queue Data Contributor',
   'Storage Blob Data Owner',
 ]);
+const RUNBOOK_PRINCIPAL = '${azurerm_user_assigned_identity.runbook.principal_id}';
 
 type Assignment = {
   readonly principal_id?: string;
@@ -37,21 +39,29 @@ async function roleAssignments(): Promise<Record<string, Assignment[]>> {
 }
 
 describe('the identity runbooks act as, in the Terraform module', () => {
-  it('is handed to every runbook: its client id is an app setting on the default allow-list', () => {
+  it("is not ClouDO's: runbooks inherit none of ClouDO's identity variables, and get a client id of their own", () => {
     const locals = readFileSync(path.join(MODULE, 'locals.tf'), 'utf8');
-    expect(locals).toMatch(/AZURE_CLIENT_ID\s*=\s*azurerm_user_assigned_identity\.this\.client_id/);
-    const config = loadConfig({ AZURE_CLIENT_ID: 'x', IDENTITY_ENDPOINT: 'http://h', IDENTITY_HEADER: 'y' });
-    expect(Object.keys(config.runbookBaseEnv)).toEqual(
-      expect.arrayContaining(['AZURE_CLIENT_ID', 'IDENTITY_ENDPOINT', 'IDENTITY_HEADER']),
-    );
+    expect(locals).toMatch(/CLOUDO_RUNBOOK_CLIENT_ID\s*=\s*azurerm_user_assigned_identity\.runbook\.client_id/);
+    const config = loadConfig({
+      AZURE_CLIENT_ID: 'x',
+      IDENTITY_ENDPOINT: 'http://h',
+      IDENTITY_HEADER: 'y',
+      MSI_ENDPOINT: 'http://h',
+      MSI_SECRET: 'z',
+      AZURE_FEDERATED_TOKEN_FILE: '/t',
+    });
+    expect(config.runbookBaseEnv).toEqual({});
   });
 
-  // Not fixed: it needs a second identity (or a token broker that refuses storage and Key Vault audiences) and a
-  // change of the module's contract; see the attack report.
-  it.fails('holds no role on ClouDO’s own secrets or state', async () => {
-    const own = Object.entries(await roleAssignments()).flatMap(([name, blocks]) =>
+  it('holds no role on ClouDO’s own secrets or state', async () => {
+    const assignments = Object.entries(await roleAssignments());
+    const runbooks = assignments.flatMap(([name, blocks]) =>
+      blocks.filter((b) => b.principal_id === RUNBOOK_PRINCIPAL).map(() => name),
+    );
+    expect(runbooks).toEqual(['runbook']);
+    const own = assignments.flatMap(([name, blocks]) =>
       blocks
-        .filter((b) => b.principal_id === '${azurerm_user_assigned_identity.this.principal_id}')
+        .filter((b) => b.principal_id === RUNBOOK_PRINCIPAL)
         .flatMap((b) => roleNames(b).filter((role) => OWN_SECRETS_AND_STATE.has(role)))
         .map((role) => `${name}: ${role}`),
     );

@@ -67,4 +67,46 @@ describe('config', () => {
     expect(loadConfig({ CLOUDO_RUNBOOK_USER: ' ' }).runbookUser).toBeUndefined();
     expect(() => loadConfig({ CLOUDO_RUNBOOK_USER: 'a b' })).toThrow(/CLOUDO_RUNBOOK_USER: a uid or a user name/);
   });
+
+  it("never passes ClouDO's own identity to runbooks, nor lets CLOUDO_RUNBOOK_ENV_ALLOW name it", () => {
+    const host = {
+      AZURE_CLIENT_ID: 'c',
+      AZURE_TENANT_ID: 't',
+      AZURE_FEDERATED_TOKEN_FILE: '/var/run/secrets/azure/tokens/azure-identity-token',
+      IDENTITY_ENDPOINT: 'http://169.254.255.2:8081/msi/token',
+      IDENTITY_HEADER: 'h',
+      MSI_ENDPOINT: 'http://169.254.255.2:8081/msi/token',
+      MSI_SECRET: 's',
+    };
+    expect(loadConfig(host).runbookBaseEnv).toEqual({ AZURE_TENANT_ID: 't' });
+    for (const name of [
+      ...Object.keys(host).filter((n) => n !== 'AZURE_TENANT_ID'),
+      'AZURE_CLIENT_SECRET',
+      'msi_secret',
+    ])
+      expect(() => loadConfig({ CLOUDO_RUNBOOK_ENV_ALLOW: `PATH,${name}` }), name).toThrow(
+        /CLOUDO_RUNBOOK_ENV_ALLOW.*may not pass ClouDO's own identity/,
+      );
+  });
+
+  it('reads CLOUDO_RUNBOOK_CLIENT_ID, and how ClouDO gets the runbook identity’s tokens', () => {
+    const id = '22222222-bbbb-4bbb-8bbb-222222222222';
+    expect(loadConfig({}).runbookIdentity).toEqual({
+      clientId: undefined,
+      source: 'managed',
+      hostHasIdentity: false,
+      hostSecrets: [],
+    });
+    expect(
+      loadConfig({ CLOUDO_RUNBOOK_CLIENT_ID: ` ${id} `, IDENTITY_ENDPOINT: 'http://e', IDENTITY_HEADER: 'h' })
+        .runbookIdentity,
+    ).toEqual({ clientId: id, source: 'managed', hostHasIdentity: true, hostSecrets: ['h'] });
+    expect(loadConfig({ AZURE_FEDERATED_TOKEN_FILE: '/f' }).runbookIdentity).toMatchObject({
+      source: 'workload',
+      hostHasIdentity: true,
+    });
+    expect(() => loadConfig({ CLOUDO_RUNBOOK_CLIENT_ID: 'runbooks' })).toThrow(
+      /CLOUDO_RUNBOOK_CLIENT_ID: a client id \(a GUID\)/,
+    );
+  });
 });

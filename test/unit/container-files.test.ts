@@ -391,24 +391,59 @@ describe('deploy/kubernetes', () => {
     expect(values(deployment.lines, 'runAsUser')).toEqual([]);
   });
 
-  it('uses Azure Workload Identity, with one client id everywhere', () => {
+  it('uses Azure Workload Identity, with ClouDO’s client id for storage and KEDA, and the runbooks’ apart', () => {
     const account = doc(cloudo, 'ServiceAccount');
     expect(value(deployment.lines, 'serviceAccountName')).toBe(account.name);
-    expect(value(block(block(deployment.lines, 'template'), 'labels'), 'azure.workload.identity/use')).toBe('true');
-    expect(value(account.lines, 'azure.workload.identity/client-id')).toBe(clientId);
     expect(settings['AZURE_CLIENT_ID']).toBe(clientId);
     expect(value(doc(keda, 'TriggerAuthentication').lines, 'identityId')).toBe(clientId);
+    expect(settings['CLOUDO_RUNBOOK_CLIENT_ID']).toBe('<runbook-identity-client-id>');
+    expect(settings['AZURE_TENANT_ID']).toBe('<tenant-id>');
   });
 
-  it('sets only settings ClouDO reads, and they resolve to identity-based storage', () => {
-    for (const name of Object.keys(settings))
-      expect(isKnownSetting(name) || name === 'AZURE_CLIENT_ID', name).toBe(true);
+  it('mounts the federated token root-only itself, so runbooks cannot exchange it for ClouDO’s identity', () => {
+    // Not the webhook's volume, which every user in the pod can read (mode 0644).
+    const template = block(deployment.lines, 'template');
+    expect(values(template, 'azure.workload.identity/use')).toEqual([]);
+    const envLines = block(container, 'env');
+    const names = values(envLines, 'name');
+    expect(values(envLines, 'value')).toHaveLength(names.length);
+    const env = Object.fromEntries(names.map((n, i) => [n, values(envLines, 'value')[i]!]));
+    const file = env['AZURE_FEDERATED_TOKEN_FILE']!;
+    const mount = pairs(block(container, 'volumeMounts'));
+    expect(mount).toMatchObject({ name: 'azure-identity-token', readOnly: 'true' });
+    const volumes = block(block(template, 'spec'), 'volumes');
+    expect(pairs(volumes)['name']).toBe(mount['name']);
+    const projected = block(volumes, 'projected');
+    // Mode 0400, and no group that could read it: no fsGroup, and the pod stays root (runbooks are uid 10001).
+    const mode = Number(value(projected, 'defaultMode'));
+    expect(mode & 0o077, `defaultMode ${mode.toString(8)}`).toBe(0);
+    expect(values(deployment.lines, 'fsGroup')).toEqual([]);
+    expect(values(deployment.lines, 'runAsUser')).toEqual([]);
+    const token = pairs(block(projected, 'serviceAccountToken'));
+    expect(token['audience']).toBe('api://AzureADTokenExchange');
+    expect(file).toBe(`${mount['mountPath']}/${token['path']}`);
+    expect(env['AZURE_AUTHORITY_HOST']).toBe('https://login.microsoftonline.com/');
+  });
+
+  it('sets only settings ClouDO reads, and they resolve to identity-based storage and a runbook identity', () => {
+    const platform = ['AZURE_CLIENT_ID', 'AZURE_TENANT_ID'];
+    for (const name of Object.keys(settings)) expect(isKnownSetting(name) || platform.includes(name), name).toBe(true);
+    const runbookId = '22222222-bbbb-4bbb-8bbb-222222222222';
     const env = Object.fromEntries(
       Object.entries(settings).map(([k, v]) => [
         k,
-        v.replace('<storage-account-name>', 'acct').replace(clientId, 'id-1'),
+        v
+          .replace('<storage-account-name>', 'acct')
+          .replace(clientId, 'id-1')
+          .replace('<runbook-identity-client-id>', runbookId),
       ]),
     );
+    const federated = { AZURE_FEDERATED_TOKEN_FILE: '/var/run/secrets/azure/tokens/azure-identity-token' };
+    expect(loadConfig({ ...env, ...federated }).runbookIdentity).toMatchObject({
+      clientId: runbookId,
+      source: 'workload',
+    });
+    expect(loadConfig({ ...env, ...federated }).runbookBaseEnv).not.toHaveProperty('AZURE_FEDERATED_TOKEN_FILE');
     expect(loadConfig(env).storage).toEqual({
       kind: 'identity',
       tableServiceUri: 'https://acct.table.core.windows.net',

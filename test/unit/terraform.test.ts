@@ -19,7 +19,7 @@ const PLATFORM_SETTINGS = new Set([
   'FUNCTIONS_EXTENSION_VERSION', // the host's major version
   'WEBSITES_ENABLE_APP_SERVICE_STORAGE', // no /home share mounted into the container
   'APPLICATIONINSIGHTS_CONNECTION_STRING', // where the host sends telemetry
-  'AZURE_CLIENT_ID', // the identity `az login --identity` and DefaultAzureCredential pick; passed to runbooks
+  'AZURE_CLIENT_ID', // ClouDO's identity, which az and DefaultAzureCredential pick in the app; never passed to runbooks
   'DOCKER_REGISTRY_SERVER_URL', // where App Service pulls the image from
   'DOCKER_REGISTRY_SERVER_USERNAME',
   'DOCKER_REGISTRY_SERVER_PASSWORD',
@@ -32,9 +32,11 @@ const SECRET_NAME = /key|secret|password|token/i;
 // Stand-ins for values Terraform only knows at apply time, and for the credentials, so that the app settings can go
 // through loadConfig as App Service would hand them to ClouDO. Any other expression fails the test until it is added.
 const IDENTITY_CLIENT_ID = '11111111-2222-3333-4444-555555555555';
+const RUNBOOK_CLIENT_ID = '66666666-7777-4888-8999-aaaaaaaaaaaa';
 const ACCOUNT_NAME = 'cloudoprodst';
 const APPLY_TIME: Readonly<Record<string, string>> = {
   'azurerm_user_assigned_identity.this.client_id': IDENTITY_CLIENT_ID,
+  'azurerm_user_assigned_identity.runbook.client_id': RUNBOOK_CLIENT_ID,
   'local.storage_account_name': ACCOUNT_NAME,
   'azurerm_application_insights.this.connection_string': 'InstrumentationKey=00000000-0000-0000-0000-000000000000',
   'local.image_parts[0]': 'ghcr.io',
@@ -239,14 +241,49 @@ describe('terraform (iac/)', () => {
       clientId: IDENTITY_CLIENT_ID,
       credential: 'managedidentity',
     });
-    // Runbooks log in as the same identity, which is the app's only identity and resolves its Key Vault references.
+    // ClouDO's identity is the app's default and resolves its Key Vault references; runbooks never get it.
     expect(env['AZURE_CLIENT_ID']).toBe(IDENTITY_CLIENT_ID);
+    expect(config.runbookBaseEnv).not.toHaveProperty('AZURE_CLIENT_ID');
     expect(app['functions_extension_version']).toBe('~4');
     expect(theOne(bodies(app['identity']), 'one identity block')).toMatchObject({
       type: 'UserAssigned',
-      identity_ids: ['${azurerm_user_assigned_identity.this.id}'],
+      identity_ids: ['${azurerm_user_assigned_identity.this.id}', '${azurerm_user_assigned_identity.runbook.id}'],
     });
     expect(app['key_vault_reference_identity_id']).toBe('${azurerm_user_assigned_identity.this.id}');
+  });
+
+  it('gives runbooks an identity of their own, with no role on ClouDO’s storage account or Key Vault', () => {
+    const mod = moduleFiles();
+    const identities = named(mod, 'resource', 'azurerm_user_assigned_identity');
+    expect(identities.map((i) => i.name).sort()).toEqual(['runbook', 'this']);
+    // The app setting names it, and ClouDO's token broker then serves runbooks its tokens, and only its.
+    const env = resolvedSettings();
+    expect(appSettings().settings.get('CLOUDO_RUNBOOK_CLIENT_ID')).toBe(
+      '${azurerm_user_assigned_identity.runbook.client_id}',
+    );
+    expect(loadConfig(env, ROOT).runbookIdentity.clientId).toBe(RUNBOOK_CLIENT_ID);
+    expect(RUNBOOK_CLIENT_ID).not.toBe(env['AZURE_CLIENT_ID']);
+
+    const runbookPrincipal = '${azurerm_user_assigned_identity.runbook.principal_id}';
+    const ownPrincipal = '${azurerm_user_assigned_identity.this.principal_id}';
+    const roles = named(mod, 'resource', 'azurerm_role_assignment');
+    const held = (principal: string) => roles.filter((r) => r.body['principal_id'] === principal).map((r) => r.name);
+    // The runbook identity holds runbook_role_assignments and nothing else; ClouDO's identity none of them.
+    expect(held(runbookPrincipal)).toEqual(['runbook']);
+    expect(held(ownPrincipal).sort()).toEqual(['acr_pull', 'key_vault_secrets', 'storage']);
+    const runbook = theOne(
+      roles.filter((r) => r.name === 'runbook'),
+      'azurerm_role_assignment.runbook',
+    ).body;
+    expect(runbook).toMatchObject({ scope: '${each.value.scope}', role_definition_name: '${each.value.role}' });
+    expect(text(runbook['for_each'])).toContain('var.runbook_role_assignments');
+    // Nothing in the module gives it a role on ClouDO's account, queue or vault.
+    for (const r of roles.filter((x) => text(x.body['scope']).match(/storage_account_id|intake_queue_scope|key_vault/)))
+      expect(r.body['principal_id'], r.name).not.toBe(runbookPrincipal);
+    const outputs = named(mod, 'output');
+    const output = (name: string) => outputs.find((o) => o.name === name)?.body['value'];
+    expect(output('identity_client_id')).toBe('${azurerm_user_assigned_identity.this.client_id}');
+    expect(output('runbook_identity_client_id')).toBe('${azurerm_user_assigned_identity.runbook.client_id}');
   });
 
   it('feeds the credential settings only from sensitive variables or Key Vault references', () => {
@@ -538,6 +575,7 @@ describe('terraform (iac/)', () => {
       'action_group_id',
       'trigger_url',
       'identity_client_id',
+      'runbook_identity_client_id',
       'storage_account_name',
       'intake_queue_name',
     ])

@@ -17,8 +17,13 @@ output "action_group_id" {
 }
 
 output "identity_client_id" {
-  description = "Client id of the identity ClouDO and its runbooks use."
+  description = "Client id of ClouDO's own identity (storage, Key Vault, image pulls); runbooks never act as it."
   value       = module.cloudo.identity_client_id
+}
+
+output "runbook_identity_client_id" {
+  description = "Client id of the identity runbooks act as (AZURE_CLIENT_ID in a runbook)."
+  value       = module.cloudo.runbook_identity_client_id
 }
 
 output "storage_account_name" {

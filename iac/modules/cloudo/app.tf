@@ -31,9 +31,10 @@ resource "azurerm_linux_function_app" "this" {
 
   app_settings = merge(local.platform_settings, local.identity_settings, local.cloudo_settings, local.secret_settings)
 
+  # ClouDO's identity, and the runbooks', whose tokens ClouDO gets from the app's identity endpoint for its broker.
   identity {
     type         = "UserAssigned"
-    identity_ids = [azurerm_user_assigned_identity.this.id]
+    identity_ids = [azurerm_user_assigned_identity.this.id, azurerm_user_assigned_identity.runbook.id]
   }
 
   site_config {

@@ -1,7 +1,19 @@
-# Identity of the ClouDO module: one user-assigned identity for the host, ClouDO and every runbook, and its roles.
+# Identities of the ClouDO module and their roles: ClouDO's own, for the host, ClouDO, image pulls and Key Vault
+# references; and the runbooks', which every runbook acts as and which reaches none of ClouDO's secrets or state.
 
 resource "azurerm_user_assigned_identity" "this" {
   name                = "${var.name}-id"
+  resource_group_name = var.resource_group_name
+  location            = var.location
+  tags                = var.tags
+}
+
+# The identity runbooks act as (CLOUDO_RUNBOOK_CLIENT_ID). It is assigned to the app too, so that ClouDO can get its
+# tokens from the app's managed identity endpoint and hand them to runbooks through its token broker: runbooks never
+# get that endpoint's header, with which they could get a token for ClouDO's identity. It holds only the roles of
+# runbook_role_assignments: nothing on the storage account or the Key Vault.
+resource "azurerm_user_assigned_identity" "runbook" {
+  name                = "${var.name}-runbook-id"
   resource_group_name = var.resource_group_name
   location            = var.location
   tags                = var.tags
@@ -45,7 +57,7 @@ resource "azurerm_role_assignment" "key_vault_secrets" {
   principal_type       = "ServicePrincipal"
 }
 
-# What runbooks may do: each `az login --identity --client-id "$AZURE_CLIENT_ID"` acts as this identity.
+# What runbooks may do: each `az login --identity --client-id "$AZURE_CLIENT_ID"` acts as the runbook identity.
 resource "azurerm_role_assignment" "runbook" {
   for_each = {
     for assignment in var.runbook_role_assignments :
@@ -54,7 +66,7 @@ resource "azurerm_role_assignment" "runbook" {
 
   scope                = each.value.scope
   role_definition_name = each.value.role
-  principal_id         = azurerm_user_assigned_identity.this.principal_id
+  principal_id         = azurerm_user_assigned_identity.runbook.principal_id
   principal_type       = "ServicePrincipal"
 }
 

@@ -54,11 +54,13 @@ locals {
     WEBSITES_ENABLE_APP_SERVICE_STORAGE = "false"
   }
 
-  # The host and ClouDO reach storage with the user-assigned identity; runbooks log in with AZURE_CLIENT_ID.
+  # The host and ClouDO reach storage with ClouDO's identity, also the default of the Azure SDKs and az in the app
+  # (AZURE_CLIENT_ID), which ClouDO never passes to runbooks. Runbooks act as CLOUDO_RUNBOOK_CLIENT_ID instead.
   identity_settings = {
     AzureWebJobsStorage__credential = "managedidentity"
     AzureWebJobsStorage__clientId   = azurerm_user_assigned_identity.this.client_id
     AZURE_CLIENT_ID                 = azurerm_user_assigned_identity.this.client_id
+    CLOUDO_RUNBOOK_CLIENT_ID        = azurerm_user_assigned_identity.runbook.client_id
   }
 
   cloudo_settings = {

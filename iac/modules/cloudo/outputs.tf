@@ -17,13 +17,23 @@ output "action_group_id" {
 }
 
 output "identity_client_id" {
-  description = "Client id of the user-assigned identity (AZURE_CLIENT_ID), for `az login --identity --client-id`."
+  description = "Client id of ClouDO's own identity (AZURE_CLIENT_ID of the app): storage, Key Vault references, image pulls. Runbooks never act as it."
   value       = azurerm_user_assigned_identity.this.client_id
 }
 
 output "identity_principal_id" {
-  description = "Object id of the user-assigned identity, for role assignments made outside the module."
+  description = "Object id of ClouDO's own identity, for role assignments ClouDO itself needs made outside the module."
   value       = azurerm_user_assigned_identity.this.principal_id
+}
+
+output "runbook_identity_client_id" {
+  description = "Client id of the identity runbooks act as (CLOUDO_RUNBOOK_CLIENT_ID; AZURE_CLIENT_ID in a runbook)."
+  value       = azurerm_user_assigned_identity.runbook.client_id
+}
+
+output "runbook_identity_principal_id" {
+  description = "Object id of the identity runbooks act as, for their role assignments made outside the module."
+  value       = azurerm_user_assigned_identity.runbook.principal_id
 }
 
 output "storage_account_name" {

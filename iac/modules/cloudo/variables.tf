@@ -219,7 +219,7 @@ variable "key_vault_secret_names" {
 }
 
 variable "runbook_role_assignments" {
-  description = "Roles the identity (and so every runbook) gets, e.g. { scope = <AKS cluster id>, role = \"Azure Kubernetes Service Cluster User Role\" }. Give a name when scope is unknown until apply."
+  description = "Roles the runbook identity (which every runbook acts as) gets, e.g. { scope = <AKS cluster id>, role = \"Azure Kubernetes Service Cluster User Role\" }. Give a name when scope is unknown until apply."
   type = list(object({
     scope = string
     role  = string
