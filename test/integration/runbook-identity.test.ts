@@ -14,9 +14,8 @@ import {
   type IdentityEndpointStub,
 } from '../support/identity-endpoint-stub';
 import { readableDir, writableDir } from '../support/runbook-dirs';
-import { startRuntimeProcess, type RuntimeProcess } from '../support/runtime-process';
+import { isolatedRuntimeEnv, startRuntimeProcess, type RuntimeProcess } from '../support/runtime-process';
 import { call, dropStorage, mappingDoc, waitForTerminal, type Json } from '../support/test-runtime';
-import { uniqueName } from '../support/unique-names';
 
 const ROOT = process.getuid?.() === 0;
 const HOST_CLIENT_ID = '11111111-aaaa-4aaa-8aaa-111111111111';
@@ -106,14 +105,8 @@ beforeAll(async () => {
     { id: 'aks', name: 'aks', runbook: 'curl.sh', env: vars, aks_login: true, aks_cluster: aks },
   ]);
   writeFileSync(path.join(dir, 'schemas', 'test.json'), JSON.stringify(mappings));
-  const common = (id: string) => ({
-    PATH: process.env['PATH'] ?? '/usr/bin:/bin',
-    PORT: '0',
-    CLOUDO_STORAGE_CONNECTION: inject('storageConnection'),
-    CLOUDO_MAPPINGS_TABLE: `${id}m`,
-    CLOUDO_EXECUTIONS_TABLE: `${id}x`,
-    CLOUDO_QUEUE_PREFIX: `${id}-`,
-    CLOUDO_KILL_GRACE_SECONDS: '1',
+  const common = () => ({
+    ...isolatedRuntimeEnv(inject('storageConnection')),
     ...(ROOT ? { CLOUDO_RUNBOOK_USER: '65534' } : {}),
     // ClouDO's own identity, as App Service gives it to the app.
     AZURE_CLIENT_ID: HOST_CLIENT_ID,
@@ -123,8 +116,8 @@ beforeAll(async () => {
     MSI_SECRET,
   });
   envs.push(
-    { ...common(uniqueName('')), CLOUDO_RUNBOOK_CLIENT_ID: RUNBOOK_CLIENT_ID },
-    { ...common(uniqueName('')), AZURE_FEDERATED_TOKEN_FILE: FEDERATED_TOKEN_FILE },
+    { ...common(), CLOUDO_RUNBOOK_CLIENT_ID: RUNBOOK_CLIENT_ID },
+    { ...common(), AZURE_FEDERATED_TOKEN_FILE: FEDERATED_TOKEN_FILE },
   );
   [withId, without] = await Promise.all(envs.map((env) => startRuntimeProcess({ dir, env })));
 });

@@ -6,9 +6,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { loadConfig } from '../../src/config';
 import { readableDir, writableDir } from '../support/runbook-dirs';
-import { startRuntimeProcess, type RuntimeProcess } from '../support/runtime-process';
+import { isolatedRuntimeEnv, startRuntimeProcess, type RuntimeProcess } from '../support/runtime-process';
 import { call, dropStorage, mappingDoc, waitForTerminal, type Json } from '../support/test-runtime';
-import { uniqueName } from '../support/unique-names';
 import { directoryChain } from '../../src/adapters/os-users';
 import { blockingDirectory } from '../../src/domain/run-user';
 
@@ -74,15 +73,8 @@ beforeAll(async () => {
     { id: 'sleepy', name: 'sleepy', runbook: 'sleepy.sh', env: vars, timeout: 2 },
   ]);
   writeFileSync(path.join(dir, 'schemas', 'test.json'), JSON.stringify(mappings));
-  const id = uniqueName('');
   Object.assign(env, {
-    PATH: process.env['PATH'] ?? '/usr/bin:/bin',
-    PORT: '0',
-    CLOUDO_STORAGE_CONNECTION: inject('storageConnection'),
-    CLOUDO_MAPPINGS_TABLE: `${id}m`,
-    CLOUDO_EXECUTIONS_TABLE: `${id}x`,
-    CLOUDO_QUEUE_PREFIX: `${id}-`,
-    CLOUDO_KILL_GRACE_SECONDS: '1',
+    ...isolatedRuntimeEnv(inject('storageConnection')),
     CLOUDO_RUNBOOK_USER: RUNBOOK_UID,
     ...PLANTED,
   });

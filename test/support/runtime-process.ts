@@ -3,6 +3,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { copyFileSync } from 'node:fs';
 import path from 'node:path';
+import { uniqueName } from './unique-names';
 
 const ROOT = path.resolve(__dirname, '../..');
 const MAIN = path.join(ROOT, 'src/local/main.ts');
@@ -29,6 +30,20 @@ export type RuntimeProcessOptions = {
   /** Start it as this user instead of the test's own (the test must be root), e.g. to see a non-root worker. */
   readonly user?: { readonly uid: number; readonly gid: number };
 };
+
+/** The environment of a runtime of its own: nothing inherited but PATH, its own tables and queues on `storage`. */
+export function isolatedRuntimeEnv(storage: string): Record<string, string> {
+  const id = uniqueName('');
+  return {
+    PATH: process.env['PATH'] ?? '/usr/bin:/bin',
+    PORT: '0',
+    CLOUDO_STORAGE_CONNECTION: storage,
+    CLOUDO_MAPPINGS_TABLE: `${id}m`,
+    CLOUDO_EXECUTIONS_TABLE: `${id}x`,
+    CLOUDO_QUEUE_PREFIX: `${id}-`,
+    CLOUDO_KILL_GRACE_SECONDS: '1',
+  };
+}
 
 /** Starts `src/local/main.ts` through tsx in `dir` and waits until it prints its URL. */
 export async function startRuntimeProcess(opts: RuntimeProcessOptions): Promise<RuntimeProcess> {
