@@ -82,7 +82,11 @@ export const SETTINGS_CATALOG: readonly SettingEntry[] = [
   runbooks('CLOUDO_RUNBOOK_USER', 'unset', 'Whom runbooks run as when ClouDO is root; unset: `nobody`.'),
   runbooks('CLOUDO_BASH', '`bash`', 'Interpreter of `.sh` runbooks (a name on `PATH` or an absolute path).'),
   runbooks('CLOUDO_PYTHON', '`python3`', 'Interpreter of `.py` runbooks.'),
-  delivery('CLOUDO_SWEEP_SCHEDULE', '`0 * * * * *`', 'When the `Sweeper` runs: NCRONTAB (six fields, or five), UTC.'),
+  delivery(
+    'CLOUDO_SWEEP_SCHEDULE',
+    '`0 * * * * *`',
+    'When the `Sweeper` runs: NCRONTAB (six fields with seconds, or five), UTC.',
+  ),
   delivery('CLOUDO_REQUEUE_AFTER_SECONDS', '`120`', 'A run `queued` this long gets a new message (1-86400).'),
   delivery('CLOUDO_RETENTION_DAYS', '`30`', 'Days to keep alert payloads, rejected messages, request keys (1-3650).'),
   delivery('CLOUDO_ACCEPT_CONCURRENCY', '`32`', 'Triggers doing accept work at once, per instance (1-1000).'),
