@@ -73,7 +73,7 @@ RUN kubectl_url="https://dl.k8s.io/release/${KUBECTL_VERSION}/bin/linux/amd64/ku
 
 # Runbooks run as this user, never as root: it cannot read the host's environment (/proc/<pid>/environ, where the
 # app settings and secrets are) nor write the app. A fixed id, no login shell, no home of its own (each run gets a
-# private HOME); the host stays root, which switching users needs (README, "Security").
+# private HOME); the host stays root, which switching users needs (docs/security.md).
 RUN groupadd --system --gid 10001 cloudo-runbook \
     && useradd --system --uid 10001 --gid 10001 --no-create-home --home-dir /nonexistent \
         --shell /usr/sbin/nologin cloudo-runbook

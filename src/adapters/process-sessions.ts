@@ -7,7 +7,7 @@ const MAX_KILL_PASSES = 10;
 /**
  * Runbooks are spawned detached: each is the leader of a session whose id is its pid. A process that moves to a new
  * group of that session (GNU `timeout` does, to kill its command as a group) no longer gets the group's signals, so
- * the session's members are signalled too. Only a new session (setsid) leaves it; see the README's limits.
+ * the session's members are signalled too. Only a new session (setsid) leaves it; see docs/security.md's limits.
  * The caller signals only while the session can still have members: Linux reuses no pid still in use as a session
  * id, so `sid` then names this runbook's processes and no one else's.
  */

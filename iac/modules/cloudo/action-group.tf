@@ -1,13 +1,13 @@
 # The action group of the ClouDO module: Azure Monitor alerts posted to /api/Trigger in the common alert schema.
 
 # The Trigger function takes a function key: var.function_key when given (a key the operator created for it, see
-# README, key bootstrap), else the host's default function key, read here. The host creates its keys when it first
+# iac/README.md, key bootstrap), else the host's default function key, read here. The host creates its keys when it first
 # starts, so the keys are read after the app (depends_on defers the read to apply time while the app changes); the
 # provider retries until the host answers. If it times out (image still pulling, roles still propagating), run
 # `terraform apply` again.
 #
 # This data source puts every host key, the master key included, into the Terraform state: protect the state, or set
-# function_key, which skips the read (README, key bootstrap).
+# function_key, which skips the read (iac/README.md, key bootstrap).
 data "azurerm_function_app_host_keys" "this" {
   # nonsensitive: only whether function_key is set decides the count, never its value.
   count = var.create_action_group && nonsensitive(var.function_key == null) ? 1 : 0

@@ -3,7 +3,7 @@
 #
 # With create_storage = false the module uses an existing account (storage_account_id), e.g. the one another instance
 # of this module created: that instance owns the account and the tables; this one only adds the queues of its own
-# worker_pools (see README, worker pools).
+# worker_pools (see iac/README.md, worker pools).
 
 resource "azurerm_storage_account" "this" {
   count = var.create_storage ? 1 : 0

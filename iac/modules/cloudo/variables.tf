@@ -241,13 +241,13 @@ variable "intake_sender_principal_ids" {
 }
 
 variable "create_action_group" {
-  description = "Create the action group, which needs a function key (function_key, or the host's default key): false for a first apply that only deploys the app, or to create the webhook yourself (see README, key bootstrap)."
+  description = "Create the action group, which needs a function key (function_key, or the host's default key): false for a first apply that only deploys the app, or to create the webhook yourself (see iac/README.md, key bootstrap)."
   type        = bool
   default     = true
 }
 
 variable "function_key" {
-  description = "A function key the Trigger function accepts (e.g. one created with `az functionapp function keys set ... --function-name Trigger --key-name cloudo-alerts`), for the action group's webhook and trigger_url. null: the host's default function key is read, which puts every host key, the master key included, into the Terraform state (see README, key bootstrap)."
+  description = "A function key the Trigger function accepts (e.g. one created with `az functionapp function keys set ... --function-name Trigger --key-name cloudo-alerts`), for the action group's webhook and trigger_url. null: the host's default function key is read, which puts every host key, the master key included, into the Terraform state (see iac/README.md, key bootstrap)."
   type        = string
   default     = null
   sensitive   = true

@@ -8,7 +8,7 @@
 # The 4.77.0 changelog deprecates storage_account_name in favour of storage_account_id, and 5.0 removes it; the module
 # still keeps azapi_resource: the 4.x release that first manages tables by storage_account_id through Resource
 # Manager alone is not confirmed, and switching would replace (delete) existing tables without a state migration.
-# See README, requirements.
+# See iac/README.md, requirements.
 terraform {
   required_version = ">= 1.7"
 
