@@ -1,17 +1,18 @@
 // Approvals function: GET a signed link shows a confirmation page; only the POST from it (or a JSON POST) decides.
-import type { HttpFunctionOptions, HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
+import type { HttpFunctionOptions, HttpRequest, HttpResponseInit } from '@azure/functions';
 import { z } from 'zod';
 import type { ApprovalAction } from '../src/domain/approval';
 import { AppError, badRequest } from '../src/domain/errors';
 import type { Execution } from '../src/domain/execution';
 import { approvalPage, HTML_HEADERS, resultPage } from '../src/http/approval-page';
 import { errorResponse, htmlErrorResponse } from '../src/http/error-response';
+import { createHttpHandler } from '../src/http/http-handler';
 import { readJsonBody } from '../src/http/json-body';
 import { parseQuery } from '../src/http/query-params';
 import { personName, PRINCIPAL_HEADER } from '../src/http/principal';
-import { contextLogger } from '../src/http/request-log';
 import { executionLink } from '../src/http/views';
 import type { LinkInput } from '../src/services/decide-approval';
+import type { Logger } from '../src/services/ports';
 import type { ServicesProvider } from './register';
 
 // The link's own parameters; their meaning is the signature check's to judge.
@@ -23,38 +24,36 @@ export function approvalsFunction(services: ServicesProvider): HttpFunctionOptio
     methods: ['GET', 'POST'],
     // The signed link is the credential: approvers follow it from a page or chat, without a function key.
     authLevel: 'anonymous',
-    handler: (request, context) => handleApproval(services, request, context),
+    handler: createHttpHandler(
+      (request, log) => handleApproval(services, request, log),
+      (err, log, request) => (wantsJson(request) ? errorResponse(err, log) : htmlErrorResponse(err, log)),
+    ),
   };
 }
 
-async function handleApproval(services: ServicesProvider, request: HttpRequest, context: InvocationContext) {
-  const log = contextLogger(context);
+async function handleApproval(services: ServicesProvider, request: HttpRequest, log: Logger) {
   const json = wantsJson(request);
-  try {
-    const { exp, sig } = parseQuery(request, APPROVAL_QUERY);
-    const link: LinkInput = {
-      execId: request.params['execId'] ?? '',
-      action: request.params['action'] ?? '',
-      exp: exp ?? null,
-      sig: sig ?? null,
-    };
-    const principal = personName(request.headers.get(PRINCIPAL_HEADER));
-    // Chat tools and mail scanners fetch links to preview them: a GET must never decide anything.
-    if (request.method === 'GET') {
-      const { execution, action } = await services().viewApproval(link);
-      const url = new URL(request.url);
-      const page = approvalPage(pageView(execution, action, principal, `${url.pathname}${url.search}`));
-      return { status: 200, headers: HTML_HEADERS, body: page };
-    }
-    if (!json) refuseCrossSite(request);
-    const by = principal
-      ? { name: principal, signedIn: true }
-      : { name: await typedName(request, json), signedIn: false };
-    const decided = await services().decideApproval(link, by, log);
-    return json ? decidedJson(decided) : decidedHtml(decided);
-  } catch (err) {
-    return json ? errorResponse(err, log) : htmlErrorResponse(err, log);
+  const { exp, sig } = parseQuery(request, APPROVAL_QUERY);
+  const link: LinkInput = {
+    execId: request.params['execId'] ?? '',
+    action: request.params['action'] ?? '',
+    exp: exp ?? null,
+    sig: sig ?? null,
+  };
+  const principal = personName(request.headers.get(PRINCIPAL_HEADER));
+  // Chat tools and mail scanners fetch links to preview them: a GET must never decide anything.
+  if (request.method === 'GET') {
+    const { execution, action } = await services().viewApproval(link);
+    const url = new URL(request.url);
+    const page = approvalPage(pageView(execution, action, principal, `${url.pathname}${url.search}`));
+    return { status: 200, headers: HTML_HEADERS, body: page };
   }
+  if (!json) refuseCrossSite(request);
+  const by = principal
+    ? { name: principal, signedIn: true }
+    : { name: await typedName(request, json), signedIn: false };
+  const decided = await services().decideApproval(link, by, log);
+  return json ? decidedJson(decided) : decidedHtml(decided);
 }
 
 function pageView(e: Execution, action: ApprovalAction, principal: string | null, formAction: string) {

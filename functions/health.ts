@@ -1,9 +1,9 @@
 // Health function: GET /api/health says whether ClouDO can reach its tables and its queues; 503 naming what cannot.
-import type { HttpFunctionOptions, HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
-import { errorResponse } from '../src/http/error-response';
+import type { HttpFunctionOptions, HttpRequest, HttpResponseInit } from '@azure/functions';
+import { createHttpHandler } from '../src/http/http-handler';
 import { parseQuery } from '../src/http/query-params';
-import { contextLogger } from '../src/http/request-log';
 import type { HealthReport } from '../src/services/check-health';
+import type { Logger } from '../src/services/ports';
 import type { ServicesProvider } from './register';
 
 export function healthFunction(services: ServicesProvider): HttpFunctionOptions {
@@ -11,25 +11,17 @@ export function healthFunction(services: ServicesProvider): HttpFunctionOptions 
     route: 'health',
     methods: ['GET'],
     authLevel: 'anonymous',
-    handler: (request, context) => handleHealth(services, request, context),
+    handler: createHttpHandler((request, log) => handleHealth(services, request, log)),
   };
 }
 
-async function handleHealth(
-  services: ServicesProvider,
-  request: HttpRequest,
-  context: InvocationContext,
-): Promise<HttpResponseInit> {
-  try {
-    parseQuery(request, {});
-  } catch (err) {
-    return errorResponse(err, contextLogger(context));
-  }
+async function handleHealth(services: ServicesProvider, request: HttpRequest, log: Logger): Promise<HttpResponseInit> {
+  parseQuery(request, {});
   const { tables, queues, problems } = await report(services);
   // `storage` predates the split: still "ok" only when every part is.
   const storage = tables === 'ok' && queues === 'ok' ? 'ok' : 'unavailable';
   if (storage === 'ok') return { status: 200, jsonBody: { status: 'ok', storage, tables, queues } };
-  contextLogger(context).warn(`health: storage check failed: ${problems.join('; ')}`);
+  log.warn(`health: storage check failed: ${problems.join('; ')}`);
   return {
     status: 503,
     headers: { 'Retry-After': '5' },

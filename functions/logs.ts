@@ -1,10 +1,9 @@
 // Logs function: GET /api/logs lists executions newest first; GET /api/logs/{execId} returns one with its output.
-import type { HttpFunctionOptions, HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
+import type { HttpFunctionOptions, HttpRequest, HttpResponseInit } from '@azure/functions';
 import { z } from 'zod';
 import { decimalDigits } from '../src/domain/whole-number';
-import { errorResponse } from '../src/http/error-response';
+import { createHttpHandler } from '../src/http/http-handler';
 import { parseQuery } from '../src/http/query-params';
-import { contextLogger } from '../src/http/request-log';
 import { API_PREFIX, executionDetail, executionSummary } from '../src/http/views';
 import type { ServicesProvider } from './register';
 
@@ -27,21 +26,11 @@ export function logsFunction(services: ServicesProvider): HttpFunctionOptions {
     route: 'logs/{execId?}',
     methods: ['GET'],
     authLevel: 'function',
-    handler: (request, context) => handleLogs(services, request, context),
+    handler: createHttpHandler((request) => {
+      const execId = request.params['execId'];
+      return execId ? one(services, execId, parseQuery(request, ONE_QUERY).format) : list(services, request);
+    }),
   };
-}
-
-async function handleLogs(
-  services: ServicesProvider,
-  request: HttpRequest,
-  context: InvocationContext,
-): Promise<HttpResponseInit> {
-  try {
-    const execId = request.params['execId'];
-    return execId ? await one(services, execId, parseQuery(request, ONE_QUERY).format) : await list(services, request);
-  } catch (err) {
-    return errorResponse(err, contextLogger(context));
-  }
 }
 
 async function one(services: ServicesProvider, execId: string, format?: string): Promise<HttpResponseInit> {

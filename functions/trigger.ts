@@ -1,14 +1,13 @@
 // Trigger function: ?id=<mapping id> runs one mapping; an alert webhook body runs whatever mappings claim it.
-import type { HttpFunctionOptions, HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
+import type { HttpFunctionOptions, HttpRequest, HttpResponseInit } from '@azure/functions';
 import { z } from 'zod';
 import { badRequest } from '../src/domain/errors';
 import { idempotencyKeySchema, keyFromHeader, type RequestKey } from '../src/domain/idempotency-key';
 import { toMappingView } from '../src/domain/mapping';
 import { mappingKeySchema, partitionKeySchema } from '../src/domain/mapping-schema';
-import { errorResponse } from '../src/http/error-response';
+import { createHttpHandler } from '../src/http/http-handler';
 import { readJsonBody } from '../src/http/json-body';
 import { parseQuery } from '../src/http/query-params';
-import { contextLogger } from '../src/http/request-log';
 import { alertRunView, executionLink } from '../src/http/views';
 import { principalOf } from '../src/http/principal';
 import type { Logger } from '../src/services/ports';
@@ -27,41 +26,32 @@ export function triggerFunction(services: ServicesProvider): HttpFunctionOptions
     route: 'Trigger/{partition?}',
     methods: ['GET', 'POST'],
     authLevel: 'function',
-    handler: (request, context) => handleTrigger(services, request, context),
+    handler: createHttpHandler((request, log) => handleTrigger(services, request, log)),
   };
 }
 
-async function handleTrigger(
-  services: ServicesProvider,
-  request: HttpRequest,
-  context: InvocationContext,
-): Promise<HttpResponseInit> {
-  const log = contextLogger(context);
-  try {
-    const partitionParam = request.params['partition'];
-    const partition =
-      partitionParam === undefined ? undefined : parseField('partition', partitionKeySchema, partitionParam);
-    const query = parseQuery(request, TRIGGER_QUERY);
-    const id = query.id ?? null;
-    const dryRun = query.dry_run === 'true' || query.dry_run === '1' || query.dry_run === '';
-    // No id and nothing posted: the caller most likely forgot the id, so that is what the error names.
-    if (id !== null || request.method === 'GET' || !hasBody(request)) {
-      if (dryRun) throw badRequest('dry_run', 'dry_run previews alert payloads: POST the alert without ?id=.');
-      const req: IntakeRequest = {
-        kind: 'manual',
-        id: parseField('id', mappingKeySchema, id, 'Pass the mapping id as ?id=<id>.'),
-        ...(partition ? { partition } : {}),
-        ...principalOf(request),
-        ...idempotencyKeyOf(request),
-      };
-      return await manual(services, req, log);
-    }
-    const body = await readJsonBody(request);
-    if (dryRun) return { status: 200, jsonBody: await services().previewAlerts(body, partition) };
-    return await alerts(services, body, partition, log);
-  } catch (err) {
-    return errorResponse(err, log);
+async function handleTrigger(services: ServicesProvider, request: HttpRequest, log: Logger): Promise<HttpResponseInit> {
+  const partitionParam = request.params['partition'];
+  const partition =
+    partitionParam === undefined ? undefined : parseField('partition', partitionKeySchema, partitionParam);
+  const query = parseQuery(request, TRIGGER_QUERY);
+  const id = query.id ?? null;
+  const dryRun = query.dry_run === 'true' || query.dry_run === '1' || query.dry_run === '';
+  // No id and nothing posted: the caller most likely forgot the id, so that is what the error names.
+  if (id !== null || request.method === 'GET' || !hasBody(request)) {
+    if (dryRun) throw badRequest('dry_run', 'dry_run previews alert payloads: POST the alert without ?id=.');
+    const req: IntakeRequest = {
+      kind: 'manual',
+      id: parseField('id', mappingKeySchema, id, 'Pass the mapping id as ?id=<id>.'),
+      ...(partition ? { partition } : {}),
+      ...principalOf(request),
+      ...idempotencyKeyOf(request),
+    };
+    return await manual(services, req, log);
   }
+  const body = await readJsonBody(request);
+  if (dryRun) return { status: 200, jsonBody: await services().previewAlerts(body, partition) };
+  return await alerts(services, body, partition, log);
 }
 
 async function manual(services: ServicesProvider, req: IntakeRequest, log: Logger): Promise<HttpResponseInit> {

@@ -1,9 +1,8 @@
 // Unmatched-alerts function: GET /api/alerts/unmatched lists alerts that arrived and no mapping claimed, newest first.
-import type { HttpFunctionOptions, HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
+import type { HttpFunctionOptions } from '@azure/functions';
 import { wholeNumber } from '../src/domain/whole-number';
-import { errorResponse } from '../src/http/error-response';
+import { createHttpHandler } from '../src/http/http-handler';
 import { parseQuery } from '../src/http/query-params';
-import { contextLogger } from '../src/http/request-log';
 import { DEFAULT_LIMIT, MAX_LIMIT } from '../src/services/query-executions';
 import type { ServicesProvider } from './register';
 
@@ -14,19 +13,9 @@ export function unmatchedFunction(services: ServicesProvider): HttpFunctionOptio
     route: 'alerts/unmatched',
     methods: ['GET'],
     authLevel: 'function',
-    handler: (request, context) => handleUnmatched(services, request, context),
+    handler: createHttpHandler(async (request) => {
+      const { limit } = parseQuery(request, UNMATCHED_QUERY);
+      return { status: 200, jsonBody: { items: await services().listUnmatched(limit) } };
+    }),
   };
-}
-
-async function handleUnmatched(
-  services: ServicesProvider,
-  request: HttpRequest,
-  context: InvocationContext,
-): Promise<HttpResponseInit> {
-  try {
-    const { limit } = parseQuery(request, UNMATCHED_QUERY);
-    return { status: 200, jsonBody: { items: await services().listUnmatched(limit) } };
-  } catch (err) {
-    return errorResponse(err, contextLogger(context));
-  }
 }
