@@ -1,6 +1,6 @@
 // Benchmark: manual triggers at 50, 200 and 500 at once: accepted/s, 429s, accept latency, beside the storage floor.
 import { performance } from 'node:perf_hooks';
-import { createStorageClients } from '../src/adapters/storage-clients';
+import { createStorageClients } from '../src/adapters/shared/storage-clients';
 import { startBenchRuntime } from './bench-runtime';
 
 const LEVELS = [50, 200, 500] as const;

@@ -2,7 +2,7 @@
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { loadConfig } from '../src/config';
+import { loadConfig } from '../src/config/load-config';
 import { silentWriter } from '../src/local/console-log';
 import { startLocalRuntime, type LocalRuntime } from '../src/local/runtime';
 

@@ -1,13 +1,13 @@
 // Benchmark: listing cost against history size; every query returns 50 rows, out of 100 up to 100,000.
 import { TableClient, type TransactionAction } from '@azure/data-tables';
 import { performance } from 'node:perf_hooks';
-import { toEntity } from '../src/adapters/execution-entity';
-import { indexPartitions } from '../src/adapters/execution-listing';
-import { createExecutionTable } from '../src/adapters/execution-table';
-import { newExecId } from '../src/domain/exec-id';
-import { newExecution, type Execution } from '../src/domain/execution';
-import type { Mapping } from '../src/domain/mapping';
-import type { ExecutionQuery } from '../src/services/ports';
+import { toEntity } from '../src/adapters/runs/execution-entity';
+import { indexPartitions } from '../src/adapters/runs/execution-listing';
+import { createExecutionTable } from '../src/adapters/runs/execution-table';
+import { newExecId } from '../src/domain/runs/exec-id';
+import { newExecution, type Execution } from '../src/domain/runs/execution';
+import type { Mapping } from '../src/domain/mappings/mapping';
+import type { ExecutionQuery } from '../src/services/runs/ports';
 import { sampleMapping } from '../test/support/fixtures';
 import { requestCounter } from '../test/support/request-counter';
 

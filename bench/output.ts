@@ -2,7 +2,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { runProcess } from '../src/adapters/process-runner';
+import { runProcess } from '../src/adapters/worker/process-runner';
 
 export async function benchOutput(megabytes: number): Promise<void> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'cloudo-bench-'));

@@ -3,11 +3,11 @@ import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { createAdminServices } from '../src/admin';
-import { createAppServices } from '../src/composition';
-import { loadConfig } from '../src/config';
-import { queueNameForPool } from '../src/domain/run-message';
-import type { Logger } from '../src/services/ports';
+import { createAdminServices } from '../src/composition/admin-wiring';
+import { createAppServices } from '../src/composition/app-services';
+import { loadConfig } from '../src/config/load-config';
+import { queueNameForPool } from '../src/domain/runs/run-message';
+import type { Logger } from '../src/services/runs/ports';
 import { sampleMapping } from '../test/support/fixtures';
 import { startOpsgenieStub, type ScriptedResponse } from '../test/support/opsgenie-stub';
 

@@ -1,9 +1,9 @@
 // Approvals function: GET a signed link shows a confirmation page; only the POST from it (or a JSON POST) decides.
 import type { HttpFunctionOptions, HttpRequest, HttpResponseInit } from '@azure/functions';
 import { z } from 'zod';
-import type { ApprovalAction } from '../src/domain/approval';
-import { AppError, badRequest } from '../src/domain/errors';
-import type { Execution } from '../src/domain/execution';
+import type { ApprovalAction } from '../src/domain/approvals/approval';
+import { AppError, badRequest } from '../src/domain/shared/errors';
+import type { Execution } from '../src/domain/runs/execution';
 import { approvalPage, HTML_HEADERS, resultPage } from '../src/http/approval-page';
 import { errorResponse, htmlErrorResponse } from '../src/http/error-response';
 import { createHttpHandler } from '../src/http/http-handler';
@@ -11,8 +11,8 @@ import { readJsonBody } from '../src/http/json-body';
 import { parseQuery } from '../src/http/query-params';
 import { personName, PRINCIPAL_HEADER } from '../src/http/principal';
 import { executionLink } from '../src/http/views';
-import type { LinkInput } from '../src/services/decide-approval';
-import type { Logger } from '../src/services/ports';
+import type { LinkInput } from '../src/services/approvals/decide-approval';
+import type { Logger } from '../src/services/runs/ports';
 import type { ServicesProvider } from './register';
 
 // The link's own parameters; their meaning is the signature check's to judge.

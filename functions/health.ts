@@ -2,8 +2,8 @@
 import type { HttpFunctionOptions, HttpRequest, HttpResponseInit } from '@azure/functions';
 import { createHttpHandler } from '../src/http/http-handler';
 import { parseQuery } from '../src/http/query-params';
-import type { HealthReport } from '../src/services/check-health';
-import type { Logger } from '../src/services/ports';
+import type { HealthReport } from '../src/services/health/check-health';
+import type { Logger } from '../src/services/runs/ports';
 import type { ServicesProvider } from './register';
 
 export function healthFunction(services: ServicesProvider): HttpFunctionOptions {

@@ -1,10 +1,10 @@
 // Azure Functions entry point: validates settings at start-up and registers every function with the host.
 import { app } from '@azure/functions';
-import { loadConfig } from '../src/config';
-import { createAppServices, type AppServices } from '../src/composition';
-import { runbookIsolation, type StartupNote } from '../src/runner-wiring';
-import { startRunbookIdentity } from '../src/runbook-identity-wiring';
-import type { Logger } from '../src/services/ports';
+import { loadConfig } from '../src/config/load-config';
+import { createAppServices, type AppServices } from '../src/composition/app-services';
+import { runbookIsolation, type StartupNote } from '../src/composition/runner-wiring';
+import { startRunbookIdentity } from '../src/composition/runbook-identity-wiring';
+import type { Logger } from '../src/services/runs/ports';
 import { registerFunctions } from './register';
 
 // The worker's stdout and stderr go to the host's log.

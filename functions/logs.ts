@@ -1,7 +1,7 @@
 // Logs function: GET /api/logs lists executions newest first; GET /api/logs/{execId} returns one with its output.
 import type { HttpFunctionOptions, HttpRequest, HttpResponseInit } from '@azure/functions';
 import { z } from 'zod';
-import { decimalDigits } from '../src/domain/whole-number';
+import { decimalDigits } from '../src/domain/shared/whole-number';
 import { createHttpHandler } from '../src/http/http-handler';
 import { parseQuery } from '../src/http/query-params';
 import { API_PREFIX, executionDetail, executionSummary } from '../src/http/views';

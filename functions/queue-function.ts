@@ -1,8 +1,8 @@
 // Queue functions: a storage-queue trigger handing each message, with its id, to a service handler.
 import type { InvocationContext, StorageQueueFunctionOptions } from '@azure/functions';
 import { contextLogger } from '../src/http/request-log';
-import type { DeliveredMessage } from '../src/services/handle-run-message';
-import type { Logger } from '../src/services/ports';
+import type { DeliveredMessage } from '../src/services/worker/handle-run-message';
+import type { Logger } from '../src/services/runs/ports';
 
 export type MessageHandler = (msg: DeliveredMessage, log: Logger) => Promise<unknown>;
 

@@ -1,8 +1,8 @@
 // Function registrations: the one list of ClouDO's functions, handed to Azure's `app` or to the local runtime.
 import type { HttpFunctionOptions, StorageQueueFunctionOptions, TimerFunctionOptions } from '@azure/functions';
-import type { CloudoConfig } from '../src/config';
-import type { AppServices } from '../src/composition';
-import { queueNameForPool } from '../src/domain/run-message';
+import type { CloudoConfig } from '../src/config/load-config';
+import type { AppServices } from '../src/composition/app-services';
+import { queueNameForPool } from '../src/domain/runs/run-message';
 import { approvalsFunction } from './approvals';
 import { healthFunction } from './health';
 import { intakeFunction } from './intake';

@@ -1,17 +1,17 @@
 // Trigger function: ?id=<mapping id> runs one mapping; an alert webhook body runs whatever mappings claim it.
 import type { HttpFunctionOptions, HttpRequest, HttpResponseInit } from '@azure/functions';
 import { z } from 'zod';
-import { badRequest } from '../src/domain/errors';
-import { idempotencyKeySchema, keyFromHeader, type RequestKey } from '../src/domain/idempotency-key';
-import { toMappingView } from '../src/domain/mapping';
-import { mappingKeySchema, partitionKeySchema } from '../src/domain/mapping-schema';
+import { badRequest } from '../src/domain/shared/errors';
+import { idempotencyKeySchema, keyFromHeader, type RequestKey } from '../src/domain/runs/idempotency-key';
+import { toMappingView } from '../src/domain/mappings/mapping';
+import { mappingKeySchema, partitionKeySchema } from '../src/domain/mappings/mapping-schema';
 import { createHttpHandler } from '../src/http/http-handler';
 import { readJsonBody } from '../src/http/json-body';
 import { parseQuery } from '../src/http/query-params';
 import { alertRunView, executionLink } from '../src/http/views';
 import { principalOf } from '../src/http/principal';
-import type { Logger } from '../src/services/ports';
-import type { IntakeRequest } from '../src/domain/intake-request';
+import type { Logger } from '../src/services/runs/ports';
+import type { IntakeRequest } from '../src/domain/intake/intake-request';
 import type { ServicesProvider } from './register';
 
 const IDEMPOTENCY_HEADER = 'Idempotency-Key';

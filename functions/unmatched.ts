@@ -1,9 +1,9 @@
 // Unmatched-alerts function: GET /api/alerts/unmatched lists alerts that arrived and no mapping claimed, newest first.
 import type { HttpFunctionOptions } from '@azure/functions';
-import { wholeNumber } from '../src/domain/whole-number';
+import { wholeNumber } from '../src/domain/shared/whole-number';
 import { createHttpHandler } from '../src/http/http-handler';
 import { parseQuery } from '../src/http/query-params';
-import { DEFAULT_LIMIT, MAX_LIMIT } from '../src/services/query-executions';
+import { DEFAULT_LIMIT, MAX_LIMIT } from '../src/services/runs/query-executions';
 import type { ServicesProvider } from './register';
 
 const UNMATCHED_QUERY = { limit: wholeNumber(1, MAX_LIMIT).default(DEFAULT_LIMIT) };

@@ -6,7 +6,7 @@ import {
   parseResourceId,
   type AlertRuleKind,
   type ResourceId,
-} from '../domain/azure-wiring';
+} from '../domain/alerts/azure-wiring';
 import type { AzureDeps } from './azure-commands';
 import { UsageError, type FlagSpec, type Flags } from './cli-args';
 

@@ -1,9 +1,9 @@
 // `cloudo azure …`: what the verbs need from the outside world, and the dispatch from a command line to a verb.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { azureCredential } from '../adapters/azure-credential';
-import { createMonitor, type MonitorPort } from '../adapters/arm-monitor';
+import { azureCredential } from '../adapters/shared/azure-credential';
+import { createMonitor, type MonitorPort } from '../adapters/azure/arm-monitor';
 import { ATTACH_FLAGS, attach } from './azure-attach';
-import type { Fetch } from '../adapters/app-api';
+import type { Fetch } from '../adapters/azure/app-api';
 import { VERIFY_FLAGS, verify } from './azure-verify';
 import { parseFlags, type FlagSpec, type Flags } from './cli-args';
 

@@ -1,7 +1,7 @@
 // The --test of `cloudo azure verify`: a test alert through the action group, then waiting for the app to record it.
-import type { ArmWebhookReceiver, MonitorPort, TestNotificationResult } from '../adapters/arm-monitor';
-import { checkLine, type Check } from '../domain/azure-wiring';
-import { AppApiError, type AppApi, type Arrival } from '../adapters/app-api';
+import type { ArmWebhookReceiver, MonitorPort, TestNotificationResult } from '../adapters/azure/arm-monitor';
+import { checkLine, type Check } from '../domain/alerts/azure-wiring';
+import { AppApiError, type AppApi, type Arrival } from '../adapters/azure/app-api';
 import type { AzureDeps } from './azure-commands';
 
 /** The alert types Azure's test notification accepts. */

@@ -1,6 +1,6 @@
 // `cloudo azure verify`: checks an action group's webhook reaches the app's Trigger, and with --test sends a test alert.
-import { ArmError } from '../adapters/arm-requests';
-import type { ActionGroupView, MonitorPort } from '../adapters/arm-monitor';
+import { ArmError } from '../adapters/azure/arm-requests';
+import type { ActionGroupView, MonitorPort } from '../adapters/azure/arm-monitor';
 import {
   checkLine as line,
   functionKeyOf,
@@ -8,8 +8,8 @@ import {
   triggerUrl,
   webhookChecks,
   type Check,
-} from '../domain/azure-wiring';
-import { createAppApi, type AppApi } from '../adapters/app-api';
+} from '../domain/alerts/azure-wiring';
+import { createAppApi, type AppApi } from '../adapters/azure/app-api';
 import type { AzureDeps } from './azure-commands';
 import { ALERT_TYPES, sendTestAlert } from './azure-test-alert';
 import { intFlag, UsageError, type FlagSpec, type Flags } from './cli-args';

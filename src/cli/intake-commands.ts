@@ -1,10 +1,10 @@
 // `cloudo intake status | replay`: the intake queue's depth, rejected messages, and replay from its poison queue.
-import { createExecutionTable } from '../adapters/execution-table';
-import { createIntakeQueues, type IntakeQueuePort } from '../adapters/intake-queue';
-import { isNotFound } from '../adapters/storage-errors';
-import { connect } from '../admin';
-import type { CloudoConfig } from '../config';
-import type { ExecutionStore, RejectedMessage } from '../services/ports';
+import { createExecutionTable } from '../adapters/runs/execution-table';
+import { createIntakeQueues, type IntakeQueuePort } from '../adapters/intake/intake-queue';
+import { isNotFound } from '../adapters/shared/storage-errors';
+import { connect } from '../composition/admin-wiring';
+import type { CloudoConfig } from '../config/load-config';
+import type { ExecutionStore, RejectedMessage } from '../services/runs/ports';
 import { intFlag, parseFlags, type FlagSpec, type Flags } from './cli-args';
 
 export type IntakeDeps = {

@@ -1,13 +1,13 @@
 #!/usr/bin/env node
 // ClouDO command line: `schemas check | apply [--prune] | jsonschema [--write]`, `azure verify | attach`, `intake …`.
 import path from 'node:path';
-import { ArmError } from '../adapters/arm-requests';
-import { writeMappingJsonSchema } from '../adapters/schema-files';
-import { createAdminServices, type AdminServices } from '../admin';
-import { ConfigError, loadConfig, type CloudoConfig } from '../config';
-import { AppError } from '../domain/errors';
-import { mappingJsonSchema } from '../domain/mapping-json-schema';
-import { MappingValidationError } from '../services/apply-mappings';
+import { ArmError } from '../adapters/azure/arm-requests';
+import { writeMappingJsonSchema } from '../adapters/mappings/schema-files';
+import { createAdminServices, type AdminServices } from '../composition/admin-wiring';
+import { ConfigError, loadConfig, type CloudoConfig } from '../config/load-config';
+import { AppError } from '../domain/shared/errors';
+import { mappingJsonSchema } from '../domain/mappings/mapping-json-schema';
+import { MappingValidationError } from '../services/mappings/apply-mappings';
 import { AZURE_VERBS, defaultAzureDeps, runAzure, type AzureDeps } from './azure-commands';
 import { UsageError } from './cli-args';
 import { INTAKE_VERBS, defaultIntakeDeps, runIntake } from './intake-commands';

@@ -1,5 +1,5 @@
 // Approval pages: the self-contained HTML a signed link opens, its outcome pages, and the headers they go out with.
-import type { ApprovalAction } from '../domain/approval';
+import type { ApprovalAction } from '../domain/approvals/approval';
 
 export type ApprovalPageView = {
   readonly action: ApprovalAction;

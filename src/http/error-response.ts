@@ -1,8 +1,8 @@
 // The one mapper from errors to HTTP responses: every error becomes a JSON body with a code, a message and a field.
 import type { HttpResponseInit } from '@azure/functions';
-import { AppError, type ErrorCode } from '../domain/errors';
+import { AppError, type ErrorCode } from '../domain/shared/errors';
 import { HTML_HEADERS, resultPage } from './approval-page';
-import type { Logger } from '../services/ports';
+import type { Logger } from '../services/runs/ports';
 
 const STATUS: Readonly<Record<ErrorCode, number>> = {
   bad_request: 400,

@@ -1,7 +1,7 @@
 // Webhook bodies: JSON of at most 256 KB and 64 levels, sent as JSON, or a 4xx that says exactly what is wrong.
 import type { HttpRequest } from '@azure/functions';
-import { AppError, badRequest } from '../domain/errors';
-import { tooDeep } from '../domain/json-depth';
+import { AppError, badRequest } from '../domain/shared/errors';
+import { tooDeep } from '../domain/shared/json-depth';
 
 export const MAX_WEBHOOK_BYTES = 256 * 1024;
 

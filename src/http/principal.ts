@@ -1,6 +1,6 @@
 // Who is calling: the App Service authentication principal header, checked before it is recorded anywhere.
 
-import { PRINCIPAL_HEADER } from '../domain/api-routes';
+import { PRINCIPAL_HEADER } from '../domain/shared/api-routes';
 
 export { PRINCIPAL_HEADER };
 

@@ -1,7 +1,7 @@
 // Query strings, read one way by every HTTP function: known names only, each at most once, values checked by zod.
 import type { HttpRequest } from '@azure/functions';
 import { z } from 'zod';
-import { badRequest } from '../domain/errors';
+import { badRequest } from '../domain/shared/errors';
 
 // The Functions host passes the function key through as `code`: it is no parameter of ours, and never echoed.
 const HOST_PARAMS: readonly string[] = ['code'];

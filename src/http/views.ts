@@ -1,7 +1,7 @@
 // API views: what an execution looks like in JSON answers, with links instead of internal keys.
-import { API_PREFIX } from '../domain/api-routes';
-import type { Execution } from '../domain/execution';
-import type { AlertRun } from '../services/ingest-alerts';
+import { API_PREFIX } from '../domain/shared/api-routes';
+import type { Execution } from '../domain/runs/execution';
+import type { AlertRun } from '../services/alerts/ingest-alerts';
 
 export { API_PREFIX };
 

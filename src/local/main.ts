@@ -1,8 +1,8 @@
 // `npm start`: runs ClouDO locally on an embedded Azurite until Ctrl-C.
 import path from 'node:path';
-import { killLiveGroups } from '../adapters/live-process-groups';
-import { ConfigError, loadConfig } from '../config';
-import { MappingValidationError } from '../services/apply-mappings';
+import { killLiveGroups } from '../adapters/worker/live-process-groups';
+import { ConfigError, loadConfig } from '../config/load-config';
+import { MappingValidationError } from '../services/mappings/apply-mappings';
 import { consoleWriter } from './console-log';
 import { startLocalRuntime } from './runtime';
 import { StartError } from './start-error';

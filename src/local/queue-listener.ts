@@ -3,7 +3,7 @@ import type { InvocationContext } from '@azure/functions';
 import type { LogLevel } from './console-log';
 import type { DequeuedMessageItem, QueueClient } from '@azure/storage-queue';
 import type { QueueHostSettings } from './host-config';
-import { isNotFound } from '../adapters/storage-errors';
+import { isNotFound } from '../adapters/shared/storage-errors';
 import { startLease } from './queue-lease';
 import { admitMessage, createTriggerContext, describeError, poisonAfterFailure, triggerValue } from './queue-message';
 

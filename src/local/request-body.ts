@@ -1,6 +1,6 @@
 // Request bodies for the local HTTP front: read whole up to a cap, so that an oversized upload still gets its 413.
 import type { IncomingMessage } from 'node:http';
-import { AppError } from '../domain/errors';
+import { AppError } from '../domain/shared/errors';
 
 export type RequestBody = { readonly bytes: Buffer } | { readonly tooLarge: true; readonly closeConnection: boolean };
 

@@ -1,6 +1,6 @@
 // Cross-site defences of the local HTTP front: a web page the developer visits must not reach the local runbooks.
 import type { IncomingHttpHeaders } from 'node:http';
-import { AppError } from '../domain/errors';
+import { AppError } from '../domain/shared/errors';
 
 const LOOPBACK_NAMES: ReadonlySet<string> = new Set(['localhost', '127.0.0.1', '[::1]']);
 // A name and an optional port, nothing else: a Host header that needs parsing is refused rather than guessed at.

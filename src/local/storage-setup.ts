@@ -1,8 +1,8 @@
 // Local storage: the configured account, or an embedded Azurite started for this run.
 import path from 'node:path';
-import type { CloudoConfig } from '../config';
-import type { Logger } from '../services/ports';
-import type { StorageTarget } from '../storage-settings';
+import type { CloudoConfig } from '../config/load-config';
+import type { Logger } from '../services/runs/ports';
+import type { StorageTarget } from '../config/storage-settings';
 import { startAzurite } from './azurite';
 
 export type LocalStorage = { readonly target: StorageTarget; readonly embedded: boolean; stop(): Promise<void> };

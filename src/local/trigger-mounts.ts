@@ -1,6 +1,6 @@
 // Trigger emulation for the local runtime: a queue listener per queue function, a timer per timer function.
-import type { StorageClients } from '../adapters/storage-clients';
-import { readSetting } from '../config';
+import type { StorageClients } from '../adapters/shared/storage-clients';
+import { readSetting } from '../config/load-config';
 import { resolveBindingExpression } from './binding-expressions';
 import type { LineWriter } from './console-log';
 import type { HostConfig } from './host-config';

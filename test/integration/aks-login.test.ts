@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readEnvDump } from '../support/env-dump';
 import { readableDir } from '../support/runbook-dirs';
-import { NO_AKS_CLUSTER } from '../../src/services/execute-runbook';
+import { NO_AKS_CLUSTER } from '../../src/services/worker/execute-runbook';
 import {
   call,
   mappingDoc,

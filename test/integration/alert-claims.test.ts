@@ -4,14 +4,14 @@ import { TableClient } from '@azure/data-tables';
 import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAlertRecords } from '../../src/adapters/alert-records';
-import { createExecutionTable } from '../../src/adapters/execution-table';
-import { compactKey } from '../../src/domain/alert';
-import { parseAlertPayload } from '../../src/domain/alert-payload';
-import { newExecId } from '../../src/domain/exec-id';
-import { newExecution } from '../../src/domain/execution';
-import type { ClaimStore, ExecutionStore } from '../../src/services/ports';
-import { CLAIM_TIMING } from '../../src/services/record-once';
+import { createAlertRecords } from '../../src/adapters/alerts/alert-records';
+import { createExecutionTable } from '../../src/adapters/runs/execution-table';
+import { compactKey } from '../../src/domain/alerts/alert';
+import { parseAlertPayload } from '../../src/domain/alerts/alert-payload';
+import { newExecId } from '../../src/domain/runs/exec-id';
+import { newExecution } from '../../src/domain/runs/execution';
+import type { ClaimStore, ExecutionStore } from '../../src/services/runs/ports';
+import { CLAIM_TIMING } from '../../src/services/runs/record-once';
 import { sampleMapping } from '../support/fixtures';
 import {
   call,

@@ -4,8 +4,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readEnvDump } from '../support/env-dump';
 import { writableDir } from '../support/runbook-dirs';
-import { parseAlertPayload } from '../../src/domain/alert-payload';
-import { alertEnvironment } from '../../src/domain/alert-env';
+import { parseAlertPayload } from '../../src/domain/alerts/alert-payload';
+import { alertEnvironment } from '../../src/domain/alerts/alert-env';
 import { mappingDoc, startTestRuntime, waitForTerminal, type Json, type TestRuntime } from '../support/test-runtime';
 import { alertFixture } from '../support/alert-fixtures';
 

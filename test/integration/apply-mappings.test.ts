@@ -2,11 +2,11 @@
 import { TableClient } from '@azure/data-tables';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
-import { createMappingTable } from '../../src/adapters/mapping-table';
-import { alertMatchSchema } from '../../src/domain/alert-match';
-import type { Mapping } from '../../src/domain/mapping';
-import { applyMappings } from '../../src/services/apply-mappings';
-import type { MappingStore } from '../../src/services/ports';
+import { createMappingTable } from '../../src/adapters/mappings/mapping-table';
+import { alertMatchSchema } from '../../src/domain/alerts/alert-match';
+import type { Mapping } from '../../src/domain/mappings/mapping';
+import { applyMappings } from '../../src/services/mappings/apply-mappings';
+import type { MappingStore } from '../../src/services/runs/ports';
 import { sampleMapping } from '../support/fixtures';
 import { uniqueName } from '../support/unique-names';
 

@@ -3,8 +3,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runProcess } from '../../src/adapters/process-runner';
-import type { ProcessSpec, ProcessUser } from '../../src/services/runner-ports';
+import { runProcess } from '../../src/adapters/worker/process-runner';
+import type { ProcessSpec, ProcessUser } from '../../src/services/worker/ports';
 import { readableDir } from '../support/runbook-dirs';
 
 const PATH = process.env['PATH'] ?? '/usr/bin:/bin';

@@ -6,8 +6,8 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { logsFunction } from '../../functions/logs';
 import { triggerFunction } from '../../functions/trigger';
-import { createStorageClients } from '../../src/adapters/storage-clients';
-import { createAppServices } from '../../src/composition';
+import { createStorageClients } from '../../src/adapters/shared/storage-clients';
+import { createAppServices } from '../../src/composition/app-services';
 import { HOST } from '../../src/local/free-port';
 import { isolatedConfig } from '../support/fixtures';
 

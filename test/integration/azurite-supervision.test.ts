@@ -2,7 +2,7 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config';
+import { loadConfig } from '../../src/config/load-config';
 import type { LineWriter } from '../../src/local/console-log';
 import { startLocalRuntime, type LocalRuntime } from '../../src/local/runtime';
 import { pidsMentioning, waitFor } from '../support/proc-scan';

@@ -1,9 +1,9 @@
 // Run budgets on real Table storage: exact counts under concurrency, a sliding window, releases, odd keys.
 import { TableClient } from '@azure/data-tables';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createBudgetTable } from '../../src/adapters/budget-table';
-import { newExecId } from '../../src/domain/exec-id';
-import type { BudgetStore, BudgetTake } from '../../src/services/oncall-ports';
+import { createBudgetTable } from '../../src/adapters/budgets/budget-table';
+import { newExecId } from '../../src/domain/runs/exec-id';
+import type { BudgetStore, BudgetTake } from '../../src/services/oncall/ports';
 import { uniqueName } from '../support/unique-names';
 
 const table = TableClient.fromConnectionString(inject('storageConnection'), uniqueName('budget'), {

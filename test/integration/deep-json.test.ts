@@ -2,9 +2,9 @@
 import { QueueServiceClient } from '@azure/storage-queue';
 import { InvocationContext } from '@azure/functions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createExecutionTable } from '../../src/adapters/execution-table';
-import { createStorageClients } from '../../src/adapters/storage-clients';
-import { MAX_JSON_DEPTH } from '../../src/domain/json-depth';
+import { createExecutionTable } from '../../src/adapters/runs/execution-table';
+import { createStorageClients } from '../../src/adapters/shared/storage-clients';
+import { MAX_JSON_DEPTH } from '../../src/domain/shared/json-depth';
 import type { QueueMount } from '../../src/local/local-host';
 import { alertFixture } from '../support/alert-fixtures';
 import { readUntil } from '../support/poll';

@@ -2,12 +2,12 @@
 import { TableClient } from '@azure/data-tables';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
-import { createExecutionTable } from '../../src/adapters/execution-table';
-import { newExecId } from '../../src/domain/exec-id';
-import { finishExecution, newExecution, startExecution, type Execution } from '../../src/domain/execution';
-import type { Mapping } from '../../src/domain/mapping';
-import type { ExecutionStore } from '../../src/services/ports';
-import { listExecutions } from '../../src/services/query-executions';
+import { createExecutionTable } from '../../src/adapters/runs/execution-table';
+import { newExecId } from '../../src/domain/runs/exec-id';
+import { finishExecution, newExecution, startExecution, type Execution } from '../../src/domain/runs/execution';
+import type { Mapping } from '../../src/domain/mappings/mapping';
+import type { ExecutionStore } from '../../src/services/runs/ports';
+import { listExecutions } from '../../src/services/runs/query-executions';
 import { sampleMapping } from '../support/fixtures';
 import { uniqueName } from '../support/unique-names';
 

@@ -3,11 +3,11 @@ import { QueueServiceClient } from '@azure/storage-queue';
 import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createAlertRecords } from '../../src/adapters/alert-records';
-import { createExecutionTable } from '../../src/adapters/execution-table';
-import { createStorageClients, ensureTables } from '../../src/adapters/storage-clients';
-import { createAppServices } from '../../src/composition';
-import { newExecId } from '../../src/domain/exec-id';
+import { createAlertRecords } from '../../src/adapters/alerts/alert-records';
+import { createExecutionTable } from '../../src/adapters/runs/execution-table';
+import { createStorageClients, ensureTables } from '../../src/adapters/shared/storage-clients';
+import { createAppServices } from '../../src/composition/app-services';
+import { newExecId } from '../../src/domain/runs/exec-id';
 import { silentWriter, sourceLogger } from '../../src/local/console-log';
 import { isolatedConfig } from '../support/fixtures';
 import {

@@ -1,12 +1,12 @@
 // Integration tests of `cloudo intake status | replay` against the shared Azurite, with the output collected.
 import type { QueueClient } from '@azure/storage-queue';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { createExecutionTable } from '../../src/adapters/execution-table';
-import { createIntakeQueues } from '../../src/adapters/intake-queue';
-import { createStorageClients, type StorageClients } from '../../src/adapters/storage-clients';
+import { createExecutionTable } from '../../src/adapters/runs/execution-table';
+import { createIntakeQueues } from '../../src/adapters/intake/intake-queue';
+import { createStorageClients, type StorageClients } from '../../src/adapters/shared/storage-clients';
 import { runIntake, type IntakeDeps } from '../../src/cli/intake-commands';
 import { UsageError } from '../../src/cli/cli-args';
-import type { CloudoConfig } from '../../src/config';
+import type { CloudoConfig } from '../../src/config/load-config';
 import { isolatedConfig } from '../support/fixtures';
 import { uniqueName } from '../support/unique-names';
 

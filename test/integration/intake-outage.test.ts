@@ -1,9 +1,9 @@
 // Intake under a storage outage: the message is retried, lands in the poison queue, and `intake replay` runs it.
 import { QueueServiceClient } from '@azure/storage-queue';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createExecutionTable } from '../../src/adapters/execution-table';
-import { createIntakeQueues } from '../../src/adapters/intake-queue';
-import { createStorageClients } from '../../src/adapters/storage-clients';
+import { createExecutionTable } from '../../src/adapters/runs/execution-table';
+import { createIntakeQueues } from '../../src/adapters/intake/intake-queue';
+import { createStorageClients } from '../../src/adapters/shared/storage-clients';
 import { runIntake } from '../../src/cli/intake-commands';
 import {
   call,

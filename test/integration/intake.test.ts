@@ -1,8 +1,8 @@
 // Queue intake end to end: the same payloads through /api/Trigger and the intake queue give the same executions.
 import { QueueServiceClient, type QueueClient } from '@azure/storage-queue';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createExecutionTable } from '../../src/adapters/execution-table';
-import { createStorageClients } from '../../src/adapters/storage-clients';
+import { createExecutionTable } from '../../src/adapters/runs/execution-table';
+import { createStorageClients } from '../../src/adapters/shared/storage-clients';
 import {
   call,
   mappingDoc,

@@ -2,12 +2,12 @@
 import { TableClient, type TransactionAction } from '@azure/data-tables';
 import { afterAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
-import { indexPartitions } from '../../src/adapters/execution-listing';
-import { createExecutionTable } from '../../src/adapters/execution-table';
-import { toEntity } from '../../src/adapters/execution-entity';
-import { newExecId } from '../../src/domain/exec-id';
-import { newExecution } from '../../src/domain/execution';
-import type { ExecutionQuery } from '../../src/services/ports';
+import { indexPartitions } from '../../src/adapters/runs/execution-listing';
+import { createExecutionTable } from '../../src/adapters/runs/execution-table';
+import { toEntity } from '../../src/adapters/runs/execution-entity';
+import { newExecId } from '../../src/domain/runs/exec-id';
+import { newExecution } from '../../src/domain/runs/execution';
+import type { ExecutionQuery } from '../../src/services/runs/ports';
 import { requestCounter } from '../support/request-counter';
 import { sampleMapping } from '../support/fixtures';
 import { uniqueName } from '../support/unique-names';

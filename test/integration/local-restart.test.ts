@@ -2,7 +2,7 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config';
+import { loadConfig } from '../../src/config/load-config';
 import { silentWriter } from '../../src/local/console-log';
 import { startLocalRuntime } from '../../src/local/runtime';
 import { readableDir } from '../support/runbook-dirs';

@@ -1,13 +1,13 @@
 // The Notifier timer's work, run with a clock set ahead: overdue approvals expire and page, owed pages are retried.
 import { describe, expect, it } from 'vitest';
-import { createExecutionTable } from '../../src/adapters/execution-table';
-import { createPageStateTable } from '../../src/adapters/page-state-table';
-import { createRunQueue } from '../../src/adapters/run-queue';
-import { createStorageClients } from '../../src/adapters/storage-clients';
-import { newExecId } from '../../src/domain/exec-id';
-import { wireOncall } from '../../src/oncall-wiring';
-import { expireApprovals, retryNotifications } from '../../src/services/oncall-timer';
-import type { Logger } from '../../src/services/ports';
+import { createExecutionTable } from '../../src/adapters/runs/execution-table';
+import { createPageStateTable } from '../../src/adapters/oncall/page-state-table';
+import { createRunQueue } from '../../src/adapters/runs/run-queue';
+import { createStorageClients } from '../../src/adapters/shared/storage-clients';
+import { newExecId } from '../../src/domain/runs/exec-id';
+import { wireOncall } from '../../src/composition/oncall-wiring';
+import { expireApprovals, retryNotifications } from '../../src/services/oncall/oncall-timer';
+import type { Logger } from '../../src/services/runs/ports';
 import { useOncallRuntime } from '../support/oncall-runtime';
 import { call, mappingDoc, waitForTerminal, type Json } from '../support/test-runtime';
 

@@ -2,9 +2,9 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createNotifier, type NotifierSettings } from '../../src/adapters/opsgenie-client';
-import type { DeliveryResult } from '../../src/domain/notification';
-import type { OpsgenieAlert } from '../../src/domain/page-alert';
+import { createNotifier, type NotifierSettings } from '../../src/adapters/oncall/opsgenie-client';
+import type { DeliveryResult } from '../../src/domain/oncall/notification';
+import type { OpsgenieAlert } from '../../src/domain/oncall/page-alert';
 import { startOpsgenieStub, type OpsgenieStub } from '../support/opsgenie-stub';
 
 const KEY = 'og-default-key-5f1e9a';

@@ -1,12 +1,12 @@
 // Record writes racing a delivery: a status change still lands when only the outbox moved, and loses to real changes.
 import { TableClient } from '@azure/data-tables';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createExecutionTable } from '../../src/adapters/execution-table';
-import { newExecId } from '../../src/domain/exec-id';
-import { finishExecution, newExecution, startExecution } from '../../src/domain/execution';
-import { afterAttempt, newNotification } from '../../src/domain/notification';
-import { replaceKeepingOutbox } from '../../src/services/replace-keeping-outbox';
-import type { ExecutionStore } from '../../src/services/ports';
+import { createExecutionTable } from '../../src/adapters/runs/execution-table';
+import { newExecId } from '../../src/domain/runs/exec-id';
+import { finishExecution, newExecution, startExecution } from '../../src/domain/runs/execution';
+import { afterAttempt, newNotification } from '../../src/domain/oncall/notification';
+import { replaceKeepingOutbox } from '../../src/services/runs/replace-keeping-outbox';
+import type { ExecutionStore } from '../../src/services/runs/ports';
 import { sampleAlert, sampleMapping } from '../support/fixtures';
 import { uniqueName } from '../support/unique-names';
 

@@ -1,9 +1,9 @@
 // Page state on real Table storage: open and closed round trip, and newer executions win over older ones.
 import { TableClient } from '@azure/data-tables';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createPageStateTable } from '../../src/adapters/page-state-table';
-import { newExecId } from '../../src/domain/exec-id';
-import type { PageStateStore } from '../../src/services/oncall-ports';
+import { createPageStateTable } from '../../src/adapters/oncall/page-state-table';
+import { newExecId } from '../../src/domain/runs/exec-id';
+import type { PageStateStore } from '../../src/services/oncall/ports';
 import { uniqueName } from '../support/unique-names';
 
 const table = TableClient.fromConnectionString(inject('storageConnection'), uniqueName('pagestate'), {

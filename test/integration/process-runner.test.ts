@@ -4,8 +4,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { runProcess } from '../../src/adapters/process-runner';
-import type { ProcessSpec } from '../../src/services/runner-ports';
+import { runProcess } from '../../src/adapters/worker/process-runner';
+import type { ProcessSpec } from '../../src/services/worker/ports';
 
 const PATH = process.env['PATH'] ?? '/usr/bin:/bin';
 let dir = '';

@@ -2,13 +2,13 @@
 import { TableClient } from '@azure/data-tables';
 import { QueueServiceClient } from '@azure/storage-queue';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createAlertRecords } from '../../src/adapters/alert-records';
-import { createExecutionTable } from '../../src/adapters/execution-table';
-import { createRunQueue } from '../../src/adapters/run-queue';
-import { storageUnavailable } from '../../src/domain/errors';
-import { newExecution } from '../../src/domain/execution';
-import type { ExecutionStore, Logger } from '../../src/services/ports';
-import { recordOnce, type OnceDeps, type OnceRequest, type Prepared } from '../../src/services/record-once';
+import { createAlertRecords } from '../../src/adapters/alerts/alert-records';
+import { createExecutionTable } from '../../src/adapters/runs/execution-table';
+import { createRunQueue } from '../../src/adapters/runs/run-queue';
+import { storageUnavailable } from '../../src/domain/shared/errors';
+import { newExecution } from '../../src/domain/runs/execution';
+import type { ExecutionStore, Logger } from '../../src/services/runs/ports';
+import { recordOnce, type OnceDeps, type OnceRequest, type Prepared } from '../../src/services/runs/record-once';
 import { sampleMapping } from '../support/fixtures';
 import { uniqueName } from '../support/unique-names';
 

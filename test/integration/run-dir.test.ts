@@ -4,7 +4,7 @@ import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createRunDirs } from '../../src/adapters/run-dir';
+import { createRunDirs } from '../../src/adapters/worker/run-dir';
 
 const ROOT = process.getuid?.() === 0;
 const USER = { uid: 65534, gid: 65534, name: 'nobody' };

@@ -1,13 +1,13 @@
 // A running run's lease against real storage: renewed while the runbook runs, and never over the Sweeper's verdict.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createExecutionTable } from '../../src/adapters/execution-table';
-import { createStorageClients, ensureTables } from '../../src/adapters/storage-clients';
-import type { CloudoConfig } from '../../src/config';
-import { newExecId } from '../../src/domain/exec-id';
-import { endUnrun, newExecution, startExecution, WORKER_LOST } from '../../src/domain/execution';
-import { keepRunLease } from '../../src/services/keep-run-lease';
-import type { ExecutionStore, Logger, Versioned } from '../../src/services/ports';
-import type { Execution } from '../../src/domain/execution';
+import { createExecutionTable } from '../../src/adapters/runs/execution-table';
+import { createStorageClients, ensureTables } from '../../src/adapters/shared/storage-clients';
+import type { CloudoConfig } from '../../src/config/load-config';
+import { newExecId } from '../../src/domain/runs/exec-id';
+import { endUnrun, newExecution, startExecution, WORKER_LOST } from '../../src/domain/runs/execution';
+import { keepRunLease } from '../../src/services/worker/keep-run-lease';
+import type { ExecutionStore, Logger, Versioned } from '../../src/services/runs/ports';
+import type { Execution } from '../../src/domain/runs/execution';
 import { isolatedConfig, sampleMapping } from '../support/fixtures';
 import { readUntil } from '../support/poll';
 import { dropStorage } from '../support/test-runtime';

@@ -4,10 +4,10 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { directoryChain } from '../../src/adapters/os-users';
-import { loadConfig } from '../../src/config';
-import { blockingDirectory } from '../../src/domain/run-user';
-import { NO_RUNBOOK_IDENTITY } from '../../src/services/execute-runbook';
+import { directoryChain } from '../../src/adapters/worker/os-users';
+import { loadConfig } from '../../src/config/load-config';
+import { blockingDirectory } from '../../src/domain/worker/run-user';
+import { NO_RUNBOOK_IDENTITY } from '../../src/services/worker/execute-runbook';
 import {
   FAILING_RESOURCE,
   startIdentityEndpointStub,

@@ -4,12 +4,12 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { loadConfig } from '../../src/config';
+import { loadConfig } from '../../src/config/load-config';
 import { readableDir, writableDir } from '../support/runbook-dirs';
 import { isolatedRuntimeEnv, startRuntimeProcess, type RuntimeProcess } from '../support/runtime-process';
 import { call, dropStorage, mappingDoc, waitForTerminal, type Json } from '../support/test-runtime';
-import { directoryChain } from '../../src/adapters/os-users';
-import { blockingDirectory } from '../../src/domain/run-user';
+import { directoryChain } from '../../src/adapters/worker/os-users';
+import { blockingDirectory } from '../../src/domain/worker/run-user';
 
 const ROOT = process.getuid?.() === 0;
 const REPO = path.resolve(__dirname, '../..');
@@ -43,7 +43,7 @@ const DUMP = [
   'cp "$HOME/dump" "$OUT_DIR/$CLOUDO_EXEC_ID.dump"',
   // Opening for append writes nothing, and a file made to prove it could be is removed at once: should this test
   // ever fail, it leaves the repository as it was.
-  'for target in "$0" "$APP_DIR/package.json" "$APP_DIR/src/config.ts"; do',
+  'for target in "$0" "$APP_DIR/package.json" "$APP_DIR/src/config/load-config.ts"; do',
   '  if { : >> "$target"; } 2>/dev/null; then echo "wrote $target"; else echo "denied $target"; fi',
   'done',
   'for target in "$CLOUDO_RUNBOOKS_DIR" "$APP_DIR" "$APP_DIR/src"; do',
@@ -150,7 +150,7 @@ describe.skipIf(!ROOT)('runbook isolation (root only: the image runs as root, an
     expect(existsSync(home![1]!)).toBe(false);
     expect(existsSync(path.dirname(home![1]!))).toBe(false);
     const runbooks = path.join(dir, 'runbooks');
-    const targets = [path.join(runbooks, 'dump.sh'), `${REPO}/package.json`, `${REPO}/src/config.ts`];
+    const targets = [path.join(runbooks, 'dump.sh'), `${REPO}/package.json`, `${REPO}/src/config/load-config.ts`];
     for (const target of [...targets, runbooks, REPO, `${REPO}/src`]) expect(output).toContain(`denied ${target}`);
     expect(output).not.toMatch(/^wrote /m);
   });

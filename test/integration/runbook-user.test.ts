@@ -13,8 +13,8 @@ import {
 import path from 'node:path';
 import os from 'node:os';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../src/config';
-import { runbookIsolation } from '../../src/runner-wiring';
+import { ConfigError, loadConfig } from '../../src/config/load-config';
+import { runbookIsolation } from '../../src/composition/runner-wiring';
 import { silentWriter } from '../../src/local/console-log';
 import { startLocalRuntime } from '../../src/local/runtime';
 import { isolatedConfig } from '../support/fixtures';

@@ -5,16 +5,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { healthFunction } from '../../functions/health';
 import { logsFunction } from '../../functions/logs';
 import { triggerFunction } from '../../functions/trigger';
-import { createAppServices, type AppServices } from '../../src/composition';
-import { createMappingTable } from '../../src/adapters/mapping-table';
-import { createStorageClients, ensureTables } from '../../src/adapters/storage-clients';
-import type { CloudoConfig } from '../../src/config';
+import { createAppServices, type AppServices } from '../../src/composition/app-services';
+import { createMappingTable } from '../../src/adapters/mappings/mapping-table';
+import { createStorageClients, ensureTables } from '../../src/adapters/shared/storage-clients';
+import type { CloudoConfig } from '../../src/config/load-config';
 import { HOST } from '../../src/local/free-port';
 import { dropStorage } from '../support/test-runtime';
 import { isolatedConfig, sampleMapping } from '../support/fixtures';
 import { inject } from 'vitest';
-import { queueNameForPool } from '../../src/domain/run-message';
-import type { Logger } from '../../src/services/ports';
+import { queueNameForPool } from '../../src/domain/runs/run-message';
+import type { Logger } from '../../src/services/runs/ports';
 
 const quiet: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
 

@@ -4,9 +4,9 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { healthFunction } from '../../functions/health';
 import { triggerFunction } from '../../functions/trigger';
-import { createStorageClients } from '../../src/adapters/storage-clients';
-import { createAppServices } from '../../src/composition';
-import { loadConfig } from '../../src/config';
+import { createStorageClients } from '../../src/adapters/shared/storage-clients';
+import { createAppServices } from '../../src/composition/app-services';
+import { loadConfig } from '../../src/config/load-config';
 
 let server: Server;
 const sockets = new Set<Socket>();

@@ -2,15 +2,15 @@
 import { TableClient } from '@azure/data-tables';
 import { QueueServiceClient } from '@azure/storage-queue';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createAlertRecords } from '../../src/adapters/alert-records';
-import { createExecutionTable } from '../../src/adapters/execution-table';
-import { createRunQueue } from '../../src/adapters/run-queue';
-import { newExecId } from '../../src/domain/exec-id';
-import { newExecution, type Execution } from '../../src/domain/execution';
-import { queueNameForPool } from '../../src/domain/run-message';
-import type { ExecutionStore, Logger } from '../../src/services/ports';
-import { recordOnce } from '../../src/services/record-once';
-import { submitExecution } from '../../src/services/submit-execution';
+import { createAlertRecords } from '../../src/adapters/alerts/alert-records';
+import { createExecutionTable } from '../../src/adapters/runs/execution-table';
+import { createRunQueue } from '../../src/adapters/runs/run-queue';
+import { newExecId } from '../../src/domain/runs/exec-id';
+import { newExecution, type Execution } from '../../src/domain/runs/execution';
+import { queueNameForPool } from '../../src/domain/runs/run-message';
+import type { ExecutionStore, Logger } from '../../src/services/runs/ports';
+import { recordOnce } from '../../src/services/runs/record-once';
+import { submitExecution } from '../../src/services/runs/submit-execution';
 import { sampleMapping } from '../support/fixtures';
 import { uniqueName } from '../support/unique-names';
 

@@ -1,15 +1,15 @@
 // The sweep records executions whose worker was lost (its lease ran out), and leaves live and finished ones alone.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
-import { createAppServices, type AppServices } from '../../src/composition';
-import type { CloudoConfig } from '../../src/config';
-import { createAlertRecords } from '../../src/adapters/alert-records';
-import { createExecutionTable } from '../../src/adapters/execution-table';
-import { createStorageClients, ensureTables } from '../../src/adapters/storage-clients';
-import { newExecId } from '../../src/domain/exec-id';
-import { newExecution, startExecution, WORKER_LOST } from '../../src/domain/execution';
+import { createAppServices, type AppServices } from '../../src/composition/app-services';
+import type { CloudoConfig } from '../../src/config/load-config';
+import { createAlertRecords } from '../../src/adapters/alerts/alert-records';
+import { createExecutionTable } from '../../src/adapters/runs/execution-table';
+import { createStorageClients, ensureTables } from '../../src/adapters/shared/storage-clients';
+import { newExecId } from '../../src/domain/runs/exec-id';
+import { newExecution, startExecution, WORKER_LOST } from '../../src/domain/runs/execution';
 import { silentWriter, sourceLogger } from '../../src/local/console-log';
-import type { AlertRecordStore, ExecutionStore } from '../../src/services/ports';
+import type { AlertRecordStore, ExecutionStore } from '../../src/services/runs/ports';
 import { startOpsgenieStub } from '../support/opsgenie-stub';
 import { dropStorage } from '../support/test-runtime';
 import { isolatedConfig, sampleMapping } from '../support/fixtures';

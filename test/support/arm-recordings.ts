@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createHttpHeaders, type PipelineRequest } from '@azure/core-rest-pipeline';
 import type { TokenCredential } from '@azure/identity';
-import type { ArmHttpClient } from '../../src/adapters/arm-monitor';
+import type { ArmHttpClient } from '../../src/adapters/azure/arm-monitor';
 
 export type RecordedRequest = {
   readonly method: string;

@@ -1,8 +1,8 @@
 // Test fixtures: a valid mapping, an empty alert, and a configuration with storage names no other file uses.
-import { loadConfig, type CloudoConfig } from '../../src/config';
-import type { AksContext, AlertContext } from '../../src/domain/alert';
-import { NO_RESOURCE } from '../../src/domain/alert-fields';
-import type { Mapping } from '../../src/domain/mapping';
+import { loadConfig, type CloudoConfig } from '../../src/config/load-config';
+import type { AksContext, AlertContext } from '../../src/domain/alerts/alert';
+import { NO_RESOURCE } from '../../src/domain/alerts/alert-fields';
+import type { Mapping } from '../../src/domain/mappings/mapping';
 import { uniqueName } from './unique-names';
 
 export function sampleMapping(overrides: Partial<Mapping> = {}): Mapping {

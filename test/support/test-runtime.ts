@@ -4,13 +4,13 @@ import { QueueServiceClient } from '@azure/storage-queue';
 import { promises as fs, rmSync } from 'node:fs';
 import path from 'node:path';
 import { inject } from 'vitest';
-import { loadConfig, type CloudoConfig } from '../../src/config';
-import { FINAL_STATUSES } from '../../src/domain/execution-status';
+import { loadConfig, type CloudoConfig } from '../../src/config/load-config';
+import { FINAL_STATUSES } from '../../src/domain/runs/execution-status';
 import type { LineWriter } from '../../src/local/console-log';
 import type { QueueHostSettings } from '../../src/local/host-config';
 import { startLocalRuntime, type LocalRuntime } from '../../src/local/runtime';
 import { readableDir } from './runbook-dirs';
-import type { ClaimTiming } from '../../src/services/record-once';
+import type { ClaimTiming } from '../../src/services/runs/record-once';
 import { uniqueName } from './unique-names';
 
 export type TestRuntimeOptions = {

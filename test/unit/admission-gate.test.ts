@@ -1,7 +1,7 @@
 // The admission gate: at most `limit` at once, first come first served, and a clear 429 for whoever cannot start.
 import { describe, expect, it } from 'vitest';
-import { AppError } from '../../src/domain/errors';
-import { createAdmissionGate } from '../../src/services/admission-gate';
+import { AppError } from '../../src/domain/shared/errors';
+import { createAdmissionGate } from '../../src/services/runs/admission-gate';
 
 function deferred() {
   let release: () => void = () => undefined;

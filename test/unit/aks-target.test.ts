@@ -1,11 +1,11 @@
 // Unit tests for AKS login settings: the mapping's aks_cluster, the cluster an alert names, and how both are kept.
 import { describe, expect, it } from 'vitest';
-import { fromEntity, toEntity } from '../../src/adapters/execution-entity';
-import { aksTarget } from '../../src/domain/aks-target';
-import { newExecution } from '../../src/domain/execution';
-import { toMappingView } from '../../src/domain/mapping';
-import { runbookEnvironment } from '../../src/domain/runbook-env';
-import { MappingValidationError, validateMappingFiles } from '../../src/services/apply-mappings';
+import { fromEntity, toEntity } from '../../src/adapters/runs/execution-entity';
+import { aksTarget } from '../../src/domain/worker/aks-target';
+import { newExecution } from '../../src/domain/runs/execution';
+import { toMappingView } from '../../src/domain/mappings/mapping';
+import { runbookEnvironment } from '../../src/domain/worker/runbook-env';
+import { MappingValidationError, validateMappingFiles } from '../../src/services/mappings/apply-mappings';
 import { sampleAlert, sampleMapping } from '../support/fixtures';
 
 const SUB = '11111111-2222-3333-4444-555555555555';

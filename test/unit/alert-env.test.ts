@@ -1,8 +1,8 @@
 // Unit tests for the runbook environment built from an alert, and the AKS context shared with the parsers.
 import { describe, it, expect } from 'vitest';
 import { NO_AKS, sampleAlert } from '../support/fixtures';
-import type { AlertContext } from '../../src/domain/alert';
-import { aksContextFrom, alertEnvironment, sanitizeLabelName } from '../../src/domain/alert-env';
+import type { AlertContext } from '../../src/domain/alerts/alert';
+import { aksContextFrom, alertEnvironment, sanitizeLabelName } from '../../src/domain/alerts/alert-env';
 
 const VM = '/subscriptions/s1/resourceGroups/rg1/providers/Microsoft.Compute/virtualMachines/vm1';
 

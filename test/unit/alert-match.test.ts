@@ -1,9 +1,9 @@
 // matchAlert: the seed id rule, every match condition, and run_on, with the reasons a dry run shows.
 import { describe, expect, it } from 'vitest';
-import type { AlertContext } from '../../src/domain/alert';
-import { matchAlert } from '../../src/domain/alert-match';
-import { toMapping, type Mapping } from '../../src/domain/mapping';
-import { mappingEntitySchema } from '../../src/domain/mapping-schema';
+import type { AlertContext } from '../../src/domain/alerts/alert';
+import { matchAlert } from '../../src/domain/alerts/alert-match';
+import { toMapping, type Mapping } from '../../src/domain/mappings/mapping';
+import { mappingEntitySchema } from '../../src/domain/mappings/mapping-schema';
 
 const mapping = (extra: Record<string, unknown> = {}): Mapping =>
   toMapping('ops', mappingEntitySchema.parse({ id: 'HighCPU', name: 'n', runbook: 'r.sh', ...extra }));

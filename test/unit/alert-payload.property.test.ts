@@ -1,9 +1,9 @@
 // Property tests: no input, random or a mutated real payload, makes alert parsing throw or yield an unsafe env.
 import fc from 'fast-check';
 import { describe, it, expect } from 'vitest';
-import type { ParseResult } from '../../src/domain/alert';
-import { alertEnvironment } from '../../src/domain/alert-env';
-import { parseAlertPayload } from '../../src/domain/alert-payload';
+import type { ParseResult } from '../../src/domain/alerts/alert';
+import { alertEnvironment } from '../../src/domain/alerts/alert-env';
+import { parseAlertPayload } from '../../src/domain/alerts/alert-payload';
 import { alertFixture, alertFixtureNames } from '../support/alert-fixtures';
 
 const NUM_RUNS = 300;

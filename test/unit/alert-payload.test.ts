@@ -1,9 +1,9 @@
 // Unit tests for alert webhook ingestion: every shared fixture, hand-built Azure shapes, Alertmanager fan-out.
 import { describe, it, expect } from 'vitest';
 import { NO_AKS, sampleAlert } from '../support/fixtures';
-import type { AlertContext, ParsedAlert } from '../../src/domain/alert';
-import { alertEnvironment } from '../../src/domain/alert-env';
-import { detectPayloadKind, parseAlertPayload } from '../../src/domain/alert-payload';
+import type { AlertContext, ParsedAlert } from '../../src/domain/alerts/alert';
+import { alertEnvironment } from '../../src/domain/alerts/alert-env';
+import { detectPayloadKind, parseAlertPayload } from '../../src/domain/alerts/alert-payload';
 import { alertFixture, alertFixtureNames } from '../support/alert-fixtures';
 
 const SUB = 'aaaa0a0a-bb1b-cc2c-dd3d-eeeeee4e4e4e';

@@ -7,7 +7,7 @@ import {
   signApproval,
   verifyApproval,
   type VerifyInput,
-} from '../../src/domain/approval-link';
+} from '../../src/domain/approvals/approval-link';
 
 const secret = 'test-secret-of-reasonable-length';
 const execId = '20261122T100000000Z-00000001';

@@ -1,9 +1,9 @@
 // Approval state: decisions move a pending run exactly once, expiry wins over late decisions, four eyes holds.
 import { describe, expect, it } from 'vitest';
-import { decide, expire, isExpired } from '../../src/domain/approval';
-import { AppError } from '../../src/domain/errors';
-import { newExecution, type Execution } from '../../src/domain/execution';
-import { canTransition } from '../../src/domain/execution-status';
+import { decide, expire, isExpired } from '../../src/domain/approvals/approval';
+import { AppError } from '../../src/domain/shared/errors';
+import { newExecution, type Execution } from '../../src/domain/runs/execution';
+import { canTransition } from '../../src/domain/runs/execution-status';
 import { sampleMapping } from '../support/fixtures';
 
 const now = new Date('2026-11-22T10:00:00Z');

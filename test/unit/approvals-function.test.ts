@@ -2,7 +2,7 @@
 import { HttpRequest, InvocationContext, type HttpResponseInit } from '@azure/functions';
 import { describe, expect, it } from 'vitest';
 import { approvalsFunction } from '../../functions/approvals';
-import type { AppServices } from '../../src/composition';
+import type { AppServices } from '../../src/composition/app-services';
 
 const URL_ = 'https://cloudo.example.com/api/approvals/20261122T100000000Z-00000001/approve?exp=1&sig=x';
 

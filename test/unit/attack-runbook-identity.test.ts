@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from '@cdktf/hcl2json';
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config';
+import { loadConfig } from '../../src/config/load-config';
 
 const MODULE = path.resolve(__dirname, '../../iac/modules/cloudo');
 // Roles that reach ClouDO's own credentials (Key Vault references), records and queues, and the host's keys (blobs).

@@ -2,7 +2,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createMonitor } from '../../src/adapters/arm-monitor';
+import { createMonitor } from '../../src/adapters/azure/arm-monitor';
 import type { AzureDeps } from '../../src/cli/azure-commands';
 import { runCli } from '../../src/cli/main';
 import {

@@ -1,6 +1,6 @@
 // A stored alert always fits the room a record keeps for it, however large the sender made it.
 import { describe, expect, it } from 'vitest';
-import { boundAlert } from '../../src/domain/alert';
+import { boundAlert } from '../../src/domain/alerts/alert';
 import { sampleAlert } from '../support/fixtures';
 
 describe('boundAlert', () => {

@@ -1,6 +1,6 @@
 // boundedAll: order kept, concurrency bounded, and every task settled before a failure is reported.
 import { describe, expect, it } from 'vitest';
-import { boundedAll } from '../../src/services/bounded-all';
+import { boundedAll } from '../../src/services/shared/bounded-all';
 
 const tick = () => new Promise((r) => setTimeout(r, 5));
 

@@ -1,6 +1,6 @@
 // Unit tests for the head/tail output collector: truncation, UTF-8 safety and bounded memory.
 import { describe, it, expect } from 'vitest';
-import { createBoundedOutput, truncationMarker } from '../../src/domain/bounded-output';
+import { createBoundedOutput, truncationMarker } from '../../src/adapters/worker/bounded-output';
 
 const MARKER_PATTERN = /\n…\[ClouDO: (\d+) bytes of output omitted\]…\n/;
 

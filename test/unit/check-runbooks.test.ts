@@ -3,10 +3,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { resolveRunbook } from '../../src/adapters/runbook-resolver';
-import { readMappingFiles } from '../../src/adapters/schema-files';
-import { validateMappingFiles } from '../../src/services/apply-mappings';
-import { findRunbookProblems } from '../../src/services/check-runbooks';
+import { resolveRunbook } from '../../src/adapters/worker/runbook-resolver';
+import { readMappingFiles } from '../../src/adapters/mappings/schema-files';
+import { validateMappingFiles } from '../../src/services/mappings/apply-mappings';
+import { findRunbookProblems } from '../../src/services/mappings/check-runbooks';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'cloudo-check-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

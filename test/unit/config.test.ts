@@ -1,7 +1,7 @@
 // Settings: defaults, clear messages for bad values, and the runbook environment allow-list.
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../src/config';
+import { ConfigError, loadConfig } from '../../src/config/load-config';
 
 describe('config', () => {
   it('has the documented defaults', () => {

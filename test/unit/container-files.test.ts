@@ -2,10 +2,10 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config';
-import { isKnownSetting } from '../../src/known-settings';
-import { queueNameForPool } from '../../src/domain/run-message';
-import { missingCapabilities } from '../../src/domain/run-user';
+import { loadConfig } from '../../src/config/load-config';
+import { isKnownSetting } from '../../src/config/known-settings';
+import { queueNameForPool } from '../../src/domain/runs/run-message';
+import { missingCapabilities } from '../../src/domain/worker/run-user';
 
 const ROOT = path.resolve(__dirname, '../..');
 const read = (file: string): string => readFileSync(path.join(ROOT, file), 'utf8');

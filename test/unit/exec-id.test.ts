@@ -1,6 +1,6 @@
 // Execution ids: readable UTC ids whose row keys list newest first, and time-range bounds.
 import { describe, expect, it } from 'vitest';
-import { execIdFromRowKey, execRowKey, isExecId, newExecId, rowKeyRange } from '../../src/domain/exec-id';
+import { execIdFromRowKey, execRowKey, isExecId, newExecId, rowKeyRange } from '../../src/domain/runs/exec-id';
 
 describe('execution ids', () => {
   it('are readable UTC stamps with a random tail', () => {

@@ -1,7 +1,7 @@
 // Intake messages: the three kinds of run request, as the host delivers them (parsed, text, or base64 text).
 import { describe, expect, it } from 'vitest';
-import { keyFromHeader } from '../../src/domain/idempotency-key';
-import { parseIntakeMessage } from '../../src/domain/intake-request';
+import { keyFromHeader } from '../../src/domain/runs/idempotency-key';
+import { parseIntakeMessage } from '../../src/domain/intake/intake-request';
 import { alertFixtureText } from '../support/alert-fixtures';
 
 const azure = alertFixtureText('azmon-metric-fired.json');

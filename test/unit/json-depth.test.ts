@@ -1,6 +1,6 @@
 // JSON nesting bound: exact at the limit, names the field, and walks a million levels without recursion.
 import { describe, expect, it } from 'vitest';
-import { MAX_JSON_DEPTH, tooDeep } from '../../src/domain/json-depth';
+import { MAX_JSON_DEPTH, tooDeep } from '../../src/domain/shared/json-depth';
 
 const arrays = (n: number): unknown => JSON.parse(`${'['.repeat(n)}${']'.repeat(n)}`);
 

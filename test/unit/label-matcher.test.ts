@@ -1,6 +1,11 @@
 // Label matchers: Alertmanager syntax and semantics, including missing labels and anchored regexes.
 import { describe, expect, it } from 'vitest';
-import { matchesLabel, matchesLabels, parseLabelMatcher, type LabelMatcher } from '../../src/domain/label-matcher';
+import {
+  matchesLabel,
+  matchesLabels,
+  parseLabelMatcher,
+  type LabelMatcher,
+} from '../../src/domain/alerts/label-matcher';
 
 function parsed(text: string): LabelMatcher {
   const p = parseLabelMatcher(text);

@@ -2,9 +2,9 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { toMappingView } from '../../src/domain/mapping';
-import { mappingJsonSchema } from '../../src/domain/mapping-json-schema';
-import { MappingValidationError, validateMappingFiles } from '../../src/services/apply-mappings';
+import { toMappingView } from '../../src/domain/mappings/mapping';
+import { mappingJsonSchema } from '../../src/domain/mappings/mapping-json-schema';
+import { MappingValidationError, validateMappingFiles } from '../../src/services/mappings/apply-mappings';
 
 const SEED = readFileSync(path.resolve(__dirname, '../../schemas/seed.json'), 'utf8');
 

@@ -1,8 +1,8 @@
 // The outbox rules: retry backoff, giving up, due times, and which events owe which notifications.
 import { describe, expect, it } from 'vitest';
-import { newExecution, type Execution } from '../../src/domain/execution';
-import { afterAttempt, isDue, newNotification } from '../../src/domain/notification';
-import { onDecision, onFinish, onlyOutboxChanged, onRecord, rebase } from '../../src/domain/notify-plan';
+import { newExecution, type Execution } from '../../src/domain/runs/execution';
+import { afterAttempt, isDue, newNotification } from '../../src/domain/oncall/notification';
+import { onDecision, onFinish, onlyOutboxChanged, onRecord, rebase } from '../../src/domain/oncall/notify-plan';
 import { sampleMapping } from '../support/fixtures';
 
 const t0 = new Date('2026-11-22T10:00:00Z');

@@ -1,8 +1,8 @@
 // On-call settings: Opsgenie URL and keys per partition, approval secret rules, public URL, and runbook isolation.
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../src/config';
-import { partitionKeySuffix } from '../../src/domain/paging';
-import { configuredSecrets } from '../../src/oncall-settings';
+import { ConfigError, loadConfig } from '../../src/config/load-config';
+import { partitionKeySuffix } from '../../src/domain/oncall/paging';
+import { configuredSecrets } from '../../src/config/oncall-settings';
 
 describe('on-call settings', () => {
   it('has the documented defaults', () => {

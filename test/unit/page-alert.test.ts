@@ -1,11 +1,11 @@
 // Page content: limits, output tails, surrogate-safe cuts, priorities, aliases and tags of what ClouDO sends.
 import { describe, expect, it } from 'vitest';
-import type { AlertContext } from '../../src/domain/alert';
-import { NO_RESOURCE } from '../../src/domain/alert-fields';
-import { newExecution, type Execution } from '../../src/domain/execution';
-import { approvalAlert, approvalAlias, failureAlert, pageAlias, priorityFor } from '../../src/domain/page-alert';
-import { chatText, closeNote } from '../../src/domain/page-text';
-import type { PagingOptions } from '../../src/domain/paging';
+import type { AlertContext } from '../../src/domain/alerts/alert';
+import { NO_RESOURCE } from '../../src/domain/alerts/alert-fields';
+import { newExecution, type Execution } from '../../src/domain/runs/execution';
+import { approvalAlert, approvalAlias, failureAlert, pageAlias, priorityFor } from '../../src/domain/oncall/page-alert';
+import { chatText, closeNote } from '../../src/domain/oncall/page-text';
+import type { PagingOptions } from '../../src/domain/oncall/paging';
 import { sampleAlert, sampleMapping } from '../support/fixtures';
 
 const NOW = new Date('2025-01-02T03:04:05Z');

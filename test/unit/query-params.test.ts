@@ -6,7 +6,7 @@ import { healthFunction } from '../../functions/health';
 import { logsFunction } from '../../functions/logs';
 import { triggerFunction } from '../../functions/trigger';
 import { unmatchedFunction } from '../../functions/unmatched';
-import type { AppServices } from '../../src/composition';
+import type { AppServices } from '../../src/composition/app-services';
 
 const EXEC_ID = '20261122T100000000Z-00000001';
 

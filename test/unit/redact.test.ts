@@ -1,6 +1,6 @@
 // Redaction of secret-looking variables from runbook output.
 import { describe, expect, it } from 'vitest';
-import { redact, secretValues } from '../../src/domain/redact';
+import { redact, secretValues } from '../../src/domain/shared/redact';
 
 describe('redact', () => {
   it('hides the values of secret-looking variables, and only those', () => {

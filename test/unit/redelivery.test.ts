@@ -1,13 +1,13 @@
 // When a queued run's message is sent again, and when ClouDO gives up on it: doubling waits, a bounded count.
 import { describe, expect, it } from 'vitest';
-import { newExecution, type Execution } from '../../src/domain/execution';
+import { newExecution, type Execution } from '../../src/domain/runs/execution';
 import {
   countRequeue,
   lastSentAt,
   MAX_QUEUED_HOURS,
   MAX_REQUEUES,
   nextRedeliveryStep,
-} from '../../src/domain/redelivery';
+} from '../../src/domain/runs/redelivery';
 import { sampleMapping } from '../support/fixtures';
 
 const T0 = new Date('2026-01-01T00:00:00Z');

@@ -1,7 +1,7 @@
 // Function registrations: one worker per distinct queue, whatever the spelling of the pool names.
 import { describe, expect, it } from 'vitest';
 import { registerFunctions } from '../../functions/register';
-import { loadConfig } from '../../src/config';
+import { loadConfig } from '../../src/config/load-config';
 import { createLocalHost } from '../../src/local/local-host';
 
 describe('registerFunctions', () => {

@@ -1,6 +1,6 @@
 // Unit tests for splitting run_args into argv without a shell.
 import { describe, it, expect } from 'vitest';
-import { splitRunArgs } from '../../src/domain/run-args';
+import { splitRunArgs } from '../../src/domain/worker/run-args';
 
 function args(input: string): string[] {
   const result = splitRunArgs(input);

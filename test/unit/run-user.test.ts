@@ -6,7 +6,7 @@ import {
   missingCapabilities,
   parsePasswd,
   type PathMode,
-} from '../../src/domain/run-user';
+} from '../../src/domain/worker/run-user';
 
 const PASSWD = [
   'root:x:0:0:root:/root:/bin/bash',

@@ -3,7 +3,7 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { resolveRunbook } from '../../src/adapters/runbook-resolver';
+import { resolveRunbook } from '../../src/adapters/worker/runbook-resolver';
 
 let root = '';
 let runbooksDir = '';

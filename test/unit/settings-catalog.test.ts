@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { SETTING_NAMES } from '../../src/config';
+import { SETTING_NAMES } from '../../src/config/load-config';
 import {
   extractSettingsTables,
   renderSettingsTables,
@@ -16,8 +16,8 @@ import {
   SETTINGS_CATALOG,
   STORAGE_CONNECTION_FAMILY,
 } from '../../src/config/settings-catalog';
-import { isKnownSetting } from '../../src/known-settings';
-import { IDENTITY_SUFFIXES } from '../../src/storage-settings';
+import { isKnownSetting } from '../../src/config/known-settings';
+import { IDENTITY_SUFFIXES } from '../../src/config/storage-settings';
 
 const names = SETTINGS_CATALOG.map((s) => s.name);
 const plainNames = names.filter((n) => !n.includes('<'));

@@ -1,9 +1,9 @@
 // Storage settings: connection strings, identity-based connections as the Functions host reads them, and errors.
 import { describe, expect, it } from 'vitest';
-import { storageClientsFor } from '../../src/adapters/storage-clients';
-import { ConfigError, loadConfig } from '../../src/config';
-import { isKnownSetting } from '../../src/known-settings';
-import { resolveStorage } from '../../src/storage-settings';
+import { storageClientsFor } from '../../src/adapters/shared/storage-clients';
+import { ConfigError, loadConfig } from '../../src/config/load-config';
+import { isKnownSetting } from '../../src/config/known-settings';
+import { resolveStorage } from '../../src/config/storage-settings';
 
 const names = { mappingsTable: 'CloudoMappings', executionsTable: 'CloudoExecutions' };
 

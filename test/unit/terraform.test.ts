@@ -5,9 +5,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { parse } from '@cdktf/hcl2json';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config';
-import { queueNameForPool } from '../../src/domain/run-message';
-import { isKnownSetting } from '../../src/known-settings';
+import { loadConfig } from '../../src/config/load-config';
+import { queueNameForPool } from '../../src/domain/runs/run-message';
+import { isKnownSetting } from '../../src/config/known-settings';
 
 const ROOT = path.resolve(__dirname, '../..');
 const IAC = path.join(ROOT, 'iac');

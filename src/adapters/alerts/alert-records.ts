@@ -1,0 +1,92 @@
+// Alert records in the executions table: idempotency claims, original payloads, and alerts nobody claimed.
+import { REJECTED } from '../runs/execution-table';
+import { odata, type TableClient } from '@azure/data-tables';
+import { z } from 'zod';
+import { execRowKey, invertedTime } from '../../domain/runs/exec-id';
+import { sha256Hex } from '../../domain/shared/hash';
+import type { AlertRecordStore, UnmatchedAlert } from '../../services/runs/ports';
+import { readChunks, writeChunks } from '../shared/chunked-text';
+import { createClaimRows, pruneClaims } from '../runs/claim-rows';
+import { ignoreNotFound, isConflict, orMissing, storageCall } from '../shared/storage-errors';
+
+const PAYLOAD = 'payload';
+const UNMATCHED = 'unmatched';
+// Alert events' claims are kept: a very late re-notification is still a duplicate.
+const ALERT_CLAIMS = { partition: 'idem' };
+// Manual requests' idempotency keys expire with the payloads, so they are indexed by time.
+const REQUEST_KEYS = { partition: 'request', timeIndex: 'request-by-time' };
+
+// Event keys come from senders: hashing makes any key a valid, fixed-length row key.
+const hash = sha256Hex;
+
+const unmatchedSchema = z.object({
+  receivedAt: z.string(),
+  source: z.string(),
+  alertId: z.string(),
+  rule: z
+    .string()
+    .nullish()
+    .transform((v) => v ?? null),
+  monitorCondition: z.string(),
+  partition: z
+    .string()
+    .nullish()
+    .transform((v) => v ?? null),
+});
+
+export function createAlertRecords(table: TableClient): AlertRecordStore {
+  return {
+    claims: createClaimRows(table, ALERT_CLAIMS),
+    requestKeys: createClaimRows(table, REQUEST_KEYS),
+    putPayload: (execId, json) =>
+      storageCall(async () => {
+        const entity: Record<string, unknown> = {};
+        writeChunks(entity, 'json', json);
+        await table.upsertEntity({ partitionKey: PAYLOAD, rowKey: execRowKey(execId), ...entity }, 'Replace');
+      }),
+    getPayload: (execId) =>
+      storageCall(async () => {
+        const entity = await orMissing(table.getEntity(PAYLOAD, execRowKey(execId)));
+        return entity ? (readChunks(entity, 'json') ?? null) : null;
+      }),
+    recordUnmatched: (alert, eventKey, eventTime) =>
+      storageCall(async () => {
+        // The row key is the event's own: a redelivery inserts the same row, and the conflict means "recorded".
+        const rowKey = `${invertedTime(eventTime)}-${hash(`${eventKey}|${alert.partition ?? ''}`).slice(0, 32)}`;
+        await table.createEntity({ partitionKey: UNMATCHED, rowKey, ...alert }).catch((err: unknown) => {
+          if (!isConflict(err)) throw err;
+        });
+      }),
+    listUnmatched: (limit) => storageCall(() => listUnmatched(table, limit)),
+    pruneBefore: (cutoff, maxRows) => storageCall(() => pruneBefore(table, cutoff, maxRows)),
+  };
+}
+
+// These partitions are keyed by inverted time, so everything older than the cutoff is one row-key range: no scan.
+// Rejected messages hold sender text too, and any sender can add them: they age out the same way.
+async function pruneBefore(table: TableClient, cutoff: Date, maxRows: number): Promise<number> {
+  let deleted = 0;
+  for (const partition of [PAYLOAD, UNMATCHED, REJECTED]) {
+    const filter = odata`PartitionKey eq ${partition} and RowKey ge ${invertedTime(cutoff)}`;
+    for await (const e of table.listEntities({ queryOptions: { filter, select: ['RowKey'] } })) {
+      if (deleted >= maxRows) return deleted;
+      await table.deleteEntity(partition, String(e.rowKey)).catch(ignoreNotFound);
+      deleted++;
+    }
+  }
+  return deleted + (await pruneClaims(table, REQUEST_KEYS, cutoff, maxRows - deleted));
+}
+
+async function listUnmatched(table: TableClient, limit: number): Promise<UnmatchedAlert[]> {
+  const out: UnmatchedAlert[] = [];
+  const filter = odata`PartitionKey eq ${UNMATCHED}`;
+  for await (const page of table.listEntities({ queryOptions: { filter } }).byPage({ maxPageSize: limit })) {
+    for (const e of page) {
+      // A row that does not parse is skipped, not allowed to fail the whole listing.
+      const parsed = unmatchedSchema.safeParse(e);
+      if (parsed.success && out.length < limit) out.push(parsed.data);
+    }
+    if (out.length >= limit) break;
+  }
+  return out;
+}

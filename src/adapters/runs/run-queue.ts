@@ -1,0 +1,51 @@
+// Run queue: puts run messages on the worker pool's Storage Queue, base64-encoded as the Functions host expects,
+// and reads back what its poison queue holds.
+import type { QueueServiceClient } from '@azure/storage-queue';
+import { queueNameForPool, type RunMessage } from '../../domain/runs/run-message';
+import type { RunQueue } from '../../services/runs/ports';
+import { isNotFound, orMissing, storageCall } from '../shared/storage-errors';
+
+export function createRunQueue(service: QueueServiceClient, prefix: string): RunQueue {
+  const created = new Set<string>();
+  const send = (queueName: string, text: string) =>
+    storageCall(async () => {
+      const queue = service.getQueueClient(queueName);
+      const wire = Buffer.from(text, 'utf8').toString('base64');
+      // Creating once per process keeps the hot path to a single request.
+      if (!created.has(queueName)) {
+        await queue.createIfNotExists();
+        created.add(queueName);
+      }
+      try {
+        await queue.sendMessage(wire);
+      } catch (err) {
+        // Deleted since (by a person, or by storage that came back without it): create it again, once.
+        if (!isNotFound(err)) throw err;
+        await queue.createIfNotExists();
+        await queue.sendMessage(wire);
+      }
+    });
+  return {
+    enqueue: (worker, message: RunMessage) => send(queueNameForPool(prefix, worker), JSON.stringify(message)),
+    sendToPoison: (queueName, rawText) => send(`${queueName}-poison`, rawText),
+    takePoisoned: (worker, max, hideSeconds) =>
+      storageCall(async () => {
+        const poison = service.getQueueClient(`${queueNameForPool(prefix, worker)}-poison`);
+        const received = await orMissing(
+          poison.receiveMessages({ numberOfMessages: Math.min(max, MAX_RECEIVE), visibilityTimeout: hideSeconds }),
+        );
+        return (received?.receivedMessageItems ?? []).map((m) => ({
+          text: m.messageText,
+          remove: () => storageCall(() => poison.deleteMessage(m.messageId, m.popReceipt)).then(() => undefined),
+        }));
+      }),
+    depth: (worker) =>
+      storageCall(async () => {
+        const queue = service.getQueueClient(queueNameForPool(prefix, worker));
+        return (await orMissing(queue.getProperties()))?.approximateMessagesCount ?? 0;
+      }),
+  };
+}
+
+// The most one receive call may ask for.
+const MAX_RECEIVE = 32;

@@ -1,0 +1,76 @@
+// AKS login for one run: `az login --identity`, `az aks get-credentials` and `kubelogin`, into the run's directory.
+import path from 'node:path';
+import type { AksCluster } from '../../domain/worker/aks-target';
+import type { AksLogin, AksLoginOutcome, ProcessOutcome, ProcessRunner } from '../../services/worker/ports';
+
+// The tools print little; this keeps a misbehaving one from filling memory.
+const MAX_OUTPUT_BYTES = 65_536;
+const MAX_ERROR_TAIL = 500;
+
+type Step = { readonly label: string; readonly file: string; readonly args: readonly string[] };
+
+/**
+ * Steps run one after another, never through a shell, through `run` (as the runbook's user: they need no more, and
+ * what they write is then the runbook's to read). The first failure is reported; the run's directory owns cleanup.
+ */
+export function createAksLogin(run: ProcessRunner): AksLogin {
+  return async (cluster, env, limits, { kubeconfig, azureConfigDir }): Promise<AksLoginOutcome> => {
+    try {
+      // Per-run `az` state: concurrent runs never share, or leave behind, a login.
+      const stepEnv = { ...env, AZURE_CONFIG_DIR: azureConfigDir };
+      const deadline = Date.now() + limits.timeoutMs;
+      for (const step of loginSteps(cluster, kubeconfig, env['AZURE_CLIENT_ID'])) {
+        const timeoutMs = Math.max(1, deadline - Date.now());
+        const spec = { file: step.file, args: step.args, cwd: path.dirname(kubeconfig), env: stepEnv, timeoutMs };
+        const outcome = await run({ ...spec, killGraceMs: limits.killGraceMs, maxOutputBytes: MAX_OUTPUT_BYTES });
+        const problem = failure(step, outcome, limits.timeoutMs);
+        if (problem !== null) return { ok: false, error: `AKS login failed: ${problem}` };
+      }
+    } catch (err) {
+      return { ok: false, error: `AKS login failed: ${err instanceof Error ? err.message : String(err)}` };
+    }
+    return { ok: true };
+  };
+}
+
+/** Exported for tests: the exact commands, in order. */
+export function loginSteps(c: AksCluster, kubeconfig: string, clientId: string | undefined): Step[] {
+  // Without a client id, the system-assigned identity (or the only user-assigned one) is used.
+  const identity = clientId ? ['--client-id', clientId] : [];
+  const subscription = c.subscriptionId ? ['--subscription', c.subscriptionId] : [];
+  const target = ['--resource-group', c.resourceGroup, '--name', c.name, ...subscription];
+  const file = ['--file', kubeconfig, '--overwrite-existing', '--only-show-errors'];
+  return [
+    { label: 'az login', file: 'az', args: ['login', '--identity', ...identity] },
+    { label: 'az aks get-credentials', file: 'az', args: ['aks', 'get-credentials', ...target, ...file] },
+    {
+      label: 'kubelogin convert-kubeconfig',
+      file: 'kubelogin',
+      args: ['convert-kubeconfig', '-l', 'msi', '--kubeconfig', kubeconfig, ...identity],
+    },
+  ];
+}
+
+function failure(step: Step, o: ProcessOutcome, timeoutMs: number): string | null {
+  switch (o.kind) {
+    case 'spawn_failed':
+      return `${step.label} could not start (${o.error ?? 'unknown error'})`;
+    case 'timed_out':
+      return `${step.label} timed out; the login may take at most ${Math.round(timeoutMs / 1000)} s`;
+    case 'exited': {
+      if (o.exitCode === 0) return null;
+      const how = o.signal ? `was killed by signal ${o.signal}` : `exited ${o.exitCode ?? '?'}`;
+      const said = tail(o.output);
+      return said === '' ? `${step.label} ${how}` : `${step.label} ${how}: ${said}`;
+    }
+  }
+}
+
+/** The last lines of the output, at most MAX_ERROR_TAIL characters: where CLIs put their error. */
+function tail(output: string): string {
+  const text = output.trim();
+  if (text.length <= MAX_ERROR_TAIL) return text;
+  const cut = text.slice(-MAX_ERROR_TAIL);
+  const lineStart = cut.indexOf('\n');
+  return lineStart >= 0 && lineStart < cut.length - 1 ? cut.slice(lineStart + 1) : cut;
+}

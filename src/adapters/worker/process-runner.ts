@@ -1,0 +1,155 @@
+// Runs one interpreter process without a shell: bounded interleaved output, timeout, and session-wide cleanup.
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { promises as fs } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import { createBoundedOutput } from './bounded-output';
+import type { BoundedOutput } from './bounded-output';
+import { trackGroup, untrackGroup } from './live-process-groups';
+import { openOutputChannel } from './output-channel';
+import { signalSession } from './process-sessions';
+import type { OutputChannel } from './output-channel';
+import type { ProcessOutcome, ProcessOutcomeKind, ProcessRunner, ProcessSpec } from '../../services/worker/ports';
+
+/** After the main process exits, how long to wait for escaped descendants (e.g. setsid) to close the output channel. */
+const DRAIN_CAP_MS = 2_000;
+/** After SIGKILL on timeout, how long to wait for the exit event before giving up on it (e.g. uninterruptible I/O). */
+const POST_KILL_CAP_MS = 5_000;
+// setTimeout fires immediately for delays above 2^31-1 ms, which would turn a "never" timeout into "at once".
+const MAX_TIMER_MS = 2_147_483_647;
+
+export const runProcess: ProcessRunner = async (spec) => {
+  const startedAt = performance.now();
+  const channel = await openOutputChannel(spec.user);
+  return new Promise<ProcessOutcome>((resolve) => {
+    let output: BoundedOutput;
+    let child: ChildProcess;
+    try {
+      output = createBoundedOutput(spec.maxOutputBytes);
+      child = spawn(spec.file, [...spec.args], {
+        cwd: spec.cwd,
+        env: { ...spec.env },
+        shell: false,
+        detached: true,
+        stdio: ['ignore', ...channel.stdio],
+        windowsHide: true,
+        // libuv also calls setgroups(0) before setgid and setuid: none of the worker's supplementary groups remain.
+        ...(spec.user ? { uid: spec.user.uid, gid: spec.user.gid } : {}),
+      });
+    } catch (err: unknown) {
+      // Synchronous failures, e.g. an invalid output cap or NUL bytes in an argument.
+      channel.abandon();
+      resolve(spawnFailed(startedAt, `cannot start ${spec.file}: ${errorText(err)}`));
+      return;
+    }
+    const pid = child.pid;
+    // Runbooks run in their own process groups, out of reach of a terminal's Ctrl-C: keep a list for forced stops.
+    if (pid !== undefined) trackGroup(pid);
+    supervise({ child, channel, spec, output, startedAt }, (outcome) => {
+      if (pid !== undefined) untrackGroup(pid);
+      resolve(outcome);
+    });
+  });
+};
+
+type ExitStatus = { code: number | null; signal: string | null };
+type Settler = ReturnType<typeof createSettler>;
+type Run = { child: ChildProcess; channel: OutputChannel; spec: ProcessSpec; output: BoundedOutput; startedAt: number };
+
+/** Settles at most once and owns every timer, so nothing fires after the outcome is known. */
+function createSettler(settle: (outcome: ProcessOutcome) => void) {
+  const timers = new Set<NodeJS.Timeout>();
+  let pending: typeof settle | null = settle;
+  const clearTimers = () => timers.forEach(clearTimeout);
+  return {
+    after: (ms: number, fn: () => void) => void timers.add(setTimeout(fn, clampDelay(ms))),
+    clearTimers,
+    finish: (outcome: ProcessOutcome) => {
+      // Clearing every timer guarantees no signal is sent to a process group id that may since have been reused.
+      clearTimers();
+      pending?.(outcome);
+      pending = null;
+    },
+  };
+}
+
+function supervise({ child, channel, spec, output, startedAt }: Run, settle: (outcome: ProcessOutcome) => void) {
+  const run = createSettler(settle);
+  let timedOut = false;
+  let exit: ExitStatus | null = null;
+  let drained = false;
+  const finishRun = () => run.finish(runOutcome(timedOut ? 'timed_out' : 'exited', exit, output, startedAt));
+  const abandonChannel = () => {
+    channel.abandon();
+    finishRun();
+  };
+  // Done once the main process exited and every writer closed the channel, whichever comes last.
+  const onDrained = () => {
+    drained = true;
+    if (exit !== null) finishRun();
+  };
+  channel.collect(child, (chunk) => output.push(chunk), onDrained);
+  child.on('error', (err) => {
+    // With a pid the process did start; later errors (e.g. from kill) do not change the outcome.
+    if (child.pid !== undefined) return;
+    void describeSpawnError(err, spec).then((message) => run.finish(spawnFailed(startedAt, message)));
+  });
+  const pid = child.pid;
+  if (pid === undefined) return;
+  child.once('exit', (code, signal) => {
+    exit = { code, signal };
+    run.clearTimers();
+    // Background descendants would otherwise keep the channel open (and run) forever; those in groups of their own
+    // (a `timeout` job) too.
+    signalSession(pid, 'SIGKILL');
+    run.after(DRAIN_CAP_MS, abandonChannel);
+    if (drained) finishRun();
+  });
+  armTimeout(run, pid, spec, () => (timedOut = true), abandonChannel);
+}
+
+/** SIGTERM to the session at the timeout, SIGKILL after the grace period, then give up waiting for the exit event. */
+function armTimeout(run: Settler, pid: number, spec: ProcessSpec, onTimeout: () => void, giveUp: () => void): void {
+  run.after(spec.timeoutMs, () => {
+    onTimeout();
+    signalSession(pid, 'SIGTERM');
+    run.after(spec.killGraceMs, () => {
+      signalSession(pid, 'SIGKILL');
+      run.after(POST_KILL_CAP_MS, giveUp);
+    });
+  });
+}
+
+/** exit is null when the exit event never came (see POST_KILL_CAP_MS). */
+function runOutcome(kind: ProcessOutcomeKind, exit: ExitStatus | null, output: BoundedOutput, startedAt: number) {
+  const { text, totalBytes, truncated } = output.result();
+  const status = { kind, exitCode: exit?.code ?? null, signal: exit?.signal ?? null, durationMs: elapsedMs(startedAt) };
+  return { ...status, output: text, outputBytes: totalBytes, truncated } satisfies ProcessOutcome;
+}
+
+function spawnFailed(startedAt: number, error: string): ProcessOutcome {
+  const base = { exitCode: null, signal: null, output: '', outputBytes: 0, truncated: false };
+  return { kind: 'spawn_failed', ...base, durationMs: elapsedMs(startedAt), error };
+}
+
+async function describeSpawnError(err: Error, spec: ProcessSpec): Promise<string> {
+  const code = errorCode(err);
+  if (code === 'ENOENT' || code === 'ENOTDIR') {
+    // libuv reports a missing working directory with the same ENOENT as a missing interpreter.
+    const cwdOk = (await fs.stat(spec.cwd).catch(() => null))?.isDirectory() ?? false;
+    // The path is left out on purpose: cwd is usually the runbooks directory, whose host path is not shown to users.
+    return cwdOk ? `interpreter not found: ${spec.file}` : 'working directory not found';
+  }
+  const by = spec.user ? ` by uid ${spec.user.uid}` : '';
+  if (code === 'EACCES') return `interpreter not executable${by} (permission denied): ${spec.file}`;
+  if (code === 'EPERM' && spec.user)
+    return `cannot run as uid ${spec.user.uid}: the worker may not switch users (needs root with CAP_SETUID and CAP_SETGID)`;
+  return `cannot start ${spec.file}: ${errorText(err)}`;
+}
+
+const errorCode = (err: unknown): unknown =>
+  typeof err === 'object' && err !== null && 'code' in err ? err.code : null;
+const errorText = (err: unknown): string => (err instanceof Error ? err.message : String(err));
+const clampDelay = (ms: number): number =>
+  Number.isFinite(ms) ? Math.min(Math.max(0, ms), MAX_TIMER_MS) : MAX_TIMER_MS;
+const elapsedMs = (startedAt: number): number => Math.round(performance.now() - startedAt);

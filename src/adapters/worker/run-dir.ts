@@ -1,0 +1,70 @@
+// Run directories: one private directory per run, for its HOME and TMPDIR, alert file and AKS login, then removed.
+import { execFile } from 'node:child_process';
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { RunUser } from '../../domain/worker/run-user';
+import type { RunDir, RunDirSpec } from '../../services/worker/ports';
+
+// chmod and rm return at once; the cap only keeps a wedged file system from holding the worker forever.
+const REMOVE_TIMEOUT_MS = 60_000;
+
+/**
+ * Layout: <tmp>/cloudo-run-XXXXXX/ (0700) with home/ (0700), <execId>.json (0600) and aks/ (0700, with az/).
+ * Everything is made while the directory is still the worker's alone and handed to `user` last, so no other process
+ * can slip a link in that the worker would then write through.
+ */
+export function createRunDirs(user: RunUser | null): (spec: RunDirSpec) => Promise<RunDir> {
+  return async (spec) => {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'cloudo-run-'));
+    try {
+      const home = path.join(dir, 'home');
+      const made = [home];
+      await fs.mkdir(home, { mode: 0o700 });
+      let alertFile: string | undefined;
+      if (spec.alertJson !== null) {
+        alertFile = path.join(dir, `${spec.execId}.json`);
+        await fs.writeFile(alertFile, spec.alertJson, { mode: 0o600, flag: 'wx' });
+        made.push(alertFile);
+      }
+      let aks: RunDir['aks'];
+      if (spec.aks) {
+        aks = { kubeconfig: path.join(dir, 'aks', 'kubeconfig'), azureConfigDir: path.join(dir, 'aks', 'az') };
+        await fs.mkdir(aks.azureConfigDir, { recursive: true, mode: 0o700 });
+        made.push(path.dirname(aks.kubeconfig), aks.azureConfigDir);
+      }
+      if (user) for (const p of [...made, dir]) await fs.lchown(p, user.uid, user.gid);
+      return { home, ...(alertFile ? { alertFile } : {}), ...(aks ? { aks } : {}), dispose: () => remove(dir, user) };
+    } catch (err) {
+      await remove(dir, null);
+      throw err;
+    }
+  };
+}
+
+/**
+ * Never rejects. What a runbook left is removed by its own user: a root worker walking a tree the runbook's user
+ * can change (another run of that user may still be at it) could be led through a planted link. Only if rm cannot
+ * start at all does the worker remove the tree itself.
+ */
+async function remove(dir: string, user: RunUser | null): Promise<void> {
+  const removeAll = () => fs.rm(dir, { recursive: true, force: true }).catch(() => undefined);
+  if (user === null) return removeAll();
+  // A runbook may have left directories it cannot read or write itself (chmod 000); rm would stop at them.
+  await runAs(user, 'chmod', ['-R', 'u+rwx', '--', dir]);
+  const started = await runAs(user, 'rm', ['-rf', '--', dir]);
+  // rm cannot remove the directory itself where the temp directory is not world-writable; it is empty by now.
+  if (started) await fs.rmdir(dir).catch(() => undefined);
+  else await removeAll();
+}
+
+/** false when the command could not be started; its exit status does not matter, what it left is left. */
+function runAs(user: RunUser, command: string, args: readonly string[]): Promise<boolean> {
+  return new Promise((resolve) => {
+    // No environment at all: a process of the runbook user is readable by every runbook; the command is found on
+    // the default search path.
+    const options = { uid: user.uid, gid: user.gid, env: {}, timeout: REMOVE_TIMEOUT_MS, shell: false };
+    // A spawn failure has an error code (ENOENT, EPERM…); a failed command has its exit status there.
+    execFile(command, args, options, (err) => resolve(typeof err?.code !== 'string'));
+  });
+}

@@ -1,0 +1,158 @@
+// Composition root: wires adapters into the use cases, once per process, from the validated configuration.
+import { createAlertRecords } from '../adapters/alerts/alert-records';
+import { systemClock } from '../adapters/shared/clock';
+import { createExecutionTable } from '../adapters/runs/execution-table';
+import { createMappingTable } from '../adapters/mappings/mapping-table';
+import { createRunQueue } from '../adapters/runs/run-queue';
+import { ensureTables, type StorageClients } from '../adapters/shared/storage-clients';
+import { createHealthProbes } from '../adapters/health/storage-probes';
+import { connect } from './admin-wiring';
+import { storageCall } from '../adapters/shared/storage-errors';
+import type { CloudoConfig } from '../config/load-config';
+import type { Execution } from '../domain/runs/execution';
+import type { ApprovalAction, Decider } from '../domain/approvals/approval';
+import type { IntakeRequest } from '../domain/intake/intake-request';
+import { queueNameForPool } from '../domain/runs/run-message';
+import { acceptRequest, type Accepted } from '../services/runs/accept-request';
+import { createAdmissionGate } from '../services/runs/admission-gate';
+import { handleIntakeMessage, type IntakeOutcome } from '../services/intake/handle-intake-message';
+import { runnerPorts, runnerSettings } from './runner-wiring';
+import { wireOncall, type OncallWiring } from './oncall-wiring';
+import { decideApproval, viewApproval, type LinkInput } from '../services/approvals/decide-approval';
+import { expireApprovals, retryNotifications } from '../services/oncall/oncall-timer';
+import { checkHealth, type HealthReport } from '../services/health/check-health';
+import { handleRunMessage, type DeliveredMessage, type HandleOutcome } from '../services/worker/handle-run-message';
+import { ingestAlerts, type IngestReport } from '../services/alerts/ingest-alerts';
+import type { Logger, MappingStore, UnmatchedAlert } from '../services/runs/ports';
+import { previewAlerts, type PayloadPreview } from '../services/alerts/preview-alerts';
+import { getExecution, listExecutions, type ListResult } from '../services/runs/query-executions';
+import { requestRun, type AcceptedRun, type RunRequest } from '../services/runs/request-run';
+import type { SweepDeps } from '../services/runs/sweep-executions';
+import { runSweep, type SweepReport } from '../services/runs/sweep';
+import type { ClaimTiming } from '../services/runs/record-once';
+import type { RunbookIdentityEnv } from '../services/worker/ports';
+
+export type AppServices = {
+  requestRun(req: RunRequest, log: Logger): Promise<AcceptedRun>;
+  listExecutions(params: Record<string, string>): Promise<ListResult>;
+  getExecution(execId: string): Promise<Execution>;
+  handleRunMessage(msg: DeliveredMessage, log: Logger): Promise<HandleOutcome>;
+  /** Ends lost runs, sends stranded and poisoned ones again, prunes data past CLOUDO_RETENTION_DAYS. */
+  sweep(log: Logger): Promise<SweepReport>;
+  /** Tables and queues, probed in parallel within HEALTH_BOUND_MS; never throws. */
+  checkHealth(): Promise<HealthReport>;
+  ingestAlerts(body: unknown, partition: string | undefined, log: Logger): Promise<IngestReport>;
+  previewAlerts(body: unknown, partition: string | undefined): Promise<PayloadPreview>;
+  listUnmatched(limit: number): Promise<UnmatchedAlert[]>;
+  /** A run request from /api/Trigger: a manual request or an alert webhook body; 429 (overloaded) when shedding. */
+  acceptRequest(req: IntakeRequest, log: Logger): Promise<Accepted>;
+  handleIntakeMessage(msg: DeliveredMessage, log: Logger): Promise<IntakeOutcome>;
+  viewApproval(link: LinkInput): Promise<{ execution: Execution; action: ApprovalAction }>;
+  decideApproval(link: LinkInput, by: Decider, log: Logger): Promise<Execution>;
+  /** Expires approvals nobody decided, then retries owed notifications; returns how many of each. */
+  runOncallTimer(log: Logger): Promise<{ expired: number; retried: number }>;
+};
+
+export type AppOptions = {
+  /** Base of links when CLOUDO_PUBLIC_URL is unset; the local runtime knows its own address only once listening. */
+  readonly publicUrl?: () => string;
+  /** Idempotency claims' lease and wait; tests shorten the lease. */
+  readonly claimTiming?: ClaimTiming;
+  /** The runbook identity's variables, from the token broker started with the worker; without it, none. */
+  readonly runbookIdentity?: RunbookIdentityEnv;
+};
+
+export function createAppServices(config: CloudoConfig, clients?: StorageClients, opts: AppOptions = {}): AppServices {
+  const storage = clients ?? connect(config);
+  const ready = onceReady(storage);
+  const mappings = createMappingTable(storage.mappings);
+  const executions = createExecutionTable(storage.executions);
+  const alerts = createAlertRecords(storage.executions);
+  const common = { executions, alerts, queue: createRunQueue(storage.queues, config.queuePrefix), clock: systemClock };
+  const publicUrl = () => config.oncall.publicUrl ?? opts.publicUrl?.() ?? '';
+  const on = wireOncall(config, storage, common, publicUrl);
+  const requests = {
+    ...common,
+    mappings,
+    defaultTimeoutSeconds: config.defaultTimeoutSeconds,
+    oncall: on.oncall,
+    ...(opts.claimTiming ? { claimTiming: opts.claimTiming } : {}),
+  };
+  const runner = runnerPorts(config, undefined, opts.runbookIdentity);
+  const worker = { runner, settings: runnerSettings(config, on.secrets), ...on };
+  const ensure = async <T>(fn: () => Promise<T>): Promise<T> => (await ready(), fn());
+  // HTTP triggers only: the intake queue's concurrency is bounded by the host's batch settings already.
+  const gate = createAdmissionGate({ limit: config.accept.concurrency, maxWaitMs: config.accept.maxWaitMs });
+  return {
+    requestRun: (req, log) => ensure(() => requestRun({ ...requests, log }, req)),
+    listExecutions: (params) => ensure(() => listExecutions(executions, params)),
+    getExecution: (execId) => ensure(() => getExecution(executions, execId)),
+    handleRunMessage: (msg, log) => ensure(() => handleRunMessage({ ...common, ...worker, log }, msg)),
+    sweep: (log) => ensure(() => runSweep(sweepDeps(config, common, on, log))),
+    ingestAlerts: (body, partition, log) => ensure(() => ingestAlerts({ ...requests, log }, body, partition)),
+    previewAlerts: (body, partition) => ensure(() => previewAlerts(previewDeps(config, mappings), body, partition)),
+    listUnmatched: (limit) => ensure(() => alerts.listUnmatched(limit)),
+    acceptRequest: (req, log) => gate(() => ensure(() => acceptRequest(requests, req, log))),
+    handleIntakeMessage: (msg, log) => ensure(() => handleIntakeMessage(requests, msg, log)),
+    viewApproval: (link) => ensure(() => viewApproval(on.approvalDeps(silent), link)),
+    decideApproval: (link, by, log) => ensure(() => decideApproval(on.approvalDeps(log), link, by)),
+    runOncallTimer: (log) =>
+      ensure(async () => {
+        const deps = on.timerDeps(log);
+        return { expired: await expireApprovals(deps), retried: await retryNotifications(deps) };
+      }),
+    // A miss proves the account answers and accepts our credentials; anything else (403 included) does not.
+    // Not through ensure(): creating tables is not bounded by the probe's deadline, and a miss answers as well.
+    checkHealth: () => checkHealth(createHealthProbes(storage, firstRunQueue(config)), HEALTH_BOUND_MS),
+  };
+}
+
+// Well under the clients' 3 tries of 5 s: a load balancer's probe must get an answer, not a timeout.
+const HEALTH_BOUND_MS = 3_000;
+
+const firstRunQueue = (config: CloudoConfig): string =>
+  queueNameForPool(config.queuePrefix, config.workerPools[0] ?? '');
+
+// Viewing changes nothing and logs nothing.
+const silent: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
+
+// Beyond timeout + kill grace, time for a slow final write before the sweeper calls a worker lost.
+const SWEEP_SLACK_SECONDS = 120;
+
+/** Tables are created once per process, on first use, so a cold start needs no separate setup step. */
+function onceReady(storage: StorageClients): () => Promise<void> {
+  let ready: Promise<void> | undefined;
+  return () =>
+    (ready ??= storageCall(() => ensureTables(storage)).catch((err: unknown) => {
+      ready = undefined;
+      throw err;
+    }));
+}
+
+function sweepDeps(
+  config: CloudoConfig,
+  common: Pick<SweepDeps, 'executions' | 'alerts' | 'queue' | 'clock'>,
+  on: OncallWiring,
+  log: Logger,
+): SweepDeps {
+  return {
+    ...common,
+    log,
+    channels: on.oncall.channels,
+    deliver: on.oncall.deliver(log),
+    slackSeconds: SWEEP_SLACK_SECONDS,
+    killGraceSeconds: config.killGraceSeconds,
+    retentionDays: config.retentionDays,
+    requeueAfterSeconds: config.requeueAfterSeconds,
+    pools: config.workerPools,
+  };
+}
+
+function previewDeps(config: CloudoConfig, mappings: MappingStore) {
+  return {
+    mappings,
+    runbooksDir: config.runbooksDir,
+    defaultTimeoutSeconds: config.defaultTimeoutSeconds,
+    inheritedNames: Object.keys(config.runbookBaseEnv),
+  };
+}

@@ -1,0 +1,60 @@
+// Run requests: what /api/Trigger and the intake queue accept, and a queue message read as one of them.
+import { z } from 'zod';
+import { detectPayloadKind } from '../alerts/alert-payload';
+import { idempotencyKeySchema, type RequestKey } from '../runs/idempotency-key';
+import { tooDeep } from '../shared/json-depth';
+import { mappingKeySchema, partitionKeySchema } from '../mappings/mapping-schema';
+import { decodeBase64, parseJson } from '../shared/text-codecs';
+
+export type IntakeRequest =
+  | {
+      readonly kind: 'manual';
+      readonly id: string;
+      readonly partition?: string;
+      readonly requestedBy?: string;
+      /** Requests with the same key (and mapping) run once: the first one's execution answers the others. */
+      readonly idempotencyKey?: RequestKey;
+    }
+  | { readonly kind: 'alert'; readonly body: unknown; readonly partition?: string };
+
+export type IntakeParse =
+  { readonly ok: true; readonly request: IntakeRequest } | { readonly ok: false; readonly reason: string };
+
+const manualMessage = z.strictObject({
+  id: mappingKeySchema,
+  partition: partitionKeySchema.optional(),
+  requestId: idempotencyKeySchema.optional(),
+});
+
+const EXPECTED =
+  'expected {"id": "<mapping id>", "partition": "<optional>", "requestId": "<optional>"}, an Azure Monitor common-schema alert or an Alertmanager webhook';
+
+/** A queue message as the host delivers it: parsed JSON, JSON text, or base64 of JSON (a sender that encoded twice). */
+export function parseIntakeMessage(body: unknown): IntakeParse {
+  const value = typeof body === 'string' ? decodeText(body) : body;
+  if (value === undefined) return { ok: false, reason: `not JSON (nor base64 of JSON): ${EXPECTED}` };
+  const deep = tooDeep(value);
+  if (deep) return { ok: false, reason: `${deep.field ?? 'message'}: ${deep.message}` };
+  if (detectPayloadKind(value) !== 'unknown') return { ok: true, request: { kind: 'alert', body: value } };
+  const manual = manualMessage.safeParse(value);
+  if (manual.success) {
+    const { id, partition, requestId } = manual.data;
+    const key = requestId === undefined ? {} : { idempotencyKey: { key: requestId, field: 'requestId' } };
+    return { ok: true, request: { kind: 'manual', id, ...(partition ? { partition } : {}), ...key } };
+  }
+  const issue = manual.error.issues[0];
+  const looksManual = typeof value === 'object' && value !== null && 'id' in value;
+  return {
+    ok: false,
+    reason: looksManual
+      ? `${issue?.path.join('.') || 'message'}: ${issue?.message ?? 'invalid'}`
+      : `not a run request: ${EXPECTED}`,
+  };
+}
+
+function decodeText(text: string): unknown {
+  const json = parseJson(text);
+  if (json !== undefined) return json;
+  const decoded = decodeBase64(text);
+  return decoded === null ? undefined : parseJson(decoded);
+}

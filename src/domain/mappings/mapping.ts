@@ -1,0 +1,103 @@
+// Mapping model: a runbook mapping as ClouDO uses it, and the seed-shaped view of it in API answers.
+import type { z } from 'zod';
+import type { AksCluster } from '../worker/aks-target';
+import { toAuthoredMatch, type AlertMatch } from '../alerts/alert-match';
+import type { RunBudget } from '../budgets/budget';
+import type { mappingEntitySchema } from './mapping-schema';
+import { NO_PAGING, type PagingOptions } from '../oncall/paging';
+
+/** Which monitor conditions a claimed alert runs the runbook for; the others are recorded as skipped. */
+export const RUN_ON = ['fired', 'resolved', 'both'] as const;
+export type RunOn = (typeof RUN_ON)[number];
+
+export type Mapping = {
+  readonly partition: string;
+  readonly id: string;
+  readonly name: string;
+  readonly description: string;
+  readonly runbook: string;
+  readonly runArgs: string;
+  readonly worker: string;
+  readonly oncall: boolean;
+  readonly requireApproval: boolean;
+  /** Seconds; null means the configured default. */
+  readonly timeoutSeconds: number | null;
+  readonly enabled: boolean;
+  /** Static variables for the runbook, declared on the mapping. */
+  readonly env: Readonly<Record<string, string>>;
+  /** null: the seed behaviour, the mapping claims alerts whose rule name equals its id. */
+  readonly match: AlertMatch | null;
+  readonly runOn: RunOn;
+  /** The requester may not approve their own run. */
+  readonly fourEyes: boolean;
+  /** null: no budget. */
+  readonly maxRuns: RunBudget | null;
+  /** What a spent budget does to the next run: record it throttled, or ask a human. */
+  readonly onBudgetExceeded: BudgetAction;
+  readonly paging: PagingOptions;
+  /** Log in to an AKS cluster before the run and hand the runbook a kubeconfig. */
+  readonly aksLogin: boolean;
+  /** null: the cluster comes from the alert, if it names one. */
+  readonly aksCluster: AksCluster | null;
+};
+
+export const BUDGET_ACTIONS = ['throttle', 'require_approval'] as const;
+export type BudgetAction = (typeof BUDGET_ACTIONS)[number];
+
+export function toMapping(partition: string, e: z.output<typeof mappingEntitySchema>): Mapping {
+  return {
+    partition,
+    id: e.id,
+    name: e.name,
+    description: e.description,
+    runbook: e.runbook,
+    runArgs: e.run_args,
+    worker: e.worker,
+    oncall: e.oncall,
+    requireApproval: e.require_approval,
+    timeoutSeconds: e.timeout ?? null,
+    enabled: e.enabled,
+    env: e.env,
+    match: e.match ?? null,
+    runOn: e.run_on,
+    fourEyes: e.four_eyes,
+    maxRuns: e.max_runs ?? null,
+    onBudgetExceeded: e.on_budget_exceeded,
+    paging: e.opsgenie ?? NO_PAGING,
+    aksLogin: e.aks_login,
+    aksCluster: e.aks_cluster ?? null,
+  };
+}
+
+/** The seed's document shape again, for showing a mapping in API answers. */
+export function toMappingView(m: Mapping): Record<string, unknown> {
+  return {
+    partition_key: m.partition,
+    id: m.id,
+    name: m.name,
+    description: m.description,
+    runbook: m.runbook,
+    run_args: m.runArgs,
+    worker: m.worker,
+    oncall: m.oncall,
+    require_approval: m.requireApproval,
+    timeout: m.timeoutSeconds,
+    enabled: m.enabled,
+    match: m.match ? toAuthoredMatch(m.match) : null,
+    run_on: m.runOn,
+    four_eyes: m.fourEyes,
+    max_runs: m.maxRuns ? { count: m.maxRuns.count, window: m.maxRuns.windowSeconds, per: m.maxRuns.per } : null,
+    on_budget_exceeded: m.onBudgetExceeded,
+    opsgenie: m.paging,
+    aks_login: m.aksLogin,
+    aks_cluster: m.aksCluster ? authoredCluster(m.aksCluster) : null,
+  };
+}
+
+function authoredCluster(c: AksCluster): { name: string; resource_group: string; subscription?: string } {
+  return {
+    name: c.name,
+    resource_group: c.resourceGroup,
+    ...(c.subscriptionId ? { subscription: c.subscriptionId } : {}),
+  };
+}

@@ -1,0 +1,163 @@
+// Execution model: the record of one requested run, how admission creates it, and how it starts and finishes.
+import { canTransition, type ExecutionStatus, type TerminalStatus, type TriggerKind } from './execution-status';
+import type { AksCluster } from '../worker/aks-target';
+import type { AlertContext } from '../alerts/alert';
+import type { Approval } from '../approvals/approval';
+import type { BudgetReport } from '../budgets/budget';
+import type { Mapping } from '../mappings/mapping';
+import { isUndelivered, type Notification } from '../oncall/notification';
+import type { PagingOptions } from '../oncall/paging';
+import { leaseEnd } from './run-lease';
+
+export type Execution = {
+  readonly execId: string;
+  readonly status: ExecutionStatus;
+  readonly partition: string;
+  readonly mappingId: string;
+  readonly mappingName: string;
+  readonly runbook: string;
+  readonly runArgs: string;
+  readonly worker: string;
+  readonly oncall: boolean;
+  readonly timeoutSeconds: number;
+  readonly mappingEnv: Readonly<Record<string, string>>;
+  readonly trigger: TriggerKind;
+  /** For alert-triggered runs: the parsed alert, and the key that makes a redelivered alert the same execution. */
+  readonly alert?: AlertContext;
+  readonly idempotencyKey?: string;
+  /** ISO-8601 UTC instants. */
+  readonly requestedAt: string;
+  readonly startedAt?: string;
+  readonly finishedAt?: string;
+  readonly durationMs?: number;
+  readonly exitCode?: number | null;
+  readonly signal?: string | null;
+  readonly output?: string;
+  readonly outputBytes?: number;
+  readonly outputTruncated?: boolean;
+  /** Why the run could not happen or complete, for status `error` (and context for others). */
+  readonly error?: string;
+  /** Who asked: the App Service principal for manual runs, "alert:<source>" for alerts. */
+  readonly requestedBy?: string;
+  /** Set for runs that waited (or wait) for a human decision. */
+  readonly approval?: Approval;
+  /** For throttled runs, and runs sent for approval because the budget was spent: the budget and who spent it. */
+  readonly budget?: BudgetReport;
+  /** The mapping's Opsgenie options, copied when the run was requested. */
+  readonly paging?: PagingOptions;
+  /** The outbox: pages, closes and chat messages this execution owes, and how their delivery went. */
+  readonly notifications?: readonly Notification[];
+  /** The mapping's AKS login, copied when the run was requested; the cluster may also come from the alert. */
+  readonly aksLogin?: boolean;
+  readonly aksCluster?: AksCluster;
+  /** While running: until when the run counts as alive without word from its worker (see domain/run-lease). */
+  readonly leaseUntil?: string;
+  /** How often the Sweeper sent the run's message again because no worker had taken it, and when it last did. */
+  readonly requeues?: number;
+  readonly requeuedAt?: string;
+};
+
+export type RunResult = Pick<
+  Execution,
+  'exitCode' | 'signal' | 'durationMs' | 'output' | 'outputBytes' | 'outputTruncated' | 'error'
+> & { readonly status: TerminalStatus };
+
+/** How a requested run enters the record: run it, wait for a human, or record why it does not run. */
+export type Admission =
+  | { readonly status: 'queued' }
+  | { readonly status: 'skipped'; readonly reason: string }
+  | { readonly status: 'throttled'; readonly reason: string; readonly budget: BudgetReport }
+  | { readonly status: 'pending_approval'; readonly approval: Approval; readonly budget?: BudgetReport };
+
+export function newExecution(args: {
+  execId: string;
+  mapping: Mapping;
+  trigger: TriggerKind;
+  now: Date;
+  defaultTimeoutSeconds: number;
+  alert?: { context: AlertContext; idempotencyKey: string };
+  /** Default: queued. Skipped and throttled executions are recorded with their reason and never queued. */
+  admission?: Admission;
+  requestedBy?: string;
+}): Execution {
+  const { mapping: m } = args;
+  const admission = args.admission ?? { status: 'queued' };
+  return {
+    execId: args.execId,
+    status: admission.status,
+    ...admissionFields(admission, args.now),
+    ...(args.alert ? { alert: args.alert.context, idempotencyKey: args.alert.idempotencyKey } : {}),
+    ...(args.requestedBy ? { requestedBy: args.requestedBy } : {}),
+    partition: m.partition,
+    mappingId: m.id,
+    mappingName: m.name,
+    runbook: m.runbook,
+    runArgs: m.runArgs,
+    worker: m.worker,
+    oncall: m.oncall,
+    timeoutSeconds: m.timeoutSeconds ?? args.defaultTimeoutSeconds,
+    mappingEnv: m.env,
+    trigger: args.trigger,
+    requestedAt: args.now.toISOString(),
+    paging: m.paging,
+    // Only when set: executions of mappings without AKS login look exactly as they did before.
+    ...(m.aksLogin ? { aksLogin: true } : {}),
+    ...(m.aksCluster ? { aksCluster: m.aksCluster } : {}),
+  };
+}
+
+function admissionFields(a: Admission, now: Date): Partial<Execution> {
+  switch (a.status) {
+    case 'queued':
+      return {};
+    case 'skipped':
+      return { error: a.reason, finishedAt: now.toISOString() };
+    case 'throttled':
+      return { error: a.reason, finishedAt: now.toISOString(), budget: a.budget };
+    case 'pending_approval':
+      return { approval: a.approval, ...(a.budget ? { budget: a.budget } : {}) };
+  }
+}
+
+export function startExecution(e: Execution, now: Date): Execution {
+  assertTransition(e, 'running');
+  return { ...e, status: 'running', startedAt: now.toISOString(), leaseUntil: leaseEnd(now) };
+}
+
+export function finishExecution(e: Execution, result: RunResult, now: Date): Execution {
+  assertTransition(e, result.status);
+  return { ...e, ...result, finishedAt: now.toISOString(), leaseUntil: undefined };
+}
+
+/** Why the Sweeper ended a run it found `running` whose worker stopped renewing its lease. */
+export const WORKER_LOST =
+  'worker lost: its worker stopped renewing the run; the runbook may or may not have run, or completed';
+
+/** A run the Sweeper gave up on as lost, whose worker was in fact alive: its real result replaces the guess. */
+export function isMarkedLost(e: Execution): boolean {
+  return e.status === 'error' && e.error === WORKER_LOST && e.startedAt !== undefined;
+}
+
+/**
+ * The worker's result over the Sweeper's "worker lost": the run did end, and this is how. The guess goes whole: its
+ * error, and the page it still owes (the caller plans the pages the real result calls for).
+ */
+export function correctLostExecution(e: Execution, result: RunResult, now: Date): Execution {
+  if (!isMarkedLost(e)) throw new Error(`execution ${e.execId}: only a run marked lost can be corrected`);
+  const superseded = `superseded: the worker recorded the run's result (${result.status})`;
+  const notifications = e.notifications?.map((n) =>
+    isUndelivered(n) ? { ...n, state: 'failed' as const, lastError: superseded } : n,
+  );
+  return { ...e, ...result, error: result.error, finishedAt: now.toISOString(), notifications };
+}
+
+/** A run that ends without having run (or without a result): `error`, with the reason. */
+export function endUnrun(e: Execution, reason: string, now: Date): Execution {
+  return finishExecution(e, { status: 'error', error: reason, exitCode: null, signal: null }, now);
+}
+
+function assertTransition(e: Execution, to: ExecutionStatus): void {
+  if (!canTransition(e.status, to)) {
+    throw new Error(`execution ${e.execId}: cannot go from ${e.status} to ${to}`);
+  }
+}

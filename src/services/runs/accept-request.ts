@@ -1,0 +1,28 @@
+// Accepting a run request, whichever door it came through: /api/Trigger and the intake queue call this one service.
+import type { IntakeRequest } from '../../domain/intake/intake-request';
+import { ingestAlerts, type IngestDeps, type IngestReport } from '../alerts/ingest-alerts';
+import type { Logger } from './ports';
+import { requestRun, type AcceptedRun, type RequestRunDeps } from './request-run';
+
+export type AcceptDeps = Omit<RequestRunDeps, 'log'> & Omit<IngestDeps, 'log'>;
+
+export type Accepted =
+  { readonly kind: 'manual'; readonly run: AcceptedRun } | { readonly kind: 'alert'; readonly report: IngestReport };
+
+/** Throws AppError: 4xx codes for requests that can never succeed, storage_unavailable/busy for ones to retry. */
+export async function acceptRequest(deps: AcceptDeps, req: IntakeRequest, log: Logger): Promise<Accepted> {
+  if (req.kind === 'manual') {
+    const run = await requestRun(
+      { ...deps, log },
+      {
+        id: req.id,
+        trigger: 'manual',
+        ...(req.partition ? { partition: req.partition } : {}),
+        ...(req.requestedBy ? { requestedBy: req.requestedBy } : {}),
+        ...(req.idempotencyKey ? { idempotencyKey: req.idempotencyKey } : {}),
+      },
+    );
+    return { kind: 'manual', run };
+  }
+  return { kind: 'alert', report: await ingestAlerts({ ...deps, log }, req.body, req.partition) };
+}

@@ -1,0 +1,48 @@
+// A new execution as admission shapes it: queued, waiting for approval or throttled, with the notifications it owes.
+import { newExecution, type Execution } from '../../domain/runs/execution';
+import { onRecord, withNotifications, type Channels } from '../../domain/oncall/notify-plan';
+import { admitRun, type AdmitDeps } from './admit-run';
+import { deliverOwed, type DeliverDeps } from '../oncall/deliver-notifications';
+import type { LinkBuilder } from '../oncall/ports';
+import type { Logger, Versioned } from './ports';
+
+/** What requests need of paging, approvals and budgets; `deliver` is built per invocation, for its logger. */
+export type OncallDeps = {
+  readonly admit: AdmitDeps;
+  readonly channels: (partition: string) => Channels;
+  readonly deliver: (log: Logger) => DeliverDeps;
+  readonly links: LinkBuilder;
+  /** How long a request or worker may spend delivering notifications before the timer takes over. */
+  readonly deadlineMs: number;
+};
+
+type NewExecutionArgs = Omit<Parameters<typeof newExecution>[0], 'admission'>;
+
+export type Admitted = { readonly execution: Execution; readonly release: () => Promise<void> };
+
+export async function admittedExecution(
+  deps: OncallDeps,
+  args: NewExecutionArgs,
+  resourceId: string | null,
+): Promise<Admitted> {
+  const { admission, release } = await admitRun(deps.admit, args.mapping, {
+    execId: args.execId,
+    now: args.now,
+    resourceId,
+  });
+  const e = newExecution({ ...args, admission });
+  return {
+    execution: withNotifications(e, onRecord(e, deps.channels(e.partition), args.now)),
+    release: release ?? (() => Promise.resolve()),
+  };
+}
+
+/** Delivers what a freshly recorded execution owes, within the deadline; never throws. */
+export async function deliverRecorded(deps: OncallDeps, written: Versioned<Execution>, log: Logger): Promise<void> {
+  if ((written.value.notifications ?? []).length === 0) return;
+  // The run is recorded: a caller told "failed" now would retry it, and a manual request has no idempotency key.
+  // What is still owed is in the outbox, for the Notifier timer.
+  await deliverOwed(deps.deliver(log), written, deps.deadlineMs).catch((err: unknown) =>
+    log.warn(`delivery of ${written.value.execId}'s notifications failed; left to the Notifier: ${String(err)}`),
+  );
+}

@@ -1,0 +1,136 @@
+// Ports: what the use cases need from the outside world; adapters implement them.
+import type { Execution } from '../../domain/runs/execution';
+import type { ExecutionStatus, TriggerKind } from '../../domain/runs/execution-status';
+import type { Mapping } from '../../domain/mappings/mapping';
+import type { RunMessage } from '../../domain/runs/run-message';
+
+export type MappingStore = {
+  get(partition: string, id: string): Promise<Mapping | null>;
+  /** A point read on the by-id index: never a scan. */
+  findById(id: string): Promise<Mapping | null>;
+  /** Mappings alerts are matched against: one partition's, or all through the by-id partition (never a scan). */
+  listCandidates(partition?: string): Promise<Mapping[]>;
+  /** Every stored mapping: a scan, for administration only. */
+  listAll(): Promise<Mapping[]>;
+  upsertAll(mappings: readonly Mapping[]): Promise<void>;
+  removeAll(mappings: readonly Mapping[]): Promise<void>;
+};
+
+export type Versioned<T> = { readonly value: T; readonly etag: string };
+
+export type ExecutionQuery = {
+  readonly status?: ExecutionStatus;
+  readonly mappingId?: string;
+  readonly trigger?: TriggerKind;
+  /** An alert rule, full ("group/alert") or short ("alert"). */
+  readonly rule?: string;
+  readonly since?: Date;
+  readonly until?: Date;
+  /** Only executions with a notification still to deliver. */
+  readonly owesNotification?: boolean;
+  readonly limit: number;
+  /** Continue after this execution (the last one of the previous page). */
+  readonly afterExecId?: string;
+};
+
+/** lastExecId is set when more rows may follow. */
+export type ExecutionPage = { readonly items: Execution[]; readonly lastExecId?: string };
+
+export type RejectedMessage = {
+  readonly queue: string;
+  readonly messageId: string;
+  readonly reason: string;
+  readonly preview: string;
+  readonly receivedAt: string;
+};
+
+export type ExecutionStore = {
+  /** Inserts a new record (the commit point: nothing is listed without it); throws alreadyExists if the id exists. */
+  create(execution: Execution): Promise<Versioned<Execution>>;
+  get(execId: string): Promise<Versioned<Execution> | null>;
+  /** Replaces the record only if its ETag still matches; null when another writer changed or removed it first. */
+  replaceIf(next: Execution, previous: Versioned<Execution>): Promise<Versioned<Execution> | null>;
+  /** Newest first; summaries without output. */
+  list(query: ExecutionQuery): Promise<ExecutionPage>;
+  recordRejectedMessage(rejected: RejectedMessage): Promise<void>;
+  /** The newest rejected messages first, at most `limit`. */
+  listRejectedMessages(limit: number): Promise<RejectedMessage[]>;
+};
+
+export type RunQueue = {
+  enqueue(worker: string, message: RunMessage): Promise<void>;
+  /** Moves a message that can never be processed to the pool's poison queue. */
+  sendToPoison(queueName: string, rawText: string): Promise<void>;
+  /**
+   * Up to `max` messages of the pool's poison queue, hidden from other readers for `hideSeconds`; those not
+   * removed come back after it. A missing poison queue has none.
+   */
+  takePoisoned(worker: string, max: number, hideSeconds: number): Promise<PoisonedMessage[]>;
+  /** About how many messages the pool's queue holds, those being handled included; 0 when it does not exist. */
+  depth(worker: string): Promise<number>;
+};
+
+export type PoisonedMessage = {
+  /** The message as it was sent: JSON, or base64 of JSON as the Functions host reads it. */
+  readonly text: string;
+  remove(): Promise<void>;
+};
+
+export type Clock = { now(): Date };
+
+export type Logger = {
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+};
+
+/** An idempotency key as one request found it; `token` is the row's version, for conditional writes. */
+export type IdempotencyClaim =
+  /** This request owns the key: it records the run, then commits the key. */
+  | { readonly kind: 'claimed'; readonly token: string }
+  /** The run was recorded before: answer with that execution. */
+  | ({ readonly kind: 'committed' } & HeldClaim)
+  /** Another request has been recording it since `claimedAt`. */
+  | ({ readonly kind: 'pending'; readonly claimedAt: Date } & HeldClaim);
+
+/** A claim row: its execution, its version, and what the key was first used for (null for alert events). */
+export type HeldClaim = { readonly execId: string; readonly token: string; readonly fingerprint: string | null };
+
+/** Idempotency keys: one execution per key, whichever instance and whichever delivery asks. */
+export type ClaimStore = {
+  /** Atomic across instances (a conditional insert): the first caller claims the key for its execution. */
+  claimKey(key: string, execId: string, now: Date, fingerprint?: string | null): Promise<IdempotencyClaim>;
+  /**
+   * Makes the key pending from `now` again, for the same execution, if unchanged since `claim.token`: a claimant
+   * renews its own claim, or a request takes over a stale one. The new token; null when another request got there first.
+   */
+  renewKey(key: string, claim: HeldClaim, now: Date): Promise<string | null>;
+  /** Marks the key's execution as recorded; duplicates are answered 200 from then on. */
+  commitKey(key: string, execId: string): Promise<void>;
+  /** Frees a key whose execution could not be recorded, if unchanged since `token`, so a retry can run it. */
+  releaseKey(key: string, token: string): Promise<void>;
+};
+
+export type UnmatchedAlert = {
+  readonly receivedAt: string;
+  readonly source: string;
+  readonly alertId: string;
+  readonly rule: string | null;
+  readonly monitorCondition: string;
+  /** The partition the trigger was restricted to, if any. */
+  readonly partition: string | null;
+};
+
+export type AlertRecordStore = {
+  /** Alert events, per mapping: kept, so a late re-notification is still a duplicate. */
+  readonly claims: ClaimStore;
+  /** Manual requests' idempotency keys: deleted with the payloads, after the retention period (at least a day). */
+  readonly requestKeys: ClaimStore;
+  putPayload(execId: string, json: string): Promise<void>;
+  getPayload(execId: string): Promise<string | null>;
+  /** Records an alert no mapping claimed; the same alert event is recorded once. */
+  recordUnmatched(alert: UnmatchedAlert, eventKey: string, eventTime: Date): Promise<void>;
+  listUnmatched(limit: number): Promise<UnmatchedAlert[]>;
+  /** Deletes payloads, unmatched records and request keys older than `cutoff`, at most `maxRows`; returns how many. */
+  pruneBefore(cutoff: Date, maxRows: number): Promise<number>;
+};

@@ -1,0 +1,126 @@
+// Request a run: find the mapping, admit it (queue, approval, budget), record it, and queue it when it may run now.
+import { refusal } from '../../domain/alerts/alert-decision';
+import { PRINCIPAL_HEADER } from '../../domain/shared/api-routes';
+import { AppError, badRequest, conflict, notFound } from '../../domain/shared/errors';
+import { newExecId } from '../../domain/runs/exec-id';
+import type { Execution } from '../../domain/runs/execution';
+import type { TriggerKind } from '../../domain/runs/execution-status';
+import type { RequestKey } from '../../domain/runs/idempotency-key';
+import type { Mapping } from '../../domain/mappings/mapping';
+import { admittedExecution, deliverRecorded, type OncallDeps } from './admitted-execution';
+import type { AlertRecordStore, Clock, ExecutionStore, Logger, MappingStore, RunQueue, Versioned } from './ports';
+import { CLAIM_TIMING, recordOnce, type ClaimTiming, type Once, type Prepared } from './record-once';
+import { submitExecution } from './submit-execution';
+
+export type RequestRunDeps = {
+  readonly mappings: MappingStore;
+  readonly executions: ExecutionStore;
+  /** Where idempotency keys are claimed. */
+  readonly alerts: Pick<AlertRecordStore, 'requestKeys'>;
+  readonly queue: RunQueue;
+  readonly clock: Clock;
+  readonly log: Logger;
+  readonly defaultTimeoutSeconds: number;
+  readonly oncall: OncallDeps;
+  readonly claimTiming?: ClaimTiming;
+};
+
+export type RunRequest = {
+  readonly id: string;
+  readonly partition?: string;
+  readonly trigger: TriggerKind;
+  /** The signed-in caller (App Service authentication), when known. */
+  readonly requestedBy?: string;
+  /** Requests with the same key and mapping run once. */
+  readonly idempotencyKey?: RequestKey;
+};
+
+export type AcceptedRun = {
+  readonly execution: Execution;
+  readonly mapping: Mapping;
+  /** Signed links, for a run waiting for approval. */
+  readonly approvals: { readonly approve: string; readonly reject: string } | null;
+  /** True when an earlier request with the same idempotency key recorded it: no new run. */
+  readonly duplicate: boolean;
+};
+
+export async function requestRun(deps: RequestRunDeps, req: RunRequest): Promise<AcceptedRun> {
+  const mapping = await findMapping(deps.mappings, req);
+  const refused = refusal(mapping);
+  if (refused) throw conflict(`Mapping "${mapping.id}" ${refused.reason}.`, { field: 'id', reason: refused.code });
+  // Four eyes compare the approver with the requester: an anonymous request would let anyone approve it.
+  if (mapping.fourEyes && !req.requestedBy) {
+    throw badRequest(
+      PRINCIPAL_HEADER,
+      `Mapping "${mapping.id}" applies the four-eyes rule, so ClouDO must know who asks: sign in through App Service authentication.`,
+    );
+  }
+  const { written, duplicate } = req.idempotencyKey
+    ? await recordKeyed(deps, req, mapping, req.idempotencyKey)
+    : { written: await recordNew(deps, req, mapping), duplicate: false };
+  const e = written.value;
+  if (duplicate) {
+    deps.log.info(`repeated request for ${mapping.partition}/${mapping.id}: answered with ${e.execId} (${e.status})`);
+  } else {
+    deps.log.info(`${e.status} ${e.execId}: ${mapping.partition}/${mapping.id} (${mapping.runbook})`);
+    await deliverRecorded(deps.oncall, written, deps.log);
+  }
+  return { execution: e, mapping, approvals: deps.oncall.links.approvals(e), duplicate };
+}
+
+async function recordNew(deps: RequestRunDeps, req: RunRequest, mapping: Mapping): Promise<Versioned<Execution>> {
+  const now = deps.clock.now();
+  const { execution, release } = await admit(deps, req, mapping, newExecId(now), now);
+  return submitExecution(deps, execution).catch(async (err: unknown) => {
+    await release?.().catch(() => undefined);
+    throw err;
+  });
+}
+
+// The key stands for one request: the same mapping. A retry after a lost answer gets the first run, not a second.
+function recordKeyed(deps: RequestRunDeps, req: RunRequest, mapping: Mapping, key: RequestKey): Promise<Once> {
+  const timing = deps.claimTiming ?? CLAIM_TIMING;
+  return recordOnce(deps, {
+    claims: deps.alerts.requestKeys,
+    key: key.key,
+    fingerprint: JSON.stringify([mapping.partition, mapping.id]),
+    mismatch: () =>
+      new AppError(
+        'unprocessable',
+        `This ${key.field} was already used for a request to another mapping; use a new key for a new request.`,
+        { field: key.field },
+      ),
+    timing,
+    waitUntil: deps.clock.now().getTime() + timing.waitMs,
+    busy: `Another request with this ${key.field} is being recorded; retry.`,
+    prepare: (execId, now) => admit(deps, req, mapping, execId, now),
+  });
+}
+
+async function admit(deps: RequestRunDeps, req: RunRequest, mapping: Mapping, execId: string, now: Date) {
+  const { execution, release } = await admittedExecution(
+    deps.oncall,
+    {
+      execId,
+      mapping,
+      trigger: req.trigger,
+      now,
+      defaultTimeoutSeconds: deps.defaultTimeoutSeconds,
+      ...(req.requestedBy ? { requestedBy: req.requestedBy } : {}),
+    },
+    null,
+  );
+  // A person asked and is waiting for the answer: a run that cannot even wait for approval is refused, not recorded.
+  if (execution.status === 'skipped') {
+    await release().catch(() => undefined);
+    throw conflict(`Mapping "${mapping.id}" ${execution.error ?? 'cannot run'}.`, { field: 'id', reason: 'approval' });
+  }
+  return { execution, release } satisfies Prepared;
+}
+
+async function findMapping(store: MappingStore, req: RunRequest): Promise<Mapping> {
+  const mapping = req.partition ? await store.get(req.partition, req.id) : await store.findById(req.id);
+  if (mapping) return mapping;
+  const where = req.partition ? ` in partition "${req.partition}"` : '';
+  throw notFound(`No mapping with id "${req.id}"${where}.`, { field: 'id' });
+}

@@ -1,0 +1,99 @@
+// Sweep: runs that can no longer end by themselves (a lost worker, a lost message) are ended or sent again.
+import { onFinish, withNotifications, type Channels } from '../../domain/oncall/notify-plan';
+import { deliverOwed, type DeliverDeps } from '../oncall/deliver-notifications';
+import { replaceKeepingOutbox } from './replace-keeping-outbox';
+import { endUnrun, WORKER_LOST, type Execution } from '../../domain/runs/execution';
+import type { ExecutionStatus } from '../../domain/runs/execution-status';
+import { isLeaseOver, RUN_LEASE_SECONDS } from '../../domain/runs/run-lease';
+import type { AlertRecordStore, Clock, ExecutionStore, Logger, RunQueue, Versioned } from './ports';
+
+export type SweepDeps = {
+  readonly executions: ExecutionStore;
+  readonly alerts: AlertRecordStore;
+  readonly queue: RunQueue;
+  /** Sender payloads and unmatched-alert records older than this are deleted. */
+  readonly retentionDays: number;
+  readonly clock: Clock;
+  readonly log: Logger;
+  /** Beyond timeout + kill grace, how long a run may still be finishing its bookkeeping. */
+  readonly slackSeconds: number;
+  readonly killGraceSeconds: number;
+  /** How long a queued run waits for a worker before its message is sent again (then 2×, 4×…). */
+  readonly requeueAfterSeconds: number;
+  /** The worker pools whose poison queues this app drains. */
+  readonly pools: readonly string[];
+  /** A lost run of an on-call mapping is a failure like any other: it pages. */
+  readonly channels: (partition: string) => Channels;
+  readonly deliver: DeliverDeps;
+};
+
+const PAGE = 200;
+const MAX_PAGES = 10;
+
+/**
+ * Calls `visit` for every execution in `status` requested before `until`, newest first: the status indexes hold
+ * only live work, and `until` leaves out runs too young to need anything (an id's time is its request time).
+ */
+export async function forEachWithStatus(
+  executions: ExecutionStore,
+  status: ExecutionStatus,
+  until: Date,
+  visit: (e: Execution) => Promise<boolean>,
+): Promise<number> {
+  let count = 0;
+  let afterExecId: string | undefined;
+  for (let page = 0; page < MAX_PAGES; page++) {
+    const result = await executions.list({ status, until, limit: PAGE, ...(afterExecId ? { afterExecId } : {}) });
+    for (const e of result.items) if (await visit(e)) count++;
+    afterExecId = result.lastExecId;
+    if (!afterExecId) break;
+  }
+  return count;
+}
+
+/** Marks runs `running` whose worker stopped renewing them as `error`: it died, or never heard its claim land. */
+export async function sweepLostExecutions(deps: SweepDeps): Promise<number> {
+  const now = deps.clock.now();
+  // A lease outlives the claim by RUN_LEASE_SECONDS at least: younger runs cannot have lost their worker yet.
+  const until = new Date(now.getTime() - RUN_LEASE_SECONDS * 1000);
+  return forEachWithStatus(deps.executions, 'running', until, async (e) => {
+    if (!isLost(deps, e, now)) return false;
+    const current = await deps.executions.get(e.execId);
+    if (current?.value.status !== 'running') return false;
+    // Conditional: if the worker records its result at the last moment, its result wins.
+    const ended = await endAsError(deps, current, WORKER_LOST);
+    if (ended) deps.log.warn(`${e.execId}: marked error, worker lost (started ${e.startedAt ?? '?'})`);
+    return ended;
+  });
+}
+
+// A live worker renews its run's lease while the runbook runs. Runs claimed before leases existed have none: they
+// are lost once past their timeout, kill grace and a slack for a slow final write.
+function isLost(deps: SweepDeps, e: Execution, now: Date): boolean {
+  if (!e.startedAt) return false;
+  if (e.leaseUntil !== undefined) return isLeaseOver(e, now);
+  const allowedMs = (e.timeoutSeconds + deps.killGraceSeconds + deps.slackSeconds) * 1000;
+  return now.getTime() - Date.parse(e.startedAt) > allowedMs;
+}
+
+/** Ends a run that did not (or may not have) run as `error`, paging on-call if its mapping asks; false if it moved. */
+export async function endAsError(deps: SweepDeps, current: Versioned<Execution>, reason: string): Promise<boolean> {
+  const now = deps.clock.now();
+  const ended = endUnrun(current.value, reason, now);
+  const withPages = withNotifications(ended, onFinish(ended, deps.channels(ended.partition), false, now));
+  const written = await replaceKeepingOutbox(deps.executions, withPages, current);
+  if (!written) return false;
+  await deliverOwed(deps.deliver, written, 0);
+  return true;
+}
+
+const PRUNE_BATCH = 500;
+
+/** Retention: sender data is kept for `retentionDays`, then deleted, a bounded batch per sweep. */
+export async function pruneExpired(deps: SweepDeps): Promise<number> {
+  const cutoff = new Date(deps.clock.now().getTime() - deps.retentionDays * 86_400_000);
+  const deleted = await deps.alerts.pruneBefore(cutoff, PRUNE_BATCH);
+  if (deleted > 0)
+    deps.log.info(`pruned ${deleted} alert payload(s) and unmatched record(s) older than ${cutoff.toISOString()}`);
+  return deleted;
+}

@@ -1,0 +1,135 @@
+// Execute a runbook: locate it safely, build argv and environment, log in to AKS if asked, run it, and report.
+import { aksTarget } from '../../domain/worker/aks-target';
+import type { Execution, RunResult } from '../../domain/runs/execution';
+import { splitRunArgs } from '../../domain/worker/run-args';
+import { redact, secretValues } from '../../domain/shared/redact';
+import { runbookEnvironment, type AksRunEnv } from '../../domain/worker/runbook-env';
+import type { ProcessOutcome, RunDir, RunnerPorts } from './ports';
+
+export type RunnerSettings = {
+  readonly runbooksDir: string;
+  readonly baseEnv: Readonly<Record<string, string>>;
+  readonly interpreters: { readonly bash: string; readonly python: string };
+  readonly killGraceSeconds: number;
+  readonly maxOutputBytes: number;
+  /** Configured credentials (Opsgenie keys, approval secret…): a runbook never gets them, and never shows them. */
+  readonly secrets: readonly { name: string; value: string }[];
+};
+
+export const NO_AKS_CLUSTER =
+  'aks_login is on, but neither the mapping (aks_cluster) nor the alert names an AKS cluster';
+export const NO_RUNBOOK_IDENTITY =
+  'aks_login is on, but runbooks have no identity to log in with: set CLOUDO_RUNBOOK_CLIENT_ID';
+// A login stuck on the identity endpoint must not eat the runbook's whole time.
+const AKS_LOGIN_CAP_MS = 120_000;
+
+/** Runs the execution's runbook; `alertJson` is the original alert, handed over as CLOUDO_ALERT_FILE. */
+export async function executeRunbook(
+  ports: RunnerPorts,
+  settings: RunnerSettings,
+  e: Execution,
+  alertJson: string | null = null,
+): Promise<RunResult> {
+  const located = await ports.locate(e.runbook);
+  if (!located.ok) return failedToStart(located.message);
+  const args = splitRunArgs(e.runArgs);
+  if (!args.ok) return failedToStart(`run_args: ${args.message}`);
+  let identity: Readonly<Record<string, string>>;
+  try {
+    identity = await ports.identity();
+  } catch (err) {
+    return failedToStart(`the runbook identity's token service did not start: ${(err as Error).message}`);
+  }
+  // The directory lives exactly as long as the run: the alert file may hold whatever the sender put in the alert.
+  let dir: RunDir;
+  try {
+    dir = await ports.runDir({ execId: e.execId, alertJson, aks: e.aksLogin === true });
+  } catch (err) {
+    return failedToStart(`could not prepare the run's directory: ${(err as Error).message}`);
+  }
+  try {
+    return await withAks(ports, settings, e, { dir, identity }, (aks, timeoutMs) =>
+      run(ports, settings, e, { located, args: args.args, dir, identity, aks, timeoutMs }),
+    );
+  } finally {
+    await dir.dispose();
+  }
+}
+
+type RunPlan = {
+  readonly located: { path: string; interpreter: 'bash' | 'python' };
+  readonly args: readonly string[];
+  readonly dir: RunDir;
+  readonly identity: Readonly<Record<string, string>>;
+  readonly aks: AksRunEnv | undefined;
+  readonly timeoutMs: number;
+};
+
+/** Logs in first when the mapping asks; login and runbook share the execution's timeout, as the sweeper assumes. */
+async function withAks(
+  ports: RunnerPorts,
+  settings: RunnerSettings,
+  e: Execution,
+  { dir, identity }: Pick<RunPlan, 'dir' | 'identity'>,
+  body: (aks: AksRunEnv | undefined, timeoutMs: number) => Promise<RunResult>,
+): Promise<RunResult> {
+  const budgetMs = e.timeoutSeconds * 1000;
+  if (!e.aksLogin) return body(undefined, budgetMs);
+  const cluster = aksTarget(e, e.alert);
+  if (cluster === null) return failedToStart(NO_AKS_CLUSTER);
+  // The login acts as the runbook identity; without one it would reach for whatever identity the host has.
+  if (identity['AZURE_CLIENT_ID'] === undefined) return failedToStart(NO_RUNBOOK_IDENTITY);
+  if (dir.aks === undefined) return failedToStart('AKS login failed: the run has no room for a login');
+  const startedAt = Date.now();
+  const limits = { timeoutMs: Math.min(AKS_LOGIN_CAP_MS, budgetMs), killGraceMs: settings.killGraceSeconds * 1000 };
+  const env = { ...settings.baseEnv, ...identity, HOME: dir.home, TMPDIR: dir.home };
+  const login = await ports.aksLogin(cluster, env, limits, dir.aks);
+  if (!login.ok) return failedToStart(redact(login.error, bySize([...secretValues(env), ...settings.secrets])));
+  const left = Math.max(1000, budgetMs - (Date.now() - startedAt));
+  return body({ cluster, ...dir.aks }, left);
+}
+
+async function run(ports: RunnerPorts, settings: RunnerSettings, e: Execution, plan: RunPlan): Promise<RunResult> {
+  const places = { home: plan.dir.home, alertFile: plan.dir.alertFile, identity: plan.identity, aks: plan.aks };
+  const env = runbookEnvironment(settings.baseEnv, e, settings.runbooksDir, places);
+  const outcome = await ports.run({
+    file: settings.interpreters[plan.located.interpreter],
+    args: [plan.located.path, ...plan.args],
+    cwd: settings.runbooksDir,
+    env,
+    timeoutMs: plan.timeoutMs,
+    killGraceMs: settings.killGraceSeconds * 1000,
+    maxOutputBytes: settings.maxOutputBytes,
+  });
+  return toResult(
+    { ...outcome, output: redact(outcome.output, bySize([...secretValues(env), ...settings.secrets])) },
+    e.timeoutSeconds,
+  );
+}
+
+// Longest first, so a secret that contains another is redacted whole.
+const bySize = <T extends { value: string }>(xs: T[]) => xs.sort((a, b) => b.value.length - a.value.length);
+
+function failedToStart(message: string): RunResult {
+  return { status: 'error', error: message, exitCode: null, signal: null, durationMs: 0 };
+}
+
+function toResult(o: ProcessOutcome, timeoutSeconds: number): RunResult {
+  const common = {
+    exitCode: o.exitCode,
+    signal: o.signal,
+    durationMs: Math.round(o.durationMs),
+    output: o.output,
+    outputBytes: o.outputBytes,
+    outputTruncated: o.truncated,
+  };
+  switch (o.kind) {
+    case 'spawn_failed':
+      return { ...common, status: 'error', error: o.error ?? 'the runbook could not be started' };
+    case 'timed_out':
+      return { ...common, status: 'timed_out', error: `timed out after ${timeoutSeconds} s; process group killed` };
+    case 'exited':
+      if (o.exitCode === 0) return { ...common, status: 'succeeded' };
+      return { ...common, status: 'failed', ...(o.signal ? { error: `killed by signal ${o.signal}` } : {}) };
+  }
+}

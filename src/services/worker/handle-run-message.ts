@@ -1,0 +1,99 @@
+// Worker use case: validate a run message, claim its execution exactly once, run it, and record the result.
+import { replaceKeepingOutbox } from '../runs/replace-keeping-outbox';
+import { finishExecution, startExecution, type Execution } from '../../domain/runs/execution';
+import { runMessageSchema } from '../../domain/runs/run-message';
+import { deliverRecorded } from '../runs/admitted-execution';
+import { executeRunbook, type RunnerSettings } from './execute-runbook';
+import { keepRunLease } from './keep-run-lease';
+import type { AlertRecordStore, RunQueue, Versioned } from '../runs/ports';
+import { recordFinish, type FinishDeps } from './record-finish';
+import type { RunnerPorts } from './ports';
+
+export type WorkerDeps = FinishDeps & {
+  readonly alerts: AlertRecordStore;
+  readonly queue: RunQueue;
+  readonly runner: RunnerPorts;
+  readonly settings: RunnerSettings;
+  /** Between renewals of a running run's lease; tests shorten it. */
+  readonly leaseRenewMs?: number;
+};
+
+export type DeliveredMessage = { readonly queueName: string; readonly messageId: string; readonly body: unknown };
+
+export type HandleOutcome = 'ran' | 'duplicate' | 'rejected';
+
+export async function handleRunMessage(deps: WorkerDeps, msg: DeliveredMessage): Promise<HandleOutcome> {
+  const parsed = runMessageSchema.safeParse(msg.body);
+  if (!parsed.success) return reject(deps, msg, `not a run message: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+  const found = await deps.executions.get(parsed.data.execId);
+  if (!found) return reject(deps, msg, `no execution ${parsed.data.execId}`);
+  if (found.value.status !== 'queued') {
+    deps.log.info(`skip ${found.value.execId}: already ${found.value.status} (duplicate delivery)`);
+    return 'duplicate';
+  }
+  // Read before claiming: a storage failure here leaves the message to be retried, not a claimed run stuck running.
+  const alertJson = found.value.trigger === 'manual' ? null : await deps.alerts.getPayload(found.value.execId);
+  const claimed = await claimRun(deps, found);
+  if (!claimed) {
+    deps.log.info(`skip ${found.value.execId}: claimed by another delivery`);
+    return 'duplicate';
+  }
+  deps.log.info(`start ${describe(claimed.value)}`);
+  const { result, running } = await runUnderLease(deps, claimed, alertJson);
+  const finished = finishExecution(running.value, result, deps.clock.now());
+  deps.log.info(`end ${describe(finished)}: ${finished.status}${exitText(finished)}`);
+  const written = await recordFinish(deps, result, running);
+  if (written) await deliverRecorded(deps.oncall, written, deps.log);
+  return 'ran';
+}
+
+// The lease is renewed while the runbook runs, and the version of the record it last wrote is the one to finish.
+async function runUnderLease(deps: WorkerDeps, claimed: Versioned<Execution>, alertJson: string | null) {
+  const lease = keepRunLease(deps, claimed);
+  const result = await executeRunbook(deps.runner, deps.settings, claimed.value, alertJson).catch(async (err) => {
+    await lease.stop();
+    throw err;
+  });
+  return { result, running: await lease.stop() };
+}
+
+/**
+ * The ETag makes the claim atomic: of two deliveries racing here, exactly one wins. A record that changed but is
+ * still queued (the Sweeper counting a re-delivery, a notification delivered) is read again and claimed.
+ */
+async function claimRun(deps: WorkerDeps, found: Versioned<Execution>): Promise<Versioned<Execution> | null> {
+  let current = found;
+  for (let attempt = 0; attempt < CLAIM_ATTEMPTS; attempt++) {
+    const claimed = await replaceKeepingOutbox(
+      deps.executions,
+      startExecution(current.value, deps.clock.now()),
+      current,
+    );
+    if (claimed) return claimed;
+    const latest = await deps.executions.get(current.value.execId);
+    if (latest?.value.status !== 'queued') return null;
+    current = latest;
+  }
+  return null;
+}
+
+const CLAIM_ATTEMPTS = 3;
+
+async function reject(deps: WorkerDeps, msg: DeliveredMessage, reason: string): Promise<HandleOutcome> {
+  const text = typeof msg.body === 'string' ? msg.body : (JSON.stringify(msg.body) ?? String(msg.body));
+  deps.log.warn(`poison message ${msg.messageId} on ${msg.queueName}: ${reason}`);
+  await deps.executions.recordRejectedMessage({
+    queue: msg.queueName,
+    messageId: msg.messageId,
+    reason,
+    preview: text.slice(0, 512),
+    receivedAt: deps.clock.now().toISOString(),
+  });
+  await deps.queue.sendToPoison(msg.queueName, text);
+  return 'rejected';
+}
+
+const describe = (e: Execution) => `${e.execId} ${e.partition}/${e.mappingId} (${e.runbook})`;
+
+const exitText = (e: Execution) =>
+  e.exitCode !== undefined && e.exitCode !== null ? ` exit ${e.exitCode}` : e.error ? ` (${e.error})` : '';
