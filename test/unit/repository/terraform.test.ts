@@ -1,0 +1,618 @@
+// Terraform checks: parses iac/ offline and holds the module's app settings, names and secrets to ClouDO's own rules.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parse } from '@cdktf/hcl2json';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../../src/config/load-config';
+import { queueNameForPool } from '../../../src/domain/runs/run-message';
+import { isKnownSetting } from '../../../src/config/known-settings';
+
+const ROOT = path.resolve(__dirname, '../../..');
+const IAC = path.join(ROOT, 'iac');
+const MODULE = path.join(IAC, 'modules', 'cloudo');
+
+// Settings the Azure platform or the Functions host reads, not ClouDO (src/known-settings.ts knows only ClouDO's).
+const PLATFORM_SETTINGS = new Set([
+  'FUNCTIONS_WORKER_RUNTIME', // the language worker the host starts
+  'FUNCTIONS_EXTENSION_VERSION', // the host's major version
+  'WEBSITES_ENABLE_APP_SERVICE_STORAGE', // no /home share mounted into the container
+  'APPLICATIONINSIGHTS_CONNECTION_STRING', // where the host sends telemetry
+  'AZURE_CLIENT_ID', // ClouDO's identity, which az and DefaultAzureCredential pick in the app; never passed to runbooks
+  'DOCKER_REGISTRY_SERVER_URL', // where App Service pulls the image from
+  'DOCKER_REGISTRY_SERVER_USERNAME',
+  'DOCKER_REGISTRY_SERVER_PASSWORD',
+]);
+
+// Names that look like credentials but are not: an id of a vault, and the names of its secrets.
+const NOT_SECRETS = new Set(['key_vault_id', 'key_vault_secret_names']);
+const SECRET_NAME = /key|secret|password|token/i;
+
+// Stand-ins for values Terraform only knows at apply time, and for the credentials, so that the app settings can go
+// through loadConfig as App Service would hand them to ClouDO. Any other expression fails the test until it is added.
+const IDENTITY_CLIENT_ID = '11111111-2222-3333-4444-555555555555';
+const RUNBOOK_CLIENT_ID = '66666666-7777-4888-8999-aaaaaaaaaaaa';
+const ACCOUNT_NAME = 'cloudoprodst';
+const APPLY_TIME: Readonly<Record<string, string>> = {
+  'azurerm_user_assigned_identity.this.client_id': IDENTITY_CLIENT_ID,
+  'azurerm_user_assigned_identity.runbook.client_id': RUNBOOK_CLIENT_ID,
+  'local.storage_account_name': ACCOUNT_NAME,
+  'azurerm_application_insights.this.connection_string': 'InstrumentationKey=00000000-0000-0000-0000-000000000000',
+  'local.image_parts[0]': 'ghcr.io',
+};
+// Valid for loadConfig: OPSGENIE_API_KEY 8+ characters, APPROVAL_SECRET 32+, the chat webhook an https URL.
+const DUMMY_SECRETS: Readonly<Record<string, string>> = {
+  OPSGENIE_API_KEY: 'dummy-opsgenie-api-key',
+  APPROVAL_SECRET: 'a'.repeat(64),
+  CLOUDO_CHAT_WEBHOOK_URL: 'https://hooks.example.com/services/T000/B000/dummy',
+};
+
+const hasTerraform = spawnSync('terraform', ['version'], { encoding: 'utf8' }).status === 0;
+if (!hasTerraform) console.info('terraform is not on PATH: skipping `terraform fmt -check` and the console evaluation');
+const TF_ENV = { ...process.env, CHECKPOINT_DISABLE: '1', TF_IN_AUTOMATION: '1' };
+
+type Body = { readonly [key: string]: unknown };
+type ParsedFile = { readonly file: string; readonly doc: Body };
+
+const isBody = (v: unknown): v is Body => typeof v === 'object' && v !== null && !Array.isArray(v);
+const bodies = (v: unknown): Body[] => (Array.isArray(v) ? v.filter(isBody) : []);
+const field = (b: Body, key: string): Body => {
+  const v = b[key];
+  return isBody(v) ? v : {};
+};
+const text = (v: unknown): string => (typeof v === 'string' ? v : JSON.stringify(v));
+/** The expression inside a value written as one interpolation, "${...}". */
+const expression = (v: unknown): string => /^\$\{([\s\S]*)\}$/.exec(text(v))?.[1] ?? '';
+const squash = (s: string): string => s.replace(/\s+/g, ' ').trim();
+
+function tfFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const full = path.join(dir, e.name);
+    if (e.isDirectory()) return e.name === '.terraform' ? [] : tfFiles(full);
+    return e.name.endsWith('.tf') ? [full] : [];
+  });
+}
+
+/** Blocks of one kind (variable, output) or of one type (resource azurerm_x), with their names. */
+function named(
+  files: readonly ParsedFile[],
+  kind: string,
+  type?: string,
+): { name: string; body: Body; file: string }[] {
+  return files.flatMap(({ file, doc }) => {
+    const level = type === undefined ? field(doc, kind) : field(field(doc, kind), type);
+    return Object.entries(level).flatMap(([name, v]) => bodies(v).map((body) => ({ name, body, file })));
+  });
+}
+
+function locals(files: readonly ParsedFile[]): Body {
+  return Object.assign({}, ...files.flatMap(({ doc }) => bodies(doc['locals'])));
+}
+
+function theOne<T>(items: readonly T[], what: string): T {
+  expect(items, what).toHaveLength(1);
+  return items[0]!;
+}
+
+const parsed: ParsedFile[] = [];
+const failures: string[] = [];
+const files = tfFiles(IAC);
+
+beforeAll(async () => {
+  for (const file of files) {
+    const rel = path.relative(ROOT, file);
+    try {
+      parsed.push({ file: rel, doc: await parse(rel, readFileSync(file, 'utf8')) });
+    } catch (err) {
+      failures.push(`${rel}: ${String(err)}`);
+    }
+  }
+});
+
+const moduleFiles = (): ParsedFile[] => parsed.filter((p) => p.file.startsWith(path.relative(ROOT, MODULE)));
+
+/** The function app of the module, and the app settings it gets: literal maps merged, plus provider-written ones. */
+function appSettings(): { app: Body; settings: Map<string, unknown>; literal: Set<string> } {
+  const mod = moduleFiles();
+  const app = theOne(named(mod, 'resource', 'azurerm_linux_function_app'), 'one azurerm_linux_function_app').body;
+  const merged = squash(expression(app['app_settings']));
+  // Only merge() of locals: anything else would hide keys from this test.
+  expect(merged).toMatch(/^merge\(local\.\w+(, local\.\w+)*\)$/);
+  const all = locals(mod);
+  const settings = new Map<string, unknown>();
+  for (const [, name] of merged.matchAll(/local\.(\w+)/g)) {
+    const map = all[name!];
+    expect(isBody(map), `local.${name} is a literal map`).toBe(true);
+    for (const [k, v] of Object.entries(isBody(map) ? map : {})) settings.set(k, v);
+  }
+  const literal = new Set(settings.keys());
+  // Settings the azurerm provider writes from arguments (and reads back into them).
+  const site = bodies(app['site_config'])[0] ?? {};
+  if (app['storage_uses_managed_identity'] === true && app['storage_account_name'] !== undefined)
+    settings.set('AzureWebJobsStorage__accountName', app['storage_account_name']);
+  if (site['application_insights_connection_string'] !== undefined)
+    settings.set('APPLICATIONINSIGHTS_CONNECTION_STRING', site['application_insights_connection_string']);
+  settings.set('FUNCTIONS_EXTENSION_VERSION', app['functions_extension_version'] ?? '~4');
+  for (const docker of bodies(bodies(site['application_stack'])[0]?.['docker'])) {
+    settings.set('DOCKER_REGISTRY_SERVER_URL', docker['registry_url']);
+    if (docker['registry_username'] !== undefined)
+      settings.set('DOCKER_REGISTRY_SERVER_USERNAME', docker['registry_username']);
+    if (docker['registry_password'] !== undefined)
+      settings.set('DOCKER_REGISTRY_SERVER_PASSWORD', docker['registry_password']);
+  }
+  return { app, settings, literal };
+}
+
+/** Variable defaults of the module, by name. */
+function variableDefaults(): Map<string, unknown> {
+  return new Map(named(moduleFiles(), 'variable').map((v) => [v.name, v.body['default']]));
+}
+
+/**
+ * The app settings as the app would see them with the module's defaults: literals as they are, `${var.x}` (also in
+ * tostring() or join(",", ...)) from the variable's default, `${local.x}` from a literal local, apply-time values and
+ * credentials from the stand-ins above. Throws on anything else, naming the setting.
+ */
+function resolvedSettings(): Record<string, string> {
+  const { settings } = appSettings();
+  const defaults = variableDefaults();
+  const all = locals(moduleFiles());
+  const variable = (name: string, v: string): unknown => {
+    if (!defaults.has(v)) throw new Error(`${name}: var.${v} is not a module variable`);
+    const d = defaults.get(v);
+    if (d === undefined) throw new Error(`${name}: var.${v} has no default`);
+    return d;
+  };
+  const resolveExpr = (name: string, expr: string): string => {
+    let m: RegExpExecArray | null;
+    if ((m = /^var\.(\w+)$/.exec(expr)) || (m = /^tostring\(var\.(\w+)\)$/.exec(expr))) {
+      const d = variable(name, m[1]!);
+      return d === null ? '' : String(d);
+    }
+    if ((m = /^join\(",", var\.(\w+)\)$/.exec(expr))) return (variable(name, m[1]!) as unknown[]).join(',');
+    if (APPLY_TIME[expr] !== undefined) return APPLY_TIME[expr];
+    if ((m = /^local\.(\w+)$/.exec(expr)) && typeof all[m[1]!] === 'string') return resolve(name, all[m[1]!]);
+    throw new Error(`${name}: no stand-in for \${${expr}}`);
+  };
+  // A whole value "${...}", or a template with simple interpolations such as "https://${local.x}".
+  const resolve = (name: string, value: unknown): string => {
+    if (typeof value !== 'string') return String(value);
+    const whole = expression(value);
+    if (whole !== '') return resolveExpr(name, squash(whole));
+    return value.replace(/\$\{([^{}]*)\}/g, (_, expr: string) => resolveExpr(name, squash(expr)));
+  };
+  const secrets = Object.keys(field(locals(moduleFiles()), 'secret_settings'));
+  return Object.fromEntries(
+    [...settings].map(([name, value]) => [name, secrets.includes(name) ? DUMMY_SECRETS[name]! : resolve(name, value)]),
+  );
+}
+
+describe('terraform (iac/)', () => {
+  it('parses every .tf file', () => {
+    expect(files.map((f) => path.relative(IAC, f))).toEqual(
+      expect.arrayContaining(['modules/cloudo/variables.tf', 'modules/cloudo/outputs.tf', 'examples/basic/main.tf']),
+    );
+    expect(failures).toEqual([]);
+    expect(parsed).toHaveLength(files.length);
+  });
+
+  it('sets only app settings ClouDO or the platform knows', () => {
+    const { settings } = appSettings();
+    const unknown = [...settings.keys()].filter((k) => !isKnownSetting(k) && !PLATFORM_SETTINGS.has(k));
+    expect(unknown).toEqual([]);
+  });
+
+  it('leaves the settings the provider writes out of app_settings, where the plan would never settle', () => {
+    const { literal } = appSettings();
+    const providerWritten = [
+      'AzureWebJobsStorage__accountName',
+      'APPLICATIONINSIGHTS_CONNECTION_STRING',
+      'FUNCTIONS_EXTENSION_VERSION',
+      'DOCKER_REGISTRY_SERVER_URL',
+      'DOCKER_REGISTRY_SERVER_USERNAME',
+      'DOCKER_REGISTRY_SERVER_PASSWORD',
+    ];
+    expect([...literal].filter((k) => providerWritten.includes(k))).toEqual([]);
+  });
+
+  it('gives ClouDO settings loadConfig accepts, with secrets of valid length', () => {
+    const env = resolvedSettings();
+    for (const name of Object.keys(DUMMY_SECRETS)) expect(env[name], name).toBe(DUMMY_SECRETS[name]);
+    const config = loadConfig(env, ROOT);
+    const defaults = variableDefaults();
+    expect(config.workerPools).toEqual(defaults.get('worker_pools'));
+    expect(config.oncall.approvalTtlMinutes).toBe(defaults.get('approval_ttl_minutes'));
+    expect(config.oncall.opsgenieUrl).toBe(defaults.get('opsgenie_api_url'));
+    expect(config.oncall.approvalSecret).toBe(DUMMY_SECRETS['APPROVAL_SECRET']);
+    expect(config.oncall.opsgenieKey).toBe(DUMMY_SECRETS['OPSGENIE_API_KEY']);
+    expect(config.oncall.chatWebhookUrl).toBe(DUMMY_SECRETS['CLOUDO_CHAT_WEBHOOK_URL']);
+  });
+
+  it('connects the host and ClouDO to storage with the user-assigned identity', () => {
+    const { app } = appSettings();
+    const env = resolvedSettings();
+    const config = loadConfig(env, ROOT);
+    expect(config.storageSetting).toBe('AzureWebJobsStorage');
+    expect(config.storage).toEqual({
+      kind: 'identity',
+      tableServiceUri: `https://${ACCOUNT_NAME}.table.core.windows.net`,
+      queueServiceUri: `https://${ACCOUNT_NAME}.queue.core.windows.net`,
+      clientId: IDENTITY_CLIENT_ID,
+      credential: 'managedidentity',
+    });
+    // ClouDO's identity is the app's default and resolves its Key Vault references; runbooks never get it.
+    expect(env['AZURE_CLIENT_ID']).toBe(IDENTITY_CLIENT_ID);
+    expect(config.runbookBaseEnv).not.toHaveProperty('AZURE_CLIENT_ID');
+    expect(app['functions_extension_version']).toBe('~4');
+    expect(theOne(bodies(app['identity']), 'one identity block')).toMatchObject({
+      type: 'UserAssigned',
+      identity_ids: ['${azurerm_user_assigned_identity.this.id}', '${azurerm_user_assigned_identity.runbook.id}'],
+    });
+    expect(app['key_vault_reference_identity_id']).toBe('${azurerm_user_assigned_identity.this.id}');
+  });
+
+  it('gives runbooks an identity of their own, with no role on ClouDO’s storage account or Key Vault', () => {
+    const mod = moduleFiles();
+    const identities = named(mod, 'resource', 'azurerm_user_assigned_identity');
+    expect(identities.map((i) => i.name).sort()).toEqual(['runbook', 'this']);
+    // The app setting names it, and ClouDO's token broker then serves runbooks its tokens, and only its.
+    const env = resolvedSettings();
+    expect(appSettings().settings.get('CLOUDO_RUNBOOK_CLIENT_ID')).toBe(
+      '${azurerm_user_assigned_identity.runbook.client_id}',
+    );
+    expect(loadConfig(env, ROOT).runbookIdentity.clientId).toBe(RUNBOOK_CLIENT_ID);
+    expect(RUNBOOK_CLIENT_ID).not.toBe(env['AZURE_CLIENT_ID']);
+
+    const runbookPrincipal = '${azurerm_user_assigned_identity.runbook.principal_id}';
+    const ownPrincipal = '${azurerm_user_assigned_identity.this.principal_id}';
+    const roles = named(mod, 'resource', 'azurerm_role_assignment');
+    const held = (principal: string) => roles.filter((r) => r.body['principal_id'] === principal).map((r) => r.name);
+    // The runbook identity holds runbook_role_assignments and nothing else; ClouDO's identity none of them.
+    expect(held(runbookPrincipal)).toEqual(['runbook']);
+    expect(held(ownPrincipal).sort()).toEqual(['acr_pull', 'key_vault_secrets', 'storage']);
+    const runbook = theOne(
+      roles.filter((r) => r.name === 'runbook'),
+      'azurerm_role_assignment.runbook',
+    ).body;
+    expect(runbook).toMatchObject({ scope: '${each.value.scope}', role_definition_name: '${each.value.role}' });
+    expect(text(runbook['for_each'])).toContain('var.runbook_role_assignments');
+    // Nothing in the module gives it a role on ClouDO's account, queue or vault.
+    for (const r of roles.filter((x) => text(x.body['scope']).match(/storage_account_id|intake_queue_scope|key_vault/)))
+      expect(r.body['principal_id'], r.name).not.toBe(runbookPrincipal);
+    const outputs = named(mod, 'output');
+    const output = (name: string) => outputs.find((o) => o.name === name)?.body['value'];
+    expect(output('identity_client_id')).toBe('${azurerm_user_assigned_identity.this.client_id}');
+    expect(output('runbook_identity_client_id')).toBe('${azurerm_user_assigned_identity.runbook.client_id}');
+  });
+
+  it('feeds the credential settings only from sensitive variables or Key Vault references', () => {
+    const mod = moduleFiles();
+    const all = locals(mod);
+    const sensitive = new Set(
+      named(mod, 'variable')
+        .filter((v) => v.body['sensitive'] === true)
+        .map((v) => v.name),
+    );
+    const secrets = field(all, 'secret_settings');
+    expect(Object.keys(secrets).sort()).toEqual(['APPROVAL_SECRET', 'CLOUDO_CHAT_WEBHOOK_URL', 'OPSGENIE_API_KEY']);
+    for (const [name, value] of Object.entries(secrets)) {
+      const vars = [...text(value).matchAll(/var\.(\w+)/g)].map((m) => m[1]!);
+      expect(vars.length, name).toBeGreaterThan(0);
+      expect(
+        vars.filter((v) => !sensitive.has(v)),
+        `${name} reads only sensitive variables`,
+      ).toEqual([]);
+    }
+    // By vault name, parsed from the id: no data source, so a vault in another subscription works.
+    expect(text(all['key_vault_references'])).toContain(
+      '@Microsoft.KeyVault(VaultName=${local.key_vault_name};SecretName=',
+    );
+    expect(named(mod, 'data', 'azurerm_key_vault')).toEqual([]);
+    const kvRoles = named(mod, 'resource', 'azurerm_role_assignment').filter((r) => r.name === 'key_vault_secrets');
+    expect(theOne(kvRoles, 'one Key Vault role assignment').body).toMatchObject({
+      scope: '${var.key_vault_id}',
+      role_definition_name: 'Key Vault Secrets User',
+    });
+  });
+
+  it('reads the host keys only without function_key', () => {
+    const mod = moduleFiles();
+    const keys = theOne(named(mod, 'data', 'azurerm_function_app_host_keys'), 'one host keys data source').body;
+    expect(squash(expression(keys['count']))).toBe(
+      'var.create_action_group && nonsensitive(var.function_key == null) ? 1 : 0',
+    );
+    const fk = theOne(
+      named(mod, 'variable').filter((v) => v.name === 'function_key'),
+      'variable function_key',
+    ).body;
+    expect(fk).toMatchObject({ sensitive: true, default: null });
+    expect(squash(expression(locals(mod)['function_key']))).toMatch(
+      /^var\.function_key != null \? var\.function_key : /,
+    );
+  });
+
+  it("names tables and queues as ClouDO's defaults do", () => {
+    const defaults = loadConfig({});
+    const mod = moduleFiles();
+    const all = locals(mod);
+    const { settings } = appSettings();
+    expect(all['mappings_table']).toBe(defaults.mappingsTable);
+    expect(all['executions_table']).toBe(defaults.executionsTable);
+    expect(all['queue_prefix']).toBe(defaults.queuePrefix);
+    expect(settings.get('CLOUDO_MAPPINGS_TABLE')).toBe('${local.mappings_table}');
+    expect(settings.get('CLOUDO_EXECUTIONS_TABLE')).toBe('${local.executions_table}');
+    expect(settings.get('CLOUDO_QUEUE_PREFIX')).toBe('${local.queue_prefix}');
+
+    const tables = theOne(named(mod, 'resource', 'azapi_resource'), 'one azapi_resource (the tables)').body;
+    expect(squash(expression(tables['for_each']))).toBe(
+      'var.create_storage ? toset([local.mappings_table, local.executions_table]) : toset([])',
+    );
+    const queueResources = named(mod, 'resource', 'azurerm_storage_queue');
+    expect(queueResources.map((q) => q.name).sort()).toEqual(['intake', 'this']);
+    const queues = theOne(
+      queueResources.filter((q) => q.name === 'this'),
+      'azurerm_storage_queue.this (worker queues)',
+    ).body;
+    expect(queues['for_each']).toBe('${local.queue_names}');
+
+    // The intake queue: ClouDO's default name, so no CLOUDO_INTAKE_QUEUE setting; created with the account only.
+    const intakeName = String(all['intake_queue']).replace('${local.queue_prefix}', String(all['queue_prefix']));
+    expect(intakeName).toBe(defaults.intakeQueue);
+    expect(settings.has('CLOUDO_INTAKE_QUEUE')).toBe(false);
+    expect(loadConfig(resolvedSettings(), ROOT).intakeQueue).toBe(intakeName);
+    const intake = theOne(
+      queueResources.filter((q) => q.name === 'intake'),
+      'azurerm_storage_queue.intake',
+    ).body;
+    expect(intake['for_each']).toBe('${local.intake_queue_names}');
+    expect(intake['storage_account_id']).toBe('${local.storage_account_id}');
+    expect(squash(expression(all['intake_queue_names']))).toBe(
+      'var.create_storage ? toset([local.intake_queue, "${local.intake_queue}-poison"]) : toset([])',
+    );
+    expect([intakeName, `${intakeName}-poison`], 'the intake queue and its poison queue, as ClouDO names them').toEqual(
+      [defaults.intakeQueue, `${defaults.intakeQueue}-poison`],
+    );
+
+    const pools = theOne(
+      named(mod, 'variable').filter((v) => v.name === 'worker_pools'),
+      'variable worker_pools',
+    ).body['default'];
+    expect(pools).toEqual(defaults.workerPools);
+    // The HCL's steps, pinned: lower(), runs of other characters to "-", trim("-"), prefix, "--" to "-".
+    expect(squash(expression(all['worker_queues']))).toBe(
+      'distinct([ for pool in var.worker_pools : replace("${local.queue_prefix}${trim(replace(lower(pool), "/[^a-z0-9]+/", "-"), "-")}", "/-{2,}/", "-") ])',
+    );
+    expect(squash(expression(all['queue_names']))).toBe(
+      'toset(flatten([for queue in local.worker_queues : [queue, "${queue}-poison"]]))',
+    );
+    const hclQueue = (prefix: string, pool: string): string =>
+      `${prefix}${pool
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, '-')
+        .replace(/^-+|-+$/g, '')}`.replace(/-{2,}/g, '-');
+    for (const pool of [...defaults.workerPools, 'AKS_Pool', 'x__y', 'a-_-b', '9lives'])
+      expect(hclQueue(defaults.queuePrefix, pool), pool).toBe(queueNameForPool(defaults.queuePrefix, pool));
+    expect(
+      defaults.workerPools.flatMap((p) => [
+        hclQueue(defaults.queuePrefix, p),
+        `${hclQueue(defaults.queuePrefix, p)}-poison`,
+      ]),
+    ).toEqual(['cloudo-runbook', 'cloudo-runbook-poison']);
+  });
+
+  it('lets intake senders only send, and only to the intake queue', () => {
+    const mod = moduleFiles();
+    const all = locals(mod);
+    const sender = theOne(
+      named(mod, 'resource', 'azurerm_role_assignment').filter((r) => r.name === 'intake_sender'),
+      'azurerm_role_assignment.intake_sender',
+    ).body;
+    expect(sender).toMatchObject({
+      for_each: '${toset(var.intake_sender_principal_ids)}',
+      scope: '${local.intake_queue_scope}',
+      role_definition_name: 'Storage Queue Data Message Sender',
+      principal_id: '${each.value}',
+    });
+    expect(all['intake_queue_scope']).toBe(
+      '${local.storage_account_id}/queueServices/default/queues/${local.intake_queue}',
+    );
+    // No other assignment hands out a sender role, nor the sender ids anything else.
+    const roles = named(mod, 'resource', 'azurerm_role_assignment');
+    expect(
+      roles.filter((r) => text(r.body['role_definition_name']).includes('Message Sender')).map((r) => r.name),
+    ).toEqual(['intake_sender']);
+    expect(roles.filter((r) => text(r.body).includes('intake_sender_principal_ids')).map((r) => r.name)).toEqual([
+      'intake_sender',
+    ]);
+    const variable = theOne(
+      named(mod, 'variable').filter((v) => v.name === 'intake_sender_principal_ids'),
+      'variable intake_sender_principal_ids',
+    ).body;
+    expect(variable['default']).toEqual([]);
+    expect(text(variable['description'])).toContain('Storage Queue Data Message Sender');
+    expect(
+      named(mod, 'output').filter((o) => o.name === 'intake_queue_name')[0]?.body['value'],
+      'output intake_queue_name',
+    ).toBe('${local.intake_queue}');
+  });
+
+  it.skipIf(!hasTerraform)('evaluates the queue names with terraform console as queueNameForPool does', () => {
+    const mod = moduleFiles();
+    const all = locals(mod);
+    const app = theOne(named(mod, 'resource', 'azurerm_linux_function_app'), 'one azurerm_linux_function_app').body;
+    const intakePrecondition = expression(
+      theOne(
+        bodies(bodies(app['lifecycle'])[0]?.['precondition']).filter((p) =>
+          /local\.queue_names.*local\.intake_queue/.test(text(p['condition'])),
+        ),
+        'one precondition keeping worker pools off the intake queue',
+      )['condition'],
+    );
+    const pools = ['Runbook', 'AKS_Pool', 'runbook', 'x__y', 'a-_-b', '9lives'];
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'cloudo-tf-'));
+    try {
+      writeFileSync(
+        path.join(dir, 'main.tf'),
+        [
+          'variable "worker_pools" {',
+          '  type    = list(string)',
+          `  default = ${JSON.stringify(pools)}`,
+          '}',
+          'variable "create_storage" {',
+          '  type    = bool',
+          '  default = true',
+          '}',
+          'locals {',
+          `  queue_prefix       = ${JSON.stringify(all['queue_prefix'])}`,
+          `  worker_queues      = ${expression(all['worker_queues'])}`,
+          `  queue_names        = ${expression(all['queue_names'])}`,
+          `  intake_queue       = ${JSON.stringify(all['intake_queue'])}`,
+          `  intake_queue_names = ${expression(all['intake_queue_names'])}`,
+          `  intake_ok          = ${intakePrecondition}`,
+          '}',
+          '',
+        ].join('\n'),
+      );
+      const run = (args: string[], input?: string) =>
+        spawnSync('terraform', args, { cwd: dir, env: TF_ENV, encoding: 'utf8', input, timeout: 60_000 });
+      const evaluate = (expr: string, vars: string[] = []): unknown => {
+        const out = run(['console', ...vars.flatMap((v) => ['-var', v])], `jsonencode(${expr})\n`);
+        expect(out.status, out.stderr).toBe(0);
+        return JSON.parse(JSON.parse(out.stdout.trim()) as string);
+      };
+      expect(run(['init', '-backend=false', '-input=false']).status).toBe(0);
+      const prefix = String(all['queue_prefix']);
+      const expected = [...new Set(pools.map((p) => queueNameForPool(prefix, p)))].flatMap((q) => [q, `${q}-poison`]);
+      expect(evaluate('sort(local.queue_names)')).toEqual(expected.sort());
+
+      // The intake queue pair, as loadConfig names it; none with create_storage = false (the first instance's).
+      const intake = loadConfig({}).intakeQueue;
+      expect(evaluate('local.intake_queue')).toBe(intake);
+      expect(evaluate('sort(local.intake_queue_names)')).toEqual([intake, `${intake}-poison`]);
+      expect(evaluate('local.intake_queue_names', ['create_storage=false'])).toEqual([]);
+      // A pool on the intake queue (or its poison queue) fails the plan, as loadConfig refuses the first.
+      expect(evaluate('local.intake_ok')).toBe(true);
+      expect(evaluate('local.intake_ok', ['worker_pools=["Requests"]'])).toBe(false);
+      expect(() => loadConfig({ CLOUDO_WORKER_POOLS: 'Requests' })).toThrow(/intake queue/);
+      expect(evaluate('local.intake_ok', ['worker_pools=["requests-poison"]'])).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it.skipIf(!hasTerraform)('evaluates the Key Vault references with terraform console', () => {
+    const all = locals(moduleFiles());
+    const vaultId =
+      '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-other/providers/Microsoft.KeyVault/vaults/kv-cloudo';
+    const names = { APPROVAL_SECRET: 'cloudo-approval-secret', OPSGENIE_API_KEY: 'cloudo-opsgenie-api-key' };
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'cloudo-tf-'));
+    try {
+      writeFileSync(
+        path.join(dir, 'main.tf'),
+        [
+          'variable "key_vault_id" {',
+          `  default = ${JSON.stringify(vaultId)}`,
+          '}',
+          'variable "key_vault_secret_names" {',
+          `  default = ${JSON.stringify(names)}`,
+          '}',
+          'locals {',
+          `  key_vault_name       = ${expression(all['key_vault_name'])}`,
+          `  key_vault_references = ${expression(all['key_vault_references'])}`,
+          '}',
+          '',
+        ].join('\n'),
+      );
+      const run = (args: string[], input?: string) =>
+        spawnSync('terraform', args, { cwd: dir, env: TF_ENV, encoding: 'utf8', input, timeout: 60_000 });
+      expect(run(['init', '-backend=false', '-input=false']).status).toBe(0);
+      const out = run(['console'], 'jsonencode(local.key_vault_references)\n');
+      expect(out.status, out.stderr).toBe(0);
+      // App Service's reference syntax by vault name; versionless, so a new secret version is picked up.
+      expect(JSON.parse(JSON.parse(out.stdout.trim()) as string)).toEqual({
+        APPROVAL_SECRET: '@Microsoft.KeyVault(VaultName=kv-cloudo;SecretName=cloudo-approval-secret)',
+        OPSGENIE_API_KEY: '@Microsoft.KeyVault(VaultName=kv-cloudo;SecretName=cloudo-opsgenie-api-key)',
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('seeds mappings only through the ClouDO CLI, on the storage the app uses', () => {
+    const seed = readFileSync(path.join(IAC, 'modules/cloudo/seed.tf'), 'utf8');
+    const bin = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { bin: { cloudo: string } }).bin
+      .cloudo;
+    expect(seed).toContain(`command     = "node ${bin} schemas apply"`);
+    expect(seed).toMatch(/AzureWebJobsStorage__accountName = local\.storage_account_name/);
+    expect(seed).not.toMatch(/azurerm_storage_table_entity/);
+  });
+
+  it('disables shared keys and posts alerts in the common alert schema', () => {
+    const accounts = named(parsed, 'resource', 'azurerm_storage_account');
+    expect(accounts.length).toBeGreaterThan(0);
+    for (const a of accounts) expect(a.body['shared_access_key_enabled'], `${a.file} ${a.name}`).toBe(false);
+    // The account got a count with create_storage; the moved block keeps existing deployments from replacing it.
+    const account = theOne(named(moduleFiles(), 'resource', 'azurerm_storage_account'), 'one storage account').body;
+    expect(account['count']).toBe('${var.create_storage ? 1 : 0}');
+    expect(moduleFiles().flatMap(({ doc }) => bodies(doc['moved']))).toContainEqual({
+      from: '${azurerm_storage_account.this}',
+      to: '${azurerm_storage_account.this[0]}',
+    });
+
+    const groups = named(parsed, 'resource', 'azurerm_monitor_action_group');
+    const receivers = groups.flatMap((g) => bodies(g.body['webhook_receiver']));
+    expect(receivers.length).toBeGreaterThan(0);
+    for (const r of receivers) expect(r['use_common_alert_schema']).toBe(true);
+    expect(text(receivers[0]!['service_uri'])).toBe('${local.trigger_url}');
+    expect(text(locals(moduleFiles())['trigger_url'])).toMatch(/\/api\/Trigger\?code=\$\{urlencode\(/);
+  });
+
+  it('marks outputs holding the trigger URL sensitive and outputs no credential', () => {
+    const outputs = named(parsed, 'output');
+    for (const name of [
+      'app_url',
+      'action_group_id',
+      'trigger_url',
+      'identity_client_id',
+      'runbook_identity_client_id',
+      'storage_account_name',
+      'intake_queue_name',
+    ])
+      expect(
+        outputs.filter((o) => o.file.includes('modules') && o.name === name),
+        name,
+      ).toHaveLength(1);
+    for (const o of outputs) {
+      const value = text(o.body['value']);
+      if (/trigger_url|function_app_host_keys|function_key/.test(value))
+        expect(o.body['sensitive'], `${o.file} output ${o.name}`).toBe(true);
+      expect(value, `${o.file} output ${o.name}`).not.toMatch(
+        /var\.(opsgenie_api_key|approval_secret|chat_webhook_url|registry_password|function_key)|secret_settings/,
+      );
+    }
+  });
+
+  it('describes every variable and marks credential-like ones sensitive', () => {
+    const variables = named(parsed, 'variable');
+    expect(variables.length).toBeGreaterThan(20);
+    const undescribed = variables.filter(
+      (v) => typeof v.body['description'] !== 'string' || v.body['description'] === '',
+    );
+    expect(undescribed.map((v) => `${v.file} ${v.name}`)).toEqual([]);
+    const exposed = variables.filter(
+      (v) => SECRET_NAME.test(v.name) && !NOT_SECRETS.has(v.name) && v.body['sensitive'] !== true,
+    );
+    expect(exposed.map((v) => `${v.file} ${v.name}`)).toEqual([]);
+  });
+
+  it.skipIf(!hasTerraform)('is formatted as terraform fmt formats it', () => {
+    const out = spawnSync('terraform', ['fmt', '-check', '-recursive', 'iac'], {
+      cwd: ROOT,
+      env: TF_ENV,
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(out.status, `not formatted:\n${out.stdout}${out.stderr}`).toBe(0);
+  });
+});
