@@ -7,7 +7,7 @@ import { createAdminServices } from '../src/composition/admin-wiring';
 import { createAppServices } from '../src/composition/app-services';
 import { loadConfig } from '../src/config/load-config';
 import { queueNameForPool } from '../src/domain/runs/run-message';
-import type { Logger } from '../src/services/runs/ports';
+import type { Logger } from '../src/services/shared/ports';
 import { sampleMapping } from '../test/support/fixtures';
 import { startOpsgenieStub, type ScriptedResponse } from '../test/support/opsgenie-stub';
 

@@ -12,7 +12,7 @@ import { parseQuery } from '../src/http/query-params';
 import { personName, PRINCIPAL_HEADER } from '../src/http/principal';
 import { executionLink } from '../src/http/views';
 import type { LinkInput } from '../src/services/approvals/decide-approval';
-import type { Logger } from '../src/services/runs/ports';
+import type { Logger } from '../src/services/shared/ports';
 import type { ServicesProvider } from './register';
 
 // The link's own parameters; their meaning is the signature check's to judge.

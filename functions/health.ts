@@ -3,7 +3,7 @@ import type { HttpFunctionOptions, HttpRequest, HttpResponseInit } from '@azure/
 import { createHttpHandler } from '../src/http/http-handler';
 import { parseQuery } from '../src/http/query-params';
 import type { HealthReport } from '../src/services/health/check-health';
-import type { Logger } from '../src/services/runs/ports';
+import type { Logger } from '../src/services/shared/ports';
 import type { ServicesProvider } from './register';
 
 export function healthFunction(services: ServicesProvider): HttpFunctionOptions {

@@ -4,7 +4,7 @@ import { loadConfig } from '../src/config/load-config';
 import { createAppServices, type AppServices } from '../src/composition/app-services';
 import { runbookIsolation, type StartupNote } from '../src/composition/runner-wiring';
 import { startRunbookIdentity } from '../src/composition/runbook-identity-wiring';
-import type { Logger } from '../src/services/runs/ports';
+import type { Logger } from '../src/services/shared/ports';
 import { registerFunctions } from './register';
 
 // The worker's stdout and stderr go to the host's log.

@@ -2,7 +2,7 @@
 import type { InvocationContext, StorageQueueFunctionOptions } from '@azure/functions';
 import { contextLogger } from '../src/http/request-log';
 import type { DeliveredMessage } from '../src/services/worker/handle-run-message';
-import type { Logger } from '../src/services/runs/ports';
+import type { Logger } from '../src/services/shared/ports';
 
 export type MessageHandler = (msg: DeliveredMessage, log: Logger) => Promise<unknown>;
 

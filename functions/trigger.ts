@@ -10,7 +10,7 @@ import { readJsonBody } from '../src/http/json-body';
 import { parseQuery } from '../src/http/query-params';
 import { alertRunView, executionLink } from '../src/http/views';
 import { principalOf } from '../src/http/principal';
-import type { Logger } from '../src/services/runs/ports';
+import type { Logger } from '../src/services/shared/ports';
 import type { IntakeRequest } from '../src/domain/intake/intake-request';
 import type { ServicesProvider } from './register';
 

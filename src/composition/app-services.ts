@@ -23,7 +23,9 @@ import { expireApprovals, retryNotifications } from '../services/oncall/oncall-t
 import { checkHealth, type HealthReport } from '../services/health/check-health';
 import { handleRunMessage, type DeliveredMessage, type HandleOutcome } from '../services/worker/handle-run-message';
 import { ingestAlerts, type IngestReport } from '../services/alerts/ingest-alerts';
-import type { Logger, MappingStore, UnmatchedAlert } from '../services/runs/ports';
+import type { UnmatchedAlert } from '../services/alerts/ports';
+import type { MappingStore } from '../services/mappings/ports';
+import type { Logger } from '../services/shared/ports';
 import { previewAlerts, type PayloadPreview } from '../services/alerts/preview-alerts';
 import { getExecution, listExecutions, type ListResult } from '../services/runs/query-executions';
 import { requestRun, type AcceptedRun, type RunRequest } from '../services/runs/request-run';

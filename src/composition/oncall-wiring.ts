@@ -13,7 +13,8 @@ import type { ApprovalDeps } from '../services/approvals/decide-approval';
 import type { DeliverDeps } from '../services/oncall/deliver-notifications';
 import type { LinkBuilder, PageStateStore } from '../services/oncall/ports';
 import type { TimerDeps } from '../services/oncall/oncall-timer';
-import type { Clock, ExecutionStore, Logger, RunQueue } from '../services/runs/ports';
+import type { ExecutionStore, RunQueue } from '../services/runs/ports';
+import type { Clock, Logger } from '../services/shared/ports';
 
 export type OncallWiring = {
   readonly oncall: OncallDeps;

@@ -4,7 +4,7 @@ import { runbookCredential } from '../adapters/shared/azure-credential';
 import { startTokenBroker } from '../adapters/worker/token-broker';
 import type { CloudoConfig } from '../config/load-config';
 import type { StartupNote } from './runner-wiring';
-import type { Logger } from '../services/runs/ports';
+import type { Logger } from '../services/shared/ports';
 
 export type RunbookIdentity = {
   /** What every run gets: the broker's IDENTITY_ENDPOINT and IDENTITY_HEADER and the runbook AZURE_CLIENT_ID; or none. */

@@ -2,7 +2,7 @@
 import type { HttpResponseInit } from '@azure/functions';
 import { AppError, type ErrorCode } from '../domain/shared/errors';
 import { HTML_HEADERS, resultPage } from './approval-page';
-import type { Logger } from '../services/runs/ports';
+import type { Logger } from '../services/shared/ports';
 
 const STATUS: Readonly<Record<ErrorCode, number>> = {
   bad_request: 400,

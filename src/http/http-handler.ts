@@ -1,7 +1,7 @@
 // HTTP handler wrapper: every HTTP function gets its invocation logger here, and every error it throws becomes a
 // response through the one error mapper, so no handler repeats the try/catch.
 import type { HttpHandler, HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
-import type { Logger } from '../services/runs/ports';
+import type { Logger } from '../services/shared/ports';
 import { errorResponse } from './error-response';
 import { contextLogger } from './request-log';
 

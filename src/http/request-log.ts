@@ -1,6 +1,6 @@
 // Invocation logging: a Logger that writes through the Functions invocation context.
 import type { InvocationContext } from '@azure/functions';
-import type { Logger } from '../services/runs/ports';
+import type { Logger } from '../services/shared/ports';
 
 export function contextLogger(context: InvocationContext): Logger {
   return {

@@ -1,5 +1,5 @@
 // Keeps one Azurite service up: restarts it on its port and data directory when it dies, backing off in a crash loop.
-import type { Logger } from '../services/runs/ports';
+import type { Logger } from '../services/shared/ports';
 import { describeExit, spawnService, terminate, waitUntilListening } from './azurite-process';
 import type { RunningService, ServiceSpec } from './azurite-process';
 import { HOST, probePort } from './free-port';

@@ -1,7 +1,7 @@
 // Runs Azurite's table and queue services as supervised child processes and hands out the connection string for them.
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import type { Logger } from '../services/runs/ports';
+import type { Logger } from '../services/shared/ports';
 import { superviseService } from './azurite-supervisor';
 import { HOST, freePort } from './free-port';
 import { PortInUseError } from './start-error';

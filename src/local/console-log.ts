@@ -1,5 +1,5 @@
 // Console output of the local runtime: short, timestamped lines that say which function is speaking.
-import type { Logger } from '../services/runs/ports';
+import type { Logger } from '../services/shared/ports';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 

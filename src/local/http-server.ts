@@ -4,7 +4,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { AppError, notFound } from '../domain/shared/errors';
 import { errorResponse } from '../http/error-response';
-import type { Logger } from '../services/runs/ports';
+import type { Logger } from '../services/shared/ports';
 import { sourceLogger, type LineWriter } from './console-log';
 import { invocationContext, type HttpMount } from './local-host';
 import { readBody } from './request-body';

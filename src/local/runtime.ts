@@ -9,7 +9,7 @@ import { createAppServices } from '../composition/app-services';
 import { runbookIsolation } from '../composition/runner-wiring';
 import { startRunbookIdentity } from '../composition/runbook-identity-wiring';
 import type { Mapping } from '../domain/mappings/mapping';
-import type { Logger } from '../services/runs/ports';
+import type { Logger } from '../services/shared/ports';
 import type { ClaimTiming } from '../services/runs/record-once';
 import { sourceLogger, type LineWriter } from './console-log';
 import { loadHostConfig, type HostConfig } from './host-config';

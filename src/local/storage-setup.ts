@@ -1,7 +1,7 @@
 // Local storage: the configured account, or an embedded Azurite started for this run.
 import path from 'node:path';
 import type { CloudoConfig } from '../config/load-config';
-import type { Logger } from '../services/runs/ports';
+import type { Logger } from '../services/shared/ports';
 import type { StorageTarget } from '../config/storage-settings';
 import { startAzurite } from './azurite';
 

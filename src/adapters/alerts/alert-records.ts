@@ -4,7 +4,7 @@ import { odata, type TableClient } from '@azure/data-tables';
 import { z } from 'zod';
 import { execRowKey, invertedTime } from '../../domain/runs/exec-id';
 import { sha256Hex } from '../../domain/shared/hash';
-import type { AlertRecordStore, UnmatchedAlert } from '../../services/runs/ports';
+import type { AlertRecordStore, UnmatchedAlert } from '../../services/alerts/ports';
 import { readChunks, writeChunks } from '../shared/chunked-text';
 import { createClaimRows, pruneClaims } from '../runs/claim-rows';
 import { ignoreNotFound, isConflict, orMissing, storageCall } from '../shared/storage-errors';

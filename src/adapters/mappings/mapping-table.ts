@@ -5,7 +5,7 @@ import { storedAksCluster } from '../../domain/worker/aks-target';
 import { alertMatchSchema, toAuthoredMatch } from '../../domain/alerts/alert-match';
 import { BUDGET_ACTIONS, RUN_ON, type Mapping } from '../../domain/mappings/mapping';
 import { NO_PAGING } from '../../domain/oncall/paging';
-import type { MappingStore } from '../../services/runs/ports';
+import type { MappingStore } from '../../services/mappings/ports';
 import { storedStructured } from '../runs/execution-structured';
 import { ignoreNotFound, orMissing, storageCall } from '../shared/storage-errors';
 

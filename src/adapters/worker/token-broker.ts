@@ -6,7 +6,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { redact } from '../../domain/shared/redact';
 import { parseTokenRequest, scopeOf, type TokenAnswer } from '../../domain/worker/token-request';
-import type { Logger } from '../../services/runs/ports';
+import type { Logger } from '../../services/shared/ports';
 
 export type TokenBrokerOptions = {
   /** The runbook identity: every token is this identity's. */

@@ -7,7 +7,9 @@ import { newExecution } from '../../domain/runs/execution';
 import { type ExecutionStatus } from '../../domain/runs/execution-status';
 import type { Mapping } from '../../domain/mappings/mapping';
 import { admittedExecution, deliverRecorded, type OncallDeps } from '../runs/admitted-execution';
-import type { AlertRecordStore, Clock, ExecutionStore, Logger, RunQueue } from '../runs/ports';
+import type { AlertRecordStore } from '../alerts/ports';
+import type { ExecutionStore, RunQueue } from '../runs/ports';
+import type { Clock, Logger } from '../shared/ports';
 import { CLAIM_TIMING, recordOnce, type ClaimTiming, type Prepared } from '../runs/record-once';
 
 export type ClaimDeps = {

@@ -6,7 +6,7 @@ import { parseAlertPayload } from '../../domain/alerts/alert-payload';
 import { badRequest } from '../../domain/shared/errors';
 import { boundedAll } from '../shared/bounded-all';
 import { claimAlertRun, type AlertRun, type ClaimDeps } from './claim-alert-run';
-import type { MappingStore } from '../runs/ports';
+import type { MappingStore } from '../mappings/ports';
 import { CLAIM_TIMING } from '../runs/record-once';
 
 export type { AlertRun } from './claim-alert-run';

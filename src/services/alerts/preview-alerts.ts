@@ -8,7 +8,7 @@ import { newExecution } from '../../domain/runs/execution';
 import type { Mapping } from '../../domain/mappings/mapping';
 import { secretValues } from '../../domain/shared/redact';
 import { runbookEnvironment } from '../../domain/worker/runbook-env';
-import type { MappingStore } from '../runs/ports';
+import type { MappingStore } from '../mappings/ports';
 
 export type PreviewDeps = {
   readonly mappings: MappingStore;

@@ -4,7 +4,7 @@ import { AppError, type ErrorCode } from '../../domain/shared/errors';
 import { parseIntakeMessage } from '../../domain/intake/intake-request';
 import { acceptRequest, type AcceptDeps } from '../runs/accept-request';
 import type { DeliveredMessage } from '../worker/handle-run-message';
-import type { Logger } from '../runs/ports';
+import type { Logger } from '../shared/ports';
 
 export type IntakeOutcome = 'accepted' | 'rejected';
 

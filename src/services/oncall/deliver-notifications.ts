@@ -4,7 +4,8 @@ import { afterAttempt, isUndelivered, type DeliveryResult, type Notification } f
 import { approvalAlert, failureAlert } from '../../domain/oncall/page-alert';
 import { chatText, closeNote } from '../../domain/oncall/page-text';
 import type { LinkBuilder, Notifier, PageStateStore } from './ports';
-import type { Clock, ExecutionStore, Logger, Versioned } from '../runs/ports';
+import type { ExecutionStore } from '../runs/ports';
+import type { Clock, Logger, Versioned } from '../shared/ports';
 
 export type DeliverDeps = {
   readonly executions: ExecutionStore;

@@ -1,7 +1,7 @@
 // Accepting a run request, whichever door it came through: /api/Trigger and the intake queue call this one service.
 import type { IntakeRequest } from '../../domain/intake/intake-request';
 import { ingestAlerts, type IngestDeps, type IngestReport } from '../alerts/ingest-alerts';
-import type { Logger } from './ports';
+import type { Logger } from '../shared/ports';
 import { requestRun, type AcceptedRun, type RequestRunDeps } from './request-run';
 
 export type AcceptDeps = Omit<RequestRunDeps, 'log'> & Omit<IngestDeps, 'log'>;

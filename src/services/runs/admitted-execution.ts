@@ -4,7 +4,7 @@ import { onRecord, withNotifications, type Channels } from '../../domain/oncall/
 import { admitRun, type AdmitDeps } from './admit-run';
 import { deliverOwed, type DeliverDeps } from '../oncall/deliver-notifications';
 import type { LinkBuilder } from '../oncall/ports';
-import type { Logger, Versioned } from './ports';
+import type { Logger, Versioned } from '../shared/ports';
 
 /** What requests need of paging, approvals and budgets; `deliver` is built per invocation, for its logger. */
 export type OncallDeps = {

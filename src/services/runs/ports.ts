@@ -1,22 +1,8 @@
-// Ports: what the use cases need from the outside world; adapters implement them.
+// Run ports: execution records, their listing, idempotency claims and the worker pools' queues.
 import type { Execution } from '../../domain/runs/execution';
 import type { ExecutionStatus, TriggerKind } from '../../domain/runs/execution-status';
-import type { Mapping } from '../../domain/mappings/mapping';
 import type { RunMessage } from '../../domain/runs/run-message';
-
-export type MappingStore = {
-  get(partition: string, id: string): Promise<Mapping | null>;
-  /** A point read on the by-id index: never a scan. */
-  findById(id: string): Promise<Mapping | null>;
-  /** Mappings alerts are matched against: one partition's, or all through the by-id partition (never a scan). */
-  listCandidates(partition?: string): Promise<Mapping[]>;
-  /** Every stored mapping: a scan, for administration only. */
-  listAll(): Promise<Mapping[]>;
-  upsertAll(mappings: readonly Mapping[]): Promise<void>;
-  removeAll(mappings: readonly Mapping[]): Promise<void>;
-};
-
-export type Versioned<T> = { readonly value: T; readonly etag: string };
+import type { Versioned } from '../shared/ports';
 
 export type ExecutionQuery = {
   readonly status?: ExecutionStatus;
@@ -76,14 +62,6 @@ export type PoisonedMessage = {
   remove(): Promise<void>;
 };
 
-export type Clock = { now(): Date };
-
-export type Logger = {
-  info(message: string): void;
-  warn(message: string): void;
-  error(message: string): void;
-};
-
 /** An idempotency key as one request found it; `token` is the row's version, for conditional writes. */
 export type IdempotencyClaim =
   /** This request owns the key: it records the run, then commits the key. */
@@ -109,28 +87,4 @@ export type ClaimStore = {
   commitKey(key: string, execId: string): Promise<void>;
   /** Frees a key whose execution could not be recorded, if unchanged since `token`, so a retry can run it. */
   releaseKey(key: string, token: string): Promise<void>;
-};
-
-export type UnmatchedAlert = {
-  readonly receivedAt: string;
-  readonly source: string;
-  readonly alertId: string;
-  readonly rule: string | null;
-  readonly monitorCondition: string;
-  /** The partition the trigger was restricted to, if any. */
-  readonly partition: string | null;
-};
-
-export type AlertRecordStore = {
-  /** Alert events, per mapping: kept, so a late re-notification is still a duplicate. */
-  readonly claims: ClaimStore;
-  /** Manual requests' idempotency keys: deleted with the payloads, after the retention period (at least a day). */
-  readonly requestKeys: ClaimStore;
-  putPayload(execId: string, json: string): Promise<void>;
-  getPayload(execId: string): Promise<string | null>;
-  /** Records an alert no mapping claimed; the same alert event is recorded once. */
-  recordUnmatched(alert: UnmatchedAlert, eventKey: string, eventTime: Date): Promise<void>;
-  listUnmatched(limit: number): Promise<UnmatchedAlert[]>;
-  /** Deletes payloads, unmatched records and request keys older than `cutoff`, at most `maxRows`; returns how many. */
-  pruneBefore(cutoff: Date, maxRows: number): Promise<number>;
 };

@@ -3,16 +3,8 @@
 import { AppError, isAlreadyExists } from '../../domain/shared/errors';
 import { newExecId } from '../../domain/runs/exec-id';
 import type { Execution } from '../../domain/runs/execution';
-import type {
-  ClaimStore,
-  Clock,
-  ExecutionStore,
-  HeldClaim,
-  IdempotencyClaim,
-  Logger,
-  RunQueue,
-  Versioned,
-} from './ports';
+import type { ClaimStore, ExecutionStore, HeldClaim, IdempotencyClaim, RunQueue } from './ports';
+import type { Clock, Logger, Versioned } from '../shared/ports';
 import { sendOrLeave, submitExecution } from './submit-execution';
 
 export type ClaimTiming = {

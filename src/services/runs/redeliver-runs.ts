@@ -3,7 +3,8 @@ import { runMessageSchema } from '../../domain/runs/run-message';
 import { countRequeue, nextRedeliveryStep } from '../../domain/runs/redelivery';
 import type { Execution } from '../../domain/runs/execution';
 import { decodeBase64, parseJson } from '../../domain/shared/text-codecs';
-import type { PoisonedMessage, Versioned } from './ports';
+import type { PoisonedMessage } from './ports';
+import type { Versioned } from '../shared/ports';
 import { endAsError, forEachWithStatus, type SweepDeps } from './sweep-executions';
 
 export type Redelivered = 'requeued' | 'given_up' | 'unchanged';

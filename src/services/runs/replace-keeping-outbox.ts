@@ -1,7 +1,8 @@
 // Conditional record writes that tolerate notification deliveries: only a change of substance makes them lose.
 import type { Execution } from '../../domain/runs/execution';
 import { onlyOutboxChanged, rebase } from '../../domain/oncall/notify-plan';
-import type { ExecutionStore, Versioned } from './ports';
+import type { ExecutionStore } from './ports';
+import type { Versioned } from '../shared/ports';
 
 const ATTEMPTS = 4;
 

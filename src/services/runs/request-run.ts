@@ -8,7 +8,10 @@ import type { TriggerKind } from '../../domain/runs/execution-status';
 import type { RequestKey } from '../../domain/runs/idempotency-key';
 import type { Mapping } from '../../domain/mappings/mapping';
 import { admittedExecution, deliverRecorded, type OncallDeps } from './admitted-execution';
-import type { AlertRecordStore, Clock, ExecutionStore, Logger, MappingStore, RunQueue, Versioned } from './ports';
+import type { AlertRecordStore } from '../alerts/ports';
+import type { MappingStore } from '../mappings/ports';
+import type { ExecutionStore, RunQueue } from './ports';
+import type { Clock, Logger, Versioned } from '../shared/ports';
 import { CLAIM_TIMING, recordOnce, type ClaimTiming, type Once, type Prepared } from './record-once';
 import { submitExecution } from './submit-execution';
 

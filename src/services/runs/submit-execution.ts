@@ -1,7 +1,8 @@
 // Submit an execution: record it (the commit point), then queue it if queued; the Sweeper re-sends what did not go.
 import { isAlreadyExists } from '../../domain/shared/errors';
 import type { Execution } from '../../domain/runs/execution';
-import type { ExecutionStore, Logger, RunQueue, Versioned } from './ports';
+import type { ExecutionStore, RunQueue } from './ports';
+import type { Logger, Versioned } from '../shared/ports';
 
 export type SubmitDeps = { readonly executions: ExecutionStore; readonly queue: RunQueue; readonly log: Logger };
 

@@ -5,7 +5,9 @@ import { replaceKeepingOutbox } from './replace-keeping-outbox';
 import { endUnrun, WORKER_LOST, type Execution } from '../../domain/runs/execution';
 import type { ExecutionStatus } from '../../domain/runs/execution-status';
 import { isLeaseOver, RUN_LEASE_SECONDS } from '../../domain/runs/run-lease';
-import type { AlertRecordStore, Clock, ExecutionStore, Logger, RunQueue, Versioned } from './ports';
+import type { AlertRecordStore } from '../alerts/ports';
+import type { ExecutionStore, RunQueue } from './ports';
+import type { Clock, Logger, Versioned } from '../shared/ports';
 
 export type SweepDeps = {
   readonly executions: ExecutionStore;

@@ -5,7 +5,9 @@ import { runMessageSchema } from '../../domain/runs/run-message';
 import { deliverRecorded } from '../runs/admitted-execution';
 import { executeRunbook, type RunnerSettings } from './execute-runbook';
 import { keepRunLease } from './keep-run-lease';
-import type { AlertRecordStore, RunQueue, Versioned } from '../runs/ports';
+import type { AlertRecordStore } from '../alerts/ports';
+import type { RunQueue } from '../runs/ports';
+import type { Versioned } from '../shared/ports';
 import { recordFinish, type FinishDeps } from './record-finish';
 import type { RunnerPorts } from './ports';
 

@@ -1,7 +1,8 @@
 // Keeping a run's lease: while its runbook runs, the worker renews the record's lease so the Sweeper knows it lives.
 import { leaseEnd, LEASE_RENEW_MS } from '../../domain/runs/run-lease';
 import type { Execution } from '../../domain/runs/execution';
-import type { Clock, ExecutionStore, Logger, Versioned } from '../runs/ports';
+import type { ExecutionStore } from '../runs/ports';
+import type { Clock, Logger, Versioned } from '../shared/ports';
 import { replaceKeepingOutbox } from '../runs/replace-keeping-outbox';
 
 export type LeaseDeps = {

@@ -10,7 +10,8 @@ import { mayClosePage, onFinish, withNotifications } from '../../domain/oncall/n
 import { pageAlias } from '../../domain/oncall/page-alert';
 import type { OncallDeps } from '../runs/admitted-execution';
 import type { PageStateStore } from '../oncall/ports';
-import type { Clock, ExecutionStore, Logger, Versioned } from '../runs/ports';
+import type { ExecutionStore } from '../runs/ports';
+import type { Clock, Logger, Versioned } from '../shared/ports';
 import { replaceKeepingOutbox } from '../runs/replace-keeping-outbox';
 
 export type FinishDeps = {

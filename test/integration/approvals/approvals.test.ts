@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createAppServices } from '../../../src/composition/app-services';
 import { approvalLink } from '../../../src/domain/approvals/approval-link';
-import type { Logger } from '../../../src/services/runs/ports';
+import type { Logger } from '../../../src/services/shared/ports';
 import { useOncallRuntime } from '../../support/oncall-runtime';
 import { call, mappingDoc, waitForTerminal, type Json } from '../../support/test-runtime';
 import { alertFixture, alertFixtureText } from '../../support/alert-fixtures';

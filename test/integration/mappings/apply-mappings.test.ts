@@ -6,7 +6,7 @@ import { createMappingTable } from '../../../src/adapters/mappings/mapping-table
 import { alertMatchSchema } from '../../../src/domain/alerts/alert-match';
 import type { Mapping } from '../../../src/domain/mappings/mapping';
 import { applyMappings } from '../../../src/services/mappings/apply-mappings';
-import type { MappingStore } from '../../../src/services/runs/ports';
+import type { MappingStore } from '../../../src/services/mappings/ports';
 import { sampleMapping } from '../../support/fixtures';
 import { uniqueName } from '../../support/unique-names';
 

@@ -7,7 +7,7 @@ import { createStorageClients } from '../../../src/adapters/shared/storage-clien
 import { newExecId } from '../../../src/domain/runs/exec-id';
 import { wireOncall } from '../../../src/composition/oncall-wiring';
 import { expireApprovals, retryNotifications } from '../../../src/services/oncall/oncall-timer';
-import type { Logger } from '../../../src/services/runs/ports';
+import type { Logger } from '../../../src/services/shared/ports';
 import { useOncallRuntime } from '../../support/oncall-runtime';
 import { call, mappingDoc, waitForTerminal, type Json } from '../../support/test-runtime';
 

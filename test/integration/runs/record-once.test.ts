@@ -7,7 +7,8 @@ import { createExecutionTable } from '../../../src/adapters/runs/execution-table
 import { createRunQueue } from '../../../src/adapters/runs/run-queue';
 import { storageUnavailable } from '../../../src/domain/shared/errors';
 import { newExecution } from '../../../src/domain/runs/execution';
-import type { ExecutionStore, Logger } from '../../../src/services/runs/ports';
+import type { ExecutionStore } from '../../../src/services/runs/ports';
+import type { Logger } from '../../../src/services/shared/ports';
 import { recordOnce, type OnceDeps, type OnceRequest, type Prepared } from '../../../src/services/runs/record-once';
 import { sampleMapping } from '../../support/fixtures';
 import { uniqueName } from '../../support/unique-names';

@@ -13,7 +13,8 @@ import { endUnrun, newExecution, WORKER_LOST, type Execution } from '../../../sr
 import type { Mapping } from '../../../src/domain/mappings/mapping';
 import { MAX_REQUEUES } from '../../../src/domain/runs/redelivery';
 import { queueNameForPool } from '../../../src/domain/runs/run-message';
-import type { ExecutionStore, Logger } from '../../../src/services/runs/ports';
+import type { ExecutionStore } from '../../../src/services/runs/ports';
+import type { Logger } from '../../../src/services/shared/ports';
 import { isolatedConfig, sampleMapping } from '../../support/fixtures';
 import { startOpsgenieStub } from '../../support/opsgenie-stub';
 import { readUntil } from '../../support/poll';

@@ -9,7 +9,8 @@ import { createStorageClients, ensureTables } from '../../../src/adapters/shared
 import { newExecId } from '../../../src/domain/runs/exec-id';
 import { newExecution, startExecution, WORKER_LOST } from '../../../src/domain/runs/execution';
 import { silentWriter, sourceLogger } from '../../../src/local/console-log';
-import type { AlertRecordStore, ExecutionStore } from '../../../src/services/runs/ports';
+import type { AlertRecordStore } from '../../../src/services/alerts/ports';
+import type { ExecutionStore } from '../../../src/services/runs/ports';
 import { startOpsgenieStub } from '../../support/opsgenie-stub';
 import { dropStorage } from '../../support/test-runtime';
 import { isolatedConfig, sampleMapping } from '../../support/fixtures';

@@ -14,7 +14,7 @@ import { dropStorage } from '../../support/test-runtime';
 import { isolatedConfig, sampleMapping } from '../../support/fixtures';
 import { inject } from 'vitest';
 import { queueNameForPool } from '../../../src/domain/runs/run-message';
-import type { Logger } from '../../../src/services/runs/ports';
+import type { Logger } from '../../../src/services/shared/ports';
 
 const quiet: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
