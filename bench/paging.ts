@@ -45,14 +45,14 @@ export async function benchPaging(connection: string, runs: number): Promise<voi
     const times: number[] = [];
     for (let i = 0; i < runs; i++) {
       og.respondWith(...Array.from({ length: 3 }, () => answer));
-      const { execution } = await services.requestRun({ id: 'fail', partition: 'p', trigger: 'manual' }, quiet);
+      const { execution } = await services.trigger.requestRun({ id: 'fail', partition: 'p', trigger: 'manual' }, quiet);
       const msg = {
         queueName: queueNameForPool(config.queuePrefix, 'Runbook'),
         messageId: `m${i}`,
         body: { v: 1, execId: execution.execId },
       };
       const t0 = performance.now();
-      await services.handleRunMessage(msg, quiet);
+      await services.worker.handleRunMessage(msg, quiet);
       times.push(performance.now() - t0);
       og.clear();
     }

@@ -10,15 +10,15 @@ import { createHttpHandler } from '../src/http/http-handler';
 import { readJsonBody } from '../src/http/json-body';
 import { parseQuery } from '../src/http/query-params';
 import { personName, PRINCIPAL_HEADER } from '../src/http/principal';
-import { executionLink } from '../src/http/views';
+import { executionPath } from '../src/domain/shared/api-paths';
 import type { LinkInput } from '../src/services/approvals/decide-approval';
 import type { Logger } from '../src/services/shared/ports';
-import type { ServicesProvider } from './register';
+import type { Provide } from '../src/composition/service-groups';
 
 // The link's own parameters; their meaning is the signature check's to judge.
 const APPROVAL_QUERY = { exp: z.string().optional(), sig: z.string().optional() };
 
-export function approvalsFunction(services: ServicesProvider): HttpFunctionOptions {
+export function approvalsFunction(services: Provide<'approvals'>): HttpFunctionOptions {
   return {
     route: 'approvals/{execId}/{action}',
     methods: ['GET', 'POST'],
@@ -31,7 +31,7 @@ export function approvalsFunction(services: ServicesProvider): HttpFunctionOptio
   };
 }
 
-async function handleApproval(services: ServicesProvider, request: HttpRequest, log: Logger) {
+async function handleApproval(services: Provide<'approvals'>, request: HttpRequest, log: Logger) {
   const json = wantsJson(request);
   const { exp, sig } = parseQuery(request, APPROVAL_QUERY);
   const link: LinkInput = {
@@ -43,7 +43,7 @@ async function handleApproval(services: ServicesProvider, request: HttpRequest, 
   const principal = personName(request.headers.get(PRINCIPAL_HEADER));
   // Chat tools and mail scanners fetch links to preview them: a GET must never decide anything.
   if (request.method === 'GET') {
-    const { execution, action } = await services().viewApproval(link);
+    const { execution, action } = await services().view(link);
     const url = new URL(request.url);
     const page = approvalPage(pageView(execution, action, principal, `${url.pathname}${url.search}`));
     return { status: 200, headers: HTML_HEADERS, body: page };
@@ -52,7 +52,7 @@ async function handleApproval(services: ServicesProvider, request: HttpRequest, 
   const by = principal
     ? { name: principal, signedIn: true }
     : { name: await typedName(request, json), signedIn: false };
-  const decided = await services().decideApproval(link, by, log);
+  const decided = await services().decide(link, by, log);
   return json ? decidedJson(decided) : decidedHtml(decided);
 }
 
@@ -128,7 +128,7 @@ function wantsJson(request: HttpRequest): boolean {
 }
 
 function decidedJson(e: Execution): HttpResponseInit {
-  const self = executionLink(e.execId);
+  const self = executionPath(e.execId);
   const body = { execId: e.execId, status: e.status, decidedBy: e.approval?.decidedBy ?? null, links: { self } };
   return { status: e.status === 'queued' ? 202 : 200, jsonBody: body };
 }
@@ -138,7 +138,7 @@ function decidedHtml(e: Execution): HttpResponseInit {
   const page =
     e.status === 'queued'
       ? resultPage('Approved', `Execution ${e.execId} is approved by ${by} and queued to run.`, {
-          href: executionLink(e.execId),
+          href: executionPath(e.execId),
           label: 'Follow the execution',
         })
       : resultPage('Rejected', `Execution ${e.execId} is rejected by ${by}; it will not run.`);

@@ -4,9 +4,9 @@ import { createHttpHandler } from '../src/http/http-handler';
 import { parseQuery } from '../src/http/query-params';
 import type { HealthReport } from '../src/services/health/check-health';
 import type { Logger } from '../src/services/shared/ports';
-import type { ServicesProvider } from './register';
+import type { Provide } from '../src/composition/service-groups';
 
-export function healthFunction(services: ServicesProvider): HttpFunctionOptions {
+export function healthFunction(services: Provide<'health'>): HttpFunctionOptions {
   return {
     route: 'health',
     methods: ['GET'],
@@ -15,7 +15,7 @@ export function healthFunction(services: ServicesProvider): HttpFunctionOptions 
   };
 }
 
-async function handleHealth(services: ServicesProvider, request: HttpRequest, log: Logger): Promise<HttpResponseInit> {
+async function handleHealth(services: Provide<'health'>, request: HttpRequest, log: Logger): Promise<HttpResponseInit> {
   parseQuery(request, {});
   const { tables, queues, problems } = await report(services);
   // `storage` predates the split: still "ok" only when every part is.
@@ -30,9 +30,9 @@ async function handleHealth(services: ServicesProvider, request: HttpRequest, lo
 }
 
 // Building the services can fail too (e.g. identity settings): then no part is known to answer.
-async function report(services: ServicesProvider): Promise<HealthReport> {
+async function report(services: Provide<'health'>): Promise<HealthReport> {
   try {
-    return await services().checkHealth();
+    return await services().check();
   } catch (err) {
     return { tables: 'unavailable', queues: 'unavailable', problems: [String(err)] };
   }

@@ -1,7 +1,8 @@
 // Azure Functions entry point: validates settings at start-up and registers every function with the host.
 import { app } from '@azure/functions';
 import { loadConfig } from '../src/config/load-config';
-import { createAppServices, type AppServices } from '../src/composition/app-services';
+import { createAppServices } from '../src/composition/app-services';
+import type { AppServices } from '../src/composition/service-groups';
 import { runbookIsolation, type StartupNote } from '../src/composition/runner-wiring';
 import { startRunbookIdentity } from '../src/composition/runbook-identity-wiring';
 import type { Logger } from '../src/services/shared/ports';

@@ -3,11 +3,13 @@ import type { HttpFunctionOptions, HttpRequest, HttpResponseInit } from '@azure/
 import { z } from 'zod';
 import { decimalDigits } from '../src/domain/shared/whole-number';
 import { createHttpHandler } from '../src/http/http-handler';
+import { parseExecutionFilter } from '../src/http/execution-filter';
 import { parseQuery } from '../src/http/query-params';
-import { API_PREFIX, executionDetail, executionSummary } from '../src/http/views';
-import type { ServicesProvider } from './register';
+import { executionsPath } from '../src/domain/shared/api-paths';
+import { executionDetail, executionSummary } from '../src/http/views';
+import type { Provide } from '../src/composition/service-groups';
 
-// Names and forms here; what the values mean (statuses, instants, ranges) is checked by the listing itself.
+// Names and forms here; what the values mean (statuses, instants, ranges) is checked by parseExecutionFilter.
 const text = z.string().optional();
 const LIST_QUERY = {
   status: text,
@@ -21,7 +23,7 @@ const LIST_QUERY = {
 };
 const ONE_QUERY = { format: z.enum(['json', 'text'], 'must be "json" or "text"').optional() };
 
-export function logsFunction(services: ServicesProvider): HttpFunctionOptions {
+export function logsFunction(services: Provide<'executions'>): HttpFunctionOptions {
   return {
     route: 'logs/{execId?}',
     methods: ['GET'],
@@ -33,8 +35,8 @@ export function logsFunction(services: ServicesProvider): HttpFunctionOptions {
   };
 }
 
-async function one(services: ServicesProvider, execId: string, format?: string): Promise<HttpResponseInit> {
-  const execution = await services().getExecution(execId);
+async function one(services: Provide<'executions'>, execId: string, format?: string): Promise<HttpResponseInit> {
+  const execution = await services().get(execId);
   if (format === 'text') {
     // Runbook output is untrusted text: never let a browser sniff it into HTML.
     const headers = { 'Content-Type': 'text/plain; charset=utf-8', 'X-Content-Type-Options': 'nosniff' };
@@ -43,20 +45,15 @@ async function one(services: ServicesProvider, execId: string, format?: string):
   return { status: 200, jsonBody: executionDetail(execution) };
 }
 
-async function list(services: ServicesProvider, request: HttpRequest): Promise<HttpResponseInit> {
+async function list(services: Provide<'executions'>, request: HttpRequest): Promise<HttpResponseInit> {
   // Only what was given, as given: it is echoed into the next page's link (never `code`, which the parser drops).
   const params = Object.fromEntries(
     Object.entries(parseQuery(request, LIST_QUERY)).filter((e): e is [string, string] => e[1] !== undefined),
   );
-  const page = await services().listExecutions(params);
-  const next = page.continuation ? nextLink(params, page.continuation) : null;
+  const page = await services().list(parseExecutionFilter(params));
+  const next = page.continuation ? executionsPath({ ...params, continuation: page.continuation }) : null;
   return {
     status: 200,
     jsonBody: { items: page.items.map(executionSummary), continuation: page.continuation ?? null, links: { next } },
   };
-}
-
-function nextLink(params: Record<string, string>, continuation: string): string {
-  const query = new URLSearchParams({ ...params, continuation });
-  return `${API_PREFIX}/logs?${query.toString()}`;
 }

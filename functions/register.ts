@@ -1,7 +1,7 @@
 // Function registrations: the one list of ClouDO's functions, handed to Azure's `app` or to the local runtime.
 import type { HttpFunctionOptions, StorageQueueFunctionOptions, TimerFunctionOptions } from '@azure/functions';
 import type { CloudoConfig } from '../src/config/load-config';
-import type { AppServices } from '../src/composition/app-services';
+import type { AppServices } from '../src/composition/service-groups';
 import { queueNameForPool } from '../src/domain/runs/run-message';
 import { approvalsFunction } from './approvals';
 import { healthFunction } from './health';
@@ -20,23 +20,45 @@ export type FunctionRegistrar = {
   timer(name: string, options: TimerFunctionOptions): void;
 };
 
-export type ServicesProvider = () => AppServices;
-
-export function registerFunctions(app: FunctionRegistrar, config: CloudoConfig, services: ServicesProvider): void {
-  app.http('Trigger', triggerFunction(services));
-  app.http('logs', logsFunction(services));
-  app.http('health', healthFunction(services));
-  app.http('unmatched', unmatchedFunction(services));
-  app.http('approvals', approvalsFunction(services));
-  app.timer('Sweeper', sweeperFunction(services, config.sweepSchedule));
-  app.timer('Notifier', notifierFunction(services));
-  app.storageQueue('Intake', intakeFunction(services, config.intakeQueue, config.storageSetting));
+export function registerFunctions(app: FunctionRegistrar, config: CloudoConfig, services: () => AppServices): void {
+  app.http(
+    'Trigger',
+    triggerFunction(() => services().trigger),
+  );
+  app.http(
+    'logs',
+    logsFunction(() => services().executions),
+  );
+  app.http(
+    'health',
+    healthFunction(() => services().health),
+  );
+  app.http(
+    'unmatched',
+    unmatchedFunction(() => services().unmatched),
+  );
+  app.http(
+    'approvals',
+    approvalsFunction(() => services().approvals),
+  );
+  app.timer(
+    'Sweeper',
+    sweeperFunction(() => services().sweeper, config.sweepSchedule),
+  );
+  app.timer(
+    'Notifier',
+    notifierFunction(() => services().notifier),
+  );
+  app.storageQueue(
+    'Intake',
+    intakeFunction(() => services().intake, config.intakeQueue, config.storageSetting),
+  );
   // Pools that differ only in case or punctuation share a queue, so they share one worker function.
   const queues = new Map(config.workerPools.map((pool) => [queueNameForPool(config.queuePrefix, pool), pool]));
   for (const [queueName, pool] of queues) {
     app.storageQueue(
       `Worker-${queueNameForPool('', pool)}`,
-      workerFunction(services, queueName, config.storageSetting),
+      workerFunction(() => services().worker, queueName, config.storageSetting),
     );
   }
 }

@@ -1,13 +1,13 @@
 // Sweeper function: on CLOUDO_SWEEP_SCHEDULE (every minute), ends lost runs, re-sends stranded ones, prunes old data.
 import type { TimerFunctionOptions } from '@azure/functions';
 import { contextLogger } from '../src/http/request-log';
-import type { ServicesProvider } from './register';
+import type { Provide } from '../src/composition/service-groups';
 
 /**
  * `schedule` is the validated setting itself. The host would resolve `%CLOUDO_SWEEP_SCHEDULE%` from app settings
  * too, but refuses to index the function when the setting is absent; the value with its default serves both hosts.
  */
-export function sweeperFunction(services: ServicesProvider, schedule: string): TimerFunctionOptions {
+export function sweeperFunction(services: Provide<'sweeper'>, schedule: string): TimerFunctionOptions {
   return {
     schedule,
     runOnStartup: false,

@@ -8,11 +8,12 @@ import { mappingKeySchema, partitionKeySchema } from '../src/domain/mappings/map
 import { createHttpHandler } from '../src/http/http-handler';
 import { readJsonBody } from '../src/http/json-body';
 import { parseQuery } from '../src/http/query-params';
-import { alertRunView, executionLink } from '../src/http/views';
-import { principalOf } from '../src/http/principal';
+import { alertRunView } from '../src/http/views';
+import { executionPath } from '../src/domain/shared/api-paths';
+import { PRINCIPAL_HEADER, principalOf } from '../src/http/principal';
+import type { RunRequest } from '../src/services/runs/request-run';
 import type { Logger } from '../src/services/shared/ports';
-import type { IntakeRequest } from '../src/domain/intake/intake-request';
-import type { ServicesProvider } from './register';
+import type { Provide } from '../src/composition/service-groups';
 
 const IDEMPOTENCY_HEADER = 'Idempotency-Key';
 
@@ -21,7 +22,7 @@ const TRIGGER_QUERY = {
   dry_run: z.enum(['true', 'false', '1', '0', ''], 'must be true or false').optional(),
 };
 
-export function triggerFunction(services: ServicesProvider): HttpFunctionOptions {
+export function triggerFunction(services: Provide<'trigger'>): HttpFunctionOptions {
   return {
     route: 'Trigger/{partition?}',
     methods: ['GET', 'POST'],
@@ -30,7 +31,11 @@ export function triggerFunction(services: ServicesProvider): HttpFunctionOptions
   };
 }
 
-async function handleTrigger(services: ServicesProvider, request: HttpRequest, log: Logger): Promise<HttpResponseInit> {
+async function handleTrigger(
+  services: Provide<'trigger'>,
+  request: HttpRequest,
+  log: Logger,
+): Promise<HttpResponseInit> {
   const partitionParam = request.params['partition'];
   const partition =
     partitionParam === undefined ? undefined : parseField('partition', partitionKeySchema, partitionParam);
@@ -40,11 +45,12 @@ async function handleTrigger(services: ServicesProvider, request: HttpRequest, l
   // No id and nothing posted: the caller most likely forgot the id, so that is what the error names.
   if (id !== null || request.method === 'GET' || !hasBody(request)) {
     if (dryRun) throw badRequest('dry_run', 'dry_run previews alert payloads: POST the alert without ?id=.');
-    const req: IntakeRequest = {
-      kind: 'manual',
+    const req: RunRequest = {
       id: parseField('id', mappingKeySchema, id, 'Pass the mapping id as ?id=<id>.'),
+      trigger: 'manual',
       ...(partition ? { partition } : {}),
       ...principalOf(request),
+      requesterField: PRINCIPAL_HEADER,
       ...idempotencyKeyOf(request),
     };
     return await manual(services, req, log);
@@ -54,11 +60,9 @@ async function handleTrigger(services: ServicesProvider, request: HttpRequest, l
   return await alerts(services, body, partition, log);
 }
 
-async function manual(services: ServicesProvider, req: IntakeRequest, log: Logger): Promise<HttpResponseInit> {
-  const accepted = await services().acceptRequest(req, log);
-  if (accepted.kind !== 'manual') throw new Error('a manual request was answered as an alert');
-  const { execution, mapping, approvals, duplicate } = accepted.run;
-  const self = executionLink(execution.execId);
+async function manual(services: Provide<'trigger'>, req: RunRequest, log: Logger): Promise<HttpResponseInit> {
+  const { execution, mapping, approvals, duplicate } = await services().requestRun(req, log);
+  const self = executionPath(execution.execId);
   // 202: work accepted for later (queued, or waiting for approval). 200: recorded and settled now (throttled).
   // A repeated Idempotency-Key gets the status the first request got: only a throttled run was answered 200.
   return {
@@ -76,10 +80,8 @@ async function manual(services: ServicesProvider, req: IntakeRequest, log: Logge
   };
 }
 
-async function alerts(services: ServicesProvider, body: unknown, partition: string | undefined, log: Logger) {
-  const accepted = await services().acceptRequest({ kind: 'alert', body, ...(partition ? { partition } : {}) }, log);
-  if (accepted.kind !== 'alert') throw new Error('an alert was answered as a manual request');
-  const { report } = accepted;
+async function alerts(services: Provide<'trigger'>, body: unknown, partition: string | undefined, log: Logger) {
+  const report = await services().ingestAlerts(body, partition, log);
   // 202 when this delivery left new work to do; 200 for repeats, skips, throttles and alerts nobody claimed.
   const queuedNew = report.executions.some(
     (e) => !e.duplicate && (e.status === 'queued' || e.status === 'pending_approval'),

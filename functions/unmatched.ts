@@ -4,18 +4,18 @@ import { wholeNumber } from '../src/domain/shared/whole-number';
 import { createHttpHandler } from '../src/http/http-handler';
 import { parseQuery } from '../src/http/query-params';
 import { DEFAULT_LIMIT, MAX_LIMIT } from '../src/services/runs/query-executions';
-import type { ServicesProvider } from './register';
+import type { Provide } from '../src/composition/service-groups';
 
 const UNMATCHED_QUERY = { limit: wholeNumber(1, MAX_LIMIT).default(DEFAULT_LIMIT) };
 
-export function unmatchedFunction(services: ServicesProvider): HttpFunctionOptions {
+export function unmatchedFunction(services: Provide<'unmatched'>): HttpFunctionOptions {
   return {
     route: 'alerts/unmatched',
     methods: ['GET'],
     authLevel: 'function',
     handler: createHttpHandler(async (request) => {
       const { limit } = parseQuery(request, UNMATCHED_QUERY);
-      return { status: 200, jsonBody: { items: await services().listUnmatched(limit) } };
+      return { status: 200, jsonBody: { items: await services().list(limit) } };
     }),
   };
 }

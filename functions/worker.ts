@@ -1,10 +1,10 @@
 // Worker function: a queue trigger per worker pool; runs the execution its message names.
 import type { StorageQueueFunctionOptions } from '@azure/functions';
 import { queueFunction } from './queue-function';
-import type { ServicesProvider } from './register';
+import type { Provide } from '../src/composition/service-groups';
 
 export function workerFunction(
-  services: ServicesProvider,
+  services: Provide<'worker'>,
   queueName: string,
   connection: string,
 ): StorageQueueFunctionOptions {

@@ -9,51 +9,26 @@ import { createHealthProbes } from '../adapters/health/storage-probes';
 import { connect } from './admin-wiring';
 import { storageCall } from '../adapters/shared/storage-errors';
 import type { CloudoConfig } from '../config/load-config';
-import type { Execution } from '../domain/runs/execution';
-import type { ApprovalAction, Decider } from '../domain/approvals/approval';
-import type { IntakeRequest } from '../domain/intake/intake-request';
+import type { AppServices } from './service-groups';
 import { queueNameForPool } from '../domain/runs/run-message';
-import { acceptRequest, type Accepted } from '../services/runs/accept-request';
 import { createAdmissionGate } from '../services/runs/admission-gate';
-import { handleIntakeMessage, type IntakeOutcome } from '../services/intake/handle-intake-message';
+import { handleIntakeMessage } from '../services/intake/handle-intake-message';
 import { runnerPorts, runnerSettings } from './runner-wiring';
 import { wireOncall, type OncallWiring } from './oncall-wiring';
-import { decideApproval, viewApproval, type LinkInput } from '../services/approvals/decide-approval';
+import { decideApproval, viewApproval } from '../services/approvals/decide-approval';
 import { expireApprovals, retryNotifications } from '../services/oncall/oncall-timer';
-import { checkHealth, type HealthReport } from '../services/health/check-health';
-import { handleRunMessage, type DeliveredMessage, type HandleOutcome } from '../services/worker/handle-run-message';
-import { ingestAlerts, type IngestReport } from '../services/alerts/ingest-alerts';
-import type { UnmatchedAlert } from '../services/alerts/ports';
+import { checkHealth } from '../services/health/check-health';
+import { handleRunMessage } from '../services/worker/handle-run-message';
+import { ingestAlerts } from '../services/alerts/ingest-alerts';
 import type { MappingStore } from '../services/mappings/ports';
 import type { Logger } from '../services/shared/ports';
-import { previewAlerts, type PayloadPreview } from '../services/alerts/preview-alerts';
-import { getExecution, listExecutions, type ListResult } from '../services/runs/query-executions';
-import { requestRun, type AcceptedRun, type RunRequest } from '../services/runs/request-run';
+import { previewAlerts } from '../services/alerts/preview-alerts';
+import { getExecution, listExecutions } from '../services/runs/query-executions';
+import { requestRun } from '../services/runs/request-run';
 import type { SweepDeps } from '../services/runs/sweep-executions';
-import { runSweep, type SweepReport } from '../services/runs/sweep';
+import { runSweep } from '../services/runs/sweep';
 import type { ClaimTiming } from '../services/runs/record-once';
 import type { RunbookIdentityEnv } from '../services/worker/ports';
-
-export type AppServices = {
-  requestRun(req: RunRequest, log: Logger): Promise<AcceptedRun>;
-  listExecutions(params: Record<string, string>): Promise<ListResult>;
-  getExecution(execId: string): Promise<Execution>;
-  handleRunMessage(msg: DeliveredMessage, log: Logger): Promise<HandleOutcome>;
-  /** Ends lost runs, sends stranded and poisoned ones again, prunes data past CLOUDO_RETENTION_DAYS. */
-  sweep(log: Logger): Promise<SweepReport>;
-  /** Tables and queues, probed in parallel within HEALTH_BOUND_MS; never throws. */
-  checkHealth(): Promise<HealthReport>;
-  ingestAlerts(body: unknown, partition: string | undefined, log: Logger): Promise<IngestReport>;
-  previewAlerts(body: unknown, partition: string | undefined): Promise<PayloadPreview>;
-  listUnmatched(limit: number): Promise<UnmatchedAlert[]>;
-  /** A run request from /api/Trigger: a manual request or an alert webhook body; 429 (overloaded) when shedding. */
-  acceptRequest(req: IntakeRequest, log: Logger): Promise<Accepted>;
-  handleIntakeMessage(msg: DeliveredMessage, log: Logger): Promise<IntakeOutcome>;
-  viewApproval(link: LinkInput): Promise<{ execution: Execution; action: ApprovalAction }>;
-  decideApproval(link: LinkInput, by: Decider, log: Logger): Promise<Execution>;
-  /** Expires approvals nobody decided, then retries owed notifications; returns how many of each. */
-  runOncallTimer(log: Logger): Promise<{ expired: number; retried: number }>;
-};
 
 export type AppOptions = {
   /** Base of links when CLOUDO_PUBLIC_URL is unset; the local runtime knows its own address only once listening. */
@@ -86,26 +61,34 @@ export function createAppServices(config: CloudoConfig, clients?: StorageClients
   // HTTP triggers only: the intake queue's concurrency is bounded by the host's batch settings already.
   const gate = createAdmissionGate({ limit: config.accept.concurrency, maxWaitMs: config.accept.maxWaitMs });
   return {
-    requestRun: (req, log) => ensure(() => requestRun({ ...requests, log }, req)),
-    listExecutions: (params) => ensure(() => listExecutions(executions, params)),
-    getExecution: (execId) => ensure(() => getExecution(executions, execId)),
-    handleRunMessage: (msg, log) => ensure(() => handleRunMessage({ ...common, ...worker, log }, msg)),
-    sweep: (log) => ensure(() => runSweep(sweepDeps(config, common, on, log))),
-    ingestAlerts: (body, partition, log) => ensure(() => ingestAlerts({ ...requests, log }, body, partition)),
-    previewAlerts: (body, partition) => ensure(() => previewAlerts(previewDeps(config, mappings), body, partition)),
-    listUnmatched: (limit) => ensure(() => alerts.listUnmatched(limit)),
-    acceptRequest: (req, log) => gate(() => ensure(() => acceptRequest(requests, req, log))),
-    handleIntakeMessage: (msg, log) => ensure(() => handleIntakeMessage(requests, msg, log)),
-    viewApproval: (link) => ensure(() => viewApproval(on.approvalDeps(silent), link)),
-    decideApproval: (link, by, log) => ensure(() => decideApproval(on.approvalDeps(log), link, by)),
-    runOncallTimer: (log) =>
-      ensure(async () => {
-        const deps = on.timerDeps(log);
-        return { expired: await expireApprovals(deps), retried: await retryNotifications(deps) };
-      }),
+    trigger: {
+      requestRun: (req, log) => gate(() => ensure(() => requestRun({ ...requests, log }, req))),
+      ingestAlerts: (body, partition, log) =>
+        gate(() => ensure(() => ingestAlerts({ ...requests, log }, body, partition))),
+      previewAlerts: (body, partition) => ensure(() => previewAlerts(previewDeps(config, mappings), body, partition)),
+    },
+    executions: {
+      list: (filter) => ensure(() => listExecutions(executions, filter)),
+      get: (execId) => ensure(() => getExecution(executions, execId)),
+    },
+    unmatched: { list: (limit) => ensure(() => alerts.listUnmatched(limit)) },
+    approvals: {
+      view: (link) => ensure(() => viewApproval(on.approvalDeps(silent), link)),
+      decide: (link, by, log) => ensure(() => decideApproval(on.approvalDeps(log), link, by)),
+    },
+    intake: { handleMessage: (msg, log) => ensure(() => handleIntakeMessage(requests, msg, log)) },
+    worker: { handleRunMessage: (msg, log) => ensure(() => handleRunMessage({ ...common, ...worker, log }, msg)) },
+    sweeper: { sweep: (log) => ensure(() => runSweep(sweepDeps(config, common, on, log))) },
+    notifier: {
+      run: (log) =>
+        ensure(async () => {
+          const deps = on.timerDeps(log);
+          return { expired: await expireApprovals(deps), retried: await retryNotifications(deps) };
+        }),
+    },
     // A miss proves the account answers and accepts our credentials; anything else (403 included) does not.
     // Not through ensure(): creating tables is not bounded by the probe's deadline, and a miss answers as well.
-    checkHealth: () => checkHealth(createHealthProbes(storage, firstRunQueue(config)), HEALTH_BOUND_MS),
+    health: { check: () => checkHealth(createHealthProbes(storage, firstRunQueue(config)), HEALTH_BOUND_MS) },
   };
 }
 

@@ -6,7 +6,7 @@ import type { StorageClients } from '../adapters/shared/storage-clients';
 import type { CloudoConfig } from '../config/load-config';
 import { approvalLinks } from '../domain/approvals/approval-link';
 import { redact } from '../domain/shared/redact';
-import { executionLink } from '../http/views';
+import { executionPath } from '../domain/shared/api-paths';
 import { configuredSecrets, type OncallConfig } from '../config/oncall-settings';
 import type { OncallDeps } from '../services/runs/admitted-execution';
 import type { ApprovalDeps } from '../services/approvals/decide-approval';
@@ -84,7 +84,7 @@ function notifierFor(o: OncallConfig) {
 
 function linkBuilder(publicUrl: () => string, secret: string | undefined): LinkBuilder {
   return {
-    execution: (execId) => `${publicUrl()}${executionLink(execId)}`,
+    execution: (execId) => `${publicUrl()}${executionPath(execId)}`,
     approvals: (e) =>
       e.status === 'pending_approval' && e.approval && secret
         ? approvalLinks(publicUrl(), secret, e.execId, new Date(e.approval.expiresAt))

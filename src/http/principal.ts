@@ -1,8 +1,7 @@
 // Who is calling: the App Service authentication principal header, checked before it is recorded anywhere.
 
-import { PRINCIPAL_HEADER } from '../domain/shared/api-routes';
-
-export { PRINCIPAL_HEADER };
+// App Service authentication sets this header and drops any copy a client sends; without it, it is a plain claim.
+export const PRINCIPAL_HEADER = 'x-ms-client-principal-name';
 
 type WithHeaders = { readonly headers: { get(name: string): string | null } };
 

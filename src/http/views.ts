@@ -1,11 +1,7 @@
 // API views: what an execution looks like in JSON answers, with links instead of internal keys.
-import { API_PREFIX } from '../domain/shared/api-routes';
+import { executionPath } from '../domain/shared/api-paths';
 import type { Execution } from '../domain/runs/execution';
 import type { AlertRun } from '../services/alerts/ingest-alerts';
-
-export { API_PREFIX };
-
-export const executionLink = (execId: string): string => `${API_PREFIX}/logs/${execId}`;
 
 export function executionSummary(e: Execution): Record<string, unknown> {
   return {
@@ -32,7 +28,7 @@ export function executionSummary(e: Execution): Record<string, unknown> {
     approval: e.approval ?? null,
     budget: e.budget ?? null,
     notifications: e.notifications ?? [],
-    links: { self: executionLink(e.execId) },
+    links: { self: executionPath(e.execId) },
   };
 }
 
@@ -46,7 +42,7 @@ export function executionDetail(e: Execution): Record<string, unknown> {
 }
 
 export function alertRunView(run: AlertRun): Record<string, unknown> {
-  return { ...run, links: { self: executionLink(run.execId) } };
+  return { ...run, links: { self: executionPath(run.execId) } };
 }
 
 function alertSummary(a: NonNullable<Execution['alert']>): Record<string, unknown> {

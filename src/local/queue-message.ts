@@ -13,9 +13,9 @@ function decodeMessage(text: string, encoding: QueueHostSettings['messageEncodin
 }
 
 /** The decoded text to hand the handler, or why the message must be poisoned without invoking it. */
-export type Admission = { readonly text: string } | { readonly poison: string };
+export type MessageAdmission = { readonly text: string } | { readonly poison: string };
 
-export function admitMessage(message: DequeuedMessageItem, settings: QueueHostSettings): Admission {
+export function admitMessage(message: DequeuedMessageItem, settings: QueueHostSettings): MessageAdmission {
   const text = decodeMessage(message.messageText, settings.messageEncoding);
   if (text === null) return { poison: 'is not valid base64' };
   // The host poisons a message before invoking when it was already dequeued more than maxDequeueCount times.

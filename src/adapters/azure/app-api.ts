@@ -1,6 +1,6 @@
 // The deployed app's HTTP API as the CLI uses it: a key probe of the Trigger, alert executions, unmatched alerts.
 import { z } from 'zod';
-import { API_PREFIX } from '../../domain/shared/api-routes';
+import { apiPath } from '../../domain/shared/api-paths';
 
 export type Fetch = typeof fetch;
 
@@ -48,9 +48,9 @@ const LIST_LIMIT = '200';
 export function createAppApi(appUrl: string, functionKey: string | undefined, fetchFn: Fetch): AppApi {
   const base = appUrl.replace(/\/+$/, '');
   const headers: Record<string, string> = functionKey ? { 'x-functions-key': functionKey } : {};
-  const getJson = async (path: string): Promise<unknown> => {
-    const res = await call(fetchFn, `${base}${API_PREFIX}${path}`, { headers });
-    if (res.status !== 200) throw new AppApiError(`GET ${API_PREFIX}${path.split('?')[0]}: ${await describe(res)}`);
+  const getJson = async (route: string): Promise<unknown> => {
+    const res = await call(fetchFn, `${base}${apiPath(route)}`, { headers });
+    if (res.status !== 200) throw new AppApiError(`GET ${apiPath(route.split('?')[0] ?? '')}: ${await describe(res)}`);
     return res.json();
   };
   return {
@@ -63,14 +63,14 @@ export function createAppApi(appUrl: string, functionKey: string | undefined, fe
     },
     alertExecutions: async (since) => {
       const query = new URLSearchParams({ trigger: 'azure-monitor', since: since.toISOString(), limit: LIST_LIMIT });
-      const page = parseWith(executions, await getJson(`/logs?${query.toString()}`), 'logs');
+      const page = parseWith(executions, await getJson(`logs?${query.toString()}`), 'logs');
       return page.items.map((e) => ({
         key: `execution ${e.execId}`,
         text: `execution ${e.execId} (${e.status}): mapping ${e.mapping.partition_key}/${e.mapping.id} → ${e.runbook}${e.alert?.rule ? `, rule "${e.alert.rule}"` : ''}`,
       }));
     },
     unmatchedAlerts: async () => {
-      const page = parseWith(unmatched, await getJson(`/alerts/unmatched?limit=${LIST_LIMIT}`), 'alerts/unmatched');
+      const page = parseWith(unmatched, await getJson(`alerts/unmatched?limit=${LIST_LIMIT}`), 'alerts/unmatched');
       return page.items.map((u) => ({
         key: `unmatched ${u.receivedAt} ${u.alertId} ${u.partition ?? ''}`,
         text: `unmatched alert (no mapping claimed it): rule "${u.rule ?? '?'}", ${u.monitorCondition}, received ${u.receivedAt}`,
@@ -96,6 +96,6 @@ async function describe(res: Response): Promise<string> {
 function parseWith<T>(schema: z.ZodType<T>, body: unknown, what: string): T {
   const parsed = schema.safeParse(body);
   if (!parsed.success)
-    throw new AppApiError(`unexpected answer from ${API_PREFIX}/${what}: ${parsed.error.issues[0]?.message}`);
+    throw new AppApiError(`unexpected answer from ${apiPath(what)}: ${parsed.error.issues[0]?.message}`);
   return parsed.data;
 }

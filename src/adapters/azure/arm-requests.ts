@@ -1,4 +1,5 @@
 // Raw ARM requests through the monitor client's pipeline (same credential, same HTTP client), and ARM errors.
+import { isObject } from '../../domain/alerts/alert-fields';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   createHttpHeaders,
@@ -111,8 +112,4 @@ function parseJson(text: string | undefined): unknown {
   } catch {
     return text;
   }
-}
-
-export function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }

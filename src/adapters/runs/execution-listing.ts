@@ -41,7 +41,7 @@ function queryPartition(q: ExecutionQuery): string {
   return MAIN_PARTITION;
 }
 
-export async function listExecutions(table: TableClient, q: ExecutionQuery): Promise<ExecutionPage> {
+export async function readIndexPage(table: TableClient, q: ExecutionQuery): Promise<ExecutionPage> {
   const partition = queryPartition(q);
   const { rowKeys, continuation } = await pageOfRowKeys(table, partition, q);
   if (partition === MAIN_PARTITION)

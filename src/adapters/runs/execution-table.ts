@@ -7,7 +7,7 @@ import { execRowKey, invertedTime } from '../../domain/runs/exec-id';
 import type { ExecutionStore, RejectedMessage } from '../../services/runs/ports';
 import type { Versioned } from '../../services/shared/ports';
 import { fromEntity, MAIN_PARTITION, toEntity } from './execution-entity';
-import { indexPartitions, listExecutions } from './execution-listing';
+import { indexPartitions, readIndexPage } from './execution-listing';
 import { alreadyExists } from '../../domain/shared/errors';
 import { isConflict, isNotFound, isPreconditionFailed, orMissing, storageCall } from '../shared/storage-errors';
 
@@ -32,7 +32,7 @@ export function createExecutionTable(table: TableClient): ExecutionStore {
       }),
     get: (execId) => storageCall(() => readMain(table, execRowKey(execId))),
     replaceIf: (next, previous) => storageCall(() => replaceIf(table, index, next, previous)),
-    list: (q) => storageCall(() => listExecutions(table, q)),
+    list: (q) => storageCall(() => readIndexPage(table, q)),
     recordRejectedMessage: (r) =>
       storageCall(async () => {
         // Inverted time first, so the newest rows come first in a partition scan.

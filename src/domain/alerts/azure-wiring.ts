@@ -1,5 +1,5 @@
 // Azure alert wiring: resource ids, whether an action group's webhook reaches the app, and attaching action groups.
-import { API_PREFIX } from '../shared/api-routes';
+import { triggerPath } from '../shared/api-paths';
 
 export type AlertRuleKind = 'metric-alert' | 'log-search-alert' | 'activity-log-alert';
 
@@ -82,7 +82,7 @@ export function triggerUrl(appUrl: string): URL | undefined {
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && local)) return undefined;
   url.search = '';
   url.hash = '';
-  url.pathname = `${url.pathname.replace(/\/+$/, '')}${API_PREFIX}/Trigger`;
+  url.pathname = `${url.pathname.replace(/\/+$/, '')}${triggerPath()}`;
   return url;
 }
 

@@ -1,6 +1,6 @@
 // Signed approval links: the HMAC that lets a link approve or reject one run until it expires, and its check.
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { API_PREFIX } from '../shared/api-routes';
+import { approvalPath } from '../shared/api-paths';
 import { APPROVAL_ACTIONS, type ApprovalAction } from './approval';
 
 export type VerifyResult =
@@ -29,9 +29,6 @@ const EXP_PATTERN = /^[1-9][0-9]{0,11}$/;
 export function signApproval(secret: string, execId: string, action: ApprovalAction, expiresAt: Date): string {
   return sign(secret, execId, action, unixSeconds(expiresAt));
 }
-
-export const approvalPath = (execId: string, action: ApprovalAction): string =>
-  `${API_PREFIX}/approvals/${encodeURIComponent(execId)}/${action}`;
 
 export function approvalLink(
   publicUrl: string,

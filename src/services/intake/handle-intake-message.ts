@@ -2,7 +2,7 @@
 import { loggable } from '../../domain/alerts/alert-decision';
 import { AppError, type ErrorCode } from '../../domain/shared/errors';
 import { parseIntakeMessage } from '../../domain/intake/intake-request';
-import { acceptRequest, type AcceptDeps } from '../runs/accept-request';
+import { acceptRequest, type AcceptDeps } from './accept-request';
 import type { DeliveredMessage } from '../worker/handle-run-message';
 import type { Logger } from '../shared/ports';
 

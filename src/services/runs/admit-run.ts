@@ -15,9 +15,9 @@ export type AdmitDeps = {
 export type RunContext = { readonly execId: string; readonly now: Date; readonly resourceId: string | null };
 
 /** `release` gives a spent budget slot back when the run could not be recorded after all. */
-export type Admitted = { readonly admission: Admission; readonly release?: () => Promise<void> };
+export type AdmissionOutcome = { readonly admission: Admission; readonly release?: () => Promise<void> };
 
-export async function admitRun(deps: AdmitDeps, m: Mapping, ctx: RunContext): Promise<Admitted> {
+export async function admitRun(deps: AdmitDeps, m: Mapping, ctx: RunContext): Promise<AdmissionOutcome> {
   // A human decides every run of an approval mapping: that decision, not the budget, is the limit.
   if (m.requireApproval) return { admission: awaitApproval(deps, m, ctx.now, 'mapping') };
   if (!m.maxRuns) return { admission: { status: 'queued' } };

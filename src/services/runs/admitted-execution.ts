@@ -18,13 +18,13 @@ export type OncallDeps = {
 
 type NewExecutionArgs = Omit<Parameters<typeof newExecution>[0], 'admission'>;
 
-export type Admitted = { readonly execution: Execution; readonly release: () => Promise<void> };
+export type AdmittedExecution = { readonly execution: Execution; readonly release: () => Promise<void> };
 
 export async function admittedExecution(
   deps: OncallDeps,
   args: NewExecutionArgs,
   resourceId: string | null,
-): Promise<Admitted> {
+): Promise<AdmittedExecution> {
   const { admission, release } = await admitRun(deps.admit, args.mapping, {
     execId: args.execId,
     now: args.now,

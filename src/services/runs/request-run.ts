@@ -1,6 +1,5 @@
 // Request a run: find the mapping, admit it (queue, approval, budget), record it, and queue it when it may run now.
 import { refusal } from '../../domain/alerts/alert-decision';
-import { PRINCIPAL_HEADER } from '../../domain/shared/api-routes';
 import { AppError, badRequest, conflict, notFound } from '../../domain/shared/errors';
 import { newExecId } from '../../domain/runs/exec-id';
 import type { Execution } from '../../domain/runs/execution';
@@ -34,6 +33,8 @@ export type RunRequest = {
   readonly trigger: TriggerKind;
   /** The signed-in caller (App Service authentication), when known. */
   readonly requestedBy?: string;
+  /** Where the door reads who asks (a header, a message field): the field a 400 names when nobody is known. */
+  readonly requesterField?: string;
   /** Requests with the same key and mapping run once. */
   readonly idempotencyKey?: RequestKey;
 };
@@ -54,7 +55,7 @@ export async function requestRun(deps: RequestRunDeps, req: RunRequest): Promise
   // Four eyes compare the approver with the requester: an anonymous request would let anyone approve it.
   if (mapping.fourEyes && !req.requestedBy) {
     throw badRequest(
-      PRINCIPAL_HEADER,
+      req.requesterField ?? 'requestedBy',
       `Mapping "${mapping.id}" applies the four-eyes rule, so ClouDO must know who asks: sign in through App Service authentication.`,
     );
   }

@@ -190,12 +190,14 @@ describe('approval gates', () => {
   it('without an approval secret nothing waits: a manual request is refused and an alert is recorded skipped', async () => {
     const config = h.rt.runtime.config;
     const unsigned = createAppServices({ ...config, oncall: { ...config.oncall, approvalSecret: undefined } });
-    const refused = await unsigned.requestRun({ id: 'gated', trigger: 'manual' }, quiet).catch((e: unknown) => e);
+    const refused = await unsigned.trigger
+      .requestRun({ id: 'gated', trigger: 'manual' }, quiet)
+      .catch((e: unknown) => e);
     expect(refused).toMatchObject({ code: 'conflict', details: { field: 'id' } });
     expect(String((refused as Error).message)).toContain('APPROVAL_SECRET');
     const alert = alertFixture<{ data: { essentials: Json } }>(FIXTURE);
     alert.data.essentials['alertId'] = `unsigned-${Date.now()}`;
-    const report = await unsigned.ingestAlerts(alert, undefined, quiet);
+    const report = await unsigned.trigger.ingestAlerts(alert, undefined, quiet);
     expect(report.executions[0]).toMatchObject({ status: 'skipped' });
     expect(report.executions[0]!.reason).toContain('APPROVAL_SECRET');
   });

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerFunctions } from '../../../functions/register';
 import { loadConfig, type CloudoConfig } from '../../../src/config/load-config';
 import { queueNameForPool } from '../../../src/domain/runs/run-message';
-import { API_PREFIX } from '../../../src/http/views';
+import { API_PREFIX } from '../../../src/domain/shared/api-paths';
 import { createLocalHost, type Mount } from '../../../src/local/local-host';
 import { mappingDoc, startTestRuntime, type TestRuntime } from '../../support/test-runtime';
 

@@ -7,6 +7,7 @@ import { newExecId } from '../../../src/domain/runs/exec-id';
 import { finishExecution, newExecution, startExecution, type Execution } from '../../../src/domain/runs/execution';
 import type { Mapping } from '../../../src/domain/mappings/mapping';
 import type { ExecutionStore } from '../../../src/services/runs/ports';
+import { parseExecutionFilter } from '../../../src/http/execution-filter';
 import { listExecutions } from '../../../src/services/runs/query-executions';
 import { sampleMapping } from '../../support/fixtures';
 import { uniqueName } from '../../support/unique-names';
@@ -49,7 +50,7 @@ beforeAll(async () => {
 });
 afterAll(async () => table.deleteTable());
 
-const list = (params: Record<string, string>) => listExecutions(store, params);
+const list = (params: Record<string, string>) => listExecutions(store, parseExecutionFilter(params));
 
 describe('execution listing', () => {
   it('lists newest first, without output', async () => {

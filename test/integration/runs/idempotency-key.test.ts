@@ -185,7 +185,7 @@ describe('retention of idempotency keys', () => {
       const hoursAgo = (h: number) => new Date(Date.now() - h * 3_600_000);
       await keys.claimKey('old', newExecId(hoursAgo(25)), hoursAgo(25), 'f');
       await keys.claimKey('young', newExecId(hoursAgo(23)), hoursAgo(23), 'f');
-      expect((await services.sweep(sourceLogger(silentWriter, 'test'))).pruned).toBe(1);
+      expect((await services.sweeper.sweep(sourceLogger(silentWriter, 'test'))).pruned).toBe(1);
       expect((await keys.claimKey('old', newExecId(new Date()), new Date(), 'f')).kind).toBe('claimed');
       expect((await keys.claimKey('young', newExecId(new Date()), new Date(), 'f')).kind).toBe('pending');
     } finally {

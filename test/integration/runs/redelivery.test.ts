@@ -6,7 +6,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createExecutionTable } from '../../../src/adapters/runs/execution-table';
 import { createStorageClients, ensureTables } from '../../../src/adapters/shared/storage-clients';
-import { createAppServices, type AppServices } from '../../../src/composition/app-services';
+import { createAppServices } from '../../../src/composition/app-services';
+import type { AppServices } from '../../../src/composition/service-groups';
 import type { CloudoConfig } from '../../../src/config/load-config';
 import { newExecId } from '../../../src/domain/runs/exec-id';
 import { endUnrun, newExecution, WORKER_LOST, type Execution } from '../../../src/domain/runs/execution';
@@ -65,11 +66,11 @@ describe('poison queues', () => {
     const stuck = await recorded();
     const done = await recorded(sampleMapping(), { status: 'succeeded', finishedAt: new Date().toISOString() });
     for (const text of [encode(stuck.execId), encode(done.execId), 'not a run message']) await poison.sendMessage(text);
-    expect(await services.sweep(quiet)).toMatchObject({ poisoned: 2, failed: 0 });
+    expect(await services.sweeper.sweep(quiet)).toMatchObject({ poisoned: 2, failed: 0 });
     const sent = (await pool.receiveMessages({ numberOfMessages: 32 })).receivedMessageItems;
     expect(sent.map((m) => decode(m.messageText))).toEqual([{ v: 1, execId: stuck.execId }]);
-    expect(await services.getExecution(stuck.execId)).toMatchObject({ status: 'queued', requeues: 1 });
-    expect(await services.getExecution(done.execId)).toMatchObject({ status: 'succeeded' });
+    expect(await services.executions.get(stuck.execId)).toMatchObject({ status: 'queued', requeues: 1 });
+    expect(await services.executions.get(done.execId)).toMatchObject({ status: 'succeeded' });
     // The junk message is hidden for a while, not deleted: a person decides about it.
     expect((await poison.getProperties()).approximateMessagesCount).toBe(1);
   });
@@ -89,8 +90,8 @@ describe('stranded runs', () => {
         { requeues: MAX_REQUEUES, requeuedAt: longAgo },
         requested,
       );
-      expect((await paging.sweep(quiet)).stranded).toBeGreaterThanOrEqual(1);
-      expect(await paging.getExecution(e.execId)).toMatchObject({
+      expect((await paging.sweeper.sweep(quiet)).stranded).toBeGreaterThanOrEqual(1);
+      expect(await paging.executions.get(e.execId)).toMatchObject({
         status: 'error',
         error: `never reached a worker: no worker took it after ${MAX_REQUEUES} re-deliveries`,
       });
@@ -112,8 +113,8 @@ describe('a backlog', () => {
     const longAgo = new Date(Date.now() - 3600_000);
     const patch = { requeues: MAX_REQUEUES, requeuedAt: longAgo.toISOString() };
     const e = await recorded(sampleMapping({ worker: 'Backlog' }), patch, longAgo);
-    await services.sweep(quiet);
-    expect(await services.getExecution(e.execId)).toMatchObject({ status: 'queued', requeues: MAX_REQUEUES });
+    await services.sweeper.sweep(quiet);
+    expect(await services.executions.get(e.execId)).toMatchObject({ status: 'queued', requeues: MAX_REQUEUES });
   });
 });
 
@@ -123,12 +124,12 @@ describe('a worker whose table goes away', () => {
     try {
       const worker = createAppServices(config, createStorageClients(viaProxy, config));
       const e = await recorded(sampleMapping({ runbook: 'slow.sh' }));
-      const handled = worker.handleRunMessage(
+      const handled = worker.worker.handleRunMessage(
         { queueName: 'q', messageId: 'm', body: { v: 1, execId: e.execId } },
         quiet,
       );
       await readUntil(
-        () => services.getExecution(e.execId),
+        () => services.executions.get(e.execId),
         (x) => x.status === 'running',
       );
       proxy.down();
@@ -138,7 +139,7 @@ describe('a worker whose table goes away', () => {
       await new Promise((r) => setTimeout(r, 2500));
       proxy.up();
       expect(await handled).toBe('ran');
-      expect(await services.getExecution(e.execId)).toMatchObject({
+      expect(await services.executions.get(e.execId)).toMatchObject({
         status: 'succeeded',
         exitCode: 0,
         output: 'finished\n',

@@ -1,7 +1,8 @@
 // The sweep records executions whose worker was lost (its lease ran out), and leaves live and finished ones alone.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
-import { createAppServices, type AppServices } from '../../../src/composition/app-services';
+import { createAppServices } from '../../../src/composition/app-services';
+import type { AppServices } from '../../../src/composition/service-groups';
 import type { CloudoConfig } from '../../../src/config/load-config';
 import { createAlertRecords } from '../../../src/adapters/alerts/alert-records';
 import { createExecutionTable } from '../../../src/adapters/runs/execution-table';
@@ -50,20 +51,20 @@ describe('sweep', () => {
   it('marks only runs far past their deadline as error', async () => {
     const lost = await running(30);
     const live = await running(0);
-    expect((await services.sweep(log)).lost).toBe(1);
-    expect(await services.getExecution(lost)).toMatchObject({
+    expect((await services.sweeper.sweep(log)).lost).toBe(1);
+    expect(await services.executions.get(lost)).toMatchObject({
       status: 'error',
       error: expect.stringMatching(/worker lost/),
     });
-    expect((await services.getExecution(live)).status).toBe('running');
-    expect((await services.sweep(log)).lost).toBe(0);
+    expect((await services.executions.get(live)).status).toBe('running');
+    expect((await services.sweeper.sweep(log)).lost).toBe(0);
   });
 
   it('marks a run lost once its worker stopped renewing it, long before its timeout', async () => {
     // An hour to run, but no word from its worker for two minutes: the lease taken when it was claimed is over.
     const silent = await running(2, false, 3600);
-    expect((await services.sweep(log)).lost).toBe(1);
-    expect(await services.getExecution(silent)).toMatchObject({ status: 'error', error: WORKER_LOST });
+    expect((await services.sweeper.sweep(log)).lost).toBe(1);
+    expect(await services.executions.get(silent)).toMatchObject({ status: 'error', error: WORKER_LOST });
   });
 
   it('pages on-call for a lost run of an on-call mapping', async () => {
@@ -74,10 +75,10 @@ describe('sweep', () => {
         oncall: { ...config.oncall, opsgenieKey: 'opsgenie-key-for-sweep', opsgenieUrl: og.url },
       });
       const lost = await running(30, true);
-      expect((await paging.sweep(log)).lost).toBe(1);
+      expect((await paging.sweeper.sweep(log)).lost).toBe(1);
       const page = await og.waitFor((r) => r.path === '/v2/alerts');
       expect(page.body).toMatchObject({ details: { execId: lost, status: 'error' } });
-      expect((await paging.getExecution(lost)).notifications).toMatchObject([{ state: 'sent', kind: 'failure' }]);
+      expect((await paging.executions.get(lost)).notifications).toMatchObject([{ state: 'sent', kind: 'failure' }]);
     } finally {
       await og.close();
     }
@@ -109,7 +110,7 @@ describe('retention', () => {
     });
     await store.recordRejectedMessage(rejected(40, 'old-message'));
     await store.recordRejectedMessage(rejected(1, 'new-message'));
-    expect((await services.sweep(log)).pruned).toBe(3);
+    expect((await services.sweeper.sweep(log)).pruned).toBe(3);
     expect((await store.listRejectedMessages(10)).map((r) => r.messageId)).toEqual(['new-message']);
     expect(await records.getPayload(oldId)).toBeNull();
     expect(await records.getPayload(newId)).toBe('{"new":true}');

@@ -67,9 +67,9 @@ describe('storage that answers 403', () => {
     const config = isolatedConfig(conn);
     const services = createAppServices(config, createStorageClients(conn, config));
     const cases: [HttpFunctionOptions, string, string?][] = [
-      [triggerFunction(() => services), 'http://localhost/api/Trigger?id=m'],
-      [triggerFunction(() => services), 'http://localhost/api/Trigger', ALERT],
-      [logsFunction(() => services), 'http://localhost/api/logs'],
+      [triggerFunction(() => services.trigger), 'http://localhost/api/Trigger?id=m'],
+      [triggerFunction(() => services.trigger), 'http://localhost/api/Trigger', ALERT],
+      [logsFunction(() => services.executions), 'http://localhost/api/logs'],
     ];
     for (const [fn, url, body] of cases) {
       const res = await invoke(fn, url, body);

@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { healthFunction } from '../../../functions/health';
 import { logsFunction } from '../../../functions/logs';
 import { triggerFunction } from '../../../functions/trigger';
-import { createAppServices, type AppServices } from '../../../src/composition/app-services';
+import { createAppServices } from '../../../src/composition/app-services';
+import type { AppServices } from '../../../src/composition/service-groups';
 import { createMappingTable } from '../../../src/adapters/mappings/mapping-table';
 import { createStorageClients, ensureTables } from '../../../src/adapters/shared/storage-clients';
 import type { CloudoConfig } from '../../../src/config/load-config';
@@ -57,17 +58,19 @@ describe('storage outages', () => {
       config,
       createStorageClients(withEndpoints(inject('storageConnection'), /\w+Endpoint=[^;]+/g), config),
     );
-    const services = () => down;
     for (const [fn, url] of [
-      [triggerFunction(services), 'http://localhost/api/Trigger?id=m'],
-      [logsFunction(services), 'http://localhost/api/logs'],
-      [healthFunction(services), 'http://localhost/api/health'],
+      [triggerFunction(() => down.trigger), 'http://localhost/api/Trigger?id=m'],
+      [logsFunction(() => down.executions), 'http://localhost/api/logs'],
+      [healthFunction(() => down.health), 'http://localhost/api/health'],
     ] as const) {
       const res = await invoke(fn, url);
       expect(res.status, url).toBe(503);
       expect(res.headers).toMatchObject({ 'Retry-After': '5' });
     }
-    const res = await invoke(triggerFunction(services), 'http://localhost/api/Trigger?id=m');
+    const res = await invoke(
+      triggerFunction(() => down.trigger),
+      'http://localhost/api/Trigger?id=m',
+    );
     expect(res.jsonBody).toMatchObject({ error: { code: 'storage_unavailable' } });
   });
 
@@ -77,23 +80,23 @@ describe('storage outages', () => {
       createStorageClients(withEndpoints(inject('storageConnection'), /QueueEndpoint=[^;]+/), config),
     );
     const res = await invoke(
-      triggerFunction(() => queueDown),
+      triggerFunction(() => queueDown.trigger),
       'http://localhost/api/Trigger?id=m',
     );
     expect(res.status).toBe(202);
     const execId = String((res.jsonBody as { execId: string }).execId);
     const healthy = createAppServices({ ...config, requeueAfterSeconds: 1 });
-    expect(await healthy.getExecution(execId)).toMatchObject({ status: 'queued' });
+    expect(await healthy.executions.get(execId)).toMatchObject({ status: 'queued' });
     // Nothing is sent before the wait is over: a message may merely be slow.
-    expect((await healthy.sweep(quiet)).stranded).toBe(0);
+    expect((await healthy.sweeper.sweep(quiet)).stranded).toBe(0);
     await new Promise((r) => setTimeout(r, 1100));
-    expect(await healthy.sweep(quiet)).toMatchObject({ stranded: 1, failed: 0 });
+    expect(await healthy.sweeper.sweep(quiet)).toMatchObject({ stranded: 1, failed: 0 });
     const queue = createStorageClients(inject('storageConnection'), config).queues.getQueueClient(
       queueNameForPool(config.queuePrefix, 'Runbook'),
     );
     const [message] = (await queue.receiveMessages()).receivedMessageItems;
     expect(JSON.parse(Buffer.from(message!.messageText, 'base64').toString('utf8'))).toEqual({ v: 1, execId });
-    expect(await healthy.getExecution(execId)).toMatchObject({ status: 'queued', requeues: 1 });
+    expect(await healthy.executions.get(execId)).toMatchObject({ status: 'queued', requeues: 1 });
   });
 });
 
@@ -101,7 +104,7 @@ describe('health', () => {
   const health = (conn: string) => {
     const services = createAppServices(config, createStorageClients(conn, config));
     return invoke(
-      healthFunction(() => services),
+      healthFunction(() => services.health),
       'http://localhost/api/health',
       'GET',
     );

@@ -43,7 +43,7 @@ describe('unresponsive storage', () => {
     const services = createAppServices(config, createStorageClients(conn, config));
     const request = new HttpRequest({ method: 'POST', url: 'http://localhost/api/Trigger?id=m' });
     const context = new InvocationContext({ logHandler: () => undefined });
-    const res = (await triggerFunction(() => services).handler(request, context)) as HttpResponseInit;
+    const res = (await triggerFunction(() => services.trigger).handler(request, context)) as HttpResponseInit;
     expect(res.status).toBe(503);
     expect(res.jsonBody).toMatchObject({ error: { code: 'storage_unavailable' } });
   }, 90_000);
@@ -57,7 +57,7 @@ describe('health on unresponsive storage', () => {
     const services = createAppServices(config, createStorageClients(silentConnection(), config));
     const request = new HttpRequest({ method: 'GET', url: 'http://localhost/api/health' });
     const context = new InvocationContext({ logHandler: () => undefined });
-    const res = (await healthFunction(() => services).handler(request, context)) as HttpResponseInit;
+    const res = (await healthFunction(() => services.health).handler(request, context)) as HttpResponseInit;
     expect(res.status).toBe(503);
     expect(res.jsonBody).toMatchObject({ tables: 'unavailable', queues: 'unavailable' });
   }, 12_000);

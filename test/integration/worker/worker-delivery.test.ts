@@ -3,7 +3,8 @@ import { QueueServiceClient } from '@azure/storage-queue';
 import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAppServices, type AppServices } from '../../../src/composition/app-services';
+import { createAppServices } from '../../../src/composition/app-services';
+import type { AppServices } from '../../../src/composition/service-groups';
 import { queueNameForPool } from '../../../src/domain/runs/run-message';
 import { silentWriter, sourceLogger } from '../../../src/local/console-log';
 import { writableDir } from '../../support/runbook-dirs';
@@ -35,7 +36,7 @@ const queueName = () => queueNameForPool(rt.config.queuePrefix, 'Solo');
 async function queuedExecution(): Promise<string> {
   // Stop the runtime's own worker from taking it: request through services whose queue nobody reads.
   const other = createAppServices({ ...rt.config, queuePrefix: `${rt.config.queuePrefix}idle-` });
-  const { execution } = await other.requestRun({ id: 'count', trigger: 'manual' }, log);
+  const { execution } = await other.trigger.requestRun({ id: 'count', trigger: 'manual' }, log);
   return execution.execId;
 }
 
@@ -43,14 +44,17 @@ describe('worker deliveries', () => {
   it('runs a message delivered twice at the same time exactly once', async () => {
     const execId = await queuedExecution();
     const msg = { queueName: queueName(), messageId: 'm1', body: { v: 1, execId } };
-    const outcomes = await Promise.all([services.handleRunMessage(msg, log), services.handleRunMessage(msg, log)]);
+    const outcomes = await Promise.all([
+      services.worker.handleRunMessage(msg, log),
+      services.worker.handleRunMessage(msg, log),
+    ]);
     expect(outcomes.sort()).toEqual(['duplicate', 'ran']);
-    expect(await services.handleRunMessage(msg, log)).toBe('duplicate');
+    expect(await services.worker.handleRunMessage(msg, log)).toBe('duplicate');
     const lines = readFileSync(marker, 'utf8')
       .split('\n')
       .filter((l) => l.includes(execId));
     expect(lines).toHaveLength(1);
-    expect((await services.getExecution(execId)).status).toBe('succeeded');
+    expect((await services.executions.get(execId)).status).toBe('succeeded');
   });
 
   it('sends an unparseable message to poison, records it, and keeps working', async () => {

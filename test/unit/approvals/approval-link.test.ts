@@ -3,11 +3,11 @@ import { describe, expect, it } from 'vitest';
 import {
   approvalLink,
   approvalLinks,
-  approvalPath,
   signApproval,
   verifyApproval,
   type VerifyInput,
 } from '../../../src/domain/approvals/approval-link';
+import { approvalPath } from '../../../src/domain/shared/api-paths';
 
 const secret = 'test-secret-of-reasonable-length';
 const execId = '20261122T100000000Z-00000001';

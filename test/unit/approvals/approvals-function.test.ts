@@ -2,12 +2,12 @@
 import { HttpRequest, InvocationContext, type HttpResponseInit } from '@azure/functions';
 import { describe, expect, it } from 'vitest';
 import { approvalsFunction } from '../../../functions/approvals';
-import type { AppServices } from '../../../src/composition/app-services';
+import type { ApprovalServices } from '../../../src/composition/service-groups';
 
 const URL_ = 'https://cloudo.example.com/api/approvals/20261122T100000000Z-00000001/approve?exp=1&sig=x';
 
 // Every service call is a failure of the test: the request must be refused before any.
-const services = new Proxy({} as AppServices, {
+const services = new Proxy({} as ApprovalServices, {
   get: (_t, name) => () => Promise.reject(new Error(`${String(name)} must not be called`)),
 });
 

@@ -6,32 +6,48 @@ import { healthFunction } from '../../../functions/health';
 import { logsFunction } from '../../../functions/logs';
 import { triggerFunction } from '../../../functions/trigger';
 import { unmatchedFunction } from '../../../functions/unmatched';
-import type { AppServices } from '../../../src/composition/app-services';
+import type {
+  ApprovalServices,
+  ExecutionReads,
+  HealthServices,
+  TriggerServices,
+  UnmatchedReads,
+} from '../../../src/composition/service-groups';
 
 const EXEC_ID = '20261122T100000000Z-00000001';
 
 // Answers what a well-formed request needs; anything else fails the test loudly.
-const stub: Partial<AppServices> = {
-  listExecutions: () => Promise.resolve({ items: [] }),
-  listUnmatched: () => Promise.resolve([]),
-  checkHealth: () => Promise.resolve({ tables: 'ok', queues: 'ok', problems: [] }),
-};
-const services = new Proxy(stub as AppServices, {
-  get: (target, name) =>
-    (target as Record<string | symbol, unknown>)[name] ??
-    (() => Promise.reject(new Error(`${String(name)} must not be called`))),
-});
+function answering<T extends object>(stub: Partial<T>): () => T {
+  const services = new Proxy(stub as T, {
+    get: (target, name) =>
+      (target as Record<string | symbol, unknown>)[name] ??
+      (() => Promise.reject(new Error(`${String(name)} must not be called`))),
+  });
+  return () => services;
+}
 
 type Route = { fn: HttpFunctionOptions; path: string; params?: Record<string, string>; method?: string };
 
 const routes: Record<string, Route> = {
-  trigger: { fn: triggerFunction(() => services), path: 'Trigger', method: 'POST' },
-  logs: { fn: logsFunction(() => services), path: 'logs' },
-  execution: { fn: logsFunction(() => services), path: `logs/${EXEC_ID}`, params: { execId: EXEC_ID } },
-  unmatched: { fn: unmatchedFunction(() => services), path: 'alerts/unmatched' },
-  health: { fn: healthFunction(() => services), path: 'health' },
+  trigger: { fn: triggerFunction(answering<TriggerServices>({})), path: 'Trigger', method: 'POST' },
+  logs: { fn: logsFunction(answering<ExecutionReads>({ list: () => Promise.resolve({ items: [] }) })), path: 'logs' },
+  execution: {
+    fn: logsFunction(answering<ExecutionReads>({ list: () => Promise.resolve({ items: [] }) })),
+    path: `logs/${EXEC_ID}`,
+    params: { execId: EXEC_ID },
+  },
+  unmatched: {
+    fn: unmatchedFunction(answering<UnmatchedReads>({ list: () => Promise.resolve([]) })),
+    path: 'alerts/unmatched',
+  },
+  health: {
+    fn: healthFunction(
+      answering<HealthServices>({ check: () => Promise.resolve({ tables: 'ok', queues: 'ok', problems: [] }) }),
+    ),
+    path: 'health',
+  },
   approvals: {
-    fn: approvalsFunction(() => services),
+    fn: approvalsFunction(answering<ApprovalServices>({})),
     path: `approvals/${EXEC_ID}/approve`,
     params: { execId: EXEC_ID, action: 'approve' },
   },

@@ -1,8 +1,8 @@
-// Accepting a run request, whichever door it came through: /api/Trigger and the intake queue call this one service.
+// Accepting a queued run request: an intake message is a manual request or an alert body, and goes where it belongs.
 import type { IntakeRequest } from '../../domain/intake/intake-request';
 import { ingestAlerts, type IngestDeps, type IngestReport } from '../alerts/ingest-alerts';
 import type { Logger } from '../shared/ports';
-import { requestRun, type AcceptedRun, type RequestRunDeps } from './request-run';
+import { requestRun, type AcceptedRun, type RequestRunDeps } from '../runs/request-run';
 
 export type AcceptDeps = Omit<RequestRunDeps, 'log'> & Omit<IngestDeps, 'log'>;
 

@@ -1,0 +1,67 @@
+// Service groups: what each entry point may call, one group per function, so a handler sees only its own use cases.
+import type { ApprovalAction, Decider } from '../domain/approvals/approval';
+import type { Execution } from '../domain/runs/execution';
+import type { IngestReport } from '../services/alerts/ingest-alerts';
+import type { UnmatchedAlert } from '../services/alerts/ports';
+import type { PayloadPreview } from '../services/alerts/preview-alerts';
+import type { LinkInput } from '../services/approvals/decide-approval';
+import type { HealthReport } from '../services/health/check-health';
+import type { IntakeOutcome } from '../services/intake/handle-intake-message';
+import type { ExecutionFilter, ListResult } from '../services/runs/query-executions';
+import type { AcceptedRun, RunRequest } from '../services/runs/request-run';
+import type { SweepReport } from '../services/runs/sweep';
+import type { Logger } from '../services/shared/ports';
+import type { DeliveredMessage, HandleOutcome } from '../services/worker/handle-run-message';
+
+/** /api/Trigger. Requests and alerts pass the admission gate: 429 (overloaded) when shedding load. */
+export type TriggerServices = {
+  requestRun(req: RunRequest, log: Logger): Promise<AcceptedRun>;
+  ingestAlerts(body: unknown, partition: string | undefined, log: Logger): Promise<IngestReport>;
+  /** Dry run: what the payload would do; records and runs nothing. */
+  previewAlerts(body: unknown, partition: string | undefined): Promise<PayloadPreview>;
+};
+
+/** /api/logs. */
+export type ExecutionReads = {
+  list(filter: ExecutionFilter): Promise<ListResult>;
+  get(execId: string): Promise<Execution>;
+};
+
+/** /api/alerts/unmatched. */
+export type UnmatchedReads = { list(limit: number): Promise<UnmatchedAlert[]> };
+
+/** /api/approvals: the page a signed link opens, and the decision it posts. */
+export type ApprovalServices = {
+  view(link: LinkInput): Promise<{ execution: Execution; action: ApprovalAction }>;
+  decide(link: LinkInput, by: Decider, log: Logger): Promise<Execution>;
+};
+
+/** The Intake queue function. */
+export type IntakeServices = { handleMessage(msg: DeliveredMessage, log: Logger): Promise<IntakeOutcome> };
+
+/** The worker pools' queue functions. */
+export type WorkerServices = { handleRunMessage(msg: DeliveredMessage, log: Logger): Promise<HandleOutcome> };
+
+/** The Sweeper timer: ends lost runs, sends stranded and poisoned ones again, prunes past CLOUDO_RETENTION_DAYS. */
+export type SweeperServices = { sweep(log: Logger): Promise<SweepReport> };
+
+/** The Notifier timer: expires approvals nobody decided, then retries owed notifications; returns how many. */
+export type NotifierServices = { run(log: Logger): Promise<{ expired: number; retried: number }> };
+
+/** /api/health: tables and queues probed in parallel within a short bound; never throws. */
+export type HealthServices = { check(): Promise<HealthReport> };
+
+export type AppServices = {
+  readonly trigger: TriggerServices;
+  readonly executions: ExecutionReads;
+  readonly unmatched: UnmatchedReads;
+  readonly approvals: ApprovalServices;
+  readonly intake: IntakeServices;
+  readonly worker: WorkerServices;
+  readonly sweeper: SweeperServices;
+  readonly notifier: NotifierServices;
+  readonly health: HealthServices;
+};
+
+/** Services are built on first use (a cold start touches no storage before a request needs it). */
+export type Provide<K extends keyof AppServices> = () => AppServices[K];
