@@ -7,7 +7,7 @@ import {
   type AlertRuleKind,
   type ResourceId,
 } from '../domain/alerts/azure-wiring';
-import type { AzureDeps } from './azure-commands';
+import type { AzureDeps } from './azure-deps';
 import { UsageError, type FlagSpec, type Flags } from './cli-args';
 
 export const ATTACH_FLAGS: FlagSpec = {

@@ -1,22 +1,11 @@
 // `cloudo azure …`: what the verbs need from the outside world, and the dispatch from a command line to a verb.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { azureCredential } from '../adapters/shared/azure-credential';
-import { createMonitor, type MonitorPort } from '../adapters/azure/arm-monitor';
+import { createMonitor } from '../adapters/azure/arm-monitor';
 import { ATTACH_FLAGS, attach } from './azure-attach';
-import type { Fetch } from '../adapters/azure/app-api';
 import { VERIFY_FLAGS, verify } from './azure-verify';
+import type { AzureDeps } from './azure-deps';
 import { parseFlags, type FlagSpec, type Flags } from './cli-args';
-
-export type AzureDeps = {
-  /** The port for one subscription: ARM clients are bound to a subscription. */
-  readonly monitor: (subscriptionId: string) => MonitorPort;
-  readonly fetch: Fetch;
-  readonly print: (line: string) => void;
-  readonly now: () => Date;
-  readonly sleep: (ms: number) => Promise<void>;
-  /** Between polls of the app while waiting for a test alert. */
-  readonly appPollMs: number;
-};
 
 type AzureVerb = { readonly flags: FlagSpec; readonly run: (flags: Flags, deps: AzureDeps) => Promise<number> };
 

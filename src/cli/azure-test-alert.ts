@@ -2,7 +2,7 @@
 import type { ArmWebhookReceiver, MonitorPort, TestNotificationResult } from '../adapters/azure/arm-monitor';
 import { checkLine, type Check } from '../domain/alerts/azure-wiring';
 import { AppApiError, type AppApi, type Arrival } from '../adapters/azure/app-api';
-import type { AzureDeps } from './azure-commands';
+import type { AzureDeps } from './azure-deps';
 
 /** The alert types Azure's test notification accepts. */
 export const ALERT_TYPES: readonly string[] = [

@@ -10,7 +10,7 @@ import {
   type Check,
 } from '../domain/alerts/azure-wiring';
 import { createAppApi, type AppApi } from '../adapters/azure/app-api';
-import type { AzureDeps } from './azure-commands';
+import type { AzureDeps } from './azure-deps';
 import { ALERT_TYPES, sendTestAlert } from './azure-test-alert';
 import { intFlag, UsageError, type FlagSpec, type Flags } from './cli-args';
 

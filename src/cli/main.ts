@@ -8,7 +8,8 @@ import { ConfigError, loadConfig, type CloudoConfig } from '../config/load-confi
 import { AppError } from '../domain/shared/errors';
 import { mappingJsonSchema } from '../domain/mappings/mapping-json-schema';
 import { MappingValidationError } from '../services/mappings/apply-mappings';
-import { AZURE_VERBS, defaultAzureDeps, runAzure, type AzureDeps } from './azure-commands';
+import { AZURE_VERBS, defaultAzureDeps, runAzure } from './azure-commands';
+import type { AzureDeps } from './azure-deps';
 import { UsageError } from './cli-args';
 import { INTAKE_VERBS, defaultIntakeDeps, runIntake } from './intake-commands';
 

@@ -2,6 +2,7 @@
 import { createMappingTable } from '../adapters/mappings/mapping-table';
 import { resolveRunbook } from '../adapters/worker/runbook-resolver';
 import { readMappingFiles } from '../adapters/mappings/schema-files';
+import type { MappingFile } from '../services/mappings/ports';
 import { ensureTables, storageClientsFor, type StorageClients } from '../adapters/shared/storage-clients';
 import type { CloudoConfig } from '../config/load-config';
 import { AppError } from '../domain/shared/errors';
@@ -11,7 +12,6 @@ import {
   MappingValidationError,
   validateMappingFiles,
   type ApplyReport,
-  type MappingFile,
 } from '../services/mappings/apply-mappings';
 import { findRunbookProblems } from '../services/mappings/check-runbooks';
 

@@ -13,7 +13,7 @@ import {
   toRunbookIdentity,
   type RunbookIdentityConfig,
 } from './runbook-env-settings';
-import { parseNcrontab } from '../local/ncrontab';
+import { parseNcrontab } from '../domain/shared/ncrontab';
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 

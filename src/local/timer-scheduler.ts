@@ -4,8 +4,8 @@ import { format } from 'node:util';
 import { InvocationContext } from '@azure/functions';
 import type { LogLevel, Timer } from '@azure/functions';
 import { fromHostLevel, type LogLevel as ConsoleLevel } from './console-log';
-import { nextOccurrence, parseNcrontab } from './ncrontab';
-import type { CronSchedule } from './ncrontab';
+import { nextOccurrence, parseNcrontab } from '../domain/shared/ncrontab';
+import type { CronSchedule } from '../domain/shared/ncrontab';
 
 export type TimerOptions = {
   readonly functionName: string;

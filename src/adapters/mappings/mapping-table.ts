@@ -3,7 +3,9 @@ import { odata, type TableClient, type TransactionAction } from '@azure/data-tab
 import { z } from 'zod';
 import { storedAksCluster } from '../../domain/worker/aks-target';
 import { alertMatchSchema, toAuthoredMatch } from '../../domain/alerts/alert-match';
-import { BUDGET_ACTIONS, RUN_ON, type Mapping } from '../../domain/mappings/mapping';
+import { RUN_ON } from '../../domain/alerts/alert-match';
+import { BUDGET_ACTIONS } from '../../domain/budgets/budget';
+import type { Mapping } from '../../domain/mappings/mapping';
 import { NO_PAGING } from '../../domain/oncall/paging';
 import type { MappingStore } from '../../services/mappings/ports';
 import { storedStructured } from '../runs/execution-structured';

@@ -1,7 +1,7 @@
 // Mapping files on disk: every *.json under the schemas directory, except JSON Schema files.
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import type { MappingFile } from '../../services/mappings/apply-mappings';
+import type { MappingFile } from '../../services/mappings/ports';
 
 export async function readMappingFiles(schemasDir: string, labelBase: string = process.cwd()): Promise<MappingFile[]> {
   const names = await listJson(schemasDir);

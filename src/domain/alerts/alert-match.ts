@@ -2,7 +2,10 @@
 import { z } from 'zod';
 import type { AlertContext, MonitorCondition } from './alert';
 import { compileRegExp, labelMatchersSchema, matchesLabel, testRegExp, type LabelMatcher } from './label-matcher';
-import type { Mapping, RunOn } from '../mappings/mapping';
+
+/** Which monitor conditions a claimed alert runs the runbook for; the others are recorded as skipped. */
+export const RUN_ON = ['fired', 'resolved', 'both'] as const;
+export type RunOn = (typeof RUN_ON)[number];
 
 /** Every present condition must hold; a list means any of its values. Names compare case-insensitively. */
 export type AlertMatch = {
@@ -93,7 +96,10 @@ export function toAuthoredMatch(m: AlertMatch): Record<string, unknown> {
 }
 
 /** Whether a mapping claims an alert and runs for it, with one short reason per condition for the dry run. */
-export function matchAlert(mapping: Mapping, alert: AlertContext): MatchVerdict {
+/** What matching reads of a mapping. */
+export type MatchRules = { readonly id: string; readonly match: AlertMatch | null; readonly runOn: RunOn };
+
+export function matchAlert(mapping: MatchRules, alert: AlertContext): MatchVerdict {
   const checks = mapping.match ? conditionChecks(mapping.match, alert) : [idCheck(mapping.id, alert)];
   const claimed = checks.every((c) => c.ok);
   const reasons = checks.map((c) => c.reason);

@@ -1,6 +1,4 @@
-// Approval gates: the state a run waits in for a human "yes", and the decisions that end the wait.
-import { AppError } from '../shared/errors';
-import type { Execution } from '../runs/execution';
+// Approval gates: the state a run waits in for a human "yes", and who may decide.
 
 export type ApprovalAction = 'approve' | 'reject';
 export const APPROVAL_ACTIONS: readonly ApprovalAction[] = ['approve', 'reject'];
@@ -18,61 +16,3 @@ export type Approval = {
 
 /** Who decides: a name, and whether the platform vouches for it (App Service authentication) or it was typed. */
 export type Decider = { readonly name: string; readonly signedIn: boolean };
-
-/** A decision on a pending run: approve queues it, reject ends it. Throws conflict when it is no longer pending. */
-export function decide(e: Execution, action: ApprovalAction, decider: Decider, now: Date): Execution {
-  const by = decider.name;
-  if (e.status !== 'pending_approval' || !e.approval) throw alreadyDecided(e);
-  // The timer may not have marked it yet: past its expiry a run is no longer the requester's to have.
-  if (Date.parse(e.approval.expiresAt) <= now.getTime()) {
-    throw new AppError('gone', `The approval of ${e.execId} expired at ${e.approval.expiresAt}.`, { field: 'exp' });
-  }
-  if (action === 'approve' && e.approval.fourEyes) checkFourEyes(e, decider);
-  const approval = { ...e.approval, decidedBy: by, decidedAt: now.toISOString() };
-  if (action === 'approve') return { ...e, status: 'queued', approval };
-  return { ...e, status: 'rejected', approval, finishedAt: now.toISOString(), error: `rejected by ${by}` };
-}
-
-/** The run nobody decided on in time. */
-export function expire(e: Execution, now: Date): Execution {
-  if (e.status !== 'pending_approval') throw alreadyDecided(e);
-  return {
-    ...e,
-    status: 'expired',
-    finishedAt: now.toISOString(),
-    error: 'nobody approved it before the link expired',
-  };
-}
-
-export const isExpired = (e: Execution, now: Date): boolean =>
-  e.status === 'pending_approval' && !!e.approval && Date.parse(e.approval.expiresAt) <= now.getTime();
-
-function alreadyDecided(e: Execution): AppError {
-  const who = e.approval?.decidedBy ? ` by ${e.approval.decidedBy}` : '';
-  return new AppError('conflict', `Execution ${e.execId} is no longer waiting for approval: it is ${e.status}${who}.`, {
-    field: 'execId',
-    status: e.status,
-  });
-}
-
-// A typed name proves nothing, so it could never show that the approver is not the requester.
-function checkFourEyes(e: Execution, decider: Decider): void {
-  if (!decider.signedIn) {
-    throw new AppError(
-      'forbidden',
-      'Four-eyes rule: approve signed in (App Service authentication), not by a typed name.',
-      {
-        field: 'name',
-      },
-    );
-  }
-  if (samePerson(decider.name, e.requestedBy)) {
-    throw new AppError('forbidden', `Four-eyes rule: ${decider.name} requested this run and may not approve it.`, {
-      field: 'name',
-    });
-  }
-}
-
-function samePerson(a: string, b: string | undefined): boolean {
-  return b !== undefined && a.trim().toLowerCase() === b.trim().toLowerCase();
-}

@@ -2,6 +2,10 @@
 import { z } from 'zod';
 import { sha256Hex } from '../shared/hash';
 
+/** What a run past its budget does: it is throttled, or it waits for a human. */
+export const BUDGET_ACTIONS = ['throttle', 'require_approval'] as const;
+export type BudgetAction = (typeof BUDGET_ACTIONS)[number];
+
 export type BudgetScope = 'mapping' | 'resource';
 
 export type RunBudget = {

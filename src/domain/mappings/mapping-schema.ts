@@ -1,9 +1,8 @@
 // Mapping files' schema: what an author may write in schemas/*.json, validated with zod and read as the seed writes it.
 import { z } from 'zod';
 import { aksClusterSchema } from '../worker/aks-target';
-import { alertMatchSchema } from '../alerts/alert-match';
-import { runBudgetSchema } from '../budgets/budget';
-import { BUDGET_ACTIONS, RUN_ON } from './mapping';
+import { alertMatchSchema, RUN_ON } from '../alerts/alert-match';
+import { BUDGET_ACTIONS, runBudgetSchema } from '../budgets/budget';
 import { pagingSchema } from '../oncall/paging';
 import { splitRunArgs } from '../worker/run-args';
 import { checkRunbookName } from '../worker/runbook-name';

@@ -1,14 +1,10 @@
 // Mapping model: a runbook mapping as ClouDO uses it, and the seed-shaped view of it in API answers.
 import type { z } from 'zod';
 import type { AksCluster } from '../worker/aks-target';
-import { toAuthoredMatch, type AlertMatch } from '../alerts/alert-match';
-import type { RunBudget } from '../budgets/budget';
+import { toAuthoredMatch, type AlertMatch, type RunOn } from '../alerts/alert-match';
+import type { BudgetAction, RunBudget } from '../budgets/budget';
 import type { mappingEntitySchema } from './mapping-schema';
 import { NO_PAGING, type PagingOptions } from '../oncall/paging';
-
-/** Which monitor conditions a claimed alert runs the runbook for; the others are recorded as skipped. */
-export const RUN_ON = ['fired', 'resolved', 'both'] as const;
-export type RunOn = (typeof RUN_ON)[number];
 
 export type Mapping = {
   readonly partition: string;
@@ -40,9 +36,6 @@ export type Mapping = {
   /** null: the cluster comes from the alert, if it names one. */
   readonly aksCluster: AksCluster | null;
 };
-
-export const BUDGET_ACTIONS = ['throttle', 'require_approval'] as const;
-export type BudgetAction = (typeof BUDGET_ACTIONS)[number];
 
 export function toMapping(partition: string, e: z.output<typeof mappingEntitySchema>): Mapping {
   return {

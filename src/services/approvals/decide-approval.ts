@@ -1,6 +1,7 @@
 // Approval decisions: verify a signed link, then approve (queue the run) or reject it, exactly once.
 import { replaceKeepingOutbox } from '../runs/replace-keeping-outbox';
-import { decide, type ApprovalAction, type Decider } from '../../domain/approvals/approval';
+import type { ApprovalAction, Decider } from '../../domain/approvals/approval';
+import { decide } from '../../domain/approvals/approval-decision';
 import { verifyApproval } from '../../domain/approvals/approval-link';
 import { AppError, badRequest, notFound } from '../../domain/shared/errors';
 import type { Execution } from '../../domain/runs/execution';

@@ -1,9 +1,7 @@
 // Apply mappings: validate every file under schemas/, then upsert them, pruning stored ones only when asked.
 import { findDuplicateIds, parseMappingDocument, type LocatedMapping } from '../../domain/mappings/mapping-document';
 import type { Mapping } from '../../domain/mappings/mapping';
-import type { MappingStore } from '../mappings/ports';
-
-export type MappingFile = { readonly name: string; readonly text: string };
+import type { MappingFile, MappingStore } from './ports';
 
 export class MappingValidationError extends Error {
   override readonly name = 'MappingValidationError';

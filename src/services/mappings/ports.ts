@@ -12,3 +12,6 @@ export type MappingStore = {
   upsertAll(mappings: readonly Mapping[]): Promise<void>;
   removeAll(mappings: readonly Mapping[]): Promise<void>;
 };
+
+/** One mapping file as read: its name for messages, and its text. */
+export type MappingFile = { readonly name: string; readonly text: string };

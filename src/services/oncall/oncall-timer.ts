@@ -1,6 +1,6 @@
 // On-call timer: marks approvals nobody decided as expired, and retries notifications still owed.
 import { replaceKeepingOutbox } from '../runs/replace-keeping-outbox';
-import { expire, isExpired } from '../../domain/approvals/approval';
+import { expire, isExpired } from '../../domain/approvals/approval-decision';
 import type { Execution } from '../../domain/runs/execution';
 import { isDue } from '../../domain/oncall/notification';
 import { onDecision, withNotifications, type Channels } from '../../domain/oncall/notify-plan';

@@ -3,7 +3,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createMonitor } from '../../../src/adapters/azure/arm-monitor';
-import type { AzureDeps } from '../../../src/cli/azure-commands';
+import type { AzureDeps } from '../../../src/cli/azure-deps';
 import { runCli } from '../../../src/cli/main';
 import {
   fakeArm,

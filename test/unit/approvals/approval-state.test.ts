@@ -1,6 +1,6 @@
 // Approval state: decisions move a pending run exactly once, expiry wins over late decisions, four eyes holds.
 import { describe, expect, it } from 'vitest';
-import { decide, expire, isExpired } from '../../../src/domain/approvals/approval';
+import { decide, expire, isExpired } from '../../../src/domain/approvals/approval-decision';
 import { AppError } from '../../../src/domain/shared/errors';
 import { newExecution, type Execution } from '../../../src/domain/runs/execution';
 import { canTransition } from '../../../src/domain/runs/execution-status';

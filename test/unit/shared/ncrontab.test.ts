@@ -1,7 +1,7 @@
 // Unit tests for NCRONTAB parsing and scheduling, and for the timer trigger emulation built on it.
 import type { Timer } from '@azure/functions';
 import { afterEach, describe, expect, it } from 'vitest';
-import { nextOccurrence, parseNcrontab } from '../../../src/local/ncrontab';
+import { nextOccurrence, parseNcrontab } from '../../../src/domain/shared/ncrontab';
 import { startTimer } from '../../../src/local/timer-scheduler';
 import type { TimerHandle, TimerOptions } from '../../../src/local/timer-scheduler';
 

@@ -1,0 +1,14 @@
+// What the `cloudo azure` verbs need from the outside world: ARM, HTTP, a clock and a terminal.
+import type { Fetch } from '../adapters/azure/app-api';
+import type { MonitorPort } from '../adapters/azure/arm-monitor';
+
+export type AzureDeps = {
+  /** The port for one subscription: ARM clients are bound to a subscription. */
+  readonly monitor: (subscriptionId: string) => MonitorPort;
+  readonly fetch: Fetch;
+  readonly print: (line: string) => void;
+  readonly now: () => Date;
+  readonly sleep: (ms: number) => Promise<void>;
+  /** Between polls of the app while waiting for a test alert. */
+  readonly appPollMs: number;
+};

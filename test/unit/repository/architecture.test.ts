@@ -1,0 +1,89 @@
+// The tree states the architecture: layers hold feature folders, imports point one way, no cycles, no twin names.
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { parseCircular, parseDependencyTree } from 'dpdm';
+import { ESLint } from 'eslint';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = path.resolve(__dirname, '../../..');
+const LAYERS = ['adapters', 'cli', 'composition', 'config', 'domain', 'http', 'local', 'services'];
+const FEATURED = ['domain', 'services', 'adapters'];
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(path.join(ROOT, dir), { recursive: true, encoding: 'utf8' })
+    .map((f) => path.join(dir, f))
+    .filter((f) => f.endsWith('.ts'));
+}
+
+describe('layout', () => {
+  it('keeps src/ to its layers, with no loose files', () => {
+    expect(readdirSync(path.join(ROOT, 'src')).sort()).toEqual(LAYERS);
+  });
+
+  it.each(FEATURED)('groups src/%s by feature: folders only at its top', (layer) => {
+    const loose = readdirSync(path.join(ROOT, 'src', layer)).filter(
+      (f) => !statSync(path.join(ROOT, 'src', layer, f)).isDirectory(),
+    );
+    expect(loose).toEqual([]);
+  });
+});
+
+describe('import boundaries (ESLint no-restricted-imports: a wrong import fails npm test)', () => {
+  const eslint = new ESLint({ cwd: ROOT });
+  const lint = async (filePath: string, from: string) => {
+    const [result] = await eslint.lintText(`import { x } from '${from}';\nexport const y = x;\n`, { filePath });
+    return result!.messages.filter((m) => m.ruleId === 'no-restricted-imports').length;
+  };
+
+  it.each([
+    ['src/domain/runs/new.ts', '../../adapters/runs/run-queue'],
+    ['src/domain/runs/new.ts', '../../services/runs/request-run'],
+    ['src/domain/runs/new.ts', '../../config/load-config'],
+    ['src/domain/runs/new.ts', '../../http/views'],
+    ['src/domain/runs/new.ts', 'node:fs'],
+    ['src/domain/runs/new.ts', 'child_process'],
+    ['src/domain/runs/new.ts', '@azure/data-tables'],
+    ['src/services/runs/new.ts', '../../adapters/runs/run-queue'],
+    ['src/services/runs/new.ts', '../../composition/app-services'],
+    ['src/services/runs/new.ts', '../../../functions/trigger'],
+    ['src/services/runs/new.ts', 'node:net'],
+    ['src/services/runs/new.ts', '@azure/storage-queue'],
+    ['src/adapters/runs/new.ts', '../../services/runs/request-run'],
+    ['src/adapters/runs/new.ts', '../../local/runtime'],
+    ['src/config/new.ts', '../adapters/shared/clock'],
+    ['src/composition/new.ts', '../http/views'],
+    ['src/http/new.ts', '../adapters/runs/run-queue'],
+  ])('refuses %s importing %s', async (file, from) => {
+    expect(await lint(file, from)).toBe(1);
+  });
+
+  it.each([
+    ['src/domain/runs/new.ts', '../shared/errors'],
+    ['src/domain/runs/new.ts', 'node:crypto'],
+    ['src/services/runs/new.ts', '../../domain/runs/execution'],
+    ['src/adapters/runs/new.ts', '../../services/runs/ports'],
+    ['src/adapters/runs/new.ts', '@azure/data-tables'],
+    ['src/composition/new.ts', '../adapters/runs/run-queue'],
+  ])('allows %s importing %s', async (file, from) => {
+    expect(await lint(file, from)).toBe(0);
+  });
+});
+
+describe('modules', () => {
+  it('import one another without cycles, type-only imports included', async () => {
+    const tree = await parseDependencyTree(['src/**/*.ts', 'functions/**/*.ts'], { context: ROOT, transform: false });
+    expect(Object.keys(tree).length).toBeGreaterThan(100);
+    expect(parseCircular(tree)).toEqual([]);
+  });
+
+  it('export every name from one module only', () => {
+    const owners = new Map<string, string[]>();
+    for (const file of [...filesUnder('src'), ...filesUnder('functions')]) {
+      const text = readFileSync(path.join(ROOT, file), 'utf8');
+      for (const m of text.matchAll(/^export (?:async )?(?:type|function|const|class) (\w+)/gm)) {
+        owners.set(m[1]!, [...(owners.get(m[1]!) ?? []), file]);
+      }
+    }
+    expect([...owners].filter(([, files]) => files.length > 1)).toEqual([]);
+  });
+});
