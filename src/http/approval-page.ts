@@ -1,5 +1,6 @@
 // Approval pages: the self-contained HTML a signed link opens, its outcome pages, and the headers they go out with.
 import type { ApprovalAction } from '../domain/approvals/approval';
+import type { Execution } from '../domain/runs/execution';
 
 export type ApprovalPageView = {
   readonly action: ApprovalAction;
@@ -21,6 +22,32 @@ export type ApprovalPageView = {
   /** The same path and query the page was opened with: the signature travels with the POST. */
   readonly formAction: string;
 };
+
+/** What the page shows of a run waiting for `action`; `formAction` is the link the page's form posts back to. */
+export function toApprovalPageView(
+  e: Execution,
+  action: ApprovalAction,
+  principal: string | null,
+  formAction: string,
+): ApprovalPageView {
+  return {
+    action,
+    execId: e.execId,
+    status: e.status,
+    mapping: `${e.partition}/${e.mappingId}`,
+    mappingName: e.mappingName,
+    runbook: e.runbook,
+    runArgs: e.runArgs,
+    resource: e.alert?.resource.id ?? null,
+    rule: e.alert?.rule ?? null,
+    requestedBy: e.requestedBy ?? null,
+    requestedAt: e.requestedAt,
+    expiresAt: e.approval?.expiresAt ?? '',
+    because: e.approval?.because ?? 'mapping',
+    principal,
+    formAction,
+  };
+}
 
 export type PageLink = { readonly href: string; readonly label: string };
 

@@ -1,0 +1,79 @@
+// Approval requests: the signed link, who decides, what answer the caller wants, and the cross-site rule for forms.
+import type { HttpRequest } from '@azure/functions';
+import { z } from 'zod';
+import type { Decider } from '../domain/approvals/approval';
+import { AppError, badRequest } from '../domain/shared/errors';
+import type { LinkInput } from '../services/approvals/decide-approval';
+import { readJsonBody } from './json-body';
+import { personName, PRINCIPAL_HEADER } from './principal';
+import { parseQuery } from './query-params';
+
+// The link's own parameters; their meaning is the signature check's to judge.
+const APPROVAL_QUERY = { exp: z.string().optional(), sig: z.string().optional() };
+const nameBody = z.object({ name: z.string().optional() });
+const MAX_FORM_BYTES = 4096;
+
+/** The signed link a request followed: its route parameters and query. */
+export function readApprovalLink(request: HttpRequest): LinkInput {
+  const { exp, sig } = parseQuery(request, APPROVAL_QUERY);
+  return {
+    execId: request.params['execId'] ?? '',
+    action: request.params['action'] ?? '',
+    exp: exp ?? null,
+    sig: sig ?? null,
+  };
+}
+
+/** The signed-in principal's name (App Service authentication), or null for an anonymous caller. */
+export const readPrincipal = (request: HttpRequest): string | null => personName(request.headers.get(PRINCIPAL_HEADER));
+
+/** Who decides: the signed-in principal, else the name typed into the form or the JSON body. */
+export async function readDecider(request: HttpRequest, json: boolean): Promise<Decider> {
+  const principal = readPrincipal(request);
+  if (principal) return { name: principal, signedIn: true };
+  let raw: string | undefined;
+  if (json) {
+    const parsed = nameBody.safeParse(await readJsonBody(request));
+    if (!parsed.success) throw badRequest('name', 'Send {"name": "<who decides>"}.');
+    raw = parsed.data.name;
+  } else {
+    const type = request.headers.get('content-type') ?? '';
+    if (!/^application\/x-www-form-urlencoded\b/i.test(type)) throw badRequest('name', 'Post the form, or JSON.');
+    const text = await request.text();
+    if (text.length > MAX_FORM_BYTES) throw badRequest('name', 'The form is too large.');
+    raw = new URLSearchParams(text).get('name') ?? undefined;
+  }
+  const name = personName(raw);
+  if (!name) throw badRequest('name', 'Say who decides: a name of 1 to 100 characters.');
+  return { name, signedIn: false };
+}
+
+// Programs ask for JSON (a JSON body or Accept); a browser's form post and link clicks get HTML.
+export function prefersJson(request: HttpRequest): boolean {
+  const type = request.headers.get('content-type') ?? '';
+  const accept = request.headers.get('accept') ?? '';
+  return /json/i.test(type) || (/application\/json/i.test(accept) && !/text\/html/i.test(accept));
+}
+
+// A form post from another site would borrow the approver's signed-in identity; only the page's own form may post.
+// (A cross-site JSON post needs a CORS preflight, which this app never grants.)
+export function refuseCrossSiteForm(request: HttpRequest): void {
+  const site = request.headers.get('sec-fetch-site');
+  // Browsers without Sec-Fetch-Site still send Origin; it must name the host the form was served from.
+  const origin = request.headers.get('origin');
+  const host = request.headers.get('host') ?? new URL(request.url).host;
+  const foreign = site === null && origin !== null && hostOf(origin) !== host.toLowerCase();
+  if (site === 'cross-site' || site === 'same-site' || foreign) {
+    throw new AppError('forbidden', 'Decide from the approval page itself: cross-site form posts are refused.', {
+      field: 'origin',
+    });
+  }
+}
+
+function hostOf(origin: string): string {
+  try {
+    return new URL(origin).host.toLowerCase();
+  } catch {
+    return '';
+  }
+}
