@@ -6,7 +6,7 @@ import {
   parseResourceId,
   type AlertRuleKind,
   type ResourceId,
-} from '../domain/alerts/azure-wiring';
+} from '../adapters/azure/azure-wiring';
 import type { AzureDeps } from './azure-deps';
 import { UsageError, type FlagSpec, type Flags } from './cli-args';
 

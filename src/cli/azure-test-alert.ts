@@ -1,6 +1,6 @@
 // The --test of `cloudo azure verify`: a test alert through the action group, then waiting for the app to record it.
 import type { ArmWebhookReceiver, MonitorPort, TestNotificationResult } from '../adapters/azure/arm-monitor';
-import { checkLine, type Check } from '../domain/alerts/azure-wiring';
+import { checkLine, type Check } from '../adapters/azure/azure-wiring';
 import { AppApiError, type AppApi, type Arrival } from '../adapters/azure/app-api';
 import type { AzureDeps } from './azure-deps';
 

@@ -8,7 +8,7 @@ import {
   triggerUrl,
   webhookChecks,
   type Check,
-} from '../domain/alerts/azure-wiring';
+} from '../adapters/azure/azure-wiring';
 import { createAppApi, type AppApi } from '../adapters/azure/app-api';
 import type { AzureDeps } from './azure-deps';
 import { ALERT_TYPES, sendTestAlert } from './azure-test-alert';

@@ -5,7 +5,7 @@ import { InvocationContext } from '@azure/functions';
 import type { LogLevel } from '@azure/functions';
 import { fromHostLevel, type LogLevel as ConsoleLevel } from './console-log';
 import type { DequeuedMessageItem } from '@azure/storage-queue';
-import { decodeBase64 } from '../domain/shared/text-codecs';
+import { decodeBase64 } from '../adapters/shared/text-codecs';
 import type { QueueHostSettings } from './host-config';
 
 function decodeMessage(text: string, encoding: QueueHostSettings['messageEncoding']): string | null {

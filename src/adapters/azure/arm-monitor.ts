@@ -2,7 +2,7 @@
 import { MonitorClient, type MetricAlertAction, type MonitorClientOptionalParams } from '@azure/arm-monitor';
 import type { TokenCredential } from '@azure/identity';
 import { z } from 'zod';
-import type { AlertRuleKind, ResourceId, WebhookReceiver } from '../../domain/alerts/azure-wiring';
+import type { AlertRuleKind, ResourceId, WebhookReceiver } from './azure-wiring';
 import { armCall, armRequest, followLocation, type ArmSend } from './arm-requests';
 import { activityLogAlertActions, keepOriginals, logSearchRuleActions, type RuleActions } from './arm-rules';
 

@@ -1,6 +1,6 @@
 // Alert rules whose @azure/arm-monitor 7 API versions are too old to round-trip: log search and activity log alerts.
 import { z } from 'zod';
-import type { ResourceId, RuleAction } from '../../domain/alerts/azure-wiring';
+import type { ResourceId, RuleAction } from './azure-wiring';
 import { ArmError, armRequest, type ArmSend } from './arm-requests';
 
 /** A rule's action groups as read, and how to write a new list back without touching anything else. */

@@ -1,5 +1,5 @@
 // Opsgenie client: creates and closes alerts through the Alert API v2 (or JSM Ops), and posts chat webhook messages.
-import { parseJson } from '../../domain/shared/text-codecs';
+import { parseJson } from '../shared/text-codecs';
 import { clip } from '../../domain/shared/text-bounds';
 import { partitionKeySuffix } from '../../domain/oncall/paging';
 import type { DeliveryResult } from '../../domain/oncall/notification';

@@ -1,4 +1,5 @@
 // Run queue: puts run messages on the worker pool's Storage Queue, base64-encoded as the Functions host expects,
+import { decodeMessageBody } from '../shared/text-codecs';
 // and reads back what its poison queue holds.
 import type { QueueServiceClient } from '@azure/storage-queue';
 import { queueNameForPool, type RunMessage } from '../../domain/runs/run-message';
@@ -35,7 +36,7 @@ export function createRunQueue(service: QueueServiceClient, prefix: string): Run
           poison.receiveMessages({ numberOfMessages: Math.min(max, MAX_RECEIVE), visibilityTimeout: hideSeconds }),
         );
         return (received?.receivedMessageItems ?? []).map((m) => ({
-          text: m.messageText,
+          body: decodeMessageBody(m.messageText),
           remove: () => storageCall(() => poison.deleteMessage(m.messageId, m.popReceipt)).then(() => undefined),
         }));
       }),

@@ -4,7 +4,6 @@ import { detectPayloadKind } from '../alerts/alert-payload';
 import { idempotencyKeySchema, type RequestKey } from '../runs/idempotency-key';
 import { tooDeep } from '../shared/json-depth';
 import { mappingKeySchema, partitionKeySchema } from '../mappings/mapping-schema';
-import { decodeBase64, parseJson } from '../shared/text-codecs';
 
 export type IntakeRequest =
   | {
@@ -29,10 +28,9 @@ const manualMessage = z.strictObject({
 const EXPECTED =
   'expected {"id": "<mapping id>", "partition": "<optional>", "requestId": "<optional>"}, an Azure Monitor common-schema alert or an Alertmanager webhook';
 
-/** A queue message as the host delivers it: parsed JSON, JSON text, or base64 of JSON (a sender that encoded twice). */
-export function parseIntakeMessage(body: unknown): IntakeParse {
-  const value = typeof body === 'string' ? decodeText(body) : body;
-  if (value === undefined) return { ok: false, reason: `not JSON (nor base64 of JSON): ${EXPECTED}` };
+/** A queue message's body as decoded from the wire: text here was neither JSON nor base64 of JSON. */
+export function parseIntakeMessage(value: unknown): IntakeParse {
+  if (typeof value === 'string') return { ok: false, reason: `not JSON (nor base64 of JSON): ${EXPECTED}` };
   const deep = tooDeep(value);
   if (deep) return { ok: false, reason: `${deep.field ?? 'message'}: ${deep.message}` };
   if (detectPayloadKind(value) !== 'unknown') return { ok: true, request: { kind: 'alert', body: value } };
@@ -50,11 +48,4 @@ export function parseIntakeMessage(body: unknown): IntakeParse {
       ? `${issue?.path.join('.') || 'message'}: ${issue?.message ?? 'invalid'}`
       : `not a run request: ${EXPECTED}`,
   };
-}
-
-function decodeText(text: string): unknown {
-  const json = parseJson(text);
-  if (json !== undefined) return json;
-  const decoded = decodeBase64(text);
-  return decoded === null ? undefined : parseJson(decoded);
 }

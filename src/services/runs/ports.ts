@@ -57,8 +57,8 @@ export type RunQueue = {
 };
 
 export type PoisonedMessage = {
-  /** The message as it was sent: JSON, or base64 of JSON as the Functions host reads it. */
-  readonly text: string;
+  /** The message's body, decoded from the wire (JSON, or base64 of JSON as the Functions host reads it). */
+  readonly body: unknown;
   remove(): Promise<void>;
 };
 

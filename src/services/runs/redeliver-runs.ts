@@ -2,7 +2,6 @@
 import { runMessageSchema } from '../../domain/runs/run-message';
 import { countRequeue, nextRedeliveryStep } from '../../domain/runs/redelivery';
 import type { Execution } from '../../domain/runs/execution';
-import { decodeBase64, parseJson } from '../../domain/shared/text-codecs';
 import type { PoisonedMessage } from './ports';
 import type { Versioned } from '../shared/ports';
 import { endAsError, forEachWithStatus, type SweepDeps } from './sweep-executions';
@@ -66,7 +65,7 @@ export async function drainPoisonedRuns(deps: SweepDeps): Promise<number> {
 }
 
 async function settlePoisoned(deps: SweepDeps, pool: string, message: PoisonedMessage): Promise<boolean> {
-  const parsed = runMessageSchema.safeParse(parseJson(decodeBase64(message.text) ?? message.text));
+  const parsed = runMessageSchema.safeParse(message.body);
   // Not a run message (the worker put it here itself, and recorded why): a person's to look at, not ours.
   if (!parsed.success) return false;
   const current = await deps.executions.get(parsed.data.execId);

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { keyFromHeader } from '../../../src/domain/runs/idempotency-key';
 import { parseIntakeMessage } from '../../../src/domain/intake/intake-request';
+import { decodeMessageBody } from '../../../src/adapters/shared/text-codecs';
 import { alertFixtureText } from '../../support/alert-fixtures';
 
 const azure = alertFixtureText('azmon-metric-fired.json');
@@ -13,8 +14,8 @@ describe('intake messages', () => {
     const expected = { ok: true, request: { kind: 'manual', id: 'restart', partition: 'ops' } };
     const json = '{"id":"restart","partition":"ops"}';
     expect(parseIntakeMessage(JSON.parse(json))).toEqual(expected);
-    expect(parseIntakeMessage(json)).toEqual(expected);
-    expect(parseIntakeMessage(b64(json))).toEqual(expected);
+    expect(parseIntakeMessage(decodeMessageBody(json))).toEqual(expected);
+    expect(parseIntakeMessage(decodeMessageBody(b64(json)))).toEqual(expected);
     expect(parseIntakeMessage({ id: 'restart' })).toEqual({ ok: true, request: { kind: 'manual', id: 'restart' } });
   });
 
@@ -22,7 +23,7 @@ describe('intake messages', () => {
     for (const text of [azure, alertmanager]) {
       const parsed = parseIntakeMessage(JSON.parse(text));
       expect(parsed).toEqual({ ok: true, request: { kind: 'alert', body: JSON.parse(text) } });
-      expect(parseIntakeMessage(b64(text))).toEqual(parsed);
+      expect(parseIntakeMessage(decodeMessageBody(b64(text)))).toEqual(parsed);
     }
   });
 
@@ -49,7 +50,7 @@ describe('intake messages', () => {
   it('refuses a message nesting deeper than the limit, naming the field, however it is delivered', () => {
     const text = `{"id":"x","partition":${'['.repeat(5_000)}${']'.repeat(5_000)}}`;
     for (const body of [text, b64(text), JSON.parse(text) as unknown]) {
-      expect(parseIntakeMessage(body)).toMatchObject({
+      expect(parseIntakeMessage(decodeMessageBody(body))).toMatchObject({
         ok: false,
         reason: expect.stringMatching(/^partition: .* 64 levels/),
       });
@@ -57,7 +58,7 @@ describe('intake messages', () => {
   });
 
   it('explains what it cannot use', () => {
-    expect(parseIntakeMessage('not json, not base64!')).toMatchObject({
+    expect(parseIntakeMessage(decodeMessageBody('not json, not base64!'))).toMatchObject({
       ok: false,
       reason: expect.stringMatching(/^not JSON/),
     });

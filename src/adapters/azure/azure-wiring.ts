@@ -1,5 +1,5 @@
-// Azure alert wiring: resource ids, whether an action group's webhook reaches the app, and attaching action groups.
-import { triggerPath } from '../shared/api-paths';
+// Azure alert wiring: ARM resource ids, whether an action group's webhook reaches the app, and attaching action groups.
+import { triggerPath } from '../../domain/shared/api-paths';
 
 export type AlertRuleKind = 'metric-alert' | 'log-search-alert' | 'activity-log-alert';
 

@@ -1,4 +1,4 @@
-// Text codecs: strict base64 and forgiving JSON parsing, for text whose sender ClouDO does not control.
+// Wire codecs: strict base64, forgiving JSON, and queue message bodies, for text whose sender ClouDO does not control.
 
 // Like .NET's Convert.FromBase64String, which the Functions host uses: properly padded, nothing else.
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
@@ -16,4 +16,14 @@ export function parseJson(text: string): unknown {
   } catch {
     return undefined;
   }
+}
+
+/** A queue message as the host delivers it: parsed JSON, JSON text, or base64 of JSON (a sender that encoded twice),
+ * read as the value it encodes; text that is none of them comes back as it came, for the reader to refuse. */
+export function decodeMessageBody(body: unknown): unknown {
+  if (typeof body !== 'string') return body;
+  const json = parseJson(body);
+  if (json !== undefined) return json;
+  const decoded = decodeBase64(body);
+  return (decoded === null ? undefined : parseJson(decoded)) ?? body;
 }

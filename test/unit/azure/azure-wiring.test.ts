@@ -9,7 +9,7 @@ import {
   pointsAtTrigger,
   triggerUrl,
   webhookChecks,
-} from '../../../src/domain/alerts/azure-wiring';
+} from '../../../src/adapters/azure/azure-wiring';
 
 const SUB = '/subscriptions/5f1c9a3e-8d2b-4c7a-9e61-2b0d7c4a1e93';
 const AG = `${SUB}/resourceGroups/rg-ops/providers/microsoft.insights/actionGroups/ag-cloudo`;
