@@ -58,7 +58,11 @@ export function resolveStorage(setting: string, env: Env): StorageResolution {
 const ACCOUNT_NAME = /^[a-z0-9]{3,24}$/;
 
 // Every `__` setting must add up to a connection: a stray __clientId alone would otherwise leave storage unset.
-function identityProblems(setting: string, env: Env, uris: { table?: string; queue?: string }): string[] {
+function identityProblems(
+  setting: string,
+  env: Env,
+  uris: { table?: string | undefined; queue?: string | undefined },
+): string[] {
   const account = env[`${setting}__accountName`];
   const line = (suffix: string, text: string) => `  ${setting}${suffix}: ${text}`;
   const problems: string[] = [];

@@ -49,5 +49,6 @@ function describe(err: unknown): string {
 export function htmlErrorResponse(err: unknown, log: Logger): HttpResponseInit {
   const json = errorResponse(err, log);
   const body = (json.jsonBody as { error: { message: string } }).error;
-  return { status: json.status, headers: HTML_HEADERS, body: resultPage(`Not done (${json.status})`, body.message) };
+  const status = json.status ?? 500;
+  return { status, headers: HTML_HEADERS, body: resultPage(`Not done (${status})`, body.message) };
 }

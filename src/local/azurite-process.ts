@@ -14,7 +14,7 @@ export type ServiceSpec = {
   readonly service: AzuriteService;
   readonly port: number;
   /** The service's own data directory; absent in memory mode. */
-  readonly dir?: string;
+  readonly dir?: string | undefined;
   /** The account key it accepts (base64), instead of the emulator's published one; sent over IPC, never in argv. */
   readonly accountKey: string;
   readonly log?: (line: string) => void;

@@ -90,7 +90,7 @@ type HostJson = z.infer<typeof hostJsonSchema>;
 
 export type LoadHostConfigOptions = {
   /** Multiplier of the default newBatchThreshold, as the host uses the instance's vCPU count. Default 1. */
-  readonly processorCount?: number;
+  readonly processorCount?: number | undefined;
 };
 
 /** Reads and validates host.json; errors name the file and the offending field. */

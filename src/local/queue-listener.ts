@@ -17,7 +17,7 @@ export type QueueListenerOptions = {
   /** Host-style progress lines; `debug` is per-message chatter a console may leave out. */
   readonly log: (line: string, level?: LogLevel) => void;
   /** Visibility set on receive and renewed every leaseMs/2 while the handler runs. Default 30 s. */
-  readonly leaseMs?: number;
+  readonly leaseMs?: number | undefined;
 };
 
 export type QueueListener = {

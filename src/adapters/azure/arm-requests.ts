@@ -73,7 +73,7 @@ async function armFetch(send: ArmSend, method: ArmMethod, url: string, body?: un
 export async function followLocation(
   send: ArmSend,
   accepted: ArmReply,
-  opts: { readonly delayMs?: number; readonly maxPolls: number },
+  opts: { readonly delayMs?: number | undefined; readonly maxPolls: number },
 ): Promise<ArmReply> {
   let reply = accepted;
   for (let poll = 0; reply.status === 202 && reply.location !== undefined; poll++) {

@@ -10,10 +10,10 @@ import type { Notifier } from '../../services/oncall/ports';
 export type NotifierSettings = {
   /** Base URL: https://api.opsgenie.com, https://api.eu.opsgenie.com or https://api.atlassian.com/jsm/ops/integration. */
   readonly opsgenieUrl: string;
-  readonly defaultKey?: string;
+  readonly defaultKey?: string | undefined;
   /** Keyed by setting suffix (OPSGENIE_API_KEY_<suffix>): see partitionKeySuffix. */
   readonly partitionKeys: Readonly<Record<string, string>>;
-  readonly chatWebhookUrl?: string;
+  readonly chatWebhookUrl?: string | undefined;
   readonly chatFormat: 'slack' | 'teams';
   readonly timeoutMs: number;
 };

@@ -129,6 +129,11 @@ function structuredFields(entity: Record<string, unknown>): Partial<Pick<Executi
   return out as Partial<Pick<Execution, JsonField>>;
 }
 
-function withoutUndefined<T extends object>(o: T): T {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+// Optional columns come back from zod as `T | undefined`; an Execution leaves them out instead.
+type WithoutUndefined<T> = { [K in keyof T as undefined extends T[K] ? never : K]: T[K] } & {
+  [K in keyof T as undefined extends T[K] ? K : never]?: Exclude<T[K], undefined>;
+};
+
+function withoutUndefined<T extends object>(o: T): WithoutUndefined<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as WithoutUndefined<T>;
 }

@@ -9,16 +9,16 @@ export type RunOn = (typeof RUN_ON)[number];
 
 /** Every present condition must hold; a list means any of its values. Names compare case-insensitively. */
 export type AlertMatch = {
-  readonly alertRule?: readonly string[];
-  readonly alertRulePattern?: string;
-  readonly severity?: readonly string[];
-  readonly signalType?: readonly string[];
-  readonly monitorCondition?: readonly MonitorCondition[];
-  readonly resourceGroup?: readonly string[];
-  readonly resourceType?: readonly string[];
-  readonly subscription?: readonly string[];
-  readonly labels?: readonly LabelMatcher[];
-  readonly annotations?: readonly LabelMatcher[];
+  readonly alertRule?: readonly string[] | undefined;
+  readonly alertRulePattern?: string | undefined;
+  readonly severity?: readonly string[] | undefined;
+  readonly signalType?: readonly string[] | undefined;
+  readonly monitorCondition?: readonly MonitorCondition[] | undefined;
+  readonly resourceGroup?: readonly string[] | undefined;
+  readonly resourceType?: readonly string[] | undefined;
+  readonly subscription?: readonly string[] | undefined;
+  readonly labels?: readonly LabelMatcher[] | undefined;
+  readonly annotations?: readonly LabelMatcher[] | undefined;
 };
 
 export type MatchVerdict = { claimed: boolean; run: boolean; reasons: string[] };

@@ -23,9 +23,9 @@ export type OpsgenieAlert = {
   readonly details: Readonly<Record<string, string>>;
   readonly priority: Priority;
   readonly tags: readonly string[];
-  readonly entity?: string;
+  readonly entity?: string | undefined;
   readonly source: string;
-  readonly responders?: readonly Responder[];
+  readonly responders?: readonly Responder[] | undefined;
 };
 
 export function pageAlias(e: Execution): string {

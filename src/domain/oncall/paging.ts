@@ -9,7 +9,7 @@ export type Responder = { readonly type: (typeof RESPONDER_TYPES)[number]; reado
 
 export type PagingOptions = {
   /** Overrides the priority derived from the alert's severity. */
-  readonly priority?: Priority;
+  readonly priority?: Priority | undefined;
   readonly tags: readonly string[];
   readonly responders: readonly Responder[];
 };

@@ -36,7 +36,7 @@ export type Execution = {
   readonly outputBytes?: number;
   readonly outputTruncated?: boolean;
   /** Why the run could not happen or complete, for status `error` (and context for others). */
-  readonly error?: string;
+  readonly error?: string | undefined;
   /** Who asked: the App Service principal for manual runs, "alert:<source>" for alerts. */
   readonly requestedBy?: string;
   /** Set for runs that waited (or wait) for a human decision. */
@@ -46,12 +46,12 @@ export type Execution = {
   /** The mapping's Opsgenie options, copied when the run was requested. */
   readonly paging?: PagingOptions;
   /** The outbox: pages, closes and chat messages this execution owes, and how their delivery went. */
-  readonly notifications?: readonly Notification[];
+  readonly notifications?: readonly Notification[] | undefined;
   /** The mapping's AKS login, copied when the run was requested; the cluster may also come from the alert. */
   readonly aksLogin?: boolean;
   readonly aksCluster?: AksCluster;
   /** While running: until when the run counts as alive without word from its worker (see domain/run-lease). */
-  readonly leaseUntil?: string;
+  readonly leaseUntil?: string | undefined;
   /** How often the Sweeper sent the run's message again because no worker had taken it, and when it last did. */
   readonly requeues?: number;
   readonly requeuedAt?: string;

@@ -13,6 +13,6 @@ export function leaseEnd(now: Date): string {
 }
 
 /** Whether a run's lease has ended; runs recorded before leases existed have none and never expire this way. */
-export function isLeaseOver(run: { readonly leaseUntil?: string }, now: Date): boolean {
+export function isLeaseOver(run: { readonly leaseUntil?: string | undefined }, now: Date): boolean {
   return run.leaseUntil !== undefined && Date.parse(run.leaseUntil) < now.getTime();
 }

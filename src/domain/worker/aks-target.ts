@@ -7,7 +7,7 @@ export type AksCluster = {
   readonly name: string;
   readonly resourceGroup: string;
   /** Absent: the managed identity's default subscription. */
-  readonly subscriptionId?: string;
+  readonly subscriptionId?: string | undefined;
 };
 
 export const MANAGED_CLUSTER_TYPE = 'microsoft.containerservice/managedclusters';

@@ -9,10 +9,10 @@ export type AksRunEnv = { readonly cluster: AksCluster; readonly kubeconfig: str
 /** The run's own places: its private HOME/TMPDIR, the alert file, the runbook identity's variables, the AKS login. */
 export type RunPlaces = {
   readonly home: string;
-  readonly alertFile?: string;
+  readonly alertFile?: string | undefined;
   /** IDENTITY_ENDPOINT, IDENTITY_HEADER and AZURE_CLIENT_ID of ClouDO's token broker, when runbooks have an identity. */
   readonly identity?: Readonly<Record<string, string>>;
-  readonly aks?: AksRunEnv;
+  readonly aks?: AksRunEnv | undefined;
 };
 
 /**

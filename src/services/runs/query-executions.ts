@@ -10,15 +10,15 @@ export const MAX_LIMIT = 200;
 
 /** A listing as its caller asks for it, each value already checked where it came in (the HTTP query parser). */
 export type ExecutionFilter = {
-  readonly status?: ExecutionStatus;
-  readonly mapping?: string;
-  readonly trigger?: TriggerKind;
-  readonly rule?: string;
-  readonly since?: Date;
-  readonly until?: Date;
+  readonly status?: ExecutionStatus | undefined;
+  readonly mapping?: string | undefined;
+  readonly trigger?: TriggerKind | undefined;
+  readonly rule?: string | undefined;
+  readonly since?: Date | undefined;
+  readonly until?: Date | undefined;
   readonly limit: number;
   /** The opaque token of the previous page's answer. */
-  readonly continuation?: string;
+  readonly continuation?: string | undefined;
 };
 
 export type ListResult = { readonly items: Execution[]; readonly continuation?: string };

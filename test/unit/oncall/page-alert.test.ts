@@ -18,10 +18,13 @@ const NOW = new Date('2025-01-02T03:04:05Z');
 const LINKS = { execution: 'https://cloudo.example.com/api/logs/x1' };
 const RESOURCE_ID = '/subscriptions/s/resourceGroups/rg/providers/Microsoft.ContainerService/managedClusters/aks-prod';
 
-function execution(fields: Partial<Execution> = {}, paging: PagingOptions = { tags: [], responders: [] }): Execution {
+// Fields set to undefined are taken away from the base run.
+type Fields = { readonly [K in keyof Execution]?: Execution[K] | undefined };
+
+function execution(fields: Fields = {}, paging: PagingOptions = { tags: [], responders: [] }): Execution {
   const mapping = sampleMapping({ partition: 'sre', id: 'restart-pod', runbook: 'restart_pod.sh', paging });
   const base = newExecution({ execId: 'x1', mapping, trigger: 'azure-monitor', now: NOW, defaultTimeoutSeconds: 60 });
-  return { ...base, status: 'failed', exitCode: 3, ...fields };
+  return { ...base, status: 'failed', exitCode: 3, ...fields } as Execution;
 }
 
 const onResource = (id: string, more: Partial<AlertContext> = {}): AlertContext =>
