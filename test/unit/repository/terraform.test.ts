@@ -13,7 +13,7 @@ const ROOT = path.resolve(__dirname, '../../..');
 const IAC = path.join(ROOT, 'iac');
 const MODULE = path.join(IAC, 'modules', 'cloudo');
 
-// Settings the Azure platform or the Functions host reads, not ClouDO (src/known-settings.ts knows only ClouDO's).
+// Settings the Azure platform or the Functions host reads, not ClouDO (src/config/known-settings.ts knows only ClouDO's).
 const PLATFORM_SETTINGS = new Set([
   'FUNCTIONS_WORKER_RUNTIME', // the language worker the host starts
   'FUNCTIONS_EXTENSION_VERSION', // the host's major version
