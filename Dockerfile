@@ -16,8 +16,10 @@ RUN mkdir /prod \
     && npm ci --omit=dev --ignore-scripts --no-audit --no-fund \
     && npm cache clean --force
 
-RUN npm ci --no-audit --no-fund
-COPY tsconfig.json tsconfig.build.json ./
+# --ignore-scripts: `prepare` builds, and the sources are not here yet; the build runs below.
+RUN npm ci --ignore-scripts --no-audit --no-fund
+# The code reads host.json's route prefix and package.json's version at build time.
+COPY tsconfig.json tsconfig.build.json host.json ./
 COPY functions ./functions
 COPY src ./src
 RUN npm run build

@@ -31,11 +31,16 @@ const PREVIEW_CHARS = 120;
 /** What peek can show at once. */
 const PEEK_LIMIT = 32;
 
-/** Throws UsageError for a command line the verb cannot run. */
-export async function runIntake(verb: string, args: readonly string[], deps: IntakeDeps): Promise<number> {
+/** Throws UsageError for a command line the verb cannot run, before `deps` reads any setting or connects. */
+export async function runIntake(
+  verb: string,
+  args: readonly string[],
+  deps: IntakeDeps | (() => IntakeDeps),
+): Promise<number> {
   const command = VERBS[verb];
   if (!command) throw new Error(`not an intake verb: ${verb}`);
-  return command.run(parseFlags(args, command.flags), deps);
+  const flags = parseFlags(args, command.flags);
+  return command.run(flags, typeof deps === 'function' ? deps() : deps);
 }
 
 /** The configured storage account's queues and executions table. */

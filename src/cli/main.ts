@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// ClouDO command line: `schemas check | apply [--prune] | jsonschema [--write]`, `azure verify | attach`, `intake …`.
+// ClouDO command line: dispatches `cloudo <group> <verb> [flags]` (see help.ts) and turns known errors into one line.
 import path from 'node:path';
 import { ArmError } from '../adapters/azure/arm-requests';
 import { writeMappingJsonSchema } from '../adapters/mappings/schema-files';
@@ -8,25 +8,11 @@ import { ConfigError, loadConfig, type CloudoConfig } from '../config/load-confi
 import { AppError } from '../domain/shared/errors';
 import { mappingJsonSchema } from '../domain/mappings/mapping-json-schema';
 import { MappingValidationError } from '../services/mappings/apply-mappings';
-import { AZURE_VERBS, defaultAzureDeps, runAzure } from './azure-commands';
+import { defaultAzureDeps, runAzure } from './azure-commands';
 import type { AzureDeps } from './azure-deps';
 import { UsageError } from './cli-args';
-import { INTAKE_VERBS, defaultIntakeDeps, runIntake } from './intake-commands';
-
-const USAGE = `usage: cloudo schemas check               validate the files in CLOUDO_SCHEMAS_DIR and their runbooks
-       cloudo schemas apply [--prune]      upsert them into the configured storage; --prune removes the others
-       cloudo schemas jsonschema [--write] print (or write) schemas/mapping.schema.json
-       cloudo azure verify --subscription <id> --resource-group <rg> --action-group <name> --app-url <https://app>
-                           [--function-key <key>] [--test [--wait-seconds 120] [--alert-type metricstaticthreshold]]
-                                           check the action group's webhook reaches <app>/api/Trigger with a key and
-                                           the common alert schema; --test sends a test alert and waits for the app
-       cloudo azure attach --rule <alert rule id> --action-group-id <action group id>
-                                           add the action group to a metric, log search or activity log alert rule
-       cloudo intake status [--limit 20]   intake and poison queue depths, then the newest rejected messages
-       cloudo intake replay [--max 32] [--dry-run]
-                                           move messages from <intake queue>-poison back to the intake queue;
-                                           --dry-run only shows them
-Azure calls sign in with DefaultAzureCredential (az login, managed or workload identity).`;
+import { GROUPS, listVerbs, renderCommandHelp, renderMainHelp, VERSION } from './help';
+import { defaultIntakeDeps, runIntake } from './intake-commands';
 
 type Verb = (config: CloudoConfig, admin: AdminServices, flags: readonly string[]) => Promise<number>;
 
@@ -36,13 +22,28 @@ const VERBS: Readonly<Record<string, { flags: readonly string[]; run: Verb }>> =
   jsonschema: { flags: ['--write'], run: jsonschema },
 };
 
+const HELP = ['--help', '-h'];
+
 /** `azureDeps` is for tests; the azure verbs otherwise reach Azure and the app for real. */
 export async function runCli(argv: readonly string[], azureDeps?: () => AzureDeps): Promise<number> {
   const [group, verb, ...flags] = argv;
+  if (group === undefined || HELP.includes(group) || group === 'help') return help(renderMainHelp());
+  if (group === '--version' || group === '-v') return help(VERSION);
+  if (!GROUPS.includes(group)) return usageError(`unknown command "${group.slice(0, 40)}"`, 'cloudo --help');
+  if (verb === undefined || HELP.includes(verb)) {
+    if (verb !== undefined) return help(renderCommandHelp(group));
+    return usageError(`cloudo ${group} needs a command: ${listVerbs(group).join(', ')}`, `cloudo ${group} --help`);
+  }
+  if (!listVerbs(group).includes(verb)) {
+    return usageError(`unknown command "${group} ${verb.slice(0, 40)}"`, `cloudo ${group} --help`);
+  }
+  if (flags.some((f) => HELP.includes(f))) return help(renderCommandHelp(group, verb));
   if (group === 'azure') return azure(verb, flags, azureDeps ?? defaultAzureDeps);
   if (group === 'intake') return intake(verb, flags);
-  const command = verb === undefined ? undefined : VERBS[verb];
-  if (group !== 'schemas' || !command || flags.some((f) => !command.flags.includes(f))) return usage();
+  const command = VERBS[verb];
+  if (!command) throw new Error(`help lists "schemas ${verb}", which the CLI does not run`);
+  const unknown = flags.find((f) => !command.flags.includes(f));
+  if (unknown !== undefined) return usageError(`unknown flag ${unknown.slice(0, 40)}`, `cloudo schemas ${verb} --help`);
   const config = loadConfig();
   return command.run(config, createAdminServices(config), flags);
 }
@@ -81,29 +82,32 @@ async function jsonschema(config: CloudoConfig, _admin: AdminServices, flags: re
   return 0;
 }
 
-async function azure(verb: string | undefined, flags: readonly string[], deps: () => AzureDeps): Promise<number> {
-  if (verb === undefined || !AZURE_VERBS.includes(verb)) return usage();
+async function azure(verb: string, flags: readonly string[], deps: () => AzureDeps): Promise<number> {
   try {
     return await runAzure(verb, flags, deps());
   } catch (err) {
     if (!(err instanceof UsageError)) throw err;
-    return usage(`cloudo azure ${verb}: ${err.message}`);
+    return usageError(`cloudo azure ${verb}: ${err.message}`, `cloudo azure ${verb} --help`);
   }
 }
 
-async function intake(verb: string | undefined, flags: readonly string[]): Promise<number> {
-  if (verb === undefined || !INTAKE_VERBS.includes(verb)) return usage();
+async function intake(verb: string, flags: readonly string[]): Promise<number> {
   try {
-    return await runIntake(verb, flags, defaultIntakeDeps(loadConfig()));
+    return await runIntake(verb, flags, () => defaultIntakeDeps(loadConfig()));
   } catch (err) {
     if (!(err instanceof UsageError)) throw err;
-    return usage(`cloudo intake ${verb}: ${err.message}`);
+    return usageError(`cloudo intake ${verb}: ${err.message}`, `cloudo intake ${verb} --help`);
   }
 }
 
-function usage(problem?: string): number {
-  if (problem) console.error(problem);
-  console.error(USAGE);
+// Asked-for help goes to stdout and succeeds; a command line that cannot run says why on stderr and exits 2.
+function help(text: string): number {
+  console.log(text);
+  return 0;
+}
+
+function usageError(problem: string, see: string): number {
+  console.error(`${problem}\nsee '${see}'`);
   return 2;
 }
 
