@@ -36,6 +36,20 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    files: ['src/**/*.ts', 'functions/**/*.ts'],
+    ignores: ['src/config/**'],
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        {
+          object: 'process',
+          property: 'env',
+          message: 'Settings are read in src/config only: take them from the config.',
+        },
+      ],
+    },
+  },
   // Dependencies point one way: entry points -> use cases -> domain; adapters implement the use cases' ports.
   boundary('src/domain', ['**/services/**', '**/adapters/**', '**/config/**', ...ENTRY, SDK], {
     io: false,

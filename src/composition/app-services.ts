@@ -35,6 +35,8 @@ export type AppOptions = {
   readonly publicUrl?: () => string;
   /** Idempotency claims' lease and wait; tests shorten the lease. */
   readonly claimTiming?: ClaimTiming;
+  /** Where mappings come from, named when a trigger asks for an id there is none of; default: the mappings table. */
+  readonly mappingSource?: string;
   /** The runbook identity's variables, from the token broker started with the worker; without it, none. */
   readonly runbookIdentity?: RunbookIdentityEnv;
 };
@@ -54,6 +56,7 @@ export function createAppServices(config: CloudoConfig, clients?: StorageClients
     defaultTimeoutSeconds: config.defaultTimeoutSeconds,
     oncall: on.oncall,
     ...(opts.claimTiming ? { claimTiming: opts.claimTiming } : {}),
+    ...(opts.mappingSource ? { mappingSource: opts.mappingSource } : {}),
   };
   const runner = runnerPorts(config, undefined, opts.runbookIdentity);
   const worker = { runner, settings: runnerSettings(config, on.secrets), ...on };

@@ -3,7 +3,7 @@ import { createAksLogin } from '../adapters/worker/aks-login';
 import { directoryChain, effectiveCapabilities, ownUid, readPasswd } from '../adapters/worker/os-users';
 import { runProcess } from '../adapters/worker/process-runner';
 import { createRunDirs } from '../adapters/worker/run-dir';
-import { removeStaged, stageRunbooks } from '../adapters/worker/runbook-staging';
+import { removeStaged, restageRunbooks, stageRunbooks } from '../adapters/worker/runbook-staging';
 import { resolveRunbook } from '../adapters/worker/runbook-resolver';
 import { ConfigError, type CloudoConfig } from '../config/load-config';
 import { blockingDirectory, decideRunUser, missingCapabilities, type RunUser } from '../domain/worker/run-user';
@@ -18,6 +18,8 @@ export type RunbookIsolation = {
   readonly notes: readonly StartupNote[];
   /** Where runbooks run from: the runbooks directory, or a copy of it the runbook user can reach (see stageRunbooks). */
   readonly runbooksDir: string;
+  /** Copies the runbooks again after they changed, if runbooks run from a copy; otherwise does nothing. */
+  refresh(): void;
   /** Removes the copy, if one was made. */
   dispose(): void;
 };
@@ -37,6 +39,7 @@ export function runbookIsolation(config: CloudoConfig): RunbookIsolation {
         user: null,
         notes: [{ level: 'warn', text }],
         runbooksDir: config.runbooksDir,
+        refresh: () => undefined,
         dispose: () => undefined,
       };
     }
@@ -87,20 +90,24 @@ const describe = (u: RunUser) => `${u.name} (uid ${u.uid}, gid ${u.gid})`;
 
 /**
  * Runbooks the user cannot reach (a clone under /root, or in a 0700 temp directory) run from a copy it can: without
- * one, every run would fail with "Permission denied". The copy is made at start-up, so a change to the runbooks
- * needs a restart.
+ * one, every run would fail with "Permission denied". The copy is made at start-up; `refresh` makes it again.
  */
 function reachableRunbooks(dir: string, user: RunUser, said: StartupNote) {
   const blocked = blockedBy(dir, user);
-  if (blocked === null) return { notes: [said], runbooksDir: dir, dispose: () => undefined };
+  if (blocked === null) return { notes: [said], runbooksDir: dir, refresh: () => undefined, dispose: () => undefined };
   const staged = stageRunbooks(dir);
   const still = blockedBy(staged, user);
   const text =
     `runbooks directory ${dir} is not readable by ${describe(user)} (${blocked}): ` +
     (still === null
-      ? `runbooks run from a read-only copy made at start-up, ${staged}; restart ClouDO to pick up changes`
+      ? `runbooks run from a read-only copy of them, ${staged}`
       : `nor is a copy in ${staged} (${still}): every run will fail until it is`);
-  return { notes: [said, { level: 'warn' as const, text }], runbooksDir: staged, dispose: () => removeStaged(staged) };
+  return {
+    notes: [said, { level: 'warn' as const, text }],
+    runbooksDir: staged,
+    refresh: () => restageRunbooks(dir, staged),
+    dispose: () => removeStaged(staged),
+  };
 }
 
 /** Why `user` cannot reach `dir` ("<path> is mode 0700, owner uid 0"), or null when it can. */

@@ -35,6 +35,7 @@ async function main(): Promise<void> {
   process.once('disconnect', shutdown);
   // Azurite reads its accounts from this variable; the key comes over IPC, so no command line ever shows it.
   const { accountKey } = startMessage.parse(await started);
+  // eslint-disable-next-line no-restricted-properties -- written for Azurite in its own process, never read by ClouDO
   process.env['AZURITE_ACCOUNTS'] = `${ACCOUNT}:${accountKey}`;
   // Azurite's main reads its options from argv and starts when loaded.
   const azuriteMain = require.resolve(`azurite/dist/src/${service}/main.js`);

@@ -1,14 +1,22 @@
 // `npm start`: runs ClouDO locally on an embedded Azurite until Ctrl-C.
 import path from 'node:path';
 import { killLiveGroups } from '../adapters/worker/live-process-groups';
+import { environmentOver } from '../config/environment';
 import { ConfigError, loadConfig } from '../config/load-config';
 import { MappingValidationError } from '../services/mappings/apply-mappings';
 import { consoleWriter } from './console-log';
+import { readLocalSettings } from './local-settings';
 import { startLocalRuntime } from './runtime';
 import { StartError } from './start-error';
 
 async function main(): Promise<void> {
-  const config = loadConfig();
+  const local = await readLocalSettings(path.resolve('local.settings.json'));
+  const { env, fromDefaults } = environmentOver(local.values);
+  if (local.file && fromDefaults.length > 0) {
+    const names = fromDefaults.join(', ');
+    console.log(`settings from ${path.relative(process.cwd(), local.file)}: ${names} (the environment wins)`);
+  }
+  const config = loadConfig(env);
   const runtime = await startLocalRuntime({ config, hostJsonPath: path.resolve('host.json'), write: consoleWriter });
   const storage = config.storage
     ? `the account in ${config.storageSetting}`

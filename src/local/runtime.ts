@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { registerFunctions } from '../../functions/register';
 import { storageClientsFor } from '../adapters/shared/storage-clients';
-import { createAdminServices, type AdminServices } from '../composition/admin-wiring';
+import { createAdminServices } from '../composition/admin-wiring';
 import type { CloudoConfig } from '../config/load-config';
 import { createAppServices } from '../composition/app-services';
 import { runbookIsolation } from '../composition/runner-wiring';
@@ -16,6 +16,7 @@ import { loadHostConfig, type HostConfig } from './host-config';
 import { startHttpServer } from './http-server';
 import { createLocalHost, type Mount } from './local-host';
 import { openLocalStorage } from './storage-setup';
+import { applyMappingFiles, reloadOnChange } from './reload-on-change';
 import { startTriggers, type Stoppable } from './trigger-mounts';
 
 export type LocalRuntimeOptions = {
@@ -57,7 +58,9 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
     stoppables.push(identity);
     for (const note of identity.notes) log[note.level](note.text);
     const clients = storageClientsFor(storage.target, opts.config);
-    await loadMappings(createAdminServices(opts.config, clients), opts.config, mappings, storage.embedded, log);
+    const admin = createAdminServices(opts.config, clients);
+    const files = { admin, schemasDir: opts.config.schemasDir, embedded: storage.embedded, log };
+    await applyMappingFiles(files, mappings);
     const runnable = { ...opts.config, runbooksDir: isolation.runbooksDir };
     const config = withApprovalSecret(localConfig(runnable, mappings), log);
     const host = createLocalHost();
@@ -65,7 +68,9 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
     let url = '';
     const timing = opts.claimTiming ? { claimTiming: opts.claimTiming } : {};
     const runbookIdentity = async () => identity.env;
-    const services = createAppServices(config, clients, { publicUrl: () => url, runbookIdentity, ...timing });
+    const mappingSource = `${path.relative(process.cwd(), opts.config.schemasDir) || '.'} (loaded by npm start)`;
+    const appOptions = { publicUrl: () => url, runbookIdentity, mappingSource, ...timing };
+    const services = createAppServices(config, clients, appOptions);
     registerFunctions(host, config, () => services);
     const settings = { ...hostConfig.queues, ...opts.queueOverrides };
     await startTriggers(host.mounts, clients, settings, opts.write, stoppables);
@@ -78,6 +83,8 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
     });
     url = server.url;
     stoppables.unshift({ stop: () => server.close() });
+    const reload = { ...files, runbooksDir: opts.config.runbooksDir, workerPools: config.workerPools, mappings };
+    stoppables.unshift(...reloadOnChange({ ...reload, refreshRunbooks: () => isolation.refresh() }));
     return {
       url: server.url,
       connectionString: storage.target.kind === 'connection-string' ? storage.target.connectionString : '',
@@ -90,23 +97,6 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
     await stopAll(stoppables);
     throw err;
   }
-}
-
-async function loadMappings(
-  admin: AdminServices,
-  config: CloudoConfig,
-  mappings: readonly Mapping[],
-  embedded: boolean,
-  log: Logger,
-): Promise<void> {
-  // The embedded Azurite is ClouDO's own: it mirrors the files exactly. A configured account is only added to.
-  const report = await admin.apply(mappings, embedded);
-  log.info(`mappings: ${report.upserted} loaded from ${path.relative(process.cwd(), config.schemasDir) || '.'}`);
-  for (const m of mappings) {
-    log.info(`  ${m.partition}/${m.id}  ${m.name} -> ${m.runbook}${m.enabled ? '' : ' (disabled)'}`);
-  }
-  for (const problem of await admin.runbookProblems(mappings)) log.warn(`will fail: ${problem}`);
-  if (report.stale.length > 0 && !embedded) log.warn(`stored but not in files (kept): ${report.stale.join(', ')}`);
 }
 
 // Locally one process is every worker: it consumes each pool that a mapping names.

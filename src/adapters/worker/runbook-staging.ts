@@ -20,6 +20,13 @@ export function stageRunbooks(source: string): string {
   }
 }
 
+/** Makes the copy in `dir` again from `source`, after the runbooks changed: what was removed there goes too. */
+export function restageRunbooks(source: string, dir: string): void {
+  for (const entry of readdirSync(dir)) rmSync(path.join(dir, entry), { recursive: true, force: true });
+  cpSync(source, dir, { recursive: true, dereference: false, verbatimSymlinks: true, preserveTimestamps: true });
+  openUp(dir);
+}
+
 export function removeStaged(dir: string): void {
   rmSync(dir, { recursive: true, force: true });
 }

@@ -25,6 +25,8 @@ export type RequestRunDeps = {
   readonly defaultTimeoutSeconds: number;
   readonly oncall: OncallDeps;
   readonly claimTiming?: ClaimTiming;
+  /** Where mappings come from, named in a 404: e.g. the schemas directory `npm start` loaded. */
+  readonly mappingSource?: string;
 };
 
 export type RunRequest = {
@@ -49,7 +51,7 @@ export type AcceptedRun = {
 };
 
 export async function requestRun(deps: RequestRunDeps, req: RunRequest): Promise<AcceptedRun> {
-  const mapping = await findMapping(deps.mappings, req);
+  const mapping = await findMapping(deps, req);
   const refused = refusal(mapping);
   if (refused) throw conflict(`Mapping "${mapping.id}" ${refused.reason}.`, { field: 'id', reason: refused.code });
   // Four eyes compare the approver with the requester: an anonymous request would let anyone approve it.
@@ -122,9 +124,20 @@ async function admit(deps: RequestRunDeps, req: RunRequest, mapping: Mapping, ex
   return { execution, release } satisfies Prepared;
 }
 
-async function findMapping(store: MappingStore, req: RunRequest): Promise<Mapping> {
+// A 404 names the mappings there are, so a typo or a mapping that was never loaded is plain at once.
+const LISTED_IDS = 20;
+
+async function findMapping(
+  deps: Pick<RequestRunDeps, 'mappings' | 'mappingSource'>,
+  req: RunRequest,
+): Promise<Mapping> {
+  const store = deps.mappings;
   const mapping = req.partition ? await store.get(req.partition, req.id) : await store.findById(req.id);
   if (mapping) return mapping;
   const where = req.partition ? ` in partition "${req.partition}"` : '';
-  throw notFound(`No mapping with id "${req.id}"${where}.`, { field: 'id' });
+  const known = (await store.listAll()).map((m) => `${m.partition}/${m.id}`).sort();
+  const listed = known.slice(0, LISTED_IDS).join(', ') + (known.length > LISTED_IDS ? `, … (${known.length})` : '');
+  const source = deps.mappingSource ?? 'the mappings table (cloudo schemas apply)';
+  const there = known.length === 0 ? `There are no mappings in ${source}.` : `Mappings in ${source}: ${listed}.`;
+  throw notFound(`No mapping with id "${req.id.slice(0, 100)}"${where}. ${there}`, { field: 'id' });
 }

@@ -53,8 +53,7 @@ describe.skipIf(!ROOT)('runbookIsolation as root (root only: the decision depend
       expect(got.notes.map((n) => n.text)).toEqual([
         expect.stringMatching(/^runbooks run as /),
         `runbooks directory ${path.join(closed, 'runbooks')} is not readable by ${describeUser(got.notes[0]!.text)} ` +
-          `(${closed} is mode 0700, owner uid 0): runbooks run from a read-only copy made at start-up, ` +
-          `${got.runbooksDir}; restart ClouDO to pick up changes`,
+          `(${closed} is mode 0700, owner uid 0): runbooks run from a read-only copy of them, ${got.runbooksDir}`,
       ]);
       expect(got.notes[1]!.level).toBe('warn');
       const mode = (p: string) => statSync(path.join(got.runbooksDir, p)).mode & 0o7777;

@@ -69,6 +69,21 @@ describe('import boundaries (ESLint no-restricted-imports: a wrong import fails 
   });
 });
 
+describe('settings', () => {
+  const eslint = new ESLint({ cwd: ROOT });
+  const misuses = async (filePath: string) => {
+    const [result] = await eslint.lintText("export const x = process.env['X'];\n", { filePath });
+    return result!.messages.filter((m) => m.ruleId === 'no-restricted-properties').length;
+  };
+
+  it('are read from process.env in src/config only', async () => {
+    expect(await misuses('src/services/runs/new.ts')).toBe(1);
+    expect(await misuses('src/local/new.ts')).toBe(1);
+    expect(await misuses('functions/new.ts')).toBe(1);
+    expect(await misuses('src/config/new.ts')).toBe(0);
+  });
+});
+
 describe('modules', () => {
   it('import one another without cycles, type-only imports included', async () => {
     const tree = await parseDependencyTree(['src/**/*.ts', 'functions/**/*.ts'], { context: ROOT, transform: false });
