@@ -17,6 +17,7 @@ import { startHttpServer } from './http-server';
 import { createLocalHost, type Mount } from './local-host';
 import { openLocalStorage } from './storage-setup';
 import { applyMappingFiles, reloadOnChange } from './reload-on-change';
+import { requireRunbooksDir } from './start-checks';
 import { startTriggers, type Stoppable } from './trigger-mounts';
 
 export type LocalRuntimeOptions = {
@@ -45,6 +46,7 @@ export type LocalRuntime = {
 export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<LocalRuntime> {
   const log = sourceLogger(opts.write, 'cloudo');
   const hostConfig = await loadHostConfig(opts.hostJsonPath);
+  requireRunbooksDir(opts.config.runbooksDir);
   // Before anything starts: a runbook user that cannot be had is a configuration error.
   const isolation = runbookIsolation(opts.config);
   for (const note of isolation.notes) log[note.level](note.text);

@@ -44,18 +44,33 @@ describe('npm start with a missing or broken host.json', () => {
 
 describe('npm start with settings that name unusable directories', () => {
   it('a missing schemas directory: one line naming CLOUDO_SCHEMAS_DIR, no stack trace', () => {
-    const { status, output } = startIn(HOST_JSON, (dir) => ({
-      CLOUDO_LOCAL_STORAGE: 'memory',
-      CLOUDO_SCHEMAS_DIR: path.join(dir, 'no-such-dir'),
-    }));
+    const { status, output } = startIn(HOST_JSON, (dir) => {
+      mkdirSync(path.join(dir, 'runbooks'));
+      return { CLOUDO_LOCAL_STORAGE: 'memory', CLOUDO_SCHEMAS_DIR: path.join(dir, 'no-such-dir') };
+    });
     expect(status).toBe(1);
     expect(output).toMatch(/CLOUDO_SCHEMAS_DIR: cannot read the mapping files in .*no-such-dir \(ENOENT\)/);
+    expect(output).not.toMatch(/^\s+at /m);
+  });
+
+  it.each([
+    ['missing', (dir: string) => path.join(dir, 'no-such-dir'), 'ENOENT'],
+    ['a file', (dir: string) => path.join(dir, 'host.json'), 'ENOTDIR'],
+  ])('a runbooks directory that is %s: one line naming CLOUDO_RUNBOOKS_DIR, before Azurite starts', (_, at, code) => {
+    const { status, output } = startIn(HOST_JSON, (dir) => {
+      mkdirSync(path.join(dir, 'schemas'));
+      return { CLOUDO_LOCAL_STORAGE: 'memory', CLOUDO_RUNBOOKS_DIR: at(dir) };
+    });
+    expect(status).toBe(1);
+    expect(output).toMatch(new RegExp(`^CLOUDO_RUNBOOKS_DIR: cannot read the runbooks in .* \\(${code}\\)$`, 'm'));
+    expect(output).not.toMatch(/azurite/);
     expect(output).not.toMatch(/^\s+at /m);
   });
 
   it('a data directory that is a file: one line naming CLOUDO_LOCAL_DATA_DIR, no stack trace', () => {
     const { status, output } = startIn(HOST_JSON, (dir) => {
       mkdirSync(path.join(dir, 'schemas'));
+      mkdirSync(path.join(dir, 'runbooks'));
       writeFileSync(path.join(dir, 'a-file'), '');
       return { CLOUDO_LOCAL_DATA_DIR: path.join(dir, 'a-file') };
     });
