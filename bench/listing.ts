@@ -8,10 +8,10 @@ import { newExecId } from '../src/domain/runs/exec-id';
 import { newExecution, type Execution } from '../src/domain/runs/execution';
 import type { Mapping } from '../src/domain/mappings/mapping';
 import type { ExecutionQuery } from '../src/services/runs/ports';
-import { sampleMapping } from '../test/support/fixtures';
-import { requestCounter } from '../test/support/request-counter';
+import { benchMapping } from './bench-mapping';
+import { requestCounter } from '../src/adapters/shared/request-counter';
 
-const mapping: Mapping = sampleMapping({ partition: 'bench', id: 'bench', name: 'bench' });
+const mapping: Mapping = benchMapping('bench', { id: 'bench', runbook: 'bench.sh' });
 
 export async function benchListing(connection: string, sizes: readonly number[]): Promise<void> {
   // Azurite scans its in-memory tables, so its times grow with size where Azure Table's indexed reads do not;

@@ -8,12 +8,12 @@ import { createAppServices } from '../src/composition/app-services';
 import { loadConfig } from '../src/config/load-config';
 import { queueNameForPool } from '../src/domain/runs/run-message';
 import type { Logger } from '../src/services/shared/ports';
-import { sampleMapping } from '../test/support/fixtures';
-import { startOpsgenieStub, type ScriptedResponse } from '../test/support/opsgenie-stub';
+import { benchMapping } from './bench-mapping';
+import { startOpsgenieStandIn, type StandInAnswer } from './opsgenie-stand-in';
 
 const quiet: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
-const SCENARIOS: readonly [string, ScriptedResponse][] = [
+const SCENARIOS: readonly [string, StandInAnswer][] = [
   ['Opsgenie answers 202', { status: 202 }],
   ['Opsgenie answers 503', { status: 503 }],
   ['Opsgenie hangs', { status: 202, delayMs: 60_000 }],
@@ -23,7 +23,7 @@ export async function benchPaging(connection: string, runs: number): Promise<voi
   const dir = mkdtempSync(path.join(os.tmpdir(), 'cloudo-bench-paging-'));
   mkdirSync(path.join(dir, 'runbooks'));
   writeFileSync(path.join(dir, 'runbooks', 'fail.sh'), 'echo broken\nexit 1\n');
-  const og = await startOpsgenieStub();
+  const og = await startOpsgenieStandIn();
   const id = `benchpage${Date.now()}`;
   const config = loadConfig(
     {
@@ -38,13 +38,13 @@ export async function benchPaging(connection: string, runs: number): Promise<voi
     },
     dir,
   );
-  await createAdminServices(config).apply([sampleMapping({ id: 'fail', runbook: 'fail.sh', oncall: true })], false);
+  await createAdminServices(config).apply([benchMapping('p', { id: 'fail', runbook: 'fail.sh', oncall: true })], false);
   const services = createAppServices(config);
   console.log(`\npaging: worker time for a failed on-call run, page included (${runs} runs each, median / max)`);
   for (const [name, answer] of SCENARIOS) {
     const times: number[] = [];
     for (let i = 0; i < runs; i++) {
-      og.respondWith(...Array.from({ length: 3 }, () => answer));
+      og.answer(answer);
       const { execution } = await services.trigger.requestRun({ id: 'fail', partition: 'p', trigger: 'manual' }, quiet);
       const msg = {
         queueName: queueNameForPool(config.queuePrefix, 'Runbook'),
@@ -54,7 +54,6 @@ export async function benchPaging(connection: string, runs: number): Promise<voi
       const t0 = performance.now();
       await services.worker.handleRunMessage(msg, quiet);
       times.push(performance.now() - t0);
-      og.clear();
     }
     times.sort((a, b) => a - b);
     const median = times[Math.floor(times.length / 2)] ?? 0;

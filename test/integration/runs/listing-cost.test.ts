@@ -8,7 +8,7 @@ import { toEntity } from '../../../src/adapters/runs/execution-entity';
 import { newExecId } from '../../../src/domain/runs/exec-id';
 import { newExecution } from '../../../src/domain/runs/execution';
 import type { ExecutionQuery } from '../../../src/services/runs/ports';
-import { requestCounter } from '../../support/request-counter';
+import { requestCounter } from '../../../src/adapters/shared/request-counter';
 import { sampleMapping } from '../../support/fixtures';
 import { uniqueName } from '../../support/unique-names';
 

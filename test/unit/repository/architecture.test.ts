@@ -91,6 +91,13 @@ describe('modules', () => {
     expect(parseCircular(tree)).toEqual([]);
   });
 
+  it('keep the benchmarks off the test support: bench/ imports the application only', () => {
+    const offside = filesUnder('bench').filter((f) =>
+      /from '\.\.\/test\//.test(readFileSync(path.join(ROOT, f), 'utf8')),
+    );
+    expect(offside).toEqual([]);
+  });
+
   it('export every name from one module only', () => {
     const owners = new Map<string, string[]>();
     for (const file of [...filesUnder('src'), ...filesUnder('functions')]) {

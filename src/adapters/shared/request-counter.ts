@@ -1,4 +1,4 @@
-// Observes a Table client's traffic: how many requests it sends and how many entities come back.
+// Storage traffic meter: how many requests a Table client sends and how many entities come back, per operation.
 import type { TableServiceClientOptions } from '@azure/data-tables';
 
 type PipelinePolicy = NonNullable<TableServiceClientOptions['additionalPolicies']>[number]['policy'];
