@@ -48,7 +48,7 @@ export async function readIndexPage(table: TableClient, q: ExecutionQuery): Prom
     return { items: rowKeys.map((r) => r.entity).map(fromEntity), ...cont(continuation) };
   // Index rows point at records; the record is the truth, so rows left behind by a status change are skipped.
   const records = await Promise.all(rowKeys.map((r) => readSummary(table, r.rowKey)));
-  const items = records.filter((e): e is Execution => e !== null && matches(e, q));
+  const items = records.filter((e): e is Execution => e !== null && matchesQuery(e, q));
   return { items, ...cont(continuation) };
 }
 
@@ -77,7 +77,8 @@ async function readSummary(table: TableClient, rowKey: string): Promise<Executio
   return entity ? fromEntity(entity) : null;
 }
 
-const matches = (e: Execution, q: ExecutionQuery) =>
+/** Whether a record meets a query's filters: the record is the truth, whichever index pointed at it. */
+export const matchesQuery = (e: Execution, q: ExecutionQuery): boolean =>
   (!q.status || e.status === q.status) &&
   (!q.mappingId || e.mappingId === q.mappingId) &&
   (!q.trigger || e.trigger === q.trigger) &&

@@ -1,10 +1,10 @@
 // Run queue: puts run messages on the worker pool's Storage Queue, base64-encoded as the Functions host expects,
-import { decodeMessageBody } from '../shared/text-codecs';
 // and reads back what its poison queue holds.
 import type { QueueServiceClient } from '@azure/storage-queue';
 import { queueNameForPool, type RunMessage } from '../../domain/runs/run-message';
 import type { RunQueue } from '../../services/runs/ports';
 import { isNotFound, orMissing, storageCall } from '../shared/storage-errors';
+import { decodeBase64, decodeMessageBody } from '../shared/text-codecs';
 
 export function createRunQueue(service: QueueServiceClient, prefix: string): RunQueue {
   const created = new Set<string>();
@@ -36,7 +36,8 @@ export function createRunQueue(service: QueueServiceClient, prefix: string): Run
           poison.receiveMessages({ numberOfMessages: Math.min(max, MAX_RECEIVE), visibilityTimeout: hideSeconds }),
         );
         return (received?.receivedMessageItems ?? []).map((m) => ({
-          body: decodeMessageBody(m.messageText),
+          // The wire is base64 (as the Functions host reads it), and a message ClouDO sent is JSON inside.
+          body: decodeMessageBody(decodeBase64(m.messageText) ?? m.messageText),
           remove: () => storageCall(() => poison.deleteMessage(m.messageId, m.popReceipt)).then(() => undefined),
         }));
       }),
