@@ -9,7 +9,7 @@ import { newExecution, type Execution } from '../src/domain/runs/execution';
 import type { Mapping } from '../src/domain/mappings/mapping';
 import type { ExecutionQuery } from '../src/services/runs/ports';
 import { benchMapping } from './bench-mapping';
-import { requestCounter } from '../src/adapters/shared/request-counter';
+import { createRequestCounter } from '../src/adapters/shared/request-counter';
 
 const mapping: Mapping = benchMapping('bench', { id: 'bench', runbook: 'bench.sh' });
 
@@ -19,7 +19,7 @@ export async function benchListing(connection: string, sizes: readonly number[])
   console.log('\nlisting: median of 15 queries, limit 50 (requests / entities read per page in brackets)');
   console.log('history   newest                   status=failed             mapping + status=failed');
   for (const size of sizes) {
-    const counter = requestCounter();
+    const counter = createRequestCounter();
     const table = TableClient.fromConnectionString(connection, `bench${size}${Date.now()}`, {
       allowInsecureConnection: true,
       additionalPolicies: [{ policy: counter.policy, position: 'perCall' }],

@@ -3,7 +3,7 @@ import type { HttpFunctionOptions, HttpRequest, HttpResponseInit } from '@azure/
 import type { Provide } from '../src/composition/service-groups';
 import type { Execution } from '../src/domain/runs/execution';
 import { executionPath } from '../src/domain/shared/api-paths';
-import { approvalPage, HTML_HEADERS, resultPage, toApprovalPageView } from '../src/http/approval-page';
+import { renderApprovalPage, HTML_HEADERS, renderResultPage, toApprovalPageView } from '../src/http/approval-page';
 import {
   prefersJson,
   readApprovalLink,
@@ -11,11 +11,11 @@ import {
   readPrincipal,
   refuseCrossSiteForm,
 } from '../src/http/approval-request';
-import { errorResponse, htmlErrorResponse } from '../src/http/error-response';
+import { toErrorResponse, toHtmlErrorResponse } from '../src/http/error-response';
 import { createHttpHandler } from '../src/http/http-handler';
 import type { Logger } from '../src/services/shared/ports';
 
-export function approvalsFunction(services: Provide<'approvals'>): HttpFunctionOptions {
+export function defineApprovalsFunction(services: Provide<'approvals'>): HttpFunctionOptions {
   return {
     route: 'approvals/{execId}/{action}',
     methods: ['GET', 'POST'],
@@ -23,7 +23,7 @@ export function approvalsFunction(services: Provide<'approvals'>): HttpFunctionO
     authLevel: 'anonymous',
     handler: createHttpHandler(
       (request, log) => handleApproval(services, request, log),
-      (err, log, request) => (prefersJson(request) ? errorResponse(err, log) : htmlErrorResponse(err, log)),
+      (err, log, request) => (prefersJson(request) ? toErrorResponse(err, log) : toHtmlErrorResponse(err, log)),
     ),
   };
 }
@@ -36,7 +36,7 @@ async function handleApproval(services: Provide<'approvals'>, request: HttpReque
     const { execution, action } = await services().view(link);
     const url = new URL(request.url);
     const view = toApprovalPageView(execution, action, readPrincipal(request), `${url.pathname}${url.search}`);
-    return { status: 200, headers: HTML_HEADERS, body: approvalPage(view) };
+    return { status: 200, headers: HTML_HEADERS, body: renderApprovalPage(view) };
   }
   if (!json) refuseCrossSiteForm(request);
   const decided = await services().decide(link, await readDecider(request, json), log);
@@ -53,10 +53,10 @@ function decidedHtml(e: Execution): HttpResponseInit {
   const by = e.approval?.decidedBy ?? '';
   const page =
     e.status === 'queued'
-      ? resultPage('Approved', `Execution ${e.execId} is approved by ${by} and queued to run.`, {
+      ? renderResultPage('Approved', `Execution ${e.execId} is approved by ${by} and queued to run.`, {
           href: executionPath(e.execId),
           label: 'Follow the execution',
         })
-      : resultPage('Rejected', `Execution ${e.execId} is rejected by ${by}; it will not run.`);
+      : renderResultPage('Rejected', `Execution ${e.execId} is rejected by ${by}; it will not run.`);
   return { status: 200, headers: HTML_HEADERS, body: page };
 }

@@ -6,7 +6,7 @@ import type { HealthReport } from '../src/services/health/check-health';
 import type { Logger } from '../src/services/shared/ports';
 import type { Provide } from '../src/composition/service-groups';
 
-export function healthFunction(services: Provide<'health'>): HttpFunctionOptions {
+export function defineHealthFunction(services: Provide<'health'>): HttpFunctionOptions {
   return {
     route: 'health',
     methods: ['GET'],

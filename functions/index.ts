@@ -3,7 +3,7 @@ import { app } from '@azure/functions';
 import { loadConfig } from '../src/config/load-config';
 import { createAppServices } from '../src/composition/app-services';
 import type { AppServices } from '../src/composition/service-groups';
-import { runbookIsolation, type StartupNote } from '../src/composition/runner-wiring';
+import { createRunbookIsolation, type StartupNote } from '../src/composition/runner-wiring';
 import { startRunbookIdentity } from '../src/composition/runbook-identity-wiring';
 import type { Logger } from '../src/services/shared/ports';
 import { registerFunctions } from './register';
@@ -14,7 +14,7 @@ const say = (notes: readonly StartupNote[]) => notes.forEach((note) => log[note.
 
 const loaded = loadConfig();
 // Say whom runbooks run as, or stop here if they cannot.
-const isolation = runbookIsolation(loaded);
+const isolation = createRunbookIsolation(loaded);
 say(isolation.notes);
 const config = { ...loaded, runbooksDir: isolation.runbooksDir };
 // The runbook identity's token broker listens on 127.0.0.1 from start-up; a run waits for it to be listening.

@@ -5,7 +5,7 @@ import { decodeMessageBody } from '../src/adapters/shared/text-codecs';
 import type { Provide } from '../src/composition/service-groups';
 
 // Rejected requests are recorded and consumed; a throw (storage down) is retried, then poisoned by the host.
-export function intakeFunction(
+export function defineIntakeFunction(
   services: Provide<'intake'>,
   queueName: string,
   connection: string,

@@ -6,7 +6,7 @@ import { createHttpHandler } from '../src/http/http-handler';
 import { parseExecutionFilter } from '../src/http/execution-filter';
 import { parseQuery } from '../src/http/query-params';
 import { executionsPath } from '../src/domain/shared/api-paths';
-import { executionDetail, executionSummary } from '../src/http/views';
+import { toExecutionDetail, toExecutionSummary } from '../src/http/views';
 import type { Provide } from '../src/composition/service-groups';
 
 // Names and forms here; what the values mean (statuses, instants, ranges) is checked by parseExecutionFilter.
@@ -23,7 +23,7 @@ const LIST_QUERY = {
 };
 const ONE_QUERY = { format: z.enum(['json', 'text'], 'must be "json" or "text"').optional() };
 
-export function logsFunction(services: Provide<'executions'>): HttpFunctionOptions {
+export function defineLogsFunction(services: Provide<'executions'>): HttpFunctionOptions {
   return {
     route: 'logs/{execId?}',
     methods: ['GET'],
@@ -42,7 +42,7 @@ async function one(services: Provide<'executions'>, execId: string, format?: str
     const headers = { 'Content-Type': 'text/plain; charset=utf-8', 'X-Content-Type-Options': 'nosniff' };
     return { status: 200, headers, body: execution.output ?? '' };
   }
-  return { status: 200, jsonBody: executionDetail(execution) };
+  return { status: 200, jsonBody: toExecutionDetail(execution) };
 }
 
 async function list(services: Provide<'executions'>, request: HttpRequest): Promise<HttpResponseInit> {
@@ -54,6 +54,6 @@ async function list(services: Provide<'executions'>, request: HttpRequest): Prom
   const next = page.continuation ? executionsPath({ ...params, continuation: page.continuation }) : null;
   return {
     status: 200,
-    jsonBody: { items: page.items.map(executionSummary), continuation: page.continuation ?? null, links: { next } },
+    jsonBody: { items: page.items.map(toExecutionSummary), continuation: page.continuation ?? null, links: { next } },
   };
 }

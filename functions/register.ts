@@ -3,15 +3,15 @@ import type { HttpFunctionOptions, StorageQueueFunctionOptions, TimerFunctionOpt
 import type { CloudoConfig } from '../src/config/load-config';
 import type { AppServices } from '../src/composition/service-groups';
 import { queueNameForPool } from '../src/domain/runs/run-message';
-import { approvalsFunction } from './approvals';
-import { healthFunction } from './health';
-import { intakeFunction } from './intake';
-import { logsFunction } from './logs';
-import { notifierFunction } from './oncall-timer';
-import { sweeperFunction } from './sweeper';
-import { triggerFunction } from './trigger';
-import { unmatchedFunction } from './unmatched';
-import { workerFunction } from './worker';
+import { defineApprovalsFunction } from './approvals';
+import { defineHealthFunction } from './health';
+import { defineIntakeFunction } from './intake';
+import { defineLogsFunction } from './logs';
+import { defineNotifierFunction } from './oncall-timer';
+import { defineSweeperFunction } from './sweeper';
+import { defineTriggerFunction } from './trigger';
+import { defineUnmatchedFunction } from './unmatched';
+import { defineWorkerFunction } from './worker';
 
 /** The part of `app` from `@azure/functions` that ClouDO uses; the local runtime implements the same. */
 export type FunctionRegistrar = {
@@ -23,42 +23,42 @@ export type FunctionRegistrar = {
 export function registerFunctions(app: FunctionRegistrar, config: CloudoConfig, services: () => AppServices): void {
   app.http(
     'Trigger',
-    triggerFunction(() => services().trigger),
+    defineTriggerFunction(() => services().trigger),
   );
   app.http(
     'logs',
-    logsFunction(() => services().executions),
+    defineLogsFunction(() => services().executions),
   );
   app.http(
     'health',
-    healthFunction(() => services().health),
+    defineHealthFunction(() => services().health),
   );
   app.http(
     'unmatched',
-    unmatchedFunction(() => services().unmatched),
+    defineUnmatchedFunction(() => services().unmatched),
   );
   app.http(
     'approvals',
-    approvalsFunction(() => services().approvals),
+    defineApprovalsFunction(() => services().approvals),
   );
   app.timer(
     'Sweeper',
-    sweeperFunction(() => services().sweeper, config.sweepSchedule),
+    defineSweeperFunction(() => services().sweeper, config.sweepSchedule),
   );
   app.timer(
     'Notifier',
-    notifierFunction(() => services().notifier),
+    defineNotifierFunction(() => services().notifier),
   );
   app.storageQueue(
     'Intake',
-    intakeFunction(() => services().intake, config.intakeQueue, config.storageSetting),
+    defineIntakeFunction(() => services().intake, config.intakeQueue, config.storageSetting),
   );
   // Pools that differ only in case or punctuation share a queue, so they share one worker function.
   const queues = new Map(config.workerPools.map((pool) => [queueNameForPool(config.queuePrefix, pool), pool]));
   for (const [queueName, pool] of queues) {
     app.storageQueue(
       `Worker-${queueNameForPool('', pool)}`,
-      workerFunction(() => services().worker, queueName, config.storageSetting),
+      defineWorkerFunction(() => services().worker, queueName, config.storageSetting),
     );
   }
 }

@@ -2,15 +2,15 @@
 import type { HttpFunctionOptions, HttpRequest, HttpResponseInit } from '@azure/functions';
 import { z } from 'zod';
 import { badRequest } from '../src/domain/shared/errors';
-import { idempotencyKeySchema, keyFromHeader, type RequestKey } from '../src/domain/runs/idempotency-key';
+import { idempotencyKeySchema, parseIdempotencyKey, type RequestKey } from '../src/domain/runs/idempotency-key';
 import { toMappingView } from '../src/domain/mappings/mapping';
 import { mappingKeySchema, partitionKeySchema } from '../src/domain/mappings/mapping-schema';
 import { createHttpHandler } from '../src/http/http-handler';
 import { readJsonBody } from '../src/http/json-body';
 import { parseQuery } from '../src/http/query-params';
-import { alertRunView } from '../src/http/views';
+import { toAlertRunView } from '../src/http/views';
 import { executionPath } from '../src/domain/shared/api-paths';
-import { PRINCIPAL_HEADER, principalOf } from '../src/http/principal';
+import { PRINCIPAL_HEADER, readRequester } from '../src/http/principal';
 import type { RunRequest } from '../src/services/runs/request-run';
 import type { Logger } from '../src/services/shared/ports';
 import type { Provide } from '../src/composition/service-groups';
@@ -22,7 +22,7 @@ const TRIGGER_QUERY = {
   dry_run: z.enum(['true', 'false', '1', '0', ''], 'must be true or false').optional(),
 };
 
-export function triggerFunction(services: Provide<'trigger'>): HttpFunctionOptions {
+export function defineTriggerFunction(services: Provide<'trigger'>): HttpFunctionOptions {
   return {
     route: 'Trigger/{partition?}',
     methods: ['GET', 'POST'],
@@ -49,7 +49,7 @@ async function handleTrigger(
       id: parseField('id', mappingKeySchema, id, 'Pass the mapping id as ?id=<id>.'),
       trigger: 'manual',
       ...(partition ? { partition } : {}),
-      ...principalOf(request),
+      ...readRequester(request),
       requesterField: PRINCIPAL_HEADER,
       ...idempotencyKeyOf(request),
     };
@@ -88,7 +88,7 @@ async function alerts(services: Provide<'trigger'>, body: unknown, partition: st
   );
   return {
     status: queuedNew ? 202 : 200,
-    jsonBody: { alerts: report.alerts, matched: report.matched, executions: report.executions.map(alertRunView) },
+    jsonBody: { alerts: report.alerts, matched: report.matched, executions: report.executions.map(toAlertRunView) },
   };
 }
 
@@ -103,7 +103,7 @@ function parseField(field: string, schema: z.ZodType<string>, value: string | nu
 function idempotencyKeyOf(request: HttpRequest): { idempotencyKey?: RequestKey } {
   const raw = request.headers.get(IDEMPOTENCY_HEADER);
   if (raw === null) return {};
-  const parsed = idempotencyKeySchema.safeParse(keyFromHeader(raw));
+  const parsed = idempotencyKeySchema.safeParse(parseIdempotencyKey(raw));
   if (!parsed.success) {
     throw badRequest(IDEMPOTENCY_HEADER, `Invalid ${IDEMPOTENCY_HEADER} header: ${parsed.error.issues[0]?.message}.`);
   }

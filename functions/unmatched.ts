@@ -8,7 +8,7 @@ import type { Provide } from '../src/composition/service-groups';
 
 const UNMATCHED_QUERY = { limit: wholeNumber(1, MAX_LIMIT).default(DEFAULT_LIMIT) };
 
-export function unmatchedFunction(services: Provide<'unmatched'>): HttpFunctionOptions {
+export function defineUnmatchedFunction(services: Provide<'unmatched'>): HttpFunctionOptions {
   return {
     route: 'alerts/unmatched',
     methods: ['GET'],

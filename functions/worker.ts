@@ -3,7 +3,7 @@ import type { StorageQueueFunctionOptions } from '@azure/functions';
 import { queueFunction } from './queue-function';
 import type { Provide } from '../src/composition/service-groups';
 
-export function workerFunction(
+export function defineWorkerFunction(
   services: Provide<'worker'>,
   queueName: string,
   connection: string,

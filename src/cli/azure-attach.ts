@@ -1,6 +1,6 @@
 // `cloudo azure attach`: adds an action group to an alert rule's actions, keeping the actions it already has.
 import {
-  alertRuleKind,
+  classifyAlertRule,
   appendAction,
   isActionGroup,
   parseResourceId,
@@ -27,7 +27,7 @@ export async function attach(flags: Flags, deps: AzureDeps): Promise<number> {
   if (!isActionGroup(group)) {
     throw new UsageError(`--action-group-id: ${group.type} is not Microsoft.Insights/actionGroups`);
   }
-  const kind = alertRuleKind(rule);
+  const kind = classifyAlertRule(rule);
   if (!kind) {
     deps.print(
       `not supported: ${rule.type}. cloudo azure attach handles Microsoft.Insights/metricAlerts, ` +

@@ -1,6 +1,6 @@
 // `cloudo azure …`: what the verbs need from the outside world, and the dispatch from a command line to a verb.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { azureCredential } from '../adapters/shared/azure-credential';
+import { createAzureCredential } from '../adapters/shared/azure-credential';
 import { createMonitor } from '../adapters/azure/arm-monitor';
 import { ATTACH_FLAGS, attach } from './azure-attach';
 import { VERIFY_FLAGS, verify } from './azure-verify';
@@ -24,8 +24,8 @@ export function runAzure(verb: string, args: readonly string[], deps: AzureDeps)
 }
 
 /** DefaultAzureCredential: `az login` on a laptop, managed or workload identity in Azure. */
-export function defaultAzureDeps(): AzureDeps {
-  const credential = azureCredential({});
+export function createAzureDeps(): AzureDeps {
+  const credential = createAzureCredential({});
   return {
     monitor: (subscriptionId) => createMonitor(subscriptionId, { credential }),
     fetch,

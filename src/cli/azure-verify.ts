@@ -3,16 +3,16 @@ import { ArmError } from '../adapters/azure/arm-requests';
 import type { ActionGroupView, MonitorPort } from '../adapters/azure/arm-monitor';
 import {
   checkLine as line,
-  functionKeyOf,
+  readFunctionKey,
   pointsAtTrigger,
-  triggerUrl,
-  webhookChecks,
+  toTriggerUrl,
+  checkWebhooks,
   type Check,
 } from '../adapters/azure/azure-wiring';
 import { createAppApi, type AppApi } from '../adapters/azure/app-api';
 import type { AzureDeps } from './azure-deps';
 import { ALERT_TYPES, sendTestAlert } from './azure-test-alert';
-import { intFlag, UsageError, type FlagSpec, type Flags } from './cli-args';
+import { readIntFlag, UsageError, type FlagSpec, type Flags } from './cli-args';
 
 export const VERIFY_FLAGS: FlagSpec = {
   '--subscription': { kind: 'value', required: true },
@@ -27,13 +27,13 @@ export const VERIFY_FLAGS: FlagSpec = {
 
 export async function verify(flags: Flags, deps: AzureDeps): Promise<number> {
   const v = (name: string) => flags.values[name] ?? '';
-  const trigger = triggerUrl(v('app-url'));
+  const trigger = toTriggerUrl(v('app-url'));
   if (!trigger) throw new UsageError(`--app-url: "${v('app-url')}" is not an http(s) URL`);
   const test = flags.switches.has('test');
   for (const only of ['wait-seconds', 'alert-type']) {
     if (!test && only in flags.values) throw new UsageError(`--${only} goes with --test`);
   }
-  const waitSeconds = intFlag(flags, 'wait-seconds', 1, 3600, 120);
+  const waitSeconds = readIntFlag(flags, 'wait-seconds', 1, 3600, 120);
   const alertType = flags.values['alert-type'] ?? 'metricstaticthreshold';
   if (!ALERT_TYPES.includes(alertType)) throw new UsageError(`--alert-type must be one of ${ALERT_TYPES.join(', ')}`);
 
@@ -42,9 +42,9 @@ export async function verify(flags: Flags, deps: AzureDeps): Promise<number> {
   if (!group) return 1;
   const receivers = group.webhooks.filter((w) => pointsAtTrigger(w.serviceUri, trigger));
   // Without --function-key, the webhook's own key reads the app API too (a host key works for every function).
-  const key = flags.values['function-key'] ?? receivers.map((w) => functionKeyOf(w.serviceUri)).find(Boolean);
+  const key = flags.values['function-key'] ?? receivers.map((w) => readFunctionKey(w.serviceUri)).find(Boolean);
   const app = createAppApi(v('app-url'), key, deps.fetch);
-  const checks = [enabledCheck(group), ...webhookChecks(group.webhooks, trigger), ...(await probes(app, receivers))];
+  const checks = [enabledCheck(group), ...checkWebhooks(group.webhooks, trigger), ...(await probes(app, receivers))];
   for (const c of checks) deps.print(line(c));
   const passed = checks.every((c) => c.ok);
   if (!test) return passed ? 0 : 1;
@@ -82,7 +82,7 @@ function enabledCheck(group: ActionGroupView): Check {
 
 /** Only receivers that carry a key are probed: one without is a failure already. */
 async function probes(app: AppApi, receivers: ActionGroupView['webhooks']): Promise<Check[]> {
-  const keyed = receivers.filter((w) => functionKeyOf(w.serviceUri));
+  const keyed = receivers.filter((w) => readFunctionKey(w.serviceUri));
   return Promise.all(
     keyed.map(async (w) => {
       const probe = await app.probeTrigger(w.serviceUri);

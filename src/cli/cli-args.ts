@@ -40,7 +40,7 @@ export function parseFlags(args: readonly string[], spec: FlagSpec): Flags {
 }
 
 /** A whole number within bounds, or a usage error naming the flag. */
-export function intFlag(flags: Flags, name: string, min: number, max: number, fallback: number): number {
+export function readIntFlag(flags: Flags, name: string, min: number, max: number, fallback: number): number {
   const raw = flags.values[name];
   if (raw === undefined) return fallback;
   const n = Number(raw);

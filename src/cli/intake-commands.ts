@@ -5,7 +5,7 @@ import { isNotFound } from '../adapters/shared/storage-errors';
 import { connect } from '../composition/admin-wiring';
 import type { CloudoConfig } from '../config/load-config';
 import type { ExecutionStore, RejectedMessage } from '../services/runs/ports';
-import { intFlag, parseFlags, type FlagSpec, type Flags } from './cli-args';
+import { readIntFlag, parseFlags, type FlagSpec, type Flags } from './cli-args';
 
 export type IntakeDeps = {
   readonly queues: IntakeQueuePort;
@@ -21,8 +21,8 @@ export const STATUS_FLAGS: FlagSpec = { '--limit': { kind: 'value' } };
 export const REPLAY_FLAGS: FlagSpec = { '--max': { kind: 'value' }, '--dry-run': { kind: 'switch' } };
 
 const VERBS: Readonly<Record<string, IntakeVerb>> = {
-  status: { flags: STATUS_FLAGS, run: intakeStatus },
-  replay: { flags: REPLAY_FLAGS, run: intakeReplay },
+  status: { flags: STATUS_FLAGS, run: showIntakeStatus },
+  replay: { flags: REPLAY_FLAGS, run: replayIntake },
 };
 
 export const INTAKE_VERBS: readonly string[] = Object.keys(VERBS);
@@ -44,7 +44,7 @@ export async function runIntake(
 }
 
 /** The configured storage account's queues and executions table. */
-export function defaultIntakeDeps(config: CloudoConfig): IntakeDeps {
+export function createIntakeDeps(config: CloudoConfig): IntakeDeps {
   const clients = connect(config);
   return {
     queues: createIntakeQueues(clients.queues),
@@ -54,8 +54,8 @@ export function defaultIntakeDeps(config: CloudoConfig): IntakeDeps {
   };
 }
 
-export async function intakeStatus(flags: Flags, deps: IntakeDeps): Promise<number> {
-  const limit = intFlag(flags, 'limit', 1, 1000, 20);
+export async function showIntakeStatus(flags: Flags, deps: IntakeDeps): Promise<number> {
+  const limit = readIntFlag(flags, 'limit', 1, 1000, 20);
   const poison = poisonOf(deps.intakeQueue);
   const [intakeDepth, poisonDepth, rejected] = await Promise.all([
     deps.queues.depth(deps.intakeQueue),
@@ -75,8 +75,8 @@ export async function intakeStatus(flags: Flags, deps: IntakeDeps): Promise<numb
   return 0;
 }
 
-export async function intakeReplay(flags: Flags, deps: IntakeDeps): Promise<number> {
-  const max = intFlag(flags, 'max', 1, 10_000, 32);
+export async function replayIntake(flags: Flags, deps: IntakeDeps): Promise<number> {
+  const max = readIntFlag(flags, 'max', 1, 10_000, 32);
   const poison = poisonOf(deps.intakeQueue);
   if (flags.switches.has('dry-run')) return dryRun(deps, poison, max);
   const report = await deps.queues.moveBatch(poison, deps.intakeQueue, max);

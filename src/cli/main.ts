@@ -6,13 +6,13 @@ import { writeMappingJsonSchema } from '../adapters/mappings/schema-files';
 import { createAdminServices, type AdminServices } from '../composition/admin-wiring';
 import { ConfigError, loadConfig, type CloudoConfig } from '../config/load-config';
 import { AppError } from '../domain/shared/errors';
-import { mappingJsonSchema } from '../domain/mappings/mapping-json-schema';
+import { buildMappingJsonSchema } from '../domain/mappings/mapping-json-schema';
 import { MappingValidationError } from '../services/mappings/apply-mappings';
-import { defaultAzureDeps, runAzure } from './azure-commands';
+import { createAzureDeps, runAzure } from './azure-commands';
 import type { AzureDeps } from './azure-deps';
 import { UsageError } from './cli-args';
 import { GROUPS, listVerbs, renderCommandHelp, renderMainHelp, VERSION } from './help';
-import { defaultIntakeDeps, runIntake } from './intake-commands';
+import { createIntakeDeps, runIntake } from './intake-commands';
 
 type Verb = (config: CloudoConfig, admin: AdminServices, flags: readonly string[]) => Promise<number>;
 
@@ -38,7 +38,7 @@ export async function runCli(argv: readonly string[], azureDeps?: () => AzureDep
     return usageError(`unknown command "${group} ${verb.slice(0, 40)}"`, `cloudo ${group} --help`);
   }
   if (flags.some((f) => HELP.includes(f))) return help(renderCommandHelp(group, verb));
-  if (group === 'azure') return azure(verb, flags, azureDeps ?? defaultAzureDeps);
+  if (group === 'azure') return azure(verb, flags, azureDeps ?? createAzureDeps);
   if (group === 'intake') return intake(verb, flags);
   const command = VERBS[verb];
   if (!command) throw new Error(`help lists "schemas ${verb}", which the CLI does not run`);
@@ -76,7 +76,7 @@ async function apply(config: CloudoConfig, admin: AdminServices, flags: readonly
 }
 
 async function jsonschema(config: CloudoConfig, _admin: AdminServices, flags: readonly string[]): Promise<number> {
-  const text = `${JSON.stringify(mappingJsonSchema(), null, 2)}\n`;
+  const text = `${JSON.stringify(buildMappingJsonSchema(), null, 2)}\n`;
   if (flags.includes('--write')) console.log(`wrote ${await writeMappingJsonSchema(config.schemasDir, text)}`);
   else process.stdout.write(text);
   return 0;
@@ -93,7 +93,7 @@ async function azure(verb: string, flags: readonly string[], deps: () => AzureDe
 
 async function intake(verb: string, flags: readonly string[]): Promise<number> {
   try {
-    return await runIntake(verb, flags, () => defaultIntakeDeps(loadConfig()));
+    return await runIntake(verb, flags, () => createIntakeDeps(loadConfig()));
   } catch (err) {
     if (!(err instanceof UsageError)) throw err;
     return usageError(`cloudo intake ${verb}: ${err.message}`, `cloudo intake ${verb} --help`);

@@ -3,7 +3,7 @@ import { createMappingTable } from '../adapters/mappings/mapping-table';
 import { resolveRunbook } from '../adapters/worker/runbook-resolver';
 import { readMappingFiles } from '../adapters/mappings/schema-files';
 import type { MappingFile } from '../services/mappings/ports';
-import { ensureTables, storageClientsFor, type StorageClients } from '../adapters/shared/storage-clients';
+import { ensureTables, openStorageClients, type StorageClients } from '../adapters/shared/storage-clients';
 import type { CloudoConfig } from '../config/load-config';
 import { AppError } from '../domain/shared/errors';
 import type { Mapping } from '../domain/mappings/mapping';
@@ -44,7 +44,7 @@ export function connect(config: CloudoConfig): StorageClients {
       'No storage configured: set AzureWebJobsStorage (a connection string) or AzureWebJobsStorage__accountName.',
     );
   }
-  return storageClientsFor(config.storage, config);
+  return openStorageClients(config.storage, config);
 }
 
 /** A schemas directory that is missing or unreadable is a setting to fix: one line naming it, not a stack trace. */

@@ -7,13 +7,13 @@ import { createRunQueue } from '../adapters/runs/run-queue';
 import { ensureTables, type StorageClients } from '../adapters/shared/storage-clients';
 import { createHealthProbes } from '../adapters/health/storage-probes';
 import { connect } from './admin-wiring';
-import { storageCall } from '../adapters/shared/storage-errors';
+import { callStorage } from '../adapters/shared/storage-errors';
 import type { CloudoConfig } from '../config/load-config';
 import type { AppServices } from './service-groups';
 import { queueNameForPool } from '../domain/runs/run-message';
 import { createAdmissionGate } from '../services/runs/admission-gate';
 import { handleIntakeMessage } from '../services/intake/handle-intake-message';
-import { runnerPorts, runnerSettings } from './runner-wiring';
+import { createRunnerPorts, buildRunnerSettings } from './runner-wiring';
 import { wireOncall, type OncallWiring } from './oncall-wiring';
 import { decideApproval, viewApproval } from '../services/approvals/decide-approval';
 import { expireApprovals, retryNotifications } from '../services/oncall/oncall-timer';
@@ -58,8 +58,8 @@ export function createAppServices(config: CloudoConfig, clients?: StorageClients
     ...(opts.claimTiming ? { claimTiming: opts.claimTiming } : {}),
     ...(opts.mappingSource ? { mappingSource: opts.mappingSource } : {}),
   };
-  const runner = runnerPorts(config, undefined, opts.runbookIdentity);
-  const worker = { runner, settings: runnerSettings(config, on.secrets), ...on };
+  const runner = createRunnerPorts(config, undefined, opts.runbookIdentity);
+  const worker = { runner, settings: buildRunnerSettings(config, on.secrets), ...on };
   const ensure = async <T>(fn: () => Promise<T>): Promise<T> => (await ready(), fn());
   // HTTP triggers only: the intake queue's concurrency is bounded by the host's batch settings already.
   const gate = createAdmissionGate({ limit: config.accept.concurrency, maxWaitMs: config.accept.maxWaitMs });
@@ -111,7 +111,7 @@ const SWEEP_SLACK_SECONDS = 120;
 function onceReady(storage: StorageClients): () => Promise<void> {
   let ready: Promise<void> | undefined;
   return () =>
-    (ready ??= storageCall(() => ensureTables(storage)).catch((err: unknown) => {
+    (ready ??= callStorage(() => ensureTables(storage)).catch((err: unknown) => {
       ready = undefined;
       throw err;
     }));

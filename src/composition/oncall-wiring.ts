@@ -4,10 +4,10 @@ import { createNotifier } from '../adapters/oncall/opsgenie-client';
 import { createPageStateTable } from '../adapters/oncall/page-state-table';
 import type { StorageClients } from '../adapters/shared/storage-clients';
 import type { CloudoConfig } from '../config/load-config';
-import { approvalLinks } from '../domain/approvals/approval-link';
+import { buildApprovalLinks } from '../domain/approvals/approval-link';
 import { redact } from '../domain/shared/redact';
 import { executionPath } from '../domain/shared/api-paths';
-import { configuredSecrets, type OncallConfig } from '../config/oncall-settings';
+import { listConfiguredSecrets, type OncallConfig } from '../config/oncall-settings';
 import type { OncallDeps } from '../services/runs/admitted-execution';
 import type { ApprovalDeps } from '../services/approvals/decide-approval';
 import type { DeliverDeps } from '../services/oncall/deliver-notifications';
@@ -38,7 +38,7 @@ export function wireOncall(
   const o = config.oncall;
   const notifier = notifierFor(o);
   const pages = createPageStateTable(storage.executions);
-  const secrets = configuredSecrets(o, config.storageConnection);
+  const secrets = listConfiguredSecrets(o, config.storageConnection);
   const links = linkBuilder(publicUrl, o.approvalSecret);
   const deliver = (log: Logger): DeliverDeps => ({
     ...parts,
@@ -87,7 +87,7 @@ function linkBuilder(publicUrl: () => string, secret: string | undefined): LinkB
     execution: (execId) => `${publicUrl()}${executionPath(execId)}`,
     approvals: (e) =>
       e.status === 'pending_approval' && e.approval && secret
-        ? approvalLinks(publicUrl(), secret, e.execId, new Date(e.approval.expiresAt))
+        ? buildApprovalLinks(publicUrl(), secret, e.execId, new Date(e.approval.expiresAt))
         : null,
   };
 }

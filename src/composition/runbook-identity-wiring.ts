@@ -1,6 +1,6 @@
 // Runbook identity wiring: the token broker runbooks get their identity from, started with the worker, and what
 // start-up says about the identity runbooks act as.
-import { runbookCredential } from '../adapters/shared/azure-credential';
+import { createRunbookCredential } from '../adapters/shared/azure-credential';
 import { startTokenBroker } from '../adapters/worker/token-broker';
 import type { CloudoConfig } from '../config/load-config';
 import type { StartupNote } from './runner-wiring';
@@ -23,7 +23,7 @@ export async function startRunbookIdentity(config: CloudoConfig, log: Logger): P
     const notes: StartupNote[] = hostHasIdentity ? [{ level: 'warn', text: NO_IDENTITY }] : [];
     return { env: {}, notes, stop: async () => undefined };
   }
-  const credential = runbookCredential(clientId, source);
+  const credential = createRunbookCredential(clientId, source);
   const broker = await startTokenBroker({ clientId, credential, hostSecrets, log });
   const via = source === 'workload' ? 'the federated token' : 'the managed identity endpoint';
   const text = `runbooks act as managed identity ${clientId}: tokens from ${broker.endpoint}, got with ${via}`;

@@ -1,12 +1,12 @@
 // Runner wiring: the worker's ports (runbooks, processes, run directories, AKS login) and settings, from the config.
 import { createAksLogin } from '../adapters/worker/aks-login';
-import { directoryChain, effectiveCapabilities, ownUid, readPasswd } from '../adapters/worker/os-users';
+import { listDirectoryChain, readEffectiveCapabilities, readOwnUid, readPasswd } from '../adapters/worker/os-users';
 import { runProcess } from '../adapters/worker/process-runner';
 import { createRunDirs } from '../adapters/worker/run-dir';
 import { removeStaged, restageRunbooks, stageRunbooks } from '../adapters/worker/runbook-staging';
 import { resolveRunbook } from '../adapters/worker/runbook-resolver';
 import { ConfigError, type CloudoConfig } from '../config/load-config';
-import { blockingDirectory, decideRunUser, missingCapabilities, type RunUser } from '../domain/worker/run-user';
+import { findBlockingDirectory, decideRunUser, findMissingCapabilities, type RunUser } from '../domain/worker/run-user';
 import type { RunnerSettings } from '../services/worker/execute-runbook';
 import type { ProcessRunner, RunbookIdentityEnv, RunnerPorts } from '../services/worker/ports';
 
@@ -25,8 +25,8 @@ export type RunbookIsolation = {
 };
 
 /** Throws ConfigError when runbooks cannot be given the user they must run as; called at start-up. */
-export function runbookIsolation(config: CloudoConfig): RunbookIsolation {
-  const decision = decideRunUser({ ownUid: ownUid(), setting: config.runbookUser, users: readPasswd() });
+export function createRunbookIsolation(config: CloudoConfig): RunbookIsolation {
+  const decision = decideRunUser({ ownUid: readOwnUid(), setting: config.runbookUser, users: readPasswd() });
   switch (decision.kind) {
     case 'invalid':
       throw new ConfigError(`Invalid ClouDO settings:\n  ${decision.problem}`);
@@ -45,7 +45,7 @@ export function runbookIsolation(config: CloudoConfig): RunbookIsolation {
     }
     case 'user': {
       const { user } = decision;
-      const missing = missingCapabilities(effectiveCapabilities() ?? '');
+      const missing = findMissingCapabilities(readEffectiveCapabilities() ?? '');
       if (missing.length > 0)
         throw new ConfigError(
           `Invalid ClouDO settings:\n  runbooks must run as ${describe(user)}, but ClouDO lacks ${missing.join(', ')} ` +
@@ -60,9 +60,9 @@ export function runbookIsolation(config: CloudoConfig): RunbookIsolation {
 }
 
 /** `identity`: the started token broker's variables (runbook-identity-wiring); without one, runbooks get none. */
-export function runnerPorts(
+export function createRunnerPorts(
   config: CloudoConfig,
-  user: RunUser | null = runbookIsolation(config).user,
+  user: RunUser | null = createRunbookIsolation(config).user,
   identity: RunbookIdentityEnv = async () => ({}),
 ): RunnerPorts {
   const run: ProcessRunner = user ? (spec) => runProcess({ ...spec, user }) : runProcess;
@@ -75,7 +75,7 @@ export function runnerPorts(
   };
 }
 
-export function runnerSettings(config: CloudoConfig, secrets: RunnerSettings['secrets']): RunnerSettings {
+export function buildRunnerSettings(config: CloudoConfig, secrets: RunnerSettings['secrets']): RunnerSettings {
   return {
     secrets,
     runbooksDir: config.runbooksDir,
@@ -112,8 +112,8 @@ function reachableRunbooks(dir: string, user: RunUser, said: StartupNote) {
 
 /** Why `user` cannot reach `dir` ("<path> is mode 0700, owner uid 0"), or null when it can. */
 function blockedBy(dir: string, user: RunUser): string | null {
-  const chain = directoryChain(dir);
-  const blocked = chain === null ? null : blockingDirectory(chain, user);
+  const chain = listDirectoryChain(dir);
+  const blocked = chain === null ? null : findBlockingDirectory(chain, user);
   if (blocked === null) return null;
   return `${blocked.path} is mode ${blocked.mode.toString(8).padStart(4, '0')}, owner uid ${blocked.uid}`;
 }

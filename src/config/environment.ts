@@ -2,7 +2,7 @@
 export type Environment = Readonly<Record<string, string | undefined>>;
 
 /** The process environment over `defaults`; `fromDefaults` names the settings the environment did not set. */
-export function environmentOver(defaults: Readonly<Record<string, string>>): {
+export function overlayEnvironment(defaults: Readonly<Record<string, string>>): {
   readonly env: Environment;
   readonly fromDefaults: readonly string[];
 } {

@@ -3,8 +3,8 @@ import path from 'node:path';
 import { z } from 'zod';
 import { hasIdentitySettings, resolveStorage, type StorageTarget } from './storage-settings';
 import { queueNameForPool } from '../domain/runs/run-message';
-import { intakeClashes } from './queue-settings';
-import { oncallSchema, teamKeyProblems, toOncallConfig, type OncallConfig } from './oncall-settings';
+import { findIntakeClashes } from './queue-settings';
+import { oncallSchema, checkTeamKeys, toOncallConfig, type OncallConfig } from './oncall-settings';
 import {
   DEFAULT_ENV_ALLOW,
   list,
@@ -138,9 +138,9 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
   const storage = resolveStorage(storageSetting, present);
   const intakeQueue = s.CLOUDO_INTAKE_QUEUE ?? queueNameForPool(s.CLOUDO_QUEUE_PREFIX, 'requests');
   const problems = [
-    ...teamKeyProblems(env),
+    ...checkTeamKeys(env),
     ...(storage.ok ? [] : storage.problems),
-    ...intakeClashes(s.CLOUDO_QUEUE_PREFIX, s.CLOUDO_WORKER_POOLS, intakeQueue),
+    ...findIntakeClashes(s.CLOUDO_QUEUE_PREFIX, s.CLOUDO_WORKER_POOLS, intakeQueue),
   ];
   if (problems.length > 0 || !storage.ok) throw new ConfigError(`Invalid ClouDO settings:\n${problems.join('\n')}`);
   return {

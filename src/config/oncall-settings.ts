@@ -1,6 +1,6 @@
 // On-call settings: Opsgenie keys and URL, approval secret and lifetime, public URL and chat webhook, from loadConfig.
 import { z } from 'zod';
-import { partitionKeySuffix } from '../domain/oncall/paging';
+import { toPartitionKeySuffix } from '../domain/oncall/paging';
 
 export type OncallConfig = {
   readonly opsgenieUrl: string;
@@ -55,7 +55,7 @@ export function toOncallConfig(s: z.output<typeof oncallSchema>, env: Env): Onca
 }
 
 /** The configured credentials, for redaction wherever text leaves ClouDO. */
-export function configuredSecrets(c: OncallConfig, storageConnection: string | undefined) {
+export function listConfiguredSecrets(c: OncallConfig, storageConnection: string | undefined) {
   const accountKey = /AccountKey=([^;]+)/i.exec(storageConnection ?? '')?.[1];
   return [
     { name: 'OPSGENIE_API_KEY', value: c.opsgenieKey },
@@ -67,7 +67,7 @@ export function configuredSecrets(c: OncallConfig, storageConnection: string | u
 }
 
 /** Team keys are read by prefix, outside the schema; a short one would also be too short to redact safely. */
-export function teamKeyProblems(env: Readonly<Record<string, string | undefined>>): string[] {
+export function checkTeamKeys(env: Readonly<Record<string, string | undefined>>): string[] {
   return (
     Object.keys(env)
       .filter((k) => k.toUpperCase().startsWith(KEY_PREFIX) && k.length > KEY_PREFIX.length)
@@ -84,7 +84,7 @@ function partitionKeys(env: Env): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(env)) {
     if (name.toUpperCase().startsWith(KEY_PREFIX) && name.length > KEY_PREFIX.length)
-      out[partitionKeySuffix(name.slice(KEY_PREFIX.length))] = value;
+      out[toPartitionKeySuffix(name.slice(KEY_PREFIX.length))] = value;
   }
   return out;
 }

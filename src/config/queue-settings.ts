@@ -3,7 +3,7 @@ import { queueNameForPool } from '../domain/runs/run-message';
 
 // A pool on the intake queue (or its poison queue) would take run requests for runs, and the intake function on a
 // worker's queue would reject, and so delete, every run message.
-export function intakeClashes(prefix: string, pools: readonly string[], intake: string): string[] {
+export function findIntakeClashes(prefix: string, pools: readonly string[], intake: string): string[] {
   const poolQueues = pools.map((p) => [p, queueNameForPool(prefix, p)] as const);
   return [
     ...poolQueues

@@ -78,7 +78,7 @@ const BECAUSE: Readonly<Record<ApprovalPageView['because'], string>> = {
   budget: "The mapping's remediation budget is spent, so this run needs a human approval.",
 };
 
-export function approvalPage(view: ApprovalPageView): string {
+export function renderApprovalPage(view: ApprovalPageView): string {
   const pending = view.status === 'pending_approval';
   const body = [
     `<h1>${escapeHtml(pending ? HEADING[view.action] : 'Already decided')}</h1>`,
@@ -89,7 +89,7 @@ export function approvalPage(view: ApprovalPageView): string {
   return page(pending ? HEADING[view.action] : 'Already decided', body.join('\n'));
 }
 
-export function resultPage(title: string, message: string, link?: PageLink): string {
+export function renderResultPage(title: string, message: string, link?: PageLink): string {
   const more = link ? `\n<p><a href="${escapeHtml(link.href)}">${escapeHtml(link.label)}</a></p>` : '';
   return page(title, `<h1>${escapeHtml(title)}</h1>\n<p>${escapeHtml(message)}</p>${more}`);
 }

@@ -5,7 +5,7 @@ import type { Decider } from '../domain/approvals/approval';
 import { AppError, badRequest } from '../domain/shared/errors';
 import type { LinkInput } from '../services/approvals/decide-approval';
 import { readJsonBody } from './json-body';
-import { personName, PRINCIPAL_HEADER } from './principal';
+import { parsePersonName, PRINCIPAL_HEADER } from './principal';
 import { parseQuery } from './query-params';
 
 // The link's own parameters; their meaning is the signature check's to judge.
@@ -25,7 +25,8 @@ export function readApprovalLink(request: HttpRequest): LinkInput {
 }
 
 /** The signed-in principal's name (App Service authentication), or null for an anonymous caller. */
-export const readPrincipal = (request: HttpRequest): string | null => personName(request.headers.get(PRINCIPAL_HEADER));
+export const readPrincipal = (request: HttpRequest): string | null =>
+  parsePersonName(request.headers.get(PRINCIPAL_HEADER));
 
 /** Who decides: the signed-in principal, else the name typed into the form or the JSON body. */
 export async function readDecider(request: HttpRequest, json: boolean): Promise<Decider> {
@@ -43,7 +44,7 @@ export async function readDecider(request: HttpRequest, json: boolean): Promise<
     if (text.length > MAX_FORM_BYTES) throw badRequest('name', 'The form is too large.');
     raw = new URLSearchParams(text).get('name') ?? undefined;
   }
-  const name = personName(raw);
+  const name = parsePersonName(raw);
   if (!name) throw badRequest('name', 'Say who decides: a name of 1 to 100 characters.');
   return { name, signedIn: false };
 }

@@ -1,7 +1,7 @@
 // The one mapper from errors to HTTP responses: every error becomes a JSON body with a code, a message and a field.
 import type { HttpResponseInit } from '@azure/functions';
 import { AppError, type ErrorCode } from '../domain/shared/errors';
-import { HTML_HEADERS, resultPage } from './approval-page';
+import { HTML_HEADERS, renderResultPage } from './approval-page';
 import type { Logger } from '../services/shared/ports';
 
 const STATUS: Readonly<Record<ErrorCode, number>> = {
@@ -20,7 +20,7 @@ const STATUS: Readonly<Record<ErrorCode, number>> = {
   internal: 500,
 };
 
-export function errorResponse(err: unknown, log: Logger): HttpResponseInit {
+export function toErrorResponse(err: unknown, log: Logger): HttpResponseInit {
   const appError = err instanceof AppError ? err : null;
   if (!appError || appError.code === 'internal') log.error(`unhandled error: ${describe(err)}`);
   else if (appError.code === 'storage_unavailable') log.warn(`storage unavailable: ${describe(appError.cause)}`);
@@ -46,9 +46,9 @@ function describe(err: unknown): string {
 }
 
 /** The same mapping for a person in a browser: the status and message, as a small HTML page. */
-export function htmlErrorResponse(err: unknown, log: Logger): HttpResponseInit {
-  const json = errorResponse(err, log);
+export function toHtmlErrorResponse(err: unknown, log: Logger): HttpResponseInit {
+  const json = toErrorResponse(err, log);
   const body = (json.jsonBody as { error: { message: string } }).error;
   const status = json.status ?? 500;
-  return { status, headers: HTML_HEADERS, body: resultPage(`Not done (${status})`, body.message) };
+  return { status, headers: HTML_HEADERS, body: renderResultPage(`Not done (${status})`, body.message) };
 }

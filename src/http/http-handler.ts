@@ -2,8 +2,8 @@
 // response through the one error mapper, so no handler repeats the try/catch.
 import type { HttpHandler, HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import type { Logger } from '../services/shared/ports';
-import { errorResponse } from './error-response';
-import { contextLogger } from './request-log';
+import { toErrorResponse } from './error-response';
+import { createContextLogger } from './request-log';
 
 /** What a handler answers with; it may throw, and the wrapper turns the error into a response. */
 export type HandleRequest = (request: HttpRequest, log: Logger) => Promise<HttpResponseInit>;
@@ -11,9 +11,9 @@ export type HandleRequest = (request: HttpRequest, log: Logger) => Promise<HttpR
 /** How an error becomes a response for this request: JSON by default, a page for browser-facing routes. */
 export type RenderError = (err: unknown, log: Logger, request: HttpRequest) => HttpResponseInit;
 
-export function createHttpHandler(handle: HandleRequest, renderError: RenderError = errorResponse): HttpHandler {
+export function createHttpHandler(handle: HandleRequest, renderError: RenderError = toErrorResponse): HttpHandler {
   return async (request: HttpRequest, context: InvocationContext) => {
-    const log = contextLogger(context);
+    const log = createContextLogger(context);
     try {
       return await handle(request, log);
     } catch (err) {

@@ -1,7 +1,7 @@
 // Webhook bodies: JSON of at most 256 KB and 64 levels, sent as JSON, or a 4xx that says exactly what is wrong.
 import type { HttpRequest } from '@azure/functions';
 import { AppError, badRequest } from '../domain/shared/errors';
-import { tooDeep } from '../domain/shared/json-depth';
+import { findTooDeep } from '../domain/shared/json-depth';
 
 export const MAX_WEBHOOK_BYTES = 256 * 1024;
 
@@ -28,7 +28,7 @@ export async function readJsonBody(request: HttpRequest): Promise<unknown> {
     throw badRequest('body', `The body is not valid JSON: ${(err as Error).message}`);
   }
   // Storing and logging a value is recursive: nesting must be bounded before anything else sees it.
-  const deep = tooDeep(body);
+  const deep = findTooDeep(body);
   if (deep) throw badRequest(deep.field ?? 'body', deep.message);
   return body;
 }

@@ -2,7 +2,7 @@
 import type { InvocationContext } from '@azure/functions';
 import type { Logger } from '../services/shared/ports';
 
-export function contextLogger(context: InvocationContext): Logger {
+export function createContextLogger(context: InvocationContext): Logger {
   return {
     info: (m) => context.info(m),
     warn: (m) => context.warn(m),

@@ -3,7 +3,7 @@ import { executionPath } from '../domain/shared/api-paths';
 import type { Execution } from '../domain/runs/execution';
 import type { AlertRun } from '../services/alerts/ingest-alerts';
 
-export function executionSummary(e: Execution): Record<string, unknown> {
+export function toExecutionSummary(e: Execution): Record<string, unknown> {
   return {
     execId: e.execId,
     status: e.status,
@@ -32,16 +32,16 @@ export function executionSummary(e: Execution): Record<string, unknown> {
   };
 }
 
-export function executionDetail(e: Execution): Record<string, unknown> {
+export function toExecutionDetail(e: Execution): Record<string, unknown> {
   return {
-    ...executionSummary(e),
+    ...toExecutionSummary(e),
     alert: e.alert ?? null,
     idempotencyKey: e.idempotencyKey ?? null,
     output: e.output ?? null,
   };
 }
 
-export function alertRunView(run: AlertRun): Record<string, unknown> {
+export function toAlertRunView(run: AlertRun): Record<string, unknown> {
   return { ...run, links: { self: executionPath(run.execId) } };
 }
 

@@ -30,7 +30,7 @@ export const consoleWriter: LineWriter = (level, source, message) => {
 
 export const silentWriter: LineWriter = () => undefined;
 
-export function sourceLogger(write: LineWriter, source: string): Logger {
+export function createSourceLogger(write: LineWriter, source: string): Logger {
   return {
     info: (m) => write('info', source, m),
     warn: (m) => write('warn', source, m),

@@ -3,12 +3,12 @@ import { HttpRequest, HttpResponse, type HttpResponseInit } from '@azure/functio
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { AppError, notFound } from '../domain/shared/errors';
-import { errorResponse } from '../http/error-response';
+import { toErrorResponse } from '../http/error-response';
 import type { Logger } from '../services/shared/ports';
-import { sourceLogger, type LineWriter } from './console-log';
-import { invocationContext, type HttpMount } from './local-host';
+import { createSourceLogger, type LineWriter } from './console-log';
+import { createInvocationContext, type HttpMount } from './local-host';
 import { readBody } from './request-body';
-import { crossSiteRefusal, isLoopbackBind } from './request-guard';
+import { refuseCrossSite, isLoopbackBind } from './request-guard';
 import { compileRoute, type RouteMatcher } from './route-template';
 import { PortInUseError } from './start-error';
 
@@ -48,7 +48,7 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<LocalHtt
   const front: Front = {
     routes: opts.mounts.map((m) => ({ mount: m, matcher: compileRoute(opts.routePrefix, m.route) })),
     write: opts.write,
-    log: sourceLogger(opts.write, 'http'),
+    log: createSourceLogger(opts.write, 'http'),
     checkHost: isLoopbackBind(opts.host),
     port: opts.port,
   };
@@ -81,12 +81,12 @@ async function respond(front: Front, req: http.IncomingMessage, res: http.Server
       res.destroy();
       return;
     }
-    await writeResponse(res, errorResponse(err, front.log)).catch(() => res.destroy());
+    await writeResponse(res, toErrorResponse(err, front.log)).catch(() => res.destroy());
   }
 }
 
 async function serve(front: Front, req: http.IncomingMessage): Promise<HttpResult> {
-  const refusal = crossSiteRefusal(req.headers, front.checkHost);
+  const refusal = refuseCrossSite(req.headers, front.checkHost);
   if (refusal) throw refusal;
   const url = requestUrl(req.url, front.port);
   const method = (req.method ?? 'GET').toUpperCase();
@@ -97,12 +97,14 @@ async function serve(front: Front, req: http.IncomingMessage): Promise<HttpResul
   if (!hit) {
     if (found.length === 0) throw notFound(`No function at ${url.pathname}.`);
     const allow = [...new Set(found.flatMap((r) => r.mount.methods))].join(', ');
-    return withHeaders(errorResponse(new AppError('method_not_allowed', `Use ${allow}.`), front.log), { Allow: allow });
+    return withHeaders(toErrorResponse(new AppError('method_not_allowed', `Use ${allow}.`), front.log), {
+      Allow: allow,
+    });
   }
   const body = await readBody(req, MAX_BODY_BYTES);
   if ('tooLarge' in body) {
     const tooLarge = new AppError('payload_too_large', `Body over ${MAX_BODY_BYTES} bytes.`);
-    return withHeaders(errorResponse(tooLarge, front.log), body.closeConnection ? { Connection: 'close' } : {});
+    return withHeaders(toErrorResponse(tooLarge, front.log), body.closeConnection ? { Connection: 'close' } : {});
   }
   const request = new HttpRequest({
     method,
@@ -111,7 +113,7 @@ async function serve(front: Front, req: http.IncomingMessage): Promise<HttpResul
     params: hit.params,
     body: { bytes: body.bytes },
   });
-  return await hit.mount.handler(request, invocationContext(hit.mount.name, front.write));
+  return await hit.mount.handler(request, createInvocationContext(hit.mount.name, front.write));
 }
 
 function requestUrl(target: string | undefined, port: number): URL {

@@ -66,7 +66,7 @@ export function createLocalHost(): LocalHost {
   };
 }
 
-export function invocationContext(
+export function createInvocationContext(
   functionName: string,
   write: LineWriter,
   extra: Omit<InvocationContextInit, 'functionName' | 'logHandler'> = {},

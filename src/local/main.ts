@@ -1,7 +1,7 @@
 // `npm start`: runs ClouDO locally on an embedded Azurite until Ctrl-C.
 import path from 'node:path';
 import { killLiveGroups } from '../adapters/worker/live-process-groups';
-import { environmentOver } from '../config/environment';
+import { overlayEnvironment } from '../config/environment';
 import { ConfigError, loadConfig } from '../config/load-config';
 import { MappingValidationError } from '../services/mappings/apply-mappings';
 import { consoleWriter } from './console-log';
@@ -11,7 +11,7 @@ import { StartError } from './start-error';
 
 async function main(): Promise<void> {
   const local = await readLocalSettings(path.resolve('local.settings.json'));
-  const { env, fromDefaults } = environmentOver(local.values);
+  const { env, fromDefaults } = overlayEnvironment(local.values);
   if (local.file && fromDefaults.length > 0) {
     const names = fromDefaults.join(', ');
     console.log(`settings from ${path.relative(process.cwd(), local.file)}: ${names} (the environment wins)`);

@@ -5,7 +5,7 @@ import type { DequeuedMessageItem, QueueClient } from '@azure/storage-queue';
 import type { QueueHostSettings } from './host-config';
 import { isNotFound } from '../adapters/shared/storage-errors';
 import { startLease } from './queue-lease';
-import { admitMessage, createTriggerContext, describeError, poisonAfterFailure, triggerValue } from './queue-message';
+import { admitMessage, createTriggerContext, describeError, decidePoison, parseTriggerValue } from './queue-message';
 
 export type QueueListenerOptions = {
   readonly functionName: string;
@@ -120,7 +120,7 @@ class Listener {
         await queue.deleteMessage(message.messageId, popReceipt);
         return;
       }
-      const exhausted = poisonAfterFailure(message, settings);
+      const exhausted = decidePoison(message, settings);
       if (exhausted !== null) return await this.poison(message, popReceipt, exhausted);
       const retryAfterSeconds = Math.ceil(settings.visibilityTimeoutMs / 1000);
       await queue.updateMessage(message.messageId, popReceipt, undefined, retryAfterSeconds);
@@ -133,7 +133,7 @@ class Listener {
 
   private async invoke(message: DequeuedMessageItem, text: string): Promise<boolean> {
     const { functionName, log, handler, queue } = this.options;
-    const value = triggerValue(text);
+    const value = parseTriggerValue(text);
     const context = createTriggerContext(message, value, queue.name, functionName, log);
     const tag = `(id ${context.invocationId}, message ${message.messageId}, dequeue ${message.dequeueCount})`;
     log(`executing ${tag}`, 'debug');

@@ -24,12 +24,12 @@ export function admitMessage(message: DequeuedMessageItem, settings: QueueHostSe
 }
 
 /** Why a message whose handler failed must be poisoned, or null when it should be retried. */
-export function poisonAfterFailure(message: DequeuedMessageItem, settings: QueueHostSettings): string | null {
+export function decidePoison(message: DequeuedMessageItem, settings: QueueHostSettings): string | null {
   return message.dequeueCount >= settings.maxDequeueCount ? `failed on dequeue ${message.dequeueCount}` : null;
 }
 
 /** What the Node worker hands a trigger without dataType: JSON when the text parses as JSON, else the string. */
-export function triggerValue(text: string): unknown {
+export function parseTriggerValue(text: string): unknown {
   try {
     return JSON.parse(text) as unknown;
   } catch {

@@ -12,7 +12,7 @@ export function isLoopbackBind(host: string): boolean {
 }
 
 /** Why a request must be refused as sent by a browser on behalf of another site, or null to serve it. */
-export function crossSiteRefusal(headers: IncomingHttpHeaders, checkHost: boolean): AppError | null {
+export function refuseCrossSite(headers: IncomingHttpHeaders, checkHost: boolean): AppError | null {
   // DNS rebinding: a page on attacker.example whose name now resolves to 127.0.0.1 still sends its own Host.
   if (checkHost && !LOOPBACK_HOST.test(headers.host ?? '')) {
     return forbidden('Host must be localhost, 127.0.0.1 or [::1]; the local runtime serves no other name.');

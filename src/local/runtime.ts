@@ -2,16 +2,16 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { registerFunctions } from '../../functions/register';
-import { storageClientsFor } from '../adapters/shared/storage-clients';
+import { openStorageClients } from '../adapters/shared/storage-clients';
 import { createAdminServices } from '../composition/admin-wiring';
 import type { CloudoConfig } from '../config/load-config';
 import { createAppServices } from '../composition/app-services';
-import { runbookIsolation } from '../composition/runner-wiring';
+import { createRunbookIsolation } from '../composition/runner-wiring';
 import { startRunbookIdentity } from '../composition/runbook-identity-wiring';
 import type { Mapping } from '../domain/mappings/mapping';
 import type { Logger } from '../services/shared/ports';
 import type { ClaimTiming } from '../services/runs/record-once';
-import { sourceLogger, type LineWriter } from './console-log';
+import { createSourceLogger, type LineWriter } from './console-log';
 import { loadHostConfig, type HostConfig } from './host-config';
 import { startHttpServer } from './http-server';
 import { createLocalHost, type Mount } from './local-host';
@@ -44,11 +44,11 @@ export type LocalRuntime = {
 };
 
 export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<LocalRuntime> {
-  const log = sourceLogger(opts.write, 'cloudo');
+  const log = createSourceLogger(opts.write, 'cloudo');
   const hostConfig = await loadHostConfig(opts.hostJsonPath);
   requireRunbooksDir(opts.config.runbooksDir);
   // Before anything starts: a runbook user that cannot be had is a configuration error.
-  const isolation = runbookIsolation(opts.config);
+  const isolation = createRunbookIsolation(opts.config);
   for (const note of isolation.notes) log[note.level](note.text);
   const mappings = await createAdminServices(opts.config).loadMappings();
   const storage = await openLocalStorage(opts.config, log);
@@ -59,7 +59,7 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
     const identity = await startRunbookIdentity(opts.config, log);
     stoppables.push(identity);
     for (const note of identity.notes) log[note.level](note.text);
-    const clients = storageClientsFor(storage.target, opts.config);
+    const clients = openStorageClients(storage.target, opts.config);
     const admin = createAdminServices(opts.config, clients);
     const files = { admin, schemasDir: opts.config.schemasDir, embedded: storage.embedded, log };
     await applyMappingFiles(files, mappings);

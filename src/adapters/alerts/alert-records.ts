@@ -2,12 +2,12 @@
 import { REJECTED } from '../runs/execution-table';
 import { odata, type TableClient } from '@azure/data-tables';
 import { z } from 'zod';
-import { execRowKey, invertedTime } from '../../domain/runs/exec-id';
+import { execRowKey, invertTime } from '../../domain/runs/exec-id';
 import { sha256Hex } from '../../domain/shared/hash';
 import type { AlertRecordStore, UnmatchedAlert } from '../../services/alerts/ports';
 import { readChunks, writeChunks } from '../shared/chunked-text';
 import { createClaimRows, pruneClaims } from '../runs/claim-rows';
-import { ignoreNotFound, isConflict, orMissing, storageCall } from '../shared/storage-errors';
+import { ignoreNotFound, isConflict, allowMissing, callStorage } from '../shared/storage-errors';
 
 const PAYLOAD = 'payload';
 const UNMATCHED = 'unmatched';
@@ -39,26 +39,26 @@ export function createAlertRecords(table: TableClient): AlertRecordStore {
     claims: createClaimRows(table, ALERT_CLAIMS),
     requestKeys: createClaimRows(table, REQUEST_KEYS),
     putPayload: (execId, json) =>
-      storageCall(async () => {
+      callStorage(async () => {
         const entity: Record<string, unknown> = {};
         writeChunks(entity, 'json', json);
         await table.upsertEntity({ partitionKey: PAYLOAD, rowKey: execRowKey(execId), ...entity }, 'Replace');
       }),
     getPayload: (execId) =>
-      storageCall(async () => {
-        const entity = await orMissing(table.getEntity(PAYLOAD, execRowKey(execId)));
+      callStorage(async () => {
+        const entity = await allowMissing(table.getEntity(PAYLOAD, execRowKey(execId)));
         return entity ? (readChunks(entity, 'json') ?? null) : null;
       }),
     recordUnmatched: (alert, eventKey, eventTime) =>
-      storageCall(async () => {
+      callStorage(async () => {
         // The row key is the event's own: a redelivery inserts the same row, and the conflict means "recorded".
-        const rowKey = `${invertedTime(eventTime)}-${hash(`${eventKey}|${alert.partition ?? ''}`).slice(0, 32)}`;
+        const rowKey = `${invertTime(eventTime)}-${hash(`${eventKey}|${alert.partition ?? ''}`).slice(0, 32)}`;
         await table.createEntity({ partitionKey: UNMATCHED, rowKey, ...alert }).catch((err: unknown) => {
           if (!isConflict(err)) throw err;
         });
       }),
-    listUnmatched: (limit) => storageCall(() => listUnmatched(table, limit)),
-    pruneBefore: (cutoff, maxRows) => storageCall(() => pruneBefore(table, cutoff, maxRows)),
+    listUnmatched: (limit) => callStorage(() => listUnmatched(table, limit)),
+    pruneBefore: (cutoff, maxRows) => callStorage(() => pruneBefore(table, cutoff, maxRows)),
   };
 }
 
@@ -67,7 +67,7 @@ export function createAlertRecords(table: TableClient): AlertRecordStore {
 async function pruneBefore(table: TableClient, cutoff: Date, maxRows: number): Promise<number> {
   let deleted = 0;
   for (const partition of [PAYLOAD, UNMATCHED, REJECTED]) {
-    const filter = odata`PartitionKey eq ${partition} and RowKey ge ${invertedTime(cutoff)}`;
+    const filter = odata`PartitionKey eq ${partition} and RowKey ge ${invertTime(cutoff)}`;
     for await (const e of table.listEntities({ queryOptions: { filter, select: ['RowKey'] } })) {
       if (deleted >= maxRows) return deleted;
       await table.deleteEntity(partition, String(e.rowKey)).catch(ignoreNotFound);

@@ -3,8 +3,8 @@ import { MonitorClient, type MetricAlertAction, type MonitorClientOptionalParams
 import type { TokenCredential } from '@azure/identity';
 import { z } from 'zod';
 import type { AlertRuleKind, ResourceId, WebhookReceiver } from './azure-wiring';
-import { armCall, armRequest, followLocation, type ArmSend } from './arm-requests';
-import { activityLogAlertActions, keepOriginals, logSearchRuleActions, type RuleActions } from './arm-rules';
+import { callArm, buildArmRequest, followLocation, type ArmSend } from './arm-requests';
+import { readActivityLogAlertActions, keepOriginals, logSearchRuleActions, type RuleActions } from './arm-rules';
 
 export type { RuleActions } from './arm-rules';
 export type ArmHttpClient = NonNullable<MonitorClientOptionalParams['httpClient']>;
@@ -80,7 +80,7 @@ export function createMonitor(subscriptionId: string, opts: MonitorOptions): Mon
   const send: ArmSend = (request) => client.sendRequest(request);
   return {
     getActionGroup: async (resourceGroup, name) => {
-      const group = await armCall(() => client.actionGroups.get(resourceGroup, name));
+      const group = await callArm(() => client.actionGroups.get(resourceGroup, name));
       return {
         id: group.id ?? '',
         name: group.name ?? name,
@@ -93,7 +93,7 @@ export function createMonitor(subscriptionId: string, opts: MonitorOptions): Mon
     },
     sendTestNotification: async (resourceGroup, name, alertType, webhooks) => {
       const path = `/subscriptions/${enc(subscriptionId)}/resourceGroups/${enc(resourceGroup)}/providers/Microsoft.Insights/actionGroups/${enc(name)}/createNotifications`;
-      const accepted = await armRequest(send, 'POST', path, ACTION_GROUP_API, {
+      const accepted = await buildArmRequest(send, 'POST', path, ACTION_GROUP_API, {
         alertType,
         webhookReceivers: webhooks,
       });
@@ -102,14 +102,14 @@ export function createMonitor(subscriptionId: string, opts: MonitorOptions): Mon
     },
     ruleActions: (rule, kind) => {
       if (kind === 'log-search-alert') return logSearchRuleActions(send, rule);
-      if (kind === 'activity-log-alert') return activityLogAlertActions(send, rule);
+      if (kind === 'activity-log-alert') return readActivityLogAlertActions(send, rule);
       return metricAlertActions(client, rule);
     },
   };
 }
 
 async function metricAlertActions(client: MonitorClient, rule: ResourceId): Promise<RuleActions> {
-  const current = await armCall(() => client.metricAlerts.get(rule.resourceGroup, rule.name));
+  const current = await callArm(() => client.metricAlerts.get(rule.resourceGroup, rule.name));
   const originals = current.actions ?? [];
   return {
     actions: originals.map((a) => ({
@@ -127,7 +127,7 @@ async function metricAlertActions(client: MonitorClient, rule: ResourceId): Prom
         }),
       );
       // PATCH with `actions` alone: criteria, scopes and the rest are not sent, so cannot be changed by accident.
-      await armCall(() => client.metricAlerts.update(rule.resourceGroup, rule.name, { actions: merged }));
+      await callArm(() => client.metricAlerts.update(rule.resourceGroup, rule.name, { actions: merged }));
     },
   };
 }

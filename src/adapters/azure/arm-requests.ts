@@ -33,7 +33,7 @@ export class ArmError extends Error {
 }
 
 /** `path` is an ARM resource path; its segments must already be encoded. */
-export function armRequest(
+export function buildArmRequest(
   send: ArmSend,
   method: ArmMethod,
   path: string,
@@ -54,7 +54,7 @@ async function armFetch(send: ArmSend, method: ArmMethod, url: string, body?: un
     headers,
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
-  const response = await armCall(() => send(request));
+  const response = await callArm(() => send(request));
   const parsed = parseJson(response.bodyAsText ?? undefined);
   if (response.status >= 400) throw toArmError(response.status, parsed, `${method} ${new URL(url).pathname}`);
   const retryAfter = Number(response.headers.get('retry-after') ?? Number.NaN);
@@ -87,7 +87,7 @@ export async function followLocation(
 }
 
 /** Turns the SDK's RestError into an ArmError whose message names the ARM error code. */
-export async function armCall<T>(fn: () => Promise<T>): Promise<T> {
+export async function callArm<T>(fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (err) {

@@ -1,7 +1,7 @@
 // Alert rules whose @azure/arm-monitor 7 API versions are too old to round-trip: log search and activity log alerts.
 import { z } from 'zod';
 import type { ResourceId, RuleAction } from './azure-wiring';
-import { ArmError, armRequest, type ArmSend } from './arm-requests';
+import { ArmError, buildArmRequest, type ArmSend } from './arm-requests';
 
 /** A rule's action groups as read, and how to write a new list back without touching anything else. */
 export type RuleActions = {
@@ -32,28 +32,28 @@ const activityLogAlert = z.looseObject({
   }),
 });
 
-export function resourcePath(r: ResourceId): string {
+export function toResourcePath(r: ResourceId): string {
   const enc = encodeURIComponent;
   return `/subscriptions/${enc(r.subscriptionId)}/resourceGroups/${enc(r.resourceGroup)}/providers/${r.type}/${enc(r.name)}`;
 }
 
 export async function logSearchRuleActions(send: ArmSend, rule: ResourceId): Promise<RuleActions> {
-  const path = resourcePath(rule);
-  const current = parse(logSearchRule, (await armRequest(send, 'GET', path, LOG_SEARCH_API)).body, rule);
+  const path = toResourcePath(rule);
+  const current = parse(logSearchRule, (await buildArmRequest(send, 'GET', path, LOG_SEARCH_API)).body, rule);
   const existing = current.properties.actions ?? {};
   return {
     actions: (existing.actionGroups ?? []).map((actionGroupId) => ({ actionGroupId })),
     write: async (actions) => {
       // The whole `actions` object goes back: custom and action properties stay as they were.
       const body = { properties: { actions: { ...existing, actionGroups: actions.map((a) => a.actionGroupId) } } };
-      await armRequest(send, 'PATCH', path, LOG_SEARCH_API, body);
+      await buildArmRequest(send, 'PATCH', path, LOG_SEARCH_API, body);
     },
   };
 }
 
-export async function activityLogAlertActions(send: ArmSend, rule: ResourceId): Promise<RuleActions> {
-  const path = resourcePath(rule);
-  const current = parse(activityLogAlert, (await armRequest(send, 'GET', path, ACTIVITY_LOG_API)).body, rule);
+export async function readActivityLogAlertActions(send: ArmSend, rule: ResourceId): Promise<RuleActions> {
+  const path = toResourcePath(rule);
+  const current = parse(activityLogAlert, (await buildArmRequest(send, 'GET', path, ACTIVITY_LOG_API)).body, rule);
   const existing = current.properties.actions ?? {};
   const originals = existing.actionGroups ?? [];
   return {
@@ -65,7 +65,7 @@ export async function activityLogAlertActions(send: ArmSend, rule: ResourceId): 
       const actionGroups = keepOriginals(originals, actions, (a) => a.actionGroupId, toActivityLog);
       const properties = { ...current.properties, actions: { ...existing, actionGroups } };
       // This API's PATCH takes tags and `enabled` only: the rule goes back whole, as read.
-      await armRequest(send, 'PUT', path, ACTIVITY_LOG_API, { ...current, properties });
+      await buildArmRequest(send, 'PUT', path, ACTIVITY_LOG_API, { ...current, properties });
     },
   };
 }

@@ -29,7 +29,7 @@ export function parseResourceId(id: string): ResourceId | undefined {
   return { id: id.trim().replace(/\/$/, ''), subscriptionId, resourceGroup, type, name };
 }
 
-export function alertRuleKind(r: ResourceId): AlertRuleKind | undefined {
+export function classifyAlertRule(r: ResourceId): AlertRuleKind | undefined {
   return RULE_TYPES[r.type.toLowerCase()];
 }
 
@@ -37,7 +37,7 @@ export function isActionGroup(r: ResourceId): boolean {
   return r.type.toLowerCase() === ACTION_GROUP_TYPE;
 }
 
-export function sameResourceId(a: string, b: string): boolean {
+export function isSameResourceId(a: string, b: string): boolean {
   const norm = (s: string) => s.trim().replace(/\/$/, '').toLowerCase();
   return norm(a) === norm(b);
 }
@@ -53,7 +53,7 @@ export type AppendResult =
 
 /** Existing actions are kept as they are, in order; an action group already there is not added twice. */
 export function appendAction(actions: readonly RuleAction[], actionGroupId: string): AppendResult {
-  if (actions.some((a) => sameResourceId(a.actionGroupId, actionGroupId))) return { changed: false };
+  if (actions.some((a) => isSameResourceId(a.actionGroupId, actionGroupId))) return { changed: false };
   return { changed: true, actions: [...actions, { actionGroupId }] };
 }
 
@@ -70,7 +70,7 @@ export function checkLine(c: Check): string {
 }
 
 /** The Trigger URL of the app at `appUrl`, without query; undefined when `appUrl` is not an http(s) URL. */
-export function triggerUrl(appUrl: string): URL | undefined {
+export function toTriggerUrl(appUrl: string): URL | undefined {
   let url: URL;
   try {
     url = new URL(appUrl);
@@ -87,7 +87,7 @@ export function triggerUrl(appUrl: string): URL | undefined {
 }
 
 /** The receiver's URL for people: the function key in `code` never reaches a terminal or a log. */
-export function displayUrl(serviceUri: string): string {
+export function formatDisplayUrl(serviceUri: string): string {
   const url = safeUrl(serviceUri);
   if (!url) return '(not a URL)';
   return `${url.origin}${url.pathname}${url.searchParams.has('code') ? '?code=…' : ''}`;
@@ -103,21 +103,21 @@ export function pointsAtTrigger(serviceUri: string, trigger: URL): boolean {
   return path === base || (path.startsWith(`${base}/`) && !path.slice(base.length + 1).includes('/'));
 }
 
-export function functionKeyOf(serviceUri: string): string | undefined {
+export function readFunctionKey(serviceUri: string): string | undefined {
   return safeUrl(serviceUri)?.searchParams.get('code') || undefined;
 }
 
 /** Checks for the receivers that point at the app; an empty `matching` is itself the failure. */
-export function webhookChecks(receivers: readonly WebhookReceiver[], trigger: URL): Check[] {
+export function checkWebhooks(receivers: readonly WebhookReceiver[], trigger: URL): Check[] {
   const matching = receivers.filter((r) => pointsAtTrigger(r.serviceUri, trigger));
   if (matching.length === 0) {
-    const seen = receivers.map((r) => `"${r.name}" → ${displayUrl(r.serviceUri)}`).join(', ') || 'none';
+    const seen = receivers.map((r) => `"${r.name}" → ${formatDisplayUrl(r.serviceUri)}`).join(', ') || 'none';
     return [{ ok: false, text: `no webhook receiver points at ${trigger.toString()} (webhook receivers: ${seen})` }];
   }
   return matching.flatMap((r) => [
-    { ok: true, text: `webhook "${r.name}" points at ${displayUrl(r.serviceUri)}` },
+    { ok: true, text: `webhook "${r.name}" points at ${formatDisplayUrl(r.serviceUri)}` },
     ...queryProblems(r),
-    functionKeyOf(r.serviceUri)
+    readFunctionKey(r.serviceUri)
       ? { ok: true, text: `webhook "${r.name}" carries a function key (?code=)` }
       : {
           ok: false,

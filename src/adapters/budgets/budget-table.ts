@@ -5,7 +5,7 @@ import { MAX_BUDGET_COUNT, type BudgetUse } from '../../domain/budgets/budget';
 import { AppError } from '../../domain/shared/errors';
 import { sha256Hex } from '../../domain/shared/hash';
 import type { BudgetStore, BudgetTake } from '../../services/oncall/ports';
-import { isConflict, isNotFound, isPreconditionFailed, storageCall } from '../shared/storage-errors';
+import { isConflict, isNotFound, isPreconditionFailed, callStorage } from '../shared/storage-errors';
 
 // A released slot reads as used at the epoch: outside every window, so free again.
 const EPOCH = new Date(0).toISOString();
@@ -22,7 +22,7 @@ const slotKey = (index: number): string => `slot-${String(index).padStart(3, '0'
 export function createBudgetTable(table: TableClient): BudgetStore {
   return {
     take: (key, count, windowSeconds, execId, now) =>
-      storageCall(() => take(table, { key, count, windowSeconds, execId, now })),
+      callStorage(() => take(table, { key, count, windowSeconds, execId, now })),
   };
 }
 
@@ -47,7 +47,7 @@ async function take(table: TableClient, req: TakeRequest): Promise<BudgetTake> {
     const index = free[randomInt(free.length)] ?? 0;
     const entity = slotEntity(req.key, index, req.execId, req.now.toISOString());
     const etag = await claim(table, entity, rows.get(index)?.etag ?? null);
-    if (etag !== null) return { ok: true, release: () => storageCall(() => release(table, entity, etag)) };
+    if (etag !== null) return { ok: true, release: () => callStorage(() => release(table, entity, etag)) };
   }
   throw new AppError('busy', 'The run budget is contended by other requests; retry.');
 }

@@ -1,6 +1,6 @@
 // Intake queues: depth, peek and poison-to-intake moves on Storage Queues, with message text left untouched.
 import type { DequeuedMessageItem, QueueClient, QueueServiceClient } from '@azure/storage-queue';
-import { isNotFound, storageCall } from '../shared/storage-errors';
+import { isNotFound, callStorage } from '../shared/storage-errors';
 
 /** The most messages one receive or peek returns. */
 const SERVICE_BATCH = 32;
@@ -25,7 +25,7 @@ export type IntakeQueuePort = {
 export function createIntakeQueues(service: QueueServiceClient): IntakeQueuePort {
   return {
     depth: (queueName) =>
-      storageCall(async () => {
+      callStorage(async () => {
         try {
           return (await service.getQueueClient(queueName).getProperties()).approximateMessagesCount ?? 0;
         } catch (err) {
@@ -34,7 +34,7 @@ export function createIntakeQueues(service: QueueServiceClient): IntakeQueuePort
         }
       }),
     peek: (queueName, n) =>
-      storageCall(async () => {
+      callStorage(async () => {
         try {
           const take = Math.min(Math.max(n, 1), SERVICE_BATCH);
           const peeked = await service.getQueueClient(queueName).peekMessages({ numberOfMessages: take });
@@ -48,7 +48,7 @@ export function createIntakeQueues(service: QueueServiceClient): IntakeQueuePort
           throw err;
         }
       }),
-    moveBatch: (from, to, max) => storageCall(() => move(service, from, to, max)),
+    moveBatch: (from, to, max) => callStorage(() => move(service, from, to, max)),
   };
 }
 

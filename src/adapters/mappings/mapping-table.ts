@@ -9,7 +9,7 @@ import type { Mapping } from '../../domain/mappings/mapping';
 import { NO_PAGING } from '../../domain/oncall/paging';
 import type { MappingStore } from '../../services/mappings/ports';
 import { storedStructured } from '../runs/execution-structured';
-import { ignoreNotFound, orMissing, storageCall } from '../shared/storage-errors';
+import { ignoreNotFound, allowMissing, callStorage } from '../shared/storage-errors';
 
 // Partition keys in mapping files cannot start with '~', so this partition never collides with one of them.
 const BY_ID = '~id';
@@ -48,8 +48,8 @@ const storedBudget = z.object({
 
 export function createMappingTable(table: TableClient): MappingStore {
   const read = async (partitionKey: string, rowKey: string): Promise<Mapping | null> =>
-    storageCall(async () => {
-      const entity = await orMissing(table.getEntity(partitionKey, rowKey));
+    callStorage(async () => {
+      const entity = await allowMissing(table.getEntity(partitionKey, rowKey));
       return entity ? fromEntity(rowKey, entity) : null;
     });
   return {
@@ -62,7 +62,7 @@ export function createMappingTable(table: TableClient): MappingStore {
     upsertAll: (mappings) => upsertAll(table, mappings),
     // One by one: a batch fails whole on a row that is already gone, and may hold the same by-id row twice.
     removeAll: (mappings) =>
-      storageCall(async () => {
+      callStorage(async () => {
         for (const m of mappings) {
           for (const pk of [m.partition, BY_ID]) await table.deleteEntity(pk, m.id).catch(ignoreNotFound);
         }
@@ -71,7 +71,7 @@ export function createMappingTable(table: TableClient): MappingStore {
 }
 
 async function list(table: TableClient, filter: string): Promise<Mapping[]> {
-  return storageCall(async () => {
+  return callStorage(async () => {
     const out: Mapping[] = [];
     for await (const e of table.listEntities({ queryOptions: { filter } })) out.push(fromEntity(String(e.rowKey), e));
     return out;
@@ -87,7 +87,7 @@ async function upsertAll(table: TableClient, mappings: readonly Mapping[]): Prom
     add(m.partition, m);
     add(BY_ID, m);
   }
-  await storageCall(async () => {
+  await callStorage(async () => {
     for (const actions of byPartition.values()) {
       for (let i = 0; i < actions.length; i += BATCH) await table.submitTransaction(actions.slice(i, i + BATCH));
     }

@@ -1,7 +1,7 @@
 // Opsgenie client: creates and closes alerts through the Alert API v2 (or JSM Ops), and posts chat webhook messages.
 import { parseJson } from '../shared/text-codecs';
 import { clip } from '../../domain/shared/text-bounds';
-import { partitionKeySuffix } from '../../domain/oncall/paging';
+import { toPartitionKeySuffix } from '../../domain/oncall/paging';
 import type { DeliveryResult } from '../../domain/oncall/notification';
 import type { OpsgenieAlert } from '../../domain/oncall/page-alert';
 import type { OpsgenieClose } from '../../domain/oncall/page-text';
@@ -24,7 +24,7 @@ const MAX_ANSWER = 300;
 
 export function createNotifier(settings: NotifierSettings): Notifier {
   const base = settings.opsgenieUrl.replace(/\/+$/, '');
-  const keyFor = (partition: string, suffix = partitionKeySuffix(partition)): string | undefined =>
+  const keyFor = (partition: string, suffix = toPartitionKeySuffix(partition)): string | undefined =>
     (Object.hasOwn(settings.partitionKeys, suffix) ? settings.partitionKeys[suffix] : undefined) ||
     settings.defaultKey ||
     undefined;

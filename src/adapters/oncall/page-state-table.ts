@@ -3,7 +3,7 @@ import type { TableClient } from '@azure/data-tables';
 import { AppError } from '../../domain/shared/errors';
 import { sha256Hex } from '../../domain/shared/hash';
 import type { PageStateStore } from '../../services/oncall/ports';
-import { isConflict, isPreconditionFailed, orMissing, storageCall } from '../shared/storage-errors';
+import { isConflict, isPreconditionFailed, allowMissing, callStorage } from '../shared/storage-errors';
 
 const PAGE = 'page';
 // Each lost race means another execution wrote in between; a few rounds settle any realistic contention.
@@ -15,14 +15,14 @@ export function createPageStateTable(table: TableClient): PageStateStore {
   return {
     isOpen: async (alias) => (await read(table, alias))?.open === true,
     read: (alias) => read(table, alias),
-    markOpen: (alias, execId, now) => storageCall(() => write(table, entityOf(alias, true, execId, now))),
-    markClosed: (alias, execId, now) => storageCall(() => write(table, entityOf(alias, false, execId, now))),
+    markOpen: (alias, execId, now) => callStorage(() => write(table, entityOf(alias, true, execId, now))),
+    markClosed: (alias, execId, now) => callStorage(() => write(table, entityOf(alias, false, execId, now))),
   };
 }
 
 function read(table: TableClient, alias: string) {
-  return storageCall(async () => {
-    const row = await orMissing(table.getEntity<Record<string, unknown>>(PAGE, sha256Hex(alias)));
+  return callStorage(async () => {
+    const row = await allowMissing(table.getEntity<Record<string, unknown>>(PAGE, sha256Hex(alias)));
     return row ? { open: row['open'] === true, execId: String(row['execId'] ?? '') } : null;
   });
 }
@@ -34,7 +34,7 @@ function entityOf(alias: string, open: boolean, execId: string, now: Date): Page
 
 async function write(table: TableClient, entity: PageEntity): Promise<void> {
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
-    const current = await orMissing(table.getEntity<Record<string, unknown>>(PAGE, entity.rowKey));
+    const current = await allowMissing(table.getEntity<Record<string, unknown>>(PAGE, entity.rowKey));
     const storedExecId = typeof current?.['execId'] === 'string' ? current['execId'] : '';
     // Exec ids sort by request time: a late write from an older execution must not undo a newer one's state.
     if (storedExecId > entity.execId) return;

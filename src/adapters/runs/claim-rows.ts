@@ -2,7 +2,7 @@
 import { odata, type TableClient } from '@azure/data-tables';
 import { z } from 'zod';
 import { AppError } from '../../domain/shared/errors';
-import { invertedTime } from '../../domain/runs/exec-id';
+import { invertTime } from '../../domain/runs/exec-id';
 import { sha256Hex } from '../../domain/shared/hash';
 import type { ClaimStore, HeldClaim, IdempotencyClaim } from '../../services/runs/ports';
 import {
@@ -10,8 +10,8 @@ import {
   isConflict,
   isNotFound,
   isPreconditionFailed,
-  orMissing,
-  storageCall,
+  allowMissing,
+  callStorage,
 } from '../shared/storage-errors';
 
 export type ClaimRowsOptions = {
@@ -44,9 +44,9 @@ export function createClaimRows(table: TableClient, opts: ClaimRowsOptions): Cla
   });
   return {
     claimKey: (key, execId, now, fingerprint = null) =>
-      storageCall(() => claim(table, opts, row(key, { execId, fingerprint }, 'pending', now), now)),
+      callStorage(() => claim(table, opts, row(key, { execId, fingerprint }, 'pending', now), now)),
     renewKey: (key, held, now) =>
-      storageCall(async () => {
+      callStorage(async () => {
         try {
           const { etag } = await table.updateEntity(row(key, held, 'pending', now), 'Replace', { etag: held.token });
           return etag ?? (await table.getEntity(partition, rowKeyOf(key))).etag;
@@ -56,7 +56,7 @@ export function createClaimRows(table: TableClient, opts: ClaimRowsOptions): Cla
         }
       }),
     commitKey: (key, execId) =>
-      storageCall(async () => {
+      callStorage(async () => {
         const current = await table.getEntity(partition, rowKeyOf(key));
         const c = claimRow.parse(current);
         // Committed by someone else, or taken over for another execution: not ours to mark.
@@ -67,7 +67,7 @@ export function createClaimRows(table: TableClient, opts: ClaimRowsOptions): Cla
         });
       }),
     releaseKey: (key, token) =>
-      storageCall(async () => {
+      callStorage(async () => {
         // Only the holder frees a key: another request may have renewed or taken it over since.
         await table.deleteEntity(partition, rowKeyOf(key), { etag: token }).catch((err: unknown) => {
           if (!isPreconditionFailed(err) && !isNotFound(err)) throw err;
@@ -93,7 +93,7 @@ async function claim(
     } catch (err) {
       if (!isConflict(err)) throw err;
     }
-    const existing = await orMissing(table.getEntity(fresh.partitionKey, fresh.rowKey));
+    const existing = await allowMissing(table.getEntity(fresh.partitionKey, fresh.rowKey));
     if (existing) return readClaim(existing);
   }
   throw new AppError('busy', 'This request is being recorded by other requests; retry.');
@@ -101,7 +101,7 @@ async function claim(
 
 async function indexClaim(table: TableClient, index: string, fresh: ClaimEntity, now: Date): Promise<void> {
   try {
-    await table.upsertEntity({ partitionKey: index, rowKey: `${invertedTime(now)}-${fresh.rowKey}` }, 'Replace');
+    await table.upsertEntity({ partitionKey: index, rowKey: `${invertTime(now)}-${fresh.rowKey}` }, 'Replace');
   } catch (err) {
     // Unindexed, the claim would never expire: give it up, so the retry claims (and indexes) it afresh.
     await table.deleteEntity(fresh.partitionKey, fresh.rowKey).catch(() => undefined);
@@ -124,12 +124,12 @@ export async function pruneClaims(
   maxRows: number,
 ): Promise<number> {
   let deleted = 0;
-  const filter = odata`PartitionKey eq ${opts.timeIndex} and RowKey ge ${invertedTime(cutoff)}`;
+  const filter = odata`PartitionKey eq ${opts.timeIndex} and RowKey ge ${invertTime(cutoff)}`;
   for await (const e of table.listEntities({ queryOptions: { filter, select: ['RowKey'] } })) {
     if (deleted >= maxRows) break;
     const indexKey = String(e.rowKey);
     const rowKey = indexKey.slice(indexKey.indexOf('-') + 1);
-    const current = await orMissing(table.getEntity(opts.partition, rowKey));
+    const current = await allowMissing(table.getEntity(opts.partition, rowKey));
     // Written again since (committed, renewed, or claimed anew after a release): it expires by its own time.
     if (current && !(Date.parse(String(current['claimedAt'])) < cutoff.getTime())) continue;
     if (current) {

@@ -1,12 +1,12 @@
 // Execution listing: newest first, through index partitions so a page costs the same whatever the history.
 import { odata, type TableClient } from '@azure/data-tables';
 import type { Execution } from '../../domain/runs/execution';
-import { execIdFromRowKey, execRowKey, rowKeyRange } from '../../domain/runs/exec-id';
+import { execIdFromRowKey, execRowKey, toRowKeyRange } from '../../domain/runs/exec-id';
 import { sha256Hex } from '../../domain/shared/hash';
 import { isUndelivered } from '../../domain/oncall/notification';
 import type { ExecutionPage, ExecutionQuery } from '../../services/runs/ports';
 import { fromEntity, MAIN_PARTITION, SUMMARY_COLUMNS } from './execution-entity';
-import { orMissing } from '../shared/storage-errors';
+import { allowMissing } from '../shared/storage-errors';
 
 // One index row per (dimension, execution): status, mapping, both, trigger kind, and alert rule (full and short).
 // Plus one row while a notification is owed, so the notifier timer reads only those.
@@ -53,7 +53,7 @@ export async function readIndexPage(table: TableClient, q: ExecutionQuery): Prom
 }
 
 async function pageOfRowKeys(table: TableClient, partition: string, q: ExecutionQuery) {
-  const range = rowKeyRange(q.since, q.until);
+  const range = toRowKeyRange(q.since, q.until);
   const after = q.afterExecId ? execRowKey(q.afterExecId) : undefined;
   let filter = odata`PartitionKey eq ${partition}`;
   if (range.from) filter += odata` and RowKey ge ${range.from}`;
@@ -71,7 +71,7 @@ async function pageOfRowKeys(table: TableClient, partition: string, q: Execution
 }
 
 async function readSummary(table: TableClient, rowKey: string): Promise<Execution | null> {
-  const entity = await orMissing(
+  const entity = await allowMissing(
     table.getEntity(MAIN_PARTITION, rowKey, { queryOptions: { select: SUMMARY_COLUMNS } }),
   );
   return entity ? fromEntity(entity) : null;

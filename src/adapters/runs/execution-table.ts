@@ -3,13 +3,13 @@ import { odata, type TableClient } from '@azure/data-tables';
 import { z } from 'zod';
 import { randomBytes } from 'node:crypto';
 import type { Execution } from '../../domain/runs/execution';
-import { execRowKey, invertedTime } from '../../domain/runs/exec-id';
+import { execRowKey, invertTime } from '../../domain/runs/exec-id';
 import type { ExecutionStore, RejectedMessage } from '../../services/runs/ports';
 import type { Versioned } from '../../services/shared/ports';
 import { fromEntity, MAIN_PARTITION, toEntity } from './execution-entity';
 import { indexPartitions, readIndexPage } from './execution-listing';
 import { alreadyExists } from '../../domain/shared/errors';
-import { isConflict, isNotFound, isPreconditionFailed, orMissing, storageCall } from '../shared/storage-errors';
+import { isConflict, isNotFound, isPreconditionFailed, allowMissing, callStorage } from '../shared/storage-errors';
 
 /** Messages ClouDO could never process: intake rejections and poisoned run messages, keyed by inverted time. */
 export const REJECTED = 'rejected';
@@ -18,7 +18,7 @@ export function createExecutionTable(table: TableClient): ExecutionStore {
   const index = indexWriter(table);
   return {
     create: (e) =>
-      storageCall(async () => {
+      callStorage(async () => {
         // Index rows first, the record last: a failure leaves at most index rows, which listings skip.
         await index.put(e, indexPartitions(e));
         let etag: string | undefined;
@@ -30,16 +30,16 @@ export function createExecutionTable(table: TableClient): ExecutionStore {
         }
         return etag ? { value: e, etag } : mustRead(table, e.execId);
       }),
-    get: (execId) => storageCall(() => readMain(table, execRowKey(execId))),
-    replaceIf: (next, previous) => storageCall(() => replaceIf(table, index, next, previous)),
-    list: (q) => storageCall(() => readIndexPage(table, q)),
+    get: (execId) => callStorage(() => readMain(table, execRowKey(execId))),
+    replaceIf: (next, previous) => callStorage(() => replaceIf(table, index, next, previous)),
+    list: (q) => callStorage(() => readIndexPage(table, q)),
     recordRejectedMessage: (r) =>
-      storageCall(async () => {
+      callStorage(async () => {
         // Inverted time first, so the newest rows come first in a partition scan.
-        const rowKey = `${invertedTime(new Date(r.receivedAt))}-${randomBytes(4).toString('hex')}`;
+        const rowKey = `${invertTime(new Date(r.receivedAt))}-${randomBytes(4).toString('hex')}`;
         await table.createEntity({ partitionKey: REJECTED, rowKey, ...r });
       }),
-    listRejectedMessages: (limit) => storageCall(() => listRejected(table, limit)),
+    listRejectedMessages: (limit) => callStorage(() => listRejected(table, limit)),
   };
 }
 
@@ -93,7 +93,7 @@ async function mustRead(table: TableClient, execId: string): Promise<Versioned<E
 }
 
 async function readMain(table: TableClient, rowKey: string): Promise<Versioned<Execution> | null> {
-  const entity = await orMissing(table.getEntity(MAIN_PARTITION, rowKey));
+  const entity = await allowMissing(table.getEntity(MAIN_PARTITION, rowKey));
   return entity ? { value: fromEntity(entity), etag: entity.etag } : null;
 }
 

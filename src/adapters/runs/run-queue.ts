@@ -3,13 +3,13 @@
 import type { QueueServiceClient } from '@azure/storage-queue';
 import { queueNameForPool, type RunMessage } from '../../domain/runs/run-message';
 import type { RunQueue } from '../../services/runs/ports';
-import { isNotFound, orMissing, storageCall } from '../shared/storage-errors';
+import { isNotFound, allowMissing, callStorage } from '../shared/storage-errors';
 import { decodeBase64, decodeMessageBody } from '../shared/text-codecs';
 
 export function createRunQueue(service: QueueServiceClient, prefix: string): RunQueue {
   const created = new Set<string>();
   const send = (queueName: string, text: string) =>
-    storageCall(async () => {
+    callStorage(async () => {
       const queue = service.getQueueClient(queueName);
       const wire = Buffer.from(text, 'utf8').toString('base64');
       // Creating once per process keeps the hot path to a single request.
@@ -30,21 +30,21 @@ export function createRunQueue(service: QueueServiceClient, prefix: string): Run
     enqueue: (worker, message: RunMessage) => send(queueNameForPool(prefix, worker), JSON.stringify(message)),
     sendToPoison: (queueName, rawText) => send(`${queueName}-poison`, rawText),
     takePoisoned: (worker, max, hideSeconds) =>
-      storageCall(async () => {
+      callStorage(async () => {
         const poison = service.getQueueClient(`${queueNameForPool(prefix, worker)}-poison`);
-        const received = await orMissing(
+        const received = await allowMissing(
           poison.receiveMessages({ numberOfMessages: Math.min(max, MAX_RECEIVE), visibilityTimeout: hideSeconds }),
         );
         return (received?.receivedMessageItems ?? []).map((m) => ({
           // The wire is base64 (as the Functions host reads it), and a message ClouDO sent is JSON inside.
           body: decodeMessageBody(decodeBase64(m.messageText) ?? m.messageText),
-          remove: () => storageCall(() => poison.deleteMessage(m.messageId, m.popReceipt)).then(() => undefined),
+          remove: () => callStorage(() => poison.deleteMessage(m.messageId, m.popReceipt)).then(() => undefined),
         }));
       }),
     depth: (worker) =>
-      storageCall(async () => {
+      callStorage(async () => {
         const queue = service.getQueueClient(queueNameForPool(prefix, worker));
-        return (await orMissing(queue.getProperties()))?.approximateMessagesCount ?? 0;
+        return (await allowMissing(queue.getProperties()))?.approximateMessagesCount ?? 0;
       }),
   };
 }

@@ -13,7 +13,7 @@ export type IdentityChoice = { readonly clientId?: string; readonly credential?:
  * `credential: managedidentity` means exactly that, as for the host's own `__credential` setting; otherwise the
  * default chain (environment, workload identity, managed identity, Azure CLI…), so `az login` works on a laptop.
  */
-export function azureCredential(choice: IdentityChoice): TokenCredential {
+export function createAzureCredential(choice: IdentityChoice): TokenCredential {
   if (choice.credential === 'managedidentity') {
     return new ManagedIdentityCredential(choice.clientId ? { clientId: choice.clientId } : {});
   }
@@ -25,7 +25,7 @@ export function azureCredential(choice: IdentityChoice): TokenCredential {
  * identity's token. On Kubernetes the pod's federated token (AZURE_FEDERATED_TOKEN_FILE, AZURE_TENANT_ID, which the
  * SDK reads) is exchanged for it; elsewhere the app's managed identity endpoint gives it.
  */
-export function runbookCredential(clientId: string, source: 'workload' | 'managed'): TokenCredential {
+export function createRunbookCredential(clientId: string, source: 'workload' | 'managed'): TokenCredential {
   return source === 'workload'
     ? new WorkloadIdentityCredential({ clientId })
     : new ManagedIdentityCredential({ clientId });

@@ -5,7 +5,7 @@ type PipelinePolicy = NonNullable<TableServiceClientOptions['additionalPolicies'
 
 export type RequestCounter = { requests: number; entities: number; policy: PipelinePolicy; reset(): void };
 
-export function requestCounter(): RequestCounter {
+export function createRequestCounter(): RequestCounter {
   const counter: RequestCounter = {
     requests: 0,
     entities: 0,

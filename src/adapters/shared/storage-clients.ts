@@ -2,7 +2,7 @@
 import { TableClient, type TableServiceClientOptions } from '@azure/data-tables';
 import { QueueServiceClient } from '@azure/storage-queue';
 import type { StorageTarget } from '../../config/storage-settings';
-import { azureCredential } from './azure-credential';
+import { createAzureCredential } from './azure-credential';
 
 export type StorageNames = { readonly mappingsTable: string; readonly executionsTable: string };
 
@@ -44,9 +44,9 @@ export function createStorageClients(connectionString: string, names: StorageNam
 }
 
 /** Clients for the configured storage: by connection string, or by identity with the service URIs. */
-export function storageClientsFor(target: StorageTarget, names: StorageNames): StorageClients {
+export function openStorageClients(target: StorageTarget, names: StorageNames): StorageClients {
   if (target.kind === 'connection-string') return createStorageClients(target.connectionString, names);
-  const credential = azureCredential(target);
+  const credential = createAzureCredential(target);
   return {
     mappings: new TableClient(target.tableServiceUri, names.mappingsTable, credential, TABLE_OPTIONS),
     executions: new TableClient(target.tableServiceUri, names.executionsTable, credential, TABLE_OPTIONS),

@@ -13,7 +13,7 @@ export const isConflict = (err: unknown): boolean => statusOf(err) === 409;
 export const isPreconditionFailed = (err: unknown): boolean => statusOf(err) === 412;
 
 /** The result of a read, or null when the entity does not exist; every other failure is thrown. */
-export async function orMissing<T>(read: Promise<T>): Promise<T | null> {
+export async function allowMissing<T>(read: Promise<T>): Promise<T | null> {
   try {
     return await read;
   } catch (err) {
@@ -31,7 +31,7 @@ export function ignoreNotFound(err: unknown): void {
  * Runs a storage call; a transport failure, throttling, a refusal (401/403) or a 5xx becomes storage_unavailable
  * (a 503).
  */
-export async function storageCall<T>(fn: () => Promise<T>): Promise<T> {
+export async function callStorage<T>(fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (err) {

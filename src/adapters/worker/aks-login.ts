@@ -19,7 +19,7 @@ export function createAksLogin(run: ProcessRunner): AksLogin {
       // Per-run `az` state: concurrent runs never share, or leave behind, a login.
       const stepEnv = { ...env, AZURE_CONFIG_DIR: azureConfigDir };
       const deadline = Date.now() + limits.timeoutMs;
-      for (const step of loginSteps(cluster, kubeconfig, env['AZURE_CLIENT_ID'])) {
+      for (const step of planLoginSteps(cluster, kubeconfig, env['AZURE_CLIENT_ID'])) {
         const timeoutMs = Math.max(1, deadline - Date.now());
         const spec = { file: step.file, args: step.args, cwd: path.dirname(kubeconfig), env: stepEnv, timeoutMs };
         const outcome = await run({ ...spec, killGraceMs: limits.killGraceMs, maxOutputBytes: MAX_OUTPUT_BYTES });
@@ -34,7 +34,7 @@ export function createAksLogin(run: ProcessRunner): AksLogin {
 }
 
 /** Exported for tests: the exact commands, in order. */
-export function loginSteps(c: AksCluster, kubeconfig: string, clientId: string | undefined): Step[] {
+export function planLoginSteps(c: AksCluster, kubeconfig: string, clientId: string | undefined): Step[] {
   // Without a client id, the system-assigned identity (or the only user-assigned one) is used.
   const identity = clientId ? ['--client-id', clientId] : [];
   const subscription = c.subscriptionId ? ['--subscription', c.subscriptionId] : [];

@@ -9,7 +9,7 @@ export type BoundedOutput = {
 
 export const HEAD_SHARE = 0.25;
 
-export function truncationMarker(omittedBytes: number): string {
+export function formatTruncationMarker(omittedBytes: number): string {
   return `\n…[ClouDO: ${omittedBytes} bytes of output omitted]…\n`;
 }
 
@@ -47,7 +47,7 @@ export function createBoundedOutput(maxBytes: number): BoundedOutput {
       const keptHead = head.subarray(0, completeUtf8PrefixLength(head.subarray(0, headLen)));
       const keptTail = tailBytes.subarray(leadingContinuationBytes(tailBytes));
       const omitted = totalBytes - keptHead.length - keptTail.length;
-      const text = keptHead.toString('utf8') + truncationMarker(omitted) + keptTail.toString('utf8');
+      const text = keptHead.toString('utf8') + formatTruncationMarker(omitted) + keptTail.toString('utf8');
       return { text, totalBytes, truncated: true };
     },
   };

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { parsePasswd, type PasswdEntry, type PathMode } from '../../domain/worker/run-user';
 
 /** null where the platform has no uids (Windows). */
-export function ownUid(): number | null {
+export function readOwnUid(): number | null {
   return process.getuid?.() ?? null;
 }
 
@@ -19,7 +19,7 @@ export function readPasswd(file = '/etc/passwd'): PasswdEntry[] {
 }
 
 /** The effective capability mask (hex) on Linux; null elsewhere. */
-export function effectiveCapabilities(): string | null {
+export function readEffectiveCapabilities(): string | null {
   try {
     return /^CapEff:\s*([0-9a-f]+)$/im.exec(readFileSync('/proc/self/status', 'utf8'))?.[1] ?? null;
   } catch {
@@ -28,7 +28,7 @@ export function effectiveCapabilities(): string | null {
 }
 
 /** Modes and owners of `/`, every directory down to `dir`, and `dir` itself (links resolved); null if unreadable. */
-export function directoryChain(dir: string): PathMode[] | null {
+export function listDirectoryChain(dir: string): PathMode[] | null {
   try {
     const parts = realpathSync(dir).split(path.sep).filter(Boolean);
     const paths = parts.map((_, i) => path.sep + parts.slice(0, i + 1).join(path.sep));

@@ -5,7 +5,7 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { redact } from '../../domain/shared/redact';
-import { parseTokenRequest, scopeOf, type TokenAnswer } from '../../domain/worker/token-request';
+import { parseTokenRequest, toScope, type TokenAnswer } from '../../domain/worker/token-request';
 import type { Logger } from '../../services/shared/ports';
 
 export type TokenBrokerOptions = {
@@ -66,7 +66,7 @@ async function reply(opts: TokenBrokerOptions, header: string, req: http.Incomin
   if (!verdict.ok) return failure(verdict.status, verdict.message);
   try {
     const signal = AbortSignal.timeout(TOKEN_TIMEOUT_MS);
-    const token = await opts.credential.getToken(scopeOf(verdict.resource), { abortSignal: signal });
+    const token = await opts.credential.getToken(toScope(verdict.resource), { abortSignal: signal });
     if (token === null) throw new Error('the credential returned no token');
     const body: TokenAnswer = {
       access_token: token.token,

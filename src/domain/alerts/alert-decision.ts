@@ -7,20 +7,20 @@ export type RunDecision = { readonly run: true } | { readonly run: false; readon
 export type Refusal = { readonly code: 'disabled'; readonly reason: string };
 
 /** Why a mapping may not run whatever triggered it, or null; `reason` reads after "Mapping <id>" or "mapping". */
-export function refusal(m: Mapping): Refusal | null {
+export function findRefusal(m: Mapping): Refusal | null {
   if (!m.enabled) return { code: 'disabled', reason: 'is disabled' };
   return null;
 }
 
 export function decideRun(m: Mapping, verdict: MatchVerdict): RunDecision {
-  const refused = refusal(m);
+  const refused = findRefusal(m);
   if (refused) return { run: false, reason: `mapping ${refused.reason}` };
   if (!verdict.run) return { run: false, reason: verdict.reasons.at(-1) ?? 'run_on does not run this alert' };
   return { run: true };
 }
 
 /** Sender-chosen text for one log line: no line breaks or control characters, and bounded. */
-export function loggable(text: string): string {
+export function toLoggable(text: string): string {
   // eslint-disable-next-line no-control-regex -- control characters are exactly what must not reach a log line
   return text.replace(/[\u0000-\u001f\u007f]/g, ' ').slice(0, 200);
 }

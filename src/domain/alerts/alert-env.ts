@@ -9,7 +9,7 @@ const MAX_LABEL_NAME_LENGTH = 128;
 
 type Labels = Readonly<Record<string, string>>;
 
-export function alertEnvironment(alert: AlertContext): Record<string, string> {
+export function buildAlertEnvironment(alert: AlertContext): Record<string, string> {
   const env: Record<string, string> = {};
   const put = (name: string, value: string | null): void => {
     const v = value === null ? '' : cleanValue(value);
@@ -79,7 +79,7 @@ const REPLICASET_HASH = /-[bcdfghjklmnpqrstvwxz2456789]{5,10}$/;
  * AKS context from labels first, then annotations; names match case-insensitively so that log-alert
  * dimensions (`Namespace`, `PodName`, `ControllerName`) count. The Prometheus scrape label `job` never does.
  */
-export function aksContextFrom(labels: Labels, annotations: Labels = {}): AksContext {
+export function readAksContext(labels: Labels, annotations: Labels = {}): AksContext {
   const pick = (names: readonly string[]): string | null => firstOf(labels, names) ?? firstOf(annotations, names);
   return {
     namespace: pick(NAMESPACE),

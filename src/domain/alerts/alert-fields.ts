@@ -24,7 +24,7 @@ export function isObject(value: unknown): value is JsonObject {
 }
 
 /** Own properties only, so that keys like "constructor" never reach Object.prototype. */
-export function field(obj: JsonObject | null, key: string): unknown {
+export function readField(obj: JsonObject | null, key: string): unknown {
   return obj !== null && Object.hasOwn(obj, key) ? obj[key] : undefined;
 }
 
@@ -59,7 +59,7 @@ export function asText(value: unknown): string | null {
 }
 
 /** ISO-8601 UTC, or null for anything that is not a valid time (including Go's zero time). */
-export function isoTime(value: unknown): string | null {
+export function parseIsoTime(value: unknown): string | null {
   if (typeof value !== 'string' && typeof value !== 'number') return null;
   if (typeof value === 'string' && value.trim() === '') return null;
   const ms = new Date(value).getTime();
@@ -68,7 +68,7 @@ export function isoTime(value: unknown): string | null {
 }
 
 /** String-valued entries of an object (or JSON-encoded object); numbers and booleans coerced, the rest dropped. */
-export function stringMap(value: unknown): Record<string, string> {
+export function toStringMap(value: unknown): Record<string, string> {
   const obj = asObject(value);
   if (obj === null) return {};
   const entries: [string, string][] = [];
@@ -131,7 +131,7 @@ function providerResource(
 }
 
 /** The first full resource id among the candidates, else the first subscription or resource-group scope. */
-export function firstResource(candidates: readonly unknown[]): AlertResource {
+export function pickFirstResource(candidates: readonly unknown[]): AlertResource {
   const parsed = candidates.map(parseArmId).filter((r): r is AlertResource => r !== null);
   return parsed.find((r) => r.type !== null) ?? parsed[0] ?? NO_RESOURCE;
 }

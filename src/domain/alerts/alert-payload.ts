@@ -1,6 +1,6 @@
 // Alert webhook ingestion: which sender a body comes from, and its parse into one AlertContext per alert.
 import type { ParseResult, PayloadKind } from './alert';
-import { field, isObject } from './alert-fields';
+import { readField, isObject } from './alert-fields';
 import { parseAlertmanagerWebhook } from './alertmanager-alert';
 import { parseAzureMonitorAlert } from './azure-monitor-alert';
 
@@ -8,10 +8,10 @@ const AZURE_SCHEMA_ID = 'azureMonitorCommonAlertSchema';
 
 export function detectPayloadKind(body: unknown): PayloadKind {
   if (!isObject(body)) return 'unknown';
-  if (field(body, 'schemaId') === AZURE_SCHEMA_ID) return 'azure-monitor';
-  const data = field(body, 'data');
+  if (readField(body, 'schemaId') === AZURE_SCHEMA_ID) return 'azure-monitor';
+  const data = readField(body, 'data');
   if (isObject(data) && Object.hasOwn(data, 'essentials')) return 'azure-monitor';
-  if (isAlertmanagerVersion(body) && Array.isArray(field(body, 'alerts'))) return 'alertmanager';
+  if (isAlertmanagerVersion(body) && Array.isArray(readField(body, 'alerts'))) return 'alertmanager';
   return 'unknown';
 }
 
@@ -36,6 +36,6 @@ export function parseAlertPayload(body: unknown): ParseResult {
 }
 
 function isAlertmanagerVersion(body: Readonly<Record<string, unknown>>): boolean {
-  const version = field(body, 'version');
+  const version = readField(body, 'version');
   return version === '4' || version === 4;
 }

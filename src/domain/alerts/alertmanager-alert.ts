@@ -1,18 +1,18 @@
 // Alertmanager webhook (version "4") → one AlertContext per alert in `alerts[]`.
 import type { AlertContext, ParsedAlert, ParseResult } from './alert';
-import { aksContextFrom } from './alert-env';
+import { readAksContext } from './alert-env';
 import { sha256Hex } from '../shared/hash';
 import type { JsonObject } from './alert-fields';
 import {
   RESOURCE_ID_LABELS,
   asObject,
   asText,
-  field,
-  firstResource,
+  readField,
+  pickFirstResource,
   isObject,
-  isoTime,
+  parseIsoTime,
   lookupIgnoringCase,
-  stringMap,
+  toStringMap,
 } from './alert-fields';
 
 type AlertStatus = 'firing' | 'resolved';
@@ -20,9 +20,9 @@ type AlertStatus = 'firing' | 'resolved';
 export function parseAlertmanagerWebhook(body: unknown): ParseResult {
   const root = asObject(body);
   if (root === null) return { ok: false, field: '$', message: 'expected a JSON object' };
-  const alerts = field(root, 'alerts');
+  const alerts = readField(root, 'alerts');
   if (!Array.isArray(alerts)) return { ok: false, field: 'alerts', message: 'missing or not an array' };
-  const groupStatus = status(field(root, 'status'));
+  const groupStatus = status(readField(root, 'status'));
   const parsed: ParsedAlert[] = [];
   for (const item of alerts) {
     // One unusable alert must not cost the others their runs: it is skipped.
@@ -41,12 +41,12 @@ export function parseAlertmanagerWebhook(body: unknown): ParseResult {
 
 function alertmanagerAlert(item: JsonObject, groupStatus: AlertStatus | null): AlertContext | null {
   // An alert without its own status inherits the group's; one with an unknown status is unusable.
-  const alertStatus = field(item, 'status') === undefined ? groupStatus : status(field(item, 'status'));
+  const alertStatus = readField(item, 'status') === undefined ? groupStatus : status(readField(item, 'status'));
   if (alertStatus === null) return null;
-  const labels = stringMap(field(item, 'labels'));
-  const annotations = stringMap(field(item, 'annotations'));
-  const fingerprint = asText(field(item, 'fingerprint')) ?? derivedFingerprint(labels);
-  const startsAt = asText(field(item, 'startsAt')) ?? '';
+  const labels = toStringMap(readField(item, 'labels'));
+  const annotations = toStringMap(readField(item, 'annotations'));
+  const fingerprint = asText(readField(item, 'fingerprint')) ?? derivedFingerprint(labels);
+  const startsAt = asText(readField(item, 'startsAt')) ?? '';
   const rule = labels['alertname'] ?? null;
   return {
     source: 'alertmanager',
@@ -57,10 +57,10 @@ function alertmanagerAlert(item: JsonObject, groupStatus: AlertStatus | null): A
     signalType: 'Prometheus',
     monitoringService: null,
     monitorCondition: alertStatus === 'firing' ? 'Fired' : 'Resolved',
-    firedAt: isoTime(field(item, 'startsAt')),
-    resolvedAt: alertStatus === 'resolved' ? isoTime(field(item, 'endsAt')) : null,
-    resource: firstResource(RESOURCE_ID_LABELS.map((name) => lookupIgnoringCase(labels, name))),
-    aks: aksContextFrom(labels, annotations),
+    firedAt: parseIsoTime(readField(item, 'startsAt')),
+    resolvedAt: alertStatus === 'resolved' ? parseIsoTime(readField(item, 'endsAt')) : null,
+    resource: pickFirstResource(RESOURCE_ID_LABELS.map((name) => lookupIgnoringCase(labels, name))),
+    aks: readAksContext(labels, annotations),
     labels,
     annotations,
     idempotencyKey: `alertmanager|${fingerprint}|${alertStatus}|${startsAt}`,

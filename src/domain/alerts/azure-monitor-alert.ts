@@ -1,17 +1,17 @@
 // Azure Monitor common alert schema → AlertContext, for every signal type, tolerant of the shapes Azure really sends.
 import type { AlertContext, MonitorCondition, ParseResult } from './alert';
-import { aksContextFrom, isPrometheusSignal } from './alert-env';
+import { readAksContext, isPrometheusSignal } from './alert-env';
 import type { JsonObject } from './alert-fields';
 import {
   RESOURCE_ID_LABELS,
   asArray,
   asObject,
   asText,
-  field,
-  firstResource,
-  isoTime,
+  readField,
+  pickFirstResource,
+  parseIsoTime,
   lookupIgnoringCase,
-  stringMap,
+  toStringMap,
 } from './alert-fields';
 
 type Failure = Extract<ParseResult, { ok: false }>;
@@ -19,15 +19,15 @@ type Failure = Extract<ParseResult, { ok: false }>;
 export function parseAzureMonitorAlert(body: unknown): ParseResult {
   const root = asObject(body);
   if (root === null) return fail('$', 'expected a JSON object');
-  const data = asObject(field(root, 'data'));
+  const data = asObject(readField(root, 'data'));
   if (data === null) return fail('data', 'missing or not an object');
-  const essentials = asObject(field(data, 'essentials'));
+  const essentials = asObject(readField(data, 'essentials'));
   if (essentials === null) return fail('data.essentials', 'missing or not an object');
-  const alertId = asText(field(essentials, 'alertId'));
+  const alertId = asText(readField(essentials, 'alertId'));
   if (alertId === null) return fail('data.essentials.alertId', 'missing or not a string');
-  const condition = monitorCondition(field(essentials, 'monitorCondition'));
+  const condition = parseMonitorCondition(readField(essentials, 'monitorCondition'));
   if (condition === null) return fail('data.essentials.monitorCondition', 'must be "Fired" or "Resolved"');
-  const context = asObject(field(data, 'alertContext'));
+  const context = asObject(readField(data, 'alertContext'));
   const alert = azureAlert(alertId, condition, essentials, context);
   return { ok: true, kind: 'azure-monitor', alerts: [{ alert, payload: body }] };
 }
@@ -38,38 +38,38 @@ function azureAlert(
   essentials: JsonObject,
   context: JsonObject | null,
 ): AlertContext {
-  const signalType = asText(field(essentials, 'signalType'));
-  const monitoringService = asText(field(essentials, 'monitoringService'));
+  const signalType = asText(readField(essentials, 'signalType'));
+  const monitoringService = asText(readField(essentials, 'monitoringService'));
   const prometheus = isPrometheusSignal(signalType, monitoringService);
-  const rule = asText(field(essentials, 'alertRule'));
-  const labels = { ...dimensions(context), ...(prometheus ? stringMap(field(context, 'labels')) : {}) };
-  const annotations = stringMap(field(context, 'annotations'));
-  const firedAt = isoTime(field(essentials, 'firedDateTime'));
+  const rule = asText(readField(essentials, 'alertRule'));
+  const labels = { ...dimensions(context), ...(prometheus ? toStringMap(readField(context, 'labels')) : {}) };
+  const annotations = toStringMap(readField(context, 'annotations'));
+  const firedAt = parseIsoTime(readField(essentials, 'firedDateTime'));
   // A resolution time only means something on a Resolved alert; it also keys the resolution event.
-  const resolvedAt = condition === 'Resolved' ? isoTime(field(essentials, 'resolvedDateTime')) : null;
+  const resolvedAt = condition === 'Resolved' ? parseIsoTime(readField(essentials, 'resolvedDateTime')) : null;
   return {
     source: 'azure-monitor',
     alertId,
     rule,
     ruleName: prometheus && rule !== null ? (rule.split('/').pop() ?? rule) : rule,
-    severity: severity(field(essentials, 'severity')),
+    severity: severity(readField(essentials, 'severity')),
     signalType,
     monitoringService,
     monitorCondition: condition,
     firedAt,
     resolvedAt,
-    resource: firstResource([
-      ...targetIds(field(essentials, 'alertTargetIDs')),
+    resource: pickFirstResource([
+      ...targetIds(readField(essentials, 'alertTargetIDs')),
       ...contextResourceIds(context, labels),
     ]),
-    aks: aksContextFrom(labels, annotations),
+    aks: readAksContext(labels, annotations),
     labels,
     annotations,
     idempotencyKey: `azure|${alertId}|${condition}|${resolvedAt ?? firedAt ?? ''}`,
   };
 }
 
-export function monitorCondition(value: unknown): MonitorCondition | null {
+export function parseMonitorCondition(value: unknown): MonitorCondition | null {
   const text = asText(value)?.trim().toLowerCase();
   if (text === 'fired') return 'Fired';
   if (text === 'resolved') return 'Resolved';
@@ -84,13 +84,13 @@ function severity(value: unknown): string | null {
 
 /** Metric and log search V2 `condition.allOf[].dimensions[]`, and log V1 `Dimensions[]`; the first name wins. */
 function dimensions(context: JsonObject | null): Record<string, string> {
-  const condition = asObject(field(context, 'condition'));
-  const lists = asArray(field(condition, 'allOf')).map((c) => asArray(field(asObject(c), 'dimensions')));
+  const condition = asObject(readField(context, 'condition'));
+  const lists = asArray(readField(condition, 'allOf')).map((c) => asArray(readField(asObject(c), 'dimensions')));
   const entries: [string, string][] = [];
-  for (const dim of [...lists.flat(), ...asArray(field(context, 'Dimensions'))]) {
+  for (const dim of [...lists.flat(), ...asArray(readField(context, 'Dimensions'))]) {
     const d = asObject(dim);
-    const name = asText(field(d, 'name'));
-    const value = asText(field(d, 'value'));
+    const name = asText(readField(d, 'name'));
+    const value = asText(readField(d, 'value'));
     if (name !== null && value !== null && !entries.some(([n]) => n === name)) entries.push([name, value]);
   }
   return Object.fromEntries(entries);
@@ -103,18 +103,18 @@ function targetIds(value: unknown): readonly unknown[] {
 
 /** Where the alert context names a resource: activity log scope and entity, autoscale, budget scope, labels. */
 function contextResourceIds(context: JsonObject | null, labels: Readonly<Record<string, string>>): unknown[] {
-  const properties = asObject(field(context, 'properties'));
-  const dataSources = asArray(field(asObject(field(context, 'SearchResults')), 'dataSources'));
+  const properties = asObject(readField(context, 'properties'));
+  const dataSources = asArray(readField(asObject(readField(context, 'SearchResults')), 'dataSources'));
   return [
-    field(asObject(field(context, 'authorization')), 'scope'),
-    field(context, 'resourceId'),
-    field(context, 'ResourceId'),
-    field(properties, 'entity'),
-    field(properties, 'resourceId'),
-    field(properties, 'resourceName'),
-    field(asObject(field(context, 'AlertData')), 'Scope'),
+    readField(asObject(readField(context, 'authorization')), 'scope'),
+    readField(context, 'resourceId'),
+    readField(context, 'ResourceId'),
+    readField(properties, 'entity'),
+    readField(properties, 'resourceId'),
+    readField(properties, 'resourceName'),
+    readField(asObject(readField(context, 'AlertData')), 'Scope'),
     ...RESOURCE_ID_LABELS.map((name) => lookupIgnoringCase(labels, name)),
-    ...dataSources.map((s) => field(asObject(s), 'resourceId')),
+    ...dataSources.map((s) => readField(asObject(s), 'resourceId')),
   ];
 }
 

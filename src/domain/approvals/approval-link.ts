@@ -30,7 +30,7 @@ export function signApproval(secret: string, execId: string, action: ApprovalAct
   return sign(secret, execId, action, unixSeconds(expiresAt));
 }
 
-export function approvalLink(
+export function buildApprovalLink(
   publicUrl: string,
   secret: string,
   execId: string,
@@ -42,15 +42,15 @@ export function approvalLink(
   return `${publicUrl.replace(/\/+$/, '')}${approvalPath(execId, action)}?exp=${exp}&sig=${sig}`;
 }
 
-export function approvalLinks(
+export function buildApprovalLinks(
   publicUrl: string,
   secret: string,
   execId: string,
   expiresAt: Date,
 ): { approve: string; reject: string } {
   return {
-    approve: approvalLink(publicUrl, secret, execId, 'approve', expiresAt),
-    reject: approvalLink(publicUrl, secret, execId, 'reject', expiresAt),
+    approve: buildApprovalLink(publicUrl, secret, execId, 'approve', expiresAt),
+    reject: buildApprovalLink(publicUrl, secret, execId, 'reject', expiresAt),
   };
 }
 

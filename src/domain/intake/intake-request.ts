@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { detectPayloadKind } from '../alerts/alert-payload';
 import { idempotencyKeySchema, type RequestKey } from '../runs/idempotency-key';
-import { tooDeep } from '../shared/json-depth';
+import { findTooDeep } from '../shared/json-depth';
 import { mappingKeySchema, partitionKeySchema } from '../mappings/mapping-schema';
 
 export type IntakeRequest =
@@ -31,7 +31,7 @@ const EXPECTED =
 /** A queue message's body as decoded from the wire: text here was neither JSON nor base64 of JSON. */
 export function parseIntakeMessage(value: unknown): IntakeParse {
   if (typeof value === 'string') return { ok: false, reason: `not JSON (nor base64 of JSON): ${EXPECTED}` };
-  const deep = tooDeep(value);
+  const deep = findTooDeep(value);
   if (deep) return { ok: false, reason: `${deep.field ?? 'message'}: ${deep.message}` };
   if (detectPayloadKind(value) !== 'unknown') return { ok: true, request: { kind: 'alert', body: value } };
   const manual = manualMessage.safeParse(value);

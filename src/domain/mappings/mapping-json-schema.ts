@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { mappingDocumentSchema } from './mapping-schema';
 
-export function mappingJsonSchema(): Record<string, unknown> {
+export function buildMappingJsonSchema(): Record<string, unknown> {
   // "input" describes what authors write (strings or booleans, durations), not ClouDO's normalized form.
   const schema = z.toJSONSchema(mappingDocumentSchema, { io: 'input', unrepresentable: 'any' });
   return {

@@ -61,7 +61,7 @@ const MAX_BACKOFF_MS = 30 * 60_000;
 const GIVE_UP_AFTER_MS = 24 * 3600_000;
 
 /** The notification after one attempt. */
-export function afterAttempt(n: Notification, result: DeliveryResult, now: Date): Notification {
+export function recordAttempt(n: Notification, result: DeliveryResult, now: Date): Notification {
   const attempts = n.attempts + 1;
   const at = now.toISOString();
   if (result.ok) {

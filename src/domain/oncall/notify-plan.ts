@@ -2,7 +2,7 @@
 import type { Execution } from '../runs/execution';
 import type { ExecutionStatus } from '../runs/execution-status';
 import { newNotification, type Notification, type NotificationKind } from './notification';
-import { approvalAlias, pageAlias } from './page-alert';
+import { toApprovalAlias, pageAlias } from './page-alert';
 
 export type Channels = { readonly opsgenie: boolean; readonly chat: boolean };
 
@@ -10,7 +10,7 @@ const FAILURES: readonly ExecutionStatus[] = ['failed', 'timed_out', 'error'];
 
 /** Owed when the execution is first recorded: a request for approval, or the page for a spent budget. */
 export function onRecord(e: Execution, channels: Channels, now: Date): Notification[] {
-  if (e.status === 'pending_approval') return announce(channels, 'approval', approvalAlias(e.execId), now);
+  if (e.status === 'pending_approval') return announce(channels, 'approval', toApprovalAlias(e.execId), now);
   if (e.status === 'throttled' && e.oncall) return announce(channels, 'throttled', pageAlias(e), now);
   return [];
 }
@@ -29,7 +29,9 @@ export function onFinish(e: Execution, channels: Channels, pageOpen: boolean, no
 
 /** Owed once a human decided or the link expired: the approval request is closed; an expiry pages on-call. */
 export function onDecision(e: Execution, channels: Channels, now: Date): Notification[] {
-  const out = channels.opsgenie ? [newNotification('opsgenie', 'close', 'decided', approvalAlias(e.execId), now)] : [];
+  const out = channels.opsgenie
+    ? [newNotification('opsgenie', 'close', 'decided', toApprovalAlias(e.execId), now)]
+    : [];
   if (e.status === 'expired' && e.oncall) out.push(...announce(channels, 'expired', pageAlias(e), now));
   return out;
 }
@@ -50,7 +52,7 @@ function announce(channels: Channels, kind: NotificationKind, alias: string, now
 }
 
 /** True when `latest` differs from `base` only in its outbox: a delivery wrote in between, nothing else. */
-export function onlyOutboxChanged(base: Execution, latest: Execution): boolean {
+export function hasOnlyOutboxChanged(base: Execution, latest: Execution): boolean {
   return canonical({ ...base, notifications: null }) === canonical({ ...latest, notifications: null });
 }
 

@@ -1,9 +1,18 @@
 // Opsgenie alerts: the pages ClouDO sends about an execution, their aliases and priority, every field bounded.
 import type { Execution } from '../runs/execution';
 import { sha256Hex } from '../shared/hash';
-import { budgetLines, contextLines, headline, onTarget, PART, ref, type ApprovalLinks, type Links } from './page-text';
+import {
+  budgetLines,
+  formatContextLines,
+  formatHeadline,
+  onTarget,
+  PART,
+  formatRef,
+  type ApprovalLinks,
+  type Links,
+} from './page-text';
 import { PRIORITIES, type Priority, type Responder } from './paging';
-import { clip, head, withOutputTail } from '../shared/text-bounds';
+import { clip, takeHead, withOutputTail } from '../shared/text-bounds';
 
 // Opsgenie's limits (message 130, alias and entity 512, description 15,000, 20 tags of 50, details 8,000 in all).
 const MESSAGE = 130;
@@ -34,7 +43,7 @@ export function pageAlias(e: Execution): string {
   return boundAlias(`cloudo/${e.partition}/${e.mappingId}/${target}`);
 }
 
-export const approvalAlias = (execId: string): string => boundAlias(`cloudo/approval/${execId}`);
+export const toApprovalAlias = (execId: string): string => boundAlias(`cloudo/approval/${execId}`);
 
 const SEVERITY_WORDS: Readonly<Record<Priority, readonly string[]>> = {
   P1: ['sev0', 'critical', 'fatal', 'emergency', 'page'],
@@ -45,18 +54,18 @@ const SEVERITY_WORDS: Readonly<Record<Priority, readonly string[]>> = {
 };
 
 /** The mapping's override, else the alert's severity (Azure Sev0..Sev4 or an Alertmanager word), else P3. */
-export function priorityFor(e: Execution): Priority {
+export function choosePriority(e: Execution): Priority {
   if (e.paging?.priority) return e.paging.priority;
   const severity = e.alert?.severity?.trim().toLowerCase() ?? '';
   return PRIORITIES.find((p) => SEVERITY_WORDS[p].includes(severity)) ?? 'P3';
 }
 
 /** The page for a run that failed, was throttled by its budget, or whose approval expired. */
-export function failureAlert(e: Execution, links: Links): OpsgenieAlert {
-  const description = withOutputTail([...contextLines(e), ...budgetLines(e)].join('\n'), e.output, DESCRIPTION);
+export function buildFailureAlert(e: Execution, links: Links): OpsgenieAlert {
+  const description = withOutputTail([...formatContextLines(e), ...budgetLines(e)].join('\n'), e.output, DESCRIPTION);
   return {
     ...common(e, ['cloudo', e.status]),
-    message: clip(`ClouDO: ${headline(e)}`, MESSAGE),
+    message: clip(`ClouDO: ${formatHeadline(e)}`, MESSAGE),
     alias: pageAlias(e),
     description,
     details: details([...baseDetails(e, links), ...ruleDetail(e)]),
@@ -64,16 +73,16 @@ export function failureAlert(e: Execution, links: Links): OpsgenieAlert {
 }
 
 /** The page asking on-call to approve or reject a run; links come first so no cut ever breaks them. */
-export function approvalAlert(e: Execution, links: ApprovalLinks): OpsgenieAlert {
+export function buildApprovalAlert(e: Execution, links: ApprovalLinks): OpsgenieAlert {
   const expires = e.approval?.expiresAt ?? 'unknown';
   const why = e.approval?.because === 'budget' ? 'its remediation budget is spent' : 'the mapping requires approval';
   const head = [`Approve: ${links.approve}`, `Reject: ${links.reject}`, `The links expire at ${expires}.`, ''];
   const fourEyes = e.approval?.fourEyes ? ['Four-eyes: whoever requested the run may not approve it.'] : [];
-  const body = [`Needs approval because ${why}.`, ...fourEyes, ...contextLines(e), ...budgetLines(e)].join('\n');
+  const body = [`Needs approval because ${why}.`, ...fourEyes, ...formatContextLines(e), ...budgetLines(e)].join('\n');
   return {
     ...common(e, ['cloudo', 'approval']),
     message: clip(`ClouDO: approve ${clip(e.runbook, PART)}${onTarget(e)}?`, MESSAGE),
-    alias: approvalAlias(e.execId),
+    alias: toApprovalAlias(e.execId),
     description: clip([...head, body].join('\n'), DESCRIPTION),
     details: details([
       ['approve', links.approve],
@@ -91,9 +100,9 @@ function common(
 ): Omit<OpsgenieAlert, 'message' | 'alias' | 'description' | 'details'> {
   const responders = e.paging?.responders ?? [];
   return {
-    priority: priorityFor(e),
+    priority: choosePriority(e),
     tags: boundTags([...tags, ...(e.paging?.tags ?? [])]),
-    entity: clip(e.alert?.resource.id || ref(e), ENTITY),
+    entity: clip(e.alert?.resource.id || formatRef(e), ENTITY),
     source: 'ClouDO',
     ...(responders.length > 0 ? { responders: responders.slice(0, 50) } : {}),
   };
@@ -104,7 +113,7 @@ function baseDetails(e: Execution, links: Links): [string, string][] {
   return [
     ['execId', e.execId],
     ['link', links.execution],
-    ['mapping', ref(e)],
+    ['mapping', formatRef(e)],
     ['runbook', e.runbook],
     ['exitCode', exit],
     ['status', e.status],
@@ -128,11 +137,11 @@ function details(entries: readonly [string, string][]): Record<string, string> {
 
 function boundTags(tags: readonly string[]): string[] {
   const out: string[] = [];
-  for (const t of tags.map((s) => head(s.trim(), TAG))) if (t && !out.includes(t) && out.length < TAGS) out.push(t);
+  for (const t of tags.map((s) => takeHead(s.trim(), TAG))) if (t && !out.includes(t) && out.length < TAGS) out.push(t);
   return out;
 }
 
 // An over-long alias keeps a hash of the whole, so two long aliases stay different.
 function boundAlias(alias: string): string {
-  return alias.length <= ALIAS ? alias : `${head(alias, ALIAS - 65)}~${sha256Hex(alias)}`;
+  return alias.length <= ALIAS ? alias : `${takeHead(alias, ALIAS - 65)}~${sha256Hex(alias)}`;
 }

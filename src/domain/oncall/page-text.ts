@@ -17,27 +17,27 @@ export type OpsgenieClose = { readonly source: string; readonly note: string };
 export function closeNote(e: Execution, kind: 'recovered' | 'decided'): OpsgenieClose {
   return {
     source: 'ClouDO',
-    note: clip(`Closed by ClouDO: execution ${e.execId} of ${ref(e)} ${outcome(e, kind)}.`, LINE),
+    note: clip(`Closed by ClouDO: execution ${e.execId} of ${formatRef(e)} ${outcome(e, kind)}.`, LINE),
   };
 }
 
 /** One plain-text chat message about the execution, links included whole. */
-export function chatText(e: Execution, kind: NotificationKind, links: Links & Partial<ApprovalLinks>): string {
+export function formatChatText(e: Execution, kind: NotificationKind, links: Links & Partial<ApprovalLinks>): string {
   if (kind === 'recovered' || kind === 'decided') return closeNote(e, kind).note;
   if (kind === 'approval') {
-    const lines = [`ClouDO: approve ${clip(e.runbook, PART)}${onTarget(e)} (${clip(ref(e), PART)})?`];
+    const lines = [`ClouDO: approve ${clip(e.runbook, PART)}${onTarget(e)} (${clip(formatRef(e), PART)})?`];
     if (links.approve) lines.push(`Approve: ${links.approve}`);
     if (links.reject) lines.push(`Reject: ${links.reject}`);
     lines.push(`The links expire at ${e.approval?.expiresAt ?? 'unknown'}.`, `Details: ${links.execution}`);
     return clip(lines.join('\n'), CHAT);
   }
-  const head = [`ClouDO: ${headline(e)}`, ...resultLines(e), `Details: ${links.execution}`].join('\n');
+  const head = [`ClouDO: ${formatHeadline(e)}`, ...formatResultLines(e), `Details: ${links.execution}`].join('\n');
   return withOutputTail(head, kind === 'failure' ? e.output : undefined, CHAT);
 }
 
-export function headline(e: Execution): string {
+export function formatHeadline(e: Execution): string {
   const what = clip(e.runbook, PART);
-  const where = `${onTarget(e)} (${clip(ref(e), PART)})`;
+  const where = `${onTarget(e)} (${clip(formatRef(e), PART)})`;
   if (e.status === 'throttled') return `budget spent, ${what} not run${where}`;
   if (e.status === 'expired') return `approval expired, ${what} not run${where}`;
   const verb = e.status === 'timed_out' ? 'timed out' : e.status === 'error' ? 'could not run' : 'failed';
@@ -52,11 +52,11 @@ function outcome(e: Execution, kind: 'recovered' | 'decided'): string {
   return e.approval?.decidedBy ? `was approved by ${by}` : `is no longer waiting for approval (${e.status})`;
 }
 
-export function contextLines(e: Execution): string[] {
+export function formatContextLines(e: Execution): string[] {
   const a = e.alert;
   const lines = [
-    `Execution ${e.execId} of ${ref(e)} (${e.mappingName}), runbook ${e.runbook}`,
-    ...resultLines(e),
+    `Execution ${e.execId} of ${formatRef(e)} (${e.mappingName}), runbook ${e.runbook}`,
+    ...formatResultLines(e),
     `Trigger: ${e.trigger}`,
     a?.rule ? `Rule: ${a.rule}` : '',
     a?.severity ? `Severity: ${a.severity}` : '',
@@ -67,7 +67,7 @@ export function contextLines(e: Execution): string[] {
   return lines.filter((l) => l !== '').map((l) => clip(l, LINE));
 }
 
-export function resultLines(e: Execution): string[] {
+export function formatResultLines(e: Execution): string[] {
   const exit = e.exitCode === undefined || e.exitCode === null ? '' : `, exit code ${e.exitCode}`;
   return [`Status: ${e.status}${exit}`, ...(e.error ? [clip(`Error: ${e.error}`, LINE)] : [])];
 }
@@ -81,7 +81,7 @@ export function budgetLines(e: Execution): string[] {
   return [head, ...more, ...recent];
 }
 
-export const ref = (e: Execution): string => `${e.partition}/${e.mappingId}`;
+export const formatRef = (e: Execution): string => `${e.partition}/${e.mappingId}`;
 
 export function onTarget(e: Execution): string {
   const r = e.alert?.resource;

@@ -38,4 +38,4 @@ export const pagingSchema = z
 export const NO_PAGING: PagingOptions = { tags: [], responders: [] };
 
 /** How a partition names its own Opsgenie key setting: OPSGENIE_API_KEY_<suffix>, upper-cased, `-` and `.` as `_`. */
-export const partitionKeySuffix = (partition: string): string => partition.toUpperCase().replace(/[-.]/g, '_');
+export const toPartitionKeySuffix = (partition: string): string => partition.toUpperCase().replace(/[-.]/g, '_');

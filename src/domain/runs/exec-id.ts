@@ -18,7 +18,7 @@ export function isExecId(value: string): boolean {
 export function execRowKey(execId: string): string {
   const parsed = parseExecId(execId);
   if (!parsed) throw new Error(`not an execution id: ${execId}`);
-  return `${invertedTime(parsed.time)}-${parsed.suffix}`;
+  return `${invertTime(parsed.time)}-${parsed.suffix}`;
 }
 
 export function execIdFromRowKey(rowKey: string): string {
@@ -27,16 +27,16 @@ export function execIdFromRowKey(rowKey: string): string {
 }
 
 /** Row-key bounds selecting executions requested within [since, until], both inclusive. */
-export function rowKeyRange(since?: Date, until?: Date): { from?: string; before?: string } {
+export function toRowKeyRange(since?: Date, until?: Date): { from?: string; before?: string } {
   return {
-    ...(until ? { from: invertedTime(until) } : {}),
+    ...(until ? { from: invertTime(until) } : {}),
     // '.' sorts right after '-', so every row key of the `since` millisecond is included.
-    ...(since ? { before: `${invertedTime(since)}.` } : {}),
+    ...(since ? { before: `${invertTime(since)}.` } : {}),
   };
 }
 
 /** Milliseconds counted down from 2286, so ascending keys list newest first. */
-export function invertedTime(time: Date): string {
+export function invertTime(time: Date): string {
   return String(MAX_MS - time.getTime()).padStart(13, '0');
 }
 

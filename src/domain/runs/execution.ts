@@ -7,7 +7,7 @@ import type { BudgetReport } from '../budgets/budget';
 import type { Mapping } from '../mappings/mapping';
 import { isUndelivered, type Notification } from '../oncall/notification';
 import type { PagingOptions } from '../oncall/paging';
-import { leaseEnd } from './run-lease';
+import { computeLeaseEnd } from './run-lease';
 
 export type Execution = {
   readonly execId: string;
@@ -121,7 +121,7 @@ function admissionFields(a: Admission, now: Date): Partial<Execution> {
 
 export function startExecution(e: Execution, now: Date): Execution {
   assertTransition(e, 'running');
-  return { ...e, status: 'running', startedAt: now.toISOString(), leaseUntil: leaseEnd(now) };
+  return { ...e, status: 'running', startedAt: now.toISOString(), leaseUntil: computeLeaseEnd(now) };
 }
 
 export function finishExecution(e: Execution, result: RunResult, now: Date): Execution {

@@ -12,7 +12,7 @@ export const idempotencyKeySchema = z
  * The key a header value carries. The draft makes it a structured-field string ("…", with \" and \\ escapes); many
  * clients send the bare key. Both mean the same key.
  */
-export function keyFromHeader(value: string): string {
+export function parseIdempotencyKey(value: string): string {
   const text = value.trim();
   const quoted = /^"((?:[^"\\]|\\["\\])*)"$/.exec(text);
   return quoted ? (quoted[1] ?? '').replace(/\\(["\\])/g, '$1') : text;

@@ -8,7 +8,7 @@ export type RedeliveryStep =
   { readonly kind: 'wait' } | { readonly kind: 'requeue' } | { readonly kind: 'give_up'; readonly reason: string };
 
 /** When the run's latest message was sent: a re-delivery, its approval, or its request. */
-export function lastSentAt(e: Execution): string {
+export function readLastSentAt(e: Execution): string {
   return e.requeuedAt ?? e.approval?.decidedAt ?? e.requestedAt;
 }
 
@@ -31,7 +31,7 @@ export function nextRedeliveryStep(
 ): RedeliveryStep {
   if (e.status !== 'queued') return { kind: 'wait' };
   const count = e.requeues ?? 0;
-  const waitedMs = now.getTime() - Date.parse(lastSentAt(e));
+  const waitedMs = now.getTime() - Date.parse(readLastSentAt(e));
   if (!sight.poisoned && waitedMs < requeueAfterSeconds * 1000 * 2 ** count) return { kind: 'wait' };
   if (count < MAX_REQUEUES) return { kind: 'requeue' };
   if (sight.poisoned) return giveUp(`its message was poisoned after ${count} re-deliveries`);

@@ -8,7 +8,7 @@ export const RUN_LEASE_SECONDS = 60;
 export const LEASE_RENEW_MS = (RUN_LEASE_SECONDS * 1000) / 3;
 
 /** The end of a lease taken or renewed at `now`. */
-export function leaseEnd(now: Date): string {
+export function computeLeaseEnd(now: Date): string {
   return new Date(now.getTime() + RUN_LEASE_SECONDS * 1000).toISOString();
 }
 

@@ -13,7 +13,7 @@ type Frame = {
 export type TooDeep = { readonly field: string | null; readonly message: string };
 
 /** Null when `root` nests at most `max` levels (a bare object or array is one); else where it goes deeper. */
-export function tooDeep(root: unknown, max = MAX_JSON_DEPTH): TooDeep | null {
+export function findTooDeep(root: unknown, max = MAX_JSON_DEPTH): TooDeep | null {
   if (!isContainer(root)) return null;
   const stack: Frame[] = [{ value: root, depth: 1, key: null, parent: null }];
   for (let frame = stack.pop(); frame; frame = stack.pop()) {

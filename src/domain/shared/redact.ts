@@ -5,7 +5,7 @@ const SECRET_NAME = /(SECRET|TOKEN|PASSWORD|PASSWD|KEY|HEADER|CREDENTIAL|CONNECT
 const MIN_SECRET_LENGTH = 8;
 
 /** The variables whose values must not appear in output, longest first so overlapping values redact fully. */
-export function secretValues(env: Readonly<Record<string, string>>): { name: string; value: string }[] {
+export function findSecretValues(env: Readonly<Record<string, string>>): { name: string; value: string }[] {
   return Object.entries(env)
     .filter(([name, value]) => SECRET_NAME.test(name) && value.length >= MIN_SECRET_LENGTH)
     .map(([name, value]) => ({ name, value }))

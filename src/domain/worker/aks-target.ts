@@ -75,7 +75,10 @@ export const storedAksCluster: z.ZodType<AksCluster> = z.object({
 });
 
 /** The mapping's cluster when it names one, else the alert's resource when it is a managed cluster, else null. */
-export function aksTarget(e: { readonly aksCluster?: AksCluster }, alert: AlertContext | undefined): AksCluster | null {
+export function resolveAksTarget(
+  e: { readonly aksCluster?: AksCluster },
+  alert: AlertContext | undefined,
+): AksCluster | null {
   if (e.aksCluster) return e.aksCluster;
   const r = alert?.resource;
   if (!r || r.type?.toLowerCase() !== MANAGED_CLUSTER_TYPE) return null;

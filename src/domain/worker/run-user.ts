@@ -76,7 +76,7 @@ const NEEDED_CAPABILITIES = [
 ] as const;
 
 /** The needed capabilities missing from a CapEff mask (hex, as /proc/self/status shows it). */
-export function missingCapabilities(capEffHex: string): string[] {
+export function findMissingCapabilities(capEffHex: string): string[] {
   if (!/^[0-9a-f]+$/i.test(capEffHex)) return [];
   const mask = BigInt(`0x${capEffHex}`);
   return NEEDED_CAPABILITIES.filter(([, bit]) => (mask & (1n << BigInt(bit))) === 0n).map(([name]) => name);
@@ -88,7 +88,7 @@ export type PathMode = { readonly path: string; readonly mode: number; readonly 
  * The first directory of `chain` (root first, the target last) that keeps `who` out: every ancestor must let it
  * search (x), the target also list (r). Mode bits only, as for a process with no supplementary groups.
  */
-export function blockingDirectory(chain: readonly PathMode[], who: { uid: number; gid: number }): PathMode | null {
+export function findBlockingDirectory(chain: readonly PathMode[], who: { uid: number; gid: number }): PathMode | null {
   return (
     chain.find((dir, i) => {
       const bits = dir.uid === who.uid ? (dir.mode >> 6) & 7 : dir.gid === who.gid ? (dir.mode >> 3) & 7 : dir.mode & 7;

@@ -1,6 +1,6 @@
 // Runbook environment: the allow-listed host variables, the mapping's, the alert's, and ClouDO's own; nothing else.
 import type { AksCluster } from './aks-target';
-import { alertEnvironment } from '../alerts/alert-env';
+import { buildAlertEnvironment } from '../alerts/alert-env';
 import type { Execution } from '../runs/execution';
 
 /** What an AKS login gave this run: the cluster, and its private kubeconfig and `az` state. */
@@ -20,7 +20,7 @@ export type RunPlaces = {
  * names), the runbook identity and the AKS login over both, and ClouDO's variables over everything, so neither the
  * host nor a sender can forge them.
  */
-export function runbookEnvironment(
+export function buildRunbookEnvironment(
   base: Readonly<Record<string, string>>,
   e: Execution,
   runbooksDir: string,
@@ -29,7 +29,7 @@ export function runbookEnvironment(
   return {
     ...base,
     ...e.mappingEnv,
-    ...(e.alert ? alertEnvironment(e.alert) : {}),
+    ...(e.alert ? buildAlertEnvironment(e.alert) : {}),
     ...identity,
     ...(aks ? aksEnvironment(aks) : {}),
     // A directory of the run's own, so tools (az, kubectl, pip…) have a writable home and temp files stay private.

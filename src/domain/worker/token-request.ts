@@ -60,6 +60,6 @@ export function parseTokenRequest(
 }
 
 /** The scope an Azure SDK credential takes for a resource: "<resource>/.default", which it maps back exactly. */
-export const scopeOf = (resource: string): string => `${resource}/.default`;
+export const toScope = (resource: string): string => `${resource}/.default`;
 
 const refused = (message: string): TokenRequestVerdict => ({ ok: false, status: 400, message });

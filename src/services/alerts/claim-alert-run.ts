@@ -2,11 +2,11 @@
 import type { ParsedAlert } from '../../domain/alerts/alert';
 import { compactKey } from '../../domain/alerts/alert';
 import type { RunDecision } from '../../domain/alerts/alert-decision';
-import { loggable } from '../../domain/alerts/alert-decision';
+import { toLoggable } from '../../domain/alerts/alert-decision';
 import { newExecution } from '../../domain/runs/execution';
 import { type ExecutionStatus } from '../../domain/runs/execution-status';
 import type { Mapping } from '../../domain/mappings/mapping';
-import { admittedExecution, deliverRecorded, type OncallDeps } from '../runs/admitted-execution';
+import { admitExecution, deliverRecorded, type OncallDeps } from '../runs/admitted-execution';
 import type { AlertRecordStore } from '../alerts/ports';
 import type { ExecutionStore, RunQueue } from '../runs/ports';
 import type { Clock, Logger } from '../shared/ports';
@@ -62,7 +62,7 @@ export async function claimAlertRun(
   const e = written.value;
   if (duplicate) return { execId: e.execId, status: e.status, mapping, duplicate: true };
   deps.log.info(
-    `${e.status} ${e.execId}: ${m.partition}/${m.id} for alert ${loggable(item.alert.rule ?? item.alert.alertId)}`,
+    `${e.status} ${e.execId}: ${m.partition}/${m.id} for alert ${toLoggable(item.alert.rule ?? item.alert.alertId)}`,
   );
   await deliverRecorded(deps.oncall, written, deps.log);
   const approvals = deps.oncall.links.approvals(e);
@@ -95,6 +95,6 @@ async function prepare(
     alert: { context: item.alert, idempotencyKey: key },
     requestedBy: `alert:${item.alert.source}`,
   };
-  if (decision.run) return admittedExecution(deps.oncall, base, item.alert.resource.id);
+  if (decision.run) return admitExecution(deps.oncall, base, item.alert.resource.id);
   return { execution: newExecution({ ...base, admission: { status: 'skipped', reason: decision.reason } }) };
 }

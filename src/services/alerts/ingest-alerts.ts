@@ -1,10 +1,10 @@
 // Alert ingestion: parse a webhook, match each alert to mappings, and run each claim exactly once per alert event.
 import { boundAlert, type ParsedAlert } from '../../domain/alerts/alert';
-import { decideRun, loggable } from '../../domain/alerts/alert-decision';
+import { decideRun, toLoggable } from '../../domain/alerts/alert-decision';
 import { matchAlert } from '../../domain/alerts/alert-match';
 import { parseAlertPayload } from '../../domain/alerts/alert-payload';
 import { badRequest } from '../../domain/shared/errors';
-import { boundedAll } from '../shared/bounded-all';
+import { runAllBounded } from '../shared/bounded-all';
 import { claimAlertRun, type AlertRun, type ClaimDeps } from './claim-alert-run';
 import type { MappingStore } from '../mappings/ports';
 import { CLAIM_TIMING } from '../runs/record-once';
@@ -36,7 +36,10 @@ export async function ingestAlerts(deps: IngestDeps, body: unknown, partition?: 
     }
   }
   // A large Alertmanager group must finish within the sender's timeout: claims of different events are independent.
-  const [runs] = await Promise.all([boundedAll([...tasks.values()], CONCURRENCY), boundedAll(unmatched, CONCURRENCY)]);
+  const [runs] = await Promise.all([
+    runAllBounded([...tasks.values()], CONCURRENCY),
+    runAllBounded(unmatched, CONCURRENCY),
+  ]);
   return { alerts: parsed.alerts.length, matched, executions: runs };
 }
 
@@ -44,7 +47,7 @@ const CONCURRENCY = 8;
 
 async function recordUnmatched(deps: IngestDeps, item: ParsedAlert, partition: string | undefined): Promise<void> {
   const { alert } = item;
-  deps.log.info(`unmatched alert ${loggable(alert.rule ?? alert.alertId)} (${alert.monitorCondition})`);
+  deps.log.info(`unmatched alert ${toLoggable(alert.rule ?? alert.alertId)} (${alert.monitorCondition})`);
   const eventTime = new Date(alert.resolvedAt ?? alert.firedAt ?? 0);
   await deps.alerts.recordUnmatched(
     {

@@ -6,8 +6,8 @@ import { parseAlertPayload } from '../../domain/alerts/alert-payload';
 import { badRequest } from '../../domain/shared/errors';
 import { newExecution } from '../../domain/runs/execution';
 import type { Mapping } from '../../domain/mappings/mapping';
-import { secretValues } from '../../domain/shared/redact';
-import { runbookEnvironment } from '../../domain/worker/runbook-env';
+import { findSecretValues } from '../../domain/shared/redact';
+import { buildRunbookEnvironment } from '../../domain/worker/runbook-env';
 import type { MappingStore } from '../mappings/ports';
 
 export type PreviewDeps = {
@@ -77,11 +77,11 @@ function environmentFor(deps: PreviewDeps, m: Mapping, alert: AlertContext): Rec
     defaultTimeoutSeconds: deps.defaultTimeoutSeconds,
     alert: { context: alert, idempotencyKey: alert.idempotencyKey },
   });
-  const env = runbookEnvironment({}, execution, deps.runbooksDir, {
+  const env = buildRunbookEnvironment({}, execution, deps.runbooksDir, {
     home: '<per-execution directory, deleted after the run>',
     alertFile: '<per-execution file, deleted after the run>',
   });
   // Answers never carry secrets: secret-looking names (as redacted from output) show no value.
-  const hidden = new Set(secretValues(env).map((s) => s.name));
+  const hidden = new Set(findSecretValues(env).map((s) => s.name));
   return Object.fromEntries(Object.entries(env).map(([k, v]) => [k, hidden.has(k) ? '[redacted]' : v]));
 }

@@ -1,5 +1,5 @@
 // Intake queue: a message becomes a run request; what can never succeed is recorded and consumed, the rest retried.
-import { loggable } from '../../domain/alerts/alert-decision';
+import { toLoggable } from '../../domain/alerts/alert-decision';
 import { AppError, type ErrorCode } from '../../domain/shared/errors';
 import { parseIntakeMessage } from '../../domain/intake/intake-request';
 import { acceptRequest, type AcceptDeps } from './accept-request';
@@ -44,7 +44,7 @@ export async function handleIntakeMessage(
 }
 
 async function reject(deps: AcceptDeps, msg: DeliveredMessage, reason: string, log: Logger): Promise<IntakeOutcome> {
-  log.warn(`intake ${msg.messageId} rejected: ${loggable(reason)}`);
+  log.warn(`intake ${msg.messageId} rejected: ${toLoggable(reason)}`);
   await deps.executions.recordRejectedMessage({
     queue: msg.queueName,
     messageId: msg.messageId,

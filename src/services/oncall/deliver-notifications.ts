@@ -1,8 +1,8 @@
 // Delivery of an execution's outbox: send what it owes, record each outcome on the record, never throw.
 import type { Execution } from '../../domain/runs/execution';
-import { afterAttempt, isUndelivered, type DeliveryResult, type Notification } from '../../domain/oncall/notification';
-import { approvalAlert, failureAlert } from '../../domain/oncall/page-alert';
-import { chatText, closeNote } from '../../domain/oncall/page-text';
+import { recordAttempt, isUndelivered, type DeliveryResult, type Notification } from '../../domain/oncall/notification';
+import { buildApprovalAlert, buildFailureAlert } from '../../domain/oncall/page-alert';
+import { formatChatText, closeNote } from '../../domain/oncall/page-text';
 import type { LinkBuilder, Notifier, PageStateStore } from './ports';
 import type { ExecutionStore } from '../runs/ports';
 import type { Clock, Logger, Versioned } from '../shared/ports';
@@ -52,7 +52,7 @@ export async function deliverOwed(
 async function attempt(deps: DeliverDeps, e: Execution, n: Notification): Promise<Notification> {
   const result = await send(deps, e, n);
   const safe: DeliveryResult = result.ok ? result : { ...result, error: deps.redact(result.error).slice(0, 500) };
-  const next = afterAttempt(n, safe, deps.clock.now());
+  const next = recordAttempt(n, safe, deps.clock.now());
   const what = `${n.channel} ${n.action} (${n.kind}) for ${e.execId}`;
   if (safe.ok) {
     deps.log.info(`notified: ${what}${safe.requestId ? `, requestId ${safe.requestId}` : ''}`);
@@ -64,7 +64,7 @@ async function attempt(deps: DeliverDeps, e: Execution, n: Notification): Promis
 function send(deps: DeliverDeps, e: Execution, n: Notification): Promise<DeliveryResult> {
   const approvals = deps.links.approvals(e);
   const links = { execution: deps.links.execution(e.execId), ...(approvals ?? {}) };
-  if (n.channel === 'chat') return deps.notifier.postChat(chatText(e, n.kind, links));
+  if (n.channel === 'chat') return deps.notifier.postChat(formatChatText(e, n.kind, links));
   if (n.action === 'close') {
     return deps.notifier.closeAlert(
       e.partition,
@@ -75,7 +75,7 @@ function send(deps: DeliverDeps, e: Execution, n: Notification): Promise<Deliver
   if (n.kind === 'approval') {
     // The run was decided before its request went out: a request with dead links helps nobody.
     if (!approvals) return Promise.resolve({ ok: false, retryable: false, error: `no longer pending (${e.status})` });
-    return deps.notifier.createAlert(e.partition, approvalAlert(e, { execution: links.execution, ...approvals }));
+    return deps.notifier.createAlert(e.partition, buildApprovalAlert(e, { execution: links.execution, ...approvals }));
   }
   return pageFailure(deps, e, n, links);
 }
@@ -90,7 +90,7 @@ async function pageFailure(deps: DeliverDeps, e: Execution, n: Notification, lin
   await deps.pages.markOpen(n.alias, e.execId, deps.clock.now()).catch((err: unknown) => {
     deps.log.warn(`could not record page state of ${e.execId}: ${String(err)}`);
   });
-  return deps.notifier.createAlert(e.partition, failureAlert(e, links));
+  return deps.notifier.createAlert(e.partition, buildFailureAlert(e, links));
 }
 
 // Remember what was closed, so that successes with nothing open send nothing.

@@ -20,7 +20,7 @@ type NewExecutionArgs = Omit<Parameters<typeof newExecution>[0], 'admission'>;
 
 export type AdmittedExecution = { readonly execution: Execution; readonly release: () => Promise<void> };
 
-export async function admittedExecution(
+export async function admitExecution(
   deps: OncallDeps,
   args: NewExecutionArgs,
   resourceId: string | null,

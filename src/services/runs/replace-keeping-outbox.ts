@@ -1,6 +1,6 @@
 // Conditional record writes that tolerate notification deliveries: only a change of substance makes them lose.
 import type { Execution } from '../../domain/runs/execution';
-import { onlyOutboxChanged, rebase } from '../../domain/oncall/notify-plan';
+import { hasOnlyOutboxChanged, rebase } from '../../domain/oncall/notify-plan';
 import type { ExecutionStore } from './ports';
 import type { Versioned } from '../shared/ports';
 
@@ -21,7 +21,7 @@ export async function replaceKeepingOutbox(
     const written = await store.replaceIf(candidate, current);
     if (written) return written;
     const latest = await store.get(next.execId);
-    if (!latest || !onlyOutboxChanged(current.value, latest.value)) return null;
+    if (!latest || !hasOnlyOutboxChanged(current.value, latest.value)) return null;
     candidate = rebase(candidate, current.value, latest.value);
     current = latest;
   }

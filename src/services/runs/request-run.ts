@@ -1,12 +1,12 @@
 // Request a run: find the mapping, admit it (queue, approval, budget), record it, and queue it when it may run now.
-import { refusal } from '../../domain/alerts/alert-decision';
+import { findRefusal } from '../../domain/alerts/alert-decision';
 import { AppError, badRequest, conflict, notFound } from '../../domain/shared/errors';
 import { newExecId } from '../../domain/runs/exec-id';
 import type { Execution } from '../../domain/runs/execution';
 import type { TriggerKind } from '../../domain/runs/execution-status';
 import type { RequestKey } from '../../domain/runs/idempotency-key';
 import type { Mapping } from '../../domain/mappings/mapping';
-import { admittedExecution, deliverRecorded, type OncallDeps } from './admitted-execution';
+import { admitExecution, deliverRecorded, type OncallDeps } from './admitted-execution';
 import type { AlertRecordStore } from '../alerts/ports';
 import type { MappingStore } from '../mappings/ports';
 import type { ExecutionStore, RunQueue } from './ports';
@@ -52,7 +52,7 @@ export type AcceptedRun = {
 
 export async function requestRun(deps: RequestRunDeps, req: RunRequest): Promise<AcceptedRun> {
   const mapping = await findMapping(deps, req);
-  const refused = refusal(mapping);
+  const refused = findRefusal(mapping);
   if (refused) throw conflict(`Mapping "${mapping.id}" ${refused.reason}.`, { field: 'id', reason: refused.code });
   // Four eyes compare the approver with the requester: an anonymous request would let anyone approve it.
   if (mapping.fourEyes && !req.requestedBy) {
@@ -104,7 +104,7 @@ function recordKeyed(deps: RequestRunDeps, req: RunRequest, mapping: Mapping, ke
 }
 
 async function admit(deps: RequestRunDeps, req: RunRequest, mapping: Mapping, execId: string, now: Date) {
-  const { execution, release } = await admittedExecution(
+  const { execution, release } = await admitExecution(
     deps.oncall,
     {
       execId,

@@ -1,7 +1,7 @@
 // Bounded concurrency: run tasks a few at a time, wait for every one, keep their order, then report the first failure.
 
 /** Like Promise.all with at most `limit` tasks in flight; unlike it, never leaves tasks running after a rejection. */
-export async function boundedAll<T>(tasks: readonly (() => Promise<T>)[], limit: number): Promise<T[]> {
+export async function runAllBounded<T>(tasks: readonly (() => Promise<T>)[], limit: number): Promise<T[]> {
   const results: PromiseSettledResult<T>[] = new Array<PromiseSettledResult<T>>(tasks.length);
   let next = 0;
   const worker = async () => {

@@ -1,9 +1,9 @@
 // Execute a runbook: locate it safely, build argv and environment, log in to AKS if asked, run it, and report.
-import { aksTarget } from '../../domain/worker/aks-target';
+import { resolveAksTarget } from '../../domain/worker/aks-target';
 import type { Execution, RunResult } from '../../domain/runs/execution';
 import { splitRunArgs } from '../../domain/worker/run-args';
-import { redact, secretValues } from '../../domain/shared/redact';
-import { runbookEnvironment, type AksRunEnv } from '../../domain/worker/runbook-env';
+import { redact, findSecretValues } from '../../domain/shared/redact';
+import { buildRunbookEnvironment, type AksRunEnv } from '../../domain/worker/runbook-env';
 import type { ProcessOutcome, RunDir, RunnerPorts } from './ports';
 
 export type RunnerSettings = {
@@ -75,7 +75,7 @@ async function withAks(
 ): Promise<RunResult> {
   const budgetMs = e.timeoutSeconds * 1000;
   if (!e.aksLogin) return body(undefined, budgetMs);
-  const cluster = aksTarget(e, e.alert);
+  const cluster = resolveAksTarget(e, e.alert);
   if (cluster === null) return failedToStart(NO_AKS_CLUSTER);
   // The login acts as the runbook identity; without one it would reach for whatever identity the host has.
   if (identity['AZURE_CLIENT_ID'] === undefined) return failedToStart(NO_RUNBOOK_IDENTITY);
@@ -84,14 +84,14 @@ async function withAks(
   const limits = { timeoutMs: Math.min(AKS_LOGIN_CAP_MS, budgetMs), killGraceMs: settings.killGraceSeconds * 1000 };
   const env = { ...settings.baseEnv, ...identity, HOME: dir.home, TMPDIR: dir.home };
   const login = await ports.aksLogin(cluster, env, limits, dir.aks);
-  if (!login.ok) return failedToStart(redact(login.error, bySize([...secretValues(env), ...settings.secrets])));
+  if (!login.ok) return failedToStart(redact(login.error, bySize([...findSecretValues(env), ...settings.secrets])));
   const left = Math.max(1000, budgetMs - (Date.now() - startedAt));
   return body({ cluster, ...dir.aks }, left);
 }
 
 async function run(ports: RunnerPorts, settings: RunnerSettings, e: Execution, plan: RunPlan): Promise<RunResult> {
   const places = { home: plan.dir.home, alertFile: plan.dir.alertFile, identity: plan.identity, aks: plan.aks };
-  const env = runbookEnvironment(settings.baseEnv, e, settings.runbooksDir, places);
+  const env = buildRunbookEnvironment(settings.baseEnv, e, settings.runbooksDir, places);
   const outcome = await ports.run({
     file: settings.interpreters[plan.located.interpreter],
     args: [plan.located.path, ...plan.args],
@@ -102,7 +102,7 @@ async function run(ports: RunnerPorts, settings: RunnerSettings, e: Execution, p
     maxOutputBytes: settings.maxOutputBytes,
   });
   return toResult(
-    { ...outcome, output: redact(outcome.output, bySize([...secretValues(env), ...settings.secrets])) },
+    { ...outcome, output: redact(outcome.output, bySize([...findSecretValues(env), ...settings.secrets])) },
     e.timeoutSeconds,
   );
 }

@@ -1,5 +1,5 @@
 // Keeping a run's lease: while its runbook runs, the worker renews the record's lease so the Sweeper knows it lives.
-import { leaseEnd, LEASE_RENEW_MS } from '../../domain/runs/run-lease';
+import { computeLeaseEnd, LEASE_RENEW_MS } from '../../domain/runs/run-lease';
 import type { Execution } from '../../domain/runs/execution';
 import type { ExecutionStore } from '../runs/ports';
 import type { Clock, Logger, Versioned } from '../shared/ports';
@@ -23,7 +23,7 @@ export function keepRunLease(deps: LeaseDeps, claimed: Versioned<Execution>): Le
   let renewing = Promise.resolve();
   const renew = async (): Promise<void> => {
     try {
-      const renewed = { ...current.value, leaseUntil: leaseEnd(deps.clock.now()) };
+      const renewed = { ...current.value, leaseUntil: computeLeaseEnd(deps.clock.now()) };
       const written = await replaceKeepingOutbox(deps.executions, renewed, current);
       if (written) {
         current = written;

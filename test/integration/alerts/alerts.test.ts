@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readEnvDump } from '../../support/env-dump';
 import { writableDir } from '../../support/runbook-dirs';
 import { parseAlertPayload } from '../../../src/domain/alerts/alert-payload';
-import { alertEnvironment } from '../../../src/domain/alerts/alert-env';
+import { buildAlertEnvironment } from '../../../src/domain/alerts/alert-env';
 import { mappingDoc, startTestRuntime, waitForTerminal, type Json, type TestRuntime } from '../../support/test-runtime';
 import { alertFixture } from '../../support/alert-fixtures';
 
@@ -80,7 +80,7 @@ describe('Azure Monitor and Alertmanager webhooks', () => {
       const parsed = parseAlertPayload(payload);
       if (!parsed.ok || !parsed.alerts[0]) throw new Error('fixture did not parse');
       const env = receivedEnv(String(done['execId']));
-      expect(env).toMatchObject(alertEnvironment(parsed.alerts[0].alert));
+      expect(env).toMatchObject(buildAlertEnvironment(parsed.alerts[0].alert));
       expect(env).toMatchObject({ CLOUDO_TRIGGER: 'azure-monitor', MONITOR_CONDITION: 'Fired', OUT_DIR: out });
       expect(JSON.parse(readFileSync(path.join(out, `${String(done['execId'])}.alert.json`), 'utf8'))).toEqual(payload);
       const alertPath = readFileSync(path.join(out, `${String(done['execId'])}.alert-path`), 'utf8').trim();

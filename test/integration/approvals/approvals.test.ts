@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createAppServices } from '../../../src/composition/app-services';
-import { approvalLink } from '../../../src/domain/approvals/approval-link';
+import { buildApprovalLink } from '../../../src/domain/approvals/approval-link';
 import type { Logger } from '../../../src/services/shared/ports';
 import { useOncallRuntime } from '../../support/oncall-runtime';
 import { call, mappingDoc, waitForTerminal, type Json } from '../../support/test-runtime';
@@ -153,7 +153,7 @@ describe('approval gates', () => {
     // Same run, the reject action under approve's signature.
     const swapped = await postJson(approve.replace('/approve?', '/reject?'), { name: 'eve' });
     expect(swapped.status).toBe(403);
-    const expired = approvalLink(h.rt.url, SECRET, execId, 'approve', new Date(Date.now() - 60_000));
+    const expired = buildApprovalLink(h.rt.url, SECRET, execId, 'approve', new Date(Date.now() - 60_000));
     const old = await postJson(expired, { name: 'eve' });
     expect(old.status).toBe(410);
     expect((await fetch(expired)).status).toBe(410);

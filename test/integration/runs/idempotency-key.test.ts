@@ -8,7 +8,7 @@ import { createExecutionTable } from '../../../src/adapters/runs/execution-table
 import { createStorageClients, ensureTables } from '../../../src/adapters/shared/storage-clients';
 import { createAppServices } from '../../../src/composition/app-services';
 import { newExecId } from '../../../src/domain/runs/exec-id';
-import { silentWriter, sourceLogger } from '../../../src/local/console-log';
+import { silentWriter, createSourceLogger } from '../../../src/local/console-log';
 import { isolatedConfig } from '../../support/fixtures';
 import {
   call,
@@ -185,7 +185,7 @@ describe('retention of idempotency keys', () => {
       const hoursAgo = (h: number) => new Date(Date.now() - h * 3_600_000);
       await keys.claimKey('old', newExecId(hoursAgo(25)), hoursAgo(25), 'f');
       await keys.claimKey('young', newExecId(hoursAgo(23)), hoursAgo(23), 'f');
-      expect((await services.sweeper.sweep(sourceLogger(silentWriter, 'test'))).pruned).toBe(1);
+      expect((await services.sweeper.sweep(createSourceLogger(silentWriter, 'test'))).pruned).toBe(1);
       expect((await keys.claimKey('old', newExecId(new Date()), new Date(), 'f')).kind).toBe('claimed');
       expect((await keys.claimKey('young', newExecId(new Date()), new Date(), 'f')).kind).toBe('pending');
     } finally {

@@ -8,7 +8,7 @@ import { toEntity } from '../../../src/adapters/runs/execution-entity';
 import { newExecId } from '../../../src/domain/runs/exec-id';
 import { newExecution } from '../../../src/domain/runs/execution';
 import type { ExecutionQuery } from '../../../src/services/runs/ports';
-import { requestCounter } from '../../../src/adapters/shared/request-counter';
+import { createRequestCounter } from '../../../src/adapters/shared/request-counter';
 import { sampleMapping } from '../../support/fixtures';
 import { uniqueName } from '../../support/unique-names';
 
@@ -16,7 +16,7 @@ const tables: TableClient[] = [];
 afterAll(async () => Promise.all(tables.map((t) => t.deleteTable())));
 
 async function seeded(size: number) {
-  const counter = requestCounter();
+  const counter = createRequestCounter();
   const table = TableClient.fromConnectionString(inject('storageConnection'), uniqueName('cost'), {
     allowInsecureConnection: true,
     additionalPolicies: [{ policy: counter.policy, position: 'perCall' }],

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createExecutionTable } from '../../../src/adapters/runs/execution-table';
 import { newExecId } from '../../../src/domain/runs/exec-id';
 import { finishExecution, newExecution, startExecution } from '../../../src/domain/runs/execution';
-import { afterAttempt, newNotification } from '../../../src/domain/oncall/notification';
+import { recordAttempt, newNotification } from '../../../src/domain/oncall/notification';
 import { replaceKeepingOutbox } from '../../../src/services/runs/replace-keeping-outbox';
 import type { ExecutionStore } from '../../../src/services/runs/ports';
 import { sampleAlert, sampleMapping } from '../../support/fixtures';
@@ -42,7 +42,7 @@ async function claimedRun() {
 async function deliveryWrites(execId: string): Promise<void> {
   const fresh = (await store.get(execId))!;
   const [n] = fresh.value.notifications!;
-  const sent = afterAttempt(n!, { ok: true, requestId: 'r-1' }, new Date());
+  const sent = recordAttempt(n!, { ok: true, requestId: 'r-1' }, new Date());
   expect(await store.replaceIf({ ...fresh.value, notifications: [sent] }, fresh)).not.toBeNull();
 }
 

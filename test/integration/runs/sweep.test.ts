@@ -9,14 +9,14 @@ import { createExecutionTable } from '../../../src/adapters/runs/execution-table
 import { createStorageClients, ensureTables } from '../../../src/adapters/shared/storage-clients';
 import { newExecId } from '../../../src/domain/runs/exec-id';
 import { newExecution, startExecution, WORKER_LOST } from '../../../src/domain/runs/execution';
-import { silentWriter, sourceLogger } from '../../../src/local/console-log';
+import { silentWriter, createSourceLogger } from '../../../src/local/console-log';
 import type { AlertRecordStore } from '../../../src/services/alerts/ports';
 import type { ExecutionStore } from '../../../src/services/runs/ports';
 import { startOpsgenieStub } from '../../support/opsgenie-stub';
 import { dropStorage } from '../../support/test-runtime';
 import { isolatedConfig, sampleMapping } from '../../support/fixtures';
 
-const log = sourceLogger(silentWriter, 'test');
+const log = createSourceLogger(silentWriter, 'test');
 let config: CloudoConfig;
 let services: AppServices;
 let store: ExecutionStore;

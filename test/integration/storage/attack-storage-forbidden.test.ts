@@ -4,8 +4,8 @@ import { HttpRequest, InvocationContext, type HttpFunctionOptions, type HttpResp
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { logsFunction } from '../../../functions/logs';
-import { triggerFunction } from '../../../functions/trigger';
+import { defineLogsFunction } from '../../../functions/logs';
+import { defineTriggerFunction } from '../../../functions/trigger';
 import { createStorageClients } from '../../../src/adapters/shared/storage-clients';
 import { createAppServices } from '../../../src/composition/app-services';
 import { HOST } from '../../../src/local/free-port';
@@ -67,9 +67,9 @@ describe('storage that answers 403', () => {
     const config = isolatedConfig(conn);
     const services = createAppServices(config, createStorageClients(conn, config));
     const cases: [HttpFunctionOptions, string, string?][] = [
-      [triggerFunction(() => services.trigger), 'http://localhost/api/Trigger?id=m'],
-      [triggerFunction(() => services.trigger), 'http://localhost/api/Trigger', ALERT],
-      [logsFunction(() => services.executions), 'http://localhost/api/logs'],
+      [defineTriggerFunction(() => services.trigger), 'http://localhost/api/Trigger?id=m'],
+      [defineTriggerFunction(() => services.trigger), 'http://localhost/api/Trigger', ALERT],
+      [defineLogsFunction(() => services.executions), 'http://localhost/api/logs'],
     ];
     for (const [fn, url, body] of cases) {
       const res = await invoke(fn, url, body);

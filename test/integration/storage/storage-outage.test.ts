@@ -2,9 +2,9 @@
 import { HttpRequest, InvocationContext, type HttpFunctionOptions, type HttpResponseInit } from '@azure/functions';
 import { createServer, type AddressInfo, type Server } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { healthFunction } from '../../../functions/health';
-import { logsFunction } from '../../../functions/logs';
-import { triggerFunction } from '../../../functions/trigger';
+import { defineHealthFunction } from '../../../functions/health';
+import { defineLogsFunction } from '../../../functions/logs';
+import { defineTriggerFunction } from '../../../functions/trigger';
 import { createAppServices } from '../../../src/composition/app-services';
 import type { AppServices } from '../../../src/composition/service-groups';
 import { createMappingTable } from '../../../src/adapters/mappings/mapping-table';
@@ -59,16 +59,16 @@ describe('storage outages', () => {
       createStorageClients(withEndpoints(inject('storageConnection'), /\w+Endpoint=[^;]+/g), config),
     );
     for (const [fn, url] of [
-      [triggerFunction(() => down.trigger), 'http://localhost/api/Trigger?id=m'],
-      [logsFunction(() => down.executions), 'http://localhost/api/logs'],
-      [healthFunction(() => down.health), 'http://localhost/api/health'],
+      [defineTriggerFunction(() => down.trigger), 'http://localhost/api/Trigger?id=m'],
+      [defineLogsFunction(() => down.executions), 'http://localhost/api/logs'],
+      [defineHealthFunction(() => down.health), 'http://localhost/api/health'],
     ] as const) {
       const res = await invoke(fn, url);
       expect(res.status, url).toBe(503);
       expect(res.headers).toMatchObject({ 'Retry-After': '5' });
     }
     const res = await invoke(
-      triggerFunction(() => down.trigger),
+      defineTriggerFunction(() => down.trigger),
       'http://localhost/api/Trigger?id=m',
     );
     expect(res.jsonBody).toMatchObject({ error: { code: 'storage_unavailable' } });
@@ -80,7 +80,7 @@ describe('storage outages', () => {
       createStorageClients(withEndpoints(inject('storageConnection'), /QueueEndpoint=[^;]+/), config),
     );
     const res = await invoke(
-      triggerFunction(() => queueDown.trigger),
+      defineTriggerFunction(() => queueDown.trigger),
       'http://localhost/api/Trigger?id=m',
     );
     expect(res.status).toBe(202);
@@ -104,7 +104,7 @@ describe('health', () => {
   const health = (conn: string) => {
     const services = createAppServices(config, createStorageClients(conn, config));
     return invoke(
-      healthFunction(() => services.health),
+      defineHealthFunction(() => services.health),
       'http://localhost/api/health',
       'GET',
     );

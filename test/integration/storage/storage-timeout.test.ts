@@ -2,8 +2,8 @@
 import { HttpRequest, InvocationContext, type HttpResponseInit } from '@azure/functions';
 import { createServer, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { healthFunction } from '../../../functions/health';
-import { triggerFunction } from '../../../functions/trigger';
+import { defineHealthFunction } from '../../../functions/health';
+import { defineTriggerFunction } from '../../../functions/trigger';
 import { createStorageClients } from '../../../src/adapters/shared/storage-clients';
 import { createAppServices } from '../../../src/composition/app-services';
 import { loadConfig } from '../../../src/config/load-config';
@@ -43,7 +43,7 @@ describe('unresponsive storage', () => {
     const services = createAppServices(config, createStorageClients(conn, config));
     const request = new HttpRequest({ method: 'POST', url: 'http://localhost/api/Trigger?id=m' });
     const context = new InvocationContext({ logHandler: () => undefined });
-    const res = (await triggerFunction(() => services.trigger).handler(request, context)) as HttpResponseInit;
+    const res = (await defineTriggerFunction(() => services.trigger).handler(request, context)) as HttpResponseInit;
     expect(res.status).toBe(503);
     expect(res.jsonBody).toMatchObject({ error: { code: 'storage_unavailable' } });
   }, 90_000);
@@ -57,7 +57,7 @@ describe('health on unresponsive storage', () => {
     const services = createAppServices(config, createStorageClients(silentConnection(), config));
     const request = new HttpRequest({ method: 'GET', url: 'http://localhost/api/health' });
     const context = new InvocationContext({ logHandler: () => undefined });
-    const res = (await healthFunction(() => services.health).handler(request, context)) as HttpResponseInit;
+    const res = (await defineHealthFunction(() => services.health).handler(request, context)) as HttpResponseInit;
     expect(res.status).toBe(503);
     expect(res.jsonBody).toMatchObject({ tables: 'unavailable', queues: 'unavailable' });
   }, 12_000);

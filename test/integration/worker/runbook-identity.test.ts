@@ -4,9 +4,9 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { directoryChain } from '../../../src/adapters/worker/os-users';
+import { listDirectoryChain } from '../../../src/adapters/worker/os-users';
 import { loadConfig } from '../../../src/config/load-config';
-import { blockingDirectory } from '../../../src/domain/worker/run-user';
+import { findBlockingDirectory } from '../../../src/domain/worker/run-user';
 import { NO_RUNBOOK_IDENTITY } from '../../../src/services/worker/execute-runbook';
 import {
   FAILING_RESOURCE,
@@ -25,8 +25,8 @@ const FEDERATED_TOKEN_FILE = `/var/run/secrets/azure/tokens/planted-${randomByte
 const IDENTITY_MODULE = require.resolve('@azure/identity');
 // The Azure SDK runs as the runbook user from this checkout's node_modules: only where that user may enter it.
 const SDK_REACHABLE = (() => {
-  const chain = directoryChain(path.dirname(IDENTITY_MODULE));
-  return !ROOT || (chain !== null && blockingDirectory(chain, { uid: 65534, gid: 65534 }) === null);
+  const chain = listDirectoryChain(path.dirname(IDENTITY_MODULE));
+  return !ROOT || (chain !== null && findBlockingDirectory(chain, { uid: 65534, gid: 65534 }) === null);
 })();
 
 const ASK = (resource: string, extra = '') =>

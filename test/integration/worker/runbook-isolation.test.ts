@@ -8,8 +8,8 @@ import { loadConfig } from '../../../src/config/load-config';
 import { readableDir, writableDir } from '../../support/runbook-dirs';
 import { isolatedRuntimeEnv, startRuntimeProcess, type RuntimeProcess } from '../../support/runtime-process';
 import { call, dropStorage, mappingDoc, waitForTerminal, type Json } from '../../support/test-runtime';
-import { directoryChain } from '../../../src/adapters/worker/os-users';
-import { blockingDirectory } from '../../../src/domain/worker/run-user';
+import { listDirectoryChain } from '../../../src/adapters/worker/os-users';
+import { findBlockingDirectory } from '../../../src/domain/worker/run-user';
 
 const ROOT = process.getuid?.() === 0;
 const REPO = path.resolve(__dirname, '../../..');
@@ -167,8 +167,8 @@ describe.skipIf(!ROOT)('runbook isolation (root only: the image runs as root, an
 // Another user runs ClouDO's sources from this checkout: only where it may enter it (not in a 0700 `mktemp -d`).
 const CHECKOUT = path.resolve(__dirname, '../../..');
 const OPEN_CHECKOUT = (() => {
-  const chain = directoryChain(CHECKOUT);
-  return chain !== null && blockingDirectory(chain, { uid: 65534, gid: 65534 }) === null;
+  const chain = listDirectoryChain(CHECKOUT);
+  return chain !== null && findBlockingDirectory(chain, { uid: 65534, gid: 65534 }) === null;
 })();
 if (ROOT && !OPEN_CHECKOUT) console.warn(`skipped: user 65534 cannot enter ${CHECKOUT} to run ClouDO from it`);
 

@@ -14,7 +14,7 @@ import path from 'node:path';
 import os from 'node:os';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../../src/config/load-config';
-import { runbookIsolation } from '../../../src/composition/runner-wiring';
+import { createRunbookIsolation } from '../../../src/composition/runner-wiring';
 import { silentWriter } from '../../../src/local/console-log';
 import { startLocalRuntime } from '../../../src/local/runtime';
 import { isolatedConfig } from '../../support/fixtures';
@@ -25,7 +25,7 @@ const ROOT = process.getuid?.() === 0;
 const open = readableDir('cloudo-runbook-user-');
 afterAll(() => rmSync(open, { recursive: true, force: true }));
 
-const isolation = (env: Record<string, string>) => runbookIsolation(loadConfig(env));
+const isolation = (env: Record<string, string>) => createRunbookIsolation(loadConfig(env));
 
 describe.skipIf(!ROOT)('runbookIsolation as root (root only: the decision depends on the uid)', () => {
   it('falls back to nobody and warns when CLOUDO_RUNBOOK_USER is not set', () => {

@@ -6,11 +6,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAppServices } from '../../../src/composition/app-services';
 import type { AppServices } from '../../../src/composition/service-groups';
 import { queueNameForPool } from '../../../src/domain/runs/run-message';
-import { silentWriter, sourceLogger } from '../../../src/local/console-log';
+import { silentWriter, createSourceLogger } from '../../../src/local/console-log';
 import { writableDir } from '../../support/runbook-dirs';
 import { call, mappingDoc, startTestRuntime, waitForTerminal, type TestRuntime } from '../../support/test-runtime';
 
-const log = sourceLogger(silentWriter, 'test');
+const log = createSourceLogger(silentWriter, 'test');
 let rt: TestRuntime;
 let services: AppServices;
 let marker = '';

@@ -1,6 +1,6 @@
 // In-memory ExecutionStore: the Table adapter's contract (test/contract/execution-store.contract.ts) in a Map.
 import type { Execution } from '../../../src/domain/runs/execution';
-import { execRowKey, rowKeyRange } from '../../../src/domain/runs/exec-id';
+import { execRowKey, toRowKeyRange } from '../../../src/domain/runs/exec-id';
 import { matchesQuery } from '../../../src/adapters/runs/execution-listing';
 import { alreadyExists } from '../../../src/domain/shared/errors';
 import type { ExecutionQuery, ExecutionStore, RejectedMessage } from '../../../src/services/runs/ports';
@@ -56,7 +56,7 @@ export function createFakeExecutionStore(): FakeExecutionStore {
 }
 
 function listPage(all: Execution[], q: ExecutionQuery) {
-  const range = rowKeyRange(q.since, q.until);
+  const range = toRowKeyRange(q.since, q.until);
   const after = q.afterExecId ? execRowKey(q.afterExecId) : undefined;
   const items = all
     .filter((e) => {

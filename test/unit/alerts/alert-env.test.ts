@@ -2,7 +2,7 @@
 import { describe, it, expect } from 'vitest';
 import { NO_AKS, sampleAlert } from '../../support/fixtures';
 import type { AlertContext } from '../../../src/domain/alerts/alert';
-import { aksContextFrom, alertEnvironment, sanitizeLabelName } from '../../../src/domain/alerts/alert-env';
+import { readAksContext, buildAlertEnvironment, sanitizeLabelName } from '../../../src/domain/alerts/alert-env';
 
 const VM = '/subscriptions/s1/resourceGroups/rg1/providers/Microsoft.Compute/virtualMachines/vm1';
 
@@ -10,7 +10,7 @@ const alert = (over: Partial<AlertContext>): AlertContext => sampleAlert(over);
 
 describe('alertEnvironment', () => {
   it('an Azure metric alert: resource and alert variables, no label variables for dimensions', () => {
-    const env = alertEnvironment(
+    const env = buildAlertEnvironment(
       alert({
         alertId: '/subscriptions/s1/providers/Microsoft.AlertsManagement/alerts/a1',
         rule: 'cpu-high',
@@ -49,7 +49,7 @@ describe('alertEnvironment', () => {
 
   it('an Alertmanager alert: AKS variables and one ALERT_LABEL_ per label; the scrape job is only a label', () => {
     const labels = { alertname: 'KubePodCrashLooping', job: 'kube-state-metrics', namespace: 'shop', pod: 'web-1' };
-    const env = alertEnvironment(
+    const env = buildAlertEnvironment(
       alert({
         source: 'alertmanager',
         alertId: 'fp1',
@@ -57,7 +57,7 @@ describe('alertEnvironment', () => {
         ruleName: 'KubePodCrashLooping',
         signalType: 'Prometheus',
         firedAt: '2026-01-01T00:00:00.000Z',
-        aks: aksContextFrom(labels),
+        aks: readAksContext(labels),
         labels,
       }),
     );
@@ -77,7 +77,7 @@ describe('alertEnvironment', () => {
   });
 
   it('a managed Prometheus alert (monitoringService "Prometheus") gets label variables too; full rule in ALERT_RULE', () => {
-    const env = alertEnvironment(
+    const env = buildAlertEnvironment(
       alert({
         rule: 'grp/KubeHpaMaxedOut',
         ruleName: 'KubeHpaMaxedOut',
@@ -106,7 +106,7 @@ describe('alertEnvironment', () => {
       'émoji🙂': 'y',
       empty: '',
     };
-    const env = alertEnvironment(alert({ source: 'alertmanager', labels }));
+    const env = buildAlertEnvironment(alert({ source: 'alertmanager', labels }));
     expect(env).toEqual({
       MONITOR_CONDITION: 'Fired',
       ALERT_ID: 'id-1',
@@ -120,7 +120,7 @@ describe('alertEnvironment', () => {
   });
 
   it('strips NUL, caps values at 4096 characters, omits values that end up empty', () => {
-    const env = alertEnvironment(
+    const env = buildAlertEnvironment(
       alert({
         source: 'alertmanager',
         alertId: 'fp\0x',
@@ -140,11 +140,11 @@ describe('alertEnvironment', () => {
 
   it('caps label variables at 64 and label names at 128 characters', () => {
     const labels = Object.fromEntries(Array.from({ length: 100 }, (_, i) => [`l${String(i).padStart(3, '0')}`, 'v']));
-    const env = alertEnvironment(alert({ source: 'alertmanager', labels: { ...labels, ['n'.repeat(500)]: 'v' } }));
+    const env = buildAlertEnvironment(alert({ source: 'alertmanager', labels: { ...labels, ['n'.repeat(500)]: 'v' } }));
     const names = Object.keys(env).filter((k) => k.startsWith('ALERT_LABEL_'));
     expect(names).toHaveLength(64);
     expect(names[0]).toBe('ALERT_LABEL_L000');
-    const long = alertEnvironment(alert({ source: 'alertmanager', labels: { ['n'.repeat(500)]: 'v' } }));
+    const long = buildAlertEnvironment(alert({ source: 'alertmanager', labels: { ['n'.repeat(500)]: 'v' } }));
     expect(long[`ALERT_LABEL_${'N'.repeat(128)}`]).toBe('v');
   });
 });
@@ -175,11 +175,11 @@ describe('aksContextFrom', () => {
     ],
     [{ deployment: 'd', replicaset: 'other-5d8f7b9c4' }, { deployment: 'd' }],
   ])('%j', (labels, expected) => {
-    expect(aksContextFrom(labels)).toEqual({ ...NO_AKS, ...expected });
+    expect(readAksContext(labels)).toEqual({ ...NO_AKS, ...expected });
   });
 
   it('prefers labels over annotations, and reads annotations when labels say nothing', () => {
-    expect(aksContextFrom({ namespace: 'l' }, { namespace: 'a', pod: 'p' })).toEqual({
+    expect(readAksContext({ namespace: 'l' }, { namespace: 'a', pod: 'p' })).toEqual({
       ...NO_AKS,
       namespace: 'l',
       pod: 'p',
@@ -189,12 +189,12 @@ describe('aksContextFrom', () => {
 
 describe('AKS_JOB from owners', () => {
   it('takes a Job named as the pod owner or controller, never the scrape job', () => {
-    expect(aksContextFrom({ job: 'kube-state-metrics', owner_kind: 'Job', owner_name: 'backup-1' }).job).toBe(
+    expect(readAksContext({ job: 'kube-state-metrics', owner_kind: 'Job', owner_name: 'backup-1' }).job).toBe(
       'backup-1',
     );
-    expect(aksContextFrom({ ControllerKind: 'Job', ControllerName: 'nightly-2' }).job).toBe('nightly-2');
+    expect(readAksContext({ ControllerKind: 'Job', ControllerName: 'nightly-2' }).job).toBe('nightly-2');
     expect(
-      aksContextFrom({ job: 'kube-state-metrics', owner_kind: 'ReplicaSet', owner_name: 'web-7d9f8b6c5d' }).job,
+      readAksContext({ job: 'kube-state-metrics', owner_kind: 'ReplicaSet', owner_name: 'web-7d9f8b6c5d' }).job,
     ).toBeNull();
   });
 });

@@ -2,7 +2,7 @@
 import fc from 'fast-check';
 import { describe, it, expect } from 'vitest';
 import type { ParseResult } from '../../../src/domain/alerts/alert';
-import { alertEnvironment } from '../../../src/domain/alerts/alert-env';
+import { buildAlertEnvironment } from '../../../src/domain/alerts/alert-env';
 import { parseAlertPayload } from '../../../src/domain/alerts/alert-payload';
 import { alertFixture, alertFixtureNames } from '../../support/alert-fixtures';
 
@@ -54,7 +54,7 @@ function assertWellFormed(result: ParseResult): void {
     expect(typeof alert.idempotencyKey).toBe('string');
     for (const v of [...Object.values(alert.labels), ...Object.values(alert.annotations)])
       expect(typeof v).toBe('string');
-    for (const [name, value] of Object.entries(alertEnvironment(alert))) {
+    for (const [name, value] of Object.entries(buildAlertEnvironment(alert))) {
       expect(name).toMatch(ENV_NAME);
       expect(value).not.toContain('\0');
       expect(value.length).toBeGreaterThan(0);

@@ -2,7 +2,7 @@
 import { describe, it, expect } from 'vitest';
 import { NO_AKS, sampleAlert } from '../../support/fixtures';
 import type { AlertContext, ParsedAlert } from '../../../src/domain/alerts/alert';
-import { alertEnvironment } from '../../../src/domain/alerts/alert-env';
+import { buildAlertEnvironment } from '../../../src/domain/alerts/alert-env';
 import { detectPayloadKind, parseAlertPayload } from '../../../src/domain/alerts/alert-payload';
 import { alertFixture, alertFixtureNames } from '../../support/alert-fixtures';
 
@@ -351,8 +351,8 @@ describe('parseAlertPayload: Azure Monitor signal types beyond the fixtures', ()
         idempotencyKey: `azure|${AZ_ALERT_ID}|Fired|2025-05-01T08:00:00.000Z`,
       }),
     );
-    expect(alertEnvironment(alert)).not.toHaveProperty('AKS_JOB');
-    expect(alertEnvironment(alert)).toHaveProperty('ALERT_LABEL_JOB', 'kube-state-metrics');
+    expect(buildAlertEnvironment(alert)).not.toHaveProperty('AKS_JOB');
+    expect(buildAlertEnvironment(alert)).toHaveProperty('ALERT_LABEL_JOB', 'kube-state-metrics');
   });
 
   it('budget alert: null alertRule, severity, signalType and alertTargetIDs; the budget scope is the resource', () => {
@@ -462,7 +462,7 @@ describe('parseAlertPayload: Azure Monitor signal types beyond the fixtures', ()
       ControllerName: 'cart-6f9c7d8b5b',
     });
     expect(alert.aks).toEqual({ ...NO_AKS, namespace: 'shop', pod: 'cart-6f9c7d8b5b-abcde', deployment: 'cart' });
-    expect(alertEnvironment(alert)).not.toHaveProperty('ALERT_LABEL_NAMESPACE');
+    expect(buildAlertEnvironment(alert)).not.toHaveProperty('ALERT_LABEL_NAMESPACE');
   });
 
   it('names the field at fault for unusable payloads', () => {
@@ -590,8 +590,8 @@ describe('parseAlertPayload: Kubernetes-labelled Prometheus alerts', () => {
       webhook([amItem({ ...ksm, alertname: 'KubePodCrashLooping', pod: 'web-5d8f7b9c4-abcde', container: 'web' })]),
     );
     expect(alert.aks).toEqual({ ...NO_AKS, namespace: 'shop', pod: 'web-5d8f7b9c4-abcde' });
-    expect(alertEnvironment(alert)).not.toHaveProperty('AKS_JOB');
-    expect(alertEnvironment(alert)).toHaveProperty('ALERT_LABEL_CONTAINER', 'web');
+    expect(buildAlertEnvironment(alert)).not.toHaveProperty('AKS_JOB');
+    expect(buildAlertEnvironment(alert)).toHaveProperty('ALERT_LABEL_CONTAINER', 'web');
   });
 
   it('KubeHpaMaxedOut: the horizontalpodautoscaler label', () => {
@@ -602,6 +602,6 @@ describe('parseAlertPayload: Kubernetes-labelled Prometheus alerts', () => {
   it('KubeJobFailed: the job_name label', () => {
     const alert = only(webhook([amItem({ ...ksm, alertname: 'KubeJobFailed', job_name: 'nightly-backup-29000000' })]));
     expect(alert.aks).toEqual({ ...NO_AKS, namespace: 'shop', job: 'nightly-backup-29000000' });
-    expect(alertEnvironment(alert)['AKS_JOB']).toBe('nightly-backup-29000000');
+    expect(buildAlertEnvironment(alert)['AKS_JOB']).toBe('nightly-backup-29000000');
   });
 });

@@ -1,8 +1,8 @@
 // Approval links: a link verifies only for its run, action and expiry, expires on time, and names what is wrong.
 import { describe, expect, it } from 'vitest';
 import {
-  approvalLink,
-  approvalLinks,
+  buildApprovalLink,
+  buildApprovalLinks,
   signApproval,
   verifyApproval,
   type VerifyInput,
@@ -107,7 +107,7 @@ describe('approvalLink / approvalLinks', () => {
   });
 
   it('builds a link with exp and sig that verifies', () => {
-    const link = approvalLink('https://cloudo.example.com/', secret, execId, 'approve', expiresAt);
+    const link = buildApprovalLink('https://cloudo.example.com/', secret, execId, 'approve', expiresAt);
     expect(link).toBe(`https://cloudo.example.com/api/approvals/${execId}/approve?exp=${exp}&sig=${sig}`);
     const url = new URL(link);
     const input = { execId, action: 'approve', exp: url.searchParams.get('exp'), sig: url.searchParams.get('sig') };
@@ -116,7 +116,7 @@ describe('approvalLink / approvalLinks', () => {
 
   it('signs the raw execId, so an encoded one decodes back to a valid link', () => {
     const odd = 'x/y&z';
-    const url = new URL(approvalLink('https://h', secret, odd, 'reject', expiresAt));
+    const url = new URL(buildApprovalLink('https://h', secret, odd, 'reject', expiresAt));
     expect(url.pathname).toBe('/api/approvals/x%2Fy%26z/reject');
     const decoded = decodeURIComponent(url.pathname.split('/')[3]!);
     const input = {
@@ -129,7 +129,7 @@ describe('approvalLink / approvalLinks', () => {
   });
 
   it('gives one link per action', () => {
-    const links = approvalLinks('https://h//', secret, execId, expiresAt);
+    const links = buildApprovalLinks('https://h//', secret, execId, expiresAt);
     expect(links.approve).toMatch(new RegExp(`^https://h/api/approvals/${execId}/approve\\?exp=\\d+&sig=[\\w-]{43}$`));
     expect(links.reject).toMatch(new RegExp(`^https://h/api/approvals/${execId}/reject\\?exp=\\d+&sig=[\\w-]{43}$`));
     expect(links.approve.split('sig=')[1]).not.toBe(links.reject.split('sig=')[1]);

@@ -1,10 +1,10 @@
 // Approval pages: everything interpolated is escaped, one form posts back to the signed URL, decided runs get none.
 import { describe, expect, it } from 'vitest';
 import {
-  approvalPage,
+  renderApprovalPage,
   escapeHtml,
   HTML_HEADERS,
-  resultPage,
+  renderResultPage,
   type ApprovalPageView,
 } from '../../../src/http/approval-page';
 
@@ -41,7 +41,7 @@ describe('escapeHtml', () => {
 
 describe('approvalPage', () => {
   it('escapes hostile values in every field', () => {
-    const html = approvalPage(
+    const html = renderApprovalPage(
       view({ runbook: xss, resource: xss, requestedBy: xss, rule: xss, runArgs: xss, mappingName: xss }),
     );
     expect(html).not.toContain('<script');
@@ -49,32 +49,32 @@ describe('approvalPage', () => {
   });
 
   it('escapes a hostile principal and formAction', () => {
-    const html = approvalPage(view({ principal: xss, formAction: `/x?a=1&b="><script>` }));
+    const html = renderApprovalPage(view({ principal: xss, formAction: `/x?a=1&b="><script>` }));
     expect(html).not.toContain('<script');
     expect(html).toContain('action="/x?a=1&amp;b=&quot;&gt;&lt;script&gt;"');
   });
 
   it('posts one form to formAction, the & in its query escaped', () => {
-    const html = approvalPage(view());
+    const html = renderApprovalPage(view());
     expect(forms(html)).toBe(1);
     expect(html).toContain(
       '<form method="post" action="/api/approvals/20261122T100000000Z-00000001/approve?exp=1795345200&amp;sig=abc">',
     );
     expect(html).toContain('Approve and run');
-    expect(approvalPage(view({ action: 'reject' }))).toContain('>Reject</button>');
+    expect(renderApprovalPage(view({ action: 'reject' }))).toContain('>Reject</button>');
   });
 
   it('asks for a name only when nobody is signed in', () => {
-    const anonymous = approvalPage(view());
+    const anonymous = renderApprovalPage(view());
     expect(anonymous).toContain('Your name');
     expect(anonymous).toMatch(/<input [^>]*name="name"[^>]*required[^>]*maxlength="100"[^>]*autocomplete="name"/);
-    const signedIn = approvalPage(view({ principal: 'alice@example.com' }));
+    const signedIn = renderApprovalPage(view({ principal: 'alice@example.com' }));
     expect(signedIn).not.toContain('name="name"');
     expect(signedIn).toContain('You are signed in as <strong>alice@example.com</strong>');
   });
 
   it('shows a decided run without a form', () => {
-    const html = approvalPage(view({ status: 'queued' }));
+    const html = renderApprovalPage(view({ status: 'queued' }));
     expect(forms(html)).toBe(0);
     expect(html).not.toContain('<button');
     expect(html).toContain('no longer waiting for approval');
@@ -82,7 +82,7 @@ describe('approvalPage', () => {
   });
 
   it('shows the run details, with a dash for missing values', () => {
-    const html = approvalPage(view({ resource: null, rule: null, requestedBy: null, because: 'budget' }));
+    const html = renderApprovalPage(view({ resource: null, rule: null, requestedBy: null, because: 'budget' }));
     for (const text of ['20261122T100000000Z-00000001', 'prod/restart-web', 'Restart web', 'restart.sh', '--force']) {
       expect(html).toContain(text);
     }
@@ -93,13 +93,13 @@ describe('approvalPage', () => {
 
 describe('resultPage', () => {
   it('escapes title, message and link', () => {
-    const html = resultPage(xss, xss, { href: '/api/logs/"x"', label: xss });
+    const html = renderResultPage(xss, xss, { href: '/api/logs/"x"', label: xss });
     expect(html).not.toContain('<script');
     expect(html).toContain('href="/api/logs/&quot;x&quot;"');
   });
 
   it('has no form and no script', () => {
-    const html = resultPage('Link expired', 'The link expired at 2026-11-22T11:00:00.000Z.');
+    const html = renderResultPage('Link expired', 'The link expired at 2026-11-22T11:00:00.000Z.');
     expect(forms(html)).toBe(0);
     expect(html).not.toContain('<script');
     expect(html).toContain('<h1>Link expired</h1>');

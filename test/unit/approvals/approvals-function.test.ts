@@ -1,7 +1,7 @@
 // The approvals function on its own, as Azure would call it: cross-site form posts never reach a decision.
 import { HttpRequest, InvocationContext, type HttpResponseInit } from '@azure/functions';
 import { describe, expect, it } from 'vitest';
-import { approvalsFunction } from '../../../functions/approvals';
+import { defineApprovalsFunction } from '../../../functions/approvals';
 import type { ApprovalServices } from '../../../src/composition/service-groups';
 
 const URL_ = 'https://cloudo.example.com/api/approvals/20261122T100000000Z-00000001/approve?exp=1&sig=x';
@@ -19,7 +19,7 @@ async function post(headers: Record<string, string>): Promise<HttpResponseInit> 
     params: { execId: '20261122T100000000Z-00000001', action: 'approve' },
     body: { string: 'name=alice' },
   });
-  const fn = approvalsFunction(() => services);
+  const fn = defineApprovalsFunction(() => services);
   return (await fn.handler(request, new InvocationContext({ logHandler: () => undefined }))) as HttpResponseInit;
 }
 

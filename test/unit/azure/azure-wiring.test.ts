@@ -1,14 +1,14 @@
 // Tests for the Azure wiring rules: resource ids, webhook URLs that reach the Trigger, appending action groups.
 import { describe, expect, it } from 'vitest';
 import {
-  alertRuleKind,
+  classifyAlertRule,
   appendAction,
-  displayUrl,
+  formatDisplayUrl,
   isActionGroup,
   parseResourceId,
   pointsAtTrigger,
-  triggerUrl,
-  webhookChecks,
+  toTriggerUrl,
+  checkWebhooks,
 } from '../../../src/adapters/azure/azure-wiring';
 
 const SUB = '/subscriptions/5f1c9a3e-8d2b-4c7a-9e61-2b0d7c4a1e93';
@@ -37,7 +37,7 @@ describe('parseResourceId', () => {
   });
 
   it('tells rule kinds and action groups apart whatever the case', () => {
-    const kind = (type: string) => alertRuleKind(parseResourceId(`${SUB}/resourcegroups/rg/providers/${type}/x`)!);
+    const kind = (type: string) => classifyAlertRule(parseResourceId(`${SUB}/resourcegroups/rg/providers/${type}/x`)!);
     expect(kind('microsoft.insights/METRICALERTS')).toBe('metric-alert');
     expect(kind('Microsoft.Insights/scheduledQueryRules')).toBe('log-search-alert');
     expect(kind('Microsoft.Insights/activityLogAlerts')).toBe('activity-log-alert');
@@ -60,18 +60,18 @@ describe('appendAction', () => {
 });
 
 describe('webhook URLs', () => {
-  const trigger = triggerUrl('https://cloudo.azurewebsites.net/')!;
+  const trigger = toTriggerUrl('https://cloudo.azurewebsites.net/')!;
 
   it('builds the Trigger URL from the app URL, dropping query and trailing slashes', () => {
     expect(trigger.toString()).toBe('https://cloudo.azurewebsites.net/api/Trigger');
-    expect(triggerUrl('https://proxy.example.com/cloudo//?x=1')!.toString()).toBe(
+    expect(toTriggerUrl('https://proxy.example.com/cloudo//?x=1')!.toString()).toBe(
       'https://proxy.example.com/cloudo/api/Trigger',
     );
-    expect(triggerUrl('cloudo.azurewebsites.net')).toBeUndefined();
-    expect(triggerUrl('ftp://cloudo.azurewebsites.net')).toBeUndefined();
+    expect(toTriggerUrl('cloudo.azurewebsites.net')).toBeUndefined();
+    expect(toTriggerUrl('ftp://cloudo.azurewebsites.net')).toBeUndefined();
     // The key goes with every call: plain http only to this machine.
-    expect(triggerUrl('http://cloudo.azurewebsites.net')).toBeUndefined();
-    expect(triggerUrl('http://127.0.0.1:7071')!.toString()).toBe('http://127.0.0.1:7071/api/Trigger');
+    expect(toTriggerUrl('http://cloudo.azurewebsites.net')).toBeUndefined();
+    expect(toTriggerUrl('http://127.0.0.1:7071')!.toString()).toBe('http://127.0.0.1:7071/api/Trigger');
   });
 
   it.each([
@@ -89,13 +89,13 @@ describe('webhook URLs', () => {
   });
 
   it('never shows the function key', () => {
-    expect(displayUrl('https://cloudo.azurewebsites.net/api/Trigger?code=s3cret&x=1')).toBe(
+    expect(formatDisplayUrl('https://cloudo.azurewebsites.net/api/Trigger?code=s3cret&x=1')).toBe(
       'https://cloudo.azurewebsites.net/api/Trigger?code=…',
     );
   });
 
   it('fails a webhook that would run one mapping by hand or only preview', () => {
-    const checks = webhookChecks(
+    const checks = checkWebhooks(
       [{ name: 'hook', serviceUri: `${trigger.toString()}?code=k&id=restart`, useCommonAlertSchema: true }],
       trigger,
     );

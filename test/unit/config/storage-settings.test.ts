@@ -1,6 +1,6 @@
 // Storage settings: connection strings, identity-based connections as the Functions host reads them, and errors.
 import { describe, expect, it } from 'vitest';
-import { storageClientsFor } from '../../../src/adapters/shared/storage-clients';
+import { openStorageClients } from '../../../src/adapters/shared/storage-clients';
 import { ConfigError, loadConfig } from '../../../src/config/load-config';
 import { isKnownSetting } from '../../../src/config/known-settings';
 import { resolveStorage } from '../../../src/config/storage-settings';
@@ -103,7 +103,7 @@ describe('storage settings', () => {
   });
 
   it('builds identity clients on the service URIs without a key', () => {
-    const clients = storageClientsFor(
+    const clients = openStorageClients(
       {
         kind: 'identity',
         tableServiceUri: 'https://acct.table.core.windows.net',

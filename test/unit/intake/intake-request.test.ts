@@ -1,6 +1,6 @@
 // Intake messages: the three kinds of run request, as the host delivers them (parsed, text, or base64 text).
 import { describe, expect, it } from 'vitest';
-import { keyFromHeader } from '../../../src/domain/runs/idempotency-key';
+import { parseIdempotencyKey } from '../../../src/domain/runs/idempotency-key';
 import { parseIntakeMessage } from '../../../src/domain/intake/intake-request';
 import { decodeMessageBody } from '../../../src/adapters/shared/text-codecs';
 import { alertFixtureText } from '../../support/alert-fixtures';
@@ -41,10 +41,10 @@ describe('intake messages', () => {
   });
 
   it('reads an Idempotency-Key header bare or as a structured-field string', () => {
-    expect(keyFromHeader('abc')).toBe('abc');
-    expect(keyFromHeader(' "abc" ')).toBe('abc');
-    expect(keyFromHeader('"a\\"b\\\\"')).toBe('a"b\\');
-    expect(keyFromHeader('"unterminated')).toBe('"unterminated');
+    expect(parseIdempotencyKey('abc')).toBe('abc');
+    expect(parseIdempotencyKey(' "abc" ')).toBe('abc');
+    expect(parseIdempotencyKey('"a\\"b\\\\"')).toBe('a"b\\');
+    expect(parseIdempotencyKey('"unterminated')).toBe('"unterminated');
   });
 
   it('refuses a message nesting deeper than the limit, naming the field, however it is delivered', () => {

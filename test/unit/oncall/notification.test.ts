@@ -1,8 +1,8 @@
 // The outbox rules: retry backoff, giving up, due times, and which events owe which notifications.
 import { describe, expect, it } from 'vitest';
 import { newExecution, type Execution } from '../../../src/domain/runs/execution';
-import { afterAttempt, isDue, newNotification } from '../../../src/domain/oncall/notification';
-import { onDecision, onFinish, onlyOutboxChanged, onRecord, rebase } from '../../../src/domain/oncall/notify-plan';
+import { recordAttempt, isDue, newNotification } from '../../../src/domain/oncall/notification';
+import { onDecision, onFinish, hasOnlyOutboxChanged, onRecord, rebase } from '../../../src/domain/oncall/notify-plan';
 import { sampleMapping } from '../../support/fixtures';
 
 const t0 = new Date('2026-11-22T10:00:00Z');
@@ -24,7 +24,7 @@ describe('notification delivery state', () => {
   const n = newNotification('opsgenie', 'create', 'failure', 'a', t0);
 
   it('records a success with its request id', () => {
-    expect(afterAttempt(n, { ok: true, requestId: 'r1' }, at(1000))).toMatchObject({
+    expect(recordAttempt(n, { ok: true, requestId: 'r1' }, at(1000))).toMatchObject({
       state: 'sent',
       attempts: 1,
       requestId: 'r1',
@@ -33,27 +33,27 @@ describe('notification delivery state', () => {
   });
 
   it('backs off on retryable failures, gives up on permanent ones and after a day', () => {
-    const once = afterAttempt(n, { ok: false, retryable: true, error: '503' }, at(0));
+    const once = recordAttempt(n, { ok: false, retryable: true, error: '503' }, at(0));
     expect(once).toMatchObject({
       state: 'failing',
       attempts: 1,
       lastError: '503',
       nextAttemptAt: at(60_000).toISOString(),
     });
-    const twice = afterAttempt(once, { ok: false, retryable: true, error: '503' }, at(60_000));
+    const twice = recordAttempt(once, { ok: false, retryable: true, error: '503' }, at(60_000));
     expect(twice.nextAttemptAt).toBe(at(180_000).toISOString());
-    expect(afterAttempt(n, { ok: false, retryable: false, error: '400' }, at(0)).state).toBe('failed');
-    expect(afterAttempt(n, { ok: false, retryable: true, error: '503' }, at(24 * 3600_000)).state).toBe('failed');
+    expect(recordAttempt(n, { ok: false, retryable: false, error: '400' }, at(0)).state).toBe('failed');
+    expect(recordAttempt(n, { ok: false, retryable: true, error: '503' }, at(24 * 3600_000)).state).toBe('failed');
   });
 
   it('leaves a fresh notification to its recorder for a grace period', () => {
     expect(isDue(n, at(1000))).toBe(false);
     expect(isDue(n, at(59_000))).toBe(false);
     expect(isDue(n, at(60_000))).toBe(true);
-    const failing = afterAttempt(n, { ok: false, retryable: true, error: 'x' }, at(0));
+    const failing = recordAttempt(n, { ok: false, retryable: true, error: 'x' }, at(0));
     expect(isDue(failing, at(59_000))).toBe(false);
     expect(isDue(failing, at(60_000))).toBe(true);
-    expect(isDue(afterAttempt(n, { ok: true }, at(0)), at(999_999))).toBe(false);
+    expect(isDue(recordAttempt(n, { ok: true }, at(0)), at(999_999))).toBe(false);
   });
 });
 
@@ -103,11 +103,11 @@ describe('outbox-only changes', () => {
 
   it('ignores field order, as records read back from storage have their own', () => {
     const reordered = Object.fromEntries(Object.entries(delivered).reverse()) as unknown as Execution;
-    expect(onlyOutboxChanged(base, reordered)).toBe(true);
+    expect(hasOnlyOutboxChanged(base, reordered)).toBe(true);
   });
 
   it('sees a change of substance', () => {
-    expect(onlyOutboxChanged(base, { ...delivered, status: 'succeeded' })).toBe(false);
+    expect(hasOnlyOutboxChanged(base, { ...delivered, status: 'succeeded' })).toBe(false);
   });
 
   it('re-applies a change on top of the delivered outbox', () => {

@@ -1,8 +1,8 @@
 // On-call settings: Opsgenie URL and keys per partition, approval secret rules, public URL, and runbook isolation.
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../../src/config/load-config';
-import { partitionKeySuffix } from '../../../src/domain/oncall/paging';
-import { configuredSecrets } from '../../../src/config/oncall-settings';
+import { toPartitionKeySuffix } from '../../../src/domain/oncall/paging';
+import { listConfiguredSecrets } from '../../../src/config/oncall-settings';
 
 describe('on-call settings', () => {
   it('has the documented defaults', () => {
@@ -29,8 +29,8 @@ describe('on-call settings', () => {
     expect(c.opsgenieKeys).toEqual({ TEAM_A: 'team-a-key-1' });
     expect(c.opsgenieUrl).toBe('https://api.atlassian.com/jsm/ops/integration');
     expect(c.approvalTtlMinutes).toBe(15);
-    expect(c.opsgenieKeys[partitionKeySuffix('team-a')]).toBe('team-a-key-1');
-    expect(partitionKeySuffix('Team.A')).toBe('TEAM_A');
+    expect(c.opsgenieKeys[toPartitionKeySuffix('team-a')]).toBe('team-a-key-1');
+    expect(toPartitionKeySuffix('Team.A')).toBe('TEAM_A');
   });
 
   it('builds links on CLOUDO_PUBLIC_URL, else on the App Service host name', () => {
@@ -69,7 +69,7 @@ describe('on-call settings', () => {
       APPROVAL_SECRET: 'x'.repeat(32),
       CLOUDO_CHAT_WEBHOOK_URL: 'https://hooks.slack.com/services/T/B/abc',
     });
-    const secrets = configuredSecrets(
+    const secrets = listConfiguredSecrets(
       c.oncall,
       'DefaultEndpointsProtocol=https;AccountName=a;AccountKey=c2VjcmV0a2V5;',
     );

@@ -4,13 +4,13 @@ import type { AlertContext } from '../../../src/domain/alerts/alert';
 import { NO_RESOURCE } from '../../../src/domain/alerts/alert-fields';
 import { newExecution, type Execution } from '../../../src/domain/runs/execution';
 import {
-  approvalAlert,
-  approvalAlias,
-  failureAlert,
+  buildApprovalAlert,
+  toApprovalAlias,
+  buildFailureAlert,
   pageAlias,
-  priorityFor,
+  choosePriority,
 } from '../../../src/domain/oncall/page-alert';
-import { chatText, closeNote } from '../../../src/domain/oncall/page-text';
+import { formatChatText, closeNote } from '../../../src/domain/oncall/page-text';
 import type { PagingOptions } from '../../../src/domain/oncall/paging';
 import { sampleAlert, sampleMapping } from '../../support/fixtures';
 
@@ -39,7 +39,7 @@ describe('failureAlert', () => {
       alert: onResource(RESOURCE_ID, { rule: 'pod-crashloop', severity: 'Sev1' }),
       output: 'boom',
     });
-    const a = failureAlert(e, LINKS);
+    const a = buildFailureAlert(e, LINKS);
     expect(a.message).toBe('ClouDO: restart_pod.sh failed on aks-prod (sre/restart-pod)');
     expect(a).toMatchObject({ alias: pageAlias(e), priority: 'P2', source: 'ClouDO', entity: RESOURCE_ID });
     expect(a.details).toEqual({
@@ -63,7 +63,7 @@ describe('failureAlert', () => {
     const huge = 'r'.repeat(20_000);
     const output = `${'😀'.repeat(20_000)}THE-END`;
     const e = execution({ alert: onResource(`/x/${huge}`, { rule: huge, severity: huge }), output, error: huge });
-    const a = failureAlert(e, LINKS);
+    const a = buildFailureAlert(e, LINKS);
     expect(a.message.length).toBeLessThanOrEqual(130);
     expect(a.alias.length).toBeLessThanOrEqual(512);
     expect(a.entity!.length).toBeLessThanOrEqual(512);
@@ -84,8 +84,14 @@ describe('failureAlert', () => {
         alert: onResource(`/x/${odd}${'😀'.repeat(600)}`, { rule: `${odd}${'😀'.repeat(900)}` }),
         output: `${odd}${'😀'.repeat(10_000)}`,
       });
-      const a = failureAlert(e, LINKS);
-      for (const s of [a.message, a.description, a.entity!, ...Object.values(a.details), chatText(e, 'failure', LINKS)])
+      const a = buildFailureAlert(e, LINKS);
+      for (const s of [
+        a.message,
+        a.description,
+        a.entity!,
+        ...Object.values(a.details),
+        formatChatText(e, 'failure', LINKS),
+      ])
         expect(hasLoneSurrogate(s)).toBe(false);
     }
   });
@@ -96,7 +102,7 @@ describe('failureAlert', () => {
       { execId: 'e-2', usedAt: '2025-01-02T03:01:00.000Z' },
     ];
     const budget = { count: 2, windowSeconds: 3600, per: 'mapping' as const, recent };
-    const a = failureAlert(execution({ status: 'throttled', exitCode: undefined, budget }), LINKS);
+    const a = buildFailureAlert(execution({ status: 'throttled', exitCode: undefined, budget }), LINKS);
     expect(a.message).toBe('ClouDO: budget spent, restart_pod.sh not run (sre/restart-pod)');
     expect(a.description).toContain('Budget: 2 runs per 3600s per mapping');
     expect(a.description).toContain('- e-1 at 2025-01-02T03:00:00.000Z');
@@ -107,14 +113,14 @@ describe('failureAlert', () => {
   });
 
   it('pages an expired approval', () => {
-    const a = failureAlert(execution({ status: 'expired', alert: onResource(RESOURCE_ID) }), LINKS);
+    const a = buildFailureAlert(execution({ status: 'expired', alert: onResource(RESOURCE_ID) }), LINKS);
     expect(a.message).toBe('ClouDO: approval expired, restart_pod.sh not run on aks-prod (sre/restart-pod)');
   });
 
   it('bounds and dedupes tags, and passes responders', () => {
     const tags = ['db', 'failed', 'cloudo', 'x'.repeat(80), ...Array.from({ length: 30 }, (_, i) => `t${i}`)];
     const responders = [{ type: 'team' as const, name: 'sre' }];
-    const a = failureAlert(execution({}, { tags, responders }), LINKS);
+    const a = buildFailureAlert(execution({}, { tags, responders }), LINKS);
     expect(a.tags.slice(0, 4)).toEqual(['cloudo', 'failed', 'db', 'x'.repeat(50)]);
     expect(a.tags).toHaveLength(20);
     expect(new Set(a.tags).size).toBe(20);
@@ -124,7 +130,7 @@ describe('failureAlert', () => {
 
 describe('priorityFor', () => {
   const withSeverity = (severity: string | null, paging?: PagingOptions) =>
-    priorityFor(execution({ alert: sampleAlert({ severity }) }, paging));
+    choosePriority(execution({ alert: sampleAlert({ severity }) }, paging));
   it.each([
     ['Sev0', 'P1'],
     ['sev1', 'P2'],
@@ -142,7 +148,7 @@ describe('priorityFor', () => {
 
   it('lets the mapping override the severity', () => {
     expect(withSeverity('Sev0', { priority: 'P4', tags: [], responders: [] })).toBe('P4');
-    expect(priorityFor(execution({}, { priority: 'P2', tags: [], responders: [] }))).toBe('P2');
+    expect(choosePriority(execution({}, { priority: 'P2', tags: [], responders: [] }))).toBe('P2');
   });
 });
 
@@ -155,7 +161,7 @@ describe('aliases', () => {
     expect(pageAlias(execution({ mappingId: 'other', alert: onResource(RESOURCE_ID) }))).not.toBe(a);
     expect(pageAlias(execution())).toBe('cloudo/sre/restart-pod/none');
     expect(pageAlias(execution({ mappingId: 'm'.repeat(600) })).length).toBeLessThanOrEqual(512);
-    expect(approvalAlias('x1')).toBe('cloudo/approval/x1');
+    expect(toApprovalAlias('x1')).toBe('cloudo/approval/x1');
   });
 });
 
@@ -170,7 +176,7 @@ describe('approval request, close notes and chat', () => {
   });
 
   it('asks on-call to approve, with both links and their expiry', () => {
-    const a = approvalAlert(pending, links);
+    const a = buildApprovalAlert(pending, links);
     expect(a.message).toBe('ClouDO: approve restart_pod.sh on aks-prod?');
     expect(a.alias).toBe('cloudo/approval/x1');
     expect(a.tags).toContain('approval');
@@ -178,7 +184,7 @@ describe('approval request, close notes and chat', () => {
     expect(a.description).toContain(links.reject);
     expect(a.description).toContain(approval.expiresAt);
     expect(a.details).toMatchObject({ approve: links.approve, reject: links.reject, execId: 'x1' });
-    const chat = chatText(pending, 'approval', links);
+    const chat = formatChatText(pending, 'approval', links);
     expect(chat).toContain(links.approve);
     expect(chat).toContain(links.reject);
   });
@@ -198,11 +204,11 @@ describe('approval request, close notes and chat', () => {
 
   it('keeps chat text short, with the link and the end of the output', () => {
     const e = execution({ output: `${'x'.repeat(10_000)}LAST`, alert: onResource(RESOURCE_ID) });
-    const text = chatText(e, 'failure', LINKS);
+    const text = formatChatText(e, 'failure', LINKS);
     expect(text.length).toBeLessThanOrEqual(3000);
     expect(text).toContain('restart_pod.sh failed on aks-prod');
     expect(text).toContain(LINKS.execution);
     expect(text.endsWith('LAST')).toBe(true);
-    expect(chatText(execution({ status: 'throttled' }), 'throttled', LINKS)).toContain('budget spent');
+    expect(formatChatText(execution({ status: 'throttled' }), 'throttled', LINKS)).toContain('budget spent');
   });
 });

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/config/load-config';
 import { isKnownSetting } from '../../../src/config/known-settings';
 import { queueNameForPool } from '../../../src/domain/runs/run-message';
-import { missingCapabilities } from '../../../src/domain/worker/run-user';
+import { findMissingCapabilities } from '../../../src/domain/worker/run-user';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const read = (file: string): string => readFileSync(path.join(ROOT, file), 'utf8');
@@ -378,7 +378,7 @@ describe('deploy/kubernetes', () => {
       .split(',')
       .map((c) => unquote(c.trim()));
     expect(added).toEqual(['NET_BIND_SERVICE', 'CHOWN', 'KILL', 'SETGID', 'SETUID']);
-    expect(missingCapabilities(capabilityMask(added))).toEqual([]);
+    expect(findMissingCapabilities(capabilityMask(added))).toEqual([]);
     expect(values(deployment.lines, 'runAsNonRoot')).not.toContain('true');
     expect(values(deployment.lines, 'runAsUser')).toEqual([]);
   });

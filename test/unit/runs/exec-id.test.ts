@@ -1,6 +1,6 @@
 // Execution ids: readable UTC ids whose row keys list newest first, and time-range bounds.
 import { describe, expect, it } from 'vitest';
-import { execIdFromRowKey, execRowKey, isExecId, newExecId, rowKeyRange } from '../../../src/domain/runs/exec-id';
+import { execIdFromRowKey, execRowKey, isExecId, newExecId, toRowKeyRange } from '../../../src/domain/runs/exec-id';
 
 describe('execution ids', () => {
   it('are readable UTC stamps with a random tail', () => {
@@ -21,7 +21,7 @@ describe('execution ids', () => {
   it('bound a time range inclusively', () => {
     const at = new Date('2026-05-05T05:05:05.005Z');
     const key = execRowKey(newExecId(at, 'ffffffff'));
-    const { from, before } = rowKeyRange(at, at);
+    const { from, before } = toRowKeyRange(at, at);
     expect(from !== undefined && key >= from).toBe(true);
     expect(before !== undefined && key < before).toBe(true);
     const later = execRowKey(newExecId(new Date(at.getTime() + 1), '00000000'));

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { newExecution, type Execution } from '../../../src/domain/runs/execution';
 import {
   countRequeue,
-  lastSentAt,
+  readLastSentAt,
   MAX_QUEUED_HOURS,
   MAX_REQUEUES,
   nextRedeliveryStep,
@@ -63,7 +63,7 @@ describe('nextRedeliveryStep', () => {
   it('counts an approved run from its decision, not from its request', () => {
     const approved = { ...queued(), approval: { expiresAt: '', because: 'mapping' as const, fourEyes: false } };
     const decided = { ...approved, approval: { ...approved.approval, decidedAt: at(3600).toISOString() } };
-    expect(lastSentAt(decided)).toBe(at(3600).toISOString());
+    expect(readLastSentAt(decided)).toBe(at(3600).toISOString());
     expect(nextRedeliveryStep(decided, at(3600 + 60), 120).kind).toBe('wait');
   });
 });

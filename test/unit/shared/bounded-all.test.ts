@@ -1,6 +1,6 @@
 // boundedAll: order kept, concurrency bounded, and every task settled before a failure is reported.
 import { describe, expect, it } from 'vitest';
-import { boundedAll } from '../../../src/services/shared/bounded-all';
+import { runAllBounded } from '../../../src/services/shared/bounded-all';
 
 const tick = () => new Promise((r) => setTimeout(r, 5));
 
@@ -15,7 +15,7 @@ describe('boundedAll', () => {
       running--;
       return i;
     });
-    expect(await boundedAll(tasks, 3)).toEqual(Array.from({ length: 20 }, (_, i) => i));
+    expect(await runAllBounded(tasks, 3)).toEqual(Array.from({ length: 20 }, (_, i) => i));
     expect(peak).toBe(3);
   });
 
@@ -27,7 +27,7 @@ describe('boundedAll', () => {
       done.push(i);
       return i;
     });
-    await expect(boundedAll(tasks, 2)).rejects.toThrow('one failed');
+    await expect(runAllBounded(tasks, 2)).rejects.toThrow('one failed');
     expect(done.sort()).toEqual([0, 2, 3]);
   });
 });

@@ -1,11 +1,11 @@
 // Query strings on every HTTP route: unknown, repeated and non-decimal parameters are a 400 naming them.
 import { HttpRequest, InvocationContext, type HttpFunctionOptions, type HttpResponseInit } from '@azure/functions';
 import { describe, expect, it } from 'vitest';
-import { approvalsFunction } from '../../../functions/approvals';
-import { healthFunction } from '../../../functions/health';
-import { logsFunction } from '../../../functions/logs';
-import { triggerFunction } from '../../../functions/trigger';
-import { unmatchedFunction } from '../../../functions/unmatched';
+import { defineApprovalsFunction } from '../../../functions/approvals';
+import { defineHealthFunction } from '../../../functions/health';
+import { defineLogsFunction } from '../../../functions/logs';
+import { defineTriggerFunction } from '../../../functions/trigger';
+import { defineUnmatchedFunction } from '../../../functions/unmatched';
 import type {
   ApprovalServices,
   ExecutionReads,
@@ -29,25 +29,28 @@ function answering<T extends object>(stub: Partial<T>): () => T {
 type Route = { fn: HttpFunctionOptions; path: string; params?: Record<string, string>; method?: string };
 
 const routes: Record<string, Route> = {
-  trigger: { fn: triggerFunction(answering<TriggerServices>({})), path: 'Trigger', method: 'POST' },
-  logs: { fn: logsFunction(answering<ExecutionReads>({ list: () => Promise.resolve({ items: [] }) })), path: 'logs' },
+  trigger: { fn: defineTriggerFunction(answering<TriggerServices>({})), path: 'Trigger', method: 'POST' },
+  logs: {
+    fn: defineLogsFunction(answering<ExecutionReads>({ list: () => Promise.resolve({ items: [] }) })),
+    path: 'logs',
+  },
   execution: {
-    fn: logsFunction(answering<ExecutionReads>({ list: () => Promise.resolve({ items: [] }) })),
+    fn: defineLogsFunction(answering<ExecutionReads>({ list: () => Promise.resolve({ items: [] }) })),
     path: `logs/${EXEC_ID}`,
     params: { execId: EXEC_ID },
   },
   unmatched: {
-    fn: unmatchedFunction(answering<UnmatchedReads>({ list: () => Promise.resolve([]) })),
+    fn: defineUnmatchedFunction(answering<UnmatchedReads>({ list: () => Promise.resolve([]) })),
     path: 'alerts/unmatched',
   },
   health: {
-    fn: healthFunction(
+    fn: defineHealthFunction(
       answering<HealthServices>({ check: () => Promise.resolve({ tables: 'ok', queues: 'ok', problems: [] }) }),
     ),
     path: 'health',
   },
   approvals: {
-    fn: approvalsFunction(answering<ApprovalServices>({})),
+    fn: defineApprovalsFunction(answering<ApprovalServices>({})),
     path: `approvals/${EXEC_ID}/approve`,
     params: { execId: EXEC_ID, action: 'approve' },
   },

@@ -1,10 +1,10 @@
 // Unit tests for AKS login settings: the mapping's aks_cluster, the cluster an alert names, and how both are kept.
 import { describe, expect, it } from 'vitest';
 import { fromEntity, toEntity } from '../../../src/adapters/runs/execution-entity';
-import { aksTarget } from '../../../src/domain/worker/aks-target';
+import { resolveAksTarget } from '../../../src/domain/worker/aks-target';
 import { newExecution } from '../../../src/domain/runs/execution';
 import { toMappingView } from '../../../src/domain/mappings/mapping';
-import { runbookEnvironment } from '../../../src/domain/worker/runbook-env';
+import { buildRunbookEnvironment } from '../../../src/domain/worker/runbook-env';
 import { MappingValidationError, validateMappingFiles } from '../../../src/services/mappings/apply-mappings';
 import { sampleAlert, sampleMapping } from '../../support/fixtures';
 
@@ -84,7 +84,7 @@ describe('aksTarget', () => {
   const fromMapping = { aksCluster: { name: 'c1', resourceGroup: 'rg1' } };
 
   it("prefers the mapping's cluster over the alert's", () => {
-    expect(aksTarget(fromMapping, clusterAlert('microsoft.containerservice/managedclusters'))).toEqual({
+    expect(resolveAksTarget(fromMapping, clusterAlert('microsoft.containerservice/managedclusters'))).toEqual({
       name: 'c1',
       resourceGroup: 'rg1',
     });
@@ -92,7 +92,7 @@ describe('aksTarget', () => {
 
   it('takes an alert on a managed cluster, whatever the case of its type', () => {
     for (const type of ['microsoft.containerservice/managedclusters', 'Microsoft.ContainerService/managedClusters'])
-      expect(aksTarget({}, clusterAlert(type))).toEqual({
+      expect(resolveAksTarget({}, clusterAlert(type))).toEqual({
         name: 'aks-alert',
         resourceGroup: 'rg-alert',
         subscriptionId: SUB,
@@ -100,9 +100,9 @@ describe('aksTarget', () => {
   });
 
   it('gives nothing for other resources, alerts without one, manual runs, or names that could pass for options', () => {
-    expect(aksTarget({}, clusterAlert('microsoft.compute/virtualmachines'))).toBeNull();
-    expect(aksTarget({}, sampleAlert())).toBeNull();
-    expect(aksTarget({}, undefined)).toBeNull();
+    expect(resolveAksTarget({}, clusterAlert('microsoft.compute/virtualmachines'))).toBeNull();
+    expect(resolveAksTarget({}, sampleAlert())).toBeNull();
+    expect(resolveAksTarget({}, undefined)).toBeNull();
     const odd = sampleAlert({
       resource: {
         id: null,
@@ -112,7 +112,7 @@ describe('aksTarget', () => {
         type: 'microsoft.containerservice/managedclusters',
       },
     });
-    expect(aksTarget({}, odd)).toBeNull();
+    expect(resolveAksTarget({}, odd)).toBeNull();
   });
 });
 
@@ -141,7 +141,7 @@ describe('AKS settings on an execution', () => {
 
   it('give the runbook KUBECONFIG, AZURE_CONFIG_DIR and the cluster, over mapping variables', () => {
     const e = { ...make(true, null), mappingEnv: { KUBECONFIG: '/mapping' } };
-    const env = runbookEnvironment({}, e, '/rb', {
+    const env = buildRunbookEnvironment({}, e, '/rb', {
       home: '/tmp/d/home',
       aks: {
         cluster: { name: 'c1', resourceGroup: 'rg1', subscriptionId: SUB },

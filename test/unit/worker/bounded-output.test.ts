@@ -1,6 +1,6 @@
 // Unit tests for the head/tail output collector: truncation, UTF-8 safety and bounded memory.
 import { describe, it, expect } from 'vitest';
-import { createBoundedOutput, truncationMarker } from '../../../src/adapters/worker/bounded-output';
+import { createBoundedOutput, formatTruncationMarker } from '../../../src/adapters/worker/bounded-output';
 
 const MARKER_PATTERN = /\n…\[ClouDO: (\d+) bytes of output omitted\]…\n/;
 
@@ -35,14 +35,14 @@ describe('createBoundedOutput', () => {
   it('keeps the first 25% and the last 75% with a marker in between', () => {
     const input = Buffer.from(Array.from({ length: 1000 }, (_, i) => String.fromCharCode(97 + (i % 26))).join(''));
     const result = collect(100, chunked(input, 13));
-    const expected = input.subarray(0, 25).toString() + truncationMarker(900) + input.subarray(925).toString();
+    const expected = input.subarray(0, 25).toString() + formatTruncationMarker(900) + input.subarray(925).toString();
     expect(result).toEqual({ text: expected, totalBytes: 1000, truncated: true });
   });
 
   it('handles a single chunk larger than the cap', () => {
     const input = Buffer.from('H'.repeat(30) + 'M'.repeat(10_000) + 'T'.repeat(70));
     const result = collect(100, [input]);
-    expect(result.text).toBe('H'.repeat(25) + truncationMarker(10_000) + 'M'.repeat(5) + 'T'.repeat(70));
+    expect(result.text).toBe('H'.repeat(25) + formatTruncationMarker(10_000) + 'M'.repeat(5) + 'T'.repeat(70));
   });
 
   it.each([1, 2, 3, 5, 64])('decodes characters split across %i-byte chunks when nothing is dropped', (size) => {
@@ -73,7 +73,7 @@ describe('createBoundedOutput', () => {
     // cap 12 → head 3 bytes: "a" + first 2 bytes of "😀"; tail 9 bytes starts 1 byte into an "é".
     const bytes = Buffer.from('a😀' + 'z'.repeat(20) + 'é' + '12345678');
     const result = collect(12, [bytes]);
-    expect(result.text).toBe('a' + truncationMarker(bytes.length - 1 - 8) + '12345678');
+    expect(result.text).toBe('a' + formatTruncationMarker(bytes.length - 1 - 8) + '12345678');
   });
 
   it('stays bounded and correct when far more than the cap is pushed', () => {
@@ -87,7 +87,7 @@ describe('createBoundedOutput', () => {
     expect(result.truncated).toBe(true);
     expect(result.text.startsWith('START')).toBe(true);
     expect(result.text.endsWith('xxEND')).toBe(true);
-    const marker = truncationMarker(result.totalBytes - 1024);
+    const marker = formatTruncationMarker(result.totalBytes - 1024);
     expect(result.text).toContain(marker);
     expect(result.text.length).toBeLessThanOrEqual(1024 + marker.length);
     expect(Buffer.byteLength(result.text)).toBeLessThanOrEqual(1024 + Buffer.byteLength(marker));
@@ -98,11 +98,15 @@ describe('createBoundedOutput', () => {
     const chunk = Buffer.from('abcdefghij');
     output.push(chunk);
     chunk.fill('z');
-    expect(output.result().text).toBe('ab' + truncationMarker(2) + 'efghij');
+    expect(output.result().text).toBe('ab' + formatTruncationMarker(2) + 'efghij');
   });
 
   it('works with a cap of zero', () => {
-    expect(collect(0, [Buffer.from('abc')])).toEqual({ text: truncationMarker(3), totalBytes: 3, truncated: true });
+    expect(collect(0, [Buffer.from('abc')])).toEqual({
+      text: formatTruncationMarker(3),
+      totalBytes: 3,
+      truncated: true,
+    });
   });
 
   it('rejects an invalid cap', () => {

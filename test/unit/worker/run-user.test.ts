@@ -1,9 +1,9 @@
 // Whom runbooks run as: the setting, the fallback, refusals, capabilities, and whether the user reaches the runbooks.
 import { describe, expect, it } from 'vitest';
 import {
-  blockingDirectory,
+  findBlockingDirectory,
   decideRunUser,
-  missingCapabilities,
+  findMissingCapabilities,
   parsePasswd,
   type PathMode,
 } from '../../../src/domain/worker/run-user';
@@ -75,11 +75,11 @@ describe('decideRunUser when not root', () => {
 
 describe('missingCapabilities', () => {
   it('names what a root worker needs to hand runbooks to another user', () => {
-    expect(missingCapabilities('000001ffffffffff')).toEqual([]);
+    expect(findMissingCapabilities('000001ffffffffff')).toEqual([]);
     // drop ALL, add NET_BIND_SERVICE: the Kubernetes manifest before runbooks ran as their own user.
-    expect(missingCapabilities('0000000000000400')).toEqual(['CAP_CHOWN', 'CAP_KILL', 'CAP_SETGID', 'CAP_SETUID']);
-    expect(missingCapabilities('00000000000004e1')).toEqual([]);
-    expect(missingCapabilities('')).toEqual([]);
+    expect(findMissingCapabilities('0000000000000400')).toEqual(['CAP_CHOWN', 'CAP_KILL', 'CAP_SETGID', 'CAP_SETUID']);
+    expect(findMissingCapabilities('00000000000004e1')).toEqual([]);
+    expect(findMissingCapabilities('')).toEqual([]);
   });
 });
 
@@ -89,16 +89,16 @@ describe('blockingDirectory', () => {
 
   it('needs search on every ancestor and read and search on the runbooks directory', () => {
     const ok = [dir('/', 0o755), dir('/srv', 0o711), dir('/srv/runbooks', 0o755)];
-    expect(blockingDirectory(ok, who)).toBeNull();
+    expect(findBlockingDirectory(ok, who)).toBeNull();
     const closed = [dir('/', 0o755), dir('/tmp/p', 0o700), dir('/tmp/p/runbooks', 0o755)];
-    expect(blockingDirectory(closed, who)?.path).toBe('/tmp/p');
+    expect(findBlockingDirectory(closed, who)?.path).toBe('/tmp/p');
     const unlisted = [dir('/', 0o755), dir('/srv/runbooks', 0o711)];
-    expect(blockingDirectory(unlisted, who)?.path).toBe('/srv/runbooks');
+    expect(findBlockingDirectory(unlisted, who)?.path).toBe('/srv/runbooks');
   });
 
   it('uses the owner or group bits when they are the user', () => {
-    expect(blockingDirectory([dir('/', 0o755), dir('/r', 0o700, 65534, 0)], who)).toBeNull();
-    expect(blockingDirectory([dir('/', 0o755), dir('/r', 0o750, 0, 65534)], who)).toBeNull();
-    expect(blockingDirectory([dir('/', 0o755), dir('/r', 0o057, 65534, 0)], who)?.path).toBe('/r');
+    expect(findBlockingDirectory([dir('/', 0o755), dir('/r', 0o700, 65534, 0)], who)).toBeNull();
+    expect(findBlockingDirectory([dir('/', 0o755), dir('/r', 0o750, 0, 65534)], who)).toBeNull();
+    expect(findBlockingDirectory([dir('/', 0o755), dir('/r', 0o057, 65534, 0)], who)?.path).toBe('/r');
   });
 });

@@ -1,6 +1,6 @@
 // Token requests to the runbook identity's broker: App Service's protocol, for the runbook identity and no other.
 import { describe, expect, it } from 'vitest';
-import { parseTokenRequest, scopeOf } from '../../../src/domain/worker/token-request';
+import { parseTokenRequest, toScope } from '../../../src/domain/worker/token-request';
 
 const ID = '22222222-bbbb-4bbb-8bbb-222222222222';
 const OTHER = '11111111-aaaa-4aaa-8aaa-111111111111';
@@ -40,7 +40,7 @@ describe('token requests', () => {
   });
 
   it('maps a resource to the scope Azure SDK credentials map back to it exactly', () => {
-    expect(scopeOf('https://management.azure.com/')).toBe('https://management.azure.com//.default');
-    expect(scopeOf('https://vault.azure.net')).toBe('https://vault.azure.net/.default');
+    expect(toScope('https://management.azure.com/')).toBe('https://management.azure.com//.default');
+    expect(toScope('https://vault.azure.net')).toBe('https://vault.azure.net/.default');
   });
 });
