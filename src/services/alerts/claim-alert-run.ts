@@ -6,23 +6,11 @@ import { toLoggable } from '../../domain/alerts/alert-decision';
 import { newExecution } from '../../domain/runs/execution';
 import { type ExecutionStatus } from '../../domain/runs/execution-status';
 import type { Mapping } from '../../domain/mappings/mapping';
-import { admitExecution, deliverRecorded, type OncallDeps } from '../runs/admitted-execution';
+import { admitExecution, deliverRecorded, type RecordingDeps } from '../runs/admitted-execution';
 import type { AlertRecordStore } from '../alerts/ports';
-import type { ExecutionStore, RunQueue } from '../runs/ports';
-import type { Clock, Logger } from '../shared/ports';
-import { CLAIM_TIMING, recordOnce, type ClaimTiming, type Prepared } from '../runs/record-once';
+import { CLAIM_TIMING, recordOnce, type Prepared } from '../runs/record-once';
 
-export type ClaimDeps = {
-  readonly executions: ExecutionStore;
-  readonly alerts: AlertRecordStore;
-  readonly queue: RunQueue;
-  readonly clock: Clock;
-  readonly log: Logger;
-  readonly defaultTimeoutSeconds: number;
-  readonly oncall: OncallDeps;
-  /** The claims' lease and wait; tests shorten them. */
-  readonly claimTiming?: ClaimTiming;
-};
+export type ClaimDeps = RecordingDeps & { readonly alerts: AlertRecordStore };
 
 export type AlertRun = {
   readonly execId: string;

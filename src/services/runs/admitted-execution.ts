@@ -4,7 +4,9 @@ import { onRecord, withNotifications, type Channels } from '../../domain/oncall/
 import { admitRun, type AdmitDeps } from './admit-run';
 import { deliverOwed, type DeliverDeps } from '../oncall/deliver-notifications';
 import type { LinkBuilder } from '../oncall/ports';
-import type { Logger, Versioned } from '../shared/ports';
+import type { Clock, Logger, Versioned } from '../shared/ports';
+import type { ExecutionStore, RunQueue } from './ports';
+import type { ClaimTiming } from './record-once';
 
 /** What requests need of paging, approvals and budgets; `deliver` is built per invocation, for its logger. */
 export type OncallDeps = {
@@ -17,6 +19,18 @@ export type OncallDeps = {
 };
 
 type NewExecutionArgs = Omit<Parameters<typeof newExecution>[0], 'admission'>;
+
+/** What every path that records a new run needs, whatever asked for it (a person, an alert). */
+export type RecordingDeps = {
+  readonly executions: ExecutionStore;
+  readonly queue: RunQueue;
+  readonly clock: Clock;
+  readonly log: Logger;
+  readonly defaultTimeoutSeconds: number;
+  readonly oncall: OncallDeps;
+  /** The claims' lease and wait; tests shorten them. */
+  readonly claimTiming?: ClaimTiming;
+};
 
 export type AdmittedExecution = { readonly execution: Execution; readonly release: () => Promise<void> };
 

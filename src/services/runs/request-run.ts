@@ -6,25 +6,17 @@ import type { Execution } from '../../domain/runs/execution';
 import type { TriggerKind } from '../../domain/runs/execution-status';
 import type { RequestKey } from '../../domain/runs/idempotency-key';
 import type { Mapping } from '../../domain/mappings/mapping';
-import { admitExecution, deliverRecorded, type OncallDeps } from './admitted-execution';
+import { admitExecution, deliverRecorded, type RecordingDeps } from './admitted-execution';
 import type { AlertRecordStore } from '../alerts/ports';
 import type { MappingStore } from '../mappings/ports';
-import type { ExecutionStore, RunQueue } from './ports';
-import type { Clock, Logger, Versioned } from '../shared/ports';
-import { CLAIM_TIMING, recordOnce, type ClaimTiming, type Once, type Prepared } from './record-once';
+import type { Versioned } from '../shared/ports';
+import { CLAIM_TIMING, recordOnce, type Once, type Prepared } from './record-once';
 import { submitExecution } from './submit-execution';
 
-export type RequestRunDeps = {
+export type RequestRunDeps = RecordingDeps & {
   readonly mappings: MappingStore;
-  readonly executions: ExecutionStore;
   /** Where idempotency keys are claimed. */
   readonly alerts: Pick<AlertRecordStore, 'requestKeys'>;
-  readonly queue: RunQueue;
-  readonly clock: Clock;
-  readonly log: Logger;
-  readonly defaultTimeoutSeconds: number;
-  readonly oncall: OncallDeps;
-  readonly claimTiming?: ClaimTiming;
   /** Where mappings come from, named in a 404: e.g. the schemas directory `npm start` loaded. */
   readonly mappingSource?: string;
 };
