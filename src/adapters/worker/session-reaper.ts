@@ -1,0 +1,71 @@
+// The session reaper: a process of its own that SIGKILLs every live runbook session once the worker is gone.
+import { spawn, type ChildProcess } from 'node:child_process';
+
+/**
+ * A worker killed with SIGKILL (the OOM killer, a crashed host, `kill -9`) cannot stop its runbooks, and their
+ * timeouts die with it. The reaper outlives it: it reads "+sid" / "-sid" lines on stdin, and when stdin ends (the
+ * worker's end of the pipe closes only when the worker exits) it kills what is still listed, as signalSession does.
+ * It is plain JavaScript run with `node -e` so it starts the same way from the sources, from dist/ and on Azure.
+ */
+const REAPER_SCRIPT = String.raw`
+const fs = require('fs');
+const live = new Set();
+let text = '';
+const stat = (pid) => { try { return fs.readFileSync('/proc/' + pid + '/stat', 'latin1'); } catch { return ''; } };
+const members = (sid) => fs.readdirSync('/proc').filter((e) => /^\d+$/.test(e)).filter((pid) => {
+  const s = stat(pid); const f = s.slice(s.lastIndexOf(')') + 2).split(' ');
+  return s !== '' && Number(f[3]) === sid && f[0] !== 'Z';
+});
+const kill = (target) => { try { process.kill(target, 'SIGKILL'); } catch {} };
+process.stdin.setEncoding('utf8');
+process.stdin.on('data', (chunk) => {
+  text += chunk;
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n')) {
+    const line = text.slice(0, i); text = text.slice(i + 1);
+    if (line[0] === '+') live.add(Number(line.slice(1))); else live.delete(Number(line.slice(1)));
+  }
+});
+process.stdin.on('end', () => {
+  for (let pass = 0; pass < 10; pass++) {
+    let left = 0;
+    for (const sid of live) { kill(-sid); for (const pid of members(sid)) { left++; kill(Number(pid)); } }
+    if (left === 0) break;
+  }
+  process.exit(0);
+});
+`;
+
+let reaper: ChildProcess | undefined;
+
+/** Tells the reaper (started on first use, again if it died) that a session began or ended; `live` resyncs it. */
+export function tellReaper(line: `${'+' | '-'}${number}`, live: ReadonlySet<number>): void {
+  if (process.platform !== 'linux') return; // It reads /proc; elsewhere forced stops rely on killLiveGroups alone.
+  if (!reaper) {
+    reaper = startReaper();
+    if (!reaper) return;
+    for (const sid of live) reaper.stdin?.write(`+${sid}\n`);
+  }
+  reaper.stdin?.write(`${line}\n`);
+}
+
+function startReaper(): ChildProcess | undefined {
+  try {
+    // Detached: a Ctrl-C or a signal to the worker's group must not take the reaper along with the worker.
+    const child = spawn(process.execPath, ['-e', REAPER_SCRIPT], {
+      detached: true,
+      stdio: ['pipe', 'ignore', 'ignore'],
+      env: {},
+    });
+    const forget = () => {
+      if (reaper === child) reaper = undefined;
+    };
+    child.once('error', forget).once('exit', forget);
+    child.stdin?.on('error', forget);
+    // Neither the reaper nor its pipe may keep the worker's event loop alive.
+    child.unref();
+    (child.stdin as unknown as { unref?: () => void } | null)?.unref?.();
+    return child;
+  } catch {
+    return undefined;
+  }
+}
