@@ -11,7 +11,7 @@ export type NotifierSettings = {
   /** Base URL: https://api.opsgenie.com, https://api.eu.opsgenie.com or https://api.atlassian.com/jsm/ops/integration. */
   readonly opsgenieUrl: string;
   readonly defaultKey?: string | undefined;
-  /** Keyed by setting suffix (OPSGENIE_API_KEY_<suffix>): see partitionKeySuffix. */
+  /** Keyed by setting suffix (OPSGENIE_API_KEY_<suffix>): see toPartitionKeySuffix. */
   readonly partitionKeys: Readonly<Record<string, string>>;
   readonly chatWebhookUrl?: string | undefined;
   readonly chatFormat: 'slack' | 'teams';

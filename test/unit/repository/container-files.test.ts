@@ -372,7 +372,7 @@ describe('deploy/kubernetes', () => {
     const capabilities = pairs(block(security, 'capabilities'));
     expect(capabilities['drop']).toBe("['ALL']");
     // Root (the base image's user) keeps what binding port 80 needs, and what handing runbooks to their own user
-    // needs (chown their directory, switch ids, signal their group): the ones missingCapabilities checks at start.
+    // needs (chown their directory, switch ids, signal their group): the ones findMissingCapabilities checks at start.
     const added = /^\[(.*)\]$/
       .exec(capabilities['add']!)![1]!
       .split(',')

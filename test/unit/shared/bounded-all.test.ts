@@ -1,4 +1,4 @@
-// boundedAll: order kept, concurrency bounded, and every task settled before a failure is reported.
+// runAllBounded: order kept, concurrency bounded, and every task settled before a failure is reported.
 import { describe, expect, it } from 'vitest';
 import { runAllBounded } from '../../../src/services/shared/bounded-all';
 
