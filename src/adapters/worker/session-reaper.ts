@@ -37,15 +37,16 @@ process.stdin.on('end', () => {
 
 let reaper: ChildProcess | undefined;
 
-/** Tells the reaper (started on first use, again if it died) that a session began or ended; `live` resyncs it. */
+/** Tells the reaper that a session began or ended; one started on first use, or after the last died, gets `live`. */
 export function tellReaper(line: `${'+' | '-'}${number}`, live: ReadonlySet<number>): void {
   if (process.platform !== 'linux') return; // It reads /proc; elsewhere forced stops rely on killLiveGroups alone.
-  if (!reaper) {
-    reaper = startReaper();
-    if (!reaper) return;
-    for (const sid of live) reaper.stdin?.write(`+${sid}\n`);
+  if (reaper) {
+    reaper.stdin?.write(`${line}\n`);
+    return;
   }
-  reaper.stdin?.write(`${line}\n`);
+  // A new reaper learns the whole live set, which the caller has already updated with this line's change.
+  reaper = startReaper();
+  for (const sid of live) reaper?.stdin?.write(`+${sid}\n`);
 }
 
 function startReaper(): ChildProcess | undefined {
