@@ -44,7 +44,6 @@ async function handleTrigger(
   const dryRun = query.dry_run === 'true' || query.dry_run === '1' || query.dry_run === '';
   // No id and nothing posted: the caller most likely forgot the id, so that is what the error names.
   if (id !== null || request.method === 'GET' || !hasBody(request)) {
-    if (dryRun) throw badRequest('dry_run', 'dry_run previews alert payloads: POST the alert without ?id=.');
     const req: RunRequest = {
       id: parseField('id', mappingKeySchema, id, 'Pass the mapping id as ?id=<id>.'),
       trigger: 'manual',
@@ -52,7 +51,9 @@ async function handleTrigger(
       ...readRequester(request),
       requesterField: PRINCIPAL_HEADER,
       ...idempotencyKeyOf(request),
+      ...(await readRunBody(request)),
     };
+    if (dryRun) return { status: 200, jsonBody: await services().previewRun(req) };
     return await manual(services, req, log);
   }
   const body = await readJsonBody(request);
@@ -108,6 +109,23 @@ function idempotencyKeyOf(request: HttpRequest): { idempotencyKey?: RequestKey }
     throw badRequest(IDEMPOTENCY_HEADER, `Invalid ${IDEMPOTENCY_HEADER} header: ${parsed.error.issues[0]?.message}.`);
   }
   return { idempotencyKey: { key: parsed.data, field: IDEMPOTENCY_HEADER } };
+}
+
+// A manual request's body holds its parameters and nothing else: a field ClouDO would ignore is a 400 instead.
+const runBody = z.strictObject({ params: z.record(z.string(), z.unknown()).optional() });
+
+async function readRunBody(request: HttpRequest): Promise<{ params?: unknown }> {
+  if (request.method === 'GET' || !hasBody(request)) return {};
+  const parsed = runBody.safeParse(await readJsonBody(request));
+  if (parsed.success) return parsed.data.params === undefined ? {} : { params: parsed.data.params };
+  const issue = parsed.error.issues[0];
+  const unknown = issue?.code === 'unrecognized_keys' ? issue.keys[0] : undefined;
+  if (unknown !== undefined)
+    throw badRequest(
+      unknown.slice(0, 64),
+      'A run request\'s body has one field, "params": {"params": {"NAME": "value"}}.',
+    );
+  throw badRequest(issue?.path.join('.') || 'body', `Invalid body: ${issue?.message ?? 'expected {"params": {...}}'}.`);
 }
 
 function hasBody(request: HttpRequest): boolean {

@@ -25,6 +25,7 @@ import type { Logger } from '../services/shared/ports';
 import { previewAlerts } from '../services/alerts/preview-alerts';
 import { getExecution, listExecutions } from '../services/runs/query-executions';
 import { requestRun } from '../services/runs/request-run';
+import { previewRun } from '../services/runs/preview-run';
 import type { SweepDeps } from '../services/runs/sweep-executions';
 import { runSweep } from '../services/runs/sweep';
 import type { ClaimTiming } from '../services/runs/record-once';
@@ -50,13 +51,15 @@ export function createAppServices(config: CloudoConfig, clients?: StorageClients
   const common = { executions, alerts, queue: createRunQueue(storage.queues, config.queuePrefix), clock: systemClock };
   const publicUrl = () => config.oncall.publicUrl ?? opts.publicUrl?.() ?? '';
   const on = wireOncall(config, storage, common, publicUrl);
+  const source = opts.mappingSource ? { mappingSource: opts.mappingSource } : {};
   const requests = {
     ...common,
     mappings,
     defaultTimeoutSeconds: config.defaultTimeoutSeconds,
     oncall: on.oncall,
     ...(opts.claimTiming ? { claimTiming: opts.claimTiming } : {}),
-    ...(opts.mappingSource ? { mappingSource: opts.mappingSource } : {}),
+    ...source,
+    sealKey: config.oncall.approvalSecret,
   };
   const runner = createRunnerPorts(config, undefined, opts.runbookIdentity);
   const worker = { runner, settings: buildRunnerSettings(config, on.secrets), ...on };
@@ -69,6 +72,7 @@ export function createAppServices(config: CloudoConfig, clients?: StorageClients
       ingestAlerts: (body, partition, log) =>
         gate(() => ensure(() => ingestAlerts({ ...requests, log }, body, partition))),
       previewAlerts: (body, partition) => ensure(() => previewAlerts(previewDeps(config, mappings), body, partition)),
+      previewRun: (req) => ensure(() => previewRun({ ...previewDeps(config, mappings), ...source }, req)),
     },
     executions: {
       list: (filter) => ensure(() => listExecutions(executions, filter)),

@@ -83,6 +83,7 @@ export function buildRunnerSettings(config: CloudoConfig, secrets: RunnerSetting
     interpreters: { bash: config.bash, python: config.python },
     killGraceSeconds: config.killGraceSeconds,
     maxOutputBytes: config.maxOutputBytes,
+    sealKey: config.oncall.approvalSecret,
   };
 }
 

@@ -9,6 +9,7 @@ import type { HealthReport } from '../services/health/check-health';
 import type { IntakeOutcome } from '../services/intake/handle-intake-message';
 import type { ExecutionFilter, ListResult } from '../services/runs/query-executions';
 import type { AcceptedRun, RunRequest } from '../services/runs/request-run';
+import type { RunPreview } from '../services/runs/preview-run';
 import type { SweepReport } from '../services/runs/sweep';
 import type { Logger } from '../services/shared/ports';
 import type { DeliveredMessage, HandleOutcome } from '../services/worker/handle-run-message';
@@ -17,6 +18,8 @@ import type { DeliveredMessage, HandleOutcome } from '../services/worker/handle-
 export type TriggerServices = {
   requestRun(req: RunRequest, log: Logger): Promise<AcceptedRun>;
   ingestAlerts(body: unknown, partition: string | undefined, log: Logger): Promise<IngestReport>;
+  /** Dry run of a manual request: its parameters checked, the environment shown; records and runs nothing. */
+  previewRun(req: RunRequest): Promise<RunPreview>;
   /** Dry run: what the payload would do; records and runs nothing. */
   previewAlerts(body: unknown, partition: string | undefined): Promise<PayloadPreview>;
 };

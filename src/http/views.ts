@@ -1,6 +1,7 @@
 // API views: what an execution looks like in JSON answers, with links instead of internal keys.
 import { executionPath } from '../domain/shared/api-paths';
 import type { Execution } from '../domain/runs/execution';
+import { showParams } from '../domain/runs/run-params';
 import type { AlertRun } from '../services/alerts/ingest-alerts';
 
 export function toExecutionSummary(e: Execution): Record<string, unknown> {
@@ -28,6 +29,7 @@ export function toExecutionSummary(e: Execution): Record<string, unknown> {
     approval: e.approval ?? null,
     budget: e.budget ?? null,
     notifications: e.notifications ?? [],
+    params: e.params ? showParams(e.params.values, e.params.secretNames) : null,
     links: { self: executionPath(e.execId) },
   };
 }

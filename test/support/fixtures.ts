@@ -27,6 +27,7 @@ export function sampleMapping(overrides: Partial<Mapping> = {}): Mapping {
     paging: { tags: [], responders: [] },
     aksLogin: false,
     aksCluster: null,
+    params: {},
     ...overrides,
   };
 }

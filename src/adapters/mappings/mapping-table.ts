@@ -1,6 +1,7 @@
 // Mapping table: PartitionKey = partition_key, RowKey = id, plus a by-id copy so a lookup by id alone is a point read.
 import { odata, type TableClient, type TransactionAction } from '@azure/data-tables';
 import { z } from 'zod';
+import { paramsSchema } from '../../domain/mappings/param-spec';
 import { storedAksCluster } from '../../domain/worker/aks-target';
 import { alertMatchSchema, toAuthoredMatch } from '../../domain/alerts/alert-match';
 import { RUN_ON } from '../../domain/alerts/alert-match';
@@ -38,6 +39,7 @@ const storedMapping = z.object({
   // Rows written before AKS login: no login, no cluster.
   aksLogin: z.boolean().default(false),
   aksCluster: z.string().nullable().default(null),
+  params: z.string().nullish(),
 });
 
 const storedBudget = z.object({
@@ -117,6 +119,7 @@ function toEntity(partitionKey: string, m: Mapping) {
     paging: JSON.stringify(m.paging),
     aksLogin: m.aksLogin,
     aksCluster: m.aksCluster ? JSON.stringify(m.aksCluster) : null,
+    params: JSON.stringify(m.params),
   };
 }
 
@@ -127,5 +130,7 @@ function fromEntity(id: string, entity: unknown): Mapping {
   const maxRuns = e.maxRuns === null ? null : storedBudget.parse(JSON.parse(e.maxRuns));
   const paging = e.paging === null ? NO_PAGING : storedStructured.paging.parse(JSON.parse(e.paging));
   const aksCluster = e.aksCluster === null ? null : storedAksCluster.parse(JSON.parse(e.aksCluster));
-  return { ...e, id, env, match, maxRuns, paging, aksCluster };
+  // Rows written before parameters existed have none.
+  const params = e.params ? paramsSchema.parse(JSON.parse(e.params)) : {};
+  return { ...e, id, env, match, maxRuns, paging, aksCluster, params };
 }

@@ -50,6 +50,11 @@ export const storedStructured = {
     responders: z.array(z.object({ type: z.enum(RESPONDER_TYPES), name: z.string() })),
   }),
   notifications: z.array(notification),
+  params: z.object({
+    values: z.record(z.string(), z.string()),
+    secretNames: z.array(z.string()),
+    sealed: z.string().optional(),
+  }),
   /** The `aks` column: the mapping's aksLogin and aksCluster together. */
   aks: z.object({ login: z.boolean(), cluster: storedAksCluster.optional() }),
 };

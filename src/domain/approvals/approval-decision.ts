@@ -1,6 +1,6 @@
 // Approval decisions: approving, rejecting or expiring a run that waits for a human, under the four-eyes rule.
 import { AppError } from '../shared/errors';
-import type { Execution } from '../runs/execution';
+import { withoutSealed, type Execution } from '../runs/execution';
 import type { ApprovalAction, Decider } from './approval';
 
 /** A decision on a pending run: approve queues it, reject ends it. Throws conflict when it is no longer pending. */
@@ -14,18 +14,24 @@ export function decide(e: Execution, action: ApprovalAction, decider: Decider, n
   if (action === 'approve' && e.approval.fourEyes) checkFourEyes(e, decider);
   const approval = { ...e.approval, decidedBy: by, decidedAt: now.toISOString() };
   if (action === 'approve') return { ...e, status: 'queued', approval };
-  return { ...e, status: 'rejected', approval, finishedAt: now.toISOString(), error: `rejected by ${by}` };
+  return withoutSealed({
+    ...e,
+    status: 'rejected',
+    approval,
+    finishedAt: now.toISOString(),
+    error: `rejected by ${by}`,
+  });
 }
 
 /** The run nobody decided on in time. */
 export function expire(e: Execution, now: Date): Execution {
   if (e.status !== 'pending_approval') throw alreadyDecided(e);
-  return {
+  return withoutSealed({
     ...e,
     status: 'expired',
     finishedAt: now.toISOString(),
     error: 'nobody approved it before the link expired',
-  };
+  });
 }
 
 export const isExpired = (e: Execution, now: Date): boolean =>

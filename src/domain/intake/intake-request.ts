@@ -13,6 +13,8 @@ export type IntakeRequest =
       readonly requestedBy?: string;
       /** Requests with the same key (and mapping) run once: the first one's execution answers the others. */
       readonly idempotencyKey?: RequestKey;
+      /** Checked against the mapping's declared parameters when the run is requested. */
+      readonly params?: Readonly<Record<string, unknown>>;
     }
   | { readonly kind: 'alert'; readonly body: unknown; readonly partition?: string };
 
@@ -23,10 +25,11 @@ const manualMessage = z.strictObject({
   id: mappingKeySchema,
   partition: partitionKeySchema.optional(),
   requestId: idempotencyKeySchema.optional(),
+  params: z.record(z.string(), z.unknown()).optional(),
 });
 
 const EXPECTED =
-  'expected {"id": "<mapping id>", "partition": "<optional>", "requestId": "<optional>"}, an Azure Monitor common-schema alert or an Alertmanager webhook';
+  'expected {"id": "<mapping id>", "partition": "<optional>", "requestId": "<optional>", "params": {<optional>}}, an Azure Monitor common-schema alert or an Alertmanager webhook';
 
 /** A queue message's body as decoded from the wire: text here was neither JSON nor base64 of JSON. */
 export function parseIntakeMessage(value: unknown): IntakeParse {
@@ -36,9 +39,10 @@ export function parseIntakeMessage(value: unknown): IntakeParse {
   if (detectPayloadKind(value) !== 'unknown') return { ok: true, request: { kind: 'alert', body: value } };
   const manual = manualMessage.safeParse(value);
   if (manual.success) {
-    const { id, partition, requestId } = manual.data;
+    const { id, partition, requestId, params } = manual.data;
     const key = requestId === undefined ? {} : { idempotencyKey: { key: requestId, field: 'requestId' } };
-    return { ok: true, request: { kind: 'manual', id, ...(partition ? { partition } : {}), ...key } };
+    const given = params === undefined ? {} : { params };
+    return { ok: true, request: { kind: 'manual', id, ...(partition ? { partition } : {}), ...key, ...given } };
   }
   const issue = manual.error.issues[0];
   const looksManual = typeof value === 'object' && value !== null && 'id' in value;

@@ -6,6 +6,7 @@ import { BUDGET_ACTIONS, runBudgetSchema } from '../budgets/budget';
 import { pagingSchema } from '../oncall/paging';
 import { splitRunArgs } from '../worker/run-args';
 import { checkRunbookName } from '../worker/runbook-name';
+import { paramsSchema } from './param-spec';
 
 export const MAX_TIMEOUT_SECONDS = 3600;
 
@@ -108,6 +109,7 @@ export const mappingEntitySchema = z
       .default(false)
       .describe('Log in to an AKS cluster with the managed identity first; the runbook gets KUBECONFIG.'),
     aks_cluster: aksClusterSchema.optional(),
+    params: paramsSchema.default({}),
   })
   .superRefine((m, ctx) => {
     // With aks_login on, ClouDO sets these for the run; a mapping value would be silently replaced.

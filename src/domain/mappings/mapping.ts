@@ -5,6 +5,7 @@ import { toAuthoredMatch, type AlertMatch, type RunOn } from '../alerts/alert-ma
 import type { BudgetAction, RunBudget } from '../budgets/budget';
 import type { mappingEntitySchema } from './mapping-schema';
 import { NO_PAGING, type PagingOptions } from '../oncall/paging';
+import type { ParamSpec } from './param-spec';
 
 export type Mapping = {
   readonly partition: string;
@@ -35,6 +36,8 @@ export type Mapping = {
   readonly aksLogin: boolean;
   /** null: the cluster comes from the alert, if it names one. */
   readonly aksCluster: AksCluster | null;
+  /** Run parameters by name; empty when the mapping takes none. */
+  readonly params: Readonly<Record<string, ParamSpec>>;
 };
 
 export function toMapping(partition: string, e: z.output<typeof mappingEntitySchema>): Mapping {
@@ -59,6 +62,7 @@ export function toMapping(partition: string, e: z.output<typeof mappingEntitySch
     paging: e.opsgenie ?? NO_PAGING,
     aksLogin: e.aks_login,
     aksCluster: e.aks_cluster ?? null,
+    params: e.params,
   };
 }
 
@@ -84,6 +88,7 @@ export function toMappingView(m: Mapping): Record<string, unknown> {
     opsgenie: m.paging,
     aks_login: m.aksLogin,
     aks_cluster: m.aksCluster ? authoredCluster(m.aksCluster) : null,
+    params: m.params,
   };
 }
 

@@ -9,6 +9,14 @@ import { isUndelivered, type Notification } from '../oncall/notification';
 import type { PagingOptions } from '../oncall/paging';
 import { computeLeaseEnd } from './run-lease';
 
+/** A run's parameters on its record: plain values, the names of secret ones, and those sealed until the run ends. */
+export type ExecutionParams = {
+  readonly values: Readonly<Record<string, string>>;
+  readonly secretNames: readonly string[];
+  /** The secret values, encrypted for the worker (see sealed-params); dropped once the run is over. */
+  readonly sealed?: string;
+};
+
 export type Execution = {
   readonly execId: string;
   readonly status: ExecutionStatus;
@@ -55,6 +63,8 @@ export type Execution = {
   /** How often the Sweeper sent the run's message again because no worker had taken it, and when it last did. */
   readonly requeues?: number;
   readonly requeuedAt?: string;
+  /** Set for runs of mappings that declare parameters. */
+  readonly params?: ExecutionParams | undefined;
 };
 
 export type RunResult = Pick<
@@ -79,6 +89,7 @@ export function newExecution(args: {
   /** Default: queued. Skipped and throttled executions are recorded with their reason and never queued. */
   admission?: Admission;
   requestedBy?: string;
+  params?: ExecutionParams;
 }): Execution {
   const { mapping: m } = args;
   const admission = args.admission ?? { status: 'queued' };
@@ -88,6 +99,7 @@ export function newExecution(args: {
     ...admissionFields(admission, args.now),
     ...(args.alert ? { alert: args.alert.context, idempotencyKey: args.alert.idempotencyKey } : {}),
     ...(args.requestedBy ? { requestedBy: args.requestedBy } : {}),
+    ...(args.params ? { params: sealedFor(admission.status, args.params) } : {}),
     partition: m.partition,
     mappingId: m.id,
     mappingName: m.name,
@@ -104,6 +116,21 @@ export function newExecution(args: {
     ...(m.aksLogin ? { aksLogin: true } : {}),
     ...(m.aksCluster ? { aksCluster: m.aksCluster } : {}),
   };
+}
+
+// A run that will never run (skipped, throttled) keeps no sealed secret.
+function sealedFor(status: ExecutionStatus, params: ExecutionParams): ExecutionParams {
+  return status === 'queued' || status === 'pending_approval' ? params : unsealed(params);
+}
+
+/** The parameters without their sealed secrets: for every run that is over, or will never run. */
+export function unsealed(params: ExecutionParams): ExecutionParams {
+  return { values: params.values, secretNames: params.secretNames };
+}
+
+/** Any final record: secret parameter values are gone from storage once nothing will run. */
+export function withoutSealed(e: Execution): Execution {
+  return e.params?.sealed === undefined ? e : { ...e, params: unsealed(e.params) };
 }
 
 function admissionFields(a: Admission, now: Date): Partial<Execution> {
@@ -126,7 +153,7 @@ export function startExecution(e: Execution, now: Date): Execution {
 
 export function finishExecution(e: Execution, result: RunResult, now: Date): Execution {
   assertTransition(e, result.status);
-  return { ...e, ...result, finishedAt: now.toISOString(), leaseUntil: undefined };
+  return withoutSealed({ ...e, ...result, finishedAt: now.toISOString(), leaseUntil: undefined });
 }
 
 /** Why the Sweeper ended a run it found `running` whose worker stopped renewing its lease. */
@@ -148,7 +175,7 @@ export function correctLostExecution(e: Execution, result: RunResult, now: Date)
   const notifications = e.notifications?.map((n) =>
     isUndelivered(n) ? { ...n, state: 'failed' as const, lastError: superseded } : n,
   );
-  return { ...e, ...result, error: result.error, finishedAt: now.toISOString(), notifications };
+  return withoutSealed({ ...e, ...result, error: result.error, finishedAt: now.toISOString(), notifications });
 }
 
 /** A run that ends without having run (or without a result): `error`, with the reason. */

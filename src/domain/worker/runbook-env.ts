@@ -13,6 +13,8 @@ export type RunPlaces = {
   /** IDENTITY_ENDPOINT, IDENTITY_HEADER and AZURE_CLIENT_ID of ClouDO's token broker, when runbooks have an identity. */
   readonly identity?: Readonly<Record<string, string>>;
   readonly aks?: AksRunEnv | undefined;
+  /** CLOUDO_PARAM_<NAME> for each parameter, secret ones opened. */
+  readonly params?: Readonly<Record<string, string>>;
 };
 
 /**
@@ -24,7 +26,7 @@ export function buildRunbookEnvironment(
   base: Readonly<Record<string, string>>,
   e: Execution,
   runbooksDir: string,
-  { home, alertFile, identity, aks }: RunPlaces,
+  { home, alertFile, identity, aks, params }: RunPlaces,
 ): Record<string, string> {
   return {
     ...base,
@@ -32,6 +34,7 @@ export function buildRunbookEnvironment(
     ...(e.alert ? buildAlertEnvironment(e.alert) : {}),
     ...identity,
     ...(aks ? aksEnvironment(aks) : {}),
+    ...params,
     // A directory of the run's own, so tools (az, kubectl, pip…) have a writable home and temp files stay private.
     HOME: home,
     TMPDIR: home,

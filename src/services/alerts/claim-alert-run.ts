@@ -9,6 +9,9 @@ import type { Mapping } from '../../domain/mappings/mapping';
 import { admitExecution, deliverRecorded, type RecordingDeps } from '../runs/admitted-execution';
 import type { AlertRecordStore } from '../alerts/ports';
 import { CLAIM_TIMING, recordOnce, type Prepared } from '../runs/record-once';
+import { buildAlertEnvironment } from '../../domain/alerts/alert-env';
+import { resolveAlertParams } from '../../domain/runs/run-params';
+import { NO_SEAL_KEY, toExecutionParams } from '../runs/run-parameters';
 
 export type ClaimDeps = RecordingDeps & { readonly alerts: AlertRecordStore };
 
@@ -83,6 +86,22 @@ async function prepare(
     alert: { context: item.alert, idempotencyKey: key },
     requestedBy: `alert:${item.alert.source}`,
   };
-  if (decision.run) return admitExecution(deps.oncall, base, item.alert.resource.id);
-  return { execution: newExecution({ ...base, admission: { status: 'skipped', reason: decision.reason } }) };
+  const params = decision.run ? alertParams(deps, m, item, execId) : null;
+  const skipReason = !decision.run ? decision.reason : params?.ok === false ? params.reason : null;
+  if (skipReason !== null)
+    return { execution: newExecution({ ...base, admission: { status: 'skipped', reason: skipReason } }) };
+  const withParams = params?.ok && params.value ? { ...base, params: params.value } : base;
+  return admitExecution(deps.oncall, withParams, item.alert.resource.id);
+}
+
+// Parameters filled from the alert: a value the alert lacks or that fails its check skips the run, with why.
+function alertParams(deps: ClaimDeps, m: Mapping, item: ParsedAlert, execId: string) {
+  if (Object.keys(m.params).length === 0) return { ok: true as const, value: undefined };
+  const resolved = resolveAlertParams(m.params, buildAlertEnvironment(item.alert));
+  if (!resolved.ok) return { ok: false as const, reason: resolved.reason };
+  try {
+    return { ok: true as const, value: toExecutionParams(m, resolved.params, execId, deps.sealKey) };
+  } catch {
+    return { ok: false as const, reason: `parameters: the mapping ${NO_SEAL_KEY}` };
+  }
 }

@@ -6,17 +6,9 @@ import { parseAlertPayload } from '../../domain/alerts/alert-payload';
 import { badRequest } from '../../domain/shared/errors';
 import { newExecution } from '../../domain/runs/execution';
 import type { Mapping } from '../../domain/mappings/mapping';
-import { findSecretValues } from '../../domain/shared/redact';
-import { buildRunbookEnvironment } from '../../domain/worker/runbook-env';
-import type { MappingStore } from '../mappings/ports';
-
-export type PreviewDeps = {
-  readonly mappings: MappingStore;
-  readonly runbooksDir: string;
-  readonly defaultTimeoutSeconds: number;
-  /** Names of the host variables a runbook inherits; their values are never shown. */
-  readonly inheritedNames: readonly string[];
-};
+import { buildAlertEnvironment } from '../../domain/alerts/alert-env';
+import { buildParamEnvironment, NO_PARAMS, resolveAlertParams, SECRET_MARK } from '../../domain/runs/run-params';
+import { PLACEHOLDER_ID, previewEnvironment, type PreviewDeps } from '../runs/preview-run';
 
 export type MappingPreview = {
   readonly mapping: { readonly partition_key: string; readonly id: string; readonly runbook: string };
@@ -36,8 +28,6 @@ export type PayloadPreview = {
   readonly alerts: AlertPreview[];
 };
 
-const PLACEHOLDER_ID = '<assigned when recorded>';
-
 export async function previewAlerts(deps: PreviewDeps, body: unknown, partition?: string): Promise<PayloadPreview> {
   const parsed = parseAlertPayload(body);
   if (!parsed.ok) throw badRequest(parsed.field, parsed.message);
@@ -53,35 +43,34 @@ export async function previewAlerts(deps: PreviewDeps, body: unknown, partition?
 
 function previewMapping(deps: PreviewDeps, m: Mapping, alert: AlertContext): MappingPreview {
   const verdict = matchAlert(m, alert);
-  const wouldRun = verdict.claimed && decideRun(m, verdict).run;
+  // A parameter the alert cannot fill skips the run, as claiming it would.
+  const params = resolveAlertParams(m.params, buildAlertEnvironment(alert));
+  const wouldRun = verdict.claimed && decideRun(m, verdict).run && params.ok;
   const preview = {
     mapping: { partition_key: m.partition, id: m.id, runbook: m.runbook },
     claimed: verdict.claimed,
     wouldRun,
     approvalRequired: verdict.claimed && m.requireApproval,
     disabled: !m.enabled,
-    reasons: verdict.reasons,
+    reasons: params.ok ? verdict.reasons : [...verdict.reasons, params.reason],
   };
   if (!verdict.claimed) return preview;
   return { ...preview, environment: environmentFor(deps, m, alert) };
 }
 
-// The same function the worker uses, on a stand-in execution: what is shown is what the runbook would get.
 function environmentFor(deps: PreviewDeps, m: Mapping, alert: AlertContext): Record<string, string> {
-  const now = new Date();
   const execution = newExecution({
     execId: PLACEHOLDER_ID,
     mapping: m,
     trigger: alert.source,
-    now,
+    now: new Date(),
     defaultTimeoutSeconds: deps.defaultTimeoutSeconds,
     alert: { context: alert, idempotencyKey: alert.idempotencyKey },
   });
-  const env = buildRunbookEnvironment({}, execution, deps.runbooksDir, {
-    home: '<per-execution directory, deleted after the run>',
-    alertFile: '<per-execution file, deleted after the run>',
-  });
-  // Answers never carry secrets: secret-looking names (as redacted from output) show no value.
-  const hidden = new Set(findSecretValues(env).map((s) => s.name));
-  return Object.fromEntries(Object.entries(env).map(([k, v]) => [k, hidden.has(k) ? '[redacted]' : v]));
+  const params = resolveAlertParams(m.params, buildAlertEnvironment(alert));
+  const shown = params.ok ? { values: params.params.values, secrets: mark(params.params.secrets) } : NO_PARAMS;
+  return previewEnvironment(deps, execution, buildParamEnvironment(shown), true);
 }
+
+const mark = (secrets: Readonly<Record<string, string>>) =>
+  Object.fromEntries(Object.keys(secrets).map((n) => [n, SECRET_MARK]));

@@ -20,6 +20,7 @@ export async function acceptRequest(deps: AcceptDeps, req: IntakeRequest, log: L
         ...(req.partition ? { partition: req.partition } : {}),
         ...(req.requestedBy ? { requestedBy: req.requestedBy } : {}),
         ...(req.idempotencyKey ? { idempotencyKey: req.idempotencyKey } : {}),
+        ...(req.params ? { params: req.params } : {}),
       },
     );
     return { kind: 'manual', run };

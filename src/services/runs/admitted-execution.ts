@@ -30,6 +30,8 @@ export type RecordingDeps = {
   readonly oncall: OncallDeps;
   /** The claims' lease and wait; tests shorten them. */
   readonly claimTiming?: ClaimTiming;
+  /** Seals secret run parameters for the worker (APPROVAL_SECRET); without it, secret parameters are refused. */
+  readonly sealKey?: string | undefined;
 };
 
 export type AdmittedExecution = { readonly execution: Execution; readonly release: () => Promise<void> };

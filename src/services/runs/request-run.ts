@@ -12,6 +12,8 @@ import type { MappingStore } from '../mappings/ports';
 import type { Versioned } from '../shared/ports';
 import { CLAIM_TIMING, recordOnce, type Once, type Prepared } from './record-once';
 import { submitExecution } from './submit-execution';
+import { resolveRequestParams, type RunParams } from '../../domain/runs/run-params';
+import { toExecutionParams } from './run-parameters';
 
 export type RequestRunDeps = RecordingDeps & {
   readonly mappings: MappingStore;
@@ -31,6 +33,8 @@ export type RunRequest = {
   readonly requesterField?: string;
   /** Requests with the same key and mapping run once. */
   readonly idempotencyKey?: RequestKey;
+  /** The request's `params`, as sent: checked against the mapping's declarations (400 naming params.<NAME>). */
+  readonly params?: unknown;
 };
 
 export type AcceptedRun = {
@@ -46,6 +50,7 @@ export async function requestRun(deps: RequestRunDeps, req: RunRequest): Promise
   const mapping = await findMapping(deps, req);
   const refused = findRefusal(mapping);
   if (refused) throw conflict(`Mapping "${mapping.id}" ${refused.reason}.`, { field: 'id', reason: refused.code });
+  const params = resolveRequestParams(mapping.id, mapping.params, req.params);
   // Four eyes compare the approver with the requester: an anonymous request would let anyone approve it.
   if (mapping.fourEyes && !req.requestedBy) {
     throw badRequest(
@@ -54,8 +59,8 @@ export async function requestRun(deps: RequestRunDeps, req: RunRequest): Promise
     );
   }
   const { written, duplicate } = req.idempotencyKey
-    ? await recordKeyed(deps, req, mapping, req.idempotencyKey)
-    : { written: await recordNew(deps, req, mapping), duplicate: false };
+    ? await recordKeyed(deps, req, mapping, params, req.idempotencyKey)
+    : { written: await recordNew(deps, req, mapping, params), duplicate: false };
   const e = written.value;
   if (duplicate) {
     deps.log.info(`repeated request for ${mapping.partition}/${mapping.id}: answered with ${e.execId} (${e.status})`);
@@ -66,9 +71,14 @@ export async function requestRun(deps: RequestRunDeps, req: RunRequest): Promise
   return { execution: e, mapping, approvals: deps.oncall.links.approvals(e), duplicate };
 }
 
-async function recordNew(deps: RequestRunDeps, req: RunRequest, mapping: Mapping): Promise<Versioned<Execution>> {
+async function recordNew(
+  deps: RequestRunDeps,
+  req: RunRequest,
+  mapping: Mapping,
+  params: RunParams,
+): Promise<Versioned<Execution>> {
   const now = deps.clock.now();
-  const { execution, release } = await admit(deps, req, mapping, newExecId(now), now);
+  const { execution, release } = await admit(deps, { req, mapping, params }, newExecId(now), now);
   return submitExecution(deps, execution).catch(async (err: unknown) => {
     await release?.().catch(() => undefined);
     throw err;
@@ -76,12 +86,19 @@ async function recordNew(deps: RequestRunDeps, req: RunRequest, mapping: Mapping
 }
 
 // The key stands for one request: the same mapping. A retry after a lost answer gets the first run, not a second.
-function recordKeyed(deps: RequestRunDeps, req: RunRequest, mapping: Mapping, key: RequestKey): Promise<Once> {
+function recordKeyed(
+  deps: RequestRunDeps,
+  req: RunRequest,
+  mapping: Mapping,
+  params: RunParams,
+  key: RequestKey,
+): Promise<Once> {
   const timing = deps.claimTiming ?? CLAIM_TIMING;
   return recordOnce(deps, {
     claims: deps.alerts.requestKeys,
     key: key.key,
-    fingerprint: JSON.stringify([mapping.partition, mapping.id]),
+    // Plain parameter values are part of the request; secret ones are not kept anywhere to compare with.
+    fingerprint: JSON.stringify([mapping.partition, mapping.id, ...paramsPrint(params)]),
     mismatch: () =>
       new AppError(
         'unprocessable',
@@ -91,11 +108,14 @@ function recordKeyed(deps: RequestRunDeps, req: RunRequest, mapping: Mapping, ke
     timing,
     waitUntil: deps.clock.now().getTime() + timing.waitMs,
     busy: `Another request with this ${key.field} is being recorded; retry.`,
-    prepare: (execId, now) => admit(deps, req, mapping, execId, now),
+    prepare: (execId, now) => admit(deps, { req, mapping, params }, execId, now),
   });
 }
 
-async function admit(deps: RequestRunDeps, req: RunRequest, mapping: Mapping, execId: string, now: Date) {
+type Asked = { readonly req: RunRequest; readonly mapping: Mapping; readonly params: RunParams };
+
+async function admit(deps: RequestRunDeps, { req, mapping, params }: Asked, execId: string, now: Date) {
+  const sealed = toExecutionParams(mapping, params, execId, deps.sealKey);
   const { execution, release } = await admitExecution(
     deps.oncall,
     {
@@ -105,6 +125,7 @@ async function admit(deps: RequestRunDeps, req: RunRequest, mapping: Mapping, ex
       now,
       defaultTimeoutSeconds: deps.defaultTimeoutSeconds,
       ...(req.requestedBy ? { requestedBy: req.requestedBy } : {}),
+      ...(sealed ? { params: sealed } : {}),
     },
     null,
   );
@@ -116,10 +137,13 @@ async function admit(deps: RequestRunDeps, req: RunRequest, mapping: Mapping, ex
   return { execution, release } satisfies Prepared;
 }
 
+const paramsPrint = (p: RunParams) => (Object.keys(p.values).length > 0 ? [p.values] : []);
+
 // A 404 names the mappings there are, so a typo or a mapping that was never loaded is plain at once.
 const LISTED_IDS = 20;
 
-async function findMapping(
+/** The mapping a request names, or a 404 that lists the mappings there are. */
+export async function findMapping(
   deps: Pick<RequestRunDeps, 'mappings' | 'mappingSource'>,
   req: RunRequest,
 ): Promise<Mapping> {

@@ -5,6 +5,7 @@ import { splitRunArgs } from '../../domain/worker/run-args';
 import { redact, findSecretValues } from '../../domain/shared/redact';
 import { buildRunbookEnvironment, type AksRunEnv } from '../../domain/worker/runbook-env';
 import type { ProcessOutcome, RunDir, RunnerPorts } from './ports';
+import { openRunParams, type OpenedParams } from './open-run-params';
 
 export type RunnerSettings = {
   readonly runbooksDir: string;
@@ -14,6 +15,8 @@ export type RunnerSettings = {
   readonly maxOutputBytes: number;
   /** Configured credentials (Opsgenie keys, approval secret…): a runbook never gets them, and never shows them. */
   readonly secrets: readonly { name: string; value: string }[];
+  /** Opens secret run parameters sealed when the run was requested (APPROVAL_SECRET); unset, there are none. */
+  readonly sealKey?: string | undefined;
 };
 
 export const NO_AKS_CLUSTER =
@@ -34,6 +37,8 @@ export async function executeRunbook(
   if (!located.ok) return failedToStart(located.message);
   const args = splitRunArgs(e.runArgs);
   if (!args.ok) return failedToStart(`run_args: ${args.message}`);
+  const params = openRunParams(e, settings.sealKey);
+  if (!params.ok) return failedToStart(params.message);
   let identity: Readonly<Record<string, string>>;
   try {
     identity = await ports.identity();
@@ -49,7 +54,7 @@ export async function executeRunbook(
   }
   try {
     return await withAks(ports, settings, e, { dir, identity }, (aks, timeoutMs) =>
-      run(ports, settings, e, { located, args: args.args, dir, identity, aks, timeoutMs }),
+      run(ports, settings, e, { located, args: args.args, dir, identity, aks, timeoutMs, params }),
     );
   } finally {
     await dir.dispose();
@@ -63,6 +68,7 @@ type RunPlan = {
   readonly identity: Readonly<Record<string, string>>;
   readonly aks: AksRunEnv | undefined;
   readonly timeoutMs: number;
+  readonly params: OpenedParams;
 };
 
 /** Logs in first when the mapping asks; login and runbook share the execution's timeout, as the sweeper assumes. */
@@ -90,7 +96,13 @@ async function withAks(
 }
 
 async function run(ports: RunnerPorts, settings: RunnerSettings, e: Execution, plan: RunPlan): Promise<RunResult> {
-  const places = { home: plan.dir.home, alertFile: plan.dir.alertFile, identity: plan.identity, aks: plan.aks };
+  const places = {
+    home: plan.dir.home,
+    alertFile: plan.dir.alertFile,
+    identity: plan.identity,
+    aks: plan.aks,
+    params: plan.params.env,
+  };
   const env = buildRunbookEnvironment(settings.baseEnv, e, settings.runbooksDir, places);
   const outcome = await ports.run({
     file: settings.interpreters[plan.located.interpreter],
@@ -102,7 +114,10 @@ async function run(ports: RunnerPorts, settings: RunnerSettings, e: Execution, p
     maxOutputBytes: settings.maxOutputBytes,
   });
   return toResult(
-    { ...outcome, output: redact(outcome.output, bySize([...findSecretValues(env), ...settings.secrets])) },
+    {
+      ...outcome,
+      output: redact(outcome.output, bySize([...findSecretValues(env), ...plan.params.secrets, ...settings.secrets])),
+    },
     e.timeoutSeconds,
   );
 }

@@ -1,0 +1,76 @@
+// Dry run of a manual request: the mapping, whether it would run, and the environment its runbook would get.
+import { findRefusal } from '../../domain/alerts/alert-decision';
+import { newExecution, type Execution } from '../../domain/runs/execution';
+import { buildParamEnvironment, resolveRequestParams, SECRET_MARK, showParams } from '../../domain/runs/run-params';
+import { findSecretValues } from '../../domain/shared/redact';
+import { buildRunbookEnvironment } from '../../domain/worker/runbook-env';
+import { toMappingView } from '../../domain/mappings/mapping';
+import type { MappingStore } from '../mappings/ports';
+import { findMapping, type RunRequest } from './request-run';
+
+export type PreviewDeps = {
+  readonly mappings: MappingStore;
+  readonly runbooksDir: string;
+  readonly defaultTimeoutSeconds: number;
+  /** Names of the host variables a runbook inherits; their values are never shown. */
+  readonly inheritedNames: readonly string[];
+  readonly mappingSource?: string;
+};
+
+export type RunPreview = {
+  readonly dryRun: true;
+  readonly mapping: Record<string, unknown>;
+  /** What a real request would be answered with now; budgets are not spent, so `queued` may still be throttled. */
+  readonly wouldBe: 'queued' | 'pending_approval' | 'refused';
+  readonly reasons: readonly string[];
+  readonly params: Readonly<Record<string, string>>;
+  readonly inherited: readonly string[];
+  readonly environment: Readonly<Record<string, string>>;
+};
+
+export const PLACEHOLDER_ID = '<assigned when recorded>';
+
+/** Throws what the request would throw for its mapping and parameters (404, 400 naming params.<NAME>). */
+export async function previewRun(deps: PreviewDeps, req: RunRequest): Promise<RunPreview> {
+  const mapping = await findMapping(deps, req);
+  const params = resolveRequestParams(mapping.id, mapping.params, req.params);
+  const refused = findRefusal(mapping);
+  const execution = newExecution({
+    execId: PLACEHOLDER_ID,
+    mapping,
+    trigger: 'manual',
+    now: new Date(),
+    defaultTimeoutSeconds: deps.defaultTimeoutSeconds,
+    ...(req.requestedBy ? { requestedBy: req.requestedBy } : {}),
+  });
+  const secretNames = Object.keys(params.secrets);
+  const masked = { values: params.values, secrets: Object.fromEntries(secretNames.map((n) => [n, SECRET_MARK])) };
+  return {
+    dryRun: true,
+    mapping: toMappingView(mapping),
+    wouldBe: refused ? 'refused' : mapping.requireApproval ? 'pending_approval' : 'queued',
+    reasons: refused ? [`mapping ${refused.reason}`] : [],
+    params: showParams(params.values, secretNames),
+    inherited: deps.inheritedNames,
+    environment: previewEnvironment(deps, execution, buildParamEnvironment(masked), false),
+  };
+}
+
+/**
+ * The function the worker uses, on a stand-in execution: what is shown is what the runbook would get, except values
+ * that are never shown (secret-looking names, as redacted from output).
+ */
+export function previewEnvironment(
+  deps: Pick<PreviewDeps, 'runbooksDir'>,
+  execution: Execution,
+  params: Readonly<Record<string, string>>,
+  withAlertFile: boolean,
+): Record<string, string> {
+  const env = buildRunbookEnvironment({}, execution, deps.runbooksDir, {
+    home: '<per-execution directory, deleted after the run>',
+    ...(withAlertFile ? { alertFile: '<per-execution file, deleted after the run>' } : {}),
+    params,
+  });
+  const hidden = new Set(findSecretValues(env).map((s) => s.name));
+  return Object.fromEntries(Object.entries(env).map(([k, v]) => [k, hidden.has(k) ? '[redacted]' : v]));
+}
