@@ -5,6 +5,7 @@ import type { AppServices } from '../src/composition/service-groups';
 import { queueNameForPool } from '../src/domain/runs/run-message';
 import { defineApprovalsFunction } from './approvals';
 import { defineHealthFunction } from './health';
+import { defineCancelFunction } from './cancel';
 import { defineIntakeFunction } from './intake';
 import { defineLogsFunction } from './logs';
 import { defineNotifierFunction } from './oncall-timer';
@@ -28,6 +29,10 @@ export function registerFunctions(app: FunctionRegistrar, config: CloudoConfig, 
   app.http(
     'logs',
     defineLogsFunction(() => services().executions),
+  );
+  app.http(
+    'cancel',
+    defineCancelFunction(() => services().control),
   );
   app.http(
     'health',

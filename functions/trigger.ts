@@ -116,7 +116,7 @@ const runBody = z.strictObject({ params: z.record(z.string(), z.unknown()).optio
 
 async function readRunBody(request: HttpRequest): Promise<{ params?: unknown }> {
   if (request.method === 'GET' || !hasBody(request)) return {};
-  const parsed = runBody.safeParse(await readJsonBody(request));
+  const parsed = runBody.safeParse(await readJsonBody(request, 'the run request'));
   if (parsed.success) return parsed.data.params === undefined ? {} : { params: parsed.data.params };
   const issue = parsed.error.issues[0];
   const unknown = issue?.code === 'unrecognized_keys' ? issue.keys[0] : undefined;

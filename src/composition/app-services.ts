@@ -26,6 +26,7 @@ import { previewAlerts } from '../services/alerts/preview-alerts';
 import { getExecution, listExecutions } from '../services/runs/query-executions';
 import { requestRun } from '../services/runs/request-run';
 import { previewRun } from '../services/runs/preview-run';
+import { cancelExecution } from '../services/runs/cancel-execution';
 import type { SweepDeps } from '../services/runs/sweep-executions';
 import { runSweep } from '../services/runs/sweep';
 import type { ClaimTiming } from '../services/runs/record-once';
@@ -78,6 +79,7 @@ export function createAppServices(config: CloudoConfig, clients?: StorageClients
       list: (filter) => ensure(() => listExecutions(executions, filter)),
       get: (execId) => ensure(() => getExecution(executions, execId)),
     },
+    control: { cancel: (ask, log) => ensure(() => cancelExecution({ executions, clock: systemClock, log }, ask)) },
     unmatched: { list: (limit) => ensure(() => alerts.listUnmatched(limit)) },
     approvals: {
       view: (link) => ensure(() => viewApproval(on.approvalDeps(silent), link)),

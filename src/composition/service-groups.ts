@@ -11,6 +11,7 @@ import type { ExecutionFilter, ListResult } from '../services/runs/query-executi
 import type { AcceptedRun, RunRequest } from '../services/runs/request-run';
 import type { RunPreview } from '../services/runs/preview-run';
 import type { SweepReport } from '../services/runs/sweep';
+import type { CancelAsk } from '../services/runs/cancel-execution';
 import type { Logger } from '../services/shared/ports';
 import type { DeliveredMessage, HandleOutcome } from '../services/worker/handle-run-message';
 
@@ -29,6 +30,9 @@ export type ExecutionReads = {
   list(filter: ExecutionFilter): Promise<ListResult>;
   get(execId: string): Promise<Execution>;
 };
+
+/** POST /api/logs/{execId}/cancel. */
+export type RunControl = { cancel(ask: CancelAsk, log: Logger): Promise<Execution> };
 
 /** /api/alerts/unmatched. */
 export type UnmatchedReads = { list(limit: number): Promise<UnmatchedAlert[]> };
@@ -57,6 +61,7 @@ export type HealthServices = { check(): Promise<HealthReport> };
 export type AppServices = {
   readonly trigger: TriggerServices;
   readonly executions: ExecutionReads;
+  readonly control: RunControl;
   readonly unmatched: UnmatchedReads;
   readonly approvals: ApprovalServices;
   readonly intake: IntakeServices;

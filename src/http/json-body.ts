@@ -5,12 +5,13 @@ import { findTooDeep } from '../domain/shared/json-depth';
 
 export const MAX_WEBHOOK_BYTES = 256 * 1024;
 
-export async function readJsonBody(request: HttpRequest): Promise<unknown> {
+/** `what` names the body in errors: an alert by default, as webhooks send. */
+export async function readJsonBody(request: HttpRequest, what = 'the alert'): Promise<unknown> {
   const type = request.headers.get('content-type') ?? '';
   if (!/^application\/([\w.+-]+\+)?json\b/i.test(type.trim())) {
     throw new AppError(
       'unsupported_media_type',
-      `Send the alert as JSON (Content-Type: application/json), not "${type.slice(0, 80) || 'none'}".`,
+      `Send ${what} as JSON (Content-Type: application/json), not "${type.slice(0, 80) || 'none'}".`,
       {
         field: 'content-type',
       },

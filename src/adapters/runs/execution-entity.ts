@@ -43,11 +43,12 @@ export const SUMMARY_COLUMNS = [
   'requeuedAt',
   'leaseUntil',
   'params',
+  'cancel',
   ...chunkColumns('alert', ALERT_CHUNKS),
 ];
 
 // Small structured fields, each stored as one JSON column; rows written before they existed lack them.
-const JSON_FIELDS = ['approval', 'budget', 'paging', 'notifications', 'params'] as const;
+const JSON_FIELDS = ['approval', 'budget', 'paging', 'notifications', 'params', 'cancel'] as const;
 type JsonField = (typeof JSON_FIELDS)[number];
 
 const optional = <T extends z.ZodType>(t: T) => t.nullish().transform((v) => v ?? undefined);
@@ -82,10 +83,22 @@ const stored = z.object({
 });
 
 export function toEntity(e: Execution): Record<string, unknown> & { partitionKey: string; rowKey: string } {
-  const { output, mappingEnv, alert, approval, budget, paging, notifications, params, aksLogin, aksCluster, ...rest } =
-    e;
+  const {
+    output,
+    mappingEnv,
+    alert,
+    approval,
+    budget,
+    paging,
+    notifications,
+    params,
+    cancel,
+    aksLogin,
+    aksCluster,
+    ...rest
+  } = e;
   const entity: Record<string, unknown> = { ...rest, mappingEnv: JSON.stringify(mappingEnv) };
-  const structured = { approval, budget, paging, notifications, params };
+  const structured = { approval, budget, paging, notifications, params, cancel };
   for (const f of JSON_FIELDS) if (structured[f] !== undefined) entity[f] = JSON.stringify(structured[f]);
   if (aksLogin !== undefined || aksCluster !== undefined)
     entity['aks'] = JSON.stringify({ login: aksLogin ?? false, ...(aksCluster ? { cluster: aksCluster } : {}) });

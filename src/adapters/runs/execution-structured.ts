@@ -55,6 +55,7 @@ export const storedStructured = {
     secretNames: z.array(z.string()),
     sealed: z.string().optional(),
   }),
+  cancel: z.object({ requestedBy: z.string(), reason: z.string().nullable(), requestedAt: z.string() }),
   /** The `aks` column: the mapping's aksLogin and aksCluster together. */
   aks: z.object({ login: z.boolean(), cluster: storedAksCluster.optional() }),
 };

@@ -57,6 +57,8 @@ function failure(step: Step, o: ProcessOutcome, timeoutMs: number): string | nul
       return `${step.label} could not start (${o.error ?? 'unknown error'})`;
     case 'timed_out':
       return `${step.label} timed out; the login may take at most ${Math.round(timeoutMs / 1000)} s`;
+    case 'cancelled':
+      return `${step.label} was stopped: the run was cancelled`;
     case 'exited': {
       if (o.exitCode === 0) return null;
       const how = o.signal ? `was killed by signal ${o.signal}` : `exited ${o.exitCode ?? '?'}`;

@@ -20,6 +20,8 @@ const MAX_TIMER_MS = 2_147_483_647;
 
 export const runProcess: ProcessRunner = async (spec) => {
   const startedAt = performance.now();
+  // Cancelled before it started: nothing to stop, and nothing is started.
+  if (spec.signal?.aborted) return runOutcome('cancelled', null, createBoundedOutput(0), startedAt);
   const channel = await openOutputChannel(spec.user);
   return new Promise<ProcessOutcome>((resolve) => {
     let output: BoundedOutput;
@@ -75,10 +77,10 @@ function createSettler(settle: (outcome: ProcessOutcome) => void) {
 
 function supervise({ child, channel, spec, output, startedAt }: Run, settle: (outcome: ProcessOutcome) => void) {
   const run = createSettler(settle);
-  let timedOut = false;
+  let stoppedAs: 'timed_out' | 'cancelled' | null = null;
   let exit: ExitStatus | null = null;
   let drained = false;
-  const finishRun = () => run.finish(runOutcome(timedOut ? 'timed_out' : 'exited', exit, output, startedAt));
+  const finishRun = () => run.finish(runOutcome(stoppedAs ?? 'exited', exit, output, startedAt));
   const abandonChannel = () => {
     channel.abandon();
     finishRun();
@@ -105,18 +107,26 @@ function supervise({ child, channel, spec, output, startedAt }: Run, settle: (ou
     run.after(DRAIN_CAP_MS, abandonChannel);
     if (drained) finishRun();
   });
-  armTimeout(run, pid, spec, () => (timedOut = true), abandonChannel);
+  const stop = (as: 'timed_out' | 'cancelled') => {
+    // The first reason to stop is the one reported; a cancel during the grace period of a timeout changes nothing.
+    if (stoppedAs !== null || exit !== null) return;
+    stoppedAs = as;
+    stopSession(run, pid, spec, abandonChannel);
+  };
+  run.after(spec.timeoutMs, () => stop('timed_out'));
+  if (spec.signal) {
+    const onAbort = () => stop('cancelled');
+    spec.signal.addEventListener('abort', onAbort, { once: true });
+    child.once('exit', () => spec.signal?.removeEventListener('abort', onAbort));
+  }
 }
 
-/** SIGTERM to the session at the timeout, SIGKILL after the grace period, then give up waiting for the exit event. */
-function armTimeout(run: Settler, pid: number, spec: ProcessSpec, onTimeout: () => void, giveUp: () => void): void {
-  run.after(spec.timeoutMs, () => {
-    onTimeout();
-    signalSession(pid, 'SIGTERM');
-    run.after(spec.killGraceMs, () => {
-      signalSession(pid, 'SIGKILL');
-      run.after(POST_KILL_CAP_MS, giveUp);
-    });
+/** SIGTERM to the session, SIGKILL after the grace period, then give up waiting for the exit event. */
+function stopSession(run: Settler, pid: number, spec: ProcessSpec, giveUp: () => void): void {
+  signalSession(pid, 'SIGTERM');
+  run.after(spec.killGraceMs, () => {
+    signalSession(pid, 'SIGKILL');
+    run.after(POST_KILL_CAP_MS, giveUp);
   });
 }
 

@@ -11,8 +11,9 @@ export type ExecutionStatus =
   | 'skipped'
   | 'rejected'
   | 'expired'
-  | 'throttled';
-export type TerminalStatus = Extract<ExecutionStatus, 'succeeded' | 'failed' | 'timed_out' | 'error'>;
+  | 'throttled'
+  | 'cancelled';
+export type TerminalStatus = Extract<ExecutionStatus, 'succeeded' | 'failed' | 'timed_out' | 'error' | 'cancelled'>;
 export type TriggerKind = 'manual' | 'azure-monitor' | 'alertmanager';
 
 export const TRIGGER_KINDS: readonly TriggerKind[] = ['manual', 'azure-monitor', 'alertmanager'];
@@ -29,13 +30,15 @@ export const EXECUTION_STATUSES: readonly ExecutionStatus[] = [
   'rejected',
   'expired',
   'throttled',
+  'cancelled',
 ];
 
 const TRANSITIONS: Readonly<Record<ExecutionStatus, readonly ExecutionStatus[]>> = {
   // A human decides, or the link runs out.
-  pending_approval: ['queued', 'rejected', 'expired'],
-  queued: ['running', 'error'],
-  running: ['succeeded', 'failed', 'timed_out', 'error'],
+  pending_approval: ['queued', 'rejected', 'expired', 'cancelled'],
+  queued: ['running', 'error', 'cancelled'],
+  // A running run is cancelled by its worker, once the process group is stopped.
+  running: ['succeeded', 'failed', 'timed_out', 'error', 'cancelled'],
   succeeded: [],
   failed: [],
   timed_out: [],
@@ -46,6 +49,8 @@ const TRANSITIONS: Readonly<Record<ExecutionStatus, readonly ExecutionStatus[]>>
   expired: [],
   // Recorded, never run: the mapping's remediation budget was spent.
   throttled: [],
+  // Someone stopped it: before it ran (queued, waiting for approval), or while it ran.
+  cancelled: [],
 };
 
 /** Statuses an execution never leaves. */

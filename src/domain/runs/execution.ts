@@ -8,6 +8,7 @@ import type { Mapping } from '../mappings/mapping';
 import { isUndelivered, type Notification } from '../oncall/notification';
 import type { PagingOptions } from '../oncall/paging';
 import { computeLeaseEnd } from './run-lease';
+import type { CancelRequest } from './cancel';
 
 /** A run's parameters on its record: plain values, the names of secret ones, and those sealed until the run ends. */
 export type ExecutionParams = {
@@ -63,6 +64,8 @@ export type Execution = {
   /** How often the Sweeper sent the run's message again because no worker had taken it, and when it last did. */
   readonly requeues?: number;
   readonly requeuedAt?: string;
+  /** Set once someone asked to stop the run (see cancel.ts). */
+  readonly cancel?: CancelRequest | undefined;
   /** Set for runs of mappings that declare parameters. */
   readonly params?: ExecutionParams | undefined;
 };

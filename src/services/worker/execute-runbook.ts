@@ -26,12 +26,16 @@ export const NO_RUNBOOK_IDENTITY =
 // A login stuck on the identity endpoint must not eat the runbook's whole time.
 const AKS_LOGIN_CAP_MS = 120_000;
 
-/** Runs the execution's runbook; `alertJson` is the original alert, handed over as CLOUDO_ALERT_FILE. */
+/**
+ * Runs the execution's runbook; `alertJson` is the original alert, handed over as CLOUDO_ALERT_FILE. Aborting `signal`
+ * stops the process group (outcome `cancelled`).
+ */
 export async function executeRunbook(
   ports: RunnerPorts,
   settings: RunnerSettings,
   e: Execution,
   alertJson: string | null = null,
+  signal?: AbortSignal,
 ): Promise<RunResult> {
   const located = await ports.locate(e.runbook);
   if (!located.ok) return failedToStart(located.message);
@@ -54,7 +58,7 @@ export async function executeRunbook(
   }
   try {
     return await withAks(ports, settings, e, { dir, identity }, (aks, timeoutMs) =>
-      run(ports, settings, e, { located, args: args.args, dir, identity, aks, timeoutMs, params }),
+      run(ports, settings, e, { located, args: args.args, dir, identity, aks, timeoutMs, params, signal }),
     );
   } finally {
     await dir.dispose();
@@ -69,6 +73,7 @@ type RunPlan = {
   readonly aks: AksRunEnv | undefined;
   readonly timeoutMs: number;
   readonly params: OpenedParams;
+  readonly signal: AbortSignal | undefined;
 };
 
 /** Logs in first when the mapping asks; login and runbook share the execution's timeout, as the sweeper assumes. */
@@ -112,6 +117,7 @@ async function run(ports: RunnerPorts, settings: RunnerSettings, e: Execution, p
     timeoutMs: plan.timeoutMs,
     killGraceMs: settings.killGraceSeconds * 1000,
     maxOutputBytes: settings.maxOutputBytes,
+    ...(plan.signal ? { signal: plan.signal } : {}),
   });
   return toResult(
     {
@@ -143,6 +149,9 @@ function toResult(o: ProcessOutcome, timeoutSeconds: number): RunResult {
       return { ...common, status: 'error', error: o.error ?? 'the runbook could not be started' };
     case 'timed_out':
       return { ...common, status: 'timed_out', error: `timed out after ${timeoutSeconds} s; process group killed` };
+    case 'cancelled':
+      // The worker that stopped it replaces this with who asked and why.
+      return { ...common, status: 'cancelled', error: 'cancelled; process group stopped' };
     case 'exited':
       if (o.exitCode === 0) return { ...common, status: 'succeeded' };
       return { ...common, status: 'failed', ...(o.signal ? { error: `killed by signal ${o.signal}` } : {}) };

@@ -5,6 +5,7 @@ import { runMessageSchema } from '../../domain/runs/run-message';
 import { deliverRecorded } from '../runs/admitted-execution';
 import { executeRunbook, type RunnerSettings } from './execute-runbook';
 import { keepRunLease } from './keep-run-lease';
+import { describeCancel, type CancelRequest } from '../../domain/runs/cancel';
 import type { AlertRecordStore } from '../alerts/ports';
 import type { RunQueue } from '../runs/ports';
 import type { Versioned } from '../shared/ports';
@@ -50,13 +51,24 @@ export async function handleRunMessage(deps: WorkerDeps, msg: DeliveredMessage):
 }
 
 // The lease is renewed while the runbook runs, and the version of the record it last wrote is the one to finish.
+// A cancel request heard through the record aborts the run; the result then says who cancelled it and why.
 async function runUnderLease(deps: WorkerDeps, claimed: Versioned<Execution>, alertJson: string | null) {
-  const lease = keepRunLease(deps, claimed);
-  const result = await executeRunbook(deps.runner, deps.settings, claimed.value, alertJson).catch(async (err) => {
-    await lease.stop();
-    throw err;
+  const abort = new AbortController();
+  let cancel: CancelRequest | null = null;
+  const lease = keepRunLease(deps, claimed, (c) => {
+    cancel = c;
+    deps.log.info(`${claimed.value.execId}: ${describeCancel(c)}; stopping its process group`);
+    abort.abort();
   });
-  return { result, running: await lease.stop() };
+  const result = await executeRunbook(deps.runner, deps.settings, claimed.value, alertJson, abort.signal).catch(
+    async (err) => {
+      await lease.stop();
+      throw err;
+    },
+  );
+  const running = await lease.stop();
+  const by: CancelRequest | null = cancel ?? running.value.cancel ?? null;
+  return { result: result.status === 'cancelled' && by ? { ...result, error: describeCancel(by) } : result, running };
 }
 
 /**

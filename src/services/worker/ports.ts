@@ -45,11 +45,13 @@ export type ProcessSpec = {
   readonly maxOutputBytes: number;
   /** Run as this user and group (no supplementary groups) instead of the worker's own; needs a root worker. */
   readonly user?: ProcessUser;
+  /** Aborting stops the run as a timeout does (SIGTERM, then SIGKILL after the grace), with outcome `cancelled`. */
+  readonly signal?: AbortSignal;
 };
 
 export type ProcessUser = { readonly uid: number; readonly gid: number };
 
-export type ProcessOutcomeKind = 'exited' | 'timed_out' | 'spawn_failed';
+export type ProcessOutcomeKind = 'exited' | 'timed_out' | 'cancelled' | 'spawn_failed';
 
 export type ProcessOutcome = {
   readonly kind: ProcessOutcomeKind;

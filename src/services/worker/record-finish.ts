@@ -56,6 +56,12 @@ export async function recordFinish(
         : await replaceKeepingOutbox(deps.executions, next, base);
       if (written) return written;
       const current = await deps.executions.get(finished.execId);
+      // A cancel request that came as the run ended: the result stands, on the record that carries the request.
+      if (current?.value.status === 'running') {
+        next = await withFinishNotifications(deps, finishExecution(current.value, result, deps.clock.now()));
+        base = current;
+        continue;
+      }
       if (!current || !isMarkedLost(current.value)) return reportLostWrite(deps, finished, current);
       deps.log.warn(`${finished.execId}: recording its result over the Sweeper's "worker lost"`);
       const corrected = correctLostExecution(current.value, result, deps.clock.now());

@@ -1,0 +1,37 @@
+// Cancel a run: record the request with who and why; a run not yet started ends at once, a running one by its worker.
+import { AppError, badRequest, notFound } from '../../domain/shared/errors';
+import { isExecId } from '../../domain/runs/exec-id';
+import { requestCancel, MAX_CANCEL_REASON } from '../../domain/runs/cancel';
+import type { Execution } from '../../domain/runs/execution';
+import type { Clock, Logger } from '../shared/ports';
+import type { ExecutionStore } from './ports';
+import { replaceKeepingOutbox } from './replace-keeping-outbox';
+
+export type CancelDeps = { readonly executions: ExecutionStore; readonly clock: Clock; readonly log: Logger };
+
+export type CancelAsk = { readonly execId: string; readonly by: string; readonly reason?: string | undefined };
+
+// Each attempt reads the record again: a worker's lease renewal or a delivery may have changed it meanwhile.
+const ATTEMPTS = 5;
+
+/** The record as the cancel left it: `cancelled`, or `running` with the request for its worker to carry out. */
+export async function cancelExecution(deps: CancelDeps, ask: CancelAsk): Promise<Execution> {
+  if (!isExecId(ask.execId)) throw badRequest('execId', `"${ask.execId.slice(0, 80)}" is not an execution id.`);
+  const reason = ask.reason?.trim() ?? '';
+  if (reason.length > MAX_CANCEL_REASON) throw badRequest('reason', `At most ${MAX_CANCEL_REASON} characters.`);
+  // eslint-disable-next-line no-control-regex -- the reason is written into logs and the record's error line
+  if (/[\u0000-\u001f\u007f]/.test(reason)) throw badRequest('reason', 'One line of text, without control characters.');
+  for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+    const found = await deps.executions.get(ask.execId);
+    if (!found) throw notFound(`No execution ${ask.execId}.`, { field: 'execId' });
+    const cancel = { requestedBy: ask.by, reason: reason || null, requestedAt: deps.clock.now().toISOString() };
+    const next = requestCancel(found.value, cancel);
+    if (next === found.value) return next;
+    const written = await replaceKeepingOutbox(deps.executions, next, found);
+    if (written) {
+      deps.log.info(`${ask.execId}: cancel requested by ${ask.by} (${found.value.status} -> ${next.status})`);
+      return written.value;
+    }
+  }
+  throw new AppError('busy', `Execution ${ask.execId} kept changing while it was being cancelled; retry.`);
+}
