@@ -12,6 +12,9 @@ import { registerFunctions } from './register';
 const log: Logger = { info: console.log, warn: console.warn, error: console.error };
 const say = (notes: readonly StartupNote[]) => notes.forEach((note) => log[note.level](note.text));
 
+// /api/logs/{execId}/output streams server-sent events: the host passes the response body through as it comes.
+app.setup({ enableHttpStream: true });
+
 const loaded = loadConfig();
 // Say whom runbooks run as, or stop here if they cannot.
 const isolation = createRunbookIsolation(loaded);

@@ -5,7 +5,7 @@ import { decimalDigits } from '../src/domain/shared/whole-number';
 import { createHttpHandler } from '../src/http/http-handler';
 import { parseExecutionFilter } from '../src/http/execution-filter';
 import { parseQuery } from '../src/http/query-params';
-import { executionsPath } from '../src/domain/shared/api-paths';
+import { executionPath, executionsPath, outputPath } from '../src/domain/shared/api-paths';
 import { toExecutionDetail, toExecutionSummary } from '../src/http/views';
 import type { Provide } from '../src/composition/service-groups';
 
@@ -37,12 +37,17 @@ export function defineLogsFunction(services: Provide<'executions'>): HttpFunctio
 
 async function one(services: Provide<'executions'>, execId: string, format?: string): Promise<HttpResponseInit> {
   const execution = await services().get(execId);
+  // While it runs, the output so far comes from the live log; once over, the record holds it.
+  const output = execution.status === 'running' ? await services().outputSoFar(execId) : (execution.output ?? null);
   if (format === 'text') {
     // Runbook output is untrusted text: never let a browser sniff it into HTML.
     const headers = { 'Content-Type': 'text/plain; charset=utf-8', 'X-Content-Type-Options': 'nosniff' };
-    return { status: 200, headers, body: execution.output ?? '' };
+    return { status: 200, headers, body: output ?? '' };
   }
-  return { status: 200, jsonBody: toExecutionDetail(execution) };
+  const detail = toExecutionDetail({ ...execution, ...(output === null ? {} : { output }) });
+  const approvals = services().approvalLinks(execution);
+  const links = { self: executionPath(execution.execId), output: outputPath(execution.execId), ...(approvals ?? {}) };
+  return { status: 200, jsonBody: { ...detail, links } };
 }
 
 async function list(services: Provide<'executions'>, request: HttpRequest): Promise<HttpResponseInit> {

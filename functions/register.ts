@@ -6,6 +6,7 @@ import { queueNameForPool } from '../src/domain/runs/run-message';
 import { defineApprovalsFunction } from './approvals';
 import { defineHealthFunction } from './health';
 import { defineCancelFunction } from './cancel';
+import { defineOutputFunction } from './output';
 import { defineIntakeFunction } from './intake';
 import { defineLogsFunction } from './logs';
 import { defineNotifierFunction } from './oncall-timer';
@@ -29,6 +30,10 @@ export function registerFunctions(app: FunctionRegistrar, config: CloudoConfig, 
   app.http(
     'logs',
     defineLogsFunction(() => services().executions),
+  );
+  app.http(
+    'output',
+    defineOutputFunction(() => services().executions),
   );
   app.http(
     'cancel',

@@ -4,6 +4,7 @@ import { systemClock } from '../adapters/shared/clock';
 import { createExecutionTable } from '../adapters/runs/execution-table';
 import { createMappingTable } from '../adapters/mappings/mapping-table';
 import { createRunQueue } from '../adapters/runs/run-queue';
+import { createOutputLog } from '../adapters/runs/output-log';
 import { ensureTables, type StorageClients } from '../adapters/shared/storage-clients';
 import { createHealthProbes } from '../adapters/health/storage-probes';
 import { connect } from './admin-wiring';
@@ -27,6 +28,7 @@ import { getExecution, listExecutions } from '../services/runs/query-executions'
 import { requestRun } from '../services/runs/request-run';
 import { previewRun } from '../services/runs/preview-run';
 import { cancelExecution } from '../services/runs/cancel-execution';
+import { readOutputAfter, readOutputSoFar } from '../services/runs/read-output';
 import type { SweepDeps } from '../services/runs/sweep-executions';
 import { runSweep } from '../services/runs/sweep';
 import type { ClaimTiming } from '../services/runs/record-once';
@@ -63,7 +65,8 @@ export function createAppServices(config: CloudoConfig, clients?: StorageClients
     sealKey: config.oncall.approvalSecret,
   };
   const runner = createRunnerPorts(config, undefined, opts.runbookIdentity);
-  const worker = { runner, settings: buildRunnerSettings(config, on.secrets), ...on };
+  const output = createOutputLog(storage.executions);
+  const worker = { runner, settings: buildRunnerSettings(config, on.secrets), output, ...on };
   const ensure = async <T>(fn: () => Promise<T>): Promise<T> => (await ready(), fn());
   // HTTP triggers only: the intake queue's concurrency is bounded by the host's batch settings already.
   const gate = createAdmissionGate({ limit: config.accept.concurrency, maxWaitMs: config.accept.maxWaitMs });
@@ -78,6 +81,9 @@ export function createAppServices(config: CloudoConfig, clients?: StorageClients
     executions: {
       list: (filter) => ensure(() => listExecutions(executions, filter)),
       get: (execId) => ensure(() => getExecution(executions, execId)),
+      readOutput: (execId, offset) => ensure(() => readOutputAfter({ executions, output }, execId, offset)),
+      outputSoFar: (execId) => ensure(() => readOutputSoFar({ executions, output }, execId)),
+      approvalLinks: (e) => on.oncall.links.approvals(e),
     },
     control: { cancel: (ask, log) => ensure(() => cancelExecution({ executions, clock: systemClock, log }, ask)) },
     unmatched: { list: (limit) => ensure(() => alerts.listUnmatched(limit)) },

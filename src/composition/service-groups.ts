@@ -12,6 +12,7 @@ import type { AcceptedRun, RunRequest } from '../services/runs/request-run';
 import type { RunPreview } from '../services/runs/preview-run';
 import type { SweepReport } from '../services/runs/sweep';
 import type { CancelAsk } from '../services/runs/cancel-execution';
+import type { OutputSlice } from '../services/runs/read-output';
 import type { Logger } from '../services/shared/ports';
 import type { DeliveredMessage, HandleOutcome } from '../services/worker/handle-run-message';
 
@@ -29,6 +30,12 @@ export type TriggerServices = {
 export type ExecutionReads = {
   list(filter: ExecutionFilter): Promise<ListResult>;
   get(execId: string): Promise<Execution>;
+  /** The output after a byte offset, and whether the run is over (/api/logs/{execId}/output). */
+  readOutput(execId: string, offset: number): Promise<OutputSlice>;
+  /** Everything written so far by a run still going, with markers where the cap cut it. */
+  outputSoFar(execId: string): Promise<string>;
+  /** Signed approve/reject links of a run waiting for approval, for key holders (the CLI); null otherwise. */
+  approvalLinks(e: Execution): { readonly approve: string; readonly reject: string } | null;
 };
 
 /** POST /api/logs/{execId}/cancel. */

@@ -2,6 +2,7 @@
 import { HttpRequest, HttpResponse, type HttpResponseInit } from '@azure/functions';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { ReadableStream } from 'node:stream/web';
 import { AppError, notFound } from '../domain/shared/errors';
 import { toErrorResponse } from '../http/error-response';
 import type { Logger } from '../services/shared/ports';
@@ -133,11 +134,32 @@ function withHeaders(init: HttpResponseInit, extra: Readonly<Record<string, stri
 async function writeResponse(res: http.ServerResponse, result: HttpResult): Promise<void> {
   // HttpResponse applies the library's own conversions (jsonBody, content type), as the worker does on Azure.
   const response = result instanceof HttpResponse ? result : new HttpResponse(result);
-  const body = Buffer.from(await response.arrayBuffer());
   const headers: Record<string, string> = {};
   response.headers.forEach((value, key) => (headers[key] = value));
+  if (!(result instanceof HttpResponse) && result.body instanceof ReadableStream && response.body) {
+    // A stream (server-sent events) goes out as it is produced, as the host does with HTTP streams enabled.
+    res.writeHead(response.status, headers);
+    res.flushHeaders();
+    return pipeStream(res, response.body);
+  }
+  const body = Buffer.from(await response.arrayBuffer());
   res.writeHead(response.status, headers);
   res.end(body);
+}
+
+async function pipeStream(res: http.ServerResponse, body: ReadableStream<Uint8Array>): Promise<void> {
+  const reader = body.getReader();
+  // A client that goes away cancels the stream, which stops whatever feeds it.
+  res.once('close', () => void reader.cancel().catch(() => undefined));
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done || res.destroyed) break;
+      res.write(value);
+    }
+  } finally {
+    res.end();
+  }
 }
 
 function flatHeaders(headers: http.IncomingHttpHeaders): Record<string, string> {

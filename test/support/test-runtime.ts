@@ -129,8 +129,15 @@ export async function dropStorage(config: CloudoConfig, conn = inject('storageCo
 
 export type Json = Record<string, unknown>;
 
-export async function call(method: string, url: string): Promise<{ status: number; body: Json; headers: Headers }> {
-  const res = await fetch(url, { method });
+/** `json`, when given, is sent as the request's JSON body. */
+export async function call(
+  method: string,
+  url: string,
+  json?: unknown,
+): Promise<{ status: number; body: Json; headers: Headers }> {
+  const init =
+    json === undefined ? {} : { body: JSON.stringify(json), headers: { 'content-type': 'application/json' } };
+  const res = await fetch(url, { method, ...init });
   const text = await res.text();
   return { status: res.status, body: text ? (JSON.parse(text) as Json) : {}, headers: res.headers };
 }

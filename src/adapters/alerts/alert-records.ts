@@ -1,4 +1,5 @@
 // Alert records in the executions table: idempotency claims, original payloads, and alerts nobody claimed.
+import { OUTPUT_PARTITION } from '../runs/output-log';
 import { REJECTED } from '../runs/execution-table';
 import { odata, type TableClient } from '@azure/data-tables';
 import { z } from 'zod';
@@ -63,10 +64,11 @@ export function createAlertRecords(table: TableClient): AlertRecordStore {
 }
 
 // These partitions are keyed by inverted time, so everything older than the cutoff is one row-key range: no scan.
-// Rejected messages hold sender text too, and any sender can add them: they age out the same way.
+// Rejected messages hold sender text too, and any sender can add them: they age out the same way, as does the live
+// output of runs (the record keeps its capped copy).
 async function pruneBefore(table: TableClient, cutoff: Date, maxRows: number): Promise<number> {
   let deleted = 0;
-  for (const partition of [PAYLOAD, UNMATCHED, REJECTED]) {
+  for (const partition of [PAYLOAD, UNMATCHED, REJECTED, OUTPUT_PARTITION]) {
     const filter = odata`PartitionKey eq ${partition} and RowKey ge ${invertTime(cutoff)}`;
     for await (const e of table.listEntities({ queryOptions: { filter, select: ['RowKey'] } })) {
       if (deleted >= maxRows) return deleted;

@@ -1,4 +1,10 @@
 // Capped output collector: keeps the head and tail of a byte stream in O(maxBytes) memory, UTF-8 safe.
+import {
+  completeUtf8PrefixLength,
+  formatTruncationMarker,
+  HEAD_SHARE,
+  leadingContinuationBytes,
+} from '../../domain/runs/output-bytes';
 
 export type BoundedOutputResult = { text: string; totalBytes: number; truncated: boolean };
 
@@ -6,12 +12,6 @@ export type BoundedOutput = {
   push(chunk: Buffer): void;
   result(): BoundedOutputResult;
 };
-
-export const HEAD_SHARE = 0.25;
-
-export function formatTruncationMarker(omittedBytes: number): string {
-  return `\n…[ClouDO: ${omittedBytes} bytes of output omitted]…\n`;
-}
 
 /** Throws RangeError when maxBytes is not a non-negative safe integer. */
 export function createBoundedOutput(maxBytes: number): BoundedOutput {
@@ -94,23 +94,4 @@ function createTailRing(capacity: number): TailRing {
   };
 
   return { push, contents };
-}
-
-/** Length of the longest prefix that does not end in the middle of a UTF-8 sequence. */
-function completeUtf8PrefixLength(bytes: Buffer): number {
-  const end = bytes.length;
-  for (let back = 1; back <= Math.min(4, end); back++) {
-    const byte = bytes[end - back] ?? 0;
-    if ((byte & 0xc0) === 0x80) continue;
-    const needed = byte >= 0xf0 ? 4 : byte >= 0xe0 ? 3 : byte >= 0xc0 ? 2 : 1;
-    return needed > back ? end - back : end;
-  }
-  return end;
-}
-
-/** Continuation bytes at the start belong to a character whose lead byte was dropped. */
-function leadingContinuationBytes(bytes: Buffer): number {
-  let skip = 0;
-  while (skip < Math.min(3, bytes.length) && ((bytes[skip] ?? 0) & 0xc0) === 0x80) skip++;
-  return skip;
 }

@@ -90,7 +90,14 @@ function supervise({ child, channel, spec, output, startedAt }: Run, settle: (ou
     drained = true;
     if (exit !== null) finishRun();
   };
-  channel.collect(child, (chunk) => output.push(chunk), onDrained);
+  channel.collect(
+    child,
+    (chunk) => {
+      output.push(chunk);
+      spec.onOutput?.(chunk);
+    },
+    onDrained,
+  );
   child.on('error', (err) => {
     // With a pid the process did start; later errors (e.g. from kill) do not change the outcome.
     if (child.pid !== undefined) return;

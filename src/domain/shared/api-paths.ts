@@ -14,6 +14,8 @@ export const triggerPath = (): string => apiPath('Trigger');
 
 export const executionPath = (execId: string): string => apiPath(`logs/${encodeURIComponent(execId)}`);
 
+export const outputPath = (execId: string): string => `${executionPath(execId)}/output`;
+
 /** The executions list, with its filters and continuation as given. */
 export const executionsPath = (query: Readonly<Record<string, string>>): string =>
   `${apiPath('logs')}?${new URLSearchParams(query).toString()}`;

@@ -88,3 +88,22 @@ export type ClaimStore = {
   /** Frees a key whose execution could not be recorded, if unchanged since `token`, so a retry can run it. */
   releaseKey(key: string, token: string): Promise<void>;
 };
+
+/** The largest piece an OutputLog stores as one row. */
+export const MAX_PIECE_BYTES = 192 * 1024;
+
+/** A piece of a run's (redacted) output: its bytes and where they start in the stream. */
+export type OutputChunk = { readonly start: number; readonly bytes: Buffer };
+
+/**
+ * A run's output as it is written, in pieces keyed by where they end, so a reader asks for what came after an offset
+ * and reads nothing it has seen. Pieces may be missing where a long output was cut (see domain/runs/output-bytes).
+ */
+export type OutputLog = {
+  /** Writes pieces of at most MAX_PIECE_BYTES (again, if a write's answer was lost: the same piece is written over). */
+  write(execId: string, chunks: readonly OutputChunk[]): Promise<void>;
+  /** Removes pieces by where they end; already gone is fine. */
+  remove(execId: string, ends: readonly number[]): Promise<void>;
+  /** The pieces that end after `offset`, in order, about `maxBytes` of them (at least one); `more` if others follow. */
+  readAfter(execId: string, offset: number, maxBytes: number): Promise<{ chunks: OutputChunk[]; more: boolean }>;
+};

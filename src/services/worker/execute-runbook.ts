@@ -6,6 +6,7 @@ import { redact, findSecretValues } from '../../domain/shared/redact';
 import { buildRunbookEnvironment, type AksRunEnv } from '../../domain/worker/runbook-env';
 import type { ProcessOutcome, RunDir, RunnerPorts } from './ports';
 import { openRunParams, type OpenedParams } from './open-run-params';
+import type { LiveOutput } from './live-output';
 
 export type RunnerSettings = {
   readonly runbooksDir: string;
@@ -26,16 +27,20 @@ export const NO_RUNBOOK_IDENTITY =
 // A login stuck on the identity endpoint must not eat the runbook's whole time.
 const AKS_LOGIN_CAP_MS = 120_000;
 
-/**
- * Runs the execution's runbook; `alertJson` is the original alert, handed over as CLOUDO_ALERT_FILE. Aborting `signal`
- * stops the process group (outcome `cancelled`).
- */
+export type RunOptions = {
+  /** The original alert, handed over as CLOUDO_ALERT_FILE. */
+  readonly alertJson?: string | null;
+  /** Aborting stops the process group (outcome `cancelled`). */
+  readonly signal?: AbortSignal;
+  /** Where the output goes while the run goes on, redacted of these secrets. */
+  readonly openLive?: (secrets: readonly { name: string; value: string }[]) => LiveOutput;
+};
+
 export async function executeRunbook(
   ports: RunnerPorts,
   settings: RunnerSettings,
   e: Execution,
-  alertJson: string | null = null,
-  signal?: AbortSignal,
+  { alertJson = null, signal, openLive }: RunOptions = {},
 ): Promise<RunResult> {
   const located = await ports.locate(e.runbook);
   if (!located.ok) return failedToStart(located.message);
@@ -58,7 +63,7 @@ export async function executeRunbook(
   }
   try {
     return await withAks(ports, settings, e, { dir, identity }, (aks, timeoutMs) =>
-      run(ports, settings, e, { located, args: args.args, dir, identity, aks, timeoutMs, params, signal }),
+      run(ports, settings, e, { located, args: args.args, dir, identity, aks, timeoutMs, params, signal, openLive }),
     );
   } finally {
     await dir.dispose();
@@ -74,6 +79,7 @@ type RunPlan = {
   readonly timeoutMs: number;
   readonly params: OpenedParams;
   readonly signal: AbortSignal | undefined;
+  readonly openLive: RunOptions['openLive'];
 };
 
 /** Logs in first when the mapping asks; login and runbook share the execution's timeout, as the sweeper assumes. */
@@ -109,6 +115,8 @@ async function run(ports: RunnerPorts, settings: RunnerSettings, e: Execution, p
     params: plan.params.env,
   };
   const env = buildRunbookEnvironment(settings.baseEnv, e, settings.runbooksDir, places);
+  const secrets = bySize([...findSecretValues(env), ...plan.params.secrets, ...settings.secrets]);
+  const live = plan.openLive?.(secrets);
   const outcome = await ports.run({
     file: settings.interpreters[plan.located.interpreter],
     args: [plan.located.path, ...plan.args],
@@ -118,14 +126,11 @@ async function run(ports: RunnerPorts, settings: RunnerSettings, e: Execution, p
     killGraceMs: settings.killGraceSeconds * 1000,
     maxOutputBytes: settings.maxOutputBytes,
     ...(plan.signal ? { signal: plan.signal } : {}),
+    ...(live ? { onOutput: (chunk: Buffer) => live.push(chunk) } : {}),
   });
-  return toResult(
-    {
-      ...outcome,
-      output: redact(outcome.output, bySize([...findSecretValues(env), ...plan.params.secrets, ...settings.secrets])),
-    },
-    e.timeoutSeconds,
-  );
+  // Everything written reaches the log before the result is recorded: a reader that sees the run over has it all.
+  await live?.close();
+  return toResult({ ...outcome, output: redact(outcome.output, secrets) }, e.timeoutSeconds);
 }
 
 // Longest first, so a secret that contains another is redacted whole.

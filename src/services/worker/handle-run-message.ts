@@ -7,7 +7,8 @@ import { executeRunbook, type RunnerSettings } from './execute-runbook';
 import { keepRunLease } from './keep-run-lease';
 import { describeCancel, type CancelRequest } from '../../domain/runs/cancel';
 import type { AlertRecordStore } from '../alerts/ports';
-import type { RunQueue } from '../runs/ports';
+import type { OutputLog, RunQueue } from '../runs/ports';
+import { createLiveOutput } from './live-output';
 import type { Versioned } from '../shared/ports';
 import { recordFinish, type FinishDeps } from './record-finish';
 import type { RunnerPorts } from './ports';
@@ -17,6 +18,8 @@ export type WorkerDeps = FinishDeps & {
   readonly queue: RunQueue;
   readonly runner: RunnerPorts;
   readonly settings: RunnerSettings;
+  /** Where output goes while the run goes on; without it, output is recorded when the run ends. */
+  readonly output?: OutputLog;
   /** Between renewals of a running run's lease; tests shorten it. */
   readonly leaseRenewMs?: number;
 };
@@ -60,12 +63,17 @@ async function runUnderLease(deps: WorkerDeps, claimed: Versioned<Execution>, al
     deps.log.info(`${claimed.value.execId}: ${describeCancel(c)}; stopping its process group`);
     abort.abort();
   });
-  const result = await executeRunbook(deps.runner, deps.settings, claimed.value, alertJson, abort.signal).catch(
-    async (err) => {
-      await lease.stop();
-      throw err;
-    },
-  );
+  const e = claimed.value;
+  const output = deps.output;
+  const openLive = output
+    ? (secrets: readonly { name: string; value: string }[]) =>
+        createLiveOutput(output, e.execId, { maxBytes: deps.settings.maxOutputBytes, secrets }, deps.log)
+    : undefined;
+  const options = { alertJson, signal: abort.signal, ...(openLive ? { openLive } : {}) };
+  const result = await executeRunbook(deps.runner, deps.settings, e, options).catch(async (err) => {
+    await lease.stop();
+    throw err;
+  });
   const running = await lease.stop();
   const by: CancelRequest | null = cancel ?? running.value.cancel ?? null;
   return { result: result.status === 'cancelled' && by ? { ...result, error: describeCancel(by) } : result, running };

@@ -47,6 +47,8 @@ export type ProcessSpec = {
   readonly user?: ProcessUser;
   /** Aborting stops the run as a timeout does (SIGTERM, then SIGKILL after the grace), with outcome `cancelled`. */
   readonly signal?: AbortSignal;
+  /** Each piece of output as it arrives (stdout and stderr interleaved), besides the capped copy in the outcome. */
+  readonly onOutput?: (chunk: Buffer) => void;
 };
 
 export type ProcessUser = { readonly uid: number; readonly gid: number };

@@ -1,6 +1,7 @@
 // Unit tests for the head/tail output collector: truncation, UTF-8 safety and bounded memory.
 import { describe, it, expect } from 'vitest';
-import { createBoundedOutput, formatTruncationMarker } from '../../../src/adapters/worker/bounded-output';
+import { createBoundedOutput } from '../../../src/adapters/worker/bounded-output';
+import { formatTruncationMarker } from '../../../src/domain/runs/output-bytes';
 
 const MARKER_PATTERN = /\n…\[ClouDO: (\d+) bytes of output omitted\]…\n/;
 

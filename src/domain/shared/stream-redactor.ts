@@ -1,0 +1,71 @@
+// Redaction of a byte stream: secret values never leave it, even one split across two chunks.
+
+export type StreamRedactor = {
+  /** The bytes that are safe to pass on; an end that may be the start of a secret is held back for the next chunk. */
+  push(chunk: Buffer): Buffer;
+  /** Whatever is still held back, redacted. */
+  end(): Buffer;
+};
+
+type Secret = { readonly value: Buffer; readonly mark: Buffer };
+
+/** Each value is replaced by `[redacted NAME]`, as redact() does for whole text; longer values win at a position. */
+export function createStreamRedactor(secrets: readonly { name: string; value: string }[]): StreamRedactor {
+  const list: Secret[] = secrets
+    .filter((s) => s.value.length > 0)
+    .map((s) => ({ value: Buffer.from(s.value, 'utf8'), mark: Buffer.from(`[redacted ${s.name}]`, 'utf8') }))
+    .sort((a, b) => b.value.length - a.value.length);
+  const hold = Math.max(0, ...list.map((s) => s.value.length - 1));
+  let held = Buffer.alloc(0);
+  return {
+    push(chunk) {
+      if (list.length === 0) return chunk;
+      const data = held.length === 0 ? chunk : Buffer.concat([held, chunk]);
+      const { out, safeEnd } = redactUpTo(data, list, data.length - pendingStart(data, list, hold));
+      held = Buffer.from(data.subarray(safeEnd));
+      return out;
+    },
+    end() {
+      const { out } = redactUpTo(held, list, held.length);
+      held = Buffer.alloc(0);
+      return out;
+    },
+  };
+}
+
+/**
+ * How many bytes at the end could begin a secret the next chunk completes: only those wait, so a line of ordinary
+ * output is passed on at once.
+ */
+function pendingStart(data: Buffer, list: readonly Secret[], hold: number): number {
+  for (let k = Math.min(hold, data.length); k > 0; k--) {
+    const tail = data.subarray(data.length - k);
+    if (list.some((s) => s.value.length > k && s.value.subarray(0, k).equals(tail))) return k;
+  }
+  return 0;
+}
+
+/** Redacts matches that start before `cut`; bytes from `safeEnd` on (after the last such match, or at cut) are left. */
+function redactUpTo(data: Buffer, list: readonly Secret[], cut: number): { out: Buffer; safeEnd: number } {
+  const parts: Buffer[] = [];
+  let from = 0;
+  for (;;) {
+    const next = findFirst(data, list, from);
+    if (next === null || next.at >= cut) break;
+    parts.push(data.subarray(from, next.at), next.secret.mark);
+    from = next.at + next.secret.value.length;
+  }
+  const safeEnd = Math.max(from, cut);
+  parts.push(data.subarray(from, safeEnd));
+  return { out: Buffer.concat(parts), safeEnd };
+}
+
+function findFirst(data: Buffer, list: readonly Secret[], from: number): { at: number; secret: Secret } | null {
+  let best: { at: number; secret: Secret } | null = null;
+  for (const secret of list) {
+    const at = data.indexOf(secret.value, from);
+    // Longest first: at the same position, the first found is the longer one.
+    if (at >= 0 && (best === null || at < best.at)) best = { at, secret };
+  }
+  return best;
+}
