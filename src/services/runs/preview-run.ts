@@ -72,5 +72,7 @@ export function previewEnvironment(
     params,
   });
   const hidden = new Set(findSecretValues(env).map((s) => s.name));
-  return Object.fromEntries(Object.entries(env).map(([k, v]) => [k, hidden.has(k) ? '[redacted]' : v]));
+  return Object.fromEntries(
+    Object.entries(env).map(([k, v]) => [k, hidden.has(k) && v !== SECRET_MARK ? '[redacted]' : v]),
+  );
 }
