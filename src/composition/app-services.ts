@@ -85,7 +85,10 @@ export function createAppServices(config: CloudoConfig, clients?: StorageClients
       outputSoFar: (execId) => ensure(() => readOutputSoFar({ executions, output }, execId)),
       approvalLinks: (e) => on.oncall.links.approvals(e),
     },
-    control: { cancel: (ask, log) => ensure(() => cancelExecution({ executions, clock: systemClock, log }, ask)) },
+    control: {
+      cancel: (ask, log) =>
+        ensure(() => cancelExecution({ executions, clock: systemClock, log, oncall: on.oncall }, ask)),
+    },
     unmatched: { list: (limit) => ensure(() => alerts.listUnmatched(limit)) },
     approvals: {
       view: (link) => ensure(() => viewApproval(on.approvalDeps(silent), link)),

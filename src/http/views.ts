@@ -30,6 +30,7 @@ export function toExecutionSummary(e: Execution): Record<string, unknown> {
     budget: e.budget ?? null,
     notifications: e.notifications ?? [],
     params: e.params ? showParams(e.params.values, e.params.secretNames) : null,
+    cancel: e.cancel ?? null,
     links: { self: executionPath(e.execId) },
   };
 }

@@ -6,8 +6,15 @@ import type { Execution } from '../../domain/runs/execution';
 import type { Clock, Logger } from '../shared/ports';
 import type { ExecutionStore } from './ports';
 import { replaceKeepingOutbox } from './replace-keeping-outbox';
+import { onDecision, withNotifications } from '../../domain/oncall/notify-plan';
+import { deliverRecorded, type OncallDeps } from './admitted-execution';
 
-export type CancelDeps = { readonly executions: ExecutionStore; readonly clock: Clock; readonly log: Logger };
+export type CancelDeps = {
+  readonly executions: ExecutionStore;
+  readonly clock: Clock;
+  readonly log: Logger;
+  readonly oncall: OncallDeps;
+};
 
 export type CancelAsk = { readonly execId: string; readonly by: string; readonly reason?: string | undefined };
 
@@ -25,11 +32,16 @@ export async function cancelExecution(deps: CancelDeps, ask: CancelAsk): Promise
     const found = await deps.executions.get(ask.execId);
     if (!found) throw notFound(`No execution ${ask.execId}.`, { field: 'execId' });
     const cancel = { requestedBy: ask.by, reason: reason || null, requestedAt: deps.clock.now().toISOString() };
-    const next = requestCancel(found.value, cancel);
-    if (next === found.value) return next;
+    const cancelled = requestCancel(found.value, cancel);
+    if (cancelled === found.value) return cancelled;
+    // A run that waited for a decision asked for one on the on-call channels: that request is closed now.
+    const asked = found.value.status === 'pending_approval';
+    const channels = deps.oncall.channels(cancelled.partition);
+    const next = asked ? withNotifications(cancelled, onDecision(cancelled, channels, deps.clock.now())) : cancelled;
     const written = await replaceKeepingOutbox(deps.executions, next, found);
     if (written) {
       deps.log.info(`${ask.execId}: cancel requested by ${ask.by} (${found.value.status} -> ${next.status})`);
+      await deliverRecorded(deps.oncall, written, deps.log);
       return written.value;
     }
   }

@@ -9,7 +9,8 @@ import { call, mappingDoc, startTestRuntime, waitForTerminal, type TestRuntime }
 const SECRET = 'pa55-w0rd-never-shown';
 
 const RUNBOOKS = {
-  'params.sh': '#!/usr/bin/env bash\nenv | grep ^CLOUDO_PARAM_ | grep -v TOKEN | sort\necho "token=$CLOUDO_PARAM_TOKEN"\n',
+  'params.sh':
+    '#!/usr/bin/env bash\nenv | grep ^CLOUDO_PARAM_ | grep -v TOKEN | sort\necho "token=$CLOUDO_PARAM_TOKEN"\n',
 };
 
 const PARAMS = {
@@ -97,7 +98,9 @@ describe('run parameters', () => {
     const done = await runToEnd('restart', { TARGET: 'web-2', TOKEN: SECRET });
     const execId = String(done['execId']);
     expect(JSON.stringify(done)).not.toContain(SECRET);
-    expect((await fetch(`${rt.url}/api/logs/${execId}?format=text`).then((r) => r.text())).includes(SECRET)).toBe(false);
+    expect((await fetch(`${rt.url}/api/logs/${execId}?format=text`).then((r) => r.text())).includes(SECRET)).toBe(
+      false,
+    );
     expect(JSON.stringify((await call('GET', `${rt.url}/api/logs?limit=50`)).body)).not.toContain(SECRET);
     expect(rt.logs.join('\n')).not.toContain(SECRET);
     // Storage itself: the record, its index rows and its output pieces; the sealed copy is gone once the run ended.
@@ -116,7 +119,11 @@ describe('run parameters', () => {
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ dryRun: true, wouldBe: 'queued', params: { TARGET: 'web-3', TOKEN: '[secret]' } });
     const env = res.body['environment'] as Record<string, string>;
-    expect(env).toMatchObject({ CLOUDO_PARAM_TARGET: 'web-3', CLOUDO_PARAM_COUNT: '2', CLOUDO_PARAM_TOKEN: '[secret]' });
+    expect(env).toMatchObject({
+      CLOUDO_PARAM_TARGET: 'web-3',
+      CLOUDO_PARAM_COUNT: '2',
+      CLOUDO_PARAM_TOKEN: '[secret]',
+    });
     expect(JSON.stringify(res.body)).not.toContain(SECRET);
     const bad = await trigger('restart', { params: { TARGET: 'a', COUNT: 0 } }, '&dry_run=true');
     expect(bad.status).toBe(400);

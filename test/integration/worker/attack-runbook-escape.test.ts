@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runProcess } from '../../../src/adapters/worker/process-runner';
 import type { ProcessSpec, ProcessUser } from '../../../src/services/worker/ports';
 import { readableDir } from '../../support/runbook-dirs';
+import { isProcessAlive } from '../../support/proc-scan';
 
 const PATH = process.env['PATH'] ?? '/usr/bin:/bin';
 // As the image runs: a root worker hands runbooks to an unprivileged user.
@@ -35,14 +36,7 @@ function spec(body: string, timeoutMs = 30_000): ProcessSpec {
   };
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-  } catch {
-    return false;
-  }
-}
+const isAlive = isProcessAlive;
 
 /** Generous deadline for the kill to land; never a timing assertion. */
 async function deadWithin(pid: number, ms = 10_000): Promise<boolean> {

@@ -6,6 +6,7 @@ import { waitFor } from '../../support/proc-scan';
 import { readableDir, writableDir } from '../../support/runbook-dirs';
 import { startRuntimeProcess, type RuntimeProcess } from '../../support/runtime-process';
 import { call, mappingDoc } from '../../support/test-runtime';
+import { isProcessAlive } from '../../support/proc-scan';
 
 const dir = readableDir('cloudo-attack-kill-');
 const out = writableDir('cloudo-attack-kill-out-');
@@ -26,14 +27,7 @@ afterAll(async () => {
   for (const d of [dir, out]) rmSync(d, { recursive: true, force: true });
 });
 
-function isAlive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-  } catch {
-    return false;
-  }
-}
+const isAlive = isProcessAlive;
 
 describe.skipIf(process.platform !== 'linux')('a worker killed with SIGKILL mid-run', () => {
   it("takes its runbook and the runbook's children with it, at the latest by the runbook timeout", async () => {

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { runProcess } from '../../../src/adapters/worker/process-runner';
 import type { ProcessSpec } from '../../../src/services/worker/ports';
+import { isProcessAlive } from '../../support/proc-scan';
 
 const PATH = process.env['PATH'] ?? '/usr/bin:/bin';
 let dir = '';
@@ -37,17 +38,7 @@ function spec(overrides: Partial<ProcessSpec>): ProcessSpec {
   };
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch (err: unknown) {
-    if ((err as NodeJS.ErrnoException).code === 'ESRCH') return false;
-    throw err;
-  }
-  // A zombie is already dead; it only waits for its new parent (possibly a non-reaping PID 1) to collect it.
-  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-  return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-}
+const isAlive = isProcessAlive;
 
 /** Prefix of the temp directories of this worker's output channels (runProcess names them after its pid). */
 const outDirPrefix = (): string => path.join(os.tmpdir(), `cloudo-out-${process.pid}-`);

@@ -73,6 +73,12 @@ describe('notification plan', () => {
     ]);
   });
 
+  it('pages nobody for a cancelled run: a person stopped it on purpose', () => {
+    expect(onFinish(exec('cancelled'), both, true, t0)).toEqual([]);
+    // A run cancelled while it waited for approval: the request for a decision is closed, nobody is paged.
+    expect(kinds(onDecision(exec('cancelled'), both, t0))).toEqual(['opsgenie:close:decided']);
+  });
+
   it('closes an open page on success, and only then', () => {
     expect(kinds(onFinish(exec('succeeded'), both, true, t0))).toEqual(['opsgenie:close:recovered']);
     expect(onFinish(exec('succeeded'), both, false, t0)).toEqual([]);
