@@ -101,7 +101,11 @@ export const SETTINGS_CATALOG: readonly SettingEntry[] = [
   ),
   oncall('CLOUDO_CHAT_FORMAT', '`slack`', '`slack` (`{"text": …}`) or `teams` (an Adaptive Card).'),
   oncall('CLOUDO_NOTIFY_TIMEOUT_SECONDS', '`4`', 'Timeout of each request to Opsgenie or the chat webhook (1-20).'),
-  approvals('APPROVAL_SECRET', 'unset', 'Signs approval links (HMAC-SHA256); 32+ characters. A credential.'),
+  approvals(
+    'APPROVAL_SECRET',
+    'unset',
+    'Signs approval links, seals secret run parameters; 32+ characters. A credential.',
+  ),
   approvals('APPROVAL_TTL_MIN', '`60`', 'Minutes an approval link works (1-10080); then the run is `expired`.'),
   approvals(
     'CLOUDO_PUBLIC_URL',

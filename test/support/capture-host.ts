@@ -22,6 +22,8 @@ function captureHostRegistrations(): CoreFunctionMetadata[] {
     setProgrammingModel: () => undefined,
     getProgrammingModel: () => undefined,
     registerHook: () => ({ dispose: () => undefined }),
+    // The library checks for it before it turns HTTP streams on: hosts from v4.28 have it.
+    log: () => undefined,
     registerFunction: (metadata: CoreFunctionMetadata) => {
       captured.push(metadata);
       return { dispose: () => undefined };

@@ -83,8 +83,18 @@ const paramSpecSchema = z
   });
 
 export const paramsSchema = z
-  .record(z.string().regex(PARAM_NAME, 'a parameter name: A-Z, 0-9 and _, starting with a letter'), paramSpecSchema)
-  .refine((p) => Object.keys(p).length <= MAX_PARAMS, `at most ${MAX_PARAMS} parameters`)
+  .record(z.string(), paramSpecSchema)
+  .superRefine((p, ctx) => {
+    // Checked here rather than on the record's key type, so the message names the parameter.
+    for (const name of Object.keys(p).filter((n) => !PARAM_NAME.test(n)))
+      ctx.addIssue({
+        code: 'custom',
+        path: [name],
+        message: 'a parameter name: A-Z, 0-9 and _, starting with a letter',
+      });
+    if (Object.keys(p).length > MAX_PARAMS)
+      ctx.addIssue({ code: 'custom', message: `at most ${MAX_PARAMS} parameters` });
+  })
   .describe('Run parameters: given on manual runs as {"params": {...}}, passed as CLOUDO_PARAM_<NAME>.');
 
 type SpecLike = Pick<ParamSpec, 'type' | 'values' | 'pattern' | 'min' | 'max'>;

@@ -1,14 +1,9 @@
 // Cancelling a run: at once when it has not started, through its worker when it runs, refused once it is over.
 import { AppError } from '../shared/errors';
 import { FINAL_STATUSES } from './execution-status';
-import { withoutSealed, type Execution } from './execution';
+import { withoutSealed, type CancelRequest, type Execution } from './execution';
 
-/** Who asked to stop a run, why, and when. */
-export type CancelRequest = {
-  readonly requestedBy: string;
-  readonly reason: string | null;
-  readonly requestedAt: string;
-};
+export type { CancelRequest };
 
 export const MAX_CANCEL_REASON = 500;
 

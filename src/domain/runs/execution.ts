@@ -8,7 +8,13 @@ import type { Mapping } from '../mappings/mapping';
 import { isUndelivered, type Notification } from '../oncall/notification';
 import type { PagingOptions } from '../oncall/paging';
 import { computeLeaseEnd } from './run-lease';
-import type { CancelRequest } from './cancel';
+
+/** Who asked to stop a run, why, and when. */
+export type CancelRequest = {
+  readonly requestedBy: string;
+  readonly reason: string | null;
+  readonly requestedAt: string;
+};
 
 /** A run's parameters on its record: plain values, the names of secret ones, and those sealed until the run ends. */
 export type ExecutionParams = {

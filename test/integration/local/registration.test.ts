@@ -87,6 +87,8 @@ describe('registrations', () => {
         authLevel: 'function',
       },
       { name: 'logs', type: 'httpTrigger', route: 'logs/{execId?}', methods: ['GET'], authLevel: 'function' },
+      { name: 'output', type: 'httpTrigger', route: 'logs/{execId}/output', methods: ['GET'], authLevel: 'function' },
+      { name: 'cancel', type: 'httpTrigger', route: 'logs/{execId}/cancel', methods: ['POST'], authLevel: 'function' },
       { name: 'health', type: 'httpTrigger', route: 'health', methods: ['GET'], authLevel: 'anonymous' },
       { name: 'unmatched', type: 'httpTrigger', route: 'alerts/unmatched', methods: ['GET'], authLevel: 'function' },
       {

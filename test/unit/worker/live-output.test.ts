@@ -1,0 +1,84 @@
+// Streaming redaction and the live output window, against a fake output log (its contract: the Table adapter's tests).
+import { describe, expect, it } from 'vitest';
+import { createStreamRedactor } from '../../../src/domain/shared/stream-redactor';
+import { createLiveOutput } from '../../../src/services/worker/live-output';
+import type { OutputChunk, OutputLog } from '../../../src/services/runs/ports';
+
+const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
+
+describe('stream redactor', () => {
+  const secrets = [{ name: 'TOKEN', value: 'sup3r-s3cret' }];
+
+  it('redacts a secret split across chunks, and passes ordinary output on at once', () => {
+    const r = createStreamRedactor(secrets);
+    expect(r.push(Buffer.from('line one\n')).toString()).toBe('line one\n');
+    const parts = [r.push(Buffer.from('token=sup3r')), r.push(Buffer.from('-s3cr')), r.push(Buffer.from('et done\n'))];
+    expect(Buffer.concat([...parts, r.end()]).toString()).toBe('token=[redacted TOKEN] done\n');
+  });
+
+  it('redacts every secret in every chunk split, byte by byte included', () => {
+    const text = 'a sup3r-s3cret b sup3r-s3cretsup3r-s3cret c sup3r-s3cre';
+    for (const size of [1, 2, 3, 7, 13]) {
+      const r = createStreamRedactor(secrets);
+      const out: Buffer[] = [];
+      for (let i = 0; i < text.length; i += size) out.push(r.push(Buffer.from(text.slice(i, i + size))));
+      out.push(r.end());
+      expect(Buffer.concat(out).toString()).toBe('a [redacted TOKEN] b [redacted TOKEN][redacted TOKEN] c sup3r-s3cre');
+    }
+  });
+});
+
+/** An output log in memory, as the Table adapter behaves: pieces by end offset, removals by end offset. */
+function createMemoryLog(): OutputLog & { pieces: Map<number, OutputChunk>; writes: number } {
+  const pieces = new Map<number, OutputChunk>();
+  const log = {
+    pieces,
+    writes: 0,
+    write: async (_id: string, chunks: readonly OutputChunk[]) => {
+      log.writes++;
+      for (const c of chunks) pieces.set(c.start + c.bytes.length, { start: c.start, bytes: Buffer.from(c.bytes) });
+    },
+    remove: async (_id: string, ends: readonly number[]) => void ends.forEach((e) => pieces.delete(e)),
+    readAfter: async () => ({ chunks: [...pieces.values()].sort((a, b) => a.start - b.start), more: false }),
+  };
+  return log;
+}
+
+describe('live output', () => {
+  it('writes everything of a short output, in order', async () => {
+    const log = createMemoryLog();
+    const live = createLiveOutput(log, 'e', { maxBytes: 1024, secrets: [] }, silent);
+    live.push(Buffer.from('one\n'));
+    live.push(Buffer.from('two\n'));
+    await live.close();
+    const stored = [...log.pieces.values()].sort((a, b) => a.start - b.start);
+    expect(Buffer.concat(stored.map((c) => c.bytes)).toString()).toBe('one\ntwo\n');
+  });
+
+  it('keeps the head and the newest bytes within the cap, however much is written', async () => {
+    const log = createMemoryLog();
+    const cap = 64 * 1024;
+    const live = createLiveOutput(log, 'e', { maxBytes: cap, secrets: [], flushBytes: 8 * 1024 }, silent);
+    live.push(Buffer.from('HEAD\n'));
+    for (let i = 0; i < 2000; i++) live.push(Buffer.alloc(4096, 'x'));
+    live.push(Buffer.from('\nTAIL\n'));
+    await live.close();
+    const stored = [...log.pieces.values()].sort((a, b) => a.start - b.start);
+    const kept = stored.reduce((n, c) => n + c.bytes.length, 0);
+    expect(kept).toBeLessThanOrEqual(cap + 8 * 1024);
+    expect(stored[0]?.bytes.subarray(0, 5).toString()).toBe('HEAD\n');
+    const last = stored[stored.length - 1] as OutputChunk;
+    expect(last.start + last.bytes.length).toBe(5 + 2000 * 4096 + 6);
+    expect(last.bytes.subarray(-6).toString()).toBe('\nTAIL\n');
+  });
+
+  it('redacts before anything is written', async () => {
+    const log = createMemoryLog();
+    const live = createLiveOutput(log, 'e', { maxBytes: 1024, secrets: [{ name: 'P', value: 'pw-123456' }] }, silent);
+    live.push(Buffer.from('pass pw-12'));
+    live.push(Buffer.from('3456 ok'));
+    await live.close();
+    const text = Buffer.concat([...log.pieces.values()].map((c) => c.bytes)).toString();
+    expect(text).toBe('pass [redacted P] ok');
+  });
+});
