@@ -10,6 +10,8 @@ import { describeClaimStoreContract } from '../../contract/claim-store.contract'
 import { describeExecutionStoreContract } from '../../contract/execution-store.contract';
 import { describeMappingStoreContract } from '../../contract/mapping-store.contract';
 import { describeRunQueueContract } from '../../contract/run-queue.contract';
+import { describeOutputLogContract } from '../../contract/output-log.contract';
+import { createOutputLog } from '../../../src/adapters/runs/output-log';
 import { uniqueName, uniqueQueueName } from '../../support/unique-names';
 
 const tables: TableClient[] = [];
@@ -41,3 +43,4 @@ describeRunQueueContract('Storage Queue adapter', async () => {
   prefixes.push(prefix);
   return { queue: createRunQueue(queues, prefix), prefix };
 });
+describeOutputLogContract('Table adapter', async () => createOutputLog(await freshTable('co')));

@@ -3,6 +3,8 @@ import { describeClaimStoreContract } from '../../contract/claim-store.contract'
 import { describeExecutionStoreContract } from '../../contract/execution-store.contract';
 import { describeMappingStoreContract } from '../../contract/mapping-store.contract';
 import { describeRunQueueContract } from '../../contract/run-queue.contract';
+import { describeOutputLogContract } from '../../contract/output-log.contract';
+import { createFakeOutputLog } from '../../support/fakes/output-log';
 import { createFakeClaimStore } from '../../support/fakes/claim-store';
 import { createFakeExecutionStore } from '../../support/fakes/execution-store';
 import { createFakeMappingStore } from '../../support/fakes/mapping-store';
@@ -12,3 +14,4 @@ describeExecutionStoreContract('in-memory fake', async () => createFakeExecution
 describeClaimStoreContract('in-memory fake', async () => createFakeClaimStore());
 describeMappingStoreContract('in-memory fake', async () => createFakeMappingStore());
 describeRunQueueContract('in-memory fake', async () => ({ queue: createFakeRunQueue('fake-'), prefix: 'fake-' }));
+describeOutputLogContract('in-memory fake', async () => createFakeOutputLog());

@@ -1,8 +1,9 @@
-// Streaming redaction and the live output window, against a fake output log (its contract: the Table adapter's tests).
+// Streaming redaction and the live output window, against the in-memory output log (held to the adapter's contract).
 import { describe, expect, it } from 'vitest';
 import { createStreamRedactor } from '../../../src/domain/shared/stream-redactor';
 import { createLiveOutput } from '../../../src/services/worker/live-output';
-import type { OutputChunk, OutputLog } from '../../../src/services/runs/ports';
+import type { OutputChunk } from '../../../src/services/runs/ports';
+import { createFakeOutputLog } from '../../support/fakes/output-log';
 
 const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
@@ -28,42 +29,26 @@ describe('stream redactor', () => {
   });
 });
 
-/** An output log in memory, as the Table adapter behaves: pieces by end offset, removals by end offset. */
-function createMemoryLog(): OutputLog & { pieces: Map<number, OutputChunk>; writes: number } {
-  const pieces = new Map<number, OutputChunk>();
-  const log = {
-    pieces,
-    writes: 0,
-    write: async (_id: string, chunks: readonly OutputChunk[]) => {
-      log.writes++;
-      for (const c of chunks) pieces.set(c.start + c.bytes.length, { start: c.start, bytes: Buffer.from(c.bytes) });
-    },
-    remove: async (_id: string, ends: readonly number[]) => void ends.forEach((e) => pieces.delete(e)),
-    readAfter: async () => ({ chunks: [...pieces.values()].sort((a, b) => a.start - b.start), more: false }),
-  };
-  return log;
-}
-
 describe('live output', () => {
   it('writes everything of a short output, in order', async () => {
-    const log = createMemoryLog();
+    const log = createFakeOutputLog();
     const live = createLiveOutput(log, 'e', { maxBytes: 1024, secrets: [] }, silent);
     live.push(Buffer.from('one\n'));
     live.push(Buffer.from('two\n'));
     await live.close();
-    const stored = [...log.pieces.values()].sort((a, b) => a.start - b.start);
+    const stored = log.pieces('e');
     expect(Buffer.concat(stored.map((c) => c.bytes)).toString()).toBe('one\ntwo\n');
   });
 
   it('keeps the head and the newest bytes within the cap, however much is written', async () => {
-    const log = createMemoryLog();
+    const log = createFakeOutputLog();
     const cap = 64 * 1024;
     const live = createLiveOutput(log, 'e', { maxBytes: cap, secrets: [], flushBytes: 8 * 1024 }, silent);
     live.push(Buffer.from('HEAD\n'));
     for (let i = 0; i < 2000; i++) live.push(Buffer.alloc(4096, 'x'));
     live.push(Buffer.from('\nTAIL\n'));
     await live.close();
-    const stored = [...log.pieces.values()].sort((a, b) => a.start - b.start);
+    const stored = log.pieces('e');
     const kept = stored.reduce((n, c) => n + c.bytes.length, 0);
     expect(kept).toBeLessThanOrEqual(cap + 8 * 1024);
     expect(stored[0]?.bytes.subarray(0, 5).toString()).toBe('HEAD\n');
@@ -73,12 +58,12 @@ describe('live output', () => {
   });
 
   it('redacts before anything is written', async () => {
-    const log = createMemoryLog();
+    const log = createFakeOutputLog();
     const live = createLiveOutput(log, 'e', { maxBytes: 1024, secrets: [{ name: 'P', value: 'pw-123456' }] }, silent);
     live.push(Buffer.from('pass pw-12'));
     live.push(Buffer.from('3456 ok'));
     await live.close();
-    const text = Buffer.concat([...log.pieces.values()].map((c) => c.bytes)).toString();
+    const text = Buffer.concat(log.pieces('e').map((c) => c.bytes)).toString();
     expect(text).toBe('pass [redacted P] ok');
   });
 });
