@@ -1,11 +1,18 @@
 // Command-line flags: `--name value` and bare switches, checked against what a verb accepts.
 
-export type FlagSpec = Readonly<Record<string, { readonly kind: 'value' | 'switch'; readonly required?: boolean }>>;
+/** `list` flags may be repeated (`--param A=1 --param B=2`); the others at most once. */
+export type FlagSpec = Readonly<
+  Record<string, { readonly kind: 'value' | 'switch' | 'list'; readonly required?: boolean }>
+>;
 
 export type Flags = {
   /** Values by flag name without the dashes, e.g. `values['resource-group']`. */
   readonly values: Readonly<Record<string, string>>;
   readonly switches: ReadonlySet<string>;
+  /** Every value of a repeated (`list`) flag, in order. */
+  readonly lists: Readonly<Record<string, readonly string[]>>;
+  /** Arguments that are not flags, when the verb takes them (see parseFlags' `positional`). */
+  readonly positional: readonly string[];
 };
 
 /** A command line the verb cannot run: the message names the flag; the caller prints usage and exits 2. */
@@ -13,13 +20,20 @@ export class UsageError extends Error {
   override readonly name = 'UsageError';
 }
 
-export function parseFlags(args: readonly string[], spec: FlagSpec): Flags {
+/** `positional`: how many bare arguments the verb takes (e.g. an execution id); more is a usage error. */
+export function parseFlags(args: readonly string[], spec: FlagSpec, positional = 0): Flags {
   const values: Record<string, string> = {};
+  const lists: Record<string, string[]> = {};
+  const bare: string[] = [];
   const switches = new Set<string>();
   for (let i = 0; i < args.length; i++) {
     const arg = args[i] ?? '';
     const [flag = '', inline] = arg.startsWith('--') ? splitInline(arg) : [arg, undefined];
     const def = spec[flag];
+    if (!def && !arg.startsWith('--') && bare.length < positional) {
+      bare.push(arg);
+      continue;
+    }
     if (!def) throw new UsageError(arg.startsWith('--') ? `unknown flag ${flag}` : `unexpected argument "${arg}"`);
     const name = flag.slice(2);
     if (name in values || switches.has(name)) throw new UsageError(`${flag} given twice`);
@@ -32,11 +46,12 @@ export function parseFlags(args: readonly string[], spec: FlagSpec): Flags {
     if (value === undefined || value === '' || (inline === undefined && value.startsWith('--'))) {
       throw new UsageError(`${flag} needs a value`);
     }
-    values[name] = value;
+    if (def.kind === 'list') (lists[name] ??= []).push(value);
+    else values[name] = value;
   }
   const missing = Object.entries(spec).filter(([f, d]) => d.required && !(f.slice(2) in values));
   if (missing.length > 0) throw new UsageError(`missing ${missing.map(([f]) => f).join(', ')}`);
-  return { values, switches };
+  return { values, switches, lists, positional: bare };
 }
 
 /** A whole number within bounds, or a usage error naming the flag. */

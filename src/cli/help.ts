@@ -54,6 +54,49 @@ const COMMANDS: Readonly<Record<string, Readonly<Record<string, CommandHelp>>>> 
   },
 };
 
+const TARGET =
+  'Against CLOUDO_URL (default http://localhost:7071, or --url) with the function key from CLOUDO_KEY, --key - (stdin) or --key @<file>; --json prints the API answer.';
+
+/** The operator's commands: one word each, against a running ClouDO. */
+const OPERATOR: Readonly<Record<string, CommandHelp>> = {
+  run: {
+    usage: 'cloudo run <mapping id> [--partition <p>] [--param NAME=value …] [--dry-run] [--wait] [--follow] [--json]',
+    summary: 'request a run; --wait for its end, --follow its output (exit code = its outcome)',
+    details: [
+      '--param NAME=value  a run parameter (repeat for more); integers and true/false as text',
+      '--dry-run  check the parameters and show the environment the runbook would get; runs nothing',
+      '--wait     wait for the run to end; --follow also prints its output as it comes',
+      "Exit codes with --wait/--follow: 0 succeeded, the runbook's own when failed, 124 timed_out, 130 cancelled,",
+      '3 did not run (error, rejected, expired, skipped, throttled). Ctrl-C stops waiting, not the run.',
+      TARGET,
+    ],
+  },
+  logs: {
+    usage:
+      'cloudo logs [--status <s>] [--mapping <id>] [--limit 20] [--json]\n       cloudo logs <execId> [--follow] [--json]',
+    summary: "recent executions as a table, or one execution's fields and output (--follow: as it comes)",
+    details: [
+      'Fields go to stderr and the output to stdout, so `cloudo logs <id> > out.txt` keeps the output.',
+      TARGET,
+    ],
+  },
+  cancel: {
+    usage: 'cloudo cancel <execId> [--reason <text>] [--json]',
+    summary: 'stop a run: at once if it has not started, its process group if it runs',
+    details: [TARGET],
+  },
+  approve: {
+    usage: 'cloudo approve <execId or approval link> [--as <name>] [--json]',
+    summary: 'approve a run waiting for approval',
+    details: ['--as  who decides, when not signed in (default: your login name)', TARGET],
+  },
+  reject: {
+    usage: 'cloudo reject <execId or approval link> [--as <name>] [--json]',
+    summary: 'reject a run waiting for approval',
+    details: ['--as  who decides, when not signed in (default: your login name)', TARGET],
+  },
+};
+
 export const GROUPS: readonly string[] = Object.keys(COMMANDS);
 
 /** The verbs of a command group, e.g. `check`, `apply`, `jsonschema` for `schemas`. */
@@ -61,7 +104,10 @@ export const listVerbs = (group: string): readonly string[] => Object.keys(COMMA
 
 /** `cloudo --help`: every command in one line each. */
 export function renderMainHelp(): string {
-  const lines = GROUPS.flatMap(listCommands);
+  const lines = [
+    ...Object.entries(OPERATOR).map(([name, c]) => `  ${name.padEnd(18)} ${c.summary}`),
+    ...GROUPS.flatMap(listCommands),
+  ];
   return [
     `ClouDO ${VERSION}: runbook automation on Azure Functions.`,
     '',
@@ -77,6 +123,8 @@ export function renderMainHelp(): string {
 
 /** `cloudo <group> --help`, or `cloudo <group> <verb> --help` when the verb is known. */
 export function renderCommandHelp(group: string, verb?: string): string {
+  const operator = OPERATOR[group];
+  if (operator) return [`usage: ${operator.usage}`, '', operator.summary, '', ...operator.details].join('\n');
   const verbs = COMMANDS[group] ?? {};
   const one = verb === undefined ? undefined : verbs[verb];
   if (one) return [`usage: ${one.usage}`, '', one.summary, '', ...one.details].join('\n');

@@ -2,6 +2,7 @@
 // ClouDO command line: dispatches `cloudo <group> <verb> [flags]` (see help.ts) and turns known errors into one line.
 import path from 'node:path';
 import { ArmError } from '../adapters/azure/arm-requests';
+import { ApiError } from '../adapters/operator/cloudo-api';
 import { writeMappingJsonSchema } from '../adapters/mappings/schema-files';
 import { createAdminServices, type AdminServices } from '../composition/admin-wiring';
 import { ConfigError, loadConfig, type CloudoConfig } from '../config/load-config';
@@ -13,6 +14,8 @@ import type { AzureDeps } from './azure-deps';
 import { UsageError } from './cli-args';
 import { GROUPS, listVerbs, renderCommandHelp, renderMainHelp, VERSION } from './help';
 import { createIntakeDeps, runIntake } from './intake-commands';
+import { OPERATOR_COMMANDS, runOperator } from './operator-commands';
+import { createProcessIo } from './operator-session';
 
 type Verb = (config: CloudoConfig, admin: AdminServices, flags: readonly string[]) => Promise<number>;
 
@@ -29,6 +32,11 @@ export async function runCli(argv: readonly string[], azureDeps?: () => AzureDep
   const [group, verb, ...flags] = argv;
   if (group === undefined || HELP.includes(group) || group === 'help') return help(renderMainHelp());
   if (group === '--version' || group === '-v') return help(VERSION);
+  if (OPERATOR_COMMANDS.includes(group))
+    return operate(
+      group,
+      [verb, ...flags].filter((a) => a !== undefined),
+    );
   if (!GROUPS.includes(group)) return usageError(`unknown command "${group.slice(0, 40)}"`, 'cloudo --help');
   if (verb === undefined || HELP.includes(verb)) {
     if (verb !== undefined) return help(renderCommandHelp(group));
@@ -91,6 +99,16 @@ async function azure(verb: string, flags: readonly string[], deps: () => AzureDe
   }
 }
 
+async function operate(command: string, args: readonly string[]): Promise<number> {
+  if (args.some((a) => HELP.includes(a))) return help(renderCommandHelp(command));
+  try {
+    return await runOperator(command, args, createProcessIo());
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    return usageError(`cloudo ${command}: ${err.message}`, `cloudo ${command} --help`);
+  }
+}
+
 async function intake(verb: string, flags: readonly string[]): Promise<number> {
   try {
     return await runIntake(verb, flags, () => createIntakeDeps(loadConfig()));
@@ -116,14 +134,19 @@ const AZURE_AUTH_ERRORS = ['CredentialUnavailableError', 'AuthenticationError', 
 
 function isKnown(err: unknown): err is Error {
   if (err instanceof ConfigError || err instanceof MappingValidationError || err instanceof AppError) return true;
+  if (err instanceof ApiError) return true;
   return err instanceof ArmError || (err instanceof Error && AZURE_AUTH_ERRORS.includes(err.name));
 }
+
+// An API error names the field at fault, as the API does.
+const describeKnown = (err: Error): string =>
+  err instanceof ApiError && err.field ? `${err.message} (${err.field})` : err.message;
 
 if (require.main === module) {
   runCli(process.argv.slice(2)).then(
     (code) => process.exit(code),
     (err: unknown) => {
-      console.error(isKnown(err) ? err.message : err);
+      console.error(isKnown(err) ? describeKnown(err) : err);
       process.exit(1);
     },
   );

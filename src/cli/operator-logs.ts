@@ -1,0 +1,84 @@
+// `cloudo logs`: recent executions as a table, or one execution's fields and output, followed while it runs.
+import { apiPath } from '../domain/shared/api-paths';
+import { readIntFlag, type Flags } from './cli-args';
+import { followOutput, isFinal, readExecution, reportEnd, type ExecutionView } from './follow-run';
+import type { Operator } from './operator-session';
+
+type Row = Record<string, unknown>;
+
+const COLUMNS: readonly { title: string; cell: (e: Row) => string }[] = [
+  { title: 'EXEC ID', cell: (e) => String(e['execId']) },
+  { title: 'STATUS', cell: (e) => String(e['status']) },
+  { title: 'MAPPING', cell: (e) => mappingOf(e) },
+  { title: 'TRIGGER', cell: (e) => String(e['trigger'] ?? '') },
+  { title: 'REQUESTED', cell: (e) => String(e['requestedAt'] ?? '').replace(/\.\d+Z$/, 'Z') },
+  { title: 'DURATION', cell: (e) => formatDuration(e['durationMs']) },
+  { title: 'EXIT', cell: (e) => (typeof e['exitCode'] === 'number' ? String(e['exitCode']) : '') },
+];
+
+export async function showExecutions(op: Operator, flags: Flags): Promise<number> {
+  const limit = readIntFlag(flags, 'limit', 1, 200, 20);
+  const { body } = await op.call({
+    method: 'GET',
+    path: apiPath('logs'),
+    query: { status: flags.values['status'], mapping: flags.values['mapping'], limit: String(limit) },
+  });
+  if (op.json) return (op.print(JSON.stringify(body, null, 2)), 0);
+  const items = ((body as { items?: Row[] }).items ?? []) as Row[];
+  if (items.length === 0) return (op.print('no executions'), 0);
+  for (const line of formatTable(items)) op.print(line);
+  return 0;
+}
+
+/** Columns as wide as their widest cell; the last one unpadded. */
+export function formatTable(items: readonly Row[]): string[] {
+  const cells = items.map((e) => COLUMNS.map((c) => c.cell(e)));
+  const widths = COLUMNS.map((c, i) => Math.max(c.title.length, ...cells.map((row) => (row[i] ?? '').length)));
+  const line = (row: readonly string[]) =>
+    row
+      .map((v, i) => v.padEnd(widths[i] ?? 0))
+      .join('  ')
+      .trimEnd();
+  return [line(COLUMNS.map((c) => c.title)), ...cells.map(line)];
+}
+
+export async function showExecution(op: Operator, flags: Flags): Promise<number> {
+  const execId = flags.positional[0] ?? '';
+  const e = await readExecution(op, execId);
+  if (flags.switches.has('follow') && !isFinal(e.status)) {
+    if (!op.json) printFields(op, e);
+    return reportEnd(op, await followOutput(op, execId));
+  }
+  if (op.json) return (op.print(JSON.stringify(e, null, 2)), 0);
+  printFields(op, e);
+  if (e.output) op.write(e.output.endsWith('\n') ? e.output : `${e.output}\n`);
+  return 0;
+}
+
+function printFields(op: Operator, e: ExecutionView): void {
+  const fields: [string, string][] = [
+    ['execution', e.execId],
+    ['status', `${e.status}${e.error ? ` (${e.error})` : ''}`],
+    ['mapping', mappingOf(e)],
+    ['runbook', String(e['runbook'] ?? '')],
+    ['trigger', String(e['trigger'] ?? '')],
+    ['requested', `${String(e['requestedAt'] ?? '')}${e['requestedBy'] ? ` by ${String(e['requestedBy'])}` : ''}`],
+    ['duration', formatDuration(e['durationMs'])],
+    ['exit code', typeof e.exitCode === 'number' ? String(e.exitCode) : ''],
+    ['params', e['params'] ? JSON.stringify(e['params']) : ''],
+  ];
+  for (const [name, value] of fields) if (value !== '') op.note(`${`${name}:`.padEnd(11)}${value}`);
+  op.note('');
+}
+
+function mappingOf(e: Row): string {
+  const m = (e['mapping'] ?? {}) as { partition_key?: string; id?: string };
+  return m.id ? `${m.partition_key ?? ''}/${m.id}` : '';
+}
+
+export function formatDuration(ms: unknown): string {
+  if (typeof ms !== 'number') return '';
+  if (ms < 1000) return `${ms} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
+  return `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
+}
