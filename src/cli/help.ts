@@ -57,6 +57,14 @@ const COMMANDS: Readonly<Record<string, Readonly<Record<string, CommandHelp>>>> 
 const TARGET =
   'Against CLOUDO_URL (default http://localhost:7071, or --url) with the function key from CLOUDO_KEY, --key - (stdin) or --key @<file>; --json prints the API answer.';
 
+function decisionHelp(action: 'approve' | 'reject'): CommandHelp {
+  return {
+    usage: `cloudo ${action} <execId or approval link> [--as <name>] [--json]`,
+    summary: `${action} a run waiting for approval`,
+    details: ['--as  who decides, when not signed in (default: your login name)', TARGET],
+  };
+}
+
 /** The operator's commands: one word each, against a running ClouDO. */
 const OPERATOR: Readonly<Record<string, CommandHelp>> = {
   run: {
@@ -85,16 +93,8 @@ const OPERATOR: Readonly<Record<string, CommandHelp>> = {
     summary: 'stop a run: at once if it has not started, its process group if it runs',
     details: [TARGET],
   },
-  approve: {
-    usage: 'cloudo approve <execId or approval link> [--as <name>] [--json]',
-    summary: 'approve a run waiting for approval',
-    details: ['--as  who decides, when not signed in (default: your login name)', TARGET],
-  },
-  reject: {
-    usage: 'cloudo reject <execId or approval link> [--as <name>] [--json]',
-    summary: 'reject a run waiting for approval',
-    details: ['--as  who decides, when not signed in (default: your login name)', TARGET],
-  },
+  approve: decisionHelp('approve'),
+  reject: decisionHelp('reject'),
 };
 
 export const GROUPS: readonly string[] = Object.keys(COMMANDS);
