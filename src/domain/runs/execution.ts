@@ -5,7 +5,7 @@ import type { AlertContext } from '../alerts/alert';
 import type { Approval } from '../approvals/approval';
 import type { BudgetReport } from '../budgets/budget';
 import type { Mapping } from '../mappings/mapping';
-import { isUndelivered, type Notification } from '../oncall/notification';
+import type { Notification } from '../oncall/notification';
 import type { PagingOptions } from '../oncall/paging';
 import { computeLeaseEnd } from './run-lease';
 
@@ -163,28 +163,6 @@ export function startExecution(e: Execution, now: Date): Execution {
 export function finishExecution(e: Execution, result: RunResult, now: Date): Execution {
   assertTransition(e, result.status);
   return withoutSealed({ ...e, ...result, finishedAt: now.toISOString(), leaseUntil: undefined });
-}
-
-/** Why the Sweeper ended a run it found `running` whose worker stopped renewing its lease. */
-export const WORKER_LOST =
-  'worker lost: its worker stopped renewing the run; the runbook may or may not have run, or completed';
-
-/** A run the Sweeper gave up on as lost, whose worker was in fact alive: its real result replaces the guess. */
-export function isMarkedLost(e: Execution): boolean {
-  return e.status === 'error' && e.error === WORKER_LOST && e.startedAt !== undefined;
-}
-
-/**
- * The worker's result over the Sweeper's "worker lost": the run did end, and this is how. The guess goes whole: its
- * error, and the page it still owes (the caller plans the pages the real result calls for).
- */
-export function correctLostExecution(e: Execution, result: RunResult, now: Date): Execution {
-  if (!isMarkedLost(e)) throw new Error(`execution ${e.execId}: only a run marked lost can be corrected`);
-  const superseded = `superseded: the worker recorded the run's result (${result.status})`;
-  const notifications = e.notifications?.map((n) =>
-    isUndelivered(n) ? { ...n, state: 'failed' as const, lastError: superseded } : n,
-  );
-  return withoutSealed({ ...e, ...result, error: result.error, finishedAt: now.toISOString(), notifications });
 }
 
 /** A run that ends without having run (or without a result): `error`, with the reason. */

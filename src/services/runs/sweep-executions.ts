@@ -2,7 +2,8 @@
 import { onFinish, withNotifications, type Channels } from '../../domain/oncall/notify-plan';
 import { deliverOwed, type DeliverDeps } from '../oncall/deliver-notifications';
 import { replaceKeepingOutbox } from './replace-keeping-outbox';
-import { endUnrun, WORKER_LOST, type Execution } from '../../domain/runs/execution';
+import { endUnrun, type Execution } from '../../domain/runs/execution';
+import { WORKER_LOST } from '../../domain/runs/lost-run';
 import type { ExecutionStatus } from '../../domain/runs/execution-status';
 import { isLeaseOver, RUN_LEASE_SECONDS } from '../../domain/runs/run-lease';
 import type { AlertRecordStore } from '../alerts/ports';

@@ -1,11 +1,6 @@
 // Recording a finished run: its result, with the pages it owes, retried through storage outages, over "worker lost".
-import {
-  correctLostExecution,
-  finishExecution,
-  isMarkedLost,
-  type Execution,
-  type RunResult,
-} from '../../domain/runs/execution';
+import { finishExecution, type Execution, type RunResult } from '../../domain/runs/execution';
+import { correctLostExecution, isMarkedLost } from '../../domain/runs/lost-run';
 import { mayClosePage, onFinish, withNotifications } from '../../domain/oncall/notify-plan';
 import { pageAlias } from '../../domain/oncall/page-alert';
 import type { OncallDeps } from '../runs/admitted-execution';

@@ -4,7 +4,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { WORKER_LOST } from '../../../src/domain/runs/execution';
+import { WORKER_LOST } from '../../../src/domain/runs/lost-run';
 import { FINAL_STATUSES } from '../../../src/domain/runs/execution-status';
 import { startAzuriteServices, type AzuriteService, type AzuriteServices } from '../../support/azurite-services';
 import { call, mappingDoc, startTestRuntime, type Json, type TestRuntime } from '../../support/test-runtime';

@@ -4,7 +4,8 @@ import { createExecutionTable } from '../../../src/adapters/runs/execution-table
 import { createStorageClients, ensureTables } from '../../../src/adapters/shared/storage-clients';
 import type { CloudoConfig } from '../../../src/config/load-config';
 import { newExecId } from '../../../src/domain/runs/exec-id';
-import { endUnrun, newExecution, startExecution, WORKER_LOST } from '../../../src/domain/runs/execution';
+import { endUnrun, newExecution, startExecution } from '../../../src/domain/runs/execution';
+import { WORKER_LOST } from '../../../src/domain/runs/lost-run';
 import { keepRunLease } from '../../../src/services/worker/keep-run-lease';
 import type { ExecutionStore } from '../../../src/services/runs/ports';
 import type { Logger, Versioned } from '../../../src/services/shared/ports';
