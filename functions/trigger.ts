@@ -2,6 +2,7 @@
 import type { HttpFunctionOptions, HttpRequest, HttpResponseInit } from '@azure/functions';
 import { z } from 'zod';
 import { badRequest } from '../src/domain/shared/errors';
+import { detectPayloadKind } from '../src/domain/alerts/alert-payload';
 import { idempotencyKeySchema, parseIdempotencyKey, type RequestKey } from '../src/domain/runs/idempotency-key';
 import { toMappingView } from '../src/domain/mappings/mapping';
 import { mappingKeySchema, partitionKeySchema } from '../src/domain/mappings/mapping-schema';
@@ -116,7 +117,15 @@ const runBody = z.strictObject({ params: z.record(z.string(), z.unknown()).optio
 
 async function readRunBody(request: HttpRequest): Promise<{ params?: unknown }> {
   if (request.method === 'GET' || !hasBody(request)) return {};
-  const parsed = runBody.safeParse(await readJsonBody(request, 'the run request'));
+  const body = await readJsonBody(request, 'the run request');
+  // An action group or Alertmanager pointed at ?id=: the alert would be dropped, so say where alerts go.
+  if (detectPayloadKind(body) !== 'unknown') {
+    throw badRequest(
+      'id',
+      'This body is an alert: post alerts to /api/Trigger without ?id=; mappings claim them by rule name or match.',
+    );
+  }
+  const parsed = runBody.safeParse(body);
   if (parsed.success) return parsed.data.params === undefined ? {} : { params: parsed.data.params };
   const issue = parsed.error.issues[0];
   const unknown = issue?.code === 'unrecognized_keys' ? issue.keys[0] : undefined;

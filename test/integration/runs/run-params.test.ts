@@ -89,6 +89,10 @@ describe('run parameters', () => {
     const none = await trigger('plain', { params: { X: '1' } });
     expect(none.status).toBe(400);
     expect(none.body['error']).toMatchObject({ field: 'params' });
+    const alert = await trigger('plain', alertFixture('azmon-metric-fired.json'));
+    expect(alert.status).toBe(400);
+    expect(alert.body['error']).toMatchObject({ field: 'id' });
+    expect(String((alert.body['error'] as Record<string, unknown>)['message'])).toMatch(/without \?id=/);
     const notObject = await trigger('restart', { params: 'TARGET=a' });
     expect(notObject.status).toBe(400);
     expect(notObject.body['error']).toMatchObject({ field: 'params' });
