@@ -33,6 +33,8 @@ export function streamOutputEvents(read: ReadSlice, from: number, timing: EventT
       while (!closed) {
         // Storage down: say nothing and try again; the client keeps what it has and the offset keeps its place.
         const slice = await read(offset).catch(() => null);
+        // The client went away while the read was under way: nothing more may be sent.
+        if (closed) return;
         const news = slice !== null && (slice.text.length > 0 || slice.omittedBytes > 0);
         if (slice && news) {
           const { text, omittedBytes, nextOffset } = slice;

@@ -30,17 +30,28 @@ export function createLiveOutput(log: OutputLog, execId: string, opts: LiveOutpu
   const tailCap = opts.maxBytes - headCap;
   const window = createPieceWindow(headCap, tailCap);
   let flushing: Promise<void> | null = null;
-  const flush = (): Promise<void> =>
-    (flushing ??= writeOut(log, execId, window).finally(() => {
-      flushing = null;
-      if (window.waiting() >= (opts.flushBytes ?? FLUSH_BYTES)) void flush();
-    }));
-  const timer = setInterval(() => window.waiting() > 0 && void flush().catch(warn), opts.flushMs ?? FLUSH_MS);
   const warn = (err: unknown) => logger.warn(`${execId}: writing live output failed; retrying: ${String(err)}`);
+  const flushMs = opts.flushMs ?? FLUSH_MS;
+  // After a failed write, the next try waits for the timer: a store that is down is not hammered by every chunk.
+  let quietUntil = 0;
+  // Every flush started here is caught: a rejection nobody awaits would end the worker's process.
+  const flush = (): Promise<void> =>
+    (flushing ??= writeOut(log, execId, window).then(
+      () => {
+        flushing = null;
+        if (window.waiting() >= (opts.flushBytes ?? FLUSH_BYTES)) void flush().catch(warn);
+      },
+      (err: unknown) => {
+        flushing = null;
+        quietUntil = Date.now() + flushMs;
+        throw err;
+      },
+    ));
+  const timer = setInterval(() => window.waiting() > 0 && void flush().catch(warn), flushMs);
   return {
     push(chunk) {
       window.add(redactor.push(chunk));
-      if (window.waiting() >= (opts.flushBytes ?? FLUSH_BYTES)) void flush().catch(warn);
+      if (window.waiting() >= (opts.flushBytes ?? FLUSH_BYTES) && Date.now() >= quietUntil) void flush().catch(warn);
     },
     async close() {
       clearInterval(timer);

@@ -66,4 +66,18 @@ describe('live output', () => {
     const text = Buffer.concat(log.pieces('e').map((c) => c.bytes)).toString();
     expect(text).toBe('pass [redacted P] ok');
   });
+
+  it('survives a store that refuses every write: it warns, stays within the cap, and never throws', async () => {
+    const warnings: string[] = [];
+    const down = {
+      ...createFakeOutputLog(),
+      write: () => Promise.reject(new Error('storage down')),
+    };
+    const logger = { ...silent, warn: (m: string) => void warnings.push(m) };
+    const live = createLiveOutput(down, 'e', { maxBytes: 32 * 1024, secrets: [], flushBytes: 1024 }, logger);
+    for (let i = 0; i < 200; i++) live.push(Buffer.alloc(4096, 'y'));
+    await live.close();
+    expect(warnings.length).toBeGreaterThan(0);
+    expect(warnings[0]).toMatch(/storage down/);
+  });
 });
