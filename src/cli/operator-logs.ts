@@ -1,7 +1,7 @@
 // `cloudo logs`: recent executions as a table, or one execution's fields and output, followed while it runs.
 import { apiPath } from '../domain/shared/api-paths';
 import { readIntFlag, type Flags } from './cli-args';
-import { followOutput, isFinal, readExecution, reportEnd, type ExecutionView } from './follow-run';
+import { exitCodeFor, followOutput, isFinal, readExecution, reportEnd, type ExecutionView } from './follow-run';
 import type { Operator } from './operator-session';
 
 type Row = Record<string, unknown>;
@@ -52,7 +52,8 @@ export async function showExecution(op: Operator, flags: Flags): Promise<number>
   if (op.json) return (op.print(JSON.stringify(e, null, 2)), 0);
   printFields(op, e);
   if (e.output) op.write(e.output.endsWith('\n') ? e.output : `${e.output}\n`);
-  return 0;
+  // --follow of a run already over: the same exit code as having followed it.
+  return flags.switches.has('follow') ? exitCodeFor(e) : 0;
 }
 
 function printFields(op: Operator, e: ExecutionView): void {
