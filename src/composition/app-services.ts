@@ -157,5 +157,6 @@ function previewDeps(config: CloudoConfig, mappings: MappingStore) {
     runbooksDir: config.runbooksDir,
     defaultTimeoutSeconds: config.defaultTimeoutSeconds,
     inheritedNames: Object.keys(config.runbookBaseEnv),
+    canSeal: config.oncall.approvalSecret !== undefined,
   };
 }

@@ -7,6 +7,7 @@ import { buildRunbookEnvironment } from '../../domain/worker/runbook-env';
 import { toMappingView } from '../../domain/mappings/mapping';
 import type { MappingStore } from '../mappings/ports';
 import { findMapping, type RunRequest } from './request-run';
+import { NO_SEAL_KEY } from './run-parameters';
 
 export type PreviewDeps = {
   readonly mappings: MappingStore;
@@ -15,6 +16,8 @@ export type PreviewDeps = {
   /** Names of the host variables a runbook inherits; their values are never shown. */
   readonly inheritedNames: readonly string[];
   readonly mappingSource?: string;
+  /** Whether secret parameters can be sealed (APPROVAL_SECRET is set): without it, a request giving one is refused. */
+  readonly canSeal?: boolean;
 };
 
 export type RunPreview = {
@@ -34,7 +37,10 @@ export const PLACEHOLDER_ID = '<assigned when recorded>';
 export async function previewRun(deps: PreviewDeps, req: RunRequest): Promise<RunPreview> {
   const mapping = await findMapping(deps, req);
   const params = resolveRequestParams(mapping.id, mapping.params, req.params);
-  const refused = findRefusal(mapping);
+  const secretNames = Object.keys(params.secrets);
+  const refused =
+    findRefusal(mapping) ??
+    (secretNames.length > 0 && deps.canSeal === false ? { code: 'no_key', reason: NO_SEAL_KEY } : null);
   const execution = newExecution({
     execId: PLACEHOLDER_ID,
     mapping,
@@ -43,7 +49,6 @@ export async function previewRun(deps: PreviewDeps, req: RunRequest): Promise<Ru
     defaultTimeoutSeconds: deps.defaultTimeoutSeconds,
     ...(req.requestedBy ? { requestedBy: req.requestedBy } : {}),
   });
-  const secretNames = Object.keys(params.secrets);
   const masked = { values: params.values, secrets: Object.fromEntries(secretNames.map((n) => [n, SECRET_MARK])) };
   return {
     dryRun: true,

@@ -4,6 +4,9 @@ import { paramsSchema } from '../../../src/domain/mappings/param-spec';
 import { resolveAlertParams, resolveRequestParams } from '../../../src/domain/runs/run-params';
 import { openParams, sealParams } from '../../../src/domain/runs/sealed-params';
 import { AppError } from '../../../src/domain/shared/errors';
+import { previewRun } from '../../../src/services/runs/preview-run';
+import { sampleMapping } from '../../support/fixtures';
+import { createFakeMappingStore } from '../../support/fakes/mapping-store';
 
 const KEY = 'k'.repeat(40);
 
@@ -83,5 +86,25 @@ describe('sealed parameters', () => {
     const flipped = `${v}.${iv}.${tag}.${body.startsWith('A') ? 'B' : 'A'}${body.slice(1)}`;
     expect(openParams(flipped, KEY, 'exec-1')).toBeNull();
     expect(openParams('garbage', KEY, 'exec-1')).toBeNull();
+  });
+});
+
+describe('dry run of a manual request', () => {
+  const mapping = sampleMapping({ id: 'm', params: paramsSchema.parse({ PASS: { type: 'string', secret: true } }) });
+  const deps = (canSeal: boolean) => ({
+    mappings: createFakeMappingStore([mapping]),
+    runbooksDir: '/runbooks',
+    defaultTimeoutSeconds: 60,
+    inheritedNames: [],
+    canSeal,
+  });
+
+  it('says a secret value would be refused when nothing can seal it, and masks it either way', async () => {
+    const req = { id: 'm', trigger: 'manual' as const, params: { PASS: 'hunter22' } };
+    const refused = await previewRun(deps(false), req);
+    expect(refused).toMatchObject({ wouldBe: 'refused', params: { PASS: '[secret]' } });
+    expect(refused.reasons[0]).toMatch(/APPROVAL_SECRET/);
+    expect(await previewRun(deps(true), req)).toMatchObject({ wouldBe: 'queued', reasons: [] });
+    expect(JSON.stringify(refused)).not.toContain('hunter22');
   });
 });
