@@ -1,10 +1,13 @@
-// NCRONTAB schedules as the timer trigger reads them: parsing and the next occurrence, in UTC.
+// NCRONTAB schedules as the timer trigger reads them, in UTC: the dialect checked and translated here, parsed and
+// scheduled by croner.
+import { Cron } from 'croner';
 
 export type CronFieldName = 'second' | 'minute' | 'hour' | 'day' | 'month' | 'day-of-week';
 
 export type CronSchedule = {
   readonly expression: string;
-  readonly fields: Readonly<Record<CronFieldName, ReadonlySet<number>>>;
+  /** The same schedule in croner's syntax (names as numbers, ranges in order, `a/n` as `a-max/n`). */
+  readonly cron: Cron;
 };
 
 type FieldSpec = {
@@ -26,13 +29,13 @@ const SPECS: Readonly<Record<CronFieldName, FieldSpec>> = {
   'day-of-week': { name: 'day-of-week', min: 0, max: 6, names: WEEKDAYS },
 };
 
-// Every day/weekday/month combination recurs within the 400-year Gregorian cycle; past that it never fires.
-const HORIZON_MS = 400 * 366 * 24 * 3600 * 1000;
+const ORDER: readonly CronFieldName[] = ['second', 'minute', 'hour', 'day', 'month', 'day-of-week'];
 
 /**
  * Parses `{second} {minute} {hour} {day} {month} {day-of-week}` with `*`, lists, ranges, `/` steps and English
  * month/weekday names (any case-insensitive prefix, first match wins, as NCrontab does). Like the timer extension,
- * a 5-field expression is accepted too and fires at second 0.
+ * a 5-field expression is accepted too and fires at second 0. Day and day-of-week must both match (NCrontab, unlike
+ * Vixie cron's "either"). Errors name the field, in NCrontab's terms, before croner sees the expression.
  */
 export function parseNcrontab(expression: string): CronSchedule {
   const tokens = expression.trim().split(/\s+/);
@@ -43,63 +46,45 @@ export function parseNcrontab(expression: string): CronSchedule {
       'expected 6 fields {second} {minute} {hour} {day} {month} {day-of-week} (or 5 without seconds)',
     );
   }
-  const field = (name: CronFieldName, index: number): Set<number> => {
+  const translated = ORDER.map((name, index) => {
     try {
-      return parseField(tokens[index] ?? '', SPECS[name]);
+      return translateField(tokens[index] ?? '', SPECS[name]);
     } catch (error) {
       throw invalid(expression, `${name} field "${tokens[index]}": ${(error as Error).message}`);
     }
-  };
-  return {
-    expression,
-    fields: {
-      second: field('second', 0),
-      minute: field('minute', 1),
-      hour: field('hour', 2),
-      day: field('day', 3),
-      month: field('month', 4),
-      'day-of-week': field('day-of-week', 5),
-    },
-  };
+  });
+  try {
+    return { expression, cron: new Cron(translated.join(' '), { timezone: 'UTC', domAndDow: true }) };
+  } catch (error) {
+    throw invalid(expression, (error as Error).message);
+  }
 }
 
 /** The first occurrence strictly after `after` (whole seconds); throws if the schedule can never fire. */
 export function nextOccurrence(schedule: string | CronSchedule, after: Date): Date {
-  const { expression, fields } = typeof schedule === 'string' ? parseNcrontab(schedule) : schedule;
-  let t = Math.floor(after.getTime() / 1000) * 1000 + 1000;
-  const limit = t + HORIZON_MS;
-  while (t <= limit) {
-    const d = new Date(t);
-    const [year, month, day, hour, minute] = [
-      d.getUTCFullYear(),
-      d.getUTCMonth(),
-      d.getUTCDate(),
-      d.getUTCHours(),
-      d.getUTCMinutes(),
-    ];
-    // Day and day-of-week must both match (NCrontab semantics, unlike Vixie cron's "either").
-    if (!fields.month.has(month + 1)) t = Date.UTC(year, month + 1, 1);
-    else if (!fields.day.has(day) || !fields['day-of-week'].has(d.getUTCDay())) t = Date.UTC(year, month, day + 1);
-    else if (!fields.hour.has(hour)) t = Date.UTC(year, month, day, hour + 1);
-    else if (!fields.minute.has(minute)) t = Date.UTC(year, month, day, hour, minute + 1);
-    else if (!fields.second.has(d.getUTCSeconds())) t += 1000;
-    else return d;
-  }
-  throw invalid(expression, 'it never fires (no date matches its day, month and day-of-week)');
+  const { expression, cron } = typeof schedule === 'string' ? parseNcrontab(schedule) : schedule;
+  const next = cron.nextRun(after);
+  if (next === null) throw invalid(expression, 'it never fires (no date matches its day, month and day-of-week)');
+  return next;
 }
 
-function parseField(token: string, spec: FieldSpec): Set<number> {
-  const values = new Set<number>();
-  for (const part of token.split(',')) {
-    if (part === '') throw new Error('empty list element');
-    const [range = '', stepText, ...extra] = part.split('/');
-    if (extra.length > 0) throw new Error(`"${part}" has more than one "/"`);
-    // NCrontab treats a step of 0 as 1, so the host accepts "*/0"; mirror it rather than reject.
-    const step = stepText === undefined ? 1 : Math.max(1, parseNumber(stepText, 'step'));
-    const [first, last] = parseRange(range, spec, stepText !== undefined);
-    for (let v = first; v <= last; v += step) values.add(v);
-  }
-  return values;
+/** One field in croner's syntax: every value checked against NCrontab's bounds and names. */
+function translateField(token: string, spec: FieldSpec): string {
+  return token
+    .split(',')
+    .map((part) => {
+      if (part === '') throw new Error('empty list element');
+      const [range = '', stepText, ...extra] = part.split('/');
+      if (extra.length > 0) throw new Error(`"${part}" has more than one "/"`);
+      // NCrontab treats a step of 0 as 1, so the host accepts "*/0"; mirror it rather than reject.
+      const step = stepText === undefined ? null : Math.max(1, parseNumber(stepText, 'step'));
+      const [first, last] = parseRange(range, spec, step !== null);
+      // A step over one value is that value: croner refuses "59/5" and "3-3/2", NCrontab fires at 59 and 3.
+      if (first === last) return String(first);
+      const span = range === '*' ? '*' : `${first}-${last}`;
+      return step === null ? span : `${span}/${step}`;
+    })
+    .join(',');
 }
 
 function parseRange(range: string, spec: FieldSpec, stepped: boolean): [number, number] {
