@@ -11,6 +11,7 @@ import { defineIntakeFunction } from './intake';
 import { defineLogsFunction } from './logs';
 import { defineNotifierFunction } from './oncall-timer';
 import { defineSweeperFunction } from './sweeper';
+import { defineSchedulerFunction } from './scheduler';
 import { defineTriggerFunction } from './trigger';
 import { defineUnmatchedFunction } from './unmatched';
 import { defineWorkerFunction } from './worker';
@@ -54,6 +55,10 @@ export function registerFunctions(app: FunctionRegistrar, config: CloudoConfig, 
   app.timer(
     'Sweeper',
     defineSweeperFunction(() => services().sweeper, config.sweepSchedule),
+  );
+  app.timer(
+    'Scheduler',
+    defineSchedulerFunction(() => services().scheduler, config.schedulerSchedule),
   );
   app.timer(
     'Notifier',

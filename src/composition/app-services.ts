@@ -28,6 +28,7 @@ import { getExecution, listExecutions } from '../services/runs/query-executions'
 import { requestRun } from '../services/runs/request-run';
 import { previewRun } from '../services/runs/preview-run';
 import { cancelExecution } from '../services/runs/cancel-execution';
+import { fireSchedules } from '../services/schedules/fire-schedules';
 import { readOutputAfter, readOutputSoFar } from '../services/runs/read-output';
 import type { SweepDeps } from '../services/runs/sweep-executions';
 import { runSweep } from '../services/runs/sweep';
@@ -69,6 +70,7 @@ export function createAppServices(config: CloudoConfig, clients?: StorageClients
   const worker = { runner, settings: buildRunnerSettings(config, on.secrets), output, ...on };
   const ensure = async <T>(fn: () => Promise<T>): Promise<T> => (await ready(), fn());
   // HTTP triggers only: the intake queue's concurrency is bounded by the host's batch settings already.
+  const firstSeen = new Map<string, number>();
   const gate = createAdmissionGate({ limit: config.accept.concurrency, maxWaitMs: config.accept.maxWaitMs });
   return {
     trigger: {
@@ -96,6 +98,12 @@ export function createAppServices(config: CloudoConfig, clients?: StorageClients
     },
     intake: { handleMessage: (msg, log) => ensure(() => handleIntakeMessage(requests, msg, log)) },
     worker: { handleRunMessage: (msg, log) => ensure(() => handleRunMessage({ ...common, ...worker, log }, msg)) },
+    scheduler: {
+      tick: (log) =>
+        ensure(() =>
+          fireSchedules({ ...requests, log, claims: alerts.requestKeys, graceMs: SLOT_GRACE_MS, firstSeen }),
+        ),
+    },
     sweeper: { sweep: (log) => ensure(() => runSweep(sweepDeps(config, common, on, log))) },
     notifier: {
       run: (log) =>
@@ -109,6 +117,9 @@ export function createAppServices(config: CloudoConfig, clients?: StorageClients
     health: { check: () => checkHealth(createHealthProbes(storage, firstRunQueue(config)), HEALTH_BOUND_MS) },
   };
 }
+
+// A slot is due for a minute after its time: a late or skipped Scheduler tick still runs it, once.
+const SLOT_GRACE_MS = 60_000;
 
 // Well under the clients' 3 tries of 5 s: a load balancer's probe must get an answer, not a timeout.
 const HEALTH_BOUND_MS = 3_000;

@@ -13,6 +13,7 @@ import type { RunPreview } from '../services/runs/preview-run';
 import type { SweepReport } from '../services/runs/sweep';
 import type { CancelAsk } from '../services/runs/cancel-execution';
 import type { OutputSlice } from '../services/runs/read-output';
+import type { ScheduleReport } from '../services/schedules/fire-schedules';
 import type { Logger } from '../services/shared/ports';
 import type { DeliveredMessage, HandleOutcome } from '../services/worker/handle-run-message';
 
@@ -59,6 +60,9 @@ export type WorkerServices = { handleRunMessage(msg: DeliveredMessage, log: Logg
 /** The Sweeper timer: ends lost runs, sends stranded and poisoned ones again, prunes past CLOUDO_RETENTION_DAYS. */
 export type SweeperServices = { sweep(log: Logger): Promise<SweepReport> };
 
+/** The Scheduler timer: records the run of every scheduled mapping whose slot is due, once across instances. */
+export type SchedulerServices = { tick(log: Logger): Promise<ScheduleReport> };
+
 /** The Notifier timer: expires approvals nobody decided, then retries owed notifications; returns how many. */
 export type NotifierServices = { run(log: Logger): Promise<{ expired: number; retried: number }> };
 
@@ -74,6 +78,7 @@ export type AppServices = {
   readonly intake: IntakeServices;
   readonly worker: WorkerServices;
   readonly sweeper: SweeperServices;
+  readonly scheduler: SchedulerServices;
   readonly notifier: NotifierServices;
   readonly health: HealthServices;
 };

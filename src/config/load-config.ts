@@ -64,6 +64,11 @@ const base = z.object({
     .string()
     .refine(isSchedule, 'an NCRONTAB expression, e.g. "0 * * * * *" (every minute)')
     .default('0 * * * * *'),
+  // NCRONTAB, UTC: how often the Scheduler looks for due slots of scheduled mappings; its period is their resolution.
+  CLOUDO_SCHEDULER_SCHEDULE: z
+    .string()
+    .refine(isSchedule, 'an NCRONTAB expression, e.g. "*/5 * * * * *" (every 5 seconds)')
+    .default('*/5 * * * * *'),
   // A run still queued this long after its message was sent is sent again (then after 2×, 4×…; see domain/redelivery).
   CLOUDO_REQUEUE_AFTER_SECONDS: int(1, 86_400).default(120),
   // Trigger requests doing accept work at once, per instance; beyond it they wait their turn (see below).
@@ -106,6 +111,7 @@ export type CloudoConfig = {
   readonly retentionDays: number;
   /** When the Sweeper runs (NCRONTAB, UTC). */
   readonly sweepSchedule: string;
+  readonly schedulerSchedule: string;
   /** How long a queued run waits for a worker before its message is sent again. */
   readonly requeueAfterSeconds: number;
   /** Load shedding of /api/Trigger: requests accepted at once, and how long others wait before a 429. */
@@ -165,6 +171,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     runbookIdentity: toRunbookIdentity(s, present),
     retentionDays: s.CLOUDO_RETENTION_DAYS,
     sweepSchedule: s.CLOUDO_SWEEP_SCHEDULE,
+    schedulerSchedule: s.CLOUDO_SCHEDULER_SCHEDULE,
     requeueAfterSeconds: s.CLOUDO_REQUEUE_AFTER_SECONDS,
     accept: { concurrency: s.CLOUDO_ACCEPT_CONCURRENCY, maxWaitMs: s.CLOUDO_ACCEPT_WAIT_MS },
     localStorage: s.CLOUDO_LOCAL_STORAGE,

@@ -87,6 +87,11 @@ export const SETTINGS_CATALOG: readonly SettingEntry[] = [
     '`0 * * * * *`',
     'When the `Sweeper` runs: NCRONTAB (six fields with seconds, or five), UTC.',
   ),
+  delivery(
+    'CLOUDO_SCHEDULER_SCHEDULE',
+    '`*/5 * * * * *`',
+    'When the `Scheduler` looks for due slots: NCRONTAB, UTC; the resolution of `schedule`.',
+  ),
   delivery('CLOUDO_REQUEUE_AFTER_SECONDS', '`120`', 'A run `queued` this long gets a new message (1-86400).'),
   delivery('CLOUDO_RETENTION_DAYS', '`30`', 'Days to keep alert payloads, rejected messages, request keys (1-3650).'),
   delivery('CLOUDO_ACCEPT_CONCURRENCY', '`32`', 'Triggers doing accept work at once, per instance (1-1000).'),

@@ -31,6 +31,7 @@ export function toExecutionSummary(e: Execution): Record<string, unknown> {
     notifications: e.notifications ?? [],
     params: e.params ? showParams(e.params.values, e.params.secretNames) : null,
     cancel: e.cancel ?? null,
+    scheduledFor: e.scheduledFor ?? null,
     links: { self: executionPath(e.execId) },
   };
 }

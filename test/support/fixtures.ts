@@ -28,6 +28,9 @@ export function sampleMapping(overrides: Partial<Mapping> = {}): Mapping {
     aksLogin: false,
     aksCluster: null,
     params: {},
+    schedule: null,
+    scheduleParams: {},
+    catchUp: false,
     ...overrides,
   };
 }

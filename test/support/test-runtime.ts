@@ -76,6 +76,20 @@ async function launch(config: CloudoConfig, dir: string, logs: string[], opts: L
   return { url: runtime.url, runtime, config, dir, logs, stop, restart };
 }
 
+/** A second runtime on the same storage, files and settings: another instance of the same app. */
+export async function startPeerRuntime(
+  rt: TestRuntime,
+): Promise<{ url: string; logs: string[]; stop(): Promise<void> }> {
+  const logs: string[] = [];
+  const runtime = await startLocalRuntime({
+    config: rt.config,
+    hostJsonPath: path.resolve(__dirname, '../../host.json'),
+    write: (level, source, message) => logs.push(`${level} ${source} ${message}`),
+    queueOverrides: { maxPollingIntervalMs: 250 },
+  });
+  return { url: runtime.url, logs, stop: () => runtime.stop() };
+}
+
 async function writeProjectConfig(dir: string, opts: TestRuntimeOptions): Promise<CloudoConfig> {
   const { runbooksDir, schemasDir } = await writeProject(dir, opts);
   const id = uniqueName('');

@@ -16,6 +16,14 @@ import { ignoreNotFound, allowMissing, callStorage } from '../shared/storage-err
 const BY_ID = '~id';
 const BATCH = 100;
 
+// Written with the schedule: its parameters and catch_up travel in the same column.
+const storedSchedule = z.object({
+  cron: z.string(),
+  timezone: z.string(),
+  params: z.record(z.string(), z.unknown()),
+  catchUp: z.boolean(),
+});
+
 const storedMapping = z.object({
   partition: z.string(),
   name: z.string(),
@@ -40,6 +48,7 @@ const storedMapping = z.object({
   aksLogin: z.boolean().default(false),
   aksCluster: z.string().nullable().default(null),
   params: z.string().nullish(),
+  schedule: z.string().nullish(),
 });
 
 const storedBudget = z.object({
@@ -120,6 +129,7 @@ function toEntity(partitionKey: string, m: Mapping) {
     aksLogin: m.aksLogin,
     aksCluster: m.aksCluster ? JSON.stringify(m.aksCluster) : null,
     params: JSON.stringify(m.params),
+    schedule: m.schedule ? JSON.stringify({ ...m.schedule, params: m.scheduleParams, catchUp: m.catchUp }) : null,
   };
 }
 
@@ -132,5 +142,18 @@ function fromEntity(id: string, entity: unknown): Mapping {
   const aksCluster = e.aksCluster === null ? null : storedAksCluster.parse(JSON.parse(e.aksCluster));
   // Rows written before parameters existed have none.
   const params = e.params ? paramsSchema.parse(JSON.parse(e.params)) : {};
-  return { ...e, id, env, match, maxRuns, paging, aksCluster, params };
+  const schedule = e.schedule ? storedSchedule.parse(JSON.parse(e.schedule)) : null;
+  return {
+    ...e,
+    id,
+    env,
+    match,
+    maxRuns,
+    paging,
+    aksCluster,
+    params,
+    schedule: schedule ? { cron: schedule.cron, timezone: schedule.timezone } : null,
+    scheduleParams: schedule?.params ?? {},
+    catchUp: schedule?.catchUp ?? false,
+  };
 }

@@ -44,6 +44,7 @@ export const SUMMARY_COLUMNS = [
   'leaseUntil',
   'params',
   'cancel',
+  'scheduledFor',
   ...chunkColumns('alert', ALERT_CHUNKS),
 ];
 
@@ -80,6 +81,7 @@ const stored = z.object({
   requeues: optional(z.number().int()),
   requeuedAt: optional(z.string()),
   leaseUntil: optional(z.string()),
+  scheduledFor: optional(z.string()),
 });
 
 export function toEntity(e: Execution): Record<string, unknown> & { partitionKey: string; rowKey: string } {

@@ -7,6 +7,8 @@ import { pagingSchema } from '../oncall/paging';
 import { splitRunArgs } from '../worker/run-args';
 import { checkRunbookName } from '../worker/runbook-name';
 import { paramsSchema } from './param-spec';
+import { scheduleSchema } from '../schedules/schedule';
+import { checkScheduleParams } from '../schedules/schedule-params';
 
 export const MAX_TIMEOUT_SECONDS = 3600;
 
@@ -110,7 +112,11 @@ export const mappingEntitySchema = z
       .describe('Log in to an AKS cluster with the managed identity first; the runbook gets KUBECONFIG.'),
     aks_cluster: aksClusterSchema.optional(),
     params: paramsSchema.default({}),
+    schedule: scheduleSchema.optional(),
+    schedule_params: z.record(z.string(), z.unknown()).optional(),
+    catch_up: boolish.default(false),
   })
+  .superRefine(checkScheduleParams)
   .superRefine((m, ctx) => {
     // With aks_login on, ClouDO sets these for the run; a mapping value would be silently replaced.
     if (!m.aks_login) return;

@@ -6,6 +6,7 @@ import type { BudgetAction, RunBudget } from '../budgets/budget';
 import type { mappingEntitySchema } from './mapping-schema';
 import { NO_PAGING, type PagingOptions } from '../oncall/paging';
 import type { ParamSpec } from './param-spec';
+import type { Schedule } from '../schedules/schedule';
 
 export type Mapping = {
   readonly partition: string;
@@ -38,6 +39,12 @@ export type Mapping = {
   readonly aksCluster: AksCluster | null;
   /** Run parameters by name; empty when the mapping takes none. */
   readonly params: Readonly<Record<string, ParamSpec>>;
+  /** null: the mapping runs only when asked. */
+  readonly schedule: Schedule | null;
+  /** The parameters of scheduled runs, checked against `params` when the file loaded. */
+  readonly scheduleParams: Readonly<Record<string, unknown>>;
+  /** One run for the most recent slot missed while ClouDO was down (none are back-filled otherwise). */
+  readonly catchUp: boolean;
 };
 
 export function toMapping(partition: string, e: z.output<typeof mappingEntitySchema>): Mapping {
@@ -63,6 +70,9 @@ export function toMapping(partition: string, e: z.output<typeof mappingEntitySch
     aksLogin: e.aks_login,
     aksCluster: e.aks_cluster ?? null,
     params: e.params,
+    schedule: e.schedule ?? null,
+    scheduleParams: e.schedule_params ?? {},
+    catchUp: e.catch_up,
   };
 }
 
@@ -89,6 +99,9 @@ export function toMappingView(m: Mapping): Record<string, unknown> {
     aks_login: m.aksLogin,
     aks_cluster: m.aksCluster ? authoredCluster(m.aksCluster) : null,
     params: m.params,
+    schedule: m.schedule,
+    schedule_params: m.scheduleParams,
+    catch_up: m.catchUp,
   };
 }
 

@@ -14,9 +14,9 @@ export type ExecutionStatus =
   | 'throttled'
   | 'cancelled';
 export type TerminalStatus = Extract<ExecutionStatus, 'succeeded' | 'failed' | 'timed_out' | 'error' | 'cancelled'>;
-export type TriggerKind = 'manual' | 'azure-monitor' | 'alertmanager';
+export type TriggerKind = 'manual' | 'azure-monitor' | 'alertmanager' | 'schedule';
 
-export const TRIGGER_KINDS: readonly TriggerKind[] = ['manual', 'azure-monitor', 'alertmanager'];
+export const TRIGGER_KINDS: readonly TriggerKind[] = ['manual', 'azure-monitor', 'alertmanager', 'schedule'];
 
 export const EXECUTION_STATUSES: readonly ExecutionStatus[] = [
   'pending_approval',

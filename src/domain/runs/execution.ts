@@ -72,6 +72,8 @@ export type Execution = {
   readonly requeuedAt?: string;
   /** Set once someone asked to stop the run (see cancel.ts). */
   readonly cancel?: CancelRequest | undefined;
+  /** Scheduled runs: the slot they run for (ISO-8601 UTC). */
+  readonly scheduledFor?: string;
   /** Set for runs of mappings that declare parameters. */
   readonly params?: ExecutionParams | undefined;
 };
@@ -99,6 +101,7 @@ export function newExecution(args: {
   admission?: Admission;
   requestedBy?: string;
   params?: ExecutionParams;
+  scheduledFor?: string;
 }): Execution {
   const { mapping: m } = args;
   const admission = args.admission ?? { status: 'queued' };
@@ -109,6 +112,7 @@ export function newExecution(args: {
     ...(args.alert ? { alert: args.alert.context, idempotencyKey: args.alert.idempotencyKey } : {}),
     ...(args.requestedBy ? { requestedBy: args.requestedBy } : {}),
     ...(args.params ? { params: sealedFor(admission.status, args.params) } : {}),
+    ...(args.scheduledFor ? { scheduledFor: args.scheduledFor } : {}),
     partition: m.partition,
     mappingId: m.id,
     mappingName: m.name,

@@ -37,7 +37,7 @@ const ORDER: readonly CronFieldName[] = ['second', 'minute', 'hour', 'day', 'mon
  * a 5-field expression is accepted too and fires at second 0. Day and day-of-week must both match (NCrontab, unlike
  * Vixie cron's "either"). Errors name the field, in NCrontab's terms, before croner sees the expression.
  */
-export function parseNcrontab(expression: string): CronSchedule {
+export function parseNcrontab(expression: string, timezone = 'UTC'): CronSchedule {
   const tokens = expression.trim().split(/\s+/);
   if (tokens.length === 5) tokens.unshift('0');
   if (tokens.length !== 6) {
@@ -54,10 +54,15 @@ export function parseNcrontab(expression: string): CronSchedule {
     }
   });
   try {
-    return { expression, cron: new Cron(translated.join(' '), { timezone: 'UTC', domAndDow: true }) };
+    return { expression, cron: new Cron(translated.join(' '), { timezone, domAndDow: true }) };
   } catch (error) {
     throw invalid(expression, (error as Error).message);
   }
+}
+
+/** The latest occurrence at or before `at`, or null when there is none. */
+export function previousOccurrence(schedule: CronSchedule, at: Date): Date | null {
+  return schedule.cron.previousRuns(1, new Date(at.getTime() + 1))[0] ?? null;
 }
 
 /** The first occurrence strictly after `after` (whole seconds); throws if the schedule can never fire. */

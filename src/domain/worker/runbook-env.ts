@@ -47,6 +47,7 @@ export function buildRunbookEnvironment(
     CLOUDO_REQUESTED_AT: e.requestedAt,
     CLOUDO_RUNBOOKS_DIR: runbooksDir,
     ...(alertFile ? { CLOUDO_ALERT_FILE: alertFile } : {}),
+    ...(e.scheduledFor ? { CLOUDO_SCHEDULED_FOR: e.scheduledFor } : {}),
   };
 }
 

@@ -38,7 +38,7 @@ export async function handleRunMessage(deps: WorkerDeps, msg: DeliveredMessage):
     return 'duplicate';
   }
   // Read before claiming: a storage failure here leaves the message to be retried, not a claimed run stuck running.
-  const alertJson = found.value.trigger === 'manual' ? null : await deps.alerts.getPayload(found.value.execId);
+  const alertJson = found.value.alert === undefined ? null : await deps.alerts.getPayload(found.value.execId);
   const claimed = await claimRun(deps, found);
   if (!claimed) {
     deps.log.info(`skip ${found.value.execId}: claimed by another delivery`);

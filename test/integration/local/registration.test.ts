@@ -99,6 +99,7 @@ describe('registrations', () => {
         authLevel: 'anonymous',
       },
       { name: 'Sweeper', type: 'timerTrigger', schedule: '0 * * * * *', runOnStartup: false },
+      { name: 'Scheduler', type: 'timerTrigger', schedule: '*/5 * * * * *', runOnStartup: false },
       { name: 'Notifier', type: 'timerTrigger', schedule: '0 * * * * *', runOnStartup: false },
       { name: 'Intake', type: 'queueTrigger', queueName: 'cloudo-requests', connection: config.storageSetting },
       ...workers,
