@@ -12,6 +12,7 @@ import { defineLogsFunction } from './logs';
 import { defineNotifierFunction } from './oncall-timer';
 import { defineSweeperFunction } from './sweeper';
 import { defineSchedulerFunction } from './scheduler';
+import { defineSchedulesFunction } from './schedules';
 import { defineTriggerFunction } from './trigger';
 import { defineUnmatchedFunction } from './unmatched';
 import { defineWorkerFunction } from './worker';
@@ -43,6 +44,10 @@ export function registerFunctions(app: FunctionRegistrar, config: CloudoConfig, 
   app.http(
     'health',
     defineHealthFunction(() => services().health),
+  );
+  app.http(
+    'schedules',
+    defineSchedulesFunction(() => services().schedules),
   );
   app.http(
     'unmatched',

@@ -93,6 +93,11 @@ const OPERATOR: Readonly<Record<string, CommandHelp>> = {
     summary: 'stop a run: at once if it has not started, its process group if it runs',
     details: [TARGET],
   },
+  schedules: {
+    usage: 'cloudo schedules [--json]',
+    summary: 'scheduled mappings: expression, zone, next due time, last run',
+    details: [TARGET],
+  },
   approve: decisionHelp('approve'),
   reject: decisionHelp('reject'),
 };

@@ -4,6 +4,7 @@ import { apiPath } from '../domain/shared/api-paths';
 import { parseFlags, UsageError, type FlagSpec, type Flags } from './cli-args';
 import { followOutput, readExecution, reportEnd, waitForEnd } from './follow-run';
 import { showExecution, showExecutions } from './operator-logs';
+import { showSchedules } from './operator-schedules';
 import { COMMON_FLAGS, openOperator, type Operator, type OperatorIo } from './operator-session';
 
 type OperatorCommand = {
@@ -36,6 +37,7 @@ const COMMANDS: Readonly<Record<string, OperatorCommand>> = {
     run: (op, flags) => (flags.positional[0] ? showExecution(op, flags) : showExecutions(op, flags)),
   },
   cancel: { positional: 1, flags: { '--reason': { kind: 'value' } }, run: cancelRun },
+  schedules: { positional: 0, flags: {}, run: (op) => showSchedules(op) },
   approve: { positional: 1, flags: { '--as': { kind: 'value' } }, run: (op, f) => decide(op, f, 'approve') },
   reject: { positional: 1, flags: { '--as': { kind: 'value' } }, run: (op, f) => decide(op, f, 'reject') },
 };
@@ -47,7 +49,8 @@ export async function runOperator(name: string, args: readonly string[], io: Ope
   const command = COMMANDS[name];
   if (!command) throw new Error(`not an operator command: ${name}`);
   const flags = parseFlags(args, { ...COMMON_FLAGS, ...command.flags }, command.positional);
-  if (name !== 'logs' && flags.positional.length === 0) throw new UsageError(`needs ${needs(name)}`);
+  if (command.positional > 0 && name !== 'logs' && flags.positional.length === 0)
+    throw new UsageError(`needs ${needs(name)}`);
   const abort = new AbortController();
   // Ctrl-C stops following; the run itself goes on (`cloudo cancel` stops it).
   const onInterrupt = () => abort.abort(new Interrupted());

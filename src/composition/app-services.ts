@@ -29,6 +29,7 @@ import { requestRun } from '../services/runs/request-run';
 import { previewRun } from '../services/runs/preview-run';
 import { cancelExecution } from '../services/runs/cancel-execution';
 import { fireSchedules } from '../services/schedules/fire-schedules';
+import { listSchedules } from '../services/schedules/list-schedules';
 import { readOutputAfter, readOutputSoFar } from '../services/runs/read-output';
 import type { SweepDeps } from '../services/runs/sweep-executions';
 import { runSweep } from '../services/runs/sweep';
@@ -104,6 +105,7 @@ export function createAppServices(config: CloudoConfig, clients?: StorageClients
           fireSchedules({ ...requests, log, claims: alerts.requestKeys, graceMs: SLOT_GRACE_MS, firstSeen }),
         ),
     },
+    schedules: { list: () => ensure(() => listSchedules({ mappings, executions }, systemClock.now())) },
     sweeper: { sweep: (log) => ensure(() => runSweep(sweepDeps(config, common, on, log))) },
     notifier: {
       run: (log) =>

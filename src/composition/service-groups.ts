@@ -14,6 +14,7 @@ import type { SweepReport } from '../services/runs/sweep';
 import type { CancelAsk } from '../services/runs/cancel-execution';
 import type { OutputSlice } from '../services/runs/read-output';
 import type { ScheduleReport } from '../services/schedules/fire-schedules';
+import type { ScheduleView } from '../services/schedules/list-schedules';
 import type { Logger } from '../services/shared/ports';
 import type { DeliveredMessage, HandleOutcome } from '../services/worker/handle-run-message';
 
@@ -60,6 +61,9 @@ export type WorkerServices = { handleRunMessage(msg: DeliveredMessage, log: Logg
 /** The Sweeper timer: ends lost runs, sends stranded and poisoned ones again, prunes past CLOUDO_RETENTION_DAYS. */
 export type SweeperServices = { sweep(log: Logger): Promise<SweepReport> };
 
+/** GET /api/schedules. */
+export type ScheduleReads = { list(): Promise<ScheduleView[]> };
+
 /** The Scheduler timer: records the run of every scheduled mapping whose slot is due, once across instances. */
 export type SchedulerServices = { tick(log: Logger): Promise<ScheduleReport> };
 
@@ -79,6 +83,7 @@ export type AppServices = {
   readonly worker: WorkerServices;
   readonly sweeper: SweeperServices;
   readonly scheduler: SchedulerServices;
+  readonly schedules: ScheduleReads;
   readonly notifier: NotifierServices;
   readonly health: HealthServices;
 };

@@ -90,6 +90,7 @@ describe('registrations', () => {
       { name: 'output', type: 'httpTrigger', route: 'logs/{execId}/output', methods: ['GET'], authLevel: 'function' },
       { name: 'cancel', type: 'httpTrigger', route: 'logs/{execId}/cancel', methods: ['POST'], authLevel: 'function' },
       { name: 'health', type: 'httpTrigger', route: 'health', methods: ['GET'], authLevel: 'anonymous' },
+      { name: 'schedules', type: 'httpTrigger', route: 'schedules', methods: ['GET'], authLevel: 'function' },
       { name: 'unmatched', type: 'httpTrigger', route: 'alerts/unmatched', methods: ['GET'], authLevel: 'function' },
       {
         name: 'approvals',

@@ -1,5 +1,7 @@
 // Schedules on the embedded runtime: two instances on one storage record exactly one run per due slot.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Readable } from 'node:stream';
+import { runOperator } from '../../../src/cli/operator-commands';
 import { readUntil } from '../../support/poll';
 import {
   call,
@@ -55,5 +57,25 @@ describe('schedules', () => {
     const slot = String(done['scheduledFor']);
     expect(done).toMatchObject({ status: 'succeeded', trigger: 'schedule', requestedBy: 'schedule' });
     expect(done['output']).toBe(`slot=${slot} trigger=schedule n=7\n`);
+  });
+
+  it('lists each schedule with its next due times and last run, in the API and the CLI', async () => {
+    const res = await call('GET', `${rt.url}/api/schedules`);
+    expect(res.status).toBe(200);
+    const [item] = res.body['items'] as Json[];
+    expect(item).toMatchObject({
+      mapping: { partition_key: 'clock', id: 'every-5s' },
+      schedule: { cron: '*/5 * * * * *', timezone: 'UTC' },
+      enabled: true,
+      lastRun: { status: expect.any(String) },
+    });
+    const next = item?.['next'] as string[];
+    expect(next).toHaveLength(3);
+    expect(Date.parse(next[1] ?? '') - Date.parse(next[0] ?? '')).toBe(5000);
+    let out = '';
+    const io = { out: (t: string) => void (out += t), err: () => undefined, tty: false, stdin: Readable.from([]) };
+    expect(await runOperator('schedules', [], { ...io, env: { CLOUDO_URL: rt.url } })).toBe(0);
+    expect(out).toMatch(/^MAPPING\s+SCHEDULE\s+ZONE\s+NEXT\s+LAST RUN\n/);
+    expect(out).toMatch(/clock\/every-5s\s+\*\/5 \* \* \* \* \*\s+UTC\s+20\d\d-/);
   });
 });

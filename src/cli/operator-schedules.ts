@@ -1,0 +1,35 @@
+// `cloudo schedules`: each scheduled mapping, its expression and zone, when it runs next and how its last run went.
+import { apiPath } from '../domain/shared/api-paths';
+import type { Operator } from './operator-session';
+
+type Item = {
+  mapping: { partition_key: string; id: string };
+  schedule: { cron: string; timezone: string };
+  enabled: boolean;
+  next: string[];
+  lastRun: { execId: string; status: string } | null;
+};
+
+export async function showSchedules(op: Operator): Promise<number> {
+  const { body } = await op.call({ method: 'GET', path: apiPath('schedules') });
+  if (op.json) return (op.print(JSON.stringify(body, null, 2)), 0);
+  const items = ((body as { items?: Item[] }).items ?? []) as Item[];
+  if (items.length === 0) return (op.print('no scheduled mappings'), 0);
+  const rows = items.map((s) => [
+    `${s.mapping.partition_key}/${s.mapping.id}`,
+    s.schedule.cron,
+    s.schedule.timezone,
+    s.enabled ? (s.next[0] ?? '').replace(/\.\d+Z$/, 'Z') : 'disabled',
+    s.lastRun ? `${s.lastRun.status} ${s.lastRun.execId}` : '',
+  ]);
+  const header = ['MAPPING', 'SCHEDULE', 'ZONE', 'NEXT', 'LAST RUN'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  for (const row of [header, ...rows])
+    op.print(
+      row
+        .map((v, i) => v.padEnd(widths[i] ?? 0))
+        .join('  ')
+        .trimEnd(),
+    );
+  return 0;
+}
