@@ -5,6 +5,7 @@ import { buildParamEnvironment, resolveRequestParams, SECRET_MARK, showParams } 
 import { findSecretValues } from '../../domain/shared/redact';
 import { buildRunbookEnvironment } from '../../domain/worker/runbook-env';
 import { toMappingView } from '../../domain/mappings/mapping';
+import { upcomingSlots } from '../../domain/schedules/schedule';
 import type { MappingStore } from '../mappings/ports';
 import { findMapping, type RunRequest } from './request-run';
 import { NO_SEAL_KEY } from './run-parameters';
@@ -29,6 +30,8 @@ export type RunPreview = {
   readonly params: Readonly<Record<string, string>>;
   readonly inherited: readonly string[];
   readonly environment: Readonly<Record<string, string>>;
+  /** Scheduled mappings: the next due slots (ISO-8601 UTC), for which it runs with `schedule_params`. */
+  readonly nextScheduled?: readonly string[];
 };
 
 export const PLACEHOLDER_ID = '<assigned when recorded>';
@@ -58,6 +61,9 @@ export async function previewRun(deps: PreviewDeps, req: RunRequest): Promise<Ru
     params: showParams(params.values, secretNames),
     inherited: deps.inheritedNames,
     environment: previewEnvironment(deps, execution, buildParamEnvironment(masked), false),
+    ...(mapping.schedule
+      ? { nextScheduled: upcomingSlots(mapping.schedule, new Date(), 3).map((d) => d.toISOString()) }
+      : {}),
   };
 }
 

@@ -5,6 +5,7 @@ import { dueSlot, upcomingSlots, type Schedule } from '../../../src/domain/sched
 import type { Mapping } from '../../../src/domain/mappings/mapping';
 import type { OncallDeps } from '../../../src/services/runs/admitted-execution';
 import { fireSchedules, type ScheduleDeps } from '../../../src/services/schedules/fire-schedules';
+import { previewRun } from '../../../src/services/runs/preview-run';
 import { createFakeClaimStore } from '../../support/fakes/claim-store';
 import { createFakeExecutionStore } from '../../support/fakes/execution-store';
 import { createFakeMappingStore } from '../../support/fakes/mapping-store';
@@ -127,5 +128,20 @@ describe('the Scheduler', () => {
     expect(late.slots()).toEqual([]);
     const off = setup({ ...hourly(false), enabled: false });
     expect(await off.at('2026-01-01T10:00:01Z')).toMatchObject({ scheduled: 0, started: 0 });
+  });
+});
+
+describe('dry run of a scheduled mapping', () => {
+  it('shows its next slots', async () => {
+    const m = sampleMapping({ id: 's', schedule: { cron: '0 0 * * * *', timezone: 'UTC' } });
+    const deps = {
+      mappings: createFakeMappingStore([m]),
+      runbooksDir: '/r',
+      defaultTimeoutSeconds: 60,
+      inheritedNames: [],
+    };
+    const preview = await previewRun(deps, { id: 's', trigger: 'manual' });
+    expect(preview.nextScheduled).toHaveLength(3);
+    expect(new Date(preview.nextScheduled?.[0] ?? '').getUTCMinutes()).toBe(0);
   });
 });
