@@ -32,14 +32,21 @@ export async function showExecutions(op: Operator, flags: Flags): Promise<number
 
 /** Columns as wide as their widest cell; the last one unpadded. */
 export function formatTable(items: readonly Row[]): string[] {
-  const cells = items.map((e) => COLUMNS.map((c) => c.cell(e)));
-  const widths = COLUMNS.map((c, i) => Math.max(c.title.length, ...cells.map((row) => (row[i] ?? '').length)));
+  return alignColumns(
+    COLUMNS.map((c) => c.title),
+    items.map((e) => COLUMNS.map((c) => c.cell(e))),
+  );
+}
+
+/** A header and rows, each column as wide as its widest cell, two spaces apart. */
+export function alignColumns(header: readonly string[], rows: readonly (readonly string[])[]): string[] {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] ?? '').length)));
   const line = (row: readonly string[]) =>
     row
       .map((v, i) => v.padEnd(widths[i] ?? 0))
       .join('  ')
       .trimEnd();
-  return [line(COLUMNS.map((c) => c.title)), ...cells.map(line)];
+  return [line(header), ...rows.map(line)];
 }
 
 export async function showExecution(op: Operator, flags: Flags): Promise<number> {

@@ -1,5 +1,6 @@
 // `cloudo schedules`: each scheduled mapping, its expression and zone, when it runs next and how its last run went.
 import { apiPath } from '../domain/shared/api-paths';
+import { alignColumns } from './operator-logs';
 import type { Operator } from './operator-session';
 
 type Item = {
@@ -22,14 +23,6 @@ export async function showSchedules(op: Operator): Promise<number> {
     s.enabled ? (s.next[0] ?? '').replace(/\.\d+Z$/, 'Z') : 'disabled',
     s.lastRun ? `${s.lastRun.status} ${s.lastRun.execId}` : '',
   ]);
-  const header = ['MAPPING', 'SCHEDULE', 'ZONE', 'NEXT', 'LAST RUN'];
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  for (const row of [header, ...rows])
-    op.print(
-      row
-        .map((v, i) => v.padEnd(widths[i] ?? 0))
-        .join('  ')
-        .trimEnd(),
-    );
+  for (const line of alignColumns(['MAPPING', 'SCHEDULE', 'ZONE', 'NEXT', 'LAST RUN'], rows)) op.print(line);
   return 0;
 }
