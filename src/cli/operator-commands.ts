@@ -55,11 +55,18 @@ export async function runOperator(name: string, args: readonly string[], io: Ope
   // Ctrl-C stops following; the run itself goes on (`cloudo cancel` stops it).
   const onInterrupt = () => abort.abort(new Interrupted());
   process.once('SIGINT', onInterrupt);
+  let op: Operator | null = null;
   try {
-    return await command.run(await openOperator(flags, io, abort.signal), flags);
+    op = await openOperator(flags, io, abort.signal);
+    return await command.run(op, flags);
   } catch (err) {
     if (!(err instanceof Interrupted) && !abort.signal.aborted) throw err;
-    io.err(`\nstopped following; the run goes on (cloudo cancel ${flags.positional[0] ?? '<execId>'} stops it)\n`);
+    const execId = op?.watching.execId;
+    io.err(
+      execId
+        ? `\nstopped following; the run goes on (cloudo cancel ${execId} stops it)\n`
+        : '\nstopped before ClouDO answered: the request may or may not have been recorded (see cloudo logs)\n',
+    );
     return 130;
   } finally {
     process.removeListener('SIGINT', onInterrupt);
@@ -93,6 +100,7 @@ async function runMapping(op: Operator, flags: Flags): Promise<number> {
     return 0;
   }
   if (!op.json) op.note(`${accepted.execId} ${accepted.status}`);
+  op.watching.execId = accepted.execId;
   const ended = follow ? await followOutput(op, accepted.execId) : await waitForEnd(op, accepted.execId);
   return reportEnd(op, ended);
 }

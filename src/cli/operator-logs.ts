@@ -51,6 +51,7 @@ export function alignColumns(header: readonly string[], rows: readonly (readonly
 
 export async function showExecution(op: Operator, flags: Flags): Promise<number> {
   const execId = flags.positional[0] ?? '';
+  op.watching.execId = execId;
   const e = await readExecution(op, execId);
   if (flags.switches.has('follow') && !isFinal(e.status)) {
     if (!op.json) printFields(op, e);

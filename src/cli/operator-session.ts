@@ -30,6 +30,8 @@ export type Operator = {
   readonly json: boolean;
   /** The login name, for approvals decided by a typed name. */
   readonly user: string;
+  /** The execution being waited for or followed, once known: what Ctrl-C names. */
+  readonly watching: { execId: string | null };
   /** Aborted by Ctrl-C: following stops, the run goes on. */
   readonly signal: AbortSignal;
 };
@@ -65,6 +67,7 @@ export async function openOperator(flags: Flags, io: OperatorIo, signal: AbortSi
     },
     json: flags.switches.has('json'),
     user: settings.user,
+    watching: { execId: null },
     signal,
   };
 }

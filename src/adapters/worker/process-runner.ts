@@ -124,6 +124,8 @@ function supervise({ child, channel, spec, output, startedAt }: Run, settle: (ou
   if (spec.signal) {
     const onAbort = () => stop('cancelled');
     spec.signal.addEventListener('abort', onAbort, { once: true });
+    // Aborted while the channel opened and the process started: the listener came too late to hear it.
+    if (spec.signal.aborted) onAbort();
     child.once('exit', () => spec.signal?.removeEventListener('abort', onAbort));
   }
 }

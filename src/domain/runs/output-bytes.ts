@@ -25,3 +25,19 @@ export function leadingContinuationBytes(bytes: Buffer): number {
   while (skip < Math.min(3, bytes.length) && ((bytes[skip] ?? 0) & 0xc0) === 0x80) skip++;
   return skip;
 }
+
+/**
+ * Text cut back to about `maxBytes` (head and tail kept, a marker between): redaction can make a capped output
+ * longer again (`[redacted NAME]` for a short secret), and a record holds at most 1 MiB.
+ */
+export function recapText(text: string, maxBytes: number): string {
+  const bytes = Buffer.from(text, 'utf8');
+  if (bytes.length <= maxBytes + 256) return text;
+  const headCap = Math.floor(maxBytes * HEAD_SHARE);
+  const head = bytes.subarray(0, completeUtf8PrefixLength(bytes.subarray(0, headCap)));
+  const tailStart = bytes.length - (maxBytes - headCap);
+  const tail = bytes.subarray(tailStart + leadingContinuationBytes(bytes.subarray(tailStart)));
+  return (
+    head.toString('utf8') + formatTruncationMarker(bytes.length - head.length - tail.length) + tail.toString('utf8')
+  );
+}

@@ -13,6 +13,7 @@ export const NO_PARAMS: RunParams = { values: {}, secrets: {} };
 /** How a secret parameter's value is shown anywhere but the runbook's environment. */
 export const SECRET_MARK = '[secret]';
 export const PARAM_ENV_PREFIX = 'CLOUDO_PARAM_';
+export const MAX_PARAMS_TOTAL = 16_000;
 
 type Specs = Readonly<Record<string, ParamSpec>>;
 
@@ -80,6 +81,9 @@ function collect(
     if (!checked.ok) fail(`params.${name}`, checked.message);
     (spec.secret ? secrets : values)[name] = checked.text;
   }
+  // Stored as one table property (64 KiB) with the sealed secrets: bounded in all, not only one by one.
+  const total = [...Object.values(values), ...Object.values(secrets)].reduce((n, v) => n + v.length, 0);
+  if (total > MAX_PARAMS_TOTAL) fail('params', `at most ${MAX_PARAMS_TOTAL} characters of values in all`);
   return { values, secrets };
 }
 

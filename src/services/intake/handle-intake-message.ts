@@ -59,9 +59,17 @@ async function reject(deps: AcceptDeps, msg: DeliveredMessage, reason: string, l
 function previewOf(body: unknown): string {
   if (typeof body === 'string') return body.slice(0, 512);
   try {
-    return (JSON.stringify(body) ?? String(body)).slice(0, 512);
+    return (JSON.stringify(withoutParamValues(body)) ?? String(body)).slice(0, 512);
   } catch {
     // A value nesting too deep for JSON.stringify (likely why it was rejected) must still be recorded, not retried.
     return '(not shown: the message nests too deep to print)';
   }
+}
+
+// A rejected request's parameters may be secret, and which ones is the mapping's to say: none is kept.
+function withoutParamValues(body: unknown): unknown {
+  if (typeof body !== 'object' || body === null || Array.isArray(body) || !('params' in body)) return body;
+  const params = (body as { params: unknown }).params;
+  if (typeof params !== 'object' || params === null) return { ...body, params: '[not shown]' };
+  return { ...body, params: Object.fromEntries(Object.keys(params).map((k) => [k, '[not shown]'])) };
 }

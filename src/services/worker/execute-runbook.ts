@@ -6,6 +6,7 @@ import { redact, findSecretValues } from '../../domain/shared/redact';
 import { buildRunbookEnvironment, type AksRunEnv } from '../../domain/worker/runbook-env';
 import type { ProcessOutcome, RunDir, RunnerPorts } from './ports';
 import { openRunParams, type OpenedParams } from './open-run-params';
+import { recapText } from '../../domain/runs/output-bytes';
 import type { LiveOutput } from './live-output';
 
 export type RunnerSettings = {
@@ -130,7 +131,8 @@ async function run(ports: RunnerPorts, settings: RunnerSettings, e: Execution, p
   });
   // Everything written reaches the log before the result is recorded: a reader that sees the run over has it all.
   await live?.close();
-  return toResult({ ...outcome, output: redact(outcome.output, secrets) }, e.timeoutSeconds);
+  const output = recapText(redact(outcome.output, secrets), settings.maxOutputBytes);
+  return toResult({ ...outcome, output }, e.timeoutSeconds);
 }
 
 // Longest first, so a secret that contains another is redacted whole.

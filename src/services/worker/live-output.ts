@@ -58,7 +58,8 @@ export function createLiveOutput(log: OutputLog, execId: string, opts: LiveOutpu
       window.add(redactor.end());
       for (let attempt = 1; attempt <= CLOSE_ATTEMPTS; attempt++) {
         try {
-          await (flushing ?? Promise.resolve()).catch(() => undefined);
+          // A flush may start the next one as it ends: wait until none runs, or the tail would be left unwritten.
+          while (flushing) await flushing.catch(() => undefined);
           if (window.waiting() === 0) return;
           await flush();
           if (window.waiting() === 0) return;
@@ -95,18 +96,33 @@ function createPieceWindow(headCap: number, tailCap: number) {
   let offset = 0;
   let waiting: OutputChunk[] = [];
   let tailWritten: OutputChunk[] = [];
+  // Pieces whose write failed keep their row keys (a lost answer may have written them): they are never grown.
+  const givenBack = new WeakSet<OutputChunk>();
+  // One row per pipe read would be a write and a read per line: a piece grows while it waits, up to a row, on
+  // its own side of the head's end.
+  const append = (c: OutputChunk) => {
+    const last = waiting[waiting.length - 1];
+    const contiguous = last !== undefined && last.start + last.bytes.length === c.start && !givenBack.has(last);
+    const sameSide = last !== undefined && last.start >= headCap === c.start >= headCap;
+    if (contiguous && sameSide && last.bytes.length + c.bytes.length <= MAX_PIECE_BYTES)
+      waiting[waiting.length - 1] = { start: last.start, bytes: Buffer.concat([last.bytes, c.bytes]) };
+    else waiting.push({ start: c.start, bytes: Buffer.from(c.bytes) });
+  };
   const trim = () => {
     const floor = Math.max(headCap, offset - tailCap);
-    waiting = waiting.flatMap((c) => cutBefore(c, c.start >= headCap ? floor : 0));
+    waiting = waiting.flatMap((c) => {
+      const kept = cutBefore(c, c.start >= headCap ? floor : 0);
+      if (givenBack.has(c)) kept.forEach((k) => givenBack.add(k));
+      return kept;
+    });
   };
   return {
     add(bytes: Buffer) {
       if (bytes.length === 0) return;
       // Split at the head's end, so the head is never trimmed.
       const headPart = Math.max(0, Math.min(bytes.length, headCap - offset));
-      if (headPart > 0) waiting.push({ start: offset, bytes: Buffer.from(bytes.subarray(0, headPart)) });
-      if (headPart < bytes.length)
-        waiting.push({ start: offset + headPart, bytes: Buffer.from(bytes.subarray(headPart)) });
+      if (headPart > 0) append({ start: offset, bytes: bytes.subarray(0, headPart) });
+      if (headPart < bytes.length) append({ start: offset + headPart, bytes: bytes.subarray(headPart) });
       offset += bytes.length;
       trim();
     },
@@ -117,6 +133,7 @@ function createPieceWindow(headCap: number, tailCap: number) {
       return out;
     },
     giveBack(pieces: OutputChunk[]) {
+      pieces.forEach((p) => givenBack.add(p));
       waiting = [...pieces, ...waiting];
       trim();
     },

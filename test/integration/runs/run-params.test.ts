@@ -150,6 +150,29 @@ describe('run parameters', () => {
     expect(done['output']).toContain('CLOUDO_PARAM_COUNT=5\n');
   });
 
+  it('keeps no parameter value of an intake message it rejects', async () => {
+    const queue = QueueServiceClient.fromConnectionString(rt.runtime.connectionString).getQueueClient(
+      rt.runtime.config.intakeQueue,
+    );
+    await queue.createIfNotExists();
+    const message = { id: 'restart', params: { TARGET: 'a', TOKEN: SECRET, NOPE: 1 } };
+    await queue.sendMessage(Buffer.from(JSON.stringify(message)).toString('base64'));
+    const table = TableClient.fromConnectionString(rt.runtime.connectionString, rt.config.executionsTable, {
+      allowInsecureConnection: true,
+    });
+    const rejected = await readUntil(
+      async () => {
+        const rows: Record<string, unknown>[] = [];
+        for await (const row of table.listEntities({ queryOptions: { filter: "PartitionKey eq 'rejected'" } }))
+          rows.push(row);
+        return rows;
+      },
+      (rows) => rows.some((r) => String(r['preview']).includes('NOPE')),
+    );
+    expect(JSON.stringify(rejected)).not.toContain(SECRET);
+    expect(JSON.stringify(rejected)).toContain('[not shown]');
+  });
+
   it('fills a parameter from the alert that triggered the run', async () => {
     const res = await call('POST', `${rt.url}/api/Trigger`, alertFixture('azmon-metric-fired.json'));
     const runs = res.body['executions'] as Json[];

@@ -62,6 +62,14 @@ describe('parameter values', () => {
     expect(() => resolveRequestParams('m', slow, { S: `${'a'.repeat(5000)}!` })).toThrow(AppError);
   });
 
+  it('bounds the values in all, as one stored column holds them', () => {
+    const many = paramsSchema.parse(
+      Object.fromEntries(Array.from({ length: 5 }, (_, i) => [`P${i}`, { type: 'string' }])),
+    );
+    const big = Object.fromEntries(Array.from({ length: 5 }, (_, i) => [`P${i}`, 'x'.repeat(4000)]));
+    expect(() => resolveRequestParams('m', many, big)).toThrow(/in all/);
+  });
+
   it('fills from the alert, or says why the run cannot have its parameters', () => {
     expect(resolveAlertParams(specs, { RESOURCE_NAME: 'vm' })).toEqual({
       ok: true,

@@ -80,4 +80,24 @@ describe('live output', () => {
     expect(warnings.length).toBeGreaterThan(0);
     expect(warnings[0]).toMatch(/storage down/);
   });
+
+  it('grows a waiting piece rather than writing a row per line, and writes the tail before close returns', async () => {
+    const log = createFakeOutputLog();
+    const slow = {
+      ...log,
+      write: async (id: string, c: readonly OutputChunk[]) => {
+        await new Promise((r) => setTimeout(r, 30));
+        return log.write(id, c);
+      },
+    };
+    const live = createLiveOutput(slow, 'e', { maxBytes: 1024 * 1024, secrets: [], flushBytes: 64 * 1024 }, silent);
+    for (let i = 0; i < 5000; i++) live.push(Buffer.from(`line ${i}\n`));
+    for (let i = 0; i < 3; i++) live.push(Buffer.alloc(70 * 1024, 'z'));
+    await live.close();
+    const pieces = log.pieces('e');
+    expect(pieces.length).toBeLessThan(20);
+    const total = pieces.reduce((n, c) => n + c.bytes.length, 0);
+    const expected = Array.from({ length: 5000 }, (_, i) => `line ${i}\n`).join('').length + 3 * 70 * 1024;
+    expect(total).toBe(expected);
+  });
 });
