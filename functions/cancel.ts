@@ -5,7 +5,7 @@ import type { Provide } from '../src/composition/service-groups';
 import { executionPath } from '../src/domain/shared/api-paths';
 import { badRequest } from '../src/domain/shared/errors';
 import { createHttpHandler } from '../src/http/http-handler';
-import { readJsonBody } from '../src/http/json-body';
+import { fieldOfIssue, hasBody, readJsonBody } from '../src/http/json-body';
 import { readRequester } from '../src/http/principal';
 import { toExecutionSummary } from '../src/http/views';
 
@@ -34,11 +34,8 @@ export function defineCancelFunction(services: Provide<'control'>): HttpFunction
 }
 
 async function readReason(request: HttpRequest): Promise<string | undefined> {
-  const length = request.headers.get('content-length');
-  if (!request.headers.has('transfer-encoding') && (length === null || length === '0')) return undefined;
+  if (!hasBody(request)) return undefined;
   const parsed = cancelBody.safeParse(await readJsonBody(request, 'the cancel request'));
   if (parsed.success) return parsed.data.reason;
-  const issue = parsed.error.issues[0];
-  const field = issue?.code === 'unrecognized_keys' ? (issue.keys[0] ?? 'body') : issue?.path.join('.') || 'body';
-  throw badRequest(field.slice(0, 64), 'Send {"reason": "<why>"}, or no body.');
+  throw badRequest(fieldOfIssue(parsed.error.issues[0]).field, 'Send {"reason": "<why>"}, or no body.');
 }

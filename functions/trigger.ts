@@ -7,7 +7,7 @@ import { idempotencyKeySchema, parseIdempotencyKey, type RequestKey } from '../s
 import { toMappingView } from '../src/domain/mappings/mapping';
 import { mappingKeySchema, partitionKeySchema } from '../src/domain/mappings/mapping-schema';
 import { createHttpHandler } from '../src/http/http-handler';
-import { readJsonBody } from '../src/http/json-body';
+import { fieldOfIssue, hasBody, readJsonBody } from '../src/http/json-body';
 import { parseQuery } from '../src/http/query-params';
 import { toAlertRunView } from '../src/http/views';
 import { executionPath } from '../src/domain/shared/api-paths';
@@ -128,16 +128,8 @@ async function readRunBody(request: HttpRequest): Promise<{ params?: unknown }> 
   const parsed = runBody.safeParse(body);
   if (parsed.success) return parsed.data.params === undefined ? {} : { params: parsed.data.params };
   const issue = parsed.error.issues[0];
-  const unknown = issue?.code === 'unrecognized_keys' ? issue.keys[0] : undefined;
-  if (unknown !== undefined)
-    throw badRequest(
-      unknown.slice(0, 64),
-      'A run request\'s body has one field, "params": {"params": {"NAME": "value"}}.',
-    );
-  throw badRequest(issue?.path.join('.') || 'body', `Invalid body: ${issue?.message ?? 'expected {"params": {...}}'}.`);
-}
-
-function hasBody(request: HttpRequest): boolean {
-  const length = request.headers.get('content-length');
-  return request.headers.has('transfer-encoding') || (length !== null && length !== '0');
+  const { field, unknownKey } = fieldOfIssue(issue);
+  if (unknownKey)
+    throw badRequest(field, 'A run request\'s body has one field, "params": {"params": {"NAME": "value"}}.');
+  throw badRequest(field, `Invalid body: ${issue?.message ?? 'expected {"params": {...}}'}.`);
 }

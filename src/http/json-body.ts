@@ -1,5 +1,6 @@
 // Webhook bodies: JSON of at most 256 KB and 64 levels, sent as JSON, or a 4xx that says exactly what is wrong.
 import type { HttpRequest } from '@azure/functions';
+import type { z } from 'zod';
 import { AppError, badRequest } from '../domain/shared/errors';
 import { findTooDeep } from '../domain/shared/json-depth';
 
@@ -36,3 +37,16 @@ export async function readJsonBody(request: HttpRequest, what = 'the alert'): Pr
 
 const tooLarge = () =>
   new AppError('payload_too_large', `The body is larger than ${MAX_WEBHOOK_BYTES / 1024} KB.`, { field: 'body' });
+
+/** Whether the request carries a body at all (a length above 0, or a chunked one). */
+export function hasBody(request: HttpRequest): boolean {
+  const length = request.headers.get('content-length');
+  return request.headers.has('transfer-encoding') || (length !== null && length !== '0');
+}
+
+/** The field a body's first zod issue is about: an unknown key by its name, else the path; `body` when neither. */
+export function fieldOfIssue(issue: z.core.$ZodIssue | undefined): { field: string; unknownKey: boolean } {
+  const unknown = issue?.code === 'unrecognized_keys' ? issue.keys[0] : undefined;
+  if (unknown !== undefined) return { field: unknown.slice(0, 64), unknownKey: true };
+  return { field: issue?.path.join('.').slice(0, 64) || 'body', unknownKey: false };
+}
