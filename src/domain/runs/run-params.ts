@@ -97,6 +97,14 @@ export function buildParamEnvironment(params: RunParams): Record<string, string>
   return Object.fromEntries(Object.entries(all).map(([k, v]) => [`${PARAM_ENV_PREFIX}${k}`, v]));
 }
 
+/** The parameters as a dry run shows them to the runbook: secret values replaced by the mark. */
+export function maskSecrets(params: RunParams): RunParams {
+  return {
+    values: params.values,
+    secrets: Object.fromEntries(Object.keys(params.secrets).map((n) => [n, SECRET_MARK])),
+  };
+}
+
 /** The parameters as answers and logs show them: secret values replaced by the mark. */
 export function showParams(values: Readonly<Record<string, string>>, secretNames: readonly string[]) {
   return { ...values, ...Object.fromEntries(secretNames.map((n) => [n, SECRET_MARK])) };

@@ -7,7 +7,7 @@ import { badRequest } from '../../domain/shared/errors';
 import { newExecution } from '../../domain/runs/execution';
 import type { Mapping } from '../../domain/mappings/mapping';
 import { buildAlertEnvironment } from '../../domain/alerts/alert-env';
-import { buildParamEnvironment, NO_PARAMS, resolveAlertParams, SECRET_MARK } from '../../domain/runs/run-params';
+import { buildParamEnvironment, maskSecrets, NO_PARAMS, resolveAlertParams } from '../../domain/runs/run-params';
 import { PLACEHOLDER_ID, previewEnvironment, type PreviewDeps } from '../runs/preview-run';
 
 export type MappingPreview = {
@@ -68,9 +68,6 @@ function environmentFor(deps: PreviewDeps, m: Mapping, alert: AlertContext): Rec
     alert: { context: alert, idempotencyKey: alert.idempotencyKey },
   });
   const params = resolveAlertParams(m.params, buildAlertEnvironment(alert));
-  const shown = params.ok ? { values: params.params.values, secrets: mark(params.params.secrets) } : NO_PARAMS;
+  const shown = params.ok ? maskSecrets(params.params) : NO_PARAMS;
   return previewEnvironment(deps, execution, buildParamEnvironment(shown), true);
 }
-
-const mark = (secrets: Readonly<Record<string, string>>) =>
-  Object.fromEntries(Object.keys(secrets).map((n) => [n, SECRET_MARK]));

@@ -1,7 +1,13 @@
 // Dry run of a manual request: the mapping, whether it would run, and the environment its runbook would get.
 import { findRefusal } from '../../domain/alerts/alert-decision';
 import { newExecution, type Execution } from '../../domain/runs/execution';
-import { buildParamEnvironment, resolveRequestParams, SECRET_MARK, showParams } from '../../domain/runs/run-params';
+import {
+  buildParamEnvironment,
+  maskSecrets,
+  resolveRequestParams,
+  SECRET_MARK,
+  showParams,
+} from '../../domain/runs/run-params';
 import { findSecretValues } from '../../domain/shared/redact';
 import { buildRunbookEnvironment } from '../../domain/worker/runbook-env';
 import { toMappingView } from '../../domain/mappings/mapping';
@@ -52,7 +58,6 @@ export async function previewRun(deps: PreviewDeps, req: RunRequest): Promise<Ru
     defaultTimeoutSeconds: deps.defaultTimeoutSeconds,
     ...(req.requestedBy ? { requestedBy: req.requestedBy } : {}),
   });
-  const masked = { values: params.values, secrets: Object.fromEntries(secretNames.map((n) => [n, SECRET_MARK])) };
   return {
     dryRun: true,
     mapping: toMappingView(mapping),
@@ -60,7 +65,7 @@ export async function previewRun(deps: PreviewDeps, req: RunRequest): Promise<Ru
     reasons: refused ? [`mapping ${refused.reason}`] : [],
     params: showParams(params.values, secretNames),
     inherited: deps.inheritedNames,
-    environment: previewEnvironment(deps, execution, buildParamEnvironment(masked), false),
+    environment: previewEnvironment(deps, execution, buildParamEnvironment(maskSecrets(params)), false),
     ...(mapping.schedule
       ? { nextScheduled: upcomingSlots(mapping.schedule, new Date(), 3).map((d) => d.toISOString()) }
       : {}),
