@@ -89,8 +89,7 @@ export function createAppServices(config: CloudoConfig, clients?: StorageClients
       approvalLinks: (e) => on.oncall.links.approvals(e),
     },
     control: {
-      cancel: (ask, log) =>
-        ensure(() => cancelExecution({ executions, clock: systemClock, log, oncall: on.oncall }, ask)),
+      cancel: (ask, log) => ensure(() => cancelExecution({ ...common, log, oncall: on.oncall }, ask)),
     },
     unmatched: { list: (limit) => ensure(() => alerts.listUnmatched(limit)) },
     approvals: {
@@ -161,6 +160,7 @@ function sweepDeps(
     retentionDays: config.retentionDays,
     requeueAfterSeconds: config.requeueAfterSeconds,
     pools: config.workerPools,
+    slots: on.oncall.admit.slots,
   };
 }
 

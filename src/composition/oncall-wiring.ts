@@ -1,5 +1,6 @@
 // On-call wiring: the notifier, budgets, page state, links and secrets that paging and approvals run on.
 import { createBudgetTable } from '../adapters/budgets/budget-table';
+import { createSlotTable } from '../adapters/concurrency/slot-table';
 import { createNotifier } from '../adapters/oncall/opsgenie-client';
 import { createPageStateTable } from '../adapters/oncall/page-state-table';
 import type { StorageClients } from '../adapters/shared/storage-clients';
@@ -54,6 +55,7 @@ export function wireOncall(
   const oncall: OncallDeps = {
     admit: {
       budgets: createBudgetTable(storage.executions),
+      slots: createSlotTable(storage.executions),
       approvalsEnabled: o.approvalSecret !== undefined,
       approvalTtlMinutes: o.approvalTtlMinutes,
     },

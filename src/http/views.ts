@@ -32,6 +32,11 @@ export function toExecutionSummary(e: Execution): Record<string, unknown> {
     params: e.params ? showParams(e.params.values, e.params.secretNames) : null,
     cancel: e.cancel ?? null,
     scheduledFor: e.scheduledFor ?? null,
+    // The slot key is internal (it hashes the resource): the policy is shown as the mapping spells it.
+    concurrency: e.concurrency
+      ? { limit: e.concurrency.limit, per: e.concurrency.per, on_busy: e.concurrency.onBusy }
+      : null,
+    waiting: e.waiting ?? null,
     links: { self: executionPath(e.execId) },
   };
 }

@@ -31,6 +31,7 @@ export function sampleMapping(overrides: Partial<Mapping> = {}): Mapping {
     schedule: null,
     scheduleParams: {},
     catchUp: false,
+    concurrency: null,
     ...overrides,
   };
 }

@@ -49,6 +49,8 @@ const storedMapping = z.object({
   aksCluster: z.string().nullable().default(null),
   params: z.string().nullish(),
   schedule: z.string().nullish(),
+  // Rows written before concurrency policies: runs may overlap.
+  concurrency: z.string().nullish(),
 });
 
 const storedBudget = z.object({
@@ -56,6 +58,8 @@ const storedBudget = z.object({
   windowSeconds: z.number().int(),
   per: z.enum(['mapping', 'resource']),
 });
+
+const storedConcurrency = storedStructured.concurrency.omit({ key: true });
 
 export function createMappingTable(table: TableClient): MappingStore {
   const read = async (partitionKey: string, rowKey: string): Promise<Mapping | null> =>
@@ -130,6 +134,7 @@ function toEntity(partitionKey: string, m: Mapping) {
     aksCluster: m.aksCluster ? JSON.stringify(m.aksCluster) : null,
     params: JSON.stringify(m.params),
     schedule: m.schedule ? JSON.stringify({ ...m.schedule, params: m.scheduleParams, catchUp: m.catchUp }) : null,
+    concurrency: m.concurrency ? JSON.stringify(m.concurrency) : null,
   };
 }
 
@@ -143,6 +148,7 @@ function fromEntity(id: string, entity: unknown): Mapping {
   // Rows written before parameters existed have none.
   const params = e.params ? paramsSchema.parse(JSON.parse(e.params)) : {};
   const schedule = e.schedule ? storedSchedule.parse(JSON.parse(e.schedule)) : null;
+  const concurrency = e.concurrency ? storedConcurrency.parse(JSON.parse(e.concurrency)) : null;
   return {
     ...e,
     id,
@@ -155,5 +161,6 @@ function fromEntity(id: string, entity: unknown): Mapping {
     schedule: schedule ? { cron: schedule.cron, timezone: schedule.timezone } : null,
     scheduleParams: schedule?.params ?? {},
     catchUp: schedule?.catchUp ?? false,
+    concurrency,
   };
 }

@@ -45,11 +45,22 @@ export const SUMMARY_COLUMNS = [
   'params',
   'cancel',
   'scheduledFor',
+  'concurrency',
+  'waiting',
   ...chunkColumns('alert', ALERT_CHUNKS),
 ];
 
 // Small structured fields, each stored as one JSON column; rows written before they existed lack them.
-const JSON_FIELDS = ['approval', 'budget', 'paging', 'notifications', 'params', 'cancel'] as const;
+const JSON_FIELDS = [
+  'approval',
+  'budget',
+  'paging',
+  'notifications',
+  'params',
+  'cancel',
+  'concurrency',
+  'waiting',
+] as const;
 type JsonField = (typeof JSON_FIELDS)[number];
 
 const optional = <T extends z.ZodType>(t: T) => t.nullish().transform((v) => v ?? undefined);
@@ -95,12 +106,14 @@ export function toEntity(e: Execution): Record<string, unknown> & { partitionKey
     notifications,
     params,
     cancel,
+    concurrency,
+    waiting,
     aksLogin,
     aksCluster,
     ...rest
   } = e;
   const entity: Record<string, unknown> = { ...rest, mappingEnv: JSON.stringify(mappingEnv) };
-  const structured = { approval, budget, paging, notifications, params, cancel };
+  const structured = { approval, budget, paging, notifications, params, cancel, concurrency, waiting };
   for (const f of JSON_FIELDS) if (structured[f] !== undefined) entity[f] = JSON.stringify(structured[f]);
   if (aksLogin !== undefined || aksCluster !== undefined)
     entity['aks'] = JSON.stringify({ login: aksLogin ?? false, ...(aksCluster ? { cluster: aksCluster } : {}) });

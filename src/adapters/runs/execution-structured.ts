@@ -11,6 +11,7 @@ import {
   type NotificationKind,
   type NotificationState,
 } from '../../domain/oncall/notification';
+import { ON_BUSY } from '../../domain/concurrency/concurrency';
 import { PRIORITIES, RESPONDER_TYPES } from '../../domain/oncall/paging';
 
 const use = z.object({ execId: z.string(), usedAt: z.string() });
@@ -56,6 +57,13 @@ export const storedStructured = {
     sealed: z.string().optional(),
   }),
   cancel: z.object({ requestedBy: z.string(), reason: z.string().nullable(), requestedAt: z.string() }),
+  concurrency: z.object({
+    limit: z.number().int(),
+    per: z.enum(['mapping', 'resource']),
+    onBusy: z.enum(ON_BUSY),
+    key: z.string(),
+  }),
+  waiting: z.object({ reason: z.string(), since: z.string() }),
   /** The `aks` column: the mapping's aksLogin and aksCluster together. */
   aks: z.object({ login: z.boolean(), cluster: storedAksCluster.optional() }),
 };

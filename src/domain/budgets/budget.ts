@@ -1,6 +1,6 @@
 // Remediation budgets: at most N unattended runs per window, per mapping or per mapping and target resource.
 import { z } from 'zod';
-import { sha256Hex } from '../shared/hash';
+import { scopedKey } from '../shared/scoped-key';
 
 /** What a run past its budget does: it is throttled, or it waits for a human. */
 export const BUDGET_ACTIONS = ['throttle', 'require_approval'] as const;
@@ -41,8 +41,7 @@ export const runBudgetSchema = z
 
 /** The budget's storage key: the mapping, plus the target resource when budgets are per resource. */
 export function budgetKey(partition: string, mappingId: string, budget: RunBudget, resourceId: string | null): string {
-  const base = `${partition}|${mappingId}`;
-  return budget.per === 'resource' ? `${base}|${sha256Hex((resourceId ?? '').toLowerCase())}` : base;
+  return scopedKey(partition, mappingId, budget.per, resourceId);
 }
 
 function windowSeconds(v: number | string): number {

@@ -8,6 +8,7 @@ import { splitRunArgs } from '../worker/run-args';
 import { checkRunbookName } from '../worker/runbook-name';
 import { paramsSchema } from './param-spec';
 import { scheduleSchema } from '../schedules/schedule';
+import { concurrencySchema } from '../concurrency/concurrency';
 import { checkScheduleParams } from '../schedules/schedule-params';
 
 export const MAX_TIMEOUT_SECONDS = 3600;
@@ -115,6 +116,7 @@ export const mappingEntitySchema = z
     schedule: scheduleSchema.optional(),
     schedule_params: z.record(z.string(), z.unknown()).optional(),
     catch_up: boolish.default(false),
+    concurrency: concurrencySchema.optional(),
   })
   .superRefine(checkScheduleParams)
   .superRefine((m, ctx) => {

@@ -7,6 +7,7 @@ import type { mappingEntitySchema } from './mapping-schema';
 import { NO_PAGING, type PagingOptions } from '../oncall/paging';
 import type { ParamSpec } from './param-spec';
 import type { Schedule } from '../schedules/schedule';
+import type { ConcurrencyPolicy } from '../concurrency/concurrency';
 
 export type Mapping = {
   readonly partition: string;
@@ -45,6 +46,8 @@ export type Mapping = {
   readonly scheduleParams: Readonly<Record<string, unknown>>;
   /** One run for the most recent slot missed while ClouDO was down (none are back-filled otherwise). */
   readonly catchUp: boolean;
+  /** null: runs of the mapping may overlap without bound. */
+  readonly concurrency: ConcurrencyPolicy | null;
 };
 
 export function toMapping(partition: string, e: z.output<typeof mappingEntitySchema>): Mapping {
@@ -73,6 +76,7 @@ export function toMapping(partition: string, e: z.output<typeof mappingEntitySch
     schedule: e.schedule ?? null,
     scheduleParams: e.schedule_params ?? {},
     catchUp: e.catch_up,
+    concurrency: e.concurrency ?? null,
   };
 }
 
@@ -102,6 +106,9 @@ export function toMappingView(m: Mapping): Record<string, unknown> {
     schedule: m.schedule,
     schedule_params: m.scheduleParams,
     catch_up: m.catchUp,
+    concurrency: m.concurrency
+      ? { limit: m.concurrency.limit, per: m.concurrency.per, on_busy: m.concurrency.onBusy }
+      : null,
   };
 }
 

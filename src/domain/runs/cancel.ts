@@ -26,6 +26,7 @@ export function requestCancel(e: Execution, cancel: CancelRequest): Execution {
     cancel,
     finishedAt: cancel.requestedAt,
     error: describeCancel(cancel),
+    waiting: undefined,
   });
 }
 

@@ -36,14 +36,16 @@ export const EXECUTION_STATUSES: readonly ExecutionStatus[] = [
 const TRANSITIONS: Readonly<Record<ExecutionStatus, readonly ExecutionStatus[]>> = {
   // A human decides, or the link runs out.
   pending_approval: ['queued', 'rejected', 'expired', 'cancelled'],
-  queued: ['running', 'error', 'cancelled'],
+  // Skipped from the queue: a concurrency policy with on_busy "skip" found its slots taken.
+  queued: ['running', 'error', 'cancelled', 'skipped'],
   // A running run is cancelled by its worker, once the process group is stopped.
   running: ['succeeded', 'failed', 'timed_out', 'error', 'cancelled'],
   succeeded: [],
   failed: [],
   timed_out: [],
   error: [],
-  // Recorded, never run: an alert a mapping claimed but does not act on (run_on, disabled, approval).
+  // Recorded, never run: an alert a mapping claimed but does not act on (run_on, disabled, approval), or a run its
+  // concurrency policy skipped.
   skipped: [],
   rejected: [],
   expired: [],

@@ -4,6 +4,7 @@ import type { AksCluster } from '../worker/aks-target';
 import type { AlertContext } from '../alerts/alert';
 import type { Approval } from '../approvals/approval';
 import type { BudgetReport } from '../budgets/budget';
+import type { RunConcurrency } from '../concurrency/concurrency';
 import type { Mapping } from '../mappings/mapping';
 import type { Notification } from '../oncall/notification';
 import type { PagingOptions } from '../oncall/paging';
@@ -76,7 +77,13 @@ export type Execution = {
   readonly scheduledFor?: string;
   /** Set for runs of mappings that declare parameters. */
   readonly params?: ExecutionParams | undefined;
+  /** The mapping's concurrency policy, copied when the run was requested, with the key its slots count under. */
+  readonly concurrency?: RunConcurrency;
+  /** A queued run waiting for a concurrency slot: why, and since when; gone once it starts or ends. */
+  readonly waiting?: WaitingReason | undefined;
 };
+
+export type WaitingReason = { readonly reason: string; readonly since: string };
 
 export type RunResult = Pick<
   Execution,
@@ -102,6 +109,7 @@ export function newExecution(args: {
   requestedBy?: string;
   params?: ExecutionParams;
   scheduledFor?: string;
+  concurrency?: RunConcurrency;
 }): Execution {
   const { mapping: m } = args;
   const admission = args.admission ?? { status: 'queued' };
@@ -113,6 +121,7 @@ export function newExecution(args: {
     ...(args.requestedBy ? { requestedBy: args.requestedBy } : {}),
     ...(args.params ? { params: sealedFor(admission.status, args.params) } : {}),
     ...(args.scheduledFor ? { scheduledFor: args.scheduledFor } : {}),
+    ...(args.concurrency ? { concurrency: args.concurrency } : {}),
     partition: m.partition,
     mappingId: m.id,
     mappingName: m.name,
@@ -161,12 +170,30 @@ function admissionFields(a: Admission, now: Date): Partial<Execution> {
 
 export function startExecution(e: Execution, now: Date): Execution {
   assertTransition(e, 'running');
-  return { ...e, status: 'running', startedAt: now.toISOString(), leaseUntil: computeLeaseEnd(now) };
+  return {
+    ...e,
+    status: 'running',
+    startedAt: now.toISOString(),
+    leaseUntil: computeLeaseEnd(now),
+    waiting: undefined,
+  };
+}
+
+/** A queued run that waits for a concurrency slot, with the reason shown in `/api/logs`. */
+export function markWaiting(e: Execution, reason: string, now: Date): Execution {
+  if (e.status !== 'queued') throw new Error(`execution ${e.execId}: only a queued run waits, not ${e.status}`);
+  return { ...e, waiting: { reason, since: e.waiting?.since ?? now.toISOString() } };
+}
+
+/** A queued run that will not run after all (its concurrency policy skips it while others run). */
+export function skipQueued(e: Execution, reason: string, now: Date): Execution {
+  assertTransition(e, 'skipped');
+  return withoutSealed({ ...e, status: 'skipped', error: reason, finishedAt: now.toISOString(), waiting: undefined });
 }
 
 export function finishExecution(e: Execution, result: RunResult, now: Date): Execution {
   assertTransition(e, result.status);
-  return withoutSealed({ ...e, ...result, finishedAt: now.toISOString(), leaseUntil: undefined });
+  return withoutSealed({ ...e, ...result, finishedAt: now.toISOString(), leaseUntil: undefined, waiting: undefined });
 }
 
 /** A run that ends without having run (or without a result): `error`, with the reason. */

@@ -30,8 +30,11 @@ export function nextRedeliveryStep(
   sight: QueueSight = {},
 ): RedeliveryStep {
   if (e.status !== 'queued') return { kind: 'wait' };
+  // In line for a concurrency slot: its message is sent when a slot is handed to it. The Sweeper only sends it again
+  // now and then, uncounted, in case that message was lost; a line may be long, so the run is never given up.
+  if (e.waiting) return waitedSince(e, now) >= requeueAfterSeconds * 1000 ? { kind: 'requeue' } : { kind: 'wait' };
   const count = e.requeues ?? 0;
-  const waitedMs = now.getTime() - Date.parse(readLastSentAt(e));
+  const waitedMs = waitedSince(e, now);
   if (!sight.poisoned && waitedMs < requeueAfterSeconds * 1000 * 2 ** count) return { kind: 'wait' };
   if (count < MAX_REQUEUES) return { kind: 'requeue' };
   if (sight.poisoned) return giveUp(`its message was poisoned after ${count} re-deliveries`);
@@ -41,9 +44,11 @@ export function nextRedeliveryStep(
   return giveUp(`no worker took it after ${count} re-deliveries`);
 }
 
+const waitedSince = (e: Execution, now: Date): number => now.getTime() - Date.parse(readLastSentAt(e));
+
 const giveUp = (why: string): RedeliveryStep => ({ kind: 'give_up', reason: `never reached a worker: ${why}` });
 
-/** The run with one more re-delivery counted, once its message is sent. */
+/** The run with one more re-delivery counted, once its message is sent (a run in line only notes when). */
 export function countRequeue(e: Execution, now: Date): Execution {
-  return { ...e, requeues: (e.requeues ?? 0) + 1, requeuedAt: now.toISOString() };
+  return { ...e, requeues: (e.requeues ?? 0) + (e.waiting ? 0 : 1), requeuedAt: now.toISOString() };
 }

@@ -4,9 +4,12 @@ import { budgetKey, type BudgetReport } from '../../domain/budgets/budget';
 import type { Admission } from '../../domain/runs/execution';
 import type { Mapping } from '../../domain/mappings/mapping';
 import type { BudgetStore } from '../oncall/ports';
+import type { ConcurrencyStore } from '../concurrency/ports';
 
 export type AdmitDeps = {
   readonly budgets: BudgetStore;
+  /** Concurrency slots: taken by the worker when a run starts, given back when it ends. */
+  readonly slots: ConcurrencyStore;
   /** False when no approval secret is configured: nothing can wait for a human, so it does not run. */
   readonly approvalsEnabled: boolean;
   readonly approvalTtlMinutes: number;

@@ -1,5 +1,6 @@
 // A new execution as admission shapes it: queued, waiting for approval or throttled, with the notifications it owes.
 import { newExecution, type Execution } from '../../domain/runs/execution';
+import { runConcurrency } from '../../domain/concurrency/concurrency';
 import { onRecord, withNotifications, type Channels } from '../../domain/oncall/notify-plan';
 import { admitRun, type AdmitDeps } from './admit-run';
 import { deliverOwed, type DeliverDeps } from '../oncall/deliver-notifications';
@@ -46,7 +47,9 @@ export async function admitExecution(
     now: args.now,
     resourceId,
   });
-  const e = newExecution({ ...args, admission });
+  const m = args.mapping;
+  const concurrency = m.concurrency ? runConcurrency(m.partition, m.id, m.concurrency, resourceId) : undefined;
+  const e = newExecution({ ...args, admission, ...(concurrency ? { concurrency } : {}) });
   return {
     execution: withNotifications(e, onRecord(e, deps.channels(e.partition), args.now)),
     release: release ?? (() => Promise.resolve()),

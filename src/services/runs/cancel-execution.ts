@@ -4,13 +4,16 @@ import { isExecId } from '../../domain/runs/exec-id';
 import { requestCancel, MAX_CANCEL_REASON } from '../../domain/runs/cancel';
 import type { Execution } from '../../domain/runs/execution';
 import type { Clock, Logger } from '../shared/ports';
-import type { ExecutionStore } from './ports';
+import type { ExecutionStore, RunQueue } from './ports';
+import { releaseRunSlot } from '../concurrency/run-slots';
 import { replaceKeepingOutbox } from './replace-keeping-outbox';
 import { onDecision, withNotifications } from '../../domain/oncall/notify-plan';
 import { deliverRecorded, type OncallDeps } from './admitted-execution';
 
 export type CancelDeps = {
   readonly executions: ExecutionStore;
+  /** Wakes the run a cancelled run's concurrency slot passes to. */
+  readonly queue: RunQueue;
   readonly clock: Clock;
   readonly log: Logger;
   readonly oncall: OncallDeps;
@@ -41,6 +44,8 @@ export async function cancelExecution(deps: CancelDeps, ask: CancelAsk): Promise
     const written = await replaceKeepingOutbox(deps.executions, next, found);
     if (written) {
       deps.log.info(`${ask.execId}: cancel requested by ${ask.by} (${found.value.status} -> ${next.status})`);
+      // A queued run may wait in line for a concurrency slot, or have been handed one: either goes to the next.
+      if (found.value.status === 'queued') await releaseRunSlot({ ...deps, slots: deps.oncall.admit.slots }, next);
       await deliverRecorded(deps.oncall, written, deps.log);
       return written.value;
     }

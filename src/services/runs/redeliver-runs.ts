@@ -45,7 +45,8 @@ export async function redeliver(
   await deps.queue.enqueue(e.worker, { v: 1, execId: e.execId });
   // Conditional, and a miss is fine: a worker may have claimed the run already.
   await deps.executions.replaceIf(countRequeue(e, deps.clock.now()), current);
-  deps.log.warn(`${e.execId}: still queued${poisoned ? ', its message poisoned' : ''}; message sent again`);
+  if (e.waiting) deps.log.info(`${e.execId}: in line for a concurrency slot; message sent again in case it was lost`);
+  else deps.log.warn(`${e.execId}: still queued${poisoned ? ', its message poisoned' : ''}; message sent again`);
   return 'requeued';
 }
 

@@ -7,6 +7,8 @@ import { WORKER_LOST } from '../../domain/runs/lost-run';
 import type { ExecutionStatus } from '../../domain/runs/execution-status';
 import { isLeaseOver, RUN_LEASE_SECONDS } from '../../domain/runs/run-lease';
 import type { AlertRecordStore } from '../alerts/ports';
+import type { ConcurrencyStore } from '../concurrency/ports';
+import { releaseRunSlot } from '../concurrency/run-slots';
 import type { ExecutionStore, RunQueue } from './ports';
 import type { Clock, Logger, Versioned } from '../shared/ports';
 
@@ -28,6 +30,8 @@ export type SweepDeps = {
   /** A lost run of an on-call mapping is a failure like any other: it pages. */
   readonly channels: (partition: string) => Channels;
   readonly deliver: DeliverDeps;
+  /** Concurrency slots: a run the Sweeper ends gives its slot back. */
+  readonly slots: ConcurrencyStore;
 };
 
 const PAGE = 200;
@@ -86,6 +90,8 @@ export async function endAsError(deps: SweepDeps, current: Versioned<Execution>,
   const withPages = withNotifications(ended, onFinish(ended, deps.channels(ended.partition), false, now));
   const written = await replaceKeepingOutbox(deps.executions, withPages, current);
   if (!written) return false;
+  // A lost worker's slot, or a stranded run's place in line, passes to the next run.
+  await releaseRunSlot(deps, written.value);
   await deliverOwed(deps.deliver, written, 0);
   return true;
 }

@@ -11,6 +11,8 @@ import type { OutputLog, RunQueue } from '../runs/ports';
 import { createLiveOutput } from './live-output';
 import type { Versioned } from '../shared/ports';
 import { recordFinish, type FinishDeps } from './record-finish';
+import { acquireRunSlot, releaseIfOver, releaseRunSlot, type SlotDeps } from '../concurrency/run-slots';
+import { holdBack } from './hold-back';
 import type { RunnerPorts } from './ports';
 
 export type WorkerDeps = FinishDeps & {
@@ -26,7 +28,8 @@ export type WorkerDeps = FinishDeps & {
 
 export type DeliveredMessage = { readonly queueName: string; readonly messageId: string; readonly body: unknown };
 
-export type HandleOutcome = 'ran' | 'duplicate' | 'rejected';
+/** `waiting`: in line for a concurrency slot, woken by a later message; `skipped`: its concurrency policy skipped it. */
+export type HandleOutcome = 'ran' | 'duplicate' | 'rejected' | 'waiting' | 'skipped';
 
 export async function handleRunMessage(deps: WorkerDeps, msg: DeliveredMessage): Promise<HandleOutcome> {
   const parsed = runMessageSchema.safeParse(msg.body);
@@ -35,13 +38,20 @@ export async function handleRunMessage(deps: WorkerDeps, msg: DeliveredMessage):
   if (!found) return reject(deps, msg, `no execution ${parsed.data.execId}`);
   if (found.value.status !== 'queued') {
     deps.log.info(`skip ${found.value.execId}: already ${found.value.status} (duplicate delivery)`);
+    // A run cancelled while in line may still have been handed a slot: it is given back.
+    await releaseIfOver(slotDeps(deps), found.value);
     return 'duplicate';
   }
   // Read before claiming: a storage failure here leaves the message to be retried, not a claimed run stuck running.
   const alertJson = found.value.alert === undefined ? null : await deps.alerts.getPayload(found.value.execId);
+  const slot = await acquireRunSlot(slotDeps(deps), found.value);
+  if (slot.kind !== 'go') return holdBack(slotDeps(deps), found, slot);
   const claimed = await claimRun(deps, found);
   if (!claimed) {
     deps.log.info(`skip ${found.value.execId}: claimed by another delivery`);
+    // The slot stays with the delivery that runs it, unless the run ended meanwhile (cancelled while in line).
+    const latest = await deps.executions.get(found.value.execId);
+    if (latest) await releaseIfOver(slotDeps(deps), latest.value);
     return 'duplicate';
   }
   deps.log.info(`start ${describe(claimed.value)}`);
@@ -49,9 +59,13 @@ export async function handleRunMessage(deps: WorkerDeps, msg: DeliveredMessage):
   const finished = finishExecution(running.value, result, deps.clock.now());
   deps.log.info(`end ${describe(finished)}: ${finished.status}${exitText(finished)}`);
   const written = await recordFinish(deps, result, running);
+  // Given back as soon as the result is recorded, so the next run in line starts while pages go out.
+  await releaseRunSlot(slotDeps(deps), finished);
   if (written) await deliverRecorded(deps.oncall, written, deps.log);
   return 'ran';
 }
+
+const slotDeps = (deps: WorkerDeps): SlotDeps => ({ ...deps, slots: deps.oncall.admit.slots });
 
 // The lease is renewed while the runbook runs, and the version of the record it last wrote is the one to finish.
 // A cancel request heard through the record aborts the run; the result then says who cancelled it and why.

@@ -69,7 +69,7 @@ describe('slots', () => {
 describe('the Scheduler', () => {
   const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
   const oncall = {
-    admit: { budgets: {} as never, approvalsEnabled: false, approvalTtlMinutes: 60 },
+    admit: { budgets: {} as never, slots: {} as never, approvalsEnabled: false, approvalTtlMinutes: 60 },
     channels: () => ({ opsgenie: false, chat: false }),
     deliver: () => {
       throw new Error('nothing to deliver');
