@@ -78,8 +78,9 @@ export function createAppServices(config: CloudoConfig, clients?: StorageClients
       requestRun: (req, log) => gate(() => ensure(() => requestRun({ ...requests, log }, req))),
       ingestAlerts: (body, partition, log) =>
         gate(() => ensure(() => ingestAlerts({ ...requests, log }, body, partition))),
-      previewAlerts: (body, partition) => ensure(() => previewAlerts(previewDeps(config, mappings), body, partition)),
-      previewRun: (req) => ensure(() => previewRun({ ...previewDeps(config, mappings), ...source }, req)),
+      previewAlerts: (body, partition) =>
+        ensure(() => previewAlerts(previewDeps(config, mappings, on), body, partition)),
+      previewRun: (req) => ensure(() => previewRun({ ...previewDeps(config, mappings, on), ...source }, req)),
     },
     executions: {
       list: (filter) => ensure(() => listExecutions(executions, filter)),
@@ -164,12 +165,13 @@ function sweepDeps(
   };
 }
 
-function previewDeps(config: CloudoConfig, mappings: MappingStore) {
+function previewDeps(config: CloudoConfig, mappings: MappingStore, on: OncallWiring) {
   return {
     mappings,
     runbooksDir: config.runbooksDir,
     defaultTimeoutSeconds: config.defaultTimeoutSeconds,
     inheritedNames: Object.keys(config.runbookBaseEnv),
     canSeal: config.oncall.approvalSecret !== undefined,
+    slots: on.oncall.admit.slots,
   };
 }

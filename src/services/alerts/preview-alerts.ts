@@ -9,6 +9,7 @@ import type { Mapping } from '../../domain/mappings/mapping';
 import { buildAlertEnvironment } from '../../domain/alerts/alert-env';
 import { buildParamEnvironment, maskSecrets, NO_PARAMS, resolveAlertParams } from '../../domain/runs/run-params';
 import { PLACEHOLDER_ID, previewEnvironment, type PreviewDeps } from '../runs/preview-run';
+import { previewConcurrency, type ConcurrencyPreview } from '../concurrency/preview-concurrency';
 
 export type MappingPreview = {
   readonly mapping: { readonly partition_key: string; readonly id: string; readonly runbook: string };
@@ -18,6 +19,8 @@ export type MappingPreview = {
   readonly disabled: boolean;
   readonly reasons: readonly string[];
   readonly environment?: Readonly<Record<string, string>>;
+  /** Claimed by a mapping with a concurrency policy: its slots for this alert's resource now. */
+  readonly concurrency?: ConcurrencyPreview;
 };
 
 export type AlertPreview = { readonly alert: AlertContext; readonly mappings: MappingPreview[] };
@@ -32,16 +35,18 @@ export async function previewAlerts(deps: PreviewDeps, body: unknown, partition?
   const parsed = parseAlertPayload(body);
   if (!parsed.ok) throw badRequest(parsed.field, parsed.message);
   const candidates = await deps.mappings.listCandidates(partition);
-  const alerts = parsed.alerts
-    .map(({ alert: raw }) => boundAlert(raw))
-    .map((alert) => ({
-      alert,
-      mappings: candidates.map((m) => previewMapping(deps, m, alert)),
-    }));
+  const alerts = await Promise.all(
+    parsed.alerts
+      .map(({ alert: raw }) => boundAlert(raw))
+      .map(async (alert) => ({
+        alert,
+        mappings: await Promise.all(candidates.map((m) => previewMapping(deps, m, alert))),
+      })),
+  );
   return { dryRun: true, inherited: deps.inheritedNames, alerts };
 }
 
-function previewMapping(deps: PreviewDeps, m: Mapping, alert: AlertContext): MappingPreview {
+async function previewMapping(deps: PreviewDeps, m: Mapping, alert: AlertContext): Promise<MappingPreview> {
   const verdict = matchAlert(m, alert);
   // A parameter the alert cannot fill skips the run, as claiming it would.
   const params = resolveAlertParams(m.params, buildAlertEnvironment(alert));
@@ -55,7 +60,8 @@ function previewMapping(deps: PreviewDeps, m: Mapping, alert: AlertContext): Map
     reasons: params.ok ? verdict.reasons : [...verdict.reasons, params.reason],
   };
   if (!verdict.claimed) return preview;
-  return { ...preview, environment: environmentFor(deps, m, alert) };
+  const concurrency = await previewConcurrency(deps.slots, m, alert.resource.id);
+  return { ...preview, environment: environmentFor(deps, m, alert), ...(concurrency ? { concurrency } : {}) };
 }
 
 function environmentFor(deps: PreviewDeps, m: Mapping, alert: AlertContext): Record<string, string> {

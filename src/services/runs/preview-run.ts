@@ -15,6 +15,8 @@ import { upcomingSlots } from '../../domain/schedules/schedule';
 import type { MappingStore } from '../mappings/ports';
 import { findMapping, type RunRequest } from './request-run';
 import { NO_SEAL_KEY } from './run-parameters';
+import type { ConcurrencyStore } from '../concurrency/ports';
+import { previewConcurrency, type ConcurrencyPreview } from '../concurrency/preview-concurrency';
 
 export type PreviewDeps = {
   readonly mappings: MappingStore;
@@ -25,6 +27,8 @@ export type PreviewDeps = {
   readonly mappingSource?: string;
   /** Whether secret parameters can be sealed (APPROVAL_SECRET is set): without it, a request giving one is refused. */
   readonly canSeal?: boolean;
+  /** Concurrency slots, read to show who holds them now; without it, the policy alone is shown. */
+  readonly slots?: ConcurrencyStore;
 };
 
 export type RunPreview = {
@@ -38,6 +42,8 @@ export type RunPreview = {
   readonly environment: Readonly<Record<string, string>>;
   /** Scheduled mappings: the next due slots (ISO-8601 UTC), for which it runs with `schedule_params`. */
   readonly nextScheduled?: readonly string[];
+  /** Mappings with a concurrency policy: its slots now, and whether a run now would start, wait or be skipped. */
+  readonly concurrency?: ConcurrencyPreview;
 };
 
 export const PLACEHOLDER_ID = '<assigned when recorded>';
@@ -58,6 +64,7 @@ export async function previewRun(deps: PreviewDeps, req: RunRequest): Promise<Ru
     defaultTimeoutSeconds: deps.defaultTimeoutSeconds,
     ...(req.requestedBy ? { requestedBy: req.requestedBy } : {}),
   });
+  const concurrency = await previewConcurrency(deps.slots, mapping, null);
   return {
     dryRun: true,
     mapping: toMappingView(mapping),
@@ -69,6 +76,7 @@ export async function previewRun(deps: PreviewDeps, req: RunRequest): Promise<Ru
     ...(mapping.schedule
       ? { nextScheduled: upcomingSlots(mapping.schedule, new Date(), 3).map((d) => d.toISOString()) }
       : {}),
+    ...(concurrency ? { concurrency } : {}),
   };
 }
 
