@@ -44,11 +44,13 @@ export function runConcurrency(
 /** A run holding a slot, and since when. */
 export type SlotHolder = { readonly execId: string; readonly since: string };
 
-/** Why a run did not get a slot, in words for `/api/logs`. */
+/**
+ * Why a run did not get a slot, in words for `/api/logs`. Who runs and how many wait are as last checked: the line
+ * moves on without the record being written again.
+ */
 export function describeBusy(c: ConcurrencyPolicy, holders: readonly SlotHolder[], ahead: number): string {
-  const scope = c.per === 'resource' ? ' on this resource' : '';
-  const held = holders.length > 0 ? ` (${holders.map((h) => h.execId).join(', ')})` : '';
-  const base = `concurrency limit reached: ${c.limit} run(s) at a time${scope}${held}`;
-  if (c.onBusy === 'skip') return base;
-  return `waiting for a slot: ${base.slice('concurrency '.length)}; ${ahead} ahead in line`;
+  const rule = `${c.limit} run${c.limit === 1 ? '' : 's'} at a time${c.per === 'resource' ? ' on this resource' : ''}`;
+  const running = holders.map((h) => h.execId).join(', ') || 'none';
+  if (c.onBusy === 'skip') return `concurrency limit reached (${rule}); running: ${running}`;
+  return `waiting for a concurrency slot (${rule}); last checked: running ${running}, ${ahead} ahead in line`;
 }

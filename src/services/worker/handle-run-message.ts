@@ -50,7 +50,7 @@ export async function handleRunMessage(deps: WorkerDeps, msg: DeliveredMessage):
   if (!claimed) {
     deps.log.info(`skip ${found.value.execId}: claimed by another delivery`);
     // The slot stays with the delivery that runs it, unless the run ended meanwhile (cancelled while in line).
-    const latest = await deps.executions.get(found.value.execId);
+    const latest = found.value.concurrency ? await deps.executions.get(found.value.execId) : null;
     if (latest) await releaseIfOver(slotDeps(deps), latest.value);
     return 'duplicate';
   }

@@ -71,7 +71,7 @@ describe('concurrency', () => {
       30_000,
     );
     const shown = ((waiting['items'] as Json[]) ?? []).find((e) => e['waiting'] !== null) as Json;
-    expect((shown['waiting'] as Json)['reason']).toMatch(/^waiting for a slot: limit reached: 1 run\(s\) at a time/);
+    expect((shown['waiting'] as Json)['reason']).toMatch(/^waiting for a concurrency slot \(1 run at a time\); last checked: running \S+, \d+ ahead in line$/);
     expect(shown['concurrency']).toEqual({ limit: 1, per: 'mapping', on_busy: 'queue' });
     const done = await Promise.all(ids.map((id) => waitForTerminal(rt.url, id, 120_000)));
     expect(done.map((e) => e['status'])).toEqual(Array(10).fill('succeeded'));
@@ -93,7 +93,7 @@ describe('concurrency', () => {
     expect(ran).toHaveLength(1);
     expect(skipped).toHaveLength(9);
     for (const e of skipped) {
-      expect(e['error']).toBe(`concurrency limit reached: 1 run(s) at a time (${String(ran[0]!['execId'])})`);
+      expect(e['error']).toBe(`concurrency limit reached (1 run at a time); running: ${String(ran[0]!['execId'])}`);
       expect(e['startedAt']).toBeNull();
     }
   });
@@ -119,7 +119,7 @@ describe('concurrency', () => {
     expect([ra1!['status'], ra2!['status']].sort()).toEqual(['skipped', 'succeeded']);
     expect(rb1!['status']).toBe('succeeded');
     const skipped = [ra1!, ra2!].find((e) => e['status'] === 'skipped')!;
-    expect(skipped['error']).toMatch(/^concurrency limit reached: 1 run\(s\) at a time on this resource/);
+    expect(skipped['error']).toMatch(/^concurrency limit reached \(1 run at a time on this resource\); running: \S+$/);
   });
 
   it('passes the slot on when a run in line or the running one is cancelled, and shows it in the dry run', async () => {

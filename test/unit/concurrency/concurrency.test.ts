@@ -48,10 +48,10 @@ describe('concurrency declarations', () => {
   it('says why a run waits or is skipped', () => {
     const holders = [{ execId: 'e1', since: '' }];
     expect(describeBusy({ limit: 1, per: 'resource', onBusy: 'skip' }, holders, 0)).toBe(
-      'concurrency limit reached: 1 run(s) at a time on this resource (e1)',
+      'concurrency limit reached (1 run at a time on this resource); running: e1',
     );
-    expect(describeBusy({ limit: 1, per: 'mapping', onBusy: 'queue' }, holders, 3)).toBe(
-      'waiting for a slot: limit reached: 1 run(s) at a time (e1); 3 ahead in line',
+    expect(describeBusy({ limit: 2, per: 'mapping', onBusy: 'queue' }, holders, 3)).toBe(
+      'waiting for a concurrency slot (2 runs at a time); last checked: running e1, 3 ahead in line',
     );
   });
 });
