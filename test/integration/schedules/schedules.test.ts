@@ -16,6 +16,7 @@ type Json = Record<string, unknown>;
 
 const RUNBOOKS = {
   'tick.sh': '#!/usr/bin/env bash\necho "slot=$CLOUDO_SCHEDULED_FOR trigger=$CLOUDO_TRIGGER n=$CLOUDO_PARAM_N"\n',
+  'slow.sh': '#!/usr/bin/env bash\nsleep 8\n',
 };
 
 const MAPPINGS = mappingDoc('clock', [
@@ -27,6 +28,8 @@ const MAPPINGS = mappingDoc('clock', [
     params: { N: { type: 'integer', required: true } },
     schedule_params: { N: 7 },
   },
+  // Runs longer than its period: its concurrency policy skips the slots that come while it runs.
+  { id: 'overrun', name: 'overrun', runbook: 'slow.sh', schedule: '* * * * * *', concurrency: { on_busy: 'skip' } },
 ]);
 
 let rt: TestRuntime;
@@ -43,7 +46,7 @@ afterAll(async () => {
 describe('schedules', () => {
   it('runs each 5-second slot exactly once across two runtimes sharing one storage', async () => {
     const runs = await readUntil(
-      async () => ((await call('GET', `${rt.url}/api/logs?trigger=schedule&limit=200`)).body['items'] as Json[]) ?? [],
+      async () => ((await call('GET', `${rt.url}/api/logs?mapping=every-5s&limit=200`)).body['items'] as Json[]) ?? [],
       (items) => items.length >= 4,
       60_000,
     );
@@ -51,7 +54,7 @@ describe('schedules', () => {
     expect(new Set(slots).size).toBe(slots.length);
     for (const slot of slots) expect(new Date(slot).getUTCSeconds() % 5).toBe(0);
     // Both instances ticked every 5 s; the claim let only one record each slot.
-    const recorded = [...rt.logs, ...peer.logs].filter((l) => / for its .* slot$/.test(l));
+    const recorded = [...rt.logs, ...peer.logs].filter((l) => /clock\/every-5s for its .* slot$/.test(l));
     expect(new Set(recorded.map((l) => /for its (\S+) slot/.exec(l)?.[1])).size).toBe(recorded.length);
     const done = await waitForTerminal(rt.url, String(runs[runs.length - 1]?.['execId']));
     const slot = String(done['scheduledFor']);
@@ -62,7 +65,7 @@ describe('schedules', () => {
   it('lists each schedule with its next due times and last run, in the API and the CLI', async () => {
     const res = await call('GET', `${rt.url}/api/schedules`);
     expect(res.status).toBe(200);
-    const [item] = res.body['items'] as Json[];
+    const item = (res.body['items'] as Json[]).find((i) => (i['mapping'] as Json)['id'] === 'every-5s');
     expect(item).toMatchObject({
       mapping: { partition_key: 'clock', id: 'every-5s' },
       schedule: { cron: '*/5 * * * * *', timezone: 'UTC' },
@@ -78,4 +81,18 @@ describe('schedules', () => {
     expect(out).toMatch(/^MAPPING\s+SCHEDULE\s+ZONE\s+NEXT\s+LAST RUN\n/);
     expect(out).toMatch(/clock\/every-5s\s+\*\/5 \* \* \* \* \*\s+UTC\s+20\d\d-/);
   });
+
+  it('puts scheduled runs through their concurrency policy: slots due while one runs are skipped', async () => {
+    const runs = await readUntil(
+      async () => ((await call('GET', `${rt.url}/api/logs?mapping=overrun&limit=200`)).body['items'] as Json[]) ?? [],
+      (items) => items.some((e) => e['status'] === 'succeeded') && items.some((e) => e['status'] === 'skipped'),
+      60_000,
+    );
+    const skipped = runs.find((e) => e['status'] === 'skipped') as Json;
+    expect(skipped).toMatchObject({ trigger: 'schedule', error: expect.stringMatching(/^concurrency limit reached/) });
+    const ran = runs.filter((e) => e['startedAt'] !== null);
+    const spans = ran.map((e) => [Date.parse(String(e['startedAt'])), Date.parse(String(e['finishedAt'] ?? 'z'))]);
+    spans.sort((a, b) => a[0]! - b[0]!);
+    for (let i = 1; i < spans.length; i++) expect(spans[i]![0]).toBeGreaterThanOrEqual(spans[i - 1]![1]!);
+  }, 90_000);
 });
