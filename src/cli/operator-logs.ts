@@ -68,6 +68,8 @@ function printFields(op: Operator, e: ExecutionView): void {
   const fields: [string, string][] = [
     ['execution', e.execId],
     ['status', `${e.status}${e.error ? ` (${e.error})` : ''}`],
+    // A queued run in line for a concurrency slot: why it has not started.
+    ['waiting', String((e['waiting'] as { reason?: string } | null)?.reason ?? '')],
     ['mapping', mappingOf(e)],
     ['runbook', String(e['runbook'] ?? '')],
     ['trigger', String(e['trigger'] ?? '')],
