@@ -71,7 +71,9 @@ describe('concurrency', () => {
       30_000,
     );
     const shown = ((waiting['items'] as Json[]) ?? []).find((e) => e['waiting'] !== null) as Json;
-    expect((shown['waiting'] as Json)['reason']).toMatch(/^waiting for a concurrency slot \(1 run at a time\); last checked: running \S+, \d+ ahead in line$/);
+    expect((shown['waiting'] as Json)['reason']).toMatch(
+      /^waiting for a concurrency slot \(1 run at a time\); last checked: running \S+, \d+ ahead in line$/,
+    );
     expect(shown['concurrency']).toEqual({ limit: 1, per: 'mapping', on_busy: 'queue' });
     const done = await Promise.all(ids.map((id) => waitForTerminal(rt.url, id, 120_000)));
     expect(done.map((e) => e['status'])).toEqual(Array(10).fill('succeeded'));
