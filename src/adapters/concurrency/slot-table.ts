@@ -8,7 +8,9 @@ import { MAX_LINE_COUNT, type ConcurrencyStore, type SlotRun } from '../../servi
 import { callStorage, isConflict, isNotFound, isPreconditionFailed } from '../shared/storage-errors';
 
 type SlotRow = { readonly index: number; readonly execId: string; readonly since: string; readonly etag: string };
-type Seen = { readonly slots: ReadonlyMap<number, SlotRow>; readonly line: readonly SlotRun[] };
+/** A run in line, with the limit it was requested under (rows written before limits were kept have none). */
+type LineRow = SlotRun & { readonly limit: number | null };
+type Seen = { readonly slots: ReadonlyMap<number, SlotRow>; readonly line: readonly LineRow[] };
 
 const partitionOf = (key: string): string => `conc|${sha256Hex(key)}`;
 const slotKey = (index: number): string => `slot-${String(index).padStart(3, '0')}`;
@@ -24,7 +26,8 @@ export function createSlotTable(table: TableClient): ConcurrencyStore {
     inspect: (key, limit) =>
       callStorage(async () => {
         const p = at(key);
-        const [slots, waiting] = await Promise.all([readSlots(p, checked(limit)), countLine(p)]);
+        checked(limit);
+        const [slots, waiting] = await Promise.all([readSlots(p), countLine(p)]);
         return { holders: holdersOf(slots), waiting };
       }),
   };
@@ -33,22 +36,18 @@ export function createSlotTable(table: TableClient): ConcurrencyStore {
 type Part = { readonly table: TableClient; readonly key: string; readonly pk: string };
 
 async function enter(p: Part, limit: number, run: SlotRun, wait: boolean, now: Date) {
-  const before = await readSlots(p, limit);
+  const before = await readSlots(p);
   if (holdsSlot(before, run.execId)) return { holds: true, woken: [], holders: holdersOf(before), ahead: 0 };
-  await p.table
-    .createEntity({ partitionKey: p.pk, rowKey: lineKey(run.execId), ...run, key: p.key })
-    .catch(ignoreConflict);
+  // The line row keeps the limit the run was requested under: a pump on behalf of another run hands it a slot by it.
+  const entry = { partitionKey: p.pk, rowKey: lineKey(run.execId), ...run, limit, key: p.key };
+  await p.table.createEntity(entry).catch(ignoreConflict);
   const { woken, seen } = await pump(p, limit, now);
   let holds = holdsSlot(seen.slots, run.execId);
   if (!holds && !wait) {
-    // Gone already: a pump elsewhere handed it a slot between our read and this delete.
-    holds = await p.table.deleteEntity(p.pk, lineKey(run.execId)).then(
-      () => false,
-      (err: unknown) => {
-        if (isNotFound(err)) return true;
-        throw err;
-      },
-    );
+    // Gone already: a pump elsewhere may have handed it a slot meanwhile, or another delivery of the same run took it
+    // out of line. Only a slot row naming the run says which.
+    await p.table.deleteEntity(p.pk, lineKey(run.execId)).catch(ignorePreconditionOrMissing);
+    holds = holdsSlot(await readSlots(p), run.execId);
   }
   const others = woken.filter((w) => w.execId !== run.execId);
   const ahead = holds || !wait ? 0 : await countLine(p, lineKey(run.execId));
@@ -56,7 +55,8 @@ async function enter(p: Part, limit: number, run: SlotRun, wait: boolean, now: D
 }
 
 async function leave(p: Part, limit: number, execId: string, now: Date): Promise<readonly SlotRun[]> {
-  const slots = await readSlots(p, limit);
+  // Every slot row, whatever this run's limit: a run may have been handed a slot under another run's larger limit.
+  const slots = await readSlots(p);
   for (const row of slots.values()) {
     if (row.execId !== execId) continue;
     const freed = { partitionKey: p.pk, rowKey: slotKey(row.index), execId: '', worker: '', since: now.toISOString() };
@@ -70,7 +70,7 @@ async function leave(p: Part, limit: number, execId: string, now: Date): Promise
 /** Hands free slots to the head of the line, one transaction each, until no slot is free or nobody waits. */
 async function pump(p: Part, limit: number, now: Date): Promise<{ woken: SlotRun[]; seen: Seen }> {
   const woken: SlotRun[] = [];
-  for (let round = 0; round < limit * 2 + EXTRA_ROUNDS; round++) {
+  for (let round = 0; round < MAX_CONCURRENCY * 2 + EXTRA_ROUNDS; round++) {
     const seen = await readState(p, limit);
     const held = new Set(holdersOf(seen.slots).map((h) => h.execId));
     // A run in line that holds a slot already (its entry written twice) only leaves the line.
@@ -79,17 +79,19 @@ async function pump(p: Part, limit: number, now: Date): Promise<{ woken: SlotRun
       stale.map((r) => p.table.deleteEntity(p.pk, lineKey(r.execId)).catch(ignorePreconditionOrMissing)),
     );
     const head = seen.line.find((r) => !held.has(r.execId));
-    const free = freeSlot(seen.slots, limit);
+    // The head is handed a slot under the limit it was requested with: a changed limit applies to later runs.
+    const free = head ? freeSlot(seen.slots, head.limit ?? limit) : null;
     if (!head || free === null) return { woken, seen };
     const row = seen.slots.get(free);
-    const taken = { partitionKey: p.pk, rowKey: slotKey(free), ...head, since: now.toISOString(), key: p.key };
+    const run = { execId: head.execId, worker: head.worker };
+    const taken = { partitionKey: p.pk, rowKey: slotKey(free), ...run, since: now.toISOString(), key: p.key };
     const actions: TransactionAction[] = [
       row ? ['update', taken, 'Replace', { etag: row.etag }] : ['create', taken],
       ['delete', { partitionKey: p.pk, rowKey: lineKey(head.execId) }],
     ];
     try {
       await p.table.submitTransaction(actions);
-      woken.push(head);
+      woken.push(run);
     } catch (err) {
       // Another caller took the slot or moved the head on first: read again.
       if (!isConflict(err) && !isPreconditionFailed(err) && !isNotFound(err)) throw err;
@@ -99,12 +101,12 @@ async function pump(p: Part, limit: number, now: Date): Promise<{ woken: SlotRun
 }
 
 async function readState(p: Part, limit: number): Promise<Seen> {
-  const [slots, line] = await Promise.all([readSlots(p, limit), readLine(p, limit)]);
+  const [slots, line] = await Promise.all([readSlots(p), readLine(p, limit)]);
   return { slots, line };
 }
 
-async function readSlots(p: Part, limit: number): Promise<Map<number, SlotRow>> {
-  const filter = odata`PartitionKey eq ${p.pk} and RowKey ge ${slotKey(0)} and RowKey lt ${slotKey(limit)}`;
+async function readSlots(p: Part): Promise<Map<number, SlotRow>> {
+  const filter = odata`PartitionKey eq ${p.pk} and RowKey ge ${slotKey(0)} and RowKey lt ${slotKey(MAX_CONCURRENCY)}`;
   const rows = new Map<number, SlotRow>();
   const entities = p.table.listEntities<Record<string, unknown>>({
     queryOptions: { filter, select: ['RowKey', 'execId', 'since'] },
@@ -117,14 +119,17 @@ async function readSlots(p: Part, limit: number): Promise<Map<number, SlotRow>> 
   return rows;
 }
 
-async function readLine(p: Part, max: number): Promise<SlotRun[]> {
+async function readLine(p: Part, max: number): Promise<LineRow[]> {
   const filter = odata`PartitionKey eq ${p.pk} and RowKey ge ${'line-'} and RowKey lt ${'line.'}`;
-  const line: SlotRun[] = [];
+  const line: LineRow[] = [];
   const pages = p.table
-    .listEntities<Record<string, unknown>>({ queryOptions: { filter, select: ['execId', 'worker'] } })
+    .listEntities<Record<string, unknown>>({ queryOptions: { filter, select: ['execId', 'worker', 'limit'] } })
     .byPage({ maxPageSize: max });
   for await (const page of pages) {
-    for (const e of page) line.push({ execId: String(e['execId'] ?? ''), worker: String(e['worker'] ?? '') });
+    for (const e of page) {
+      const limit = typeof e['limit'] === 'number' && e['limit'] >= 1 ? Math.min(e['limit'], MAX_CONCURRENCY) : null;
+      line.push({ execId: String(e['execId'] ?? ''), worker: String(e['worker'] ?? ''), limit });
+    }
     if (line.length >= max) break;
   }
   return line.slice(0, max);
@@ -141,7 +146,9 @@ async function countLine(p: Part, beforeKey = 'line.'): Promise<number> {
   return count;
 }
 
+/** A free slot below `limit`, if fewer than `limit` runs hold one (holders above it count, after a limit was lowered). */
 function freeSlot(slots: ReadonlyMap<number, SlotRow>, limit: number): number | null {
+  if (holdersOf(slots).length >= limit) return null;
   for (let i = 0; i < limit; i++) if ((slots.get(i)?.execId ?? '') === '') return i;
   return null;
 }

@@ -3,6 +3,7 @@
 import { describeBusy, type RunConcurrency } from '../../domain/concurrency/concurrency';
 import type { Execution } from '../../domain/runs/execution';
 import { FINAL_STATUSES } from '../../domain/runs/execution-status';
+import { isMarkedLost } from '../../domain/runs/lost-run';
 import type { ExecutionStore, RunQueue } from '../runs/ports';
 import type { Clock, Logger } from '../shared/ports';
 import type { ConcurrencyStore, SlotEntry, SlotRun } from './ports';
@@ -20,6 +21,10 @@ export type SlotDecision = { readonly kind: 'go' } | { readonly kind: 'wait' | '
 
 // A holder is checked against its record only after this long: a run that just ended gives its slot back itself.
 const CHECK_HOLDERS_AFTER_MS = 10_000;
+// A run handed a slot but still not started after this long is woken again: its wake message may have been lost.
+const REWAKE_AFTER_MS = 60_000;
+// Beyond its timeout, how long a run the Sweeper called lost may still be running (kill grace, a slow last write).
+const LOST_RUN_GRACE_MS = 5 * 60_000;
 
 /** Takes a slot for the run, or puts it in line; throws only when storage fails (the message is then retried). */
 export async function acquireRunSlot(deps: SlotDeps, e: Execution): Promise<SlotDecision> {
@@ -51,7 +56,17 @@ export async function releaseRunSlot(deps: SlotDeps, e: Execution): Promise<void
 
 /** A run over (cancelled in line, ended elsewhere) whose message still came: whatever it held is given back. */
 export async function releaseIfOver(deps: SlotDeps, e: Execution): Promise<void> {
-  if (e.concurrency && FINAL_STATUSES.includes(e.status)) await releaseRunSlot(deps, e);
+  if (e.concurrency && isOver(e, deps.clock.now())) await releaseRunSlot(deps, e);
+}
+
+/**
+ * Over, and certainly not running: a run the Sweeper marked "worker lost" may be running still (its worker only lost
+ * touch with storage), so its slot is kept until its timeout has passed since it started, and a grace after.
+ */
+function isOver(e: Execution, now: Date): boolean {
+  if (!FINAL_STATUSES.includes(e.status)) return false;
+  if (!isMarkedLost(e) || e.startedAt === undefined) return true;
+  return now.getTime() > Date.parse(e.startedAt) + e.timeoutSeconds * 1000 + LOST_RUN_GRACE_MS;
 }
 
 async function enterLine(deps: SlotDeps, c: RunConcurrency, e: Execution): Promise<SlotEntry> {
@@ -62,13 +77,17 @@ async function enterLine(deps: SlotDeps, c: RunConcurrency, e: Execution): Promi
 }
 
 async function reclaimLeaked(deps: SlotDeps, c: RunConcurrency, entry: SlotEntry): Promise<boolean> {
-  const now = deps.clock.now().getTime();
-  const old = entry.holders.filter((h) => now - Date.parse(h.since) > CHECK_HOLDERS_AFTER_MS);
+  const now = deps.clock.now();
+  const age = (since: string) => now.getTime() - Date.parse(since);
+  const old = entry.holders.filter((h) => age(h.since) > CHECK_HOLDERS_AFTER_MS);
   const records = await Promise.all(old.map((h) => deps.executions.get(h.execId)));
   let reclaimed = false;
   for (const [i, holder] of old.entries()) {
     const record = records[i];
-    if (record && !FINAL_STATUSES.includes(record.value.status)) continue;
+    // Handed a slot long ago and still queued: its wake message was lost (the Sweeper may not reach it soon).
+    if (record?.value.status === 'queued' && age(holder.since) > REWAKE_AFTER_MS)
+      await wake(deps, [{ execId: holder.execId, worker: record.value.worker }]);
+    if (record && !isOver(record.value, now)) continue;
     deps.log.warn(
       `${holder.execId} held a concurrency slot of ${c.key} but is ${record?.value.status ?? 'gone'}; taken back`,
     );

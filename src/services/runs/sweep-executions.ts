@@ -8,7 +8,7 @@ import type { ExecutionStatus } from '../../domain/runs/execution-status';
 import { isLeaseOver, RUN_LEASE_SECONDS } from '../../domain/runs/run-lease';
 import type { AlertRecordStore } from '../alerts/ports';
 import type { ConcurrencyStore } from '../concurrency/ports';
-import { releaseRunSlot } from '../concurrency/run-slots';
+import { releaseIfOver } from '../concurrency/run-slots';
 import type { ExecutionStore, RunQueue } from './ports';
 import type { Clock, Logger, Versioned } from '../shared/ports';
 
@@ -90,8 +90,9 @@ export async function endAsError(deps: SweepDeps, current: Versioned<Execution>,
   const withPages = withNotifications(ended, onFinish(ended, deps.channels(ended.partition), false, now));
   const written = await replaceKeepingOutbox(deps.executions, withPages, current);
   if (!written) return false;
-  // A lost worker's slot, or a stranded run's place in line, passes to the next run.
-  await releaseRunSlot(deps, written.value);
+  // A stranded run's slot or place in line passes to the next run; a lost worker's slot only once its run cannot be
+  // running any more (see run-slots), which the next run in line finds out.
+  await releaseIfOver(deps, written.value);
   await deliverOwed(deps.deliver, written, 0);
   return true;
 }

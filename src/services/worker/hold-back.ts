@@ -31,5 +31,7 @@ export async function holdBack(
   }
   // Ended meanwhile (cancelled while it joined the line): whatever it was handed goes back.
   if (current) await releaseIfOver(deps, current.value);
+  if (current?.value.status === 'queued')
+    deps.log.warn(`${found.value.execId}: kept changing while being held back; the Sweeper sends it again`);
   return outcome;
 }
