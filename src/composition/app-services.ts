@@ -4,6 +4,7 @@ import { systemClock } from '../adapters/shared/clock';
 import { createExecutionTable } from '../adapters/runs/execution-table';
 import { createMappingTable } from '../adapters/mappings/mapping-table';
 import { createRunQueue } from '../adapters/runs/run-queue';
+import { createAuditTable } from '../adapters/audit/audit-table';
 import { createOutputLog } from '../adapters/runs/output-log';
 import { ensureTables, type StorageClients } from '../adapters/shared/storage-clients';
 import { createHealthProbes } from '../adapters/health/storage-probes';
@@ -54,6 +55,7 @@ export function createAppServices(config: CloudoConfig, clients?: StorageClients
   const executions = createExecutionTable(storage.executions);
   const alerts = createAlertRecords(storage.executions);
   const common = { executions, alerts, queue: createRunQueue(storage.queues, config.queuePrefix), clock: systemClock };
+  const audit = { audit: createAuditTable(storage.executions), clock: systemClock };
   const publicUrl = () => config.oncall.publicUrl ?? opts.publicUrl?.() ?? '';
   const on = wireOncall(config, storage, common, publicUrl);
   const source = opts.mappingSource ? { mappingSource: opts.mappingSource } : {};
@@ -65,6 +67,7 @@ export function createAppServices(config: CloudoConfig, clients?: StorageClients
     ...(opts.claimTiming ? { claimTiming: opts.claimTiming } : {}),
     ...source,
     sealKey: config.oncall.approvalSecret,
+    audit,
   };
   const runner = createRunnerPorts(config, undefined, opts.runbookIdentity);
   const output = createOutputLog(storage.executions);

@@ -5,6 +5,7 @@ import { hasIdentitySettings, resolveStorage, type StorageTarget } from './stora
 import { queueNameForPool } from '../domain/runs/run-message';
 import { findIntakeClashes } from './queue-settings';
 import { oncallSchema, checkTeamKeys, toOncallConfig, type OncallConfig } from './oncall-settings';
+import { authSchema, toAuthConfig, type AuthConfig } from './auth-settings';
 import {
   DEFAULT_ENV_ALLOW,
   list,
@@ -78,7 +79,7 @@ const base = z.object({
   CLOUDO_LOCAL_STORAGE: z.enum(['disk', 'memory']).default('disk'),
   CLOUDO_LOCAL_DATA_DIR: z.string().min(1).default('.cloudo-local'),
 });
-const schema = base.extend(oncallSchema.shape).extend(runbookIdentitySchema.shape);
+const schema = base.extend(oncallSchema.shape).extend(runbookIdentitySchema.shape).extend(authSchema.shape);
 
 export type CloudoConfig = {
   readonly port: number;
@@ -119,6 +120,8 @@ export type CloudoConfig = {
   readonly localStorage: 'disk' | 'memory';
   readonly localDataDir: string;
   readonly oncall: OncallConfig;
+  /** Sign-in, the audit trail's retention, the app version. */
+  readonly auth: AuthConfig;
 };
 
 export class ConfigError extends Error {
@@ -177,6 +180,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     localStorage: s.CLOUDO_LOCAL_STORAGE,
     localDataDir: path.resolve(cwd, s.CLOUDO_LOCAL_DATA_DIR),
     oncall: toOncallConfig(s, withoutBlanks(env)),
+    auth: toAuthConfig(s),
   };
 }
 

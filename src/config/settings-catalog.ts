@@ -1,7 +1,7 @@
 // Settings catalog: every app setting ClouDO reads, with its area, default and one line saying what it does.
 // docs/configuration.md's tables are generated from it (npm run docs:config); a test keeps it equal to config's list.
 
-export type SettingArea = 'storage' | 'queues' | 'runbooks' | 'delivery' | 'oncall' | 'approvals' | 'local';
+export type SettingArea = 'storage' | 'queues' | 'runbooks' | 'delivery' | 'oncall' | 'approvals' | 'access' | 'local';
 
 export type SettingEntry = {
   /** The setting's name; `<…>` marks a family, e.g. one setting per partition or per storage connection. */
@@ -21,6 +21,7 @@ export const SETTING_AREAS: readonly { readonly area: SettingArea; readonly titl
   { area: 'delivery', title: 'Delivery, retention and load' },
   { area: 'oncall', title: 'On-call and chat' },
   { area: 'approvals', title: 'Approvals and links' },
+  { area: 'access', title: 'Sign-in, roles and audit' },
   { area: 'local', title: 'Local runtime' },
 ];
 
@@ -44,6 +45,7 @@ const runbooks = inArea('runbooks');
 const delivery = inArea('delivery');
 const oncall = inArea('oncall');
 const approvals = inArea('approvals');
+const access = inArea('access');
 const local = inArea('local');
 
 export const SETTINGS_CATALOG: readonly SettingEntry[] = [
@@ -118,6 +120,15 @@ export const SETTINGS_CATALOG: readonly SettingEntry[] = [
     'Base of the links in pages, chat messages and answers.',
   ),
   approvals('WEBSITE_HOSTNAME', 'set by Azure', "The app's default host name, which App Service sets."),
+  access('CLOUDO_AUTH', '`keys`', '`keys`: every route takes a function key; `easy-auth`: Entra sign-in for people.'),
+  access('CLOUDO_AUDIT_RETENTION_DAYS', '`400`', 'Days to keep the audit trail (1-3650).'),
+  access('CLOUDO_APP_VERSION', 'the package version', 'What exactly runs, recorded on every run: e.g. the image tag.'),
+  local(
+    'CLOUDO_LOCAL_AUTH',
+    '`local-admin`',
+    '`local-admin`: every caller is you; `principal-header`: trust `X-MS-CLIENT-PRINCIPAL`.',
+  ),
+  local('USER', 'unset', 'The name the local runtime records for its callers in `local-admin` mode.'),
   local('PORT', '`7071`', 'Port of the local runtime (`npm start`); 0 picks a free one.'),
   local('CLOUDO_LOCAL_STORAGE', '`disk`', 'Embedded Azurite: `disk` keeps data, `memory` keeps nothing.'),
   local(

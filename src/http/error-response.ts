@@ -6,6 +6,7 @@ import type { Logger } from '../services/shared/ports';
 
 const STATUS: Readonly<Record<ErrorCode, number>> = {
   bad_request: 400,
+  unauthorized: 401,
   forbidden: 403,
   not_found: 404,
   method_not_allowed: 405,

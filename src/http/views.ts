@@ -37,6 +37,9 @@ export function toExecutionSummary(e: Execution): Record<string, unknown> {
       ? { limit: e.concurrency.limit, per: e.concurrency.per, on_busy: e.concurrency.onBusy }
       : null,
     waiting: e.waiting ?? null,
+    requester: e.requester ?? null,
+    runbookSha256: e.runbookSha256 ?? null,
+    appVersion: e.appVersion ?? null,
     links: { self: executionPath(e.execId) },
   };
 }

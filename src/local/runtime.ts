@@ -2,6 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { registerFunctions } from '../../functions/register';
+import { localAuth } from '../config/auth-settings';
 import { openStorageClients } from '../adapters/shared/storage-clients';
 import { createAdminServices } from '../composition/admin-wiring';
 import type { CloudoConfig } from '../config/load-config';
@@ -103,7 +104,8 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
 
 // Locally one process is every worker: it consumes each pool that a mapping names.
 function localConfig(config: CloudoConfig, mappings: readonly Mapping[]): CloudoConfig {
-  return { ...config, workerPools: [...new Set([...config.workerPools, ...mappings.map((m) => m.worker)])] };
+  const workerPools = [...new Set([...config.workerPools, ...mappings.map((m) => m.worker)])];
+  return { ...config, workerPools, auth: localAuth(config.auth) };
 }
 
 function oncallSummary(config: CloudoConfig): string {

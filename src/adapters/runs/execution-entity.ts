@@ -47,6 +47,9 @@ export const SUMMARY_COLUMNS = [
   'scheduledFor',
   'concurrency',
   'waiting',
+  'requester',
+  'runbookSha256',
+  'appVersion',
   ...chunkColumns('alert', ALERT_CHUNKS),
 ];
 
@@ -60,6 +63,7 @@ const JSON_FIELDS = [
   'cancel',
   'concurrency',
   'waiting',
+  'requester',
 ] as const;
 type JsonField = (typeof JSON_FIELDS)[number];
 
@@ -93,6 +97,8 @@ const stored = z.object({
   requeuedAt: optional(z.string()),
   leaseUntil: optional(z.string()),
   scheduledFor: optional(z.string()),
+  runbookSha256: optional(z.string()),
+  appVersion: optional(z.string()),
 });
 
 export function toEntity(e: Execution): Record<string, unknown> & { partitionKey: string; rowKey: string } {
@@ -108,12 +114,13 @@ export function toEntity(e: Execution): Record<string, unknown> & { partitionKey
     cancel,
     concurrency,
     waiting,
+    requester,
     aksLogin,
     aksCluster,
     ...rest
   } = e;
   const entity: Record<string, unknown> = { ...rest, mappingEnv: JSON.stringify(mappingEnv) };
-  const structured = { approval, budget, paging, notifications, params, cancel, concurrency, waiting };
+  const structured = { approval, budget, paging, notifications, params, cancel, concurrency, waiting, requester };
   for (const f of JSON_FIELDS) if (structured[f] !== undefined) entity[f] = JSON.stringify(structured[f]);
   if (aksLogin !== undefined || aksCluster !== undefined)
     entity['aks'] = JSON.stringify({ login: aksLogin ?? false, ...(aksCluster ? { cluster: aksCluster } : {}) });

@@ -64,6 +64,7 @@ export const storedStructured = {
     key: z.string(),
   }),
   waiting: z.object({ reason: z.string(), since: z.string() }),
+  requester: z.object({ id: z.string(), name: z.string(), kind: z.enum(['person', 'system', 'alert', 'schedule']) }),
   /** The `aks` column: the mapping's aksLogin and aksCluster together. */
   aks: z.object({ login: z.boolean(), cluster: storedAksCluster.optional() }),
 };

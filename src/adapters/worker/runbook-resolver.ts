@@ -1,4 +1,5 @@
 // Maps a runbook name to a real script file inside the runbooks directory, refusing anything that escapes it.
+import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { checkRunbookName, fail, type RunbookResolution } from '../../domain/worker/runbook-name';
@@ -19,7 +20,12 @@ export async function resolveRunbook(runbooksDir: string, runbook: string): Prom
   if (stat === null || !stat.isFile()) {
     return fail('not_found', `runbook ${label} is not a regular file in the runbooks directory`);
   }
-  return { ok: true, path: realTarget, interpreter };
+  const sha256 = await fs.readFile(realTarget).then(
+    (b) => createHash('sha256').update(b).digest('hex'),
+    () => null,
+  );
+  if (sha256 === null) return fail('not_found', `runbook ${label} cannot be read in the runbooks directory`);
+  return { ok: true, path: realTarget, interpreter, sha256 };
 }
 
 function isStrictlyInside(dir: string, target: string): boolean {

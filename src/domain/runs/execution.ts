@@ -5,6 +5,7 @@ import type { AlertContext } from '../alerts/alert';
 import type { Approval } from '../approvals/approval';
 import type { BudgetReport } from '../budgets/budget';
 import type { RunConcurrency } from '../concurrency/concurrency';
+import type { AuditActor } from '../audit/audit-record';
 import type { Mapping } from '../mappings/mapping';
 import type { Notification } from '../oncall/notification';
 import type { PagingOptions } from '../oncall/paging';
@@ -81,13 +82,26 @@ export type Execution = {
   readonly concurrency?: RunConcurrency;
   /** A queued run waiting for a concurrency slot: why, and since when; gone once it starts or ends. */
   readonly waiting?: WaitingReason | undefined;
+  /** Who asked, as verified (a signed-in person's object id, a key holder, an alert source, the schedule). */
+  readonly requester?: AuditActor;
+  /** What exactly ran: the runbook file's SHA-256 when the worker started it, and the app's version. */
+  readonly runbookSha256?: string;
+  readonly appVersion?: string;
 };
 
 export type WaitingReason = { readonly reason: string; readonly since: string };
 
 export type RunResult = Pick<
   Execution,
-  'exitCode' | 'signal' | 'durationMs' | 'output' | 'outputBytes' | 'outputTruncated' | 'error'
+  | 'exitCode'
+  | 'signal'
+  | 'durationMs'
+  | 'output'
+  | 'outputBytes'
+  | 'outputTruncated'
+  | 'error'
+  | 'runbookSha256'
+  | 'appVersion'
 > & { readonly status: TerminalStatus };
 
 /** How a requested run enters the record: run it, wait for a human, or record why it does not run. */
@@ -110,6 +124,7 @@ export function newExecution(args: {
   params?: ExecutionParams;
   scheduledFor?: string;
   concurrency?: RunConcurrency;
+  requester?: AuditActor;
 }): Execution {
   const { mapping: m } = args;
   const admission = args.admission ?? { status: 'queued' };
@@ -122,6 +137,7 @@ export function newExecution(args: {
     ...(args.params ? { params: sealedFor(admission.status, args.params) } : {}),
     ...(args.scheduledFor ? { scheduledFor: args.scheduledFor } : {}),
     ...(args.concurrency ? { concurrency: args.concurrency } : {}),
+    ...(args.requester ? { requester: args.requester } : {}),
     partition: m.partition,
     mappingId: m.id,
     mappingName: m.name,

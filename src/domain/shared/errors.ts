@@ -2,6 +2,8 @@
 
 export type ErrorCode =
   | 'bad_request'
+  /** No identity where one is needed (sign in first). */
+  | 'unauthorized'
   | 'forbidden'
   | 'not_found'
   | 'method_not_allowed'

@@ -6,7 +6,9 @@ export type RunbookResolutionFailure = 'invalid_name' | 'outside_runbooks_dir' |
 
 export type RunbookFailure = { ok: false; reason: RunbookResolutionFailure; message: string };
 
-export type RunbookResolution = { ok: true; path: string; interpreter: RunbookInterpreter } | RunbookFailure;
+/** A runbook found: its real path, its interpreter, and the SHA-256 of the file as found (what runs). */
+export type RunbookResolution =
+  { ok: true; path: string; interpreter: RunbookInterpreter; sha256: string } | RunbookFailure;
 
 const INTERPRETERS: Readonly<Record<string, RunbookInterpreter>> = { sh: 'bash', py: 'python' };
 const MAX_NAME_LENGTH = 1024;

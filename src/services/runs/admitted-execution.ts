@@ -8,6 +8,7 @@ import type { LinkBuilder } from '../oncall/ports';
 import type { Clock, Logger, Versioned } from '../shared/ports';
 import type { ExecutionStore, RunQueue } from './ports';
 import type { ClaimTiming } from './record-once';
+import type { AuditDeps } from '../audit/audit-trail';
 
 /** What requests need of paging, approvals and budgets; `deliver` is built per invocation, for its logger. */
 export type OncallDeps = {
@@ -33,6 +34,8 @@ export type RecordingDeps = {
   readonly claimTiming?: ClaimTiming;
   /** Seals secret run parameters for the worker (APPROVAL_SECRET); without it, secret parameters are refused. */
   readonly sealKey?: string | undefined;
+  /** Every requested run is audited before it is recorded. */
+  readonly audit: AuditDeps;
 };
 
 export type AdmittedExecution = { readonly execution: Execution; readonly release: () => Promise<void> };

@@ -6,6 +6,8 @@ import type { Execution } from '../../domain/runs/execution';
 import type { ClaimStore, ExecutionStore, HeldClaim, IdempotencyClaim, RunQueue } from './ports';
 import type { Clock, Logger, Versioned } from '../shared/ports';
 import { sendOrLeave, submitExecution } from './submit-execution';
+import type { RequestOrigin } from '../../domain/audit/audit-record';
+import type { AuditDeps } from '../audit/audit-trail';
 
 export type ClaimTiming = {
   /** A claim left pending this long belongs to a request that died: the next request takes it over. */
@@ -23,6 +25,7 @@ export type OnceDeps = {
   readonly queue: RunQueue;
   readonly clock: Clock;
   readonly log: Logger;
+  readonly audit?: AuditDeps;
 };
 
 /** A new execution as admission shaped it; `release` gives back what admission took (a budget slot). */
@@ -41,6 +44,8 @@ export type OnceRequest = {
   readonly busy: string;
   /** Admits the execution with this id; `store` then keeps what it needs before it is recorded. */
   prepare(execId: string, now: Date): Promise<Prepared>;
+  /** Where a person's request came from, for the run's audit record. */
+  readonly origin?: RequestOrigin;
   store?(execution: Execution): Promise<void>;
 };
 
@@ -121,7 +126,7 @@ async function record(deps: OnceDeps, req: OnceRequest, held: HeldClaim): Promis
     }
     token = renewed;
     inserting = true;
-    written = await submitExecution(deps, prepared.execution);
+    written = await submitExecution(deps, prepared.execution, req.origin);
   } catch (err) {
     if (isAlreadyExists(err) && prepared) return adoptTheirs(deps, req, prepared);
     // An insert that failed may still have landed: then the run is recorded, and answering it is the only way

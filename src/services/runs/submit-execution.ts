@@ -3,8 +3,17 @@ import { isAlreadyExists } from '../../domain/shared/errors';
 import type { Execution } from '../../domain/runs/execution';
 import type { ExecutionStore, RunQueue } from './ports';
 import type { Logger, Versioned } from '../shared/ports';
+import type { RequestOrigin } from '../../domain/audit/audit-record';
+import type { AuditDeps } from '../audit/audit-trail';
+import { auditRunRequested } from '../audit/run-requested';
 
-export type SubmitDeps = { readonly executions: ExecutionStore; readonly queue: RunQueue; readonly log: Logger };
+export type SubmitDeps = {
+  readonly executions: ExecutionStore;
+  readonly queue: RunQueue;
+  readonly log: Logger;
+  /** The audit trail: a run is audited before it is recorded, so none is recorded unaudited. */
+  readonly audit?: AuditDeps;
+};
 
 /**
  * Records the execution and, if queued, enqueues it. Throws (storage_unavailable) only when nothing was recorded.
@@ -12,7 +21,12 @@ export type SubmitDeps = { readonly executions: ExecutionStore; readonly queue: 
  * after CLOUDO_REQUEUE_AFTER_SECONDS; answering 503 instead would have senders retry (or give up on) a run that is
  * already on its way.
  */
-export async function submitExecution(deps: SubmitDeps, execution: Execution): Promise<Versioned<Execution>> {
+export async function submitExecution(
+  deps: SubmitDeps,
+  execution: Execution,
+  origin?: RequestOrigin,
+): Promise<Versioned<Execution>> {
+  if (deps.audit) await auditRunRequested(deps.audit, execution, origin);
   const created = await createOrFindOwn(deps.executions, execution);
   if (created.value.status === 'queued') await sendOrLeave(deps, created.value);
   return created;

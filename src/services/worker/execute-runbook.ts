@@ -19,6 +19,8 @@ export type RunnerSettings = {
   readonly secrets: readonly { name: string; value: string }[];
   /** Opens secret run parameters sealed when the run was requested (APPROVAL_SECRET); unset, there are none. */
   readonly sealKey?: string | undefined;
+  /** Recorded on every run: the image tag or package version that ran it. */
+  readonly appVersion?: string;
 };
 
 export const NO_AKS_CLUSTER =
@@ -41,10 +43,26 @@ export async function executeRunbook(
   ports: RunnerPorts,
   settings: RunnerSettings,
   e: Execution,
-  { alertJson = null, signal, openLive }: RunOptions = {},
+  options: RunOptions = {},
 ): Promise<RunResult> {
   const located = await ports.locate(e.runbook);
   if (!located.ok) return failedToStart(located.message);
+  // What exactly runs: the file as found now, whatever it becomes later.
+  const result = await executeLocated(ports, settings, e, located, options);
+  return {
+    ...result,
+    runbookSha256: located.sha256,
+    ...(settings.appVersion ? { appVersion: settings.appVersion } : {}),
+  };
+}
+
+async function executeLocated(
+  ports: RunnerPorts,
+  settings: RunnerSettings,
+  e: Execution,
+  located: { path: string; interpreter: 'bash' | 'python' },
+  { alertJson = null, signal, openLive }: RunOptions,
+): Promise<RunResult> {
   const args = splitRunArgs(e.runArgs);
   if (!args.ok) return failedToStart(`run_args: ${args.message}`);
   const params = openRunParams(e, settings.sealKey);

@@ -11,6 +11,8 @@ import { describeExecutionStoreContract } from '../../contract/execution-store.c
 import { describeMappingStoreContract } from '../../contract/mapping-store.contract';
 import { describeRunQueueContract } from '../../contract/run-queue.contract';
 import { describeOutputLogContract } from '../../contract/output-log.contract';
+import { describeAuditLogContract } from '../../contract/audit-log.contract';
+import { createAuditTable } from '../../../src/adapters/audit/audit-table';
 import { createOutputLog } from '../../../src/adapters/runs/output-log';
 import { uniqueName, uniqueQueueName } from '../../support/unique-names';
 
@@ -44,3 +46,4 @@ describeRunQueueContract('Storage Queue adapter', async () => {
   return { queue: createRunQueue(queues, prefix), prefix };
 });
 describeOutputLogContract('Table adapter', async () => createOutputLog(await freshTable('co')));
+describeAuditLogContract('Table adapter', async () => createAuditTable(await freshTable('au')));

@@ -4,6 +4,8 @@ import { describeExecutionStoreContract } from '../../contract/execution-store.c
 import { describeMappingStoreContract } from '../../contract/mapping-store.contract';
 import { describeRunQueueContract } from '../../contract/run-queue.contract';
 import { describeOutputLogContract } from '../../contract/output-log.contract';
+import { describeAuditLogContract } from '../../contract/audit-log.contract';
+import { createFakeAuditLog } from '../../support/fakes/audit-log';
 import { createFakeOutputLog } from '../../support/fakes/output-log';
 import { createFakeClaimStore } from '../../support/fakes/claim-store';
 import { createFakeExecutionStore } from '../../support/fakes/execution-store';
@@ -15,3 +17,4 @@ describeClaimStoreContract('in-memory fake', async () => createFakeClaimStore())
 describeMappingStoreContract('in-memory fake', async () => createFakeMappingStore());
 describeRunQueueContract('in-memory fake', async () => ({ queue: createFakeRunQueue('fake-'), prefix: 'fake-' }));
 describeOutputLogContract('in-memory fake', async () => createFakeOutputLog());
+describeAuditLogContract('fake', async () => createFakeAuditLog());

@@ -10,6 +10,7 @@ import { createFakeClaimStore } from '../../support/fakes/claim-store';
 import { createFakeExecutionStore } from '../../support/fakes/execution-store';
 import { createFakeMappingStore } from '../../support/fakes/mapping-store';
 import { createFakeRunQueue } from '../../support/fakes/run-queue';
+import { createFakeAuditLog } from '../../support/fakes/audit-log';
 import { sampleMapping } from '../../support/fixtures';
 
 const rome: Schedule = { cron: '0 30 2 * * *', timezone: 'Europe/Rome' };
@@ -92,6 +93,7 @@ describe('the Scheduler', () => {
       claims: createFakeClaimStore(),
       graceMs: 60_000,
       firstSeen: new Map(),
+      audit: { audit: createFakeAuditLog(), clock: { now: () => now } },
     };
     const at = (t: string) => {
       now = new Date(t);

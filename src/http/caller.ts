@@ -1,0 +1,69 @@
+// Who is calling, as this deployment can tell: the verified sign-in (X-MS-CLIENT-PRINCIPAL), a function key, or the
+// local runtime's user; and whether that caller may do what the route does (401 and 403 name what is missing).
+import type { HttpRequest } from '@azure/functions';
+import {
+  hasRight,
+  keyHolder,
+  localAdmin,
+  ROLE_FOR,
+  type AuthMode,
+  type Caller,
+  type Right,
+} from '../domain/identity/caller';
+import { readClientPrincipal } from '../domain/identity/client-principal';
+import { AppError } from '../domain/shared/errors';
+
+export type AuthSettings = { readonly mode: AuthMode; readonly localUser: string };
+
+export const CLIENT_PRINCIPAL_HEADER = 'x-ms-client-principal';
+
+/** `keyed`: the host checks a function key (Trigger); `people`: the sign-in decides (with sign-in on). */
+export type RouteGuard = 'keyed' | 'people';
+
+/** The request's caller, or null when it has none (a people's route without sign-in). */
+export function resolveCaller(request: HttpRequest, auth: AuthSettings, guard: RouteGuard): Caller | null {
+  switch (auth.mode) {
+    case 'local-admin':
+      return localAdmin(auth.localUser);
+    case 'keys':
+      // The host let the request in, so it carried a valid key.
+      return keyHolder(true);
+    case 'easy-auth': {
+      const header = request.headers.get(CLIENT_PRINCIPAL_HEADER);
+      if (header === null) return guard === 'keyed' ? keyHolder(false) : null;
+      const read = readClientPrincipal(header);
+      if (!read.ok)
+        throw new AppError('unauthorized', `The sign-in principal is unusable (${read.why}).`, {
+          field: CLIENT_PRINCIPAL_HEADER,
+        });
+      return read.caller;
+    }
+  }
+}
+
+/** The caller, if it holds `right`; else 401 (nobody signed in) or 403 naming the role it lacks. */
+export function authorize(request: HttpRequest, auth: AuthSettings, guard: RouteGuard, right: Right): Caller {
+  const caller = resolveCaller(request, auth, guard);
+  if (caller === null) throw unauthorized();
+  if (!mayDo(caller, right)) throw forbidden(caller, right);
+  return caller;
+}
+
+/** Key holders on keyed routes run and post alerts: the key is the credential CI and senders were given. */
+export function mayDo(caller: Caller, right: Right): boolean {
+  return hasRight(caller, right) || (caller.kind === 'system' && caller.id === 'key' && right === 'run');
+}
+
+export function unauthorized(): AppError {
+  return new AppError('unauthorized', 'Sign in first: this route needs a signed-in identity.', {
+    field: CLIENT_PRINCIPAL_HEADER,
+  });
+}
+
+export function forbidden(caller: Caller, right: Right): AppError {
+  const role = ROLE_FOR[right];
+  const also = role === 'ClouDO.Admin' ? '' : ' (or ClouDO.Admin)';
+  return new AppError('forbidden', `${caller.name} may not ${right} here: it needs the ${role} role${also}.`, {
+    missingRole: role,
+  });
+}
