@@ -13,22 +13,25 @@ import {
 } from '../src/http/approval-request';
 import { toErrorResponse, toHtmlErrorResponse } from '../src/http/error-response';
 import { createHttpHandler } from '../src/http/http-handler';
+import { authorizeOrAudit, readOrigin, type Guard, type GuardFor } from '../src/http/guarded-handler';
+import type { Decider } from '../src/domain/approvals/approval';
 import type { Logger } from '../src/services/shared/ports';
 
-export function defineApprovalsFunction(services: Provide<'approvals'>): HttpFunctionOptions {
+export function defineApprovalsFunction(services: Provide<'approvals'>, guardFor: GuardFor): HttpFunctionOptions {
+  const guard = guardFor('people', 'approve');
   return {
     route: 'approvals/{execId}/{action}',
     methods: ['GET', 'POST'],
     // The signed link is the credential: approvers follow it from a page or chat, without a function key.
     authLevel: 'anonymous',
     handler: createHttpHandler(
-      (request, log) => handleApproval(services, request, log),
+      (request, log) => handleApproval(services, guard, request, log),
       (err, log, request) => (prefersJson(request) ? toErrorResponse(err, log) : toHtmlErrorResponse(err, log)),
     ),
   };
 }
 
-async function handleApproval(services: Provide<'approvals'>, request: HttpRequest, log: Logger) {
+async function handleApproval(services: Provide<'approvals'>, guard: Guard, request: HttpRequest, log: Logger) {
   const json = prefersJson(request);
   const link = readApprovalLink(request);
   // Chat tools and mail scanners fetch links to preview them: a GET must never decide anything.
@@ -39,7 +42,7 @@ async function handleApproval(services: Provide<'approvals'>, request: HttpReque
     return { status: 200, headers: HTML_HEADERS, body: renderApprovalPage(view) };
   }
   if (!json) refuseCrossSiteForm(request);
-  const decided = await services().decide(link, await readDecider(request, json), log);
+  const decided = await services().decide(link, await deciderOf(guard, request, json, log), log, readOrigin(request));
   return json ? decidedJson(decided) : decidedHtml(decided);
 }
 
@@ -59,4 +62,12 @@ function decidedHtml(e: Execution): HttpResponseInit {
         })
       : renderResultPage('Rejected', `Execution ${e.execId} is rejected by ${by}; it will not run.`);
   return { status: 200, headers: HTML_HEADERS, body: page };
+}
+
+// With sign-in, the approver is the verified caller (an Approver, or an Admin); without it, the name typed into the
+// form, which the page says proves nothing.
+async function deciderOf(guard: Guard, request: HttpRequest, json: boolean, log: Logger): Promise<Decider> {
+  if (guard.auth.mode !== 'easy-auth') return readDecider(request, json);
+  const caller = await authorizeOrAudit(guard, request, 'approve', log);
+  return { name: caller.name, signedIn: true, caller };
 }

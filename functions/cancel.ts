@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { Provide } from '../src/composition/service-groups';
 import { executionPath } from '../src/domain/shared/api-paths';
 import { badRequest } from '../src/domain/shared/errors';
-import { createHttpHandler } from '../src/http/http-handler';
+import { authLevelFor, createGuardedHandler, readOrigin, type GuardFor } from '../src/http/guarded-handler';
 import { fieldOfIssue, hasBody, readJsonBody } from '../src/http/json-body';
 import { readRequester } from '../src/http/principal';
 import { toExecutionSummary } from '../src/http/views';
@@ -14,16 +14,21 @@ export const KEY_HOLDER = 'function key';
 
 const cancelBody = z.strictObject({ reason: z.string().optional() });
 
-export function defineCancelFunction(services: Provide<'control'>): HttpFunctionOptions {
+export function defineCancelFunction(services: Provide<'control'>, guardFor: GuardFor): HttpFunctionOptions {
+  const guard = guardFor('people', 'cancel');
   return {
     route: 'logs/{execId}/cancel',
     methods: ['POST'],
-    authLevel: 'function',
-    handler: createHttpHandler(async (request, log) => {
+    authLevel: authLevelFor(guard),
+    handler: createGuardedHandler(guard, async (request, log, caller) => {
       const execId = request.params['execId'] ?? '';
       const reason = await readReason(request);
-      const by = readRequester(request).requestedBy ?? KEY_HOLDER;
-      const e = await services().cancel({ execId, by, ...(reason ? { reason } : {}) }, log);
+      // Without sign-in, a key holder may still say who they are (unverified, as before sign-in existed).
+      const keyed = caller.kind === 'system' && caller.id === 'key';
+      const by = keyed ? (readRequester(request).requestedBy ?? KEY_HOLDER) : caller.name;
+      const actor = { id: caller.id, name: by, kind: caller.kind };
+      const ask = { execId, by, actor, origin: readOrigin(request), ...(reason ? { reason } : {}) };
+      const e = await services().cancel(ask, log);
       // 202 while the worker still has to stop it; 200 when the cancel is the end of it.
       return {
         status: e.status === 'cancelled' ? 200 : 202,

@@ -2,7 +2,7 @@
 import type { HttpFunctionOptions, HttpRequest, HttpResponseInit } from '@azure/functions';
 import { z } from 'zod';
 import { decimalDigits } from '../src/domain/shared/whole-number';
-import { createHttpHandler } from '../src/http/http-handler';
+import { authLevelFor, createGuardedHandler, type GuardFor } from '../src/http/guarded-handler';
 import { parseExecutionFilter } from '../src/http/execution-filter';
 import { parseQuery } from '../src/http/query-params';
 import { executionPath, executionsPath, outputPath } from '../src/domain/shared/api-paths';
@@ -23,12 +23,13 @@ const LIST_QUERY = {
 };
 const ONE_QUERY = { format: z.enum(['json', 'text'], 'must be "json" or "text"').optional() };
 
-export function defineLogsFunction(services: Provide<'executions'>): HttpFunctionOptions {
+export function defineLogsFunction(services: Provide<'executions'>, guardFor: GuardFor): HttpFunctionOptions {
+  const guard = guardFor('people', 'read');
   return {
     route: 'logs/{execId?}',
     methods: ['GET'],
-    authLevel: 'function',
-    handler: createHttpHandler((request) => {
+    authLevel: authLevelFor(guard),
+    handler: createGuardedHandler(guard, (request) => {
       const execId = request.params['execId'];
       return execId ? one(services, execId, parseQuery(request, ONE_QUERY).format) : list(services, request);
     }),

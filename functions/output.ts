@@ -2,18 +2,19 @@
 import type { HttpFunctionOptions, HttpRequest, HttpResponseInit } from '@azure/functions';
 import type { Provide } from '../src/composition/service-groups';
 import { decimalDigits } from '../src/domain/shared/whole-number';
-import { createHttpHandler } from '../src/http/http-handler';
+import { authLevelFor, createGuardedHandler, type GuardFor } from '../src/http/guarded-handler';
 import { streamOutputEvents } from '../src/http/output-events';
 import { parseQuery } from '../src/http/query-params';
 
 const OUTPUT_QUERY = { offset: decimalDigits.optional() };
 
-export function defineOutputFunction(services: Provide<'executions'>): HttpFunctionOptions {
+export function defineOutputFunction(services: Provide<'executions'>, guardFor: GuardFor): HttpFunctionOptions {
+  const guard = guardFor('people', 'read');
   return {
     route: 'logs/{execId}/output',
     methods: ['GET'],
-    authLevel: 'function',
-    handler: createHttpHandler(async (request) => {
+    authLevel: authLevelFor(guard),
+    handler: createGuardedHandler(guard, async (request) => {
       const execId = request.params['execId'] ?? '';
       const offset = readOffset(request);
       // Checked before a stream starts: an unknown run is a 404, not an empty stream.

@@ -13,7 +13,9 @@ import { defineNotifierFunction } from './oncall-timer';
 import { defineSweeperFunction } from './sweeper';
 import { defineSchedulerFunction } from './scheduler';
 import { defineSchedulesFunction } from './schedules';
-import { defineTriggerFunction } from './trigger';
+import { defineRunsFunction, defineTriggerFunction } from './trigger';
+import { defineAuditFunction } from './audit';
+import type { GuardFor } from '../src/http/guarded-handler';
 import { defineUnmatchedFunction } from './unmatched';
 import { defineWorkerFunction } from './worker';
 
@@ -25,21 +27,30 @@ export type FunctionRegistrar = {
 };
 
 export function registerFunctions(app: FunctionRegistrar, config: CloudoConfig, services: () => AppServices): void {
+  const guardFor: GuardFor = (route, right) => ({ auth: config.auth, route, right, audit: () => services().audit });
   app.http(
     'Trigger',
-    defineTriggerFunction(() => services().trigger),
+    defineTriggerFunction(() => services().trigger, guardFor),
   );
   app.http(
     'logs',
-    defineLogsFunction(() => services().executions),
+    defineLogsFunction(() => services().executions, guardFor),
   );
   app.http(
     'output',
-    defineOutputFunction(() => services().executions),
+    defineOutputFunction(() => services().executions, guardFor),
   );
   app.http(
     'cancel',
-    defineCancelFunction(() => services().control),
+    defineCancelFunction(() => services().control, guardFor),
+  );
+  app.http(
+    'runs',
+    defineRunsFunction(() => services().trigger, guardFor),
+  );
+  app.http(
+    'audit',
+    defineAuditFunction(() => services().audit, guardFor),
   );
   app.http(
     'health',
@@ -47,15 +58,15 @@ export function registerFunctions(app: FunctionRegistrar, config: CloudoConfig, 
   );
   app.http(
     'schedules',
-    defineSchedulesFunction(() => services().schedules),
+    defineSchedulesFunction(() => services().schedules, guardFor),
   );
   app.http(
     'unmatched',
-    defineUnmatchedFunction(() => services().unmatched),
+    defineUnmatchedFunction(() => services().unmatched, guardFor),
   );
   app.http(
     'approvals',
-    defineApprovalsFunction(() => services().approvals),
+    defineApprovalsFunction(() => services().approvals, guardFor),
   );
   app.timer(
     'Sweeper',

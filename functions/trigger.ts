@@ -6,7 +6,8 @@ import { detectPayloadKind } from '../src/domain/alerts/alert-payload';
 import { idempotencyKeySchema, parseIdempotencyKey, type RequestKey } from '../src/domain/runs/idempotency-key';
 import { toMappingView } from '../src/domain/mappings/mapping';
 import { mappingKeySchema, partitionKeySchema } from '../src/domain/mappings/mapping-schema';
-import { createHttpHandler } from '../src/http/http-handler';
+import { authLevelFor, createGuardedHandler, readOrigin, type GuardFor } from '../src/http/guarded-handler';
+import type { Caller } from '../src/domain/identity/caller';
 import { fieldOfIssue, hasBody, readJsonBody } from '../src/http/json-body';
 import { parseQuery } from '../src/http/query-params';
 import { toAlertRunView } from '../src/http/views';
@@ -23,19 +24,42 @@ const TRIGGER_QUERY = {
   dry_run: z.enum(['true', 'false', '1', '0', ''], 'must be true or false').optional(),
 };
 
-export function defineTriggerFunction(services: Provide<'trigger'>): HttpFunctionOptions {
+// A dry run records and runs nothing: reading is enough for it.
+const rightOf = (request: HttpRequest) => (/^(true|1|)$/.test(request.query.get('dry_run') ?? 'no') ? 'read' : 'run');
+
+/** /api/Trigger: keyed (alert senders, CI); manual runs and alerts. */
+export function defineTriggerFunction(services: Provide<'trigger'>, guardFor: GuardFor): HttpFunctionOptions {
+  const guard = guardFor('keyed', rightOf);
   return {
     route: 'Trigger/{partition?}',
     methods: ['GET', 'POST'],
-    authLevel: 'function',
-    handler: createHttpHandler((request, log) => handleTrigger(services, request, log)),
+    authLevel: authLevelFor(guard),
+    handler: createGuardedHandler(guard, (request, log, caller) =>
+      handleTrigger(services, request, log, { caller, alerts: true }),
+    ),
   };
 }
+
+/** /api/runs: the same manual runs for signed-in people (a browser has no function key); alerts go to Trigger. */
+export function defineRunsFunction(services: Provide<'trigger'>, guardFor: GuardFor): HttpFunctionOptions {
+  const guard = guardFor('people', rightOf);
+  return {
+    route: 'runs/{partition?}',
+    methods: ['POST'],
+    authLevel: authLevelFor(guard),
+    handler: createGuardedHandler(guard, (request, log, caller) =>
+      handleTrigger(services, request, log, { caller, alerts: false }),
+    ),
+  };
+}
+
+type Door = { readonly caller: Caller; readonly alerts: boolean };
 
 async function handleTrigger(
   services: Provide<'trigger'>,
   request: HttpRequest,
   log: Logger,
+  door: Door,
 ): Promise<HttpResponseInit> {
   const partitionParam = request.params['partition'];
   const partition =
@@ -44,12 +68,13 @@ async function handleTrigger(
   const id = query.id ?? null;
   const dryRun = query.dry_run === 'true' || query.dry_run === '1' || query.dry_run === '';
   // No id and nothing posted: the caller most likely forgot the id, so that is what the error names.
-  if (id !== null || request.method === 'GET' || !hasBody(request)) {
+  if (id !== null || request.method === 'GET' || !hasBody(request) || !door.alerts) {
     const req: RunRequest = {
       id: parseField('id', mappingKeySchema, id, 'Pass the mapping id as ?id=<id>.'),
       trigger: 'manual',
       ...(partition ? { partition } : {}),
-      ...readRequester(request),
+      ...requesterOf(request, door.caller),
+      origin: readOrigin(request),
       requesterField: PRINCIPAL_HEADER,
       ...idempotencyKeyOf(request),
       ...(await readRunBody(request)),
@@ -132,4 +157,16 @@ async function readRunBody(request: HttpRequest): Promise<{ params?: unknown }> 
   if (unknownKey)
     throw badRequest(field, 'A run request\'s body has one field, "params": {"params": {"NAME": "value"}}.');
   throw badRequest(field, `Invalid body: ${issue?.message ?? 'expected {"params": {...}}'}.`);
+}
+
+// Without sign-in, a key holder may still say who asks (unverified, as before sign-in existed); otherwise the caller
+// is who the sign-in (or the local runtime) says.
+function requesterOf(request: HttpRequest, caller: Caller): Pick<RunRequest, 'requestedBy' | 'requester' | 'caller'> {
+  const keyed = caller.kind === 'system' && caller.id === 'key';
+  const name = keyed ? readRequester(request).requestedBy : caller.name;
+  return {
+    ...(name ? { requestedBy: name } : {}),
+    requester: { id: caller.id, name: name ?? caller.name, kind: caller.kind },
+    caller,
+  };
 }

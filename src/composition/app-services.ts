@@ -5,6 +5,9 @@ import { createExecutionTable } from '../adapters/runs/execution-table';
 import { createMappingTable } from '../adapters/mappings/mapping-table';
 import { createRunQueue } from '../adapters/runs/run-queue';
 import { createAuditTable } from '../adapters/audit/audit-table';
+import { readAudit, writeAudit } from '../services/audit/audit-trail';
+import { NO_ACCESS_LIST } from '../domain/identity/mapping-access';
+import type { Execution } from '../domain/runs/execution';
 import { createOutputLog } from '../adapters/runs/output-log';
 import { ensureTables, type StorageClients } from '../adapters/shared/storage-clients';
 import { createHealthProbes } from '../adapters/health/storage-probes';
@@ -69,6 +72,7 @@ export function createAppServices(config: CloudoConfig, clients?: StorageClients
     sealKey: config.oncall.approvalSecret,
     audit,
   };
+  const accessOf = async (e: Execution) => (await mappings.get(e.partition, e.mappingId))?.access ?? NO_ACCESS_LIST;
   const runner = createRunnerPorts(config, undefined, opts.runbookIdentity);
   const output = createOutputLog(storage.executions);
   const worker = { runner, settings: buildRunnerSettings(config, on.secrets), output, ...on };
@@ -77,6 +81,10 @@ export function createAppServices(config: CloudoConfig, clients?: StorageClients
   const firstSeen = new Map<string, number>();
   const gate = createAdmissionGate({ limit: config.accept.concurrency, maxWaitMs: config.accept.maxWaitMs });
   return {
+    audit: {
+      read: (caller, query) => ensure(() => readAudit(audit, caller, query)),
+      write: (entry) => ensure(async () => void (await writeAudit(audit, entry))),
+    },
     trigger: {
       requestRun: (req, log) => gate(() => ensure(() => requestRun({ ...requests, log }, req))),
       ingestAlerts: (body, partition, log) =>
@@ -93,12 +101,13 @@ export function createAppServices(config: CloudoConfig, clients?: StorageClients
       approvalLinks: (e) => on.oncall.links.approvals(e),
     },
     control: {
-      cancel: (ask, log) => ensure(() => cancelExecution({ ...common, log, oncall: on.oncall }, ask)),
+      cancel: (ask, log) => ensure(() => cancelExecution({ ...common, log, oncall: on.oncall, audit }, ask)),
     },
     unmatched: { list: (limit) => ensure(() => alerts.listUnmatched(limit)) },
     approvals: {
-      view: (link) => ensure(() => viewApproval(on.approvalDeps(silent), link)),
-      decide: (link, by, log) => ensure(() => decideApproval(on.approvalDeps(log), link, by)),
+      view: (link) => ensure(() => viewApproval({ ...on.approvalDeps(silent), audit }, link)),
+      decide: (link, by, log, origin) =>
+        ensure(() => decideApproval({ ...on.approvalDeps(log), audit, accessOf }, link, by, origin)),
     },
     intake: { handleMessage: (msg, log) => ensure(() => handleIntakeMessage(requests, msg, log)) },
     worker: { handleRunMessage: (msg, log) => ensure(() => handleRunMessage({ ...common, ...worker, log }, msg)) },
@@ -113,7 +122,7 @@ export function createAppServices(config: CloudoConfig, clients?: StorageClients
     notifier: {
       run: (log) =>
         ensure(async () => {
-          const deps = on.timerDeps(log);
+          const deps = { ...on.timerDeps(log), audit };
           return { expired: await expireApprovals(deps), retried: await retryNotifications(deps) };
         }),
     },

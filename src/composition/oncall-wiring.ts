@@ -21,8 +21,8 @@ export type OncallWiring = {
   readonly oncall: OncallDeps;
   readonly pages: PageStateStore;
   readonly secrets: readonly { name: string; value: string }[];
-  approvalDeps(log: Logger): ApprovalDeps;
-  timerDeps(log: Logger): TimerDeps;
+  approvalDeps(log: Logger): Omit<ApprovalDeps, 'audit' | 'accessOf'>;
+  timerDeps(log: Logger): Omit<TimerDeps, 'audit'>;
 };
 
 type Parts = { executions: ExecutionStore; queue: RunQueue; clock: Clock };

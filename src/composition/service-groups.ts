@@ -16,6 +16,10 @@ import type { OutputSlice } from '../services/runs/read-output';
 import type { ScheduleReport } from '../services/schedules/fire-schedules';
 import type { ScheduleView } from '../services/schedules/list-schedules';
 import type { Logger } from '../services/shared/ports';
+import type { Caller } from '../domain/identity/caller';
+import type { RequestOrigin } from '../domain/audit/audit-record';
+import type { AuditPage, AuditQuery } from '../services/audit/ports';
+import type { AuditEntry } from '../services/audit/audit-trail';
 import type { DeliveredMessage, HandleOutcome } from '../services/worker/handle-run-message';
 
 /** /api/Trigger. Requests and alerts pass the admission gate: 429 (overloaded) when shedding load. */
@@ -49,7 +53,7 @@ export type UnmatchedReads = { list(limit: number): Promise<UnmatchedAlert[]> };
 /** /api/approvals: the page a signed link opens, and the decision it posts. */
 export type ApprovalServices = {
   view(link: LinkInput): Promise<{ execution: Execution; action: ApprovalAction }>;
-  decide(link: LinkInput, by: Decider, log: Logger): Promise<Execution>;
+  decide(link: LinkInput, by: Decider, log: Logger, origin?: RequestOrigin): Promise<Execution>;
 };
 
 /** The Intake queue function. */
@@ -70,10 +74,18 @@ export type SchedulerServices = { tick(log: Logger): Promise<ScheduleReport> };
 /** The Notifier timer: expires approvals nobody decided, then retries owed notifications; returns how many. */
 export type NotifierServices = { run(log: Logger): Promise<{ expired: number; retried: number }> };
 
+/** GET /api/audit, and the access-denied records every guarded route writes. */
+export type AuditServices = {
+  read(caller: Caller, query: AuditQuery): Promise<AuditPage>;
+  /** Appends a record; throws when storage refuses it (the action it records must then not happen). */
+  write(entry: AuditEntry): Promise<void>;
+};
+
 /** /api/health: tables and queues probed in parallel within a short bound; never throws. */
 export type HealthServices = { check(): Promise<HealthReport> };
 
 export type AppServices = {
+  readonly audit: AuditServices;
   readonly trigger: TriggerServices;
   readonly executions: ExecutionReads;
   readonly control: RunControl;

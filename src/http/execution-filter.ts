@@ -12,7 +12,7 @@ import { wholeNumber } from '../domain/shared/whole-number';
 import { DEFAULT_LIMIT, MAX_LIMIT, type ExecutionFilter } from '../services/runs/query-executions';
 
 // Execution row keys count milliseconds between 1970 and 2286; outside that the key order breaks.
-const instant = z.iso
+export const instant = z.iso
   .datetime({ offset: true })
   .transform((s) => new Date(s))
   .refine((d) => d.getUTCFullYear() >= 1970 && d.getUTCFullYear() < 2286, 'must be between 1970 and 2285');

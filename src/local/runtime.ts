@@ -66,6 +66,7 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
     await applyMappingFiles(files, mappings);
     const runnable = { ...opts.config, runbooksDir: isolation.runbooksDir };
     const config = withApprovalSecret(localConfig(runnable, mappings), log);
+    log.info(describeAccess(config));
     const host = createLocalHost();
     // Links in pages name this server, whose port is known only once it listens.
     let url = '';
@@ -116,6 +117,12 @@ function oncallSummary(config: CloudoConfig): string {
       ? `Opsgenie at ${o.opsgenieUrl}${keys ? ` (+${keys} team key(s))` : ''}`
       : 'no Opsgenie key (pages off)';
   return `on-call: ${opsgenie}; chat ${o.chatWebhookUrl ? o.chatFormat : 'off'}; approvals expire after ${o.approvalTtlMinutes} min`;
+}
+
+function describeAccess(config: CloudoConfig): string {
+  if (config.auth.mode === 'easy-auth')
+    return 'access: X-MS-CLIENT-PRINCIPAL is trusted as App Service sets it (CLOUDO_LOCAL_AUTH=principal-header); requests without it are anonymous';
+  return `access: every caller is the local user "${config.auth.localUser}" with every right (serving loopback only; CLOUDO_LOCAL_AUTH=principal-header tries roles)`;
 }
 
 // Production has no default secret; a local run makes its own, so approval gates work out of the box.

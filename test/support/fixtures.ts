@@ -32,6 +32,7 @@ export function sampleMapping(overrides: Partial<Mapping> = {}): Mapping {
     scheduleParams: {},
     catchUp: false,
     concurrency: null,
+    access: { run: null, approve: null },
     ...overrides,
   };
 }

@@ -6,6 +6,7 @@ import { storedAksCluster } from '../../domain/worker/aks-target';
 import { alertMatchSchema, toAuthoredMatch } from '../../domain/alerts/alert-match';
 import { RUN_ON } from '../../domain/alerts/alert-match';
 import { BUDGET_ACTIONS } from '../../domain/budgets/budget';
+import { NO_ACCESS_LIST } from '../../domain/identity/mapping-access';
 import type { Mapping } from '../../domain/mappings/mapping';
 import { NO_PAGING } from '../../domain/oncall/paging';
 import type { MappingStore } from '../../services/mappings/ports';
@@ -51,6 +52,8 @@ const storedMapping = z.object({
   schedule: z.string().nullish(),
   // Rows written before concurrency policies: runs may overlap.
   concurrency: z.string().nullish(),
+  // Rows written before access lists: the roles decide.
+  access: z.string().nullish(),
 });
 
 const storedBudget = z.object({
@@ -60,6 +63,7 @@ const storedBudget = z.object({
 });
 
 const storedConcurrency = storedStructured.concurrency.omit({ key: true });
+const storedAccess = z.object({ run: z.array(z.string()).nullable(), approve: z.array(z.string()).nullable() });
 
 export function createMappingTable(table: TableClient): MappingStore {
   const read = async (partitionKey: string, rowKey: string): Promise<Mapping | null> =>
@@ -135,6 +139,7 @@ function toEntity(partitionKey: string, m: Mapping) {
     params: JSON.stringify(m.params),
     schedule: m.schedule ? JSON.stringify({ ...m.schedule, params: m.scheduleParams, catchUp: m.catchUp }) : null,
     concurrency: m.concurrency ? JSON.stringify(m.concurrency) : null,
+    access: m.access.run || m.access.approve ? JSON.stringify(m.access) : null,
   };
 }
 
@@ -149,6 +154,7 @@ function fromEntity(id: string, entity: unknown): Mapping {
   const params = e.params ? paramsSchema.parse(JSON.parse(e.params)) : {};
   const schedule = e.schedule ? storedSchedule.parse(JSON.parse(e.schedule)) : null;
   const concurrency = e.concurrency ? storedConcurrency.parse(JSON.parse(e.concurrency)) : null;
+  const access = e.access ? storedAccess.parse(JSON.parse(e.access)) : NO_ACCESS_LIST;
   return {
     ...e,
     id,
@@ -162,5 +168,6 @@ function fromEntity(id: string, entity: unknown): Mapping {
     scheduleParams: schedule?.params ?? {},
     catchUp: schedule?.catchUp ?? false,
     concurrency,
+    access,
   };
 }

@@ -56,7 +56,11 @@ function checkFourEyes(e: Execution, decider: Decider): void {
       },
     );
   }
-  if (samePerson(decider.name, e.requestedBy)) {
+  // A verified approver is compared by object id with the verified requester; names only when ids are not known.
+  const requesterId = e.requester?.kind === 'person' ? e.requester.id : undefined;
+  const same =
+    decider.caller && requesterId ? decider.caller.id === requesterId : samePerson(decider.name, e.requestedBy);
+  if (same) {
     throw new AppError('forbidden', `Four-eyes rule: ${decider.name} requested this run and may not approve it.`, {
       field: 'name',
     });

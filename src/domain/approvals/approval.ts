@@ -1,4 +1,5 @@
 // Approval gates: the state a run waits in for a human "yes", and who may decide.
+import type { Caller } from '../identity/caller';
 
 export type ApprovalAction = 'approve' | 'reject';
 export const APPROVAL_ACTIONS: readonly ApprovalAction[] = ['approve', 'reject'];
@@ -15,4 +16,5 @@ export type Approval = {
 };
 
 /** Who decides: a name, and whether the platform vouches for it (App Service authentication) or it was typed. */
-export type Decider = { readonly name: string; readonly signedIn: boolean };
+/** Who decides: a typed name (deployments without sign-in), or a verified caller with its object id and roles. */
+export type Decider = { readonly name: string; readonly signedIn: boolean; readonly caller?: Caller };

@@ -9,6 +9,7 @@ import { checkRunbookName } from '../worker/runbook-name';
 import { paramsSchema } from './param-spec';
 import { scheduleSchema } from '../schedules/schedule';
 import { concurrencySchema } from '../concurrency/concurrency';
+import { mappingAccessSchema } from '../identity/mapping-access';
 import { checkScheduleParams } from '../schedules/schedule-params';
 
 export const MAX_TIMEOUT_SECONDS = 3600;
@@ -117,6 +118,7 @@ export const mappingEntitySchema = z
     schedule_params: z.record(z.string(), z.unknown()).optional(),
     catch_up: boolish.default(false),
     concurrency: concurrencySchema.optional(),
+    access: mappingAccessSchema.optional(),
   })
   .superRefine(checkScheduleParams)
   .superRefine((m, ctx) => {

@@ -8,6 +8,7 @@ import { NO_PAGING, type PagingOptions } from '../oncall/paging';
 import type { ParamSpec } from './param-spec';
 import type { Schedule } from '../schedules/schedule';
 import type { ConcurrencyPolicy } from '../concurrency/concurrency';
+import { NO_ACCESS_LIST, type MappingAccess } from '../identity/mapping-access';
 
 export type Mapping = {
   readonly partition: string;
@@ -48,6 +49,8 @@ export type Mapping = {
   readonly catchUp: boolean;
   /** null: runs of the mapping may overlap without bound. */
   readonly concurrency: ConcurrencyPolicy | null;
+  /** Who may run it by hand and approve its runs, beyond their roles. */
+  readonly access: MappingAccess;
 };
 
 export function toMapping(partition: string, e: z.output<typeof mappingEntitySchema>): Mapping {
@@ -77,6 +80,7 @@ export function toMapping(partition: string, e: z.output<typeof mappingEntitySch
     scheduleParams: e.schedule_params ?? {},
     catchUp: e.catch_up,
     concurrency: e.concurrency ?? null,
+    access: e.access ?? NO_ACCESS_LIST,
   };
 }
 
@@ -109,6 +113,7 @@ export function toMappingView(m: Mapping): Record<string, unknown> {
     concurrency: m.concurrency
       ? { limit: m.concurrency.limit, per: m.concurrency.per, on_busy: m.concurrency.onBusy }
       : null,
+    access: m.access.run || m.access.approve ? { run: m.access.run, approve: m.access.approve } : null,
   };
 }
 

@@ -22,3 +22,7 @@ export const executionsPath = (query: Readonly<Record<string, string>>): string 
 
 export const approvalPath = (execId: string, action: 'approve' | 'reject'): string =>
   apiPath(`approvals/${encodeURIComponent(execId)}/${action}`);
+
+/** GET /api/audit with its query, e.g. the next page's link. */
+export const auditPath = (query: Readonly<Record<string, string>>): string =>
+  `${apiPath('audit')}${Object.keys(query).length > 0 ? `?${new URLSearchParams(query).toString()}` : ''}`;

@@ -9,13 +9,20 @@ import { onDecision, withNotifications, type Channels } from '../../domain/oncal
 import { deliverOwed, type DeliverDeps } from '../oncall/deliver-notifications';
 import type { RunQueue } from '../runs/ports';
 import { sendOrLeave } from '../runs/submit-execution';
+import type { RequestOrigin } from '../../domain/audit/audit-record';
+import { isOnAccessList, type MappingAccess } from '../../domain/identity/mapping-access';
+import { writeAudit, type AuditDeps } from '../audit/audit-trail';
 
 export type ApprovalDeps = DeliverDeps & {
+  /** Decisions are audited before they are written. */
+  readonly audit: AuditDeps;
   readonly queue: RunQueue;
   readonly channels: (partition: string) => Channels;
   /** Unset: approvals are not configured, and no link verifies. */
   readonly secret: string | undefined;
   readonly deadlineMs: number;
+  /** The mapping's access lists (by its current file): who may approve. */
+  readonly accessOf?: (e: Execution) => Promise<MappingAccess>;
 };
 
 /** What arrived on the link: path parameters and query. */
@@ -33,10 +40,33 @@ export async function viewApproval(deps: ApprovalDeps, link: LinkInput) {
 }
 
 /** Applies the decision; of concurrent decisions exactly one wins, the others get 409. */
-export async function decideApproval(deps: ApprovalDeps, link: LinkInput, by: Decider): Promise<Execution> {
+export async function decideApproval(
+  deps: ApprovalDeps,
+  link: LinkInput,
+  by: Decider,
+  origin?: RequestOrigin,
+): Promise<Execution> {
   const { current, action } = await load(deps, link);
+  const e = current.value;
+  // A signed-in approver is held to the mapping's approve list, as read when the run was requested.
+  if (by.caller?.kind === 'person' && deps.accessOf && !isOnAccessList(by.caller, await deps.accessOf(e), 'approve')) {
+    throw new AppError('forbidden', `${by.caller.name} is not on the approve list of mapping "${e.mappingId}".`, {
+      field: 'execId',
+    });
+  }
   const now = deps.clock.now();
-  const decided = decide(current.value, action, by, now);
+  const decided = decide(e, action, by, now);
+  await writeAudit(deps.audit, {
+    actor: by.caller
+      ? { id: by.caller.id, name: by.caller.name, kind: by.caller.kind }
+      : { id: `name:${by.name}`, name: by.name, kind: 'person' },
+    action: action === 'approve' ? 'run.approved' : 'run.rejected',
+    execId: e.execId,
+    mapping: `${e.partition}/${e.mappingId}`,
+    outcome: decided.status,
+    detail: { signedIn: by.signedIn, because: e.approval?.because ?? null },
+    ...(origin ? { origin } : {}),
+  });
   const next = withNotifications(decided, onDecision(decided, deps.channels(decided.partition), now));
   // The ETag makes the decision atomic: of concurrent decisions, exactly one write lands.
   const written = await replaceKeepingOutbox(deps.executions, next, current);

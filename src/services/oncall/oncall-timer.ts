@@ -1,5 +1,6 @@
 // On-call timer: marks approvals nobody decided as expired, and retries notifications still owed.
 import { replaceKeepingOutbox } from '../runs/replace-keeping-outbox';
+import { writeAudit, type AuditDeps } from '../audit/audit-trail';
 import { expire, isExpired } from '../../domain/approvals/approval-decision';
 import type { Execution } from '../../domain/runs/execution';
 import { isDue } from '../../domain/oncall/notification';
@@ -10,6 +11,8 @@ import type { ExecutionQuery } from '../runs/ports';
 export type TimerDeps = DeliverDeps & {
   readonly channels: (partition: string) => Channels;
   readonly approvalTtlMinutes: number;
+  /** Expiries are audited before they are written. */
+  readonly audit: AuditDeps;
 };
 
 const PAGE = 100;
@@ -27,6 +30,14 @@ export async function expireApprovals(deps: TimerDeps): Promise<number> {
     if (!current || !isExpired(current.value, now)) return;
     const ended = expire(current.value, now);
     const next = withNotifications(ended, onDecision(ended, deps.channels(ended.partition), now));
+    await writeAudit(deps.audit, {
+      actor: { id: 'approval-expiry', name: 'approval expiry', kind: 'system' },
+      action: 'run.expired',
+      execId: e.execId,
+      mapping: `${e.partition}/${e.mappingId}`,
+      outcome: 'expired',
+      detail: { expiresAt: current.value.approval?.expiresAt ?? null },
+    });
     // Conditional: a decision that lands first wins, and this run is left alone.
     const written = await replaceKeepingOutbox(deps.executions, next, current);
     if (!written) return;

@@ -6,12 +6,16 @@ import type { Execution } from '../../domain/runs/execution';
 import type { Clock, Logger } from '../shared/ports';
 import type { ExecutionStore, RunQueue } from './ports';
 import { releaseRunSlot } from '../concurrency/run-slots';
+import type { AuditActor, RequestOrigin } from '../../domain/audit/audit-record';
+import { writeAudit, type AuditDeps } from '../audit/audit-trail';
 import { replaceKeepingOutbox } from './replace-keeping-outbox';
 import { onDecision, withNotifications } from '../../domain/oncall/notify-plan';
 import { deliverRecorded, type OncallDeps } from './admitted-execution';
 
 export type CancelDeps = {
   readonly executions: ExecutionStore;
+  /** A cancel is audited before it is written: none happens unaudited. */
+  readonly audit: AuditDeps;
   /** Wakes the run a cancelled run's concurrency slot passes to. */
   readonly queue: RunQueue;
   readonly clock: Clock;
@@ -19,7 +23,14 @@ export type CancelDeps = {
   readonly oncall: OncallDeps;
 };
 
-export type CancelAsk = { readonly execId: string; readonly by: string; readonly reason?: string | undefined };
+export type CancelAsk = {
+  readonly execId: string;
+  readonly by: string;
+  readonly reason?: string | undefined;
+  /** Who asks, as verified, and from where: for the audit record. */
+  readonly actor: AuditActor;
+  readonly origin?: RequestOrigin;
+};
 
 // Each attempt reads the record again: a worker's lease renewal or a delivery may have changed it meanwhile.
 const ATTEMPTS = 5;
@@ -31,6 +42,7 @@ export async function cancelExecution(deps: CancelDeps, ask: CancelAsk): Promise
   if (reason.length > MAX_CANCEL_REASON) throw badRequest('reason', `At most ${MAX_CANCEL_REASON} characters.`);
   // eslint-disable-next-line no-control-regex -- the reason is written into logs and the record's error line
   if (/[\u0000-\u001f\u007f]/.test(reason)) throw badRequest('reason', 'One line of text, without control characters.');
+  let audited = false;
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
     const found = await deps.executions.get(ask.execId);
     if (!found) throw notFound(`No execution ${ask.execId}.`, { field: 'execId' });
@@ -41,6 +53,18 @@ export async function cancelExecution(deps: CancelDeps, ask: CancelAsk): Promise
     const asked = found.value.status === 'pending_approval';
     const channels = deps.oncall.channels(cancelled.partition);
     const next = asked ? withNotifications(cancelled, onDecision(cancelled, channels, deps.clock.now())) : cancelled;
+    if (!audited) {
+      await writeAudit(deps.audit, {
+        actor: ask.actor,
+        action: 'run.cancelled',
+        execId: ask.execId,
+        mapping: `${found.value.partition}/${found.value.mappingId}`,
+        outcome: next.status === 'cancelled' ? 'cancelled' : 'stop requested',
+        detail: { from: found.value.status, ...(reason ? { reason } : {}) },
+        ...(ask.origin ? { origin: ask.origin } : {}),
+      });
+      audited = true;
+    }
     const written = await replaceKeepingOutbox(deps.executions, next, found);
     if (written) {
       deps.log.info(`${ask.execId}: cancel requested by ${ask.by} (${found.value.status} -> ${next.status})`);

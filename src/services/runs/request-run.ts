@@ -14,6 +14,9 @@ import { CLAIM_TIMING, recordOnce, type Once, type Prepared } from './record-onc
 import { submitExecution } from './submit-execution';
 import { resolveRequestParams, type RunParams } from '../../domain/runs/run-params';
 import { toExecutionParams } from './run-parameters';
+import type { AuditActor, RequestOrigin } from '../../domain/audit/audit-record';
+import { isOnAccessList } from '../../domain/identity/mapping-access';
+import type { Caller } from '../../domain/identity/caller';
 
 export type RequestRunDeps = RecordingDeps & {
   readonly mappings: MappingStore;
@@ -35,6 +38,12 @@ export type RunRequest = {
   readonly idempotencyKey?: RequestKey;
   /** The request's `params`, as sent: checked against the mapping's declarations (400 naming params.<NAME>). */
   readonly params?: unknown;
+  /** Who asks, as verified at the door: recorded on the run and in its audit record. */
+  readonly requester?: AuditActor;
+  /** The caller, whose roles and groups a mapping's `access.run` list is checked against. */
+  readonly caller?: Caller;
+  /** Where the request came from, for the audit record. */
+  readonly origin?: RequestOrigin;
 };
 
 export type AcceptedRun = {
@@ -48,6 +57,13 @@ export type AcceptedRun = {
 
 export async function requestRun(deps: RequestRunDeps, req: RunRequest): Promise<AcceptedRun> {
   const mapping = await findMapping(deps, req);
+  // People are held to the mapping's list; key holders (CI, senders) and alerts are not people.
+  if (req.caller?.kind === 'person' && !isOnAccessList(req.caller, mapping.access, 'run')) {
+    throw new AppError('forbidden', `${req.caller.name} is not on the run list of mapping "${mapping.id}".`, {
+      field: 'id',
+      missingRole: mapping.access.run?.join(', ') ?? '',
+    });
+  }
   const refused = findRefusal(mapping);
   if (refused) throw conflict(`Mapping "${mapping.id}" ${refused.reason}.`, { field: 'id', reason: refused.code });
   const params = resolveRequestParams(mapping.id, mapping.params, req.params);
@@ -79,7 +95,7 @@ async function recordNew(
 ): Promise<Versioned<Execution>> {
   const now = deps.clock.now();
   const { execution, release } = await admit(deps, { req, mapping, params }, newExecId(now), now);
-  return submitExecution(deps, execution).catch(async (err: unknown) => {
+  return submitExecution(deps, execution, req.origin).catch(async (err: unknown) => {
     await release?.().catch(() => undefined);
     throw err;
   });
@@ -109,6 +125,7 @@ function recordKeyed(
     waitUntil: deps.clock.now().getTime() + timing.waitMs,
     busy: `Another request with this ${key.field} is being recorded; retry.`,
     prepare: (execId, now) => admit(deps, { req, mapping, params }, execId, now),
+    ...(req.origin ? { origin: req.origin } : {}),
   });
 }
 
@@ -125,6 +142,7 @@ async function admit(deps: RequestRunDeps, { req, mapping, params }: Asked, exec
       now,
       defaultTimeoutSeconds: deps.defaultTimeoutSeconds,
       ...(req.requestedBy ? { requestedBy: req.requestedBy } : {}),
+      ...(req.requester ? { requester: req.requester } : {}),
       ...(sealed ? { params: sealed } : {}),
     },
     null,

@@ -1,4 +1,5 @@
 // The Notifier timer's work, run with a clock set ahead: overdue approvals expire and page, owed pages are retried.
+import { createAuditTable } from '../../../src/adapters/audit/audit-table';
 import { describe, expect, it } from 'vitest';
 import { createExecutionTable } from '../../../src/adapters/runs/execution-table';
 import { createPageStateTable } from '../../../src/adapters/oncall/page-state-table';
@@ -31,7 +32,8 @@ function timerDeps(aheadMs: number) {
     queue: createRunQueue(clients.queues, config.queuePrefix),
     clock: { now: () => new Date(Date.now() + aheadMs) },
   };
-  return wireOncall(config, clients, parts, () => h.rt.url).timerDeps(quiet);
+  const audit = { audit: createAuditTable(clients.executions), clock: parts.clock };
+  return { ...wireOncall(config, clients, parts, () => h.rt.url).timerDeps(quiet), audit };
 }
 
 const record = async (execId: string): Promise<Json> => (await call('GET', `${h.rt.url}/api/logs/${execId}`)).body;

@@ -1,5 +1,6 @@
 // Attack: storage that refuses ClouDO (403: a role assignment removed, an expired SAS, a rotated key, a firewall rule)
 // must give senders a retriable 503, as any other storage failure does, not a 500 they never retry.
+import { localGuard } from '../../support/guards';
 import { HttpRequest, InvocationContext, type HttpFunctionOptions, type HttpResponseInit } from '@azure/functions';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -67,9 +68,9 @@ describe('storage that answers 403', () => {
     const config = isolatedConfig(conn);
     const services = createAppServices(config, createStorageClients(conn, config));
     const cases: [HttpFunctionOptions, string, string?][] = [
-      [defineTriggerFunction(() => services.trigger), 'http://localhost/api/Trigger?id=m'],
-      [defineTriggerFunction(() => services.trigger), 'http://localhost/api/Trigger', ALERT],
-      [defineLogsFunction(() => services.executions), 'http://localhost/api/logs'],
+      [defineTriggerFunction(() => services.trigger, localGuard), 'http://localhost/api/Trigger?id=m'],
+      [defineTriggerFunction(() => services.trigger, localGuard), 'http://localhost/api/Trigger', ALERT],
+      [defineLogsFunction(() => services.executions, localGuard), 'http://localhost/api/logs'],
     ];
     for (const [fn, url, body] of cases) {
       const res = await invoke(fn, url, body);

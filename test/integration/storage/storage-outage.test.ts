@@ -1,4 +1,5 @@
 // Storage outages: every endpoint answers 503 with a JSON body; a run recorded while the queue is down is not lost.
+import { localGuard } from '../../support/guards';
 import { HttpRequest, InvocationContext, type HttpFunctionOptions, type HttpResponseInit } from '@azure/functions';
 import { createServer, type AddressInfo, type Server } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -59,8 +60,8 @@ describe('storage outages', () => {
       createStorageClients(withEndpoints(inject('storageConnection'), /\w+Endpoint=[^;]+/g), config),
     );
     for (const [fn, url] of [
-      [defineTriggerFunction(() => down.trigger), 'http://localhost/api/Trigger?id=m'],
-      [defineLogsFunction(() => down.executions), 'http://localhost/api/logs'],
+      [defineTriggerFunction(() => down.trigger, localGuard), 'http://localhost/api/Trigger?id=m'],
+      [defineLogsFunction(() => down.executions, localGuard), 'http://localhost/api/logs'],
       [defineHealthFunction(() => down.health), 'http://localhost/api/health'],
     ] as const) {
       const res = await invoke(fn, url);
@@ -68,7 +69,7 @@ describe('storage outages', () => {
       expect(res.headers).toMatchObject({ 'Retry-After': '5' });
     }
     const res = await invoke(
-      defineTriggerFunction(() => down.trigger),
+      defineTriggerFunction(() => down.trigger, localGuard),
       'http://localhost/api/Trigger?id=m',
     );
     expect(res.jsonBody).toMatchObject({ error: { code: 'storage_unavailable' } });
@@ -80,7 +81,7 @@ describe('storage outages', () => {
       createStorageClients(withEndpoints(inject('storageConnection'), /QueueEndpoint=[^;]+/), config),
     );
     const res = await invoke(
-      defineTriggerFunction(() => queueDown.trigger),
+      defineTriggerFunction(() => queueDown.trigger, localGuard),
       'http://localhost/api/Trigger?id=m',
     );
     expect(res.status).toBe(202);

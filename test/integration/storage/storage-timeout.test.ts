@@ -1,4 +1,5 @@
 // A storage endpoint that accepts connections and never answers: requests end in 503, not in a hang.
+import { localGuard } from '../../support/guards';
 import { HttpRequest, InvocationContext, type HttpResponseInit } from '@azure/functions';
 import { createServer, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -43,7 +44,10 @@ describe('unresponsive storage', () => {
     const services = createAppServices(config, createStorageClients(conn, config));
     const request = new HttpRequest({ method: 'POST', url: 'http://localhost/api/Trigger?id=m' });
     const context = new InvocationContext({ logHandler: () => undefined });
-    const res = (await defineTriggerFunction(() => services.trigger).handler(request, context)) as HttpResponseInit;
+    const res = (await defineTriggerFunction(() => services.trigger, localGuard).handler(
+      request,
+      context,
+    )) as HttpResponseInit;
     expect(res.status).toBe(503);
     expect(res.jsonBody).toMatchObject({ error: { code: 'storage_unavailable' } });
   }, 90_000);

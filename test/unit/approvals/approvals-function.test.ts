@@ -1,4 +1,5 @@
 // The approvals function on its own, as Azure would call it: cross-site form posts never reach a decision.
+import { localGuard } from '../../support/guards';
 import { HttpRequest, InvocationContext, type HttpResponseInit } from '@azure/functions';
 import { describe, expect, it } from 'vitest';
 import { defineApprovalsFunction } from '../../../functions/approvals';
@@ -19,7 +20,7 @@ async function post(headers: Record<string, string>): Promise<HttpResponseInit> 
     params: { execId: '20261122T100000000Z-00000001', action: 'approve' },
     body: { string: 'name=alice' },
   });
-  const fn = defineApprovalsFunction(() => services);
+  const fn = defineApprovalsFunction(() => services, localGuard);
   return (await fn.handler(request, new InvocationContext({ logHandler: () => undefined }))) as HttpResponseInit;
 }
 

@@ -1,4 +1,5 @@
 // Query strings on every HTTP route: unknown, repeated and non-decimal parameters are a 400 naming them.
+import { localGuard } from '../../support/guards';
 import { HttpRequest, InvocationContext, type HttpFunctionOptions, type HttpResponseInit } from '@azure/functions';
 import { describe, expect, it } from 'vitest';
 import { defineApprovalsFunction } from '../../../functions/approvals';
@@ -29,18 +30,18 @@ function answering<T extends object>(stub: Partial<T>): () => T {
 type Route = { fn: HttpFunctionOptions; path: string; params?: Record<string, string>; method?: string };
 
 const routes: Record<string, Route> = {
-  trigger: { fn: defineTriggerFunction(answering<TriggerServices>({})), path: 'Trigger', method: 'POST' },
+  trigger: { fn: defineTriggerFunction(answering<TriggerServices>({}), localGuard), path: 'Trigger', method: 'POST' },
   logs: {
-    fn: defineLogsFunction(answering<ExecutionReads>({ list: () => Promise.resolve({ items: [] }) })),
+    fn: defineLogsFunction(answering<ExecutionReads>({ list: () => Promise.resolve({ items: [] }) }), localGuard),
     path: 'logs',
   },
   execution: {
-    fn: defineLogsFunction(answering<ExecutionReads>({ list: () => Promise.resolve({ items: [] }) })),
+    fn: defineLogsFunction(answering<ExecutionReads>({ list: () => Promise.resolve({ items: [] }) }), localGuard),
     path: `logs/${EXEC_ID}`,
     params: { execId: EXEC_ID },
   },
   unmatched: {
-    fn: defineUnmatchedFunction(answering<UnmatchedReads>({ list: () => Promise.resolve([]) })),
+    fn: defineUnmatchedFunction(answering<UnmatchedReads>({ list: () => Promise.resolve([]) }), localGuard),
     path: 'alerts/unmatched',
   },
   health: {
@@ -50,7 +51,7 @@ const routes: Record<string, Route> = {
     path: 'health',
   },
   approvals: {
-    fn: defineApprovalsFunction(answering<ApprovalServices>({})),
+    fn: defineApprovalsFunction(answering<ApprovalServices>({}), localGuard),
     path: `approvals/${EXEC_ID}/approve`,
     params: { execId: EXEC_ID, action: 'approve' },
   },

@@ -1,4 +1,5 @@
 // Tests for runbook name resolution against a real temp directory, including symlink escapes.
+import { createHash } from 'node:crypto';
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -43,6 +44,10 @@ describe('resolveRunbook', () => {
       ok: true,
       path: fs.realpathSync(path.join(runbooksDir, 'hello.sh')),
       interpreter: 'bash',
+      // What runs is named by its content: "which script did this?" has an answer after the file changed.
+      sha256: createHash('sha256')
+        .update(fs.readFileSync(path.join(runbooksDir, 'hello.sh')))
+        .digest('hex'),
     });
   });
 
@@ -57,6 +62,7 @@ describe('resolveRunbook', () => {
       ok: true,
       path: fs.realpathSync(path.join(runbooksDir, 'aks', 'restart.py')),
       interpreter: 'python',
+      sha256: expect.stringMatching(/^[0-9a-f]{64}$/),
     });
   });
 
