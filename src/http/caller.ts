@@ -12,6 +12,7 @@ import {
 } from '../domain/identity/caller';
 import { readClientPrincipal } from '../domain/identity/client-principal';
 import { AppError } from '../domain/shared/errors';
+import { parsePersonName, PRINCIPAL_HEADER } from './principal';
 
 export type AuthSettings = { readonly mode: AuthMode; readonly localUser: string };
 
@@ -24,7 +25,8 @@ export type RouteGuard = 'keyed' | 'people';
 export function resolveCaller(request: HttpRequest, auth: AuthSettings, guard: RouteGuard): Caller | null {
   switch (auth.mode) {
     case 'local-admin':
-      return localAdmin(auth.localUser);
+      // Tools and tests may say who they act for (as App Service would); it names the record, it grants nothing.
+      return localAdmin(parsePersonName(request.headers.get(PRINCIPAL_HEADER)) ?? auth.localUser);
     case 'keys':
       // The host let the request in, so it carried a valid key.
       return keyHolder(true);

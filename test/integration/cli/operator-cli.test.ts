@@ -102,7 +102,7 @@ describe('cloudo logs, cancel, approve', () => {
     const followed = await following;
     expect(followed.out).toBe('started\n');
     expect(followed.code).toBe(130);
-    expect(followed.err).toMatch(/cancelled: cancelled by function key: not today/);
+    expect(followed.err).toMatch(/cancelled: cancelled by local: not today/);
     await expect(cloudo('cancel', execId)).rejects.toMatchObject({ status: 409 });
   });
 

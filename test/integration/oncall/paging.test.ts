@@ -93,6 +93,8 @@ describe('Opsgenie paging', () => {
         `Execution ${id} of ops/flaky fix é%& (flaky), runbook flaky.sh`,
         'Status: failed, exit code 3',
         'Trigger: manual',
+        // The local runtime's user asked (no sign-in there: every caller is its user).
+        'Requested by: local',
         '',
         'Output:',
         'checking\nstill broken\n',

@@ -55,15 +55,15 @@ describe('cancel', () => {
     expect(off.status).toBe(200);
     expect(off.body).toMatchObject({
       status: 'cancelled',
-      error: 'cancelled by function key: not needed',
-      cancel: { requestedBy: 'function key', reason: 'not needed' },
+      error: 'cancelled by local: not needed',
+      cancel: { requestedBy: 'local', reason: 'not needed' },
     });
 
     const asked = await cancel(running, { reason: 'wrong host' });
     expect(asked.status).toBe(202);
     expect(asked.body).toMatchObject({ status: 'running', cancel: { reason: 'wrong host' } });
     const done = await waitForTerminal(rt.url, running);
-    expect(done).toMatchObject({ status: 'cancelled', error: 'cancelled by function key: wrong host' });
+    expect(done).toMatchObject({ status: 'cancelled', error: 'cancelled by local: wrong host' });
     expect(done['signal']).toBe('SIGKILL');
     // Recorded only once the process group is gone: the runbook and its child in a group of its own.
     expect(pids.filter(isAlive)).toEqual([]);
