@@ -38,7 +38,12 @@ export async function benchPaging(connection: string, runs: number): Promise<voi
     },
     dir,
   );
-  await createAdminServices(config).apply([benchMapping('p', { id: 'fail', runbook: 'fail.sh', oncall: true })], false);
+  const bench = { kind: 'system', id: 'bench', name: 'bench' } as const;
+  await createAdminServices(config).apply(
+    [benchMapping('p', { id: 'fail', runbook: 'fail.sh', oncall: true })],
+    false,
+    bench,
+  );
   const services = createAppServices(config);
   console.log(`\npaging: worker time for a failed on-call run, page included (${runs} runs each, median / max)`);
   for (const [name, answer] of SCENARIOS) {

@@ -1,4 +1,7 @@
 // `cloudo intake status | replay`: the intake queue's depth, rejected messages, and replay from its poison queue.
+import { createAdminServices } from '../composition/admin-wiring';
+import type { AuditActor } from '../domain/audit/audit-record';
+import type { AuditEntry } from '../services/audit/audit-trail';
 import { createExecutionTable } from '../adapters/runs/execution-table';
 import { createIntakeQueues, type IntakeQueuePort } from '../adapters/intake/intake-queue';
 import { isNotFound } from '../adapters/shared/storage-errors';
@@ -13,6 +16,10 @@ export type IntakeDeps = {
   /** The queue run requests arrive on; its poison queue is `<intakeQueue>-poison`. */
   readonly intakeQueue: string;
   readonly print: (line: string) => void;
+  /** Writes the replay's audit record before anything moves (nothing moves if it cannot be written). */
+  readonly audit: (entry: AuditEntry) => Promise<void>;
+  /** Who replays: the account the CLI runs as, holding the storage credentials. */
+  readonly actor: AuditActor;
 };
 
 type IntakeVerb = { readonly flags: FlagSpec; readonly run: (flags: Flags, deps: IntakeDeps) => Promise<number> };
@@ -51,6 +58,12 @@ export function createIntakeDeps(config: CloudoConfig): IntakeDeps {
     rejected: createExecutionTable(clients.executions),
     intakeQueue: config.intakeQueue,
     print: (line) => console.log(line),
+    audit: (entry) => createAdminServices(config, clients).audit(entry),
+    actor: {
+      kind: 'person',
+      id: `cli:${config.auth.localUser}`,
+      name: `${config.auth.localUser} (cloudo intake replay)`,
+    },
   };
 }
 
@@ -79,6 +92,12 @@ export async function replayIntake(flags: Flags, deps: IntakeDeps): Promise<numb
   const max = readIntFlag(flags, 'max', 1, 10_000, 32);
   const poison = poisonOf(deps.intakeQueue);
   if (flags.switches.has('dry-run')) return dryRun(deps, poison, max);
+  await deps.audit({
+    actor: deps.actor,
+    action: 'queue.replayed',
+    outcome: 'replaying',
+    detail: { from: poison, to: deps.intakeQueue, max },
+  });
   const report = await deps.queues.moveBatch(poison, deps.intakeQueue, max);
   for (const f of report.failed) deps.print(`failed ${f.messageId}: ${oneLine(f.error)}`);
   const failures = report.failed.length > 0 ? `; ${report.failed.length} failed and stay in ${poison}` : '';

@@ -75,7 +75,13 @@ async function apply(config: CloudoConfig, admin: AdminServices, flags: readonly
     );
     return 2;
   }
-  const report = await admin.apply(mappings, flags.includes('--prune'));
+  // Whoever holds the storage credentials applies: the audit names the account they are logged in as.
+  const actor = {
+    kind: 'person' as const,
+    id: `cli:${config.auth.localUser}`,
+    name: `${config.auth.localUser} (cloudo schemas apply)`,
+  };
+  const report = await admin.apply(mappings, flags.includes('--prune'), actor);
   console.log(`applied ${report.upserted} mappings; pruned ${report.pruned}`);
   if (report.stale.length > 0 && report.pruned === 0) {
     console.log(`stored but not in files (use --prune to remove): ${report.stale.join(', ')}`);

@@ -5,7 +5,7 @@ import { createExecutionTable } from '../adapters/runs/execution-table';
 import { createMappingTable } from '../adapters/mappings/mapping-table';
 import { createRunQueue } from '../adapters/runs/run-queue';
 import { createAuditTable } from '../adapters/audit/audit-table';
-import { readAudit, writeAudit } from '../services/audit/audit-trail';
+import { readAudit, writeAudit, type AuditDeps } from '../services/audit/audit-trail';
 import { NO_ACCESS_LIST } from '../domain/identity/mapping-access';
 import type { Execution } from '../domain/runs/execution';
 import { createOutputLog } from '../adapters/runs/output-log';
@@ -118,7 +118,7 @@ export function createAppServices(config: CloudoConfig, clients?: StorageClients
         ),
     },
     schedules: { list: () => ensure(() => listSchedules({ mappings, executions }, systemClock.now())) },
-    sweeper: { sweep: (log) => ensure(() => runSweep(sweepDeps(config, common, on, log))) },
+    sweeper: { sweep: (log) => ensure(() => runSweep(sweepDeps(config, { ...common, audit }, on, log))) },
     notifier: {
       run: (log) =>
         ensure(async () => {
@@ -159,7 +159,7 @@ function onceReady(storage: StorageClients): () => Promise<void> {
 
 function sweepDeps(
   config: CloudoConfig,
-  common: Pick<SweepDeps, 'executions' | 'alerts' | 'queue' | 'clock'>,
+  common: Pick<SweepDeps, 'executions' | 'alerts' | 'queue' | 'clock'> & { readonly audit: AuditDeps },
   on: OncallWiring,
   log: Logger,
 ): SweepDeps {
@@ -174,6 +174,8 @@ function sweepDeps(
     requeueAfterSeconds: config.requeueAfterSeconds,
     pools: config.workerPools,
     slots: on.oncall.admit.slots,
+    audit: common.audit.audit,
+    auditRetentionDays: config.auth.auditRetentionDays,
   };
 }
 

@@ -23,13 +23,15 @@ export type ReloadDeps = {
   readonly log: Logger;
 };
 
+const LOCAL_RUNTIME = { kind: 'system' as const, id: 'local-runtime', name: 'npm start (mapping files)' };
+
 /** Upserts the mappings (pruning the others when embedded) and says what was loaded from where. */
 export async function applyMappingFiles(
   deps: Pick<ReloadDeps, 'admin' | 'schemasDir' | 'embedded' | 'log'>,
   mappings: readonly Mapping[],
 ): Promise<void> {
   const { admin, embedded, log } = deps;
-  const report = await admin.apply(mappings, embedded);
+  const report = await admin.apply(mappings, embedded, LOCAL_RUNTIME);
   log.info(`mappings: ${report.upserted} loaded from ${shown(deps.schemasDir)}`);
   for (const m of mappings) {
     log.info(`  ${m.partition}/${m.id}  ${m.name} -> ${m.runbook}${m.enabled ? '' : ' (disabled)'}`);

@@ -8,6 +8,7 @@ import type { ExecutionStatus } from '../../domain/runs/execution-status';
 import { isLeaseOver, RUN_LEASE_SECONDS } from '../../domain/runs/run-lease';
 import type { AlertRecordStore } from '../alerts/ports';
 import type { ConcurrencyStore } from '../concurrency/ports';
+import type { AuditLog } from '../audit/ports';
 import { releaseIfOver } from '../concurrency/run-slots';
 import type { ExecutionStore, RunQueue } from './ports';
 import type { Clock, Logger, Versioned } from '../shared/ports';
@@ -32,6 +33,9 @@ export type SweepDeps = {
   readonly deliver: DeliverDeps;
   /** Concurrency slots: a run the Sweeper ends gives its slot back. */
   readonly slots: ConcurrencyStore;
+  /** The audit trail, kept for its own retention (CLOUDO_AUDIT_RETENTION_DAYS), longer than executions. */
+  readonly audit: AuditLog;
+  readonly auditRetentionDays: number;
 };
 
 const PAGE = 200;
@@ -98,6 +102,14 @@ export async function endAsError(deps: SweepDeps, current: Versioned<Execution>,
 }
 
 const PRUNE_BATCH = 500;
+
+/** Audit records past their retention are deleted, a bounded batch per sweep; younger ones are never touched. */
+export async function pruneAudit(deps: SweepDeps): Promise<number> {
+  const cutoff = new Date(deps.clock.now().getTime() - deps.auditRetentionDays * 86_400_000);
+  const deleted = await deps.audit.pruneBefore(cutoff, PRUNE_BATCH);
+  if (deleted > 0) deps.log.info(`pruned ${deleted} audit row(s) older than ${cutoff.toISOString()}`);
+  return deleted;
+}
 
 /** Retention: sender data is kept for `retentionDays`, then deleted, a bounded batch per sweep. */
 export async function pruneExpired(deps: SweepDeps): Promise<number> {

@@ -1,6 +1,6 @@
 // The Sweeper's round: lost runs ended, stranded and poisoned runs sent again, old sender data pruned.
 import { drainPoisonedRuns, redeliverStranded } from './redeliver-runs';
-import { pruneExpired, sweepLostExecutions, type SweepDeps } from './sweep-executions';
+import { pruneAudit, pruneExpired, sweepLostExecutions, type SweepDeps } from './sweep-executions';
 
 export type SweepReport = {
   /** Runs `running` past their deadline, marked `error`. */
@@ -29,6 +29,6 @@ export async function runSweep(deps: SweepDeps): Promise<SweepReport> {
   const lost = await step('lost runs', sweepLostExecutions);
   const stranded = await step('stranded runs', redeliverStranded);
   const poisoned = await step('poison queues', drainPoisonedRuns);
-  const pruned = await step('retention', pruneExpired);
+  const pruned = (await step('retention', pruneExpired)) + (await step('audit retention', pruneAudit));
   return { lost, stranded, poisoned, pruned, failed };
 }

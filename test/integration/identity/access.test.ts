@@ -185,7 +185,8 @@ describe('who may do what', () => {
       (items) => items.some((r) => r['action'] === 'run.cancelled'),
     );
     const actions = new Set(all.map((r) => r['action']));
-    for (const a of ['run.requested', 'run.approved', 'run.cancelled', 'access.denied']) expect(actions).toContain(a);
+    for (const a of ['mappings.applied', 'run.requested', 'run.approved', 'run.cancelled', 'access.denied'])
+      expect(actions).toContain(a);
     const cancelled = all.find((r) => r['action'] === 'run.cancelled')!;
     expect(cancelled).toMatchObject({
       actor: { id: 'oid-operator', name: 'otto', kind: 'person' },

@@ -1,4 +1,6 @@
 // Integration tests of `cloudo intake status | replay` against the shared Azurite, with the output collected.
+import { createAuditTable } from '../../../src/adapters/audit/audit-table';
+import { createAdminServices } from '../../../src/composition/admin-wiring';
 import type { QueueClient } from '@azure/storage-queue';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { createExecutionTable } from '../../../src/adapters/runs/execution-table';
@@ -38,6 +40,8 @@ function setup(): Setup {
     rejected: createExecutionTable(clients.executions),
     intakeQueue: config.intakeQueue,
     print: (line) => lines.push(line),
+    audit: (entry) => createAdminServices(config, clients).audit(entry),
+    actor: { kind: 'person', id: 'cli:tester', name: 'tester' },
   };
   return { clients, intake, poison, lines, run: (verb, ...args) => runIntake(verb, args, deps) };
 }
@@ -130,6 +134,11 @@ describe('cloudo intake replay', () => {
     expect(s.lines).toEqual([`replayed 5 messages from ${s.poison.name} to ${s.intake.name}`]);
     expect((await drain(s.intake)).sort()).toEqual([...texts].sort());
     expect(await count(s.poison)).toBe(0);
+    // Audited before anything moved, as the account the CLI runs as.
+    const audit = await createAuditTable(s.clients.executions).list({ limit: 5, action: 'queue.replayed' });
+    expect(audit.items).toMatchObject([
+      { actor: { id: 'cli:tester' }, detail: { from: s.poison.name, to: s.intake.name } },
+    ]);
   });
 
   it('moves at most --max messages, also beyond one receive batch', async () => {

@@ -1,4 +1,5 @@
 // Intake under a storage outage: the message is retried, lands in the poison queue, and `intake replay` runs it.
+import { createAdminServices } from '../../../src/composition/admin-wiring';
 import { QueueServiceClient } from '@azure/storage-queue';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createExecutionTable } from '../../../src/adapters/runs/execution-table';
@@ -63,6 +64,8 @@ describe('intake during a storage outage', () => {
     const code = await runIntake('replay', [], {
       queues: createIntakeQueues(clients.queues),
       rejected: createExecutionTable(clients.executions),
+      audit: (entry) => createAdminServices(rt.runtime.config, clients).audit(entry),
+      actor: { kind: 'person', id: 'cli:tester', name: 'tester' },
       intakeQueue: intake,
       print: (l) => lines.push(l),
     });
