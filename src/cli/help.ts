@@ -55,7 +55,7 @@ const COMMANDS: Readonly<Record<string, Readonly<Record<string, CommandHelp>>>> 
 };
 
 const TARGET =
-  'Against CLOUDO_URL (default http://localhost:7071, or --url) with the function key from CLOUDO_KEY, --key - (stdin) or --key @<file>; --json prints the API answer.';
+  'Against CLOUDO_URL (default http://localhost:7071, or --url) with the function key from CLOUDO_KEY, --key - (stdin) or --key @<file>, and with sign-in on, the token in CLOUDO_TOKEN; --json prints the API answer.';
 
 function decisionHelp(action: 'approve' | 'reject'): CommandHelp {
   return {
@@ -96,6 +96,12 @@ const OPERATOR: Readonly<Record<string, CommandHelp>> = {
   schedules: {
     usage: 'cloudo schedules [--json]',
     summary: 'scheduled mappings: expression, zone, next due time, last run',
+    details: [TARGET],
+  },
+  audit: {
+    usage:
+      'cloudo audit [--since <iso>] [--until <iso>] [--actor <id>] [--action <a>] [--mapping <p/id>] [--limit n] [--json]',
+    summary: 'the audit trail, newest first (Admins see all of it, others their own records)',
     details: [TARGET],
   },
   approve: decisionHelp('approve'),

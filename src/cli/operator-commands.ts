@@ -5,6 +5,7 @@ import { parseFlags, UsageError, type FlagSpec, type Flags } from './cli-args';
 import { followOutput, readExecution, reportEnd, waitForEnd } from './follow-run';
 import { showExecution, showExecutions } from './operator-logs';
 import { showSchedules } from './operator-schedules';
+import { showAudit } from './operator-audit';
 import { COMMON_FLAGS, openOperator, type Operator, type OperatorIo } from './operator-session';
 
 type OperatorCommand = {
@@ -38,6 +39,18 @@ const COMMANDS: Readonly<Record<string, OperatorCommand>> = {
   },
   cancel: { positional: 1, flags: { '--reason': { kind: 'value' } }, run: cancelRun },
   schedules: { positional: 0, flags: {}, run: (op) => showSchedules(op) },
+  audit: {
+    positional: 0,
+    flags: {
+      '--since': { kind: 'value' },
+      '--until': { kind: 'value' },
+      '--actor': { kind: 'value' },
+      '--action': { kind: 'value' },
+      '--mapping': { kind: 'value' },
+      '--limit': { kind: 'value' },
+    },
+    run: showAudit,
+  },
   approve: { positional: 1, flags: { '--as': { kind: 'value' } }, run: (op, f) => decide(op, f, 'approve') },
   reject: { positional: 1, flags: { '--as': { kind: 'value' } }, run: (op, f) => decide(op, f, 'reject') },
 };
@@ -87,7 +100,7 @@ async function runMapping(op: Operator, flags: Flags): Promise<number> {
   const dryRun = flags.switches.has('dry-run');
   const { body } = await op.call({
     method: 'POST',
-    path: apiPath(partition ? `Trigger/${encodeURIComponent(partition)}` : 'Trigger'),
+    path: apiPath(`${op.signedIn ? 'runs' : 'Trigger'}${partition ? `/${encodeURIComponent(partition)}` : ''}`),
     query: { id, ...(dryRun ? { dry_run: 'true' } : {}) },
     ...(params ? { json: { params } } : {}),
   });

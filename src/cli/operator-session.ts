@@ -28,6 +28,8 @@ export type Operator = {
   /** Replaces the progress line (a terminal only); null clears it. */
   readonly progress: (line: string | null) => void;
   readonly json: boolean;
+  /** Signed in with a token and no key: runs go to /api/runs, which a key cannot open with sign-in on. */
+  readonly signedIn: boolean;
   /** The login name, for approvals decided by a typed name. */
   readonly user: string;
   /** The execution being waited for or followed, once known: what Ctrl-C names. */
@@ -48,7 +50,7 @@ export function createProcessIo(): OperatorIo {
 export async function openOperator(flags: Flags, io: OperatorIo, signal: AbortSignal): Promise<Operator> {
   const settings = loadOperatorSettings(flags.values['url'], io.env);
   const key = await readKey(flags.values['key'], io.stdin);
-  const target = { url: settings.url, key: key ?? settings.key };
+  const target = { url: settings.url, key: key ?? settings.key, token: settings.token };
   let shown = false;
   return {
     call: (c) => callApi(target, c, signal),
@@ -66,6 +68,7 @@ export async function openOperator(flags: Flags, io: OperatorIo, signal: AbortSi
       shown = true;
     },
     json: flags.switches.has('json'),
+    signedIn: settings.token !== undefined && (key ?? settings.key) === undefined,
     user: settings.user,
     watching: { execId: null },
     signal,

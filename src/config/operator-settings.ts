@@ -11,6 +11,11 @@ export type OperatorSettings = {
   readonly url: string;
   /** Sent as x-functions-key; from the environment only, never from the command line, where `ps` would show it. */
   readonly key: string | undefined;
+  /**
+   * Sent as a bearer token to a ClouDO with Entra sign-in (CLOUDO_TOKEN), e.g. from
+   * `az account get-access-token --resource api://<app>`: people's routes need it there, Trigger takes the key.
+   */
+  readonly token: string | undefined;
   /** Who decides an approval without App Service sign-in: the login name (USER, USERNAME), else `cli`. */
   readonly user: string;
 };
@@ -28,5 +33,11 @@ export function loadOperatorSettings(urlFlag?: string, env: Environment = proces
     throw new ConfigError(`${where}: ${parsed.error.issues[0]?.message ?? 'invalid'}, not "${raw.slice(0, 80)}"`);
   }
   const key = env['CLOUDO_KEY']?.trim();
-  return { url: parsed.data, key: key ? key : undefined, user: env['USER'] ?? env['USERNAME'] ?? 'cli' };
+  const token = env['CLOUDO_TOKEN']?.trim();
+  return {
+    url: parsed.data,
+    key: key ? key : undefined,
+    token: token ? token : undefined,
+    user: env['USER'] ?? env['USERNAME'] ?? 'cli',
+  };
 }

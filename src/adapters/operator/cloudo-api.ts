@@ -1,7 +1,7 @@
 // ClouDO's HTTP API from a terminal: JSON requests with the function key, errors read from the API's error body.
 import { readFile } from 'node:fs/promises';
 
-export type ApiTarget = { readonly url: string; readonly key: string | undefined };
+export type ApiTarget = { readonly url: string; readonly key: string | undefined; readonly token?: string | undefined };
 
 /** An answer that is not a 2xx, or no answer at all (`status` 0): the message is the server's, or why none came. */
 export class ApiError extends Error {
@@ -32,7 +32,9 @@ export async function callApi(target: ApiTarget, call: ApiCall, signal?: AbortSi
   for (const [k, v] of Object.entries(call.query ?? {})) if (v !== undefined) url.searchParams.set(k, v);
   const headers: Record<string, string> = { accept: call.accept ?? 'application/json' };
   // The key goes to ClouDO only: never to another host an approval link might name.
-  if (target.key && url.origin === new URL(target.url).origin) headers['x-functions-key'] = target.key;
+  const ours = url.origin === new URL(target.url).origin;
+  if (target.key && ours) headers['x-functions-key'] = target.key;
+  if (target.token && ours) headers['authorization'] = `Bearer ${target.token}`;
   if (call.json !== undefined) headers['content-type'] = 'application/json';
   let res: Response;
   try {

@@ -146,3 +146,18 @@ describe('Ctrl-C', () => {
     await waitForTerminal(rt.url, execId);
   });
 });
+
+describe('cloudo audit', () => {
+  it('prints the audit trail newest first, filtered, and the API answer with --json', async () => {
+    const run = await cloudo('run', 'greet', '--param', 'NAME=audited', '--wait');
+    expect(run.code).toBe(0);
+    const table = await cloudo('audit', '--action', 'run.requested', '--mapping', 'ops/greet', '--limit', '5');
+    expect(table.code).toBe(0);
+    expect(table.out).toMatch(/^TIME\s+ACTOR\s+ACTION\s+TARGET\s+OUTCOME\n/);
+    expect(table.out).toMatch(/local \(person\)\s+run\.requested\s+ops\/greet \d{8}T\d{9}Z-[0-9a-f]{8}\s+queued/);
+    const json = await cloudo('audit', '--limit', '1', '--json');
+    const items = (JSON.parse(json.out) as { items: { detail: { params?: unknown } }[] }).items;
+    expect(items).toHaveLength(1);
+    await expect(cloudo('audit', '--action', 'nope')).rejects.toThrow(/Invalid action/);
+  });
+});
