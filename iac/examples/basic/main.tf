@@ -19,6 +19,10 @@ provider "azapi" {
   subscription_id = var.subscription_id
 }
 
+# Entra ID, for sign-in (enable_sign_in): the tenant of the Azure CLI login, where the app registration is created.
+# The login needs the right to create app registrations and assign app roles (iac/README.md, requirements).
+provider "azuread" {}
+
 resource "azurerm_resource_group" "this" {
   name     = var.resource_group_name
   location = var.location
@@ -55,6 +59,9 @@ module "cloudo" {
   mapping_operator_principal_ids = var.mapping_operator_principal_ids
   intake_sender_principal_ids    = var.intake_sender_principal_ids
   seed_mappings                  = var.seed_mappings
+
+  enable_sign_in   = var.enable_sign_in
+  role_assignments = var.role_assignments
 
   create_action_group     = var.create_action_group
   action_group_short_name = var.action_group_short_name

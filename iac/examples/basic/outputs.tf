@@ -35,3 +35,18 @@ output "intake_queue_name" {
   description = "Queue where services drop run requests (intake_sender_principal_ids may send to it)."
   value       = module.cloudo.intake_queue_name
 }
+
+output "sign_in_client_id" {
+  description = "Client id of ClouDO's Entra app registration; null without sign-in."
+  value       = module.cloudo.sign_in_client_id
+}
+
+output "sign_in_identifier_uri" {
+  description = "The resource to get tokens for (api://<name>); null without sign-in."
+  value       = module.cloudo.sign_in_identifier_uri
+}
+
+output "sign_in_token_command" {
+  description = "The Azure CLI command that prints a token for ClouDO's API, for Authorization: Bearer; null without sign-in."
+  value       = module.cloudo.sign_in_token_command
+}

@@ -168,3 +168,15 @@ variable "seed_mappings" {
   })
   default = null
 }
+
+variable "enable_sign_in" {
+  description = "Sign-in with Entra ID: app registration with ClouDO's roles, App Service authentication, CLOUDO_AUTH = \"easy-auth\"; false: function keys only (CLOUDO_AUTH = \"keys\")."
+  type        = bool
+  default     = true
+}
+
+variable "role_assignments" {
+  description = "Who may do what: app role (ClouDO.Reader, ClouDO.Operator, ClouDO.Approver, ClouDO.Admin) => object ids of Entra groups, users or service principals."
+  type        = map(list(string))
+  default     = {}
+}

@@ -66,6 +66,44 @@ resource "azurerm_linux_function_app" "this" {
     }
   }
 
+  # Sign-in with Entra ID (sign-in.tf) in front of the app: App Service authentication checks every request before
+  # the Functions host sees it and passes the signed-in principal on as X-MS-CLIENT-PRINCIPAL, which ClouDO trusts
+  # with CLOUDO_AUTH = "easy-auth" (and makes people's routes anonymous at the host). Absent with enable_sign_in = false.
+  dynamic "auth_settings_v2" {
+    for_each = var.enable_sign_in ? [1] : []
+    content {
+      auth_enabled           = true
+      require_authentication = true
+      # RedirectToLoginPage, not Return401: a browser without a session (the console, /api/logs opened by hand) is
+      # sent to the Entra sign-in page, while API callers are answered 401 rather than redirected: a request with a
+      # bearer token that fails validation, or one marked X-Requested-With: XMLHttpRequest. Return401 would answer
+      # browsers 401 too and leave people no way to sign in. Scripts and CLIs send a token
+      # (`az account get-access-token --resource <sign_in_identifier_uri>`).
+      unauthenticated_action = "RedirectToLoginPage"
+      default_provider       = "azureactivedirectory"
+      # Reachable without sign-in, each with a credential of its own: alert webhooks and CI call the Trigger with a
+      # function key; approval links opened from chat or e-mail carry their signature; the platform's health check
+      # probes /api/health.
+      excluded_paths = [
+        "/api/Trigger",
+        "/api/Trigger/*",
+        "/api/approvals/*",
+        "/api/health",
+      ]
+
+      active_directory_v2 {
+        client_id            = azuread_application.this[0].client_id
+        tenant_auth_endpoint = "https://login.microsoftonline.com/${data.azuread_client_config.current[0].tenant_id}/v2.0"
+        # v2 tokens carry the client id as audience; the identifier URI covers v1 tokens.
+        allowed_audiences = [azuread_application.this[0].client_id, local.sign_in_identifier_uri]
+      }
+
+      login {
+        token_store_enabled = true
+      }
+    }
+  }
+
   tags = var.tags
 
   # The host starts as soon as the app exists: give it its storage (and registry, vault) roles first, and its queues,
@@ -98,6 +136,10 @@ resource "azurerm_linux_function_app" "this" {
     precondition {
       condition     = length(setintersection(local.queue_names, [local.intake_queue, "${local.intake_queue}-poison"])) == 0
       error_message = "worker_pools: no pool may use the intake queue ${local.intake_queue} or its poison queue (ClouDO refuses a pool on the intake queue)."
+    }
+    precondition {
+      condition     = var.enable_sign_in || length(var.role_assignments) == 0
+      error_message = "role_assignments needs enable_sign_in = true: without sign-in there is no app registration to hold the roles."
     }
     precondition {
       condition     = (var.registry_username == null) == (var.registry_password == null)

@@ -71,6 +71,9 @@ locals {
     CLOUDO_PUBLIC_URL       = var.public_url
     OPSGENIE_API_URL        = var.opsgenie_api_url
     APPROVAL_TTL_MIN        = tostring(var.approval_ttl_minutes)
+    # easy-auth: App Service authentication signs people in (sign-in.tf) and ClouDO trusts X-MS-CLIENT-PRINCIPAL;
+    # keys: no sign-in, every route takes a function key.
+    CLOUDO_AUTH = var.enable_sign_in ? "easy-auth" : "keys"
   }
 
   # Credentials: a Key Vault reference when key_vault_secret_names names one, else the sensitive variable.

@@ -60,3 +60,18 @@ output "intake_queue_name" {
   description = "The intake queue (ClouDO's default CLOUDO_INTAKE_QUEUE), where services drop run requests; failed messages go to <name>-poison. Created by the instance with create_storage = true."
   value       = local.intake_queue
 }
+
+output "sign_in_client_id" {
+  description = "Client id (application id) of ClouDO's Entra app registration, the audience of ClouDO's tokens; null with enable_sign_in = false."
+  value       = one(azuread_application.this[*].client_id)
+}
+
+output "sign_in_identifier_uri" {
+  description = "Identifier URI of ClouDO's app registration (api://<name>): the resource CLIs and scripts get tokens for; null with enable_sign_in = false."
+  value       = var.enable_sign_in ? local.sign_in_identifier_uri : null
+}
+
+output "sign_in_token_command" {
+  description = "How a signed-in user or pipeline gets a token for ClouDO's API (send it as Authorization: Bearer <token>); null with enable_sign_in = false."
+  value       = var.enable_sign_in ? "az account get-access-token --resource ${local.sign_in_identifier_uri} --query accessToken -o tsv" : null
+}

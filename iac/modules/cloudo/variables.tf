@@ -277,3 +277,25 @@ variable "seed_mappings" {
   })
   default = null
 }
+
+variable "enable_sign_in" {
+  description = "Sign-in with Microsoft Entra ID: an app registration with ClouDO's app roles, App Service authentication on the app (people sign in; /api/Trigger, /api/approvals and /api/health stay reachable without it), and CLOUDO_AUTH = \"easy-auth\". false: no registration, no App Service authentication, CLOUDO_AUTH = \"keys\" (every route takes a function key). See iac/README.md, sign-in and roles."
+  type        = bool
+  default     = true
+}
+
+variable "role_assignments" {
+  description = "Who may do what, with enable_sign_in: app role => object ids of Entra groups, users or service principals (e.g. a CI pipeline's) that get it. Roles: ClouDO.Reader, ClouDO.Operator, ClouDO.Approver, ClouDO.Admin. The ids must be known at plan time."
+  type        = map(list(string))
+  default     = {}
+
+  validation {
+    condition     = alltrue([for role in keys(var.role_assignments) : contains(["ClouDO.Reader", "ClouDO.Operator", "ClouDO.Approver", "ClouDO.Admin"], role)])
+    error_message = "role_assignments: keys among ClouDO.Reader, ClouDO.Operator, ClouDO.Approver, ClouDO.Admin."
+  }
+
+  validation {
+    condition     = alltrue(flatten([for ids in values(var.role_assignments) : [for id in ids : can(regex("^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$", id))]]))
+    error_message = "role_assignments: each principal is an Entra object id (a GUID) of a group, user or service principal."
+  }
+}

@@ -8,6 +8,8 @@
 # The 4.77.0 changelog deprecates storage_account_name in favour of storage_account_id, and 5.0 removes it; the module
 # still keeps azapi_resource: the 4.x release that first manages tables by storage_account_id through Resource
 # Manager alone is not confirmed, and switching would replace (delete) existing tables without a state migration.
+# azuread ~> 3.0, for sign-in (sign-in.tf): 3.0 names the registration's id client_id (application_id is gone) and
+# has azuread_application_pre_authorized with application_id and authorized_client_id.
 # See iac/README.md, requirements.
 terraform {
   required_version = ">= 1.7"
@@ -20,6 +22,10 @@ terraform {
     azapi = {
       source  = "Azure/azapi"
       version = "~> 2.0"
+    }
+    azuread = {
+      source  = "hashicorp/azuread"
+      version = "~> 3.0"
     }
   }
 }

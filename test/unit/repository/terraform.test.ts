@@ -171,6 +171,8 @@ function resolvedSettings(): Record<string, string> {
       return d === null ? '' : String(d);
     }
     if ((m = /^join\(",", var\.(\w+)\)$/.exec(expr))) return (variable(name, m[1]!) as unknown[]).join(',');
+    // A choice on a bool variable between two literals, e.g. var.enable_sign_in ? "easy-auth" : "keys".
+    if ((m = /^var\.(\w+) \? "([^"]*)" : "([^"]*)"$/.exec(expr))) return variable(name, m[1]!) === true ? m[2]! : m[3]!;
     if (APPLY_TIME[expr] !== undefined) return APPLY_TIME[expr];
     if ((m = /^local\.(\w+)$/.exec(expr)) && typeof all[m[1]!] === 'string') return resolve(name, all[m[1]!]);
     throw new Error(`${name}: no stand-in for \${${expr}}`);
@@ -606,4 +608,338 @@ describe('terraform (iac/)', () => {
     });
     expect(out.status, `not formatted:\n${out.stdout}${out.stderr}`).toBe(0);
   });
+});
+
+// Sign-in with Entra ID (issue 14, "Who may do what"): the app registration and its roles, App Service authentication
+// in front of the app, and CLOUDO_AUTH, which tells ClouDO whether to trust the platform's X-MS-CLIENT-PRINCIPAL.
+describe('terraform sign-in with Entra ID (iac/)', () => {
+  const ROLES = ['ClouDO.Reader', 'ClouDO.Operator', 'ClouDO.Approver', 'ClouDO.Admin'];
+  const EXCLUDED = ['/api/Trigger', '/api/Trigger/*', '/api/approvals/*', '/api/health'];
+  const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+  const ON = 'var.enable_sign_in ? 1 : 0';
+
+  const resource = (type: string, name = 'this'): Body =>
+    theOne(
+      named(moduleFiles(), 'resource', type).filter((r) => r.name === name),
+      `${type}.${name}`,
+    ).body;
+  const dynamicBlock = (body: Body, name: string): Body =>
+    theOne(bodies(field(body, 'dynamic')[name]), `one dynamic "${name}"`);
+  const content = (dyn: Body): Body => theOne(bodies(dyn['content']), 'one content block');
+  const moduleVariable = (name: string): Body =>
+    theOne(
+      named(moduleFiles(), 'variable').filter((v) => v.name === name),
+      `variable ${name}`,
+    ).body;
+  const authBlock = (): { dyn: Body; auth: Body } => {
+    const dyn = dynamicBlock(appSettings().app, 'auth_settings_v2');
+    return { dyn, auth: content(dyn) };
+  };
+
+  /** The HTTP functions: route and authLevel, read from functions/*.ts. */
+  function httpFunctions(): { file: string; route: string; authLevel: string }[] {
+    const dir = path.join(ROOT, 'functions');
+    return readdirSync(dir)
+      .filter((f) => f.endsWith('.ts'))
+      .flatMap((file) => {
+        const src = readFileSync(path.join(dir, file), 'utf8');
+        const route = /route:\s*'([^']+)'/.exec(src)?.[1];
+        const authLevel = /authLevel:\s*'([^']+)'/.exec(src)?.[1];
+        return route === undefined ? [] : [{ file, route, authLevel: authLevel ?? 'function' }];
+      });
+  }
+  /** Paths a route answers, with and without its optional parameters: 'logs/{execId?}' → /api/logs, /api/logs/x. */
+  function samplePaths(route: string): string[] {
+    const segments = route.split('/');
+    const required = segments.filter((s) => !/^\{\w+\?\}$/.test(s)).map((s) => s.replace(/^\{\w+\}$/, 'x'));
+    const all = segments.map((s) => s.replace(/^\{\w+\??\}$/, 'x'));
+    return [...new Set([required, all].map((parts) => `/api/${parts.join('/')}`))];
+  }
+  const isExcluded = (p: string, excluded: readonly string[]): boolean =>
+    excluded.some((e) => (e.endsWith('/*') ? p.startsWith(e.slice(0, -1)) : p === e));
+
+  it('registers an app with exactly ClouDO’s four roles, for users and for applications, with fixed ids', () => {
+    const app = resource('azuread_application');
+    expect(app['count']).toBe(`\${${ON}}`);
+    const dyn = dynamicBlock(app, 'app_role');
+    expect(dyn['for_each']).toBe('${local.app_roles}');
+    expect(content(dyn)).toEqual({
+      allowed_member_types: ['User', 'Application'],
+      description: '${app_role.value.description}',
+      display_name: '${app_role.value.display_name}',
+      enabled: true,
+      id: '${app_role.value.id}',
+      value: '${app_role.key}',
+    });
+    expect(bodies(app['app_role'])).toEqual([]); // no role outside the four
+    const roles = field(locals(moduleFiles()), 'app_roles');
+    expect(Object.keys(roles).sort()).toEqual([...ROLES].sort());
+    const ids = Object.values(roles).map((r) => (isBody(r) ? r['id'] : undefined));
+    for (const id of ids) expect(String(id)).toMatch(UUID);
+    expect(new Set(ids).size).toBe(ROLES.length);
+    for (const [value, role] of Object.entries(roles)) {
+      expect(isBody(role) && typeof role['description'] === 'string' && role['description'].length > 0, value).toBe(
+        true,
+      );
+      expect(isBody(role) && role['display_name'], value).toBe(value.replace('.', ' '));
+    }
+    // The scope people's tokens carry shares the namespace of role values: it must not be one of them.
+    const api = theOne(bodies(app['api']), 'one api block');
+    expect(api['requested_access_token_version']).toBe(2);
+    const scope = theOne(bodies(api['oauth2_permission_scope']), 'one oauth2_permission_scope');
+    expect(ROLES).not.toContain(scope['value']);
+    expect(String(locals(moduleFiles())['user_impersonation_scope_id'])).toMatch(UUID);
+    expect(ids).not.toContain(locals(moduleFiles())['user_impersonation_scope_id']);
+  });
+
+  it('gives the app an api:// identifier URI, a service principal that requires a role, and the roles of role_assignments', () => {
+    const all = locals(moduleFiles());
+    const app = resource('azuread_application');
+    expect(all['sign_in_identifier_uri']).toBe('api://${var.name}');
+    expect(app['identifier_uris']).toEqual(['${local.sign_in_identifier_uri}']);
+    expect(app['sign_in_audience']).toBe('AzureADMyOrg');
+    // Browser sign-in comes back to App Service authentication's callback; no client secret anywhere.
+    expect(text(all['sign_in_redirect_uris'])).toContain('.azurewebsites.net/.auth/login/aad/callback');
+    expect(named(moduleFiles(), 'resource', 'azuread_application_password')).toEqual([]);
+    expect(text(app)).not.toMatch(/password/);
+
+    const sp = resource('azuread_service_principal');
+    expect(sp).toMatchObject({
+      count: `\${${ON}}`,
+      client_id: '${azuread_application.this[0].client_id}',
+      app_role_assignment_required: true,
+    });
+    const assignment = resource('azuread_app_role_assignment');
+    expect(assignment).toEqual({
+      for_each: '${var.enable_sign_in ? local.role_assignment_pairs : {}}',
+      app_role_id: '${local.app_roles[each.value.role].id}',
+      principal_object_id: '${each.value.principal_id}',
+      resource_object_id: '${azuread_service_principal.this[0].object_id}',
+    });
+    expect(squash(expression(all['role_assignment_pairs']))).toContain('var.role_assignments');
+    // The Azure CLI may get tokens for the scope without a consent prompt.
+    expect(resource('azuread_application_pre_authorized', 'azure_cli')).toMatchObject({
+      count: `\${${ON}}`,
+      authorized_client_id: '${local.azure_cli_client_id}',
+      permission_ids: ['${local.user_impersonation_scope_id}'],
+    });
+    expect(all['azure_cli_client_id']).toBe('04b07795-8ddb-461a-bbee-02f9e1bf7b46');
+  });
+
+  it('validates role_assignments: only the four role names, Entra object ids', () => {
+    const variable = moduleVariable('role_assignments');
+    expect(variable['type']).toBe('${map(list(string))}');
+    expect(variable['default']).toEqual({});
+    const conditions = bodies(variable['validation']).map((v) => squash(expression(v['condition'])));
+    const roleCheck = theOne(
+      conditions.filter((c) => c.includes('keys(var.role_assignments)')),
+      'one validation of the role names',
+    );
+    const listed = /contains\(\[([^\]]*)\], role\)/.exec(roleCheck)?.[1];
+    expect(JSON.parse(`[${listed ?? ''}]`)).toEqual(ROLES);
+    expect(conditions.some((c) => c.includes('values(var.role_assignments)') && c.includes('regex('))).toBe(true);
+    // Roles without sign-in have nowhere to go: the plan says so.
+    const preconditions = bodies(bodies(appSettings().app['lifecycle'])[0]?.['precondition']);
+    expect(preconditions.map((p) => squash(expression(p['condition'])))).toContain(
+      'var.enable_sign_in || length(var.role_assignments) == 0',
+    );
+  });
+
+  it('puts App Service authentication in front of the app: sign-in required, Entra ID v2, the registration’s client id', () => {
+    const { app } = appSettings();
+    expect(app['auth_settings']).toBeUndefined();
+    expect(app['auth_settings_v2']).toBeUndefined(); // only the dynamic block, gone with enable_sign_in = false
+    const { dyn, auth } = authBlock();
+    expect(dyn['for_each']).toBe('${var.enable_sign_in ? [1] : []}');
+    expect(auth).toMatchObject({
+      auth_enabled: true,
+      require_authentication: true,
+      // Browsers go to the sign-in page; Return401 would leave them no way to sign in.
+      unauthenticated_action: 'RedirectToLoginPage',
+      default_provider: 'azureactivedirectory',
+    });
+    const aad = theOne(bodies(auth['active_directory_v2']), 'one active_directory_v2 block');
+    expect(aad['client_id']).toBe('${azuread_application.this[0].client_id}');
+    expect(aad['tenant_auth_endpoint']).toBe(
+      'https://login.microsoftonline.com/${data.azuread_client_config.current[0].tenant_id}/v2.0',
+    );
+    expect(aad['allowed_audiences']).toEqual([
+      '${azuread_application.this[0].client_id}',
+      '${local.sign_in_identifier_uri}',
+    ]);
+    expect(aad['client_secret_setting_name']).toBeUndefined();
+    expect(theOne(bodies(auth['login']), 'one login block')['token_store_enabled']).toBe(true);
+    // No other identity provider.
+    expect(Object.keys(auth).filter((k) => /_v2$/.test(k))).toEqual(['active_directory_v2']);
+  });
+
+  it('leaves exactly the keyed and signed routes reachable without sign-in, and guards every route for people', () => {
+    const excluded = authBlock().auth['excluded_paths'];
+    expect(excluded).toEqual(EXCLUDED);
+    const fns = httpFunctions();
+    const open = (f: { file: string }) => ['trigger.ts', 'approvals.ts', 'health.ts'].includes(f.file);
+    expect(
+      fns
+        .filter(open)
+        .map((f) => f.file)
+        .sort(),
+    ).toEqual(['approvals.ts', 'health.ts', 'trigger.ts']);
+    for (const f of fns) {
+      for (const p of samplePaths(f.route)) expect(isExcluded(p, EXCLUDED), `${f.file} ${p}`).toBe(open(f));
+    }
+    // What stays open carries a credential of its own: a function key, a signed link, or nothing to hide.
+    expect(fns.find((f) => f.file === 'trigger.ts')?.authLevel).toBe('function');
+    // The platform's health check must reach /api/health.
+    const site = bodies(appSettings().app['site_config'])[0] ?? {};
+    expect(isExcluded(String(site['health_check_path']), EXCLUDED)).toBe(true);
+    // Routes for people that are not functions (yet): the console and other API paths stay behind sign-in.
+    for (const p of ['/', '/api/logs', '/api/schedules', '/api/alerts/unmatched', '/api/audit', '/api/runs'])
+      expect(isExcluded(p, EXCLUDED), p).toBe(false);
+  });
+
+  it('sets CLOUDO_AUTH to easy-auth with sign-in and keys without', () => {
+    const { settings, literal } = appSettings();
+    expect(literal.has('CLOUDO_AUTH')).toBe(true);
+    expect(settings.get('CLOUDO_AUTH')).toBe('${var.enable_sign_in ? "easy-auth" : "keys"}');
+    expect(moduleVariable('enable_sign_in')).toMatchObject({ type: '${bool}', default: true });
+    expect(resolvedSettings()['CLOUDO_AUTH']).toBe('easy-auth');
+  });
+
+  it('creates nothing in Entra ID with enable_sign_in = false', () => {
+    // Every azuread_ resource and data source of the module, by type.
+    const entra = moduleFiles().flatMap(({ doc }) =>
+      ['resource', 'data'].flatMap((kind) =>
+        Object.entries(field(doc, kind)).flatMap(([type, byName]) =>
+          type.startsWith('azuread_') && isBody(byName)
+            ? Object.values(byName).flatMap((v) => bodies(v).map((b) => ({ type, b })))
+            : [],
+        ),
+      ),
+    );
+    expect(entra.map((e) => e.type).sort()).toEqual([
+      'azuread_app_role_assignment',
+      'azuread_application',
+      'azuread_application_pre_authorized',
+      'azuread_client_config',
+      'azuread_service_principal',
+    ]);
+    for (const { type, b } of entra)
+      expect(text(b['count'] ?? b['for_each']), type).toMatch(/^\$\{var\.enable_sign_in \? /);
+  });
+
+  it('outputs the client id, the identifier URI and how to get a token; pins azuread', () => {
+    const outputs = named(parsed, 'output');
+    const value = (file: string, name: string) =>
+      theOne(
+        outputs.filter((o) => o.file.includes(file) && o.name === name),
+        `${file} output ${name}`,
+      ).body['value'];
+    expect(value('modules', 'sign_in_client_id')).toBe('${one(azuread_application.this[*].client_id)}');
+    expect(value('modules', 'sign_in_identifier_uri')).toBe(
+      '${var.enable_sign_in ? local.sign_in_identifier_uri : null}',
+    );
+    expect(text(value('modules', 'sign_in_token_command'))).toContain(
+      'az account get-access-token --resource ${local.sign_in_identifier_uri}',
+    );
+    for (const name of ['sign_in_client_id', 'sign_in_identifier_uri', 'sign_in_token_command'])
+      expect(value('examples', name)).toBe(`\${module.cloudo.${name}}`);
+
+    for (const dir of ['modules/cloudo', 'examples/basic']) {
+      const versions = theOne(
+        parsed.filter((p) => p.file === path.join('iac', dir, 'versions.tf')),
+        `${dir}/versions.tf`,
+      ).doc;
+      const terraform = theOne(bodies(versions['terraform']), `${dir}: one terraform block`);
+      const providers = Object.assign({}, ...bodies(terraform['required_providers'])) as Body;
+      expect(providers['azuread'], dir).toEqual({ source: 'hashicorp/azuread', version: '~> 3.0' });
+    }
+    // The example passes the roles through and configures the provider.
+    const example = theOne(
+      named(parsed, 'module').filter((m) => m.name === 'cloudo'),
+      'module cloudo',
+    ).body;
+    expect(example).toMatchObject({
+      enable_sign_in: '${var.enable_sign_in}',
+      role_assignments: '${var.role_assignments}',
+    });
+    expect(
+      parsed.some(
+        ({ file, doc }) => file.includes('examples') && bodies(field(doc, 'provider')['azuread']).length === 1,
+      ),
+    ).toBe(true);
+    const tfvars = readFileSync(path.join(IAC, 'examples/basic/terraform.tfvars.example'), 'utf8');
+    for (const role of ROLES) expect(tfvars).toContain(`"${role}"`);
+  });
+
+  it.skipIf(!hasTerraform)(
+    'evaluates CLOUDO_AUTH, the auth block and the role validation with terraform console',
+    () => {
+      const variable = moduleVariable('role_assignments');
+      const { dyn } = authBlock();
+      const validations = bodies(variable['validation'])
+        .map((v) =>
+          [
+            '  validation {',
+            `    condition     = ${expression(v['condition'])}`,
+            `    error_message = ${JSON.stringify(v['error_message'])}`,
+            '  }',
+          ].join('\n'),
+        )
+        .join('\n');
+      const dir = mkdtempSync(path.join(os.tmpdir(), 'cloudo-tf-'));
+      try {
+        writeFileSync(
+          path.join(dir, 'main.tf'),
+          [
+            'variable "enable_sign_in" {',
+            '  type    = bool',
+            '  default = true',
+            '}',
+            'variable "role_assignments" {',
+            '  type    = map(list(string))',
+            '  default = {}',
+            validations,
+            '}',
+            'locals {',
+            `  cloudo_auth = ${expression(appSettings().settings.get('CLOUDO_AUTH'))}`,
+            `  auth_blocks = length(${expression(dyn['for_each'])})`,
+            `  role_assignment_pairs = ${expression(locals(moduleFiles())['role_assignment_pairs'])}`,
+            '}',
+            '',
+          ].join('\n'),
+        );
+        const run = (args: string[], input?: string) =>
+          spawnSync('terraform', args, { cwd: dir, env: TF_ENV, encoding: 'utf8', input, timeout: 60_000 });
+        const evaluate = (expr: string, vars: string[] = []): unknown => {
+          const out = run(['console', ...vars.flatMap((v) => ['-var', v])], `jsonencode(${expr})\n`);
+          expect(out.status, out.stderr).toBe(0);
+          return JSON.parse(JSON.parse(out.stdout.trim()) as string);
+        };
+        expect(run(['init', '-backend=false', '-input=false']).status).toBe(0);
+        expect(evaluate('[local.cloudo_auth, local.auth_blocks]')).toEqual(['easy-auth', 1]);
+        expect(evaluate('[local.cloudo_auth, local.auth_blocks]', ['enable_sign_in=false'])).toEqual(['keys', 0]);
+
+        const group = '3b6cc904-ab44-4c86-be98-b3817ccde527';
+        const pipeline = 'eb4aa56b-bf01-42ee-b50d-8bd60cc1ff85';
+        expect(
+          evaluate('sort(keys(local.role_assignment_pairs))', [
+            `role_assignments={"ClouDO.Reader"=["${group}"],"ClouDO.Operator"=["${group}","${pipeline}"]}`,
+          ]),
+        ).toEqual([`ClouDO.Operator|${group}`, `ClouDO.Operator|${pipeline}`, `ClouDO.Reader|${group}`]);
+        // A plan with nothing to plan still validates the variables, and fails on a wrong one.
+        const plan = (value: string) =>
+          run(['plan', '-input=false', '-lock=false', '-no-color', '-var', `role_assignments=${value}`]);
+        const valid = plan(`{"ClouDO.Admin"=["${group}"],"ClouDO.Approver"=["${pipeline}"]}`);
+        expect(valid.status, valid.stderr).toBe(0);
+        const unknownRole = plan(`{"ClouDO.Owner"=["${group}"]}`);
+        expect(unknownRole.status).not.toBe(0);
+        expect(squash(unknownRole.stderr)).toContain('role_assignments: keys among ClouDO.Reader');
+        const notAnId = plan('{"ClouDO.Admin"=["alice@example.com"]}');
+        expect(notAnId.status).not.toBe(0);
+        expect(squash(notAnId.stderr)).toContain('Entra object id');
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  );
 });
