@@ -25,7 +25,8 @@ const TRIGGER_QUERY = {
 };
 
 // A dry run records and runs nothing: reading is enough for it.
-const rightOf = (request: HttpRequest) => (/^(true|1|)$/.test(request.query.get('dry_run') ?? 'no') ? 'read' : 'run');
+export const rightOf = (request: HttpRequest) =>
+  /^(true|1|)$/.test(request.query.get('dry_run') ?? 'no') ? 'read' : 'run';
 
 /** /api/Trigger: keyed (alert senders, CI); manual runs and alerts. */
 export function defineTriggerFunction(services: Provide<'trigger'>, guardFor: GuardFor): HttpFunctionOptions {
@@ -40,22 +41,9 @@ export function defineTriggerFunction(services: Provide<'trigger'>, guardFor: Gu
   };
 }
 
-/** /api/runs: the same manual runs for signed-in people (a browser has no function key); alerts go to Trigger. */
-export function defineRunsFunction(services: Provide<'trigger'>, guardFor: GuardFor): HttpFunctionOptions {
-  const guard = guardFor('people', rightOf);
-  return {
-    route: 'runs/{partition?}',
-    methods: ['POST'],
-    authLevel: authLevelFor(guard),
-    handler: createGuardedHandler(guard, (request, log, caller) =>
-      handleTrigger(services, request, log, { caller, alerts: false }),
-    ),
-  };
-}
+export type Door = { readonly caller: Caller; readonly alerts: boolean };
 
-type Door = { readonly caller: Caller; readonly alerts: boolean };
-
-async function handleTrigger(
+export async function handleTrigger(
   services: Provide<'trigger'>,
   request: HttpRequest,
   log: Logger,

@@ -74,6 +74,8 @@ locals {
     # easy-auth: App Service authentication signs people in (sign-in.tf) and ClouDO trusts X-MS-CLIENT-PRINCIPAL;
     # keys: no sign-in, every route takes a function key.
     CLOUDO_AUTH = var.enable_sign_in ? "easy-auth" : "keys"
+    # What exactly runs, recorded on every run and shown by /api/logs: the image reference with its tag.
+    CLOUDO_APP_VERSION = var.image
   }
 
   # Credentials: a Key Vault reference when key_vault_secret_names names one, else the sensitive variable.

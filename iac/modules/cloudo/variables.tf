@@ -279,7 +279,7 @@ variable "seed_mappings" {
 }
 
 variable "enable_sign_in" {
-  description = "Sign-in with Microsoft Entra ID: an app registration with ClouDO's app roles, App Service authentication on the app (people sign in; /api/Trigger, /api/approvals and /api/health stay reachable without it), and CLOUDO_AUTH = \"easy-auth\". false: no registration, no App Service authentication, CLOUDO_AUTH = \"keys\" (every route takes a function key). See iac/README.md, sign-in and roles."
+  description = "Sign-in with Microsoft Entra ID: an app registration with ClouDO's app roles, App Service authentication on the app (people sign in, approvers too; /api/Trigger and /api/health stay reachable without it), and CLOUDO_AUTH = \"easy-auth\". false: no registration, no App Service authentication, CLOUDO_AUTH = \"keys\" (every route takes a function key). See iac/README.md, sign-in and roles."
   type        = bool
   default     = true
 }

@@ -41,6 +41,8 @@ const APPLY_TIME: Readonly<Record<string, string>> = {
   'azurerm_application_insights.this.connection_string': 'InstrumentationKey=00000000-0000-0000-0000-000000000000',
   'local.image_parts[0]': 'ghcr.io',
 };
+// Inputs the module requires (no default), as a deployment would give them.
+const REQUIRED_INPUTS: Readonly<Record<string, string>> = { image: 'ghcr.io/contoso/cloudo:1.4.2' };
 // Valid for loadConfig: OPSGENIE_API_KEY 8+ characters, APPROVAL_SECRET 32+, the chat webhook an https URL.
 const DUMMY_SECRETS: Readonly<Record<string, string>> = {
   OPSGENIE_API_KEY: 'dummy-opsgenie-api-key',
@@ -160,7 +162,7 @@ function resolvedSettings(): Record<string, string> {
   const all = locals(moduleFiles());
   const variable = (name: string, v: string): unknown => {
     if (!defaults.has(v)) throw new Error(`${name}: var.${v} is not a module variable`);
-    const d = defaults.get(v);
+    const d = defaults.get(v) === undefined ? REQUIRED_INPUTS[v] : defaults.get(v);
     if (d === undefined) throw new Error(`${name}: var.${v} has no default`);
     return d;
   };
@@ -614,7 +616,7 @@ describe('terraform (iac/)', () => {
 // in front of the app, and CLOUDO_AUTH, which tells ClouDO whether to trust the platform's X-MS-CLIENT-PRINCIPAL.
 describe('terraform sign-in with Entra ID (iac/)', () => {
   const ROLES = ['ClouDO.Reader', 'ClouDO.Operator', 'ClouDO.Approver', 'ClouDO.Admin'];
-  const EXCLUDED = ['/api/Trigger', '/api/Trigger/*', '/api/approvals/*', '/api/health'];
+  const EXCLUDED = ['/api/Trigger', '/api/Trigger/*', '/api/health'];
   const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
   const ON = 'var.enable_sign_in ? 1 : 0';
 
@@ -777,13 +779,13 @@ describe('terraform sign-in with Entra ID (iac/)', () => {
     const excluded = authBlock().auth['excluded_paths'];
     expect(excluded).toEqual(EXCLUDED);
     const fns = httpFunctions();
-    const open = (f: { file: string }) => ['trigger.ts', 'approvals.ts', 'health.ts'].includes(f.file);
+    const open = (f: { file: string }) => ['trigger.ts', 'health.ts'].includes(f.file);
     expect(
       fns
         .filter(open)
         .map((f) => f.file)
         .sort(),
-    ).toEqual(['approvals.ts', 'health.ts', 'trigger.ts']);
+    ).toEqual(['health.ts', 'trigger.ts']);
     for (const f of fns) {
       for (const p of samplePaths(f.route)) expect(isExcluded(p, EXCLUDED), `${f.file} ${p}`).toBe(open(f));
     }
