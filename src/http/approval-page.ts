@@ -120,7 +120,9 @@ function decisionForm(view: ApprovalPageView): string {
   const who =
     view.principal === null
       ? '<p><label for="name">Your name</label><br>' +
-        '<input id="name" name="name" type="text" required maxlength="100" autocomplete="name"></p>'
+        '<input id="name" name="name" type="text" required maxlength="100" autocomplete="name"></p>' +
+        '<p class="note">Nobody is signed in here: this deployment has no sign-in, so your name is recorded as ' +
+        'typed and proves nothing. Runs under the four-eyes rule need a signed-in approver.</p>'
       : `<p>You are signed in as <strong>${escapeHtml(view.principal)}</strong>.</p>`;
   return [
     `<form method="post" action="${escapeHtml(view.formAction)}">`,

@@ -67,6 +67,7 @@ describe('approvalPage', () => {
   it('asks for a name only when nobody is signed in', () => {
     const anonymous = renderApprovalPage(view());
     expect(anonymous).toContain('Your name');
+    expect(anonymous).toContain('this deployment has no sign-in, so your name is recorded as typed and proves nothing');
     expect(anonymous).toMatch(/<input [^>]*name="name"[^>]*required[^>]*maxlength="100"[^>]*autocomplete="name"/);
     const signedIn = renderApprovalPage(view({ principal: 'alice@example.com' }));
     expect(signedIn).not.toContain('name="name"');
