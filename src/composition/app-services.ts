@@ -5,6 +5,8 @@ import { createExecutionTable } from '../adapters/runs/execution-table';
 import { createMappingTable } from '../adapters/mappings/mapping-table';
 import { createRunQueue } from '../adapters/runs/run-queue';
 import { createAuditTable } from '../adapters/audit/audit-table';
+import { resolveRunbook } from '../adapters/worker/runbook-resolver';
+import { readPackageVersion } from '../adapters/shared/app-version';
 import { readAudit, writeAudit, type AuditDeps } from '../services/audit/audit-trail';
 import { NO_ACCESS_LIST } from '../domain/identity/mapping-access';
 import type { Execution } from '../domain/runs/execution';
@@ -58,7 +60,15 @@ export function createAppServices(config: CloudoConfig, clients?: StorageClients
   const executions = createExecutionTable(storage.executions);
   const alerts = createAlertRecords(storage.executions);
   const common = { executions, alerts, queue: createRunQueue(storage.queues, config.queuePrefix), clock: systemClock };
-  const audit = { audit: createAuditTable(storage.executions), clock: systemClock };
+  const audit: AuditDeps = {
+    audit: createAuditTable(storage.executions),
+    clock: systemClock,
+    fingerprint: async (runbook) => {
+      const found = await resolveRunbook(config.runbooksDir, runbook);
+      return found.ok ? found.sha256 : null;
+    },
+    appVersion: config.auth.appVersion ?? readPackageVersion(),
+  };
   const publicUrl = () => config.oncall.publicUrl ?? opts.publicUrl?.() ?? '';
   const on = wireOncall(config, storage, common, publicUrl);
   const source = opts.mappingSource ? { mappingSource: opts.mappingSource } : {};

@@ -10,7 +10,14 @@ import { newExecId } from '../../domain/runs/exec-id';
 import type { Clock } from '../shared/ports';
 import type { AuditLog, AuditPage, AuditQuery } from './ports';
 
-export type AuditDeps = { readonly audit: AuditLog; readonly clock: Clock };
+export type AuditDeps = {
+  readonly audit: AuditLog;
+  readonly clock: Clock;
+  /** What would run now: the runbook file's SHA-256 (null when it cannot be read), for a run's audit record. */
+  readonly fingerprint?: (runbook: string) => Promise<string | null>;
+  /** The app's version (image tag or package version), for a run's audit record. */
+  readonly appVersion?: string;
+};
 
 export type AuditEntry = {
   readonly actor: AuditActor;

@@ -15,6 +15,8 @@ export function requesterOf(e: Execution): AuditActor {
 
 /** Written before the run is recorded: a run nobody could audit is not recorded (the request gets a 503). */
 export async function auditRunRequested(deps: AuditDeps, e: Execution, origin?: RequestOrigin): Promise<void> {
+  // As the file is now; the run records the SHA-256 of what it actually ran, which may differ if the file changes.
+  const sha256 = deps.fingerprint ? await deps.fingerprint(e.runbook).catch(() => null) : null;
   await writeAudit(deps, {
     actor: requesterOf(e),
     action: 'run.requested',
@@ -24,6 +26,8 @@ export async function auditRunRequested(deps: AuditDeps, e: Execution, origin?: 
     detail: {
       trigger: e.trigger,
       runbook: e.runbook,
+      ...(sha256 ? { runbookSha256: sha256 } : {}),
+      ...(deps.appVersion ? { appVersion: deps.appVersion } : {}),
       ...(e.params ? { params: showParams(e.params.values, e.params.secretNames) } : {}),
       ...(e.error ? { reason: e.error } : {}),
       ...(e.scheduledFor ? { scheduledFor: e.scheduledFor } : {}),

@@ -19,6 +19,12 @@ export async function acceptRequest(deps: AcceptDeps, req: IntakeRequest, log: L
         trigger: 'manual',
         ...(req.partition ? { partition: req.partition } : {}),
         ...(req.requestedBy ? { requestedBy: req.requestedBy } : {}),
+        // Whoever may write to the queue asked; the name in the message is their word, kept beside it.
+        requester: {
+          kind: 'system',
+          id: 'intake',
+          name: req.requestedBy ? `intake queue (for ${req.requestedBy})` : 'intake queue',
+        },
         ...(req.idempotencyKey ? { idempotencyKey: req.idempotencyKey } : {}),
         ...(req.params ? { params: req.params } : {}),
       },

@@ -187,6 +187,13 @@ describe('who may do what', () => {
     const actions = new Set(all.map((r) => r['action']));
     for (const a of ['mappings.applied', 'run.requested', 'run.approved', 'run.cancelled', 'access.denied'])
       expect(actions).toContain(a);
+    const requested = all.find(
+      (r) => r['action'] === 'run.requested' && (r['actor'] as Json)['id'] === 'oid-operator',
+    )!;
+    expect(requested).toMatchObject({
+      detail: { runbook: expect.any(String), runbookSha256: expect.stringMatching(/^[0-9a-f]{64}$/) },
+    });
+    expect((requested['detail'] as Json)['appVersion']).toMatch(/^cloudo /);
     const cancelled = all.find((r) => r['action'] === 'run.cancelled')!;
     expect(cancelled).toMatchObject({
       actor: { id: 'oid-operator', name: 'otto', kind: 'person' },
