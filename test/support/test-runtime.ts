@@ -90,6 +90,23 @@ export async function startPeerRuntime(
   return { url: runtime.url, logs, stop: () => runtime.stop() };
 }
 
+/** A runtime and a peer on the same storage, files and settings: two instances sharing one deployment's work. */
+export async function startRuntimePair(opts: TestRuntimeOptions) {
+  const rt = await startTestRuntime(opts);
+  const peer = await startPeerRuntime(rt).catch(async (err: unknown) => {
+    await rt.stop();
+    throw err;
+  });
+  return {
+    rt,
+    peer,
+    stop: async () => {
+      await peer.stop();
+      await rt.stop();
+    },
+  };
+}
+
 async function writeProjectConfig(dir: string, opts: TestRuntimeOptions): Promise<CloudoConfig> {
   const { runbooksDir, schemasDir } = await writeProject(dir, opts);
   const id = uniqueName('');

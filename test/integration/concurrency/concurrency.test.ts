@@ -3,14 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { alertFixture } from '../../support/alert-fixtures';
 import { readUntil } from '../../support/poll';
-import {
-  call,
-  mappingDoc,
-  startPeerRuntime,
-  startTestRuntime,
-  waitForTerminal,
-  type TestRuntime,
-} from '../../support/test-runtime';
+import { call, mappingDoc, startRuntimePair, waitForTerminal, type TestRuntime } from '../../support/test-runtime';
 
 type Json = Record<string, unknown>;
 
@@ -33,17 +26,15 @@ const MAPPINGS = mappingDoc('conc', [
   },
 ]);
 
-let rt: TestRuntime;
 // A second instance on the same storage: its worker takes messages of the same queue, so slots are shared for real.
-let peer: Awaited<ReturnType<typeof startPeerRuntime>>;
+let rt: TestRuntime;
+let peer: Awaited<ReturnType<typeof startRuntimePair>>['peer'];
+let pair: Awaited<ReturnType<typeof startRuntimePair>> | undefined;
 beforeAll(async () => {
-  rt = await startTestRuntime({ mappings: MAPPINGS, runbooks: RUNBOOKS });
-  peer = await startPeerRuntime(rt);
+  pair = await startRuntimePair({ mappings: MAPPINGS, runbooks: RUNBOOKS });
+  ({ rt, peer } = pair);
 });
-afterAll(async () => {
-  await peer?.stop();
-  await rt?.stop();
-});
+afterAll(async () => pair?.stop());
 
 let turn = 0;
 const trigger = async (id: string): Promise<string> => {

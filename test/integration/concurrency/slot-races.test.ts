@@ -1,74 +1,24 @@
 // Races against "never more than `limit` runs of a key at once": duplicate deliveries of a skipped run, a run the
 // Sweeper called lost while it still runs, a limit changed while runs wait, and a lost wake-up. Real storage, real runs.
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createSlotTable } from '../../../src/adapters/concurrency/slot-table';
-import { createExecutionTable } from '../../../src/adapters/runs/execution-table';
-import { createStorageClients, ensureTables } from '../../../src/adapters/shared/storage-clients';
-import { createAppServices } from '../../../src/composition/app-services';
-import type { AppServices } from '../../../src/composition/service-groups';
-import type { CloudoConfig } from '../../../src/config/load-config';
-import { runConcurrency, type OnBusy } from '../../../src/domain/concurrency/concurrency';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newExecId } from '../../../src/domain/runs/exec-id';
-import { newExecution, startExecution, type Execution } from '../../../src/domain/runs/execution';
+import { startExecution, type Execution } from '../../../src/domain/runs/execution';
 import { queueNameForPool } from '../../../src/domain/runs/run-message';
-import type { ConcurrencyStore, SlotRun } from '../../../src/services/concurrency/ports';
-import type { ExecutionStore } from '../../../src/services/runs/ports';
-import type { Logger } from '../../../src/services/shared/ports';
-import { isolatedConfig, sampleMapping } from '../../support/fixtures';
-import { dropStorage } from '../../support/test-runtime';
-
-const connection = inject('storageConnection');
-const quiet: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
-const dir = mkdtempSync(path.join(os.tmpdir(), 'cloudo-races-'));
-let config: CloudoConfig;
-let services: AppServices;
-let store: ExecutionStore;
-let slots: ConcurrencyStore;
-let seq = 0;
+import { createStorageClients } from '../../../src/adapters/shared/storage-clients';
+import type { SlotRun } from '../../../src/services/concurrency/ports';
+import { quiet, startSlotHarness, type SlotHarness } from '../../support/slot-harness';
 
 const stamp = (sleep: string) =>
   `#!/usr/bin/env bash\necho "start $(date +%s%N)"\nsleep ${sleep}\necho "end $(date +%s%N)"\n`;
 
+let h: SlotHarness;
 beforeAll(async () => {
-  chmodSync(dir, 0o755);
-  writeFileSync(path.join(dir, 'quick.sh'), stamp('0.2'), { mode: 0o755 });
-  writeFileSync(path.join(dir, 'slow.sh'), stamp('4'), { mode: 0o755 });
-  config = isolatedConfig(connection, { CLOUDO_RUNBOOKS_DIR: dir, PATH: process.env['PATH'] ?? '' });
-  services = createAppServices(config);
-  const clients = createStorageClients(connection, config);
-  await ensureTables(clients);
-  store = createExecutionTable(clients.executions);
-  slots = createSlotTable(clients.executions);
+  h = await startSlotHarness({ 'quick.sh': stamp('0.2'), 'slow.sh': stamp('4') });
 });
-afterAll(async () => {
-  await dropStorage(config);
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(async () => h?.stop());
 
-function mappingOfItsOwn(runbook: string, onBusy: OnBusy) {
-  const mapping = sampleMapping({ id: `rv-${++seq}`, runbook, concurrency: { limit: 1, per: 'mapping', onBusy } });
-  const concurrency = runConcurrency(mapping.partition, mapping.id, mapping.concurrency!, null);
-  const record = async (minutesAgo: number, patch: (e: Execution, at: Date) => Execution = (e) => e) => {
-    const at = new Date(Date.now() - minutesAgo * 60_000);
-    const e = newExecution({
-      execId: newExecId(at),
-      mapping,
-      trigger: 'manual',
-      now: at,
-      defaultTimeoutSeconds: 60,
-      concurrency,
-    });
-    return (await store.create(patch(e, at))).value;
-  };
-  return { concurrency, record };
-}
-
-let msg = 0;
-const deliver = (execId: string) =>
-  services.worker.handleRunMessage({ queueName: 'q', messageId: `m-${++msg}`, body: { v: 1, execId } }, quiet);
+const mappingOfItsOwn = (runbook: string, onBusy: 'queue' | 'skip') => h.mappingOfItsOwn(runbook, onBusy);
+const deliver = (execId: string) => h.deliver(execId);
 
 function interval(e: Execution): [number, number] {
   const out = String(e.output);
@@ -83,13 +33,13 @@ describe('on_busy "skip" and duplicate deliveries', () => {
       const key = `p|skip-dup-${trial}-${Date.now()}`;
       const holder = { execId: newExecId(new Date(Date.now() - 1000)), worker: 'Runbook' };
       const run = { execId: newExecId(new Date()), worker: 'Runbook' };
-      expect((await slots.enter(key, 1, holder, true, new Date())).holds).toBe(true);
+      expect((await h.slots.enter(key, 1, holder, true, new Date())).holds).toBe(true);
       const [a, b] = await Promise.all([
-        slots.enter(key, 1, run, false, new Date()),
-        slots.enter(key, 1, run, false, new Date()),
+        h.slots.enter(key, 1, run, false, new Date()),
+        h.slots.enter(key, 1, run, false, new Date()),
       ]);
       // The slot is still the holder's: nobody handed `run` anything.
-      expect((await slots.inspect(key, 1)).holders.map((h) => h.execId)).toEqual([holder.execId]);
+      expect((await h.slots.inspect(key, 1)).holders.map((h) => h.execId)).toEqual([holder.execId]);
       told.push(a.holds, b.holds);
     }
     expect(told.filter(Boolean)).toEqual([]);
@@ -102,10 +52,10 @@ describe('on_busy "skip" and duplicate deliveries', () => {
       // A live holder, running for a minute (its record is checked by whoever finds the slot taken), lease fresh.
       const holder = await record(2, (e) => startExecution(e, new Date()));
       const since = new Date(Date.now() - 60_000);
-      await slots.enter(c.key, 1, { execId: holder.execId, worker: holder.worker }, true, since);
+      await h.slots.enter(c.key, 1, { execId: holder.execId, worker: holder.worker }, true, since);
       const run = await record(1);
       await Promise.all([deliver(run.execId), deliver(run.execId)]);
-      statuses.push((await services.executions.get(run.execId)).status);
+      statuses.push((await h.services.executions.get(run.execId)).status);
     }
     expect(statuses).toEqual(Array(6).fill('skipped'));
   });
@@ -118,22 +68,22 @@ describe('a run marked lost while its runbook still runs', () => {
     const first = await record(5);
     const firstDone = deliver(first.execId);
     // Running: then its worker's renewals are lost for a minute (a storage hiccup on that instance): the lease lapses.
-    let running = await store.get(first.execId);
+    let running = await h.store.get(first.execId);
     for (let i = 0; i < 100 && running?.value.status !== 'running'; i++) {
       await new Promise((r) => setTimeout(r, 50));
-      running = await store.get(first.execId);
+      running = await h.store.get(first.execId);
     }
     expect(running?.value.status).toBe('running');
-    await store.replaceIf({ ...running!.value, leaseUntil: new Date(Date.now() - 1000).toISOString() }, running!);
-    await services.sweeper.sweep(quiet);
-    expect((await services.executions.get(first.execId)).status).toBe('error');
+    await h.store.replaceIf({ ...running!.value, leaseUntil: new Date(Date.now() - 1000).toISOString() }, running!);
+    await h.services.sweeper.sweep(quiet);
+    expect((await h.services.executions.get(first.execId)).status).toBe('error');
     const second = await record(4);
     expect(await deliver(second.execId)).toBe('waiting');
     await firstDone;
     // The first run's worker recorded its result over "worker lost" and handed the slot on: the wake message comes.
     expect(await deliver(second.execId)).toBe('ran');
-    const a = await services.executions.get(first.execId);
-    const b = await services.executions.get(second.execId);
+    const a = await h.services.executions.get(first.execId);
+    const b = await h.services.executions.get(second.execId);
     expect(a.status).toBe('succeeded');
     expect(b.status).toBe('succeeded');
     const [aStart, aEnd] = interval(a);
@@ -141,7 +91,7 @@ describe('a run marked lost while its runbook still runs', () => {
     expect(aStart).toBeLessThan(bStart);
     // Limit 1: the second starts only after the first ended.
     expect(bStart).toBeGreaterThan(aEnd);
-    expect((await slots.inspect(c.key, 1)).holders).toEqual([]);
+    expect((await h.slots.inspect(c.key, 1)).holders).toEqual([]);
   });
 });
 
@@ -154,14 +104,14 @@ describe('a mapping whose limit changes while runs wait', () => {
       worker: 'Runbook',
     })) as [SlotRun, SlotRun, SlotRun];
     // Limit 2: a and b run. Then the limit is lowered to 1: c, requested under it, waits while two run.
-    expect((await slots.enter(key, 2, a, true, new Date())).holds).toBe(true);
-    expect((await slots.enter(key, 2, b, true, new Date())).holds).toBe(true);
-    expect((await slots.enter(key, 1, c, true, new Date())).holds).toBe(false);
+    expect((await h.slots.enter(key, 2, a, true, new Date())).holds).toBe(true);
+    expect((await h.slots.enter(key, 2, b, true, new Date())).holds).toBe(true);
+    expect((await h.slots.enter(key, 1, c, true, new Date())).holds).toBe(false);
     // b leaves slot-001, whichever limit it names: one still runs, so c still waits.
-    expect(await slots.leave(key, 1, b.execId, new Date())).toEqual([]);
-    expect((await slots.inspect(key, 1)).holders.map((h) => h.execId)).toEqual([a.execId]);
-    expect(await slots.leave(key, 2, a.execId, new Date())).toEqual([c]);
-    expect((await slots.inspect(key, 1)).holders.map((h) => h.execId)).toEqual([c.execId]);
+    expect(await h.slots.leave(key, 1, b.execId, new Date())).toEqual([]);
+    expect((await h.slots.inspect(key, 1)).holders.map((h) => h.execId)).toEqual([a.execId]);
+    expect(await h.slots.leave(key, 2, a.execId, new Date())).toEqual([c]);
+    expect((await h.slots.inspect(key, 1)).holders.map((h) => h.execId)).toEqual([c.execId]);
   });
 });
 
@@ -171,11 +121,11 @@ describe('a lost wake-up', () => {
     // The head was handed the slot two minutes ago (a holder ended and passed it on), and its wake message was lost.
     const head = await record(3, (e, at) => ({ ...e, waiting: { reason: 'in line', since: at.toISOString() } }));
     const twoMinutesAgo = new Date(Date.now() - 120_000);
-    expect((await slots.enter(c.key, 1, { execId: head.execId, worker: head.worker }, true, twoMinutesAgo)).holds).toBe(
-      true,
-    );
-    const queue = createStorageClients(connection, config).queues.getQueueClient(
-      queueNameForPool(config.queuePrefix, head.worker),
+    expect(
+      (await h.slots.enter(c.key, 1, { execId: head.execId, worker: head.worker }, true, twoMinutesAgo)).holds,
+    ).toBe(true);
+    const queue = createStorageClients(h.config.storageConnection ?? '', h.config).queues.getQueueClient(
+      queueNameForPool(h.config.queuePrefix, head.worker),
     );
     await queue.createIfNotExists();
     await queue.clearMessages();

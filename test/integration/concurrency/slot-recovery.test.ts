@@ -1,77 +1,22 @@
 // Slots that no run gives back by itself: a lost worker's (the Sweeper), a holder ended without giving it back (the
 // next run takes it), a run cancelled after it was handed one (its message gives it back), and a lost wake message.
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createSlotTable } from '../../../src/adapters/concurrency/slot-table';
-import { createExecutionTable } from '../../../src/adapters/runs/execution-table';
-import { createStorageClients, ensureTables } from '../../../src/adapters/shared/storage-clients';
-import { createAppServices } from '../../../src/composition/app-services';
-import type { AppServices } from '../../../src/composition/service-groups';
-import type { CloudoConfig } from '../../../src/config/load-config';
-import { runConcurrency } from '../../../src/domain/concurrency/concurrency';
-import { newExecId } from '../../../src/domain/runs/exec-id';
-import { markWaiting, newExecution, startExecution, type Execution } from '../../../src/domain/runs/execution';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { markWaiting, startExecution, type Execution } from '../../../src/domain/runs/execution';
 import { requestCancel } from '../../../src/domain/runs/cancel';
-import type { ConcurrencyStore } from '../../../src/services/concurrency/ports';
-import type { ExecutionStore } from '../../../src/services/runs/ports';
-import type { Logger } from '../../../src/services/shared/ports';
-import { isolatedConfig, sampleMapping } from '../../support/fixtures';
-import { dropStorage } from '../../support/test-runtime';
+import { quiet, startSlotHarness, type SlotHarness } from '../../support/slot-harness';
 
-const connection = inject('storageConnection');
-const quiet: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
-const dir = mkdtempSync(path.join(os.tmpdir(), 'cloudo-slots-'));
-let config: CloudoConfig;
-let services: AppServices;
-let store: ExecutionStore;
-let slots: ConcurrencyStore;
-let seq = 0;
-
+let h: SlotHarness;
 beforeAll(async () => {
-  chmodSync(dir, 0o755);
-  writeFileSync(path.join(dir, 'quick.sh'), 'echo done\n', { mode: 0o755 });
-  config = isolatedConfig(connection, { CLOUDO_RUNBOOKS_DIR: dir, PATH: process.env['PATH'] ?? '' });
-  services = createAppServices(config);
-  const clients = createStorageClients(connection, config);
-  await ensureTables(clients);
-  store = createExecutionTable(clients.executions);
-  slots = createSlotTable(clients.executions);
+  h = await startSlotHarness({ 'quick.sh': 'echo done\n' });
 });
-afterAll(async () => {
-  await dropStorage(config);
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(async () => h?.stop());
 
-// Runs of one limit-1 mapping of their own, requested `minutesAgo`.
-function mappingOfItsOwn() {
-  const mapping = sampleMapping({
-    id: `one-${++seq}`,
-    runbook: 'quick.sh',
-    concurrency: { limit: 1, per: 'mapping', onBusy: 'queue' },
-  });
-  const concurrency = runConcurrency(mapping.partition, mapping.id, mapping.concurrency!, null);
-  const record = async (minutesAgo: number, patch: (e: Execution, at: Date) => Execution = (e) => e) => {
-    const at = new Date(Date.now() - minutesAgo * 60_000);
-    const e = newExecution({
-      execId: newExecId(at),
-      mapping,
-      trigger: 'manual',
-      now: at,
-      defaultTimeoutSeconds: 60,
-      concurrency,
-    });
-    return (await store.create(patch(e, at))).value;
-  };
-  return { concurrency, record };
-}
+const mappingOfItsOwn = () => h.mappingOfItsOwn('quick.sh');
+const deliver = (execId: string) => h.deliver(execId);
 
-const deliver = (execId: string) =>
-  services.worker.handleRunMessage({ queueName: 'q', messageId: `m-${execId}`, body: { v: 1, execId } }, quiet);
-const holders = async (key: string) => (await slots.inspect(key, 1)).holders.map((h) => h.execId);
+const holders = async (key: string) => (await h.slots.inspect(key, 1)).holders.map((x) => x.execId);
 const enter = (c: { key: string }, e: Execution) =>
-  slots.enter(c.key, 1, { execId: e.execId, worker: e.worker }, true, new Date());
+  h.slots.enter(c.key, 1, { execId: e.execId, worker: e.worker }, true, new Date());
 
 describe('concurrency slots given back without their run', () => {
   it("the Sweeper ends a lost worker's run and hands its slot to the next in line", async () => {
@@ -81,11 +26,11 @@ describe('concurrency slots given back without their run', () => {
     const next = await record(29, (e, at) => markWaiting(e, 'waiting for a slot', at));
     await enter(c, next);
     expect(await holders(c.key)).toEqual([lost.execId]);
-    await services.sweeper.sweep(quiet);
-    expect((await services.executions.get(lost.execId)).status).toBe('error');
+    await h.services.sweeper.sweep(quiet);
+    expect((await h.services.executions.get(lost.execId)).status).toBe('error');
     expect(await holders(c.key)).toEqual([next.execId]);
     expect(await deliver(next.execId)).toBe('ran');
-    const done = await services.executions.get(next.execId);
+    const done = await h.services.executions.get(next.execId);
     expect(done.status).toBe('succeeded');
     expect(done.waiting).toBeUndefined();
     expect(await holders(c.key)).toEqual([]);
@@ -99,10 +44,16 @@ describe('concurrency slots given back without their run', () => {
       startedAt: at.toISOString(),
       finishedAt: at.toISOString(),
     }));
-    await slots.enter(c.key, 1, { execId: over.execId, worker: over.worker }, true, new Date(Date.now() - 5 * 60_000));
+    await h.slots.enter(
+      c.key,
+      1,
+      { execId: over.execId, worker: over.worker },
+      true,
+      new Date(Date.now() - 5 * 60_000),
+    );
     const next = await record(0);
     expect(await deliver(next.execId)).toBe('ran');
-    expect((await services.executions.get(next.execId)).status).toBe('succeeded');
+    expect((await h.services.executions.get(next.execId)).status).toBe('succeeded');
   });
 
   it('a run cancelled after it was handed a slot gives it back when its message comes, waking the next', async () => {
@@ -114,12 +65,12 @@ describe('concurrency slots given back without their run', () => {
     const last = await record(1);
     await enter(c, last);
     // Cancelled without the cancel giving its place back (as if that write was lost), then handed the slot.
-    const found = (await store.get(cancelled.execId))!;
-    await store.replaceIf(
+    const found = (await h.store.get(cancelled.execId))!;
+    await h.store.replaceIf(
       requestCancel(found.value, { requestedBy: 'ada', reason: null, requestedAt: new Date().toISOString() }),
       found,
     );
-    expect(await slots.leave(c.key, 1, first.execId, new Date())).toEqual([
+    expect(await h.slots.leave(c.key, 1, first.execId, new Date())).toEqual([
       { execId: cancelled.execId, worker: 'Runbook' },
     ]);
     expect(await deliver(cancelled.execId)).toBe('duplicate');
@@ -133,13 +84,13 @@ describe('concurrency slots given back without their run', () => {
     await enter(c, holder);
     const waiting = await record(9, (e, at) => markWaiting(e, 'waiting for a slot', at));
     await enter(c, waiting);
-    await services.sweeper.sweep(quiet);
-    const after = await services.executions.get(waiting.execId);
+    await h.services.sweeper.sweep(quiet);
+    const after = await h.services.executions.get(waiting.execId);
     expect(after).toMatchObject({ status: 'queued', waiting: { reason: 'waiting for a slot' } });
     expect(after.requeuedAt).toBeDefined();
     expect(after.requeues ?? 0).toBe(0);
     // Still in line behind a live holder: the re-sent message finds it waiting, and it is never given up.
     expect(await deliver(waiting.execId)).toBe('waiting');
-    expect((await services.executions.get(waiting.execId)).status).toBe('queued');
+    expect((await h.services.executions.get(waiting.execId)).status).toBe('queued');
   });
 });

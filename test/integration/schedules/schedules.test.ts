@@ -3,14 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Readable } from 'node:stream';
 import { runOperator } from '../../../src/cli/operator-commands';
 import { readUntil } from '../../support/poll';
-import {
-  call,
-  mappingDoc,
-  startPeerRuntime,
-  startTestRuntime,
-  waitForTerminal,
-  type TestRuntime,
-} from '../../support/test-runtime';
+import { call, mappingDoc, startRuntimePair, waitForTerminal, type TestRuntime } from '../../support/test-runtime';
 
 type Json = Record<string, unknown>;
 
@@ -33,15 +26,13 @@ const MAPPINGS = mappingDoc('clock', [
 ]);
 
 let rt: TestRuntime;
-let peer: Awaited<ReturnType<typeof startPeerRuntime>>;
+let peer: Awaited<ReturnType<typeof startRuntimePair>>['peer'];
+let pair: Awaited<ReturnType<typeof startRuntimePair>> | undefined;
 beforeAll(async () => {
-  rt = await startTestRuntime({ mappings: MAPPINGS, runbooks: RUNBOOKS });
-  peer = await startPeerRuntime(rt);
+  pair = await startRuntimePair({ mappings: MAPPINGS, runbooks: RUNBOOKS });
+  ({ rt, peer } = pair);
 });
-afterAll(async () => {
-  await peer?.stop();
-  await rt?.stop();
-});
+afterAll(async () => pair?.stop());
 
 describe('schedules', () => {
   it('runs each 5-second slot exactly once across two runtimes sharing one storage', async () => {

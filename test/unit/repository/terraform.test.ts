@@ -469,13 +469,7 @@ describe('terraform (iac/)', () => {
           '',
         ].join('\n'),
       );
-      const run = (args: string[], input?: string) =>
-        spawnSync('terraform', args, { cwd: dir, env: TF_ENV, encoding: 'utf8', input, timeout: 60_000 });
-      const evaluate = (expr: string, vars: string[] = []): unknown => {
-        const out = run(['console', ...vars.flatMap((v) => ['-var', v])], `jsonencode(${expr})\n`);
-        expect(out.status, out.stderr).toBe(0);
-        return JSON.parse(JSON.parse(out.stdout.trim()) as string);
-      };
+      const { run, evaluate } = terraformIn(dir);
       expect(run(['init', '-backend=false', '-input=false']).status).toBe(0);
       const prefix = String(all['queue_prefix']);
       const expected = [...new Set(pools.map((p) => queueNameForPool(prefix, p)))].flatMap((q) => [q, `${q}-poison`]);
@@ -910,13 +904,7 @@ describe('terraform sign-in with Entra ID (iac/)', () => {
             '',
           ].join('\n'),
         );
-        const run = (args: string[], input?: string) =>
-          spawnSync('terraform', args, { cwd: dir, env: TF_ENV, encoding: 'utf8', input, timeout: 60_000 });
-        const evaluate = (expr: string, vars: string[] = []): unknown => {
-          const out = run(['console', ...vars.flatMap((v) => ['-var', v])], `jsonencode(${expr})\n`);
-          expect(out.status, out.stderr).toBe(0);
-          return JSON.parse(JSON.parse(out.stdout.trim()) as string);
-        };
+        const { run, evaluate } = terraformIn(dir);
         expect(run(['init', '-backend=false', '-input=false']).status).toBe(0);
         expect(evaluate('[local.cloudo_auth, local.auth_blocks]')).toEqual(['easy-auth', 1]);
         expect(evaluate('[local.cloudo_auth, local.auth_blocks]', ['enable_sign_in=false'])).toEqual(['keys', 0]);
@@ -945,3 +933,15 @@ describe('terraform sign-in with Entra ID (iac/)', () => {
     },
   );
 });
+
+/** Terraform in a scratch directory: a command, and `terraform console` evaluating an expression to JSON. */
+function terraformIn(dir: string) {
+  const run = (args: string[], input?: string) =>
+    spawnSync('terraform', args, { cwd: dir, env: TF_ENV, encoding: 'utf8', input, timeout: 60_000 });
+  const evaluate = (expr: string, vars: string[] = []): unknown => {
+    const out = run(['console', ...vars.flatMap((v) => ['-var', v])], `jsonencode(${expr})\n`);
+    expect(out.status, out.stderr).toBe(0);
+    return JSON.parse(JSON.parse(out.stdout.trim()) as string);
+  };
+  return { run, evaluate };
+}
