@@ -1,4 +1,5 @@
 // `cloudo azure …`: what the verbs need from the outside world, and the dispatch from a command line to a verb.
+import { loadOperatorSettings } from '../config/operator-settings';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createAzureCredential } from '../adapters/shared/azure-credential';
 import { createMonitor } from '../adapters/azure/arm-monitor';
@@ -33,5 +34,6 @@ export function createAzureDeps(): AzureDeps {
     now: () => new Date(),
     sleep: (ms) => sleep(ms),
     appPollMs: 5000,
+    token: loadOperatorSettings(undefined).token,
   };
 }

@@ -11,4 +11,6 @@ export type AzureDeps = {
   readonly sleep: (ms: number) => Promise<void>;
   /** Between polls of the app while waiting for a test alert. */
   readonly appPollMs: number;
+  /** A bearer token (CLOUDO_TOKEN) for an app with sign-in, whose runs a function key cannot read. */
+  readonly token?: string | undefined;
 };

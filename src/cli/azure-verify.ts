@@ -43,7 +43,7 @@ export async function verify(flags: Flags, deps: AzureDeps): Promise<number> {
   const receivers = group.webhooks.filter((w) => pointsAtTrigger(w.serviceUri, trigger));
   // Without --function-key, the webhook's own key reads the app API too (a host key works for every function).
   const key = flags.values['function-key'] ?? receivers.map((w) => readFunctionKey(w.serviceUri)).find(Boolean);
-  const app = createAppApi(v('app-url'), key, deps.fetch);
+  const app = createAppApi(v('app-url'), key, deps.fetch, deps.token);
   const checks = [enabledCheck(group), ...checkWebhooks(group.webhooks, trigger), ...(await probes(app, receivers))];
   for (const c of checks) deps.print(line(c));
   const passed = checks.every((c) => c.ok);

@@ -45,9 +45,13 @@ const unmatched = z.object({
 // The unmatched list is newest event first; a test alert may carry an old fire time, so read as far as allowed.
 const LIST_LIMIT = '200';
 
-export function createAppApi(appUrl: string, functionKey: string | undefined, fetchFn: Fetch): AppApi {
+export function createAppApi(appUrl: string, functionKey: string | undefined, fetchFn: Fetch, token?: string): AppApi {
   const base = appUrl.replace(/\/+$/, '');
-  const headers: Record<string, string> = functionKey ? { 'x-functions-key': functionKey } : {};
+  // With sign-in, the runs and unmatched alerts are read with a token; without it, with the key.
+  const headers: Record<string, string> = {
+    ...(functionKey ? { 'x-functions-key': functionKey } : {}),
+    ...(token ? { authorization: `Bearer ${token}` } : {}),
+  };
   const getJson = async (route: string): Promise<unknown> => {
     const res = await call(fetchFn, `${base}${apiPath(route)}`, { headers });
     if (res.status !== 200) throw new AppApiError(`GET ${apiPath(route.split('?')[0] ?? '')}: ${await describe(res)}`);
