@@ -13,8 +13,9 @@ import {
 } from '../src/http/approval-request';
 import { toErrorResponse, toHtmlErrorResponse } from '../src/http/error-response';
 import { createHttpHandler } from '../src/http/http-handler';
-import { authorizeOrAudit, readOrigin, type Guard, type GuardFor } from '../src/http/guarded-handler';
+import { auditRefusal, readOrigin, type Guard, type GuardFor } from '../src/http/guarded-handler';
 import type { Decider } from '../src/domain/approvals/approval';
+import { authorize } from '../src/http/caller';
 import type { Logger } from '../src/services/shared/ports';
 
 export function defineApprovalsFunction(services: Provide<'approvals'>, guardFor: GuardFor): HttpFunctionOptions {
@@ -25,7 +26,8 @@ export function defineApprovalsFunction(services: Provide<'approvals'>, guardFor
     // The signed link is the credential: approvers follow it from a page or chat, without a function key.
     authLevel: 'anonymous',
     handler: createHttpHandler(
-      (request, log) => handleApproval(services, guard, request, log),
+      (request, log) =>
+        auditRefusal(guard, request, 'approve', log, () => handleApproval(services, guard, request, log)),
       (err, log, request) => (prefersJson(request) ? toErrorResponse(err, log) : toHtmlErrorResponse(err, log)),
     ),
   };
@@ -36,13 +38,15 @@ async function handleApproval(services: Provide<'approvals'>, guard: Guard, requ
   const link = readApprovalLink(request);
   // Chat tools and mail scanners fetch links to preview them: a GET must never decide anything.
   if (request.method === 'GET') {
+    // With sign-in, the page shows the run to those who may read runs, like every other page of them.
+    if (guard.auth.mode === 'easy-auth') authorize(request, guard.auth, guard.route, 'read');
     const { execution, action } = await services().view(link);
     const url = new URL(request.url);
     const view = toApprovalPageView(execution, action, readPrincipal(request), `${url.pathname}${url.search}`);
     return { status: 200, headers: HTML_HEADERS, body: renderApprovalPage(view) };
   }
-  if (!json) refuseCrossSiteForm(request);
-  const decided = await services().decide(link, await deciderOf(guard, request, json, log), log, readOrigin(request));
+  refuseCrossSiteForm(request);
+  const decided = await services().decide(link, await deciderOf(guard, request, json), log, readOrigin(request));
   return json ? decidedJson(decided) : decidedHtml(decided);
 }
 
@@ -66,8 +70,9 @@ function decidedHtml(e: Execution): HttpResponseInit {
 
 // With sign-in, the approver is the verified caller (an Approver, or an Admin); without it, the name typed into the
 // form, which the page says proves nothing.
-async function deciderOf(guard: Guard, request: HttpRequest, json: boolean, log: Logger): Promise<Decider> {
+async function deciderOf(guard: Guard, request: HttpRequest, json: boolean): Promise<Decider> {
   if (guard.auth.mode !== 'easy-auth') return readDecider(request, json);
-  const caller = await authorizeOrAudit(guard, request, 'approve', log);
+  // A refusal here is audited by the handler around it.
+  const caller = authorize(request, guard.auth, guard.route, 'approve');
   return { name: caller.name, signedIn: true, caller };
 }

@@ -24,7 +24,7 @@ export function defineCancelFunction(services: Provide<'control'>, guardFor: Gua
       const execId = request.params['execId'] ?? '';
       const reason = await readReason(request);
       // Without sign-in, a key holder may still say who they are (unverified, as before sign-in existed).
-      const keyed = caller.kind === 'system' && caller.id === 'key';
+      const keyed = caller.keyHolder === true;
       const by = keyed ? (readRequester(request).requestedBy ?? KEY_HOLDER) : caller.name;
       const actor = { id: caller.id, name: by, kind: caller.kind };
       const ask = { execId, by, actor, origin: readOrigin(request), ...(reason ? { reason } : {}) };

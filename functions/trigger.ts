@@ -150,7 +150,7 @@ async function readRunBody(request: HttpRequest): Promise<{ params?: unknown }> 
 // Without sign-in, a key holder may still say who asks (unverified, as before sign-in existed); otherwise the caller
 // is who the sign-in (or the local runtime) says.
 function requesterOf(request: HttpRequest, caller: Caller): Pick<RunRequest, 'requestedBy' | 'requester' | 'caller'> {
-  const keyed = caller.kind === 'system' && caller.id === 'key';
+  const keyed = caller.keyHolder === true;
   const name = keyed ? readRequester(request).requestedBy : caller.name;
   return {
     ...(name ? { requestedBy: name } : {}),

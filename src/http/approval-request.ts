@@ -28,10 +28,12 @@ export function readApprovalLink(request: HttpRequest): LinkInput {
 export const readPrincipal = (request: HttpRequest): string | null =>
   parsePersonName(request.headers.get(PRINCIPAL_HEADER));
 
-/** Who decides: the signed-in principal, else the name typed into the form or the JSON body. */
+/**
+ * Who decides without sign-in: the name typed into the form or the JSON body, else the name a client says it acts
+ * for (X-MS-CLIENT-PRINCIPAL-NAME). Either is a claim, never an identity: `signedIn` is false, and four eyes refuses it.
+ */
 export async function readDecider(request: HttpRequest, json: boolean): Promise<Decider> {
-  const principal = readPrincipal(request);
-  if (principal) return { name: principal, signedIn: true };
+  const claimed = readPrincipal(request);
   let raw: string | undefined;
   if (json) {
     const parsed = nameBody.safeParse(await readJsonBody(request));
@@ -44,20 +46,21 @@ export async function readDecider(request: HttpRequest, json: boolean): Promise<
     if (text.length > MAX_FORM_BYTES) throw badRequest('name', 'The form is too large.');
     raw = new URLSearchParams(text).get('name') ?? undefined;
   }
-  const name = parsePersonName(raw);
+  const name = parsePersonName(raw) ?? claimed;
   if (!name) throw badRequest('name', 'Say who decides: a name of 1 to 100 characters.');
   return { name, signedIn: false };
 }
 
-// Programs ask for JSON (a JSON body or Accept); a browser's form post and link clicks get HTML.
+// Programs ask for JSON (a JSON body, or Accept); a browser's form post and link clicks get HTML. Only the exact media
+// type counts: "text/plain; charset=json" is a form a browser may send cross-site without asking.
 export function prefersJson(request: HttpRequest): boolean {
-  const type = request.headers.get('content-type') ?? '';
+  const type = (request.headers.get('content-type') ?? '').split(';')[0]?.trim().toLowerCase();
   const accept = request.headers.get('accept') ?? '';
-  return /json/i.test(type) || (/application\/json/i.test(accept) && !/text\/html/i.test(accept));
+  return type === 'application/json' || (/application\/json/i.test(accept) && !/text\/html/i.test(accept));
 }
 
-// A form post from another site would borrow the approver's signed-in identity; only the page's own form may post.
-// (A cross-site JSON post needs a CORS preflight, which this app never grants.)
+// A post from another site would borrow the approver's signed-in identity; only the page's own form may post. Checked
+// on every POST, whatever answer it asks for: a cross-site fetch asking for JSON needs no preflight either.
 export function refuseCrossSiteForm(request: HttpRequest): void {
   const site = request.headers.get('sec-fetch-site');
   // Browsers without Sec-Fetch-Site still send Origin; it must name the host the form was served from.

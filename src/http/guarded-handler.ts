@@ -21,16 +21,36 @@ export type GuardedRequest = (request: HttpRequest, log: Logger, caller: Caller)
 export function createGuardedHandler(guard: Guard, handle: GuardedRequest, renderError?: RenderError): HttpHandler {
   return createHttpHandler(async (request, log) => {
     const right = typeof guard.right === 'function' ? guard.right(request) : guard.right;
-    return handle(request, log, await authorizeOrAudit(guard, request, right, log));
+    const caller = await authorizeOrAudit(guard, request, right, log);
+    // Refusals the use case makes (a mapping's access list, four eyes) are recorded like the guard's own.
+    return auditRefusal(guard, request, right, log, () => handle(request, log, caller));
   }, renderError);
 }
 
 /** Where the request came from: the client address the front end saw, and its request id. */
+// The front end sets X-Client-IP and appends the address it saw to X-Forwarded-For (whose first entries a client may
+// write itself), and names the request in X-ARR-LOG-ID; a client's own X-Request-ID is not taken.
 export function readOrigin(request: HttpRequest): RequestOrigin {
-  const forwarded = request.headers.get('x-forwarded-for')?.split(',')[0]?.trim();
-  const clientIp = forwarded || request.headers.get('x-client-ip') || null;
-  const requestId = request.headers.get('x-arr-log-id') ?? request.headers.get('x-request-id');
+  const forwarded = request.headers.get('x-forwarded-for')?.split(',').at(-1)?.trim();
+  const clientIp = request.headers.get('x-client-ip') || forwarded || null;
+  const requestId = request.headers.get('x-arr-log-id');
   return { clientIp: clientIp?.slice(0, 64) ?? null, requestId: requestId?.slice(0, 128) ?? null };
+}
+
+/** Runs `work`; a 401 or 403 it throws is audited (best effort) and thrown on. */
+export async function auditRefusal<T>(
+  guard: Guard,
+  request: HttpRequest,
+  right: Right,
+  log: Logger,
+  work: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await work();
+  } catch (err) {
+    await auditDenial(guard, request, right, err, log);
+    throw err;
+  }
 }
 
 /** The caller, if allowed; a refusal is audited and thrown (for routes that guard only some requests). */

@@ -45,7 +45,7 @@ async function append(table: TableClient, r: AuditRecord): Promise<void> {
     actorId: r.actor.id,
     action: r.action,
     mapping: r.mapping ?? '',
-    record: JSON.stringify(r),
+    record: fitted(r),
   };
   // An insert retried after a lost answer finds its own row: that is the same record, written once.
   await Promise.all(
@@ -55,6 +55,15 @@ async function append(table: TableClient, r: AuditRecord): Promise<void> {
       }),
     ),
   );
+}
+
+// A table property holds 32K characters: a record whose detail would not fit keeps the names of what it held.
+const MAX_RECORD_CHARS = 30_000;
+
+function fitted(r: AuditRecord): string {
+  const json = JSON.stringify(r);
+  if (json.length <= MAX_RECORD_CHARS) return json;
+  return JSON.stringify({ ...r, detail: { omitted: 'too large to keep whole', fields: Object.keys(r.detail) } });
 }
 
 async function list(table: TableClient, q: AuditQuery) {

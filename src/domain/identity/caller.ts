@@ -24,6 +24,8 @@ export type Caller = {
   readonly roles: readonly Role[];
   /** Entra group object ids, when the token carries them. */
   readonly groups: readonly string[];
+  /** Set only for a function-key holder: nothing a sign-in carries can make a caller one. */
+  readonly keyHolder?: true;
 };
 
 /** What a caller may do; each route needs one. */
@@ -61,5 +63,6 @@ export function localAdmin(name: string): Caller {
  * callers apart, so it grants everything; with sign-in, keys open only the keyed routes (alert webhooks, CI runs).
  */
 export function keyHolder(allRights: boolean): Caller {
-  return { kind: 'system', id: 'key', name: 'function key', roles: allRights ? ['ClouDO.Admin'] : [], groups: [] };
+  const roles: Role[] = allRights ? ['ClouDO.Admin'] : [];
+  return { kind: 'system', id: 'key', name: 'function key', roles, groups: [], keyHolder: true };
 }

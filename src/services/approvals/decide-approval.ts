@@ -49,7 +49,12 @@ export async function decideApproval(
   const { current, action } = await load(deps, link);
   const e = current.value;
   // A signed-in approver is held to the mapping's approve list, as read when the run was requested.
-  if (by.caller?.kind === 'person' && deps.accessOf && !isOnAccessList(by.caller, await deps.accessOf(e), 'approve')) {
+  if (
+    by.caller &&
+    !by.caller.keyHolder &&
+    deps.accessOf &&
+    !isOnAccessList(by.caller, await deps.accessOf(e), 'approve')
+  ) {
     throw new AppError('forbidden', `${by.caller.name} is not on the approve list of mapping "${e.mappingId}".`, {
       field: 'execId',
     });

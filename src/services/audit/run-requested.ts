@@ -28,11 +28,23 @@ export async function auditRunRequested(deps: AuditDeps, e: Execution, origin?: 
       runbook: e.runbook,
       ...(sha256 ? { runbookSha256: sha256 } : {}),
       ...(deps.appVersion ? { appVersion: deps.appVersion } : {}),
-      ...(e.params ? { params: showParams(e.params.values, e.params.secretNames) } : {}),
+      ...(e.params ? { params: boundValues(showParams(e.params.values, e.params.secretNames)) } : {}),
       ...(e.error ? { reason: e.error } : {}),
       ...(e.scheduledFor ? { scheduledFor: e.scheduledFor } : {}),
       ...(e.alert ? { alertRule: e.alert.rule, resourceId: e.alert.resource.id } : {}),
     },
     ...(origin ? { origin } : {}),
   });
+}
+
+// An audit record is one table row: long values are kept by their head and their length (the run's record has them).
+const MAX_VALUE_CHARS = 200;
+
+function boundValues(params: Readonly<Record<string, string>>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(params).map(([k, v]) => [
+      k,
+      v.length > MAX_VALUE_CHARS ? `${v.slice(0, MAX_VALUE_CHARS)}… (${v.length} characters)` : v,
+    ]),
+  );
 }

@@ -57,8 +57,9 @@ export type AcceptedRun = {
 
 export async function requestRun(deps: RequestRunDeps, req: RunRequest): Promise<AcceptedRun> {
   const mapping = await findMapping(deps, req);
-  // People are held to the mapping's list; key holders (CI, senders) and alerts are not people.
-  if (req.caller?.kind === 'person' && !isOnAccessList(req.caller, mapping.access, 'run')) {
+  // Every verified caller is held to the mapping's list (people and signed-in pipelines alike); key holders (CI,
+  // senders), alerts and schedules are not on it.
+  if (req.caller && !req.caller.keyHolder && !isOnAccessList(req.caller, mapping.access, 'run')) {
     throw new AppError('forbidden', `${req.caller.name} is not on the run list of mapping "${mapping.id}".`, {
       field: 'id',
       missingRole: mapping.access.run?.join(', ') ?? '',
