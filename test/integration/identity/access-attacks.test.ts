@@ -1,4 +1,4 @@
-// Attacks on sign-in, roles and audit: the promises on the promises of docs/access.md, end to end on the local runtime
+// Attacks on sign-in, roles and audit: the promises of docs/access.md, end to end on the local runtime
 // trusting X-MS-CLIENT-PRINCIPAL as App Service does (real Azurite, real runbooks). Each test states the promise.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readUntil } from '../../support/poll';
