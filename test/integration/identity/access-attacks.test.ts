@@ -1,5 +1,6 @@
 // Attacks on sign-in, roles and audit: the promises of docs/access.md, end to end on the local runtime
 // trusting X-MS-CLIENT-PRINCIPAL as App Service does (real Azurite, real runbooks). Each test states the promise.
+import { principal, requestAs, type Who } from '../../support/principals';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readUntil } from '../../support/poll';
 import { mappingDoc, startTestRuntime, type TestRuntime } from '../../support/test-runtime';
@@ -33,23 +34,6 @@ const MAPPINGS = mappingDoc('rev', [
   },
 ]);
 
-type Who = { oid: string; name: string; roles?: string[]; groups?: string[]; app?: boolean };
-const principal = (w: Who): string =>
-  Buffer.from(
-    JSON.stringify({
-      auth_typ: 'aad',
-      name_typ: 'name',
-      role_typ: 'roles',
-      claims: [
-        { typ: 'http://schemas.microsoft.com/identity/claims/objectidentifier', val: w.oid },
-        { typ: 'name', val: w.name },
-        ...(w.roles ?? []).map((val) => ({ typ: 'roles', val })),
-        ...(w.groups ?? []).map((val) => ({ typ: 'groups', val })),
-        ...(w.app ? [{ typ: 'idtyp', val: 'app' }] : []),
-      ],
-    }),
-  ).toString('base64');
-
 const OPERATOR: Who = { oid: 'oid-operator', name: 'otto', roles: ['ClouDO.Operator'] };
 const APPROVER: Who = { oid: 'oid-approver', name: 'april', roles: ['ClouDO.Approver'] };
 const ADMIN: Who = { oid: 'oid-admin', name: 'ada', roles: ['ClouDO.Admin'] };
@@ -67,19 +51,8 @@ beforeAll(async () => {
 });
 afterAll(async () => rt?.stop());
 
-async function as(who: Who | null, method: string, route: string, body?: unknown, extra: Record<string, string> = {}) {
-  const headers: Record<string, string> = who ? { 'x-ms-client-principal': principal(who) } : {};
-  if (body !== undefined) headers['content-type'] = 'application/json';
-  Object.assign(headers, extra);
-  const res = await fetch(`${rt.url}/api/${route}`, {
-    method,
-    headers,
-    ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
-  });
-  const text = await res.text();
-  const json = text.startsWith('{') ? (JSON.parse(text) as Json) : {};
-  return { status: res.status, body: json, text };
-}
+const as = (who: Who | null, method: string, route: string, body?: unknown, extra: Record<string, string> = {}) =>
+  requestAs(rt.url, who, method, route, body, extra);
 
 const linkOf = (asked: { body: Json }, action: 'approve' | 'reject') =>
   String((asked.body['links'] as Json)[action]).replace(/^https?:\/\/[^/]+\/api\//, '');

@@ -1,5 +1,6 @@
 // Who may do what, end to end on the local runtime trusting X-MS-CLIENT-PRINCIPAL as App Service does: every route
 // with no identity and with each role, per-mapping access lists, four eyes by object id, and the audit trail.
+import { requestAs, type Who } from '../../support/principals';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readUntil } from '../../support/poll';
 import { FINAL_STATUSES } from '../../../src/domain/runs/execution-status';
@@ -23,23 +24,6 @@ const MAPPINGS = mappingDoc('acl', [
   },
 ]);
 
-type Who = { oid: string; name: string; roles?: string[]; groups?: string[]; app?: boolean };
-const principal = (w: Who): string =>
-  Buffer.from(
-    JSON.stringify({
-      auth_typ: 'aad',
-      name_typ: 'name',
-      role_typ: 'roles',
-      claims: [
-        { typ: 'http://schemas.microsoft.com/identity/claims/objectidentifier', val: w.oid },
-        { typ: 'name', val: w.name },
-        ...(w.roles ?? []).map((val) => ({ typ: 'roles', val })),
-        ...(w.groups ?? []).map((val) => ({ typ: 'groups', val })),
-        ...(w.app ? [{ typ: 'idtyp', val: 'app' }] : []),
-      ],
-    }),
-  ).toString('base64');
-
 const READER: Who = { oid: 'oid-reader', name: 'rita', roles: ['ClouDO.Reader'] };
 const OPERATOR: Who = { oid: 'oid-operator', name: 'otto', roles: ['ClouDO.Operator'] };
 const APPROVER: Who = { oid: 'oid-approver', name: 'april', roles: ['ClouDO.Approver'] };
@@ -56,18 +40,8 @@ beforeAll(async () => {
 });
 afterAll(async () => rt?.stop());
 
-async function as(who: Who | null, method: string, route: string, body?: unknown) {
-  const headers: Record<string, string> = who ? { 'x-ms-client-principal': principal(who) } : {};
-  if (body !== undefined) headers['content-type'] = 'application/json';
-  const res = await fetch(`${rt.url}/api/${route}`, {
-    method,
-    headers,
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-  });
-  const text = await res.text();
-  const json = text.startsWith('{') ? (JSON.parse(text) as Json) : {};
-  return { status: res.status, body: json };
-}
+const as = (who: Who | null, method: string, route: string, body?: unknown, extra: Record<string, string> = {}) =>
+  requestAs(rt.url, who, method, route, body, extra);
 
 // Reading a run needs a reader here, like every people route.
 const waitForTerminal = (execId: string): Promise<Json> =>
