@@ -31,8 +31,10 @@ export function resolveCaller(request: HttpRequest, auth: AuthSettings, guard: R
       // The host let the request in, so it carried a valid key.
       return keyHolder(true);
     case 'easy-auth': {
+      // Keyed routes are outside sign-in: nothing there vouches for a principal header, so the key is the caller.
+      if (guard === 'keyed') return keyHolder(false);
       const header = request.headers.get(CLIENT_PRINCIPAL_HEADER);
-      if (header === null) return guard === 'keyed' ? keyHolder(false) : null;
+      if (header === null) return null;
       const read = readClientPrincipal(header);
       if (!read.ok)
         throw new AppError('unauthorized', `The sign-in principal is unusable (${read.why}).`, {

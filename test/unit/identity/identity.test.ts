@@ -76,6 +76,8 @@ describe('callers by deployment mode', () => {
     expect(key).toMatchObject({ kind: 'system', id: 'key', roles: [] });
     expect(() => authorize(request({}), easy, 'keyed', 'read')).toThrow(/needs the ClouDO.Reader role/);
     expect(authorize(request(forged), easy, 'people', 'admin')).toMatchObject({ id: 'o' });
+    // Keyed routes are outside sign-in: a principal header there is not believed.
+    expect(resolveCaller(request(forged), easy, 'keyed')).toMatchObject({ id: 'key', keyHolder: true, roles: [] });
   });
 
   it('local-admin: every caller is the local user, named as a tool says, with every right', () => {
