@@ -1,5 +1,8 @@
 // Signed-in callers for tests: X-MS-CLIENT-PRINCIPAL as App Service sets it, and requests to a runtime made as one.
 
+import { afterAll, beforeAll } from 'vitest';
+import { startTestRuntime, type TestRuntime, type TestRuntimeOptions } from './test-runtime';
+
 type Json = Record<string, unknown>;
 
 /** A caller to sign in as: object id, name, app roles, groups, and whether it is an app (a pipeline). */
@@ -37,4 +40,25 @@ export async function requestAs(
   });
   const text = await res.text();
   return { status: res.status, body: text.startsWith('{') ? (JSON.parse(text) as Json) : {}, text };
+}
+
+/**
+ * A local runtime that trusts X-MS-CLIENT-PRINCIPAL as App Service does, started before the file's tests and
+ * stopped after them, and `as`: a request to it as a caller.
+ */
+export function useSignedInRuntime(opts: Pick<TestRuntimeOptions, 'mappings' | 'runbooks'>) {
+  let rt: TestRuntime | undefined;
+  beforeAll(async () => {
+    rt = await startTestRuntime({ ...opts, env: { CLOUDO_LOCAL_AUTH: 'principal-header' } });
+  });
+  afterAll(async () => rt?.stop());
+  const runtime = (): TestRuntime => {
+    if (!rt) throw new Error('the runtime is not started');
+    return rt;
+  };
+  return {
+    runtime,
+    as: (who: Who | null, method: string, route: string, body?: unknown, extra: Record<string, string> = {}) =>
+      requestAs(runtime().url, who, method, route, body, extra),
+  };
 }

@@ -1,9 +1,9 @@
 // Attacks on sign-in, roles and audit: the promises of docs/access.md, end to end on the local runtime
 // trusting X-MS-CLIENT-PRINCIPAL as App Service does (real Azurite, real runbooks). Each test states the promise.
-import { principal, requestAs, type Who } from '../../support/principals';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { principal, useSignedInRuntime, type Who } from '../../support/principals';
+import { describe, expect, it } from 'vitest';
 import { readUntil } from '../../support/poll';
-import { mappingDoc, startTestRuntime, type TestRuntime } from '../../support/test-runtime';
+import { mappingDoc } from '../../support/test-runtime';
 
 type Json = Record<string, unknown>;
 const GROUP = '0f3c6a52-1b9e-4c55-9a57-5d9a3f1b2c3d';
@@ -41,18 +41,8 @@ const ADMIN: Who = { oid: 'oid-admin', name: 'ada', roles: ['ClouDO.Admin'] };
 const PIPELINE_OPERATOR: Who = { oid: 'oid-pipeline', name: 'ci-pipeline', roles: ['ClouDO.Operator'], app: true };
 const PIPELINE_APPROVER: Who = { oid: 'oid-bot', name: 'approve-bot', roles: ['ClouDO.Approver'], app: true };
 
-let rt: TestRuntime;
-beforeAll(async () => {
-  rt = await startTestRuntime({
-    mappings: MAPPINGS,
-    runbooks: RUNBOOKS,
-    env: { CLOUDO_LOCAL_AUTH: 'principal-header' },
-  });
-});
-afterAll(async () => rt?.stop());
-
-const as = (who: Who | null, method: string, route: string, body?: unknown, extra: Record<string, string> = {}) =>
-  requestAs(rt.url, who, method, route, body, extra);
+const signedIn = useSignedInRuntime({ mappings: MAPPINGS, runbooks: RUNBOOKS });
+const { as } = signedIn;
 
 const linkOf = (asked: { body: Json }, action: 'approve' | 'reject') =>
   String((asked.body['links'] as Json)[action]).replace(/^https?:\/\/[^/]+\/api\//, '');
@@ -141,8 +131,9 @@ describe('a valid run request is never a 5xx because of its audit record', () =>
     // `record` property adds its other fields to the same parameters and no longer fits.
     const v = '\u0001'.repeat(830) + 'a'.repeat(3170);
     const res = await as(OPERATOR, 'POST', 'runs?id=wide', { params: { A: v, B: v, C: v, D: v } });
-    const why = rt.logs
-      .filter((l) => /^error/.test(l))
+    const why = signedIn
+      .runtime()
+      .logs.filter((l) => /^error/.test(l))
       .join('\n')
       .slice(-600);
     expect(res.status, `${res.text.slice(0, 200)}\n${why}`).toBe(202);
@@ -257,7 +248,7 @@ describe('no escalation through the principal or the routes', () => {
       raw({ auth_typ: 'aad', claims: [oid, { typ: 'groups', val: 'ClouDO.Admin' }] }),
     ];
     for (const p of forged) {
-      const res = await fetch(`${rt.url}/api/runs?id=open`, {
+      const res = await fetch(`${signedIn.runtime().url}/api/runs?id=open`, {
         method: 'POST',
         headers: { 'x-ms-client-principal': p },
       });
@@ -277,13 +268,17 @@ describe('no escalation through the principal or the routes', () => {
       '%%%',
     ];
     for (const p of malformed) {
-      const res = await fetch(`${rt.url}/api/logs`, { headers: { 'x-ms-client-principal': p } });
+      const res = await fetch(`${signedIn.runtime().url}/api/logs`, { headers: { 'x-ms-client-principal': p } });
       expect(res.status, p).toBe(401);
       expect(await res.json()).toMatchObject({ error: { field: 'x-ms-client-principal' } });
     }
     // A name alone is no identity; a huge principal is refused before anything reads it.
-    expect((await fetch(`${rt.url}/api/logs`, { headers: { 'x-ms-client-principal-name': 'ada' } })).status).toBe(401);
-    const huge = await fetch(`${rt.url}/api/logs`, { headers: { 'x-ms-client-principal': 'A'.repeat(40_000) } });
+    expect(
+      (await fetch(`${signedIn.runtime().url}/api/logs`, { headers: { 'x-ms-client-principal-name': 'ada' } })).status,
+    ).toBe(401);
+    const huge = await fetch(`${signedIn.runtime().url}/api/logs`, {
+      headers: { 'x-ms-client-principal': 'A'.repeat(40_000) },
+    });
     expect(huge.status).toBeGreaterThanOrEqual(400);
     expect(huge.status).toBeLessThan(500);
   });

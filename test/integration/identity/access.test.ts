@@ -1,10 +1,10 @@
 // Who may do what, end to end on the local runtime trusting X-MS-CLIENT-PRINCIPAL as App Service does: every route
 // with no identity and with each role, per-mapping access lists, four eyes by object id, and the audit trail.
-import { requestAs, type Who } from '../../support/principals';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { useSignedInRuntime, type Who } from '../../support/principals';
+import { describe, expect, it } from 'vitest';
 import { readUntil } from '../../support/poll';
 import { FINAL_STATUSES } from '../../../src/domain/runs/execution-status';
-import { mappingDoc, startTestRuntime, type TestRuntime } from '../../support/test-runtime';
+import { mappingDoc } from '../../support/test-runtime';
 
 type Json = Record<string, unknown>;
 const GROUP = '0f3c6a52-1b9e-4c55-9a57-5d9a3f1b2c3d';
@@ -30,18 +30,8 @@ const APPROVER: Who = { oid: 'oid-approver', name: 'april', roles: ['ClouDO.Appr
 const ADMIN: Who = { oid: 'oid-admin', name: 'ada', roles: ['ClouDO.Admin'] };
 const IN_GROUP: Who = { oid: 'oid-grouped', name: 'gus', roles: ['ClouDO.Operator'], groups: [GROUP] };
 
-let rt: TestRuntime;
-beforeAll(async () => {
-  rt = await startTestRuntime({
-    mappings: MAPPINGS,
-    runbooks: RUNBOOKS,
-    env: { CLOUDO_LOCAL_AUTH: 'principal-header' },
-  });
-});
-afterAll(async () => rt?.stop());
-
-const as = (who: Who | null, method: string, route: string, body?: unknown, extra: Record<string, string> = {}) =>
-  requestAs(rt.url, who, method, route, body, extra);
+const signedIn = useSignedInRuntime({ mappings: MAPPINGS, runbooks: RUNBOOKS });
+const { as } = signedIn;
 
 // Reading a run needs a reader here, like every people route.
 const waitForTerminal = (execId: string): Promise<Json> =>
@@ -53,7 +43,7 @@ const waitForTerminal = (execId: string): Promise<Json> =>
 
 describe('who may do what', () => {
   it('says at start-up that it trusts the principal header', () => {
-    expect(rt.logs.some((l) => l.includes('X-MS-CLIENT-PRINCIPAL is trusted'))).toBe(true);
+    expect(signedIn.runtime().logs.some((l) => l.includes('X-MS-CLIENT-PRINCIPAL is trusted'))).toBe(true);
   });
 
   it('answers every people route 401 without an identity and 403 naming the role without the right', async () => {
@@ -94,7 +84,9 @@ describe('who may do what', () => {
   });
 
   it('refuses an unusable principal with 401 naming the header', async () => {
-    const res = await fetch(`${rt.url}/api/logs`, { headers: { 'x-ms-client-principal': 'not base64 json' } });
+    const res = await fetch(`${signedIn.runtime().url}/api/logs`, {
+      headers: { 'x-ms-client-principal': 'not base64 json' },
+    });
     expect(res.status).toBe(401);
     expect(await res.json()).toMatchObject({ error: { field: 'x-ms-client-principal' } });
   });
