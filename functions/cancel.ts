@@ -6,7 +6,7 @@ import { executionPath } from '../src/domain/shared/api-paths';
 import { badRequest } from '../src/domain/shared/errors';
 import { authLevelFor, createGuardedHandler, readOrigin, type GuardFor } from '../src/http/guarded-handler';
 import { fieldOfIssue, hasBody, readJsonBody } from '../src/http/json-body';
-import { readRequester } from '../src/http/principal';
+import { claimedName } from '../src/http/caller';
 import { toExecutionSummary } from '../src/http/views';
 
 // Who asks without App Service authentication: whoever holds the function key.
@@ -24,8 +24,7 @@ export function defineCancelFunction(services: Provide<'control'>, guardFor: Gua
       const execId = request.params['execId'] ?? '';
       const reason = await readReason(request);
       // Without sign-in, a key holder may still say who they are (unverified, as before sign-in existed).
-      const keyed = caller.keyHolder === true;
-      const by = keyed ? (readRequester(request).requestedBy ?? KEY_HOLDER) : caller.name;
+      const by = claimedName(request, caller) ?? KEY_HOLDER;
       const actor = { id: caller.id, name: by, kind: caller.kind };
       const ask = { execId, by, actor, origin: readOrigin(request), ...(reason ? { reason } : {}) };
       const e = await services().cancel(ask, log);

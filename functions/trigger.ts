@@ -12,7 +12,8 @@ import { fieldOfIssue, hasBody, readJsonBody } from '../src/http/json-body';
 import { parseQuery } from '../src/http/query-params';
 import { toAlertRunView } from '../src/http/views';
 import { executionPath } from '../src/domain/shared/api-paths';
-import { PRINCIPAL_HEADER, readRequester } from '../src/http/principal';
+import { PRINCIPAL_HEADER } from '../src/http/principal';
+import { claimedName } from '../src/http/caller';
 import type { RunRequest } from '../src/services/runs/request-run';
 import type { Logger } from '../src/services/shared/ports';
 import type { Provide } from '../src/composition/service-groups';
@@ -150,8 +151,7 @@ async function readRunBody(request: HttpRequest): Promise<{ params?: unknown }> 
 // Without sign-in, a key holder may still say who asks (unverified, as before sign-in existed); otherwise the caller
 // is who the sign-in (or the local runtime) says.
 function requesterOf(request: HttpRequest, caller: Caller): Pick<RunRequest, 'requestedBy' | 'requester' | 'caller'> {
-  const keyed = caller.keyHolder === true;
-  const name = keyed ? readRequester(request).requestedBy : caller.name;
+  const name = claimedName(request, caller);
   return {
     ...(name ? { requestedBy: name } : {}),
     requester: { id: caller.id, name: name ?? caller.name, kind: caller.kind },

@@ -1,4 +1,5 @@
 // `cloudo intake status | replay`: the intake queue's depth, rejected messages, and replay from its poison queue.
+import { oneLine } from './terminal-text';
 import { createAdminServices } from '../composition/admin-wiring';
 import type { AuditActor } from '../domain/audit/audit-record';
 import type { AuditEntry } from '../services/audit/audit-trail';
@@ -133,13 +134,6 @@ const plural = (n: number): string => (n === 1 ? 'message' : 'messages');
 
 function describeDepth(depth: number | null): string {
   return depth === null ? '0 messages (not created yet)' : `~${depth} ${plural(depth)}`;
-}
-
-// Sender text: escape sequences and other control characters must not reach the operator's terminal.
-function oneLine(text: string): string {
-  const flat = text.replace(/\s+/g, ' ');
-  // eslint-disable-next-line no-control-regex -- control characters are exactly what is removed
-  return flat.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?').trim();
 }
 
 /** One line of at most PREVIEW_CHARS characters, marked when cut. */

@@ -3,6 +3,7 @@ import { apiPath } from '../domain/shared/api-paths';
 import type { Flags } from './cli-args';
 import { alignColumns } from './operator-logs';
 import type { Operator } from './operator-session';
+import { oneLine } from './terminal-text';
 
 type Item = {
   at: string;
@@ -33,7 +34,3 @@ export async function showAudit(op: Operator, flags: Flags): Promise<number> {
   if (next) op.note('more records: narrow with --since/--until, or raise --limit (at most 200)');
   return 0;
 }
-
-// Names and outcomes come from sign-ins and requests: shown on one line, without control characters.
-// eslint-disable-next-line no-control-regex -- control characters are what is removed
-const oneLine = (text: string) => text.replace(/[\u0000-\u001f\u007f]/g, ' ');

@@ -6,7 +6,7 @@ import { createMappingTable } from '../adapters/mappings/mapping-table';
 import { createRunQueue } from '../adapters/runs/run-queue';
 import { createAuditTable } from '../adapters/audit/audit-table';
 import { resolveRunbook } from '../adapters/worker/runbook-resolver';
-import { readPackageVersion } from '../adapters/shared/app-version';
+import { appVersionOf } from '../adapters/shared/app-version';
 import { readAudit, writeAudit, type AuditDeps } from '../services/audit/audit-trail';
 import { NO_ACCESS_LIST } from '../domain/identity/mapping-access';
 import type { Execution } from '../domain/runs/execution';
@@ -67,7 +67,7 @@ export function createAppServices(config: CloudoConfig, clients?: StorageClients
       const found = await resolveRunbook(config.runbooksDir, runbook);
       return found.ok ? found.sha256 : null;
     },
-    appVersion: config.auth.appVersion ?? readPackageVersion(),
+    appVersion: appVersionOf(config.auth.appVersion),
   };
   const publicUrl = () => config.oncall.publicUrl ?? opts.publicUrl?.() ?? '';
   const on = wireOncall(config, storage, common, publicUrl);

@@ -5,7 +5,7 @@ import { runProcess } from '../adapters/worker/process-runner';
 import { createRunDirs } from '../adapters/worker/run-dir';
 import { removeStaged, restageRunbooks, stageRunbooks } from '../adapters/worker/runbook-staging';
 import { resolveRunbook } from '../adapters/worker/runbook-resolver';
-import { readPackageVersion } from '../adapters/shared/app-version';
+import { appVersionOf } from '../adapters/shared/app-version';
 import { ConfigError, type CloudoConfig } from '../config/load-config';
 import { findBlockingDirectory, decideRunUser, findMissingCapabilities, type RunUser } from '../domain/worker/run-user';
 import type { RunnerSettings } from '../services/worker/execute-runbook';
@@ -85,7 +85,7 @@ export function buildRunnerSettings(config: CloudoConfig, secrets: RunnerSetting
     killGraceSeconds: config.killGraceSeconds,
     maxOutputBytes: config.maxOutputBytes,
     sealKey: config.oncall.approvalSecret,
-    appVersion: config.auth.appVersion ?? readPackageVersion(),
+    appVersion: appVersionOf(config.auth.appVersion),
   };
 }
 

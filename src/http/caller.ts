@@ -12,7 +12,7 @@ import {
 } from '../domain/identity/caller';
 import { readClientPrincipal } from '../domain/identity/client-principal';
 import { AppError } from '../domain/shared/errors';
-import { parsePersonName, PRINCIPAL_HEADER } from './principal';
+import { parsePersonName, PRINCIPAL_HEADER, readRequester } from './principal';
 
 export type AuthSettings = { readonly mode: AuthMode; readonly localUser: string };
 
@@ -43,6 +43,14 @@ export function resolveCaller(request: HttpRequest, auth: AuthSettings, guard: R
       return read.caller;
     }
   }
+}
+
+/**
+ * The name a caller goes by in records: a verified caller's own; without sign-in a key holder may say whom it acts for
+ * (X-MS-CLIENT-PRINCIPAL-NAME, a claim recorded as said), else it has none of its own.
+ */
+export function claimedName(request: HttpRequest, caller: Caller): string | undefined {
+  return caller.keyHolder ? readRequester(request).requestedBy : caller.name;
 }
 
 /** The caller, if it holds `right`; else 401 (nobody signed in) or 403 naming the role it lacks. */

@@ -4,7 +4,12 @@ import path from 'node:path';
 
 let cached: string | undefined;
 
-export function readPackageVersion(): string {
+/** The configured version (CLOUDO_APP_VERSION, e.g. the image), else the package's. */
+export function appVersionOf(configured: string | undefined): string {
+  return configured ?? readPackageVersion();
+}
+
+function readPackageVersion(): string {
   if (cached !== undefined) return cached;
   let dir = __dirname;
   for (let i = 0; i < 6; i++) {
