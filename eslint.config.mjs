@@ -25,7 +25,7 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.strict,
   {
-    files: ['**/*.ts'],
+    files: ['**/*.ts', '**/*.tsx'],
     rules: {
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/consistent-type-imports': 'error',
@@ -71,6 +71,19 @@ export default tseslint.config(
   boundary('src/http', ['**/functions/**', '**/cli/**', '**/local/**', '**/adapters/**'], {
     why: 'HTTP helpers serve the functions: they import use cases and the domain, never adapters or other entries',
   }),
+  {
+    // The browser console talks to ClouDO through its public API only: it imports nothing of the server.
+    files: ['console/**/*.ts', 'console/**/*.tsx'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: NODE_IO.map((name) => ({ name, message: 'The console runs in a browser.' })),
+          patterns: [{ group: ['../src/**', '../functions/**', '@azure/*'], message: 'The console uses the API.' }],
+        },
+      ],
+    },
+  },
   {
     // CommonJS scripts Node runs as they are (a test's wrapper around a dependency's entry point).
     files: ['**/*.cjs'],

@@ -5,7 +5,7 @@ import { SummaryReporter } from './test/support/summary-reporter.mjs';
 export const testConfig = defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    globalSetup: ['test/support/azurite-global-setup.ts'],
+    globalSetup: ['test/support/azurite-global-setup.ts', 'test/support/console-build-setup.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',

@@ -18,6 +18,8 @@ import { defineRunsFunction } from './runs';
 import { defineAuditFunction } from './audit';
 import type { GuardFor } from '../src/http/guarded-handler';
 import { defineUnmatchedFunction } from './unmatched';
+import { defineConsoleFunction } from './console';
+import { consoleFiles } from '../src/composition/console-assets';
 import { defineWorkerFunction } from './worker';
 
 /** The part of `app` from `@azure/functions` that ClouDO uses; the local runtime implements the same. */
@@ -33,6 +35,7 @@ export function registerFunctions(app: FunctionRegistrar, config: CloudoConfig, 
     'Trigger',
     defineTriggerFunction(() => services().trigger, guardFor),
   );
+  app.http('console', defineConsoleFunction(consoleFiles));
   app.http(
     'logs',
     defineLogsFunction(() => services().executions, guardFor),

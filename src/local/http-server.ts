@@ -10,6 +10,7 @@ import { createSourceLogger, type LineWriter } from './console-log';
 import { createInvocationContext, type HttpMount } from './local-host';
 import { readBody } from './request-body';
 import { refuseCrossSite, isLoopbackBind } from './request-guard';
+import { CONSOLE_PATH } from '../domain/shared/api-paths';
 import { compileRoute, type RouteMatcher } from './route-template';
 import { PortInUseError } from './start-error';
 
@@ -91,6 +92,8 @@ async function serve(front: Front, req: http.IncomingMessage): Promise<HttpResul
   if (refusal) throw refusal;
   const url = requestUrl(req.url, front.port);
   const method = (req.method ?? 'GET').toUpperCase();
+  // A browser pointed at the runtime lands on the console.
+  if (url.pathname === '/' && method === 'GET') return { status: 302, headers: { Location: CONSOLE_PATH } };
   const found = front.routes
     .map((r) => ({ ...r, params: r.matcher.match(url.pathname) }))
     .filter((r): r is Route & { params: Record<string, string> } => r.params !== null);

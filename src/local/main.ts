@@ -5,6 +5,7 @@ import { overlayEnvironment } from '../config/environment';
 import { ConfigError, loadConfig } from '../config/load-config';
 import { MappingValidationError } from '../services/mappings/apply-mappings';
 import { consoleWriter } from './console-log';
+import { CONSOLE_PATH } from '../domain/shared/api-paths';
 import { readLocalSettings } from './local-settings';
 import { startLocalRuntime } from './runtime';
 import { StartError } from './start-error';
@@ -22,6 +23,7 @@ async function main(): Promise<void> {
     ? `the account in ${config.storageSetting}`
     : `embedded Azurite (${config.localStorage === 'disk' ? `data in ${path.relative(process.cwd(), config.localDataDir)}` : 'in memory'})`;
   console.log(`\nClouDO is running on ${runtime.url}/api  (storage: ${storage})`);
+  console.log(`  console: ${runtime.url}${CONSOLE_PATH}`);
   const first = runtime.mappings.find((m) => m.enabled && !m.requireApproval);
   if (first) console.log(`  try: curl -X POST '${runtime.url}/api/Trigger?id=${encodeURIComponent(first.id)}'`);
   console.log(`       curl ${runtime.url}/api/logs\nPress Ctrl-C to stop.\n`);

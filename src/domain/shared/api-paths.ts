@@ -26,3 +26,6 @@ export const approvalPath = (execId: string, action: 'approve' | 'reject'): stri
 /** GET /api/audit with its query, e.g. the next page's link. */
 export const auditPath = (query: Readonly<Record<string, string>>): string =>
   `${apiPath('audit')}${Object.keys(query).length > 0 ? `?${new URLSearchParams(query).toString()}` : ''}`;
+
+/** The browser console: a folder, so its files load by relative name. */
+export const CONSOLE_PATH = apiPath('console/');

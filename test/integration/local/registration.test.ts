@@ -86,6 +86,7 @@ describe('registrations', () => {
         methods: ['GET', 'POST'],
         authLevel: 'function',
       },
+      { name: 'console', type: 'httpTrigger', route: 'console/{*path}', methods: ['GET'], authLevel: 'anonymous' },
       { name: 'logs', type: 'httpTrigger', route: 'logs/{execId?}', methods: ['GET'], authLevel: 'function' },
       { name: 'output', type: 'httpTrigger', route: 'logs/{execId}/output', methods: ['GET'], authLevel: 'function' },
       { name: 'cancel', type: 'httpTrigger', route: 'logs/{execId}/cancel', methods: ['POST'], authLevel: 'function' },
