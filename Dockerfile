@@ -22,6 +22,7 @@ RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json host.json ./
 COPY functions ./functions
 COPY src ./src
+COPY console ./console
 RUN npm run build
 
 # ---- runtime: the official Azure Functions host image for Node 22 ----
