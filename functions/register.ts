@@ -9,6 +9,7 @@ import { defineCancelFunction } from './cancel';
 import { defineOutputFunction } from './output';
 import { defineIntakeFunction } from './intake';
 import { defineLogsFunction } from './logs';
+import { defineMeFunction } from './me';
 import { defineNotifierFunction } from './oncall-timer';
 import { defineSweeperFunction } from './sweeper';
 import { defineSchedulerFunction } from './scheduler';
@@ -53,6 +54,7 @@ export function registerFunctions(app: FunctionRegistrar, config: CloudoConfig, 
     'audit',
     defineAuditFunction(() => services().audit, guardFor),
   );
+  app.http('me', defineMeFunction(guardFor));
   app.http(
     'health',
     defineHealthFunction(() => services().health),

@@ -91,6 +91,7 @@ describe('registrations', () => {
       { name: 'cancel', type: 'httpTrigger', route: 'logs/{execId}/cancel', methods: ['POST'], authLevel: 'function' },
       { name: 'runs', type: 'httpTrigger', route: 'runs/{partition?}', methods: ['POST'], authLevel: 'function' },
       { name: 'audit', type: 'httpTrigger', route: 'audit', methods: ['GET'], authLevel: 'function' },
+      { name: 'me', type: 'httpTrigger', route: 'me', methods: ['GET'], authLevel: 'function' },
       { name: 'health', type: 'httpTrigger', route: 'health', methods: ['GET'], authLevel: 'anonymous' },
       { name: 'schedules', type: 'httpTrigger', route: 'schedules', methods: ['GET'], authLevel: 'function' },
       { name: 'unmatched', type: 'httpTrigger', route: 'alerts/unmatched', methods: ['GET'], authLevel: 'function' },
