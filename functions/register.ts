@@ -10,6 +10,7 @@ import { defineOutputFunction } from './output';
 import { defineIntakeFunction } from './intake';
 import { defineLogsFunction } from './logs';
 import { defineMeFunction } from './me';
+import { defineMappingFunction, defineMappingsFunction } from './mappings';
 import { defineNotifierFunction } from './oncall-timer';
 import { defineSweeperFunction } from './sweeper';
 import { defineSchedulerFunction } from './scheduler';
@@ -55,6 +56,14 @@ export function registerFunctions(app: FunctionRegistrar, config: CloudoConfig, 
     defineAuditFunction(() => services().audit, guardFor),
   );
   app.http('me', defineMeFunction(guardFor));
+  app.http(
+    'mappings',
+    defineMappingsFunction(() => services().mappings, guardFor),
+  );
+  app.http(
+    'mapping',
+    defineMappingFunction(() => services().mappings, guardFor),
+  );
   app.http(
     'health',
     defineHealthFunction(() => services().health),
