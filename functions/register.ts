@@ -9,6 +9,8 @@ import { defineCancelFunction } from './cancel';
 import { defineOutputFunction } from './output';
 import { defineIntakeFunction } from './intake';
 import { defineLogsFunction } from './logs';
+import { defineMeFunction } from './me';
+import { defineMappingFunction, defineMappingsFunction } from './mappings';
 import { defineNotifierFunction } from './oncall-timer';
 import { defineSweeperFunction } from './sweeper';
 import { defineSchedulerFunction } from './scheduler';
@@ -55,6 +57,15 @@ export function registerFunctions(app: FunctionRegistrar, config: CloudoConfig, 
   app.http(
     'audit',
     defineAuditFunction(() => services().audit, guardFor),
+  );
+  app.http('me', defineMeFunction(guardFor));
+  app.http(
+    'mappings',
+    defineMappingsFunction(() => services().mappings, guardFor),
+  );
+  app.http(
+    'mapping',
+    defineMappingFunction(() => services().mappings, guardFor),
   );
   app.http(
     'health',

@@ -14,6 +14,7 @@ import { createOutputLog } from '../adapters/runs/output-log';
 import { ensureTables, type StorageClients } from '../adapters/shared/storage-clients';
 import { createHealthProbes } from '../adapters/health/storage-probes';
 import { connect } from './admin-wiring';
+import { wireMappingReads, type ConsoleParts } from './console-wiring';
 import { callStorage } from '../adapters/shared/storage-errors';
 import type { CloudoConfig } from '../config/load-config';
 import type { AppServices } from './service-groups';
@@ -90,6 +91,7 @@ export function createAppServices(config: CloudoConfig, clients?: StorageClients
   // HTTP triggers only: the intake queue's concurrency is bounded by the host's batch settings already.
   const firstSeen = new Map<string, number>();
   const gate = createAdmissionGate({ limit: config.accept.concurrency, maxWaitMs: config.accept.maxWaitMs });
+  const consoleParts: ConsoleParts = { storage, mappings, executions, slots: on.oncall.admit.slots, ensure };
   return {
     audit: {
       read: (caller, query) => ensure(() => readAudit(audit, caller, query)),
@@ -139,6 +141,7 @@ export function createAppServices(config: CloudoConfig, clients?: StorageClients
     // A miss proves the account answers and accepts our credentials; anything else (403 included) does not.
     // Not through ensure(): creating tables is not bounded by the probe's deadline, and a miss answers as well.
     health: { check: () => checkHealth(createHealthProbes(storage, firstRunQueue(config)), HEALTH_BOUND_MS) },
+    mappings: wireMappingReads(consoleParts),
   };
 }
 

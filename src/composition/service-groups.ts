@@ -21,6 +21,8 @@ import type { RequestOrigin } from '../domain/audit/audit-record';
 import type { AuditPage, AuditQuery } from '../services/audit/ports';
 import type { AuditEntry } from '../services/audit/audit-trail';
 import type { DeliveredMessage, HandleOutcome } from '../services/worker/handle-run-message';
+import type { MappingDetail } from '../services/mappings/list-mappings';
+import type { MappingView } from '../services/mappings/mapping-view';
 
 /** /api/Trigger. Requests and alerts pass the admission gate: 429 (overloaded) when shedding load. */
 export type TriggerServices = {
@@ -81,6 +83,12 @@ export type AuditServices = {
   write(entry: AuditEntry): Promise<void>;
 };
 
+/** GET /api/mappings[/{partition}/{id}]: what each mapping does and whether the caller may run or approve it. */
+export type MappingReads = {
+  list(caller: Caller): Promise<MappingView[]>;
+  get(caller: Caller, partition: string, id: string): Promise<MappingDetail>;
+};
+
 /** /api/health: tables and queues probed in parallel within a short bound; never throws. */
 export type HealthServices = { check(): Promise<HealthReport> };
 
@@ -98,6 +106,7 @@ export type AppServices = {
   readonly schedules: ScheduleReads;
   readonly notifier: NotifierServices;
   readonly health: HealthServices;
+  readonly mappings: MappingReads;
 };
 
 /** Services are built on first use (a cold start touches no storage before a request needs it). */

@@ -24,6 +24,8 @@ export type AuthConfig = {
   readonly localUser: string;
   readonly auditRetentionDays: number;
   readonly appVersion: string | undefined;
+  /** Set by the local runtime (localAuth), so answers can tell its principal-header mode from App Service's. */
+  readonly local?: boolean;
 };
 
 export function toAuthConfig(s: z.output<typeof authSchema>): AuthConfig {
@@ -38,5 +40,5 @@ export function toAuthConfig(s: z.output<typeof authSchema>): AuthConfig {
 
 /** The local runtime's mode: its own user for everyone, or the principal header trusted as App Service would. */
 export function localAuth(auth: AuthConfig): AuthConfig {
-  return { ...auth, mode: auth.localMode === 'principal-header' ? 'easy-auth' : 'local-admin' };
+  return { ...auth, mode: auth.localMode === 'principal-header' ? 'easy-auth' : 'local-admin', local: true };
 }

@@ -2,9 +2,9 @@
 // local runtime's user; and whether that caller may do what the route does (401 and 403 name what is missing).
 import type { HttpRequest } from '@azure/functions';
 import {
-  hasRight,
   keyHolder,
   localAdmin,
+  mayDo,
   ROLE_FOR,
   type AuthMode,
   type Caller,
@@ -14,7 +14,12 @@ import { readClientPrincipal } from '../domain/identity/client-principal';
 import { AppError } from '../domain/shared/errors';
 import { parsePersonName, PRINCIPAL_HEADER, readRequester } from './principal';
 
-export type AuthSettings = { readonly mode: AuthMode; readonly localUser: string };
+export type AuthSettings = {
+  readonly mode: AuthMode;
+  readonly localUser: string;
+  /** Set by the local runtime: its `easy-auth` is the principal header trusted as App Service would set it. */
+  readonly local?: boolean;
+};
 
 export const CLIENT_PRINCIPAL_HEADER = 'x-ms-client-principal';
 
@@ -55,15 +60,23 @@ export function claimedName(request: HttpRequest, caller: Caller): string | unde
 
 /** The caller, if it holds `right`; else 401 (nobody signed in) or 403 naming the role it lacks. */
 export function authorize(request: HttpRequest, auth: AuthSettings, guard: RouteGuard, right: Right): Caller {
-  const caller = resolveCaller(request, auth, guard);
-  if (caller === null) throw unauthorized();
+  const caller = identify(request, auth, guard);
   if (!mayDo(caller, right)) throw forbidden(caller, right);
   return caller;
 }
 
-/** Key holders on keyed routes run and post alerts: the key is the credential CI and senders were given. */
-export function mayDo(caller: Caller, right: Right): boolean {
-  return hasRight(caller, right) || (caller.keyHolder === true && right === 'run');
+/** The caller, whatever its roles; 401 when nobody is signed in. */
+export function identify(request: HttpRequest, auth: AuthSettings, guard: RouteGuard): Caller {
+  const caller = resolveCaller(request, auth, guard);
+  if (caller === null) throw unauthorized();
+  return caller;
+}
+
+/** How this deployment tells callers apart, as the docs name it (the local runtime's header mode included). */
+export type AuthScheme = 'easy-auth' | 'keys' | 'local-admin' | 'principal-header';
+
+export function authSchemeOf(auth: AuthSettings): AuthScheme {
+  return auth.mode === 'easy-auth' && auth.local === true ? 'principal-header' : auth.mode;
 }
 
 export function unauthorized(): AppError {

@@ -5,14 +5,17 @@ import type { Caller, Right } from '../domain/identity/caller';
 import { AppError } from '../domain/shared/errors';
 import type { AuditServices } from '../composition/service-groups';
 import type { Logger } from '../services/shared/ports';
-import { authorize, resolveCaller, type AuthSettings, type RouteGuard } from './caller';
+import { authorize, identify, resolveCaller, type AuthSettings, type RouteGuard } from './caller';
 import { createHttpHandler, type RenderError } from './http-handler';
+
+/** A right the route needs, or `identity`: any identified caller, whatever its roles (GET /api/me). */
+export type Need = Right | 'identity';
 
 export type Guard = {
   readonly auth: AuthSettings;
   readonly route: RouteGuard;
   /** What the route does; a function of the request where it depends on it (a dry run only reads). */
-  readonly right: Right | ((request: HttpRequest) => Right);
+  readonly right: Need | ((request: HttpRequest) => Right);
   readonly audit: () => AuditServices;
 };
 
@@ -41,7 +44,7 @@ export function readOrigin(request: HttpRequest): RequestOrigin {
 export async function auditRefusal<T>(
   guard: Guard,
   request: HttpRequest,
-  right: Right,
+  right: Need,
   log: Logger,
   work: () => Promise<T>,
 ): Promise<T> {
@@ -54,9 +57,11 @@ export async function auditRefusal<T>(
 }
 
 /** The caller, if allowed; a refusal is audited and thrown (for routes that guard only some requests). */
-export async function authorizeOrAudit(guard: Guard, request: HttpRequest, right: Right, log: Logger): Promise<Caller> {
+export async function authorizeOrAudit(guard: Guard, request: HttpRequest, right: Need, log: Logger): Promise<Caller> {
   try {
-    return authorize(request, guard.auth, guard.route, right);
+    return right === 'identity'
+      ? identify(request, guard.auth, guard.route)
+      : authorize(request, guard.auth, guard.route, right);
   } catch (err) {
     await auditDenial(guard, request, right, err, log);
     throw err;
@@ -64,7 +69,7 @@ export async function authorizeOrAudit(guard: Guard, request: HttpRequest, right
 }
 
 // A refusal is recorded, but not at the price of the answer: the caller is refused either way.
-async function auditDenial(guard: Guard, request: HttpRequest, right: Right, err: unknown, log: Logger) {
+async function auditDenial(guard: Guard, request: HttpRequest, right: Need, err: unknown, log: Logger) {
   if (!(err instanceof AppError) || (err.code !== 'unauthorized' && err.code !== 'forbidden')) return;
   let who: Caller | null = null;
   try {

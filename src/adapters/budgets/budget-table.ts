@@ -5,6 +5,7 @@ import { MAX_BUDGET_COUNT, type BudgetUse } from '../../domain/budgets/budget';
 import { AppError } from '../../domain/shared/errors';
 import { sha256Hex } from '../../domain/shared/hash';
 import type { BudgetStore, BudgetTake } from '../../services/oncall/ports';
+import type { BudgetReader } from '../../services/mappings/ports';
 import { isConflict, isNotFound, isPreconditionFailed, callStorage } from '../shared/storage-errors';
 
 // A released slot reads as used at the epoch: outside every window, so free again.
@@ -23,6 +24,17 @@ export function createBudgetTable(table: TableClient): BudgetStore {
   return {
     take: (key, count, windowSeconds, execId, now) =>
       callStorage(() => take(table, { key, count, windowSeconds, execId, now })),
+  };
+}
+
+/** The slots in the window: the same rows and rule a take reads, so the console shows what a take would find. */
+export function createBudgetReader(table: TableClient): BudgetReader {
+  return {
+    used: (key, count, windowSeconds, now) =>
+      callStorage(async () => {
+        const free = freeSlots(await readSlots(table, key, count), count, now.getTime() - windowSeconds * 1000);
+        return count - free.length;
+      }),
   };
 }
 

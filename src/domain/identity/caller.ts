@@ -51,6 +51,32 @@ export function hasRight(caller: Caller, right: Right): boolean {
   return caller.roles.some((role) => GRANTS[role].includes(right));
 }
 
+/** What every guard checks. Key holders on keyed routes run and post alerts: the key is what CI and senders got. */
+export function mayDo(caller: Caller, right: Right): boolean {
+  return hasRight(caller, right) || (caller.keyHolder === true && right === 'run');
+}
+
+/** What a caller may do, for a client to show or hide its actions: the guards' own answers, not a second table. */
+export type CallerRights = {
+  readonly read: boolean;
+  readonly run: boolean;
+  readonly cancel: boolean;
+  readonly approve: boolean;
+  /** Admins read the whole audit trail; other readers their own records (as GET /api/audit filters them). */
+  readonly audit: 'all' | 'own' | 'none';
+};
+
+export function rightsOf(caller: Caller): CallerRights {
+  const read = mayDo(caller, 'read');
+  return {
+    read,
+    run: mayDo(caller, 'run'),
+    cancel: mayDo(caller, 'cancel'),
+    approve: mayDo(caller, 'approve'),
+    audit: !read ? 'none' : hasRight(caller, 'admin') ? 'all' : 'own',
+  };
+}
+
 export const isRole = (value: string): value is Role => (ROLES as readonly string[]).includes(value);
 
 /** The local runtime's user when it trusts every caller (it serves loopback only). */

@@ -36,3 +36,11 @@ export function isOnAccessList(caller: Caller, access: MappingAccess, action: 'r
 }
 
 const sameId = (a: string, b: string): boolean => a.toLowerCase() === b.toLowerCase();
+
+/**
+ * Whether the mapping's list lets the caller `action` it: key holders (CI, senders), alerts and schedules are not
+ * people and are not held to it; every verified caller is. The caller's role is checked apart (see mayDo).
+ */
+export function mayActOn(caller: Caller, access: MappingAccess, action: 'run' | 'approve'): boolean {
+  return caller.keyHolder === true || isOnAccessList(caller, access, action);
+}

@@ -10,7 +10,7 @@ import { deliverOwed, type DeliverDeps } from '../oncall/deliver-notifications';
 import type { RunQueue } from '../runs/ports';
 import { sendOrLeave } from '../runs/submit-execution';
 import type { RequestOrigin } from '../../domain/audit/audit-record';
-import { isOnAccessList, type MappingAccess } from '../../domain/identity/mapping-access';
+import { mayActOn, type MappingAccess } from '../../domain/identity/mapping-access';
 import { writeAudit, type AuditDeps } from '../audit/audit-trail';
 
 export type ApprovalDeps = DeliverDeps & {
@@ -51,9 +51,8 @@ export async function decideApproval(
   // A signed-in approver is held to the mapping's approve list, as read when the run was requested.
   if (
     by.caller &&
-    !by.caller.keyHolder &&
     deps.accessOf &&
-    !isOnAccessList(by.caller, await deps.accessOf(e), 'approve')
+    !mayActOn(by.caller, await deps.accessOf(e), 'approve')
   ) {
     throw new AppError('forbidden', `${by.caller.name} is not on the approve list of mapping "${e.mappingId}".`, {
       field: 'execId',

@@ -15,3 +15,8 @@ export type MappingStore = {
 
 /** One mapping file as read: its name for messages, and its text. */
 export type MappingFile = { readonly name: string; readonly text: string };
+
+/** How much of a mapping's remediation budget the window ending now has used: a read, nothing is spent. */
+export type BudgetReader = {
+  used(key: string, count: number, windowSeconds: number, now: Date): Promise<number>;
+};

@@ -15,7 +15,7 @@ import { submitExecution } from './submit-execution';
 import { resolveRequestParams, type RunParams } from '../../domain/runs/run-params';
 import { toExecutionParams } from './run-parameters';
 import type { AuditActor, RequestOrigin } from '../../domain/audit/audit-record';
-import { isOnAccessList } from '../../domain/identity/mapping-access';
+import { mayActOn } from '../../domain/identity/mapping-access';
 import type { Caller } from '../../domain/identity/caller';
 
 export type RequestRunDeps = RecordingDeps & {
@@ -59,7 +59,7 @@ export async function requestRun(deps: RequestRunDeps, req: RunRequest): Promise
   const mapping = await findMapping(deps, req);
   // Every verified caller is held to the mapping's list (people and signed-in pipelines alike); key holders (CI,
   // senders), alerts and schedules are not on it.
-  if (req.caller && !req.caller.keyHolder && !isOnAccessList(req.caller, mapping.access, 'run')) {
+  if (req.caller && !mayActOn(req.caller, mapping.access, 'run')) {
     throw new AppError('forbidden', `${req.caller.name} is not on the run list of mapping "${mapping.id}".`, {
       field: 'id',
       missingRole: mapping.access.run?.join(', ') ?? '',
