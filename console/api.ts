@@ -51,8 +51,13 @@ async function call<T>(
   throw toApiError(response, parsed);
 }
 
-/** `/api/...` for a path given with or without the prefix (links in answers carry it). */
+/** `/api/...` for a path given with or without the prefix (links in answers carry it), or for an absolute link. */
 export function apiUrl(path: string): string {
+  // Signed links are absolute (they go out in pages and mail): the console follows them on its own origin only.
+  if (/^https?:\/\//i.test(path)) {
+    const url = new URL(path);
+    return `${url.pathname}${url.search}`;
+  }
   return path.startsWith('/api/') ? path : `/api/${path.replace(/^\/+/, '')}`;
 }
 

@@ -68,7 +68,7 @@ export function ExecutionsPage({ filter }: { filter: URLSearchParams }) {
       <ErrorNote error={list.error} />
       {list.loading && !list.data && <Loading what="executions" />}
       {list.data && <ExecutionTable items={list.data.items} />}
-      <nav class="pager" aria-label="Pages">
+      <nav class="pager" aria-label="Older and newer">
         <button type="button" disabled={pages.length === 0} onClick={() => setPages(pages.slice(0, -1))}>
           ← Newer
         </button>

@@ -86,7 +86,7 @@ describeInBrowser('the console: approvals and roles', () => {
     const ownDialog = page.getByRole('dialog', { name: 'Approve this run?' });
     await ownDialog.getByRole('button', { name: 'Approve and run' }).click();
     await ownDialog.getByRole('alert').waitFor();
-    expect(await ownDialog.getByRole('alert').innerText()).toMatch(/four eyes|own/i);
+    expect(await ownDialog.getByRole('alert').innerText()).toMatch(/four-eyes rule: april requested this/i);
     const status = async (id: string) => String((await as(READER, 'GET', `logs/${id}`)).body['status']);
     expect(
       await readUntil(

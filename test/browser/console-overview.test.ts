@@ -50,7 +50,7 @@ describeInBrowser('the console: overview and unmatched alerts', () => {
   });
 
   it("lists the alert nobody claimed and dry-runs its payload to show each mapping's verdict", async () => {
-    await page.getByRole('link', { name: 'Unmatched alerts' }).first().click();
+    await page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: 'Unmatched alerts' }).click();
     const row = page.locator('.inbox > li').first();
     await row.waitFor();
     await row.getByRole('button', { name: 'Dry run this payload' }).click();

@@ -57,7 +57,7 @@ describeInBrowser('the console: run and follow', () => {
   });
 
   it('finds a mapping by searching, and shows its parameters as a form', async () => {
-    await page.getByRole('link', { name: 'Mappings' }).click();
+    await page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: 'Mappings' }).click();
     await page.getByText('3 of 3 mappings').waitFor();
     await page.getByLabel('Search').fill('hello');
     await page.getByText('1 of 3 mappings').waitFor();
@@ -115,7 +115,7 @@ describeInBrowser('the console: run and follow', () => {
   });
 
   it('lists executions newest first and filters them by status', async () => {
-    await page.getByRole('link', { name: 'Executions' }).click();
+    await page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: 'Executions' }).click();
     await page.locator('table.runs tbody tr').nth(1).waitFor();
     const statuses = await page
       .locator('table.runs tbody tr [data-status]')
