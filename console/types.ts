@@ -39,7 +39,7 @@ export type MappingRef = { partition_key: string; id: string; name?: string | nu
 export type ParamView = {
   name: string;
   type: 'string' | 'integer' | 'boolean' | 'enum';
-  values?: string[];
+  enum?: string[];
   pattern?: string;
   min?: number;
   max?: number;
@@ -51,17 +51,19 @@ export type ParamView = {
 
 export type MappingView = {
   mapping: MappingRef;
-  description?: string | null;
+  description?: string;
   runbook: string;
-  disabled?: boolean;
+  enabled: boolean;
   triggers: string[];
   match: string[];
   params: ParamView[];
-  schedule: { cron: string; timezone?: string; next: string[] } | null;
-  oncall: unknown;
-  approval: unknown;
-  budget: unknown;
-  concurrency: ({ limit: number; per: string; on_busy: string } & Record<string, unknown>) | null;
+  schedule: { cron: string; timezone: string; next: string[] } | null;
+  oncall: Record<string, unknown> | null;
+  approval: { required: boolean; on_budget_exceeded: string; four_eyes: boolean; approvers: string[] | null } | null;
+  /** `used` and `remaining` only on one mapping's page, and null for per-resource budgets. */
+  budget: { count: number; window: number; per: string; used?: number | null; remaining?: number | null } | null;
+  /** `running` (execution ids) and `waiting` only on one mapping's page. */
+  concurrency: { limit: number; per: string; on_busy: string; running?: string[]; waiting?: number } | null;
   may: { run: boolean; approve: boolean };
   lastRun: { execId: string; status: Status; requestedAt: string } | null;
 };

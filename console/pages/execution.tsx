@@ -67,8 +67,9 @@ export function ExecutionPage({ execId }: { execId: string }) {
   );
 }
 
+// Only what applies: a run that was never cancelled has no Cancel row.
 function rows(e: Execution): [string, preact.ComponentChildren][] {
-  return [
+  const all: [string, preact.ComponentChildren][] = [
     [
       'Mapping',
       <a href={href.mapping(e.mapping.partition_key, e.mapping.id)}>{`${e.mapping.partition_key}/${e.mapping.id}`}</a>,
@@ -94,6 +95,7 @@ function rows(e: Execution): [string, preact.ComponentChildren][] {
     ['Runbook SHA-256', e.runbookSha256 ? <code class="hash">{e.runbookSha256}</code> : null],
     ['App version', e.appVersion],
   ];
+  return all.filter(([, value]) => value !== null && value !== undefined);
 }
 
 function Notifications({ e }: { e: Execution }) {

@@ -103,7 +103,10 @@ export function ExecutionTable({ items }: { items: readonly Execution[] }) {
           {items.map((e) => (
             <tr key={e.execId} data-exec={e.execId}>
               <td>
-                <StatusBadge status={e.status} />
+                {/* The status is the row's link too: on a phone the id column is off screen. */}
+                <a href={href.run(e.execId)} aria-label={`${e.status} ${e.execId}`}>
+                  <StatusBadge status={e.status} />
+                </a>
               </td>
               <td>{e.mapping.name || e.mapping.id}</td>
               <td>{e.trigger}</td>

@@ -1,7 +1,7 @@
 // One mapping: what starts it, its parameters, schedule, budget and concurrency now, its last runs, and the run form.
 import { getJson, query } from '../api';
-import { ErrorNote, Fields, JsonDetails, Loading, useAsync } from '../components';
-import { formatInstant, formatRelative } from '../format';
+import { ErrorNote, Fields, Loading, useAsync } from '../components';
+import { formatDuration, formatInstant, formatRelative } from '../format';
 import { href } from '../router';
 import { useSession } from '../session';
 import type { Execution, MappingView, Page } from '../types';
@@ -31,7 +31,7 @@ export function MappingPage({ partition, id }: { partition: string; id: string }
           <h1>{m.mapping.name || m.mapping.id}</h1>
           <p class="muted">
             {m.mapping.partition_key}/{m.mapping.id} · <code>{m.runbook}</code>
-            {m.disabled ? ' · disabled' : ''}
+            {m.enabled ? '' : ' · disabled'}
           </p>
           {m.description && <p>{m.description}</p>}
           <Fields
@@ -40,8 +40,8 @@ export function MappingPage({ partition, id }: { partition: string; id: string }
               ['Matches', m.match.length ? m.match.join('; ') : 'no alert'],
               ['Schedule', m.schedule ? <Schedule s={m.schedule} /> : 'none'],
               ['On-call', m.oncall ? 'pages when it fails' : 'no'],
-              ['Approval', m.approval ? <JsonDetails summary="required" value={m.approval} /> : 'not required'],
-              ['Budget', m.budget ? <JsonDetails summary="budget" value={m.budget} /> : 'none'],
+              ['Approval', approvalText(m.approval)],
+              ['Budget', m.budget ? <Budget b={m.budget} /> : 'none'],
               ['Concurrency', m.concurrency ? <Concurrency c={m.concurrency} /> : 'no limit'],
             ]}
           />
@@ -84,12 +84,26 @@ function Schedule({ s }: { s: NonNullable<MappingView['schedule']> }) {
 }
 
 function Concurrency({ c }: { c: NonNullable<MappingView['concurrency']> }) {
-  const running = Array.isArray(c['running']) ? (c['running'] as unknown[]).length : undefined;
-  const waiting = typeof c['waiting'] === 'number' ? c['waiting'] : undefined;
   return (
     <span data-concurrency>
       {c.limit} at a time per {c.per}, {c.on_busy === 'skip' ? 'skips' : 'queues'} when busy
-      {running !== undefined ? ` · ${running} running, ${waiting ?? 0} waiting` : ''}
+      {c.running ? ` · now ${c.running.length} running, ${c.waiting ?? 0} waiting` : ''}
     </span>
   );
+}
+
+function Budget({ b }: { b: NonNullable<MappingView['budget']> }) {
+  const use = b.used === undefined || b.used === null ? '' : ` · ${b.used} used, ${b.remaining ?? 0} left`;
+  return (
+    <span data-budget>
+      at most {b.count} unattended run(s) per {formatDuration(b.window * 1000)} per {b.per}
+      {use}
+    </span>
+  );
+}
+
+function approvalText(a: MappingView['approval']): string {
+  if (!a) return 'not required';
+  const when = a.required ? 'always' : 'once its budget is spent';
+  return `${when}${a.four_eyes ? ', four eyes' : ''}${a.approvers ? ` (by ${a.approvers.join(', ')})` : ''}`;
 }

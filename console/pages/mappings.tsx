@@ -93,7 +93,7 @@ function MappingRow({ m }: { m: MappingView }) {
         <span class="muted">
           {partition}/{id}
         </span>
-        {m.disabled && <span class="tag">disabled</span>}
+        {!m.enabled && <span class="tag">disabled</span>}
         {m.triggers.map((t) => (
           <span key={t} class="tag">
             {t}

@@ -73,7 +73,7 @@ function ParamField({ p, value, onChange }: { p: ParamView; value: string; onCha
     p.type === 'enum' || p.type === 'boolean' ? (
       <select {...common} onChange={(e) => onChange(e.currentTarget.value)}>
         {!p.required && <option value="">(default{p.default === undefined ? '' : `: ${String(p.default)}`})</option>}
-        {(p.type === 'boolean' ? ['true', 'false'] : (p.values ?? [])).map((v) => (
+        {(p.type === 'boolean' ? ['true', 'false'] : (p.enum ?? [])).map((v) => (
           <option key={v}>{v}</option>
         ))}
       </select>
@@ -126,7 +126,7 @@ function initialValues(params: readonly ParamView[]): Record<string, string> {
 // A required choice starts on its first value, as its select shows it; an optional one on "(default)".
 function firstChoice(p: ParamView): string {
   if (!p.required) return '';
-  if (p.type === 'enum') return p.values?.[0] ?? '';
+  if (p.type === 'enum') return p.enum?.[0] ?? '';
   return p.type === 'boolean' ? 'true' : '';
 }
 

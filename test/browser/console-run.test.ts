@@ -31,7 +31,7 @@ const MAPPINGS = mappingDoc('ops', [
       TOKEN: { type: 'string', secret: true },
     },
   },
-  { id: 'long', name: 'Long job', runbook: 'long.sh' },
+  { id: 'long', name: 'Long job', runbook: 'long.sh', concurrency: { limit: 2, on_busy: 'skip' } },
   { id: 'check', name: 'Health check', runbook: 'check.sh' },
 ]);
 
@@ -105,6 +105,14 @@ describeInBrowser('the console: run and follow', () => {
     await page.getByRole('button', { name: 'Run', exact: true }).click();
     await page.waitForURL(/#\/runs\//);
     await page.locator('[data-output]').getByText('started').waitFor({ timeout: 30_000 });
+    const runPage = page.url();
+    // The mapping's page shows its concurrency slots as they are now.
+    await page.goto(`${rt.url}/api/console/#/mappings/ops/long`);
+    await page
+      .locator('[data-concurrency]')
+      .getByText('2 at a time per mapping, skips when busy · now 1 running')
+      .waitFor();
+    await page.goto(runPage);
     await page.getByRole('button', { name: 'Cancel run' }).click();
     const dialog = page.getByRole('dialog', { name: 'Cancel this run?' });
     await dialog.getByLabel('Reason').fill('wrong host');
