@@ -79,7 +79,7 @@ export default tseslint.config(
         'error',
         {
           paths: NODE_IO.map((name) => ({ name, message: 'The console runs in a browser.' })),
-          patterns: [{ group: ['../src/**', '../functions/**', '@azure/*'], message: 'The console uses the API.' }],
+          patterns: [{ group: ['**/src/**', '**/functions/**', '@azure/*'], message: 'The console uses the API.' }],
         },
       ],
     },
