@@ -10,6 +10,7 @@ import { defineOutputFunction } from './output';
 import { defineIntakeFunction } from './intake';
 import { defineLogsFunction } from './logs';
 import { defineMeFunction } from './me';
+import { defineOverviewFunction } from './overview';
 import { defineMappingFunction, defineMappingsFunction } from './mappings';
 import { defineNotifierFunction } from './oncall-timer';
 import { defineSweeperFunction } from './sweeper';
@@ -66,6 +67,10 @@ export function registerFunctions(app: FunctionRegistrar, config: CloudoConfig, 
   app.http(
     'mapping',
     defineMappingFunction(() => services().mappings, guardFor),
+  );
+  app.http(
+    'overview',
+    defineOverviewFunction(() => services().overview, guardFor),
   );
   app.http(
     'health',

@@ -14,7 +14,7 @@ import { createOutputLog } from '../adapters/runs/output-log';
 import { ensureTables, type StorageClients } from '../adapters/shared/storage-clients';
 import { createHealthProbes } from '../adapters/health/storage-probes';
 import { connect } from './admin-wiring';
-import { wireMappingReads, type ConsoleParts } from './console-wiring';
+import { wireMappingReads, wireOverview, type ConsoleParts } from './console-wiring';
 import { callStorage } from '../adapters/shared/storage-errors';
 import type { CloudoConfig } from '../config/load-config';
 import type { AppServices } from './service-groups';
@@ -91,7 +91,11 @@ export function createAppServices(config: CloudoConfig, clients?: StorageClients
   // HTTP triggers only: the intake queue's concurrency is bounded by the host's batch settings already.
   const firstSeen = new Map<string, number>();
   const gate = createAdmissionGate({ limit: config.accept.concurrency, maxWaitMs: config.accept.maxWaitMs });
-  const consoleParts: ConsoleParts = { storage, mappings, executions, slots: on.oncall.admit.slots, ensure };
+  // A miss proves the account answers and accepts our credentials; anything else (403 included) does not.
+  // Not through ensure(): creating tables is not bounded by the probe's deadline, and a miss answers as well.
+  const health = { check: () => checkHealth(createHealthProbes(storage, firstRunQueue(config)), HEALTH_BOUND_MS) };
+  const slots = on.oncall.admit.slots;
+  const consoleParts: ConsoleParts = { storage, mappings, executions, slots, alerts, health, ensure };
   return {
     audit: {
       read: (caller, query) => ensure(() => readAudit(audit, caller, query)),
@@ -138,10 +142,9 @@ export function createAppServices(config: CloudoConfig, clients?: StorageClients
           return { expired: await expireApprovals(deps), retried: await retryNotifications(deps) };
         }),
     },
-    // A miss proves the account answers and accepts our credentials; anything else (403 included) does not.
-    // Not through ensure(): creating tables is not bounded by the probe's deadline, and a miss answers as well.
-    health: { check: () => checkHealth(createHealthProbes(storage, firstRunQueue(config)), HEALTH_BOUND_MS) },
+    health,
     mappings: wireMappingReads(consoleParts),
+    overview: wireOverview(config, consoleParts, SWEEP_SLACK_SECONDS),
   };
 }
 

@@ -23,6 +23,7 @@ import type { AuditEntry } from '../services/audit/audit-trail';
 import type { DeliveredMessage, HandleOutcome } from '../services/worker/handle-run-message';
 import type { MappingDetail } from '../services/mappings/list-mappings';
 import type { MappingView } from '../services/mappings/mapping-view';
+import type { Overview } from '../services/overview/read-overview';
 
 /** /api/Trigger. Requests and alerts pass the admission gate: 429 (overloaded) when shedding load. */
 export type TriggerServices = {
@@ -89,6 +90,9 @@ export type MappingReads = {
   get(caller: Caller, partition: string, id: string): Promise<MappingDetail>;
 };
 
+/** GET /api/overview: the last `hours` at a glance, every count bounded. */
+export type OverviewReads = { read(hours: number): Promise<Overview> };
+
 /** /api/health: tables and queues probed in parallel within a short bound; never throws. */
 export type HealthServices = { check(): Promise<HealthReport> };
 
@@ -107,6 +111,7 @@ export type AppServices = {
   readonly notifier: NotifierServices;
   readonly health: HealthServices;
   readonly mappings: MappingReads;
+  readonly overview: OverviewReads;
 };
 
 /** Services are built on first use (a cold start touches no storage before a request needs it). */

@@ -3,7 +3,7 @@ import { OUTPUT_PARTITION } from '../runs/output-log';
 import { REJECTED } from '../runs/execution-table';
 import { odata, type TableClient } from '@azure/data-tables';
 import { z } from 'zod';
-import { execRowKey, invertTime } from '../../domain/runs/exec-id';
+import { execRowKey, invertTime, toRowKeyRange } from '../../domain/runs/exec-id';
 import { sha256Hex } from '../../domain/shared/hash';
 import type { AlertRecordStore, UnmatchedAlert } from '../../services/alerts/ports';
 import { readChunks, writeChunks } from '../shared/chunked-text';
@@ -59,6 +59,7 @@ export function createAlertRecords(table: TableClient): AlertRecordStore {
         });
       }),
     listUnmatched: (limit) => callStorage(() => listUnmatched(table, limit)),
+    countUnmatchedSince: (since, cap) => callStorage(() => countUnmatchedSince(table, since, cap)),
     pruneBefore: (cutoff, maxRows) => callStorage(() => pruneBefore(table, cutoff, maxRows)),
   };
 }
@@ -91,4 +92,16 @@ async function listUnmatched(table: TableClient, limit: number): Promise<Unmatch
     if (out.length >= limit) break;
   }
   return out;
+}
+
+// Keyed by inverted event time, like executions: the window is one row-key range, and only row keys are read.
+async function countUnmatchedSince(table: TableClient, since: Date, cap: number) {
+  const filter = odata`PartitionKey eq ${UNMATCHED} and RowKey lt ${toRowKeyRange(since).before ?? ''}`;
+  let count = 0;
+  const pages = table.listEntities({ queryOptions: { filter, select: ['RowKey'] } });
+  for await (const page of pages.byPage({ maxPageSize: Math.min(1000, cap + 1) })) {
+    count += page.length;
+    if (count > cap) return { count: cap, capped: true };
+  }
+  return { count, capped: false };
 }

@@ -15,7 +15,7 @@ export function indexPartitions(
 ): string[] {
   const rules = new Set([e.alert?.rule, e.alert?.ruleName].filter((r): r is string => !!r));
   return [
-    `s|${e.status}`,
+    statusPartition(e.status),
     `m|${e.mappingId}`,
     `ms|${e.mappingId}|${e.status}`,
     `t|${e.trigger}`,
@@ -25,6 +25,9 @@ export function indexPartitions(
 }
 
 const OWED = 'n|owed';
+
+/** The index of the executions in one status. */
+export const statusPartition = (status: string): string => `s|${status}`;
 const owesNotification = (e: Pick<Execution, 'notifications'>) => (e.notifications ?? []).some(isUndelivered);
 
 // Rule names come from senders: hashed, any rule (long, or with '/', '#' or a lone surrogate) is a valid key.
@@ -36,7 +39,7 @@ function queryPartition(q: ExecutionQuery): string {
   if (q.status && q.mappingId) return `ms|${q.mappingId}|${q.status}`;
   if (q.rule) return rulePartition(q.rule);
   if (q.mappingId) return `m|${q.mappingId}`;
-  if (q.status) return `s|${q.status}`;
+  if (q.status) return statusPartition(q.status);
   if (q.trigger) return `t|${q.trigger}`;
   return MAIN_PARTITION;
 }

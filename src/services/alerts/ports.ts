@@ -21,6 +21,8 @@ export type AlertRecordStore = {
   /** Records an alert no mapping claimed; the same alert event is recorded once. */
   recordUnmatched(alert: UnmatchedAlert, eventKey: string, eventTime: Date): Promise<void>;
   listUnmatched(limit: number): Promise<UnmatchedAlert[]>;
+  /** How many alerts whose event time is at or after `since` nobody claimed, reading at most `cap` rows. */
+  countUnmatchedSince(since: Date, cap: number): Promise<{ readonly count: number; readonly capped: boolean }>;
   /** Deletes payloads, unmatched records and request keys older than `cutoff`, at most `maxRows`; returns how many. */
   pruneBefore(cutoff: Date, maxRows: number): Promise<number>;
 };

@@ -49,11 +49,7 @@ export async function decideApproval(
   const { current, action } = await load(deps, link);
   const e = current.value;
   // A signed-in approver is held to the mapping's approve list, as read when the run was requested.
-  if (
-    by.caller &&
-    deps.accessOf &&
-    !mayActOn(by.caller, await deps.accessOf(e), 'approve')
-  ) {
+  if (by.caller && deps.accessOf && !mayActOn(by.caller, await deps.accessOf(e), 'approve')) {
     throw new AppError('forbidden', `${by.caller.name} is not on the approve list of mapping "${e.mappingId}".`, {
       field: 'execId',
     });

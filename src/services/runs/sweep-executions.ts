@@ -80,7 +80,7 @@ export async function sweepLostExecutions(deps: SweepDeps): Promise<number> {
 
 // A live worker renews its run's lease while the runbook runs. Runs claimed before leases existed have none: they
 // are lost once past their timeout, kill grace and a slack for a slow final write.
-function isLost(deps: SweepDeps, e: Execution, now: Date): boolean {
+export function isLost(deps: Pick<SweepDeps, 'killGraceSeconds' | 'slackSeconds'>, e: Execution, now: Date): boolean {
   if (!e.startedAt) return false;
   if (e.leaseUntil !== undefined) return isLeaseOver(e, now);
   const allowedMs = (e.timeoutSeconds + deps.killGraceSeconds + deps.slackSeconds) * 1000;

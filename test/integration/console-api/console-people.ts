@@ -1,4 +1,6 @@
 // Callers and mappings the console API suites share: one person per role, and a realistic set of mappings.
+import { randomBytes } from 'node:crypto';
+import { alertFixture } from '../../support/alert-fixtures';
 import type { Who } from '../../support/principals';
 import { mappingDoc } from '../../support/test-runtime';
 
@@ -51,3 +53,16 @@ export const MAPPINGS = [
     },
   ]),
 ];
+
+/** An Alertmanager delivery of one firing alert, just now, that no mapping above claims (no rule of that name). */
+export function unclaimedAlert(name: string): Record<string, unknown> {
+  const body = alertFixture('alertmanager-webhook-v4-firing.composed.json');
+  const [first] = body['alerts'] as Record<string, unknown>[];
+  const alert = {
+    ...first,
+    labels: { ...(first!['labels'] as object), alertname: name },
+    startsAt: new Date().toISOString(),
+    fingerprint: randomBytes(8).toString('hex'),
+  };
+  return { ...body, alerts: [alert], commonLabels: { alertname: name }, groupLabels: { alertname: name } };
+}

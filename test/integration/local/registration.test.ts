@@ -101,6 +101,7 @@ describe('registrations', () => {
         methods: ['GET'],
         authLevel: 'function',
       },
+      { name: 'overview', type: 'httpTrigger', route: 'overview', methods: ['GET'], authLevel: 'function' },
       { name: 'health', type: 'httpTrigger', route: 'health', methods: ['GET'], authLevel: 'anonymous' },
       { name: 'schedules', type: 'httpTrigger', route: 'schedules', methods: ['GET'], authLevel: 'function' },
       { name: 'unmatched', type: 'httpTrigger', route: 'alerts/unmatched', methods: ['GET'], authLevel: 'function' },
