@@ -1,7 +1,7 @@
 // Overview: the last day at a glance, what waits for people, and whether ClouDO itself is healthy.
 import { getJson } from '../api';
 import { ErrorNote, Loading, StatusBadge, useAsync } from '../components';
-import { formatRelative } from '../format';
+import { formatRelative, statusTone } from '../format';
 import { href } from '../router';
 import { STATUSES, type Overview } from '../types';
 
@@ -64,7 +64,7 @@ export function OverviewPage() {
                   <td class="num">{o.runs.byStatus[s]}</td>
                   <td class="bar-cell" aria-hidden="true">
                     <span
-                      class="bar"
+                      class={`bar bar-${statusTone(s)}`}
                       style={{ width: `${(100 * (o.runs.byStatus[s] ?? 0)) / Math.max(1, o.runs.total)}%` }}
                     />
                   </td>
