@@ -11,6 +11,8 @@ export class ApiError extends Error {
   }
 }
 
+const SIGN_IN_AGAIN = 'Your sign-in has expired or is missing: reload the page to sign in.';
+
 type ErrorBody = { error?: { message?: string; field?: string }; message?: string; field?: string };
 
 /** GET a JSON answer from `/api/<path>`. */
@@ -34,7 +36,10 @@ async function call<T>(
   const init: RequestInit = {
     method,
     credentials: 'same-origin',
-    headers: { Accept: 'application/json', ...json, ...headers },
+    // An expired sign-in answers the API with a redirect to the sign-in page, which a script cannot follow: it is
+    // reported instead (below), and the person reloads to sign in again.
+    redirect: 'manual',
+    headers: { Accept: 'application/json', 'X-Requested-With': 'XMLHttpRequest', ...json, ...headers },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     ...(signal ? { signal } : {}),
   };
@@ -45,6 +50,7 @@ async function call<T>(
     if (signal?.aborted) throw err;
     throw new ApiError(0, 'ClouDO did not answer: check the network, or that it is running.');
   }
+  if (response.type === 'opaqueredirect') throw new ApiError(401, SIGN_IN_AGAIN);
   const text = await response.text();
   const parsed = parseJson(text);
   if (response.ok) return parsed as T;
@@ -74,7 +80,7 @@ function toApiError(response: Response, body: unknown): ApiError {
   const b = (body ?? {}) as ErrorBody;
   const message = b.error?.message ?? b.message ?? `${response.status} ${response.statusText}`;
   const field = b.error?.field ?? b.field;
-  if (response.status === 401) return new ApiError(401, `Sign in to use the console. ${message}`, field);
+  if (response.status === 401) return new ApiError(401, `${SIGN_IN_AGAIN} ${message}`, field);
   if (response.status === 429 || response.status === 503) {
     const after = response.headers.get('Retry-After');
     return new ApiError(response.status, after ? `${message} Try again in ${after} s.` : message, field);

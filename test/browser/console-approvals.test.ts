@@ -39,6 +39,14 @@ describeInBrowser('the console: approvals and roles', () => {
     for (const p of pages) await p.context().close();
   });
 
+  it('tells a visitor without a sign-in to sign in, and shows nothing else', async () => {
+    const { page } = await openPage(browser());
+    pages.push(page);
+    await page.goto(base());
+    await page.getByRole('alert').getByText('reload the page to sign in').waitFor();
+    expect(await page.locator('main h1').count()).toBe(0);
+  });
+
   it('shows a Reader what waits and what runs, with no button the Reader may not use', async () => {
     const { page, errors } = await pageAs(READER);
     await page.goto(`${base()}#/approvals`);
