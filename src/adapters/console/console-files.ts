@@ -13,8 +13,8 @@ const TYPES: Readonly<Record<string, string>> = {
   '.svg': 'image/svg+xml',
 };
 
-/** `dir` defaults to dist/console beside the package.json this code ships in, from source or from dist. */
-export function createConsoleFiles(dir: string = defaultConsoleDir()): ConsoleFiles {
+/** `dir` defaults to the built console nearest above this module, run from source or from dist. */
+export function createConsoleFiles(dir: string | null = findConsoleDir(__dirname)): ConsoleFiles {
   let files: Promise<ReadonlyMap<string, ConsoleFile>> | undefined;
   return {
     async read(name) {
@@ -28,7 +28,9 @@ export function createConsoleFiles(dir: string = defaultConsoleDir()): ConsoleFi
   };
 }
 
-async function loadAll(dir: string): Promise<ReadonlyMap<string, ConsoleFile>> {
+// Not built (null): no files, and the function says to run the build.
+async function loadAll(dir: string | null): Promise<ReadonlyMap<string, ConsoleFile>> {
+  if (dir === null) return new Map();
   const names = await fs.readdir(dir).catch(() => [] as string[]);
   const entries = await Promise.all(
     names
@@ -42,12 +44,16 @@ async function loadAll(dir: string): Promise<ReadonlyMap<string, ConsoleFile>> {
   return new Map(entries);
 }
 
-function defaultConsoleDir(): string {
-  let dir = __dirname;
-  while (!existsSync(path.join(dir, 'package.json'))) {
-    const up = path.dirname(dir);
-    if (up === dir) break;
-    dir = up;
+/**
+ * The built console nearest above `from`: `<dir>/console` once the code runs from dist/ (tsc copies package.json
+ * there too, so that is no landmark), or `<dir>/dist/console` when it runs from source (tests, tsx). A built folder
+ * has main.js; the source folder console/ does not.
+ */
+export function findConsoleDir(from: string): string | null {
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    for (const candidate of [path.join(dir, 'console'), path.join(dir, 'dist', 'console')]) {
+      if (existsSync(path.join(candidate, 'main.js'))) return candidate;
+    }
+    if (path.dirname(dir) === dir) return null;
   }
-  return path.join(dir, 'dist', 'console');
 }
