@@ -20,7 +20,7 @@ import { defineTriggerFunction } from './trigger';
 import { defineRunsFunction } from './runs';
 import { defineAuditFunction } from './audit';
 import type { GuardFor } from '../src/http/guarded-handler';
-import { defineUnmatchedFunction } from './unmatched';
+import { defineUnmatchedDryRunFunction, defineUnmatchedFunction } from './unmatched';
 import { defineWorkerFunction } from './worker';
 
 /** The part of `app` from `@azure/functions` that ClouDO uses; the local runtime implements the same. */
@@ -80,6 +80,10 @@ export function registerFunctions(app: FunctionRegistrar, config: CloudoConfig, 
   app.http(
     'unmatched',
     defineUnmatchedFunction(() => services().unmatched, guardFor),
+  );
+  app.http(
+    'unmatchedDryRun',
+    defineUnmatchedDryRunFunction(() => services().unmatched, guardFor),
   );
   app.http(
     'approvals',

@@ -26,3 +26,7 @@ export const approvalPath = (execId: string, action: 'approve' | 'reject'): stri
 /** GET /api/audit with its query, e.g. the next page's link. */
 export const auditPath = (query: Readonly<Record<string, string>>): string =>
   `${apiPath('audit')}${Object.keys(query).length > 0 ? `?${new URLSearchParams(query).toString()}` : ''}`;
+
+/** The dry run of an alert nobody claimed, by its record's key. */
+export const unmatchedDryRunPath = (key: string): string =>
+  apiPath(`alerts/unmatched/${encodeURIComponent(key)}/dry-run`);
