@@ -20,7 +20,7 @@ import { defineTriggerFunction } from './trigger';
 import { defineRunsFunction } from './runs';
 import { defineAuditFunction } from './audit';
 import type { GuardFor } from '../src/http/guarded-handler';
-import { defineUnmatchedFunction } from './unmatched';
+import { defineUnmatchedDryRunFunction, defineUnmatchedFunction } from './unmatched';
 import { defineConsoleFunction } from './console';
 import { consoleFiles } from '../src/composition/console-assets';
 import { defineWorkerFunction } from './worker';
@@ -83,6 +83,10 @@ export function registerFunctions(app: FunctionRegistrar, config: CloudoConfig, 
   app.http(
     'unmatched',
     defineUnmatchedFunction(() => services().unmatched, guardFor),
+  );
+  app.http(
+    'unmatchedDryRun',
+    defineUnmatchedDryRunFunction(() => services().unmatched, guardFor),
   );
   app.http(
     'approvals',

@@ -31,6 +31,7 @@ import { ingestAlerts } from '../services/alerts/ingest-alerts';
 import type { MappingStore } from '../services/mappings/ports';
 import type { Logger } from '../services/shared/ports';
 import { previewAlerts } from '../services/alerts/preview-alerts';
+import { dryRunUnmatched } from '../services/alerts/dry-run-unmatched';
 import { getExecution, listExecutions } from '../services/runs/query-executions';
 import { requestRun } from '../services/runs/request-run';
 import { previewRun } from '../services/runs/preview-run';
@@ -119,7 +120,10 @@ export function createAppServices(config: CloudoConfig, clients?: StorageClients
     control: {
       cancel: (ask, log) => ensure(() => cancelExecution({ ...common, log, oncall: on.oncall, audit }, ask)),
     },
-    unmatched: { list: (limit) => ensure(() => alerts.listUnmatched(limit)) },
+    unmatched: {
+      list: (limit) => ensure(() => alerts.listUnmatched(limit)),
+      dryRun: (key) => ensure(() => dryRunUnmatched({ ...previewDeps(config, mappings, on), alerts }, key)),
+    },
     approvals: {
       view: (link) => ensure(() => viewApproval({ ...on.approvalDeps(silent), audit }, link)),
       decide: (link, by, log, origin) =>

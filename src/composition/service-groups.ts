@@ -2,7 +2,7 @@
 import type { ApprovalAction, Decider } from '../domain/approvals/approval';
 import type { Execution } from '../domain/runs/execution';
 import type { IngestReport } from '../services/alerts/ingest-alerts';
-import type { UnmatchedAlert } from '../services/alerts/ports';
+import type { UnmatchedRecord } from '../services/alerts/ports';
 import type { PayloadPreview } from '../services/alerts/preview-alerts';
 import type { LinkInput } from '../services/approvals/decide-approval';
 import type { HealthReport } from '../services/health/check-health';
@@ -50,8 +50,11 @@ export type ExecutionReads = {
 /** POST /api/logs/{execId}/cancel. */
 export type RunControl = { cancel(ask: CancelAsk, log: Logger): Promise<Execution> };
 
-/** /api/alerts/unmatched. */
-export type UnmatchedReads = { list(limit: number): Promise<UnmatchedAlert[]> };
+/** /api/alerts/unmatched, and the dry run of one against today's mappings. */
+export type UnmatchedReads = {
+  list(limit: number): Promise<UnmatchedRecord[]>;
+  dryRun(key: string): Promise<PayloadPreview>;
+};
 
 /** /api/approvals: the page a signed link opens, and the decision it posts. */
 export type ApprovalServices = {

@@ -5,7 +5,7 @@ import { odata, type TableClient } from '@azure/data-tables';
 import { z } from 'zod';
 import { execRowKey, invertTime, toRowKeyRange } from '../../domain/runs/exec-id';
 import { sha256Hex } from '../../domain/shared/hash';
-import type { AlertRecordStore, UnmatchedAlert } from '../../services/alerts/ports';
+import { MAX_KEPT_PAYLOAD_CHARS, type AlertRecordStore, type UnmatchedRecord } from '../../services/alerts/ports';
 import { readChunks, writeChunks } from '../shared/chunked-text';
 import { createClaimRows, pruneClaims } from '../runs/claim-rows';
 import { ignoreNotFound, isConflict, allowMissing, callStorage } from '../shared/storage-errors';
@@ -50,15 +50,28 @@ export function createAlertRecords(table: TableClient): AlertRecordStore {
         const entity = await allowMissing(table.getEntity(PAYLOAD, execRowKey(execId)));
         return entity ? (readChunks(entity, 'json') ?? null) : null;
       }),
-    recordUnmatched: (alert, eventKey, eventTime) =>
+    recordUnmatched: (alert, eventKey, eventTime, payload) =>
       callStorage(async () => {
         // The row key is the event's own: a redelivery inserts the same row, and the conflict means "recorded".
         const rowKey = `${invertTime(eventTime)}-${hash(`${eventKey}|${alert.partition ?? ''}`).slice(0, 32)}`;
-        await table.createEntity({ partitionKey: UNMATCHED, rowKey, ...alert }).catch((err: unknown) => {
+        // The delivery lives in the record's own row, so retention deletes both at once.
+        const entity: { partitionKey: string; rowKey: string; [column: string]: unknown } = {
+          partitionKey: UNMATCHED,
+          rowKey,
+          ...alert,
+        };
+        if (payload !== null && payload.length <= MAX_KEPT_PAYLOAD_CHARS) writeChunks(entity, PAYLOAD, payload);
+        await table.createEntity(entity).catch((err: unknown) => {
           if (!isConflict(err)) throw err;
         });
       }),
     listUnmatched: (limit) => callStorage(() => listUnmatched(table, limit)),
+    getUnmatched: (key) =>
+      callStorage(async () => {
+        const entity = await allowMissing(table.getEntity(UNMATCHED, key));
+        const alert = entity ? toRecord(entity) : null;
+        return alert ? { alert, payload: readChunks(entity ?? {}, PAYLOAD) ?? null } : null;
+      }),
     countUnmatchedSince: (since, cap) => callStorage(() => countUnmatchedSince(table, since, cap)),
     pruneBefore: (cutoff, maxRows) => callStorage(() => pruneBefore(table, cutoff, maxRows)),
   };
@@ -80,14 +93,17 @@ async function pruneBefore(table: TableClient, cutoff: Date, maxRows: number): P
   return deleted + (await pruneClaims(table, REQUEST_KEYS, cutoff, maxRows - deleted));
 }
 
-async function listUnmatched(table: TableClient, limit: number): Promise<UnmatchedAlert[]> {
-  const out: UnmatchedAlert[] = [];
-  const filter = odata`PartitionKey eq ${UNMATCHED}`;
-  for await (const page of table.listEntities({ queryOptions: { filter } }).byPage({ maxPageSize: limit })) {
+// The listing reads the record's fields and whether a payload is there, never the payload itself.
+const LIST_COLUMNS = ['RowKey', ...Object.keys(unmatchedSchema.shape), `${PAYLOAD}Chunks`];
+
+async function listUnmatched(table: TableClient, limit: number): Promise<UnmatchedRecord[]> {
+  const out: UnmatchedRecord[] = [];
+  const queryOptions = { filter: odata`PartitionKey eq ${UNMATCHED}`, select: LIST_COLUMNS };
+  for await (const page of table.listEntities({ queryOptions }).byPage({ maxPageSize: limit })) {
     for (const e of page) {
       // A row that does not parse is skipped, not allowed to fail the whole listing.
-      const parsed = unmatchedSchema.safeParse(e);
-      if (parsed.success && out.length < limit) out.push(parsed.data);
+      const record = toRecord(e);
+      if (record && out.length < limit) out.push(record);
     }
     if (out.length >= limit) break;
   }
@@ -104,4 +120,10 @@ async function countUnmatchedSince(table: TableClient, since: Date, cap: number)
     if (count > cap) return { count: cap, capped: true };
   }
   return { count, capped: false };
+}
+
+function toRecord(e: Record<string, unknown> & { rowKey?: string }): UnmatchedRecord | null {
+  const parsed = unmatchedSchema.safeParse(e);
+  if (!parsed.success || typeof e.rowKey !== 'string') return null;
+  return { ...parsed.data, key: e.rowKey, payloadKept: typeof e[`${PAYLOAD}Chunks`] === 'number' };
 }

@@ -29,3 +29,7 @@ export const auditPath = (query: Readonly<Record<string, string>>): string =>
 
 /** The browser console: a folder, so its files load by relative name. */
 export const CONSOLE_PATH = apiPath('console/');
+
+/** The dry run of an alert nobody claimed, by its record's key. */
+export const unmatchedDryRunPath = (key: string): string =>
+  apiPath(`alerts/unmatched/${encodeURIComponent(key)}/dry-run`);

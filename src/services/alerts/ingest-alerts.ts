@@ -60,5 +60,7 @@ async function recordUnmatched(deps: IngestDeps, item: ParsedAlert, partition: s
     },
     alert.idempotencyKey,
     Number.isNaN(eventTime.getTime()) ? new Date(0) : eventTime,
+    // The delivery that carried it (one alert of a group), so its dry run can be replayed against later mappings.
+    JSON.stringify(item.payload),
   );
 }

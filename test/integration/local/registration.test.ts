@@ -106,6 +106,13 @@ describe('registrations', () => {
       { name: 'schedules', type: 'httpTrigger', route: 'schedules', methods: ['GET'], authLevel: 'function' },
       { name: 'unmatched', type: 'httpTrigger', route: 'alerts/unmatched', methods: ['GET'], authLevel: 'function' },
       {
+        name: 'unmatchedDryRun',
+        type: 'httpTrigger',
+        route: 'alerts/unmatched/{key}/dry-run',
+        methods: ['POST'],
+        authLevel: 'function',
+      },
+      {
         name: 'approvals',
         type: 'httpTrigger',
         route: 'approvals/{execId}/{action}',

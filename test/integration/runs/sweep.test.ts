@@ -100,8 +100,9 @@ describe('retention', () => {
       monitorCondition: 'Fired',
       partition: null,
     });
-    await records.recordUnmatched(unmatched('old-rule'), 'old-key', daysAgo(40));
-    await records.recordUnmatched(unmatched('new-rule'), 'new-key', daysAgo(1));
+    await records.recordUnmatched(unmatched('old-rule'), 'old-key', daysAgo(40), '{"old":"delivery"}');
+    await records.recordUnmatched(unmatched('new-rule'), 'new-key', daysAgo(1), '{"new":"delivery"}');
+    const [newKey, oldKey] = (await records.listUnmatched(10)).map((u) => u.key);
     const rejected = (d: number, messageId: string) => ({
       queue: 'q',
       messageId,
@@ -116,5 +117,8 @@ describe('retention', () => {
     expect(await records.getPayload(oldId)).toBeNull();
     expect(await records.getPayload(newId)).toBe('{"new":true}');
     expect((await records.listUnmatched(10)).map((u) => u.rule)).toEqual(['new-rule']);
+    // An unmatched alert's delivery lives in its record's row, and goes with it.
+    expect(await records.getUnmatched(oldKey!)).toBeNull();
+    expect((await records.getUnmatched(newKey!))?.payload).toBe('{"new":"delivery"}');
   });
 });
