@@ -66,4 +66,7 @@ module "cloudo" {
   create_action_group     = var.create_action_group
   action_group_short_name = var.action_group_short_name
   function_key            = var.function_key
+
+  enable_self_alerts          = var.enable_self_alerts
+  self_alert_action_group_ids = var.self_alert_action_group_ids
 }

@@ -50,3 +50,13 @@ output "sign_in_token_command" {
   description = "The Azure CLI command that prints a token for ClouDO's API, for Authorization: Bearer; null without sign-in."
   value       = module.cloudo.sign_in_token_command
 }
+
+output "self_alert_rule_ids" {
+  description = "ClouDO's alert rules on itself, by rule; empty with enable_self_alerts = false."
+  value       = module.cloudo.self_alert_rule_ids
+}
+
+output "workbook_url" {
+  description = "The ClouDO workbook (runs, latency, pages, queues) in the Azure portal."
+  value       = module.cloudo.workbook_url
+}

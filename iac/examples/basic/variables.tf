@@ -180,3 +180,15 @@ variable "role_assignments" {
   type        = map(list(string))
   default     = {}
 }
+
+variable "enable_self_alerts" {
+  description = "ClouDO alerts on itself: poison messages, runs past their timeout, pages owed too long, run failure rate, the app's own errors (iac/README.md, ClouDO alerts on itself)."
+  type        = bool
+  default     = true
+}
+
+variable "self_alert_action_group_ids" {
+  description = "Action groups (resource ids) of the people who run ClouDO, for its alerts on itself; never ClouDO's own action group."
+  type        = list(string)
+  default     = []
+}

@@ -75,3 +75,25 @@ output "sign_in_token_command" {
   description = "How a signed-in user or pipeline gets a token for ClouDO's API (send it as Authorization: Bearer <token>); null with enable_sign_in = false."
   value       = var.enable_sign_in ? "az account get-access-token --resource ${local.sign_in_identifier_uri} --query accessToken -o tsv" : null
 }
+
+output "self_alert_rule_ids" {
+  description = "Ids of ClouDO's alert rules on itself, by rule: poison_messages, runs_overdue, pages_owed, run_failure_rate (log search alerts), function_exceptions, http_5xx (metric alerts); empty with enable_self_alerts = false."
+  value = { for rule, ids in {
+    poison_messages     = azurerm_monitor_scheduled_query_rules_alert_v2.poison_messages[*].id
+    runs_overdue        = azurerm_monitor_scheduled_query_rules_alert_v2.runs_overdue[*].id
+    pages_owed          = azurerm_monitor_scheduled_query_rules_alert_v2.pages_owed[*].id
+    run_failure_rate    = azurerm_monitor_scheduled_query_rules_alert_v2.run_failure_rate[*].id
+    function_exceptions = azurerm_monitor_metric_alert.function_exceptions[*].id
+    http_5xx            = azurerm_monitor_metric_alert.http_5xx[*].id
+  } : rule => one(ids) if length(ids) > 0 }
+}
+
+output "workbook_id" {
+  description = "Resource id of the ClouDO workbook; null with enable_workbook = false."
+  value       = one(azurerm_application_insights_workbook.this[*].id)
+}
+
+output "workbook_url" {
+  description = "The ClouDO workbook in the Azure portal; null with enable_workbook = false."
+  value       = one([for id in azurerm_application_insights_workbook.this[*].id : "https://portal.azure.com/#resource${id}"])
+}

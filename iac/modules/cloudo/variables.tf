@@ -299,3 +299,70 @@ variable "role_assignments" {
     error_message = "role_assignments: each principal is an Entra object id (a GUID) of a group, user or service principal."
   }
 }
+
+variable "enable_self_alerts" {
+  description = "ClouDO alerts on itself (self-alerts.tf): poison messages, runs past their timeout, pages owed too long, run failure rate, the Function App's exceptions and 5xx answers, routed to self_alert_action_group_ids. See iac/README.md, ClouDO alerts on itself."
+  type        = bool
+  default     = true
+}
+
+variable "self_alert_action_group_ids" {
+  description = "Resource ids of the action groups that receive ClouDO's alerts on itself: the operators' (e-mail, SMS, another pager), never ClouDO's own action group (action_group_id), which would post ClouDO's failures back into ClouDO; the plan fails if it is listed. Empty: the alerts fire in Azure Monitor and notify nobody."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for id in var.self_alert_action_group_ids : can(regex("(?i)^/subscriptions/[^/]+/resourceGroups/[^/]+/providers/Microsoft\\.Insights/actionGroups/[^/]+$", id))])
+    error_message = "self_alert_action_group_ids: action group resource ids (/subscriptions/…/resourceGroups/…/providers/Microsoft.Insights/actionGroups/<name>)."
+  }
+}
+
+variable "self_alert_failure_rate" {
+  description = "Self-alert on runs: the share of runs ended in the last hour that failed, timed out or erred (cloudo.runs.finished) above which it fires, e.g. 0.2 for 20%."
+  type        = number
+  default     = 0.2
+
+  validation {
+    condition     = var.self_alert_failure_rate > 0 && var.self_alert_failure_rate < 1
+    error_message = "self_alert_failure_rate: a fraction between 0 and 1 (exclusive), e.g. 0.2."
+  }
+}
+
+variable "self_alert_failure_min_runs" {
+  description = "Self-alert on runs: the failure rate counts only when at least this many runs ended in the last hour (1-10000)."
+  type        = number
+  default     = 10
+
+  validation {
+    condition     = var.self_alert_failure_min_runs >= 1 && var.self_alert_failure_min_runs <= 10000 && floor(var.self_alert_failure_min_runs) == var.self_alert_failure_min_runs
+    error_message = "self_alert_failure_min_runs: a whole number from 1 to 10000."
+  }
+}
+
+variable "self_alert_page_owed_seconds" {
+  description = "Self-alert on pages: fires when the oldest page ClouDO owes (cloudo.pages.oldest_owed_seconds) is older than this many seconds (60-86400)."
+  type        = number
+  default     = 600
+
+  validation {
+    condition     = var.self_alert_page_owed_seconds >= 60 && var.self_alert_page_owed_seconds <= 86400
+    error_message = "self_alert_page_owed_seconds: 60 to 86400."
+  }
+}
+
+variable "self_alert_error_threshold" {
+  description = "Self-alerts on the Function App's own errors: fire above this many exceptions (Application Insights) or HTTP 5xx answers (the app's front end) in 15 minutes (0-10000)."
+  type        = number
+  default     = 5
+
+  validation {
+    condition     = var.self_alert_error_threshold >= 0 && var.self_alert_error_threshold <= 10000 && floor(var.self_alert_error_threshold) == var.self_alert_error_threshold
+    error_message = "self_alert_error_threshold: a whole number from 0 to 10000."
+  }
+}
+
+variable "enable_workbook" {
+  description = "The Azure Monitor workbook of ClouDO's runs, latency, pages and queues (workbook.tf, from workbook.json.tftpl), on the module's Application Insights."
+  type        = bool
+  default     = true
+}

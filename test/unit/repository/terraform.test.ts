@@ -8,6 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/config/load-config';
 import { queueNameForPool } from '../../../src/domain/runs/run-message';
 import { isKnownSetting } from '../../../src/config/known-settings';
+import { EXECUTION_STATUSES } from '../../../src/domain/runs/execution-status';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const IAC = path.join(ROOT, 'iac');
@@ -932,6 +933,397 @@ describe('terraform sign-in with Entra ID (iac/)', () => {
       }
     },
   );
+});
+
+// ClouDO alerts on itself (issue 16): alert rules on ClouDO's own health, routed to the operators' action groups and
+// never back into ClouDO, and the workbook, both read from ClouDO's OpenTelemetry metrics by name.
+describe('terraform: ClouDO alerts on itself (iac/)', () => {
+  // The telemetry contract: every metric ClouDO exports, with its attributes. A query may name only these.
+  const METRICS: Readonly<Record<string, readonly string[]>> = {
+    'cloudo.runs.requested': ['mapping', 'trigger', 'outcome'],
+    'cloudo.runs.finished': ['mapping', 'trigger', 'status'],
+    'cloudo.run.duration': ['mapping', 'status'],
+    'cloudo.run.queue_time': ['mapping'],
+    'cloudo.http.accept_duration': ['route', 'status_code'],
+    'cloudo.http.shed': ['route'],
+    'cloudo.pages.delivery_failures': ['channel'],
+    'cloudo.pages.owed': [],
+    'cloudo.pages.oldest_owed_seconds': [],
+    'cloudo.approvals.waiting': [],
+    'cloudo.runs.overdue': [],
+    'cloudo.queue.poison_messages': ['queue'],
+  };
+  // Values of the attributes with a closed set, as the contract lists them.
+  const ATTRIBUTE_VALUES: Readonly<Record<string, readonly string[]>> = {
+    trigger: ['manual', 'azure-monitor', 'alertmanager', 'schedule', 'intake'],
+    outcome: ['queued', 'pending_approval', 'throttled', 'skipped', 'refused'],
+    status: ['succeeded', 'failed', 'timed_out', 'error', 'cancelled', 'skipped', 'rejected', 'expired'],
+  };
+  const LOG_RULES = ['pages_owed', 'poison_messages', 'run_failure_rate', 'runs_overdue'];
+  const METRIC_RULES = ['function_exceptions', 'http_5xx'];
+  const ROUTES = 'var.self_alert_action_group_ids';
+  const TEMPLATE = path.join(MODULE, 'workbook.json.tftpl');
+
+  const rules = (type: string) => named(moduleFiles(), 'resource', type);
+  const moduleVariable = (name: string): Body =>
+    theOne(
+      named(moduleFiles(), 'variable').filter((v) => v.name === name),
+      `variable ${name}`,
+    ).body;
+  const dynamicAction = (body: Body): Body => theOne(bodies(field(body, 'dynamic')['action']), 'one dynamic "action"');
+  const actionContent = (body: Body): Body => theOne(bodies(dynamicAction(body)['content']), 'one content block');
+  const queryOf = (body: Body): string => String(theOne(bodies(body['criteria']), 'one criteria block')['query']);
+
+  /** Metric names a KQL query names (cloudo.x.y), and the attributes it reads from customDimensions. */
+  const metricNames = (kql: string): string[] => [
+    ...new Set([...kql.matchAll(/\bcloudo(?:\.[a-z_]+)+/g)].map((m) => m[0])),
+  ];
+  const attributes = (kql: string): string[] => [
+    ...new Set([...kql.matchAll(/customDimensions\["([^"]+)"\]/g)].map((m) => m[1]!)),
+  ];
+  /** Holds one query to the contract: known metrics only, their attributes only, known values of closed attributes. */
+  function checkQuery(kql: string, what: string): string[] {
+    const names = metricNames(kql);
+    expect(names.length, `${what} names a metric`).toBeGreaterThan(0);
+    expect(
+      names.filter((n) => !(n in METRICS)),
+      `${what}: metric names outside the contract`,
+    ).toEqual([]);
+    // Every name is matched as a quoted literal in a filter on the metric name.
+    expect(kql, what).toMatch(/^customMetrics\n\| where name (==|in) /);
+    for (const n of names) expect(kql, `${what}: "${n}" quoted`).toContain(`"${n}"`);
+    const allowed = new Set(names.flatMap((n) => METRICS[n] ?? []));
+    expect(
+      attributes(kql).filter((a) => !allowed.has(a)),
+      `${what}: attributes its metrics do not have`,
+    ).toEqual([]);
+    for (const [attr, values] of Object.entries(ATTRIBUTE_VALUES)) {
+      for (const [, list] of kql.matchAll(new RegExp(`\\b${attr} in \\(([^)]*)\\)`, 'g'))) {
+        const used = (JSON.parse(`[${list}]`) as string[]).filter((v) => !values.includes(v));
+        expect(used, `${what}: values of ${attr}`).toEqual([]);
+      }
+      for (const [, value] of kql.matchAll(new RegExp(`\\b${attr} == "([^"]*)"`, 'g')))
+        expect(values, `${what}: value of ${attr}`).toContain(value);
+    }
+    return names;
+  }
+
+  it('holds a query to the contract: a good one passes, a wrong name, attribute or value fails', () => {
+    const good =
+      'customMetrics\n| where name == "cloudo.runs.finished"\n| extend status = tostring(customDimensions["status"])';
+    expect(checkQuery(`${good}\n| where status in ("failed", "error")`, 'good')).toEqual(['cloudo.runs.finished']);
+    for (const bad of [
+      'customMetrics\n| where name == "cloudo.runs.failed"',
+      'customMetrics\n| where name == "cloudo.runs.overdue"\n| extend q = tostring(customDimensions["queue"])',
+      `${good}\n| where status in ("failed", "crashed")`,
+      `${good}\n| where status == "crashed"`,
+      'requests\n| where name == "cloudo.runs.finished"',
+    ])
+      expect(() => checkQuery(bad, 'bad'), bad).toThrow();
+  });
+
+  it('keeps the contract’s statuses to ClouDO’s own execution statuses', () => {
+    for (const s of ATTRIBUTE_VALUES['status']!) expect(EXECUTION_STATUSES, s).toContain(s);
+    for (const t of ['manual', 'azure-monitor', 'alertmanager', 'schedule'])
+      expect(ATTRIBUTE_VALUES['trigger']).toContain(t);
+  });
+
+  it('has every self-alert rule, each gated by enable_self_alerts, auto-mitigated, with a severity', () => {
+    expect(
+      rules('azurerm_monitor_scheduled_query_rules_alert_v2')
+        .map((r) => r.name)
+        .sort(),
+    ).toEqual(LOG_RULES);
+    expect(
+      rules('azurerm_monitor_metric_alert')
+        .map((r) => r.name)
+        .sort(),
+    ).toEqual(METRIC_RULES);
+    expect(locals(moduleFiles())['self_alert_count']).toBe('${var.enable_self_alerts ? 1 : 0}');
+    expect(moduleVariable('enable_self_alerts')).toMatchObject({ type: '${bool}', default: true });
+    const all = [...rules('azurerm_monitor_scheduled_query_rules_alert_v2'), ...rules('azurerm_monitor_metric_alert')];
+    for (const { name, body, file } of all) {
+      expect(file, name).toBe(path.join('iac', 'modules', 'cloudo', 'self-alerts.tf'));
+      expect(body['count'], name).toBe('${local.self_alert_count}');
+      expect(body['severity'], name).toEqual(expect.any(Number));
+      expect(body['severity'] as number, name).toBeGreaterThanOrEqual(0);
+      expect(body['severity'] as number, name).toBeLessThanOrEqual(4);
+      expect(body['auto_mitigation_enabled'] ?? body['auto_mitigate'], name).toBe(true);
+      expect(text(body['name']), name).toMatch(/^\$\{var\.name\}-[a-z0-9-]+$/);
+      expect(typeof body['description'] === 'string' && body['description'].length > 0, name).toBe(true);
+    }
+    const names = all.map((r) => text(r.body['name']));
+    expect(new Set(names).size).toBe(names.length);
+  });
+
+  it('routes every rule to self_alert_action_group_ids, never to ClouDO’s own action group', () => {
+    for (const { name, body } of rules('azurerm_monitor_scheduled_query_rules_alert_v2')) {
+      expect(bodies(body['action']), `${name}: only the dynamic action`).toEqual([]);
+      expect(dynamicAction(body)['for_each'], name).toBe(`\${length(${ROUTES}) > 0 ? [1] : []}`);
+      expect(actionContent(body), name).toEqual({ action_groups: `\${${ROUTES}}` });
+    }
+    for (const { name, body } of rules('azurerm_monitor_metric_alert')) {
+      expect(bodies(body['action']), `${name}: only the dynamic action`).toEqual([]);
+      expect(dynamicAction(body)['for_each'], name).toBe(`\${toset(${ROUTES})}`);
+      expect(actionContent(body), name).toEqual({ action_group_id: '${action.value}' });
+    }
+    // Nothing that routes alerts in the module names ClouDO's action group or its webhook.
+    const routing = [
+      ...rules('azurerm_monitor_scheduled_query_rules_alert_v2'),
+      ...rules('azurerm_monitor_metric_alert'),
+    ];
+    for (const { name, body } of routing) {
+      const routes = text(field(body, 'dynamic')['action']);
+      expect(routes, name).not.toMatch(/azurerm_monitor_action_group|trigger_url/);
+      // The plan fails when the operators' list names ClouDO's own action group.
+      const preconditions = bodies(bodies(body['lifecycle'])[0]?.['precondition']);
+      expect(
+        preconditions.map((p) => p['condition']),
+        name,
+      ).toContain('${local.self_alert_routes_separate}');
+    }
+    const all = locals(moduleFiles());
+    const separate = squash(expression(all['self_alert_routes_separate']));
+    expect(separate).toContain(`for id in ${ROUTES}`);
+    expect(separate).toContain('azurerm_monitor_action_group.this[*].id');
+    expect(separate).toContain('local.own_action_group_suffix');
+    expect(expression(all['own_action_group_suffix'])).toContain('/actionGroups/${var.name}-ag');
+    // ClouDO's own action group is named <name>-ag: the suffix above must follow it.
+    const group = theOne(named(moduleFiles(), 'resource', 'azurerm_monitor_action_group'), 'ClouDO’s action group');
+    expect(group.body['name']).toBe('${var.name}-ag');
+
+    const routes = moduleVariable('self_alert_action_group_ids');
+    expect(routes).toMatchObject({ type: '${list(string)}', default: [] });
+    expect(text(routes['description'])).toMatch(/never ClouDO's own action group/);
+    const validation = theOne(bodies(routes['validation']), 'one validation');
+    expect(text(validation['condition'])).toContain('Microsoft\\\\.Insights/actionGroups/');
+  });
+
+  it('queries only ClouDO’s metrics, by the contract’s names and attributes, from App Insights', () => {
+    const charted = new Set<string>();
+    for (const { name, body } of rules('azurerm_monitor_scheduled_query_rules_alert_v2')) {
+      for (const n of checkQuery(queryOf(body), name)) charted.add(n);
+      expect(body['scopes'], name).toEqual(['${azurerm_application_insights.this.id}']);
+      const criteria = theOne(bodies(body['criteria']), 'one criteria block');
+      // A number per evaluation compared with a threshold; without a timestamp column, one evaluation period.
+      expect(criteria['time_aggregation_method'], name).toBe('Maximum');
+      expect(queryOf(body), `${name} yields ${String(criteria['metric_measure_column'])}`).toMatch(
+        new RegExp(`\\b${String(criteria['metric_measure_column'])} =`),
+      );
+      expect(theOne(bodies(criteria['failing_periods']), 'failing_periods')).toEqual({
+        minimum_failing_periods_to_trigger_alert: 1,
+        number_of_evaluation_periods: 1,
+      });
+      const minutes = (d: unknown) => {
+        const m = /^PT(?:(\d+)H)?(?:(\d+)M)?$/.exec(text(d));
+        return Number(m?.[1] ?? 0) * 60 + Number(m?.[2] ?? 0);
+      };
+      expect(minutes(body['evaluation_frequency']), name).toBeGreaterThan(0);
+      expect(minutes(body['window_duration']), name).toBeGreaterThanOrEqual(minutes(body['evaluation_frequency']));
+    }
+    expect([...charted].sort()).toEqual(
+      [
+        'cloudo.pages.oldest_owed_seconds',
+        'cloudo.queue.poison_messages',
+        'cloudo.runs.finished',
+        'cloudo.runs.overdue',
+      ].sort(),
+    );
+    // One alert per poison queue.
+    const poison = theOne(
+      rules('azurerm_monitor_scheduled_query_rules_alert_v2').filter((r) => r.name === 'poison_messages'),
+      'poison_messages',
+    ).body;
+    const criteria = theOne(bodies(poison['criteria']), 'criteria');
+    expect(theOne(bodies(criteria['dimension']), 'one dimension')).toEqual({
+      name: 'queue',
+      operator: 'Include',
+      values: ['*'],
+    });
+  });
+
+  it('alerts on the failure rate above self_alert_failure_rate, with a minimum of finished runs', () => {
+    const rate = theOne(
+      rules('azurerm_monitor_scheduled_query_rules_alert_v2').filter((r) => r.name === 'run_failure_rate'),
+      'run_failure_rate',
+    ).body;
+    const criteria = theOne(bodies(rate['criteria']), 'criteria');
+    expect(criteria).toMatchObject({ threshold: '${var.self_alert_failure_rate}', operator: 'GreaterThan' });
+    const kql = queryOf(rate);
+    expect(kql).toContain('| where ended >= ${var.self_alert_failure_min_runs}');
+    // Failures over runs that ended on their own; decisions (cancelled, skipped, rejected, expired) on neither side.
+    const lists = [...kql.matchAll(/status in \(([^)]*)\)/g)].map((m) => JSON.parse(`[${m[1]}]`) as string[]);
+    expect(lists).toEqual([
+      ['succeeded', 'failed', 'timed_out', 'error'],
+      ['failed', 'timed_out', 'error'],
+    ]);
+    expect(moduleVariable('self_alert_failure_rate')).toMatchObject({ type: '${number}', default: 0.2 });
+    expect(moduleVariable('self_alert_failure_min_runs')).toMatchObject({ type: '${number}' });
+    const pages = theOne(
+      rules('azurerm_monitor_scheduled_query_rules_alert_v2').filter((r) => r.name === 'pages_owed'),
+      'pages_owed',
+    ).body;
+    expect(theOne(bodies(pages['criteria']), 'criteria')['threshold']).toBe('${var.self_alert_page_owed_seconds}');
+    expect(moduleVariable('self_alert_page_owed_seconds')['default']).toBe(600);
+    for (const v of [
+      'self_alert_failure_rate',
+      'self_alert_failure_min_runs',
+      'self_alert_page_owed_seconds',
+      'self_alert_error_threshold',
+    ])
+      expect(bodies(moduleVariable(v)['validation']).length, v).toBeGreaterThan(0);
+  });
+
+  it('alerts on the Function App’s own errors with platform metrics', () => {
+    const metric = (name: string) =>
+      theOne(
+        bodies(
+          theOne(
+            rules('azurerm_monitor_metric_alert').filter((r) => r.name === name),
+            name,
+          ).body['criteria'],
+        ),
+        'criteria',
+      );
+    expect(metric('function_exceptions')).toMatchObject({
+      metric_namespace: 'microsoft.insights/components',
+      metric_name: 'exceptions/count',
+      threshold: '${var.self_alert_error_threshold}',
+    });
+    expect(metric('http_5xx')).toMatchObject({
+      metric_namespace: 'Microsoft.Web/sites',
+      metric_name: 'Http5xx',
+      threshold: '${var.self_alert_error_threshold}',
+    });
+    const scopes = Object.fromEntries(rules('azurerm_monitor_metric_alert').map((r) => [r.name, r.body['scopes']]));
+    expect(scopes).toEqual({
+      function_exceptions: ['${azurerm_application_insights.this.id}'],
+      http_5xx: ['${azurerm_linux_function_app.this.id}'],
+    });
+  });
+
+  it('builds the workbook from a JSON template that charts only ClouDO’s metrics, and every one of them', () => {
+    const workbook = theOne(named(moduleFiles(), 'resource', 'azurerm_application_insights_workbook'), 'workbook').body;
+    expect(workbook['count']).toBe('${var.enable_workbook ? 1 : 0}');
+    expect(moduleVariable('enable_workbook')).toMatchObject({ type: '${bool}', default: true });
+    expect(text(workbook['name'])).toMatch(/^\$\{uuidv5\("url", /);
+    expect(workbook['source_id']).toBe('${lower(azurerm_application_insights.this.id)}');
+    const dataJson = squash(expression(workbook['data_json']));
+    expect(dataJson).toMatch(/^templatefile\("\$\{path\.module\}\/workbook\.json\.tftpl", \{/);
+    const passed = [...dataJson.matchAll(/(\w+) = /g)].map((m) => m[1]!).sort();
+
+    const raw = readFileSync(TEMPLATE, 'utf8');
+    // Template syntax only as ${name} inside JSON strings, and only names templatefile passes.
+    expect(raw).not.toContain('%{');
+    const placeholders = [...new Set([...raw.matchAll(/\$\{([^}]*)\}/g)].map((m) => m[1]!))].sort();
+    expect(placeholders).toEqual(passed);
+    JSON.parse(raw); // valid JSON as it stands
+    const rendered = raw.replace(/\$\{(\w+)\}/g, (_, k: string) =>
+      k === 'failure_rate' ? '0.2' : k === 'page_owed_seconds' ? '600' : `/subscriptions/x/${k}`,
+    );
+    const doc = JSON.parse(rendered) as { version: string; items: Body[]; fallbackResourceIds: string[] };
+    expect(doc.version).toBe('Notebook/1.0');
+    expect(JSON.parse(raw).fallbackResourceIds).toEqual(['${app_insights_id}']);
+
+    const queries = doc.items
+      .filter((i) => i['type'] === 3)
+      .map((i) => ({ name: String(i['name']), c: field(i, 'content') }));
+    expect(queries.length).toBeGreaterThanOrEqual(12);
+    const charted = new Set<string>();
+    for (const { name, c } of queries) {
+      expect(c['version'], name).toBe('KqlItem/1.0');
+      expect(c['timeContextFromParameter'], name).toBe('TimeRange');
+      expect(c['resourceType'], name).toBe('microsoft.insights/components');
+      expect(typeof c['title'] === 'string' && c['title'].length > 0, name).toBe(true);
+      for (const n of checkQuery(String(c['query']), `workbook ${name}`)) charted.add(n);
+    }
+    expect([...charted].sort()).toEqual(Object.keys(METRICS).sort());
+    const names = doc.items.map((i) => i['name']);
+    expect(new Set(names).size).toBe(names.length);
+    // The time range every chart follows.
+    const params = doc.items.filter((i) => i['type'] === 9).flatMap((i) => bodies(field(i, 'content')['parameters']));
+    expect(params.map((p) => p['name'])).toContain('TimeRange');
+  });
+
+  it('outputs the rule ids and the workbook, and the example passes them through', () => {
+    const outputs = named(parsed, 'output');
+    const value = (file: string, name: string) =>
+      text(
+        theOne(
+          outputs.filter((o) => o.file.includes(file) && o.name === name),
+          `${file} output ${name}`,
+        ).body['value'],
+      );
+    const ids = value('modules', 'self_alert_rule_ids');
+    for (const r of LOG_RULES) expect(ids).toContain(`azurerm_monitor_scheduled_query_rules_alert_v2.${r}[*].id`);
+    for (const r of METRIC_RULES) expect(ids).toContain(`azurerm_monitor_metric_alert.${r}[*].id`);
+    expect(value('modules', 'workbook_id')).toBe('${one(azurerm_application_insights_workbook.this[*].id)}');
+    expect(value('modules', 'workbook_url')).toContain('azurerm_application_insights_workbook.this[*].id');
+    for (const name of ['self_alert_rule_ids', 'workbook_url'])
+      expect(value('examples', name)).toBe(`\${module.cloudo.${name}}`);
+    const example = theOne(
+      named(parsed, 'module').filter((m) => m.name === 'cloudo'),
+      'module cloudo',
+    ).body;
+    expect(example).toMatchObject({
+      enable_self_alerts: '${var.enable_self_alerts}',
+      self_alert_action_group_ids: '${var.self_alert_action_group_ids}',
+    });
+  });
+
+  it.skipIf(!hasTerraform)('evaluates the route check and the workbook template with terraform console', () => {
+    const all = locals(moduleFiles());
+    const raw = readFileSync(TEMPLATE, 'utf8');
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'cloudo-tf-'));
+    const sub = '/subscriptions/00000000-0000-0000-0000-000000000000';
+    try {
+      writeFileSync(path.join(dir, 'workbook.json.tftpl'), raw);
+      writeFileSync(
+        path.join(dir, 'main.tf'),
+        [
+          'variable "name" {',
+          '  default = "cloudo-prod"',
+          '}',
+          'variable "resource_group_name" {',
+          '  default = "rg-cloudo"',
+          '}',
+          'variable "self_alert_action_group_ids" {',
+          '  type    = list(string)',
+          '  default = []',
+          '}',
+          'variable "own_ids" {',
+          '  type    = list(string)',
+          '  default = []',
+          '}',
+          'locals {',
+          `  own_action_group_suffix = ${expression(all['own_action_group_suffix'])}`,
+          `  self_alert_routes_separate = ${expression(all['self_alert_routes_separate']).replace('azurerm_monitor_action_group.this[*].id', 'var.own_ids')}`,
+          '  workbook = jsondecode(templatefile("${path.module}/workbook.json.tftpl", { app_insights_id = "/x", name = "n", failure_rate = 0.2, page_owed_seconds = 600 }))',
+          '}',
+          '',
+        ].join('\n'),
+      );
+      const { run, evaluate } = terraformIn(dir);
+      expect(run(['init', '-backend=false', '-input=false']).status).toBe(0);
+      expect(evaluate('local.self_alert_routes_separate')).toBe(true);
+      const ops = `${sub}/resourceGroups/rg-ops/providers/Microsoft.Insights/actionGroups/ops`;
+      const own = `${sub}/resourceGroups/rg-cloudo/providers/Microsoft.Insights/actionGroups/cloudo-prod-ag`;
+      expect(evaluate('local.self_alert_routes_separate', [`self_alert_action_group_ids=["${ops}"]`])).toBe(true);
+      expect(
+        evaluate('local.self_alert_routes_separate', [`self_alert_action_group_ids=["${ops}","${own.toLowerCase()}"]`]),
+      ).toBe(false);
+      const other = `${sub}/resourceGroups/rg-x/providers/Microsoft.Insights/actionGroups/renamed`;
+      expect(
+        evaluate('local.self_alert_routes_separate', [
+          `self_alert_action_group_ids=["${other}"]`,
+          `own_ids=["${other}"]`,
+        ]),
+      ).toBe(false);
+      expect(evaluate('local.workbook.fallbackResourceIds')).toEqual(['/x']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
 
 /** Terraform in a scratch directory: a command, and `terraform console` evaluating an expression to JSON. */
