@@ -1,4 +1,5 @@
 // Azure Functions entry point: validates settings at start-up and registers every function with the host.
+import './telemetry-start';
 import { app } from '@azure/functions';
 import { loadConfig } from '../src/config/load-config';
 import { createAppServices } from '../src/composition/app-services';

@@ -20,8 +20,10 @@ import { defineTriggerFunction } from './trigger';
 import { defineRunsFunction } from './runs';
 import { defineAuditFunction } from './audit';
 import type { GuardFor } from '../src/http/guarded-handler';
+import { reportResponsesTo } from '../src/http/http-handler';
 import { defineUnmatchedDryRunFunction, defineUnmatchedFunction } from './unmatched';
 import { defineConsoleFunction } from './console';
+import { defineMetricsFunction } from './metrics';
 import { consoleFiles } from '../src/composition/console-assets';
 import { defineWorkerFunction } from './worker';
 
@@ -33,12 +35,17 @@ export type FunctionRegistrar = {
 };
 
 export function registerFunctions(app: FunctionRegistrar, config: CloudoConfig, services: () => AppServices): void {
+  reportResponsesTo(() => services().telemetry);
   const guardFor: GuardFor = (route, right) => ({ auth: config.auth, route, right, audit: () => services().audit });
   app.http(
     'Trigger',
     defineTriggerFunction(() => services().trigger, guardFor),
   );
   app.http('console', defineConsoleFunction(consoleFiles));
+  app.http(
+    'metrics',
+    defineMetricsFunction(config, () => services().telemetry, guardFor),
+  );
   app.http(
     'logs',
     defineLogsFunction(() => services().executions, guardFor),

@@ -2,6 +2,8 @@
 import { createAlertRecords } from '../adapters/alerts/alert-records';
 import { systemClock } from '../adapters/shared/clock';
 import { createExecutionTable } from '../adapters/runs/execution-table';
+import { instrumentExecutionStore } from '../adapters/telemetry/instrumented-execution-store';
+import { processTelemetry } from './telemetry-wiring';
 import { createMappingTable } from '../adapters/mappings/mapping-table';
 import { createRunQueue } from '../adapters/runs/run-queue';
 import { createAuditTable } from '../adapters/audit/audit-table';
@@ -59,7 +61,8 @@ export function createAppServices(config: CloudoConfig, clients?: StorageClients
   const storage = clients ?? connect(config);
   const ready = onceReady(storage);
   const mappings = createMappingTable(storage.mappings);
-  const executions = createExecutionTable(storage.executions);
+  const telemetry = processTelemetry(config);
+  const executions = instrumentExecutionStore(createExecutionTable(storage.executions), telemetry.metrics);
   const alerts = createAlertRecords(storage.executions);
   const common = { executions, alerts, queue: createRunQueue(storage.queues, config.queuePrefix), clock: systemClock };
   const audit: AuditDeps = {
@@ -72,7 +75,7 @@ export function createAppServices(config: CloudoConfig, clients?: StorageClients
     appVersion: appVersionOf(config.auth.appVersion),
   };
   const publicUrl = () => config.oncall.publicUrl ?? opts.publicUrl?.() ?? '';
-  const on = wireOncall(config, storage, common, publicUrl);
+  const on = wireOncall(config, storage, common, publicUrl, telemetry.metrics);
   const source = opts.mappingSource ? { mappingSource: opts.mappingSource } : {};
   const requests = {
     ...common,
@@ -97,6 +100,7 @@ export function createAppServices(config: CloudoConfig, clients?: StorageClients
   const health = { check: () => checkHealth(createHealthProbes(storage, firstRunQueue(config)), HEALTH_BOUND_MS) };
   const slots = on.oncall.admit.slots;
   const consoleParts: ConsoleParts = { storage, mappings, executions, slots, alerts, health, ensure };
+  const overview = wireOverview(config, consoleParts, SWEEP_SLACK_SECONDS, telemetry.metrics);
   return {
     audit: {
       read: (caller, query) => ensure(() => readAudit(audit, caller, query)),
@@ -138,7 +142,15 @@ export function createAppServices(config: CloudoConfig, clients?: StorageClients
         ),
     },
     schedules: { list: () => ensure(() => listSchedules({ mappings, executions }, systemClock.now())) },
-    sweeper: { sweep: (log) => ensure(() => runSweep(sweepDeps(config, { ...common, audit }, on, log))) },
+    sweeper: {
+      sweep: (log) =>
+        ensure(async () => {
+          const swept = await runSweep(sweepDeps(config, { ...common, audit }, on, log));
+          // Best effort: a failed sample leaves the gauges at their last values and the sweep's work stands.
+          await overview.sampleHealth().catch((err: unknown) => log.warn(`health sample failed: ${String(err)}`));
+          return swept;
+        }),
+    },
     notifier: {
       run: (log) =>
         ensure(async () => {
@@ -148,7 +160,11 @@ export function createAppServices(config: CloudoConfig, clients?: StorageClients
     },
     health,
     mappings: wireMappingReads(consoleParts),
-    overview: wireOverview(config, consoleParts, SWEEP_SLACK_SECONDS),
+    overview,
+    telemetry: {
+      metricsText: () => telemetry.metricsText(),
+      responded: (route, status, ms) => telemetry.metrics.responded(route, status, ms),
+    },
   };
 }
 

@@ -13,6 +13,8 @@ import { createRunCensus } from '../adapters/runs/execution-census';
 import { createPoisonCensus } from '../adapters/runs/poison-depths';
 import { queueNameForPool } from '../domain/runs/run-message';
 import { readOverview } from '../services/overview/read-overview';
+import { sampleHealth } from '../services/overview/sample-health';
+import type { Telemetry } from '../services/telemetry/ports';
 
 export type ConsoleParts = {
   readonly storage: StorageClients;
@@ -40,7 +42,12 @@ export function wireMappingReads(parts: ConsoleParts): MappingReads {
 }
 
 /** `slackSeconds`: the Sweeper's, so what the overview calls stuck is what the Sweeper would act on. */
-export function wireOverview(config: CloudoConfig, parts: ConsoleParts, slackSeconds: number): OverviewReads {
+export function wireOverview(
+  config: CloudoConfig,
+  parts: ConsoleParts,
+  slackSeconds: number,
+  telemetry: Pick<Telemetry, 'sampleHealth'>,
+): OverviewReads {
   const queues = [...config.workerPools.map((p) => queueNameForPool(config.queuePrefix, p)), config.intakeQueue];
   const deps = {
     census: createRunCensus(parts.storage.executions),
@@ -53,5 +60,8 @@ export function wireOverview(config: CloudoConfig, parts: ConsoleParts, slackSec
     slackSeconds,
     requeueAfterSeconds: config.requeueAfterSeconds,
   };
-  return { read: (hours) => parts.ensure(() => readOverview(deps, hours)) };
+  return {
+    read: (hours) => parts.ensure(() => readOverview(deps, hours)),
+    sampleHealth: () => parts.ensure(() => sampleHealth(deps, telemetry)),
+  };
 }

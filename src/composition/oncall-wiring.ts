@@ -2,6 +2,8 @@
 import { createBudgetTable } from '../adapters/budgets/budget-table';
 import { createSlotTable } from '../adapters/concurrency/slot-table';
 import { createNotifier } from '../adapters/oncall/opsgenie-client';
+import { instrumentNotifier } from '../adapters/telemetry/instrumented-notifier';
+import { NO_TELEMETRY, type Telemetry } from '../services/telemetry/ports';
 import { createPageStateTable } from '../adapters/oncall/page-state-table';
 import type { StorageClients } from '../adapters/shared/storage-clients';
 import type { CloudoConfig } from '../config/load-config';
@@ -35,9 +37,10 @@ export function wireOncall(
   storage: StorageClients,
   parts: Parts,
   publicUrl: () => string,
+  telemetry: Pick<Telemetry, 'pageDeliveryFailed'> = NO_TELEMETRY,
 ): OncallWiring {
   const o = config.oncall;
-  const notifier = notifierFor(o);
+  const notifier = instrumentNotifier(notifierFor(o), telemetry);
   const pages = createPageStateTable(storage.executions);
   const secrets = listConfiguredSecrets(o, config.storageConnection);
   const links = linkBuilder(publicUrl, o.approvalSecret);

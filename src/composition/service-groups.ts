@@ -24,6 +24,7 @@ import type { DeliveredMessage, HandleOutcome } from '../services/worker/handle-
 import type { MappingDetail } from '../services/mappings/list-mappings';
 import type { MappingView } from '../services/mappings/mapping-view';
 import type { Overview } from '../services/overview/read-overview';
+import type { HealthSample, Telemetry } from '../services/telemetry/ports';
 
 /** /api/Trigger. Requests and alerts pass the admission gate: 429 (overloaded) when shedding load. */
 export type TriggerServices = {
@@ -94,7 +95,14 @@ export type MappingReads = {
 };
 
 /** GET /api/overview: the last `hours` at a glance, every count bounded. */
-export type OverviewReads = { read(hours: number): Promise<Overview> };
+export type OverviewReads = {
+  read(hours: number): Promise<Overview>;
+  /** The health gauges now, for the metrics (the Sweeper calls it every run). */
+  sampleHealth(): Promise<HealthSample>;
+};
+
+/** GET /api/metrics, and what the HTTP layer reports of every answer. */
+export type TelemetryServices = Pick<Telemetry, 'responded'> & { metricsText(): Promise<string> };
 
 /** /api/health: tables and queues probed in parallel within a short bound; never throws. */
 export type HealthServices = { check(): Promise<HealthReport> };
@@ -115,6 +123,7 @@ export type AppServices = {
   readonly health: HealthServices;
   readonly mappings: MappingReads;
   readonly overview: OverviewReads;
+  readonly telemetry: TelemetryServices;
 };
 
 /** Services are built on first use (a cold start touches no storage before a request needs it). */

@@ -6,6 +6,7 @@ import { queueNameForPool } from '../domain/runs/run-message';
 import { findIntakeClashes } from './queue-settings';
 import { oncallSchema, checkTeamKeys, toOncallConfig, type OncallConfig } from './oncall-settings';
 import { authSchema, toAuthConfig, type AuthConfig } from './auth-settings';
+import { telemetrySchema, toTelemetryConfig, type TelemetryConfig } from './telemetry-settings';
 import {
   DEFAULT_ENV_ALLOW,
   list,
@@ -79,7 +80,11 @@ const base = z.object({
   CLOUDO_LOCAL_STORAGE: z.enum(['disk', 'memory']).default('disk'),
   CLOUDO_LOCAL_DATA_DIR: z.string().min(1).default('.cloudo-local'),
 });
-const schema = base.extend(oncallSchema.shape).extend(runbookIdentitySchema.shape).extend(authSchema.shape);
+const schema = base
+  .extend(oncallSchema.shape)
+  .extend(runbookIdentitySchema.shape)
+  .extend(authSchema.shape)
+  .extend(telemetrySchema.shape);
 
 export type CloudoConfig = {
   readonly port: number;
@@ -122,6 +127,8 @@ export type CloudoConfig = {
   readonly oncall: OncallConfig;
   /** Sign-in, the audit trail's retention, the app version. */
   readonly auth: AuthConfig;
+  /** Where traces and metrics go, and whether /api/metrics answers. */
+  readonly telemetry: TelemetryConfig;
 };
 
 export class ConfigError extends Error {
@@ -181,6 +188,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     localDataDir: path.resolve(cwd, s.CLOUDO_LOCAL_DATA_DIR),
     oncall: toOncallConfig(s, withoutBlanks(env)),
     auth: toAuthConfig(s),
+    telemetry: toTelemetryConfig(s),
   };
 }
 

@@ -1,7 +1,8 @@
 // Settings catalog: every app setting ClouDO reads, with its area, default and one line saying what it does.
 // docs/configuration.md's tables are generated from it (npm run docs:config); a test keeps it equal to config's list.
 
-export type SettingArea = 'storage' | 'queues' | 'runbooks' | 'delivery' | 'oncall' | 'approvals' | 'access' | 'local';
+export type SettingArea =
+  'storage' | 'queues' | 'runbooks' | 'delivery' | 'oncall' | 'approvals' | 'access' | 'telemetry' | 'local';
 
 export type SettingEntry = {
   /** The setting's name; `<…>` marks a family, e.g. one setting per partition or per storage connection. */
@@ -22,6 +23,7 @@ export const SETTING_AREAS: readonly { readonly area: SettingArea; readonly titl
   { area: 'oncall', title: 'On-call and chat' },
   { area: 'approvals', title: 'Approvals and links' },
   { area: 'access', title: 'Sign-in, roles and audit' },
+  { area: 'telemetry', title: 'Telemetry' },
   { area: 'local', title: 'Local runtime' },
 ];
 
@@ -46,6 +48,7 @@ const delivery = inArea('delivery');
 const oncall = inArea('oncall');
 const approvals = inArea('approvals');
 const access = inArea('access');
+const telemetry = inArea('telemetry');
 const local = inArea('local');
 
 export const SETTINGS_CATALOG: readonly SettingEntry[] = [
@@ -123,6 +126,16 @@ export const SETTINGS_CATALOG: readonly SettingEntry[] = [
   access('CLOUDO_AUTH', '`keys`', '`keys`: every route takes a function key; `easy-auth`: Entra sign-in for people.'),
   access('CLOUDO_AUDIT_RETENTION_DAYS', '`400`', 'Days to keep the audit trail (1-3650).'),
   access('CLOUDO_APP_VERSION', 'the package version', 'What exactly runs, recorded on every run: e.g. the image tag.'),
+  telemetry(
+    'APPLICATIONINSIGHTS_CONNECTION_STRING',
+    'set by Azure',
+    'Traces and metrics go to this Application Insights; unset: none leave.',
+  ),
+  telemetry(
+    'CLOUDO_METRICS_ENDPOINT',
+    'off on Azure, on locally',
+    '`on`: `GET /api/metrics` answers (Prometheus text).',
+  ),
   local(
     'CLOUDO_LOCAL_AUTH',
     '`local-admin`',

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { registerFunctions } from '../../functions/register';
 import { localAuth } from '../config/auth-settings';
+import { localTelemetry } from '../config/telemetry-settings';
 import { openStorageClients } from '../adapters/shared/storage-clients';
 import { createAdminServices } from '../composition/admin-wiring';
 import type { CloudoConfig } from '../config/load-config';
@@ -106,7 +107,7 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
 // Locally one process is every worker: it consumes each pool that a mapping names.
 function localConfig(config: CloudoConfig, mappings: readonly Mapping[]): CloudoConfig {
   const workerPools = [...new Set([...config.workerPools, ...mappings.map((m) => m.worker)])];
-  return { ...config, workerPools, auth: localAuth(config.auth) };
+  return { ...config, workerPools, auth: localAuth(config.auth), telemetry: localTelemetry(config.telemetry) };
 }
 
 function oncallSummary(config: CloudoConfig): string {

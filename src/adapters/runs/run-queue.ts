@@ -1,6 +1,7 @@
 // Run queue: puts run messages on the worker pool's Storage Queue, base64-encoded as the Functions host expects,
 // and reads back what its poison queue holds.
 import type { QueueServiceClient } from '@azure/storage-queue';
+import { context, propagation } from '@opentelemetry/api';
 import { queueNameForPool, type RunMessage } from '../../domain/runs/run-message';
 import type { RunQueue } from '../../services/runs/ports';
 import { isNotFound, allowMissing, callStorage } from '../shared/storage-errors';
@@ -27,7 +28,8 @@ export function createRunQueue(service: QueueServiceClient, prefix: string): Run
       }
     });
   return {
-    enqueue: (worker, message: RunMessage) => send(queueNameForPool(prefix, worker), JSON.stringify(message)),
+    enqueue: (worker, message: RunMessage) =>
+      send(queueNameForPool(prefix, worker), JSON.stringify(withTraceContext(message))),
     sendToPoison: (queueName, rawText) => send(`${queueName}-poison`, rawText),
     takePoisoned: (worker, max, hideSeconds) =>
       callStorage(async () => {
@@ -51,3 +53,10 @@ export function createRunQueue(service: QueueServiceClient, prefix: string): Run
 
 // The most one receive call may ask for.
 const MAX_RECEIVE = 32;
+
+// The run continues the trace of the request that queued it (see functions/queue-function.ts).
+function withTraceContext(message: RunMessage): RunMessage {
+  const carrier: { traceparent?: string } = {};
+  propagation.inject(context.active(), carrier);
+  return carrier.traceparent ? { ...message, traceparent: carrier.traceparent } : message;
+}

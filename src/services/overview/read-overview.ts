@@ -85,7 +85,7 @@ export async function readOverview(deps: OverviewDeps, hours: number): Promise<O
 }
 
 /** Running past its lease (or timeout), or queued past the Sweeper's wait: what its next sweep ends or sends again. */
-async function countStuck(deps: OverviewDeps, now: Date): Promise<number> {
+export async function countStuck(deps: OverviewDeps, now: Date): Promise<number> {
   const ago = (seconds: number) => new Date(now.getTime() - seconds * 1000);
   const [running, queued] = await Promise.all([
     deps.executions.list({ status: 'running', until: ago(RUN_LEASE_SECONDS), limit: LIVE_CAP }),
@@ -100,7 +100,7 @@ async function countStuck(deps: OverviewDeps, now: Date): Promise<number> {
 }
 
 /** Notifications (pages, closes, chat messages) not yet delivered: pending or failing and retried. */
-async function owedPages(deps: OverviewDeps): Promise<Overview['oncall']> {
+export async function owedPages(deps: OverviewDeps): Promise<Overview['oncall']> {
   const page = await deps.executions.list({ owesNotification: true, limit: LIVE_CAP });
   const owed = page.items.flatMap((e: Execution) => (e.notifications ?? []).filter(isUndelivered));
   const oldest = owed.map((n) => n.createdAt).sort()[0] ?? null;

@@ -87,6 +87,7 @@ describe('registrations', () => {
         authLevel: 'function',
       },
       { name: 'console', type: 'httpTrigger', route: 'console/{*path}', methods: ['GET'], authLevel: 'anonymous' },
+      { name: 'metrics', type: 'httpTrigger', route: 'metrics', methods: ['GET'], authLevel: 'function' },
       { name: 'logs', type: 'httpTrigger', route: 'logs/{execId?}', methods: ['GET'], authLevel: 'function' },
       { name: 'output', type: 'httpTrigger', route: 'logs/{execId}/output', methods: ['GET'], authLevel: 'function' },
       { name: 'cancel', type: 'httpTrigger', route: 'logs/{execId}/cancel', methods: ['POST'], authLevel: 'function' },

@@ -1,0 +1,38 @@
+// The execution store, observed: every run recorded and every status change passes here, whoever makes it (trigger,
+// worker, cancel, approvals, Sweeper), so runs are counted once each without a line in every use case.
+import { trace } from '@opentelemetry/api';
+import type { Execution } from '../../domain/runs/execution';
+import type { ExecutionStore } from '../../services/runs/ports';
+import type { RunMetrics } from './run-metrics';
+
+export function instrumentExecutionStore(store: ExecutionStore, metrics: RunMetrics): ExecutionStore {
+  return {
+    ...store,
+    async create(execution) {
+      const created = await store.create(execution);
+      metrics.requested(created.value);
+      describeRun(created.value);
+      return created;
+    },
+    async replaceIf(next, previous) {
+      const replaced = await store.replaceIf(next, previous);
+      if (replaced) {
+        metrics.transitioned(previous.value, replaced.value);
+        describeRun(replaced.value);
+      }
+      return replaced;
+    },
+  };
+}
+
+// The span of whatever wrote it (the worker's run, the trigger's request) carries the run's identity and outcome.
+function describeRun(e: Execution): void {
+  trace.getActiveSpan()?.setAttributes({
+    'cloudo.exec_id': e.execId,
+    'cloudo.mapping': `${e.partition}/${e.mappingId}`,
+    'cloudo.trigger': e.trigger,
+    'cloudo.status': e.status,
+    ...(e.exitCode === undefined || e.exitCode === null ? {} : { 'cloudo.exit_code': e.exitCode }),
+    ...(e.durationMs === undefined ? {} : { 'cloudo.duration_ms': e.durationMs }),
+  });
+}

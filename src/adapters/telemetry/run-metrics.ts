@@ -1,0 +1,71 @@
+// ClouDO's metrics: the instruments, their names and attributes (the contract the Terraform alert rules and the
+// workbook query), and the health gauges the Sweeper samples.
+import type { Meter } from '@opentelemetry/api';
+import type { Execution } from '../../domain/runs/execution';
+import type { HealthSample, Telemetry } from '../../services/telemetry/ports';
+
+/** What the execution store reports: a run recorded, and a run that changed status. */
+export type RunMetrics = Telemetry & {
+  requested(e: Execution): void;
+  transitioned(from: Execution, to: Execution): void;
+};
+
+const mappingOf = (e: Execution): string => `${e.partition}/${e.mappingId}`;
+const FINISHED: ReadonlySet<string> = new Set([
+  'succeeded',
+  'failed',
+  'timed_out',
+  'error',
+  'cancelled',
+  'skipped',
+  'rejected',
+  'expired',
+]);
+
+export function createRunMetrics(meter: Meter): RunMetrics {
+  const requested = meter.createCounter('cloudo.runs.requested', { description: 'Runs recorded, by outcome' });
+  const finished = meter.createCounter('cloudo.runs.finished', { description: 'Runs that reached a final status' });
+  const duration = meter.createHistogram('cloudo.run.duration', { unit: 'ms', description: 'Runbook run time' });
+  const queueTime = meter.createHistogram('cloudo.run.queue_time', { unit: 'ms', description: 'Accept to start' });
+  const http = meter.createHistogram('cloudo.http.accept_duration', { unit: 'ms', description: 'Time to answer' });
+  const shed = meter.createCounter('cloudo.http.shed', { description: '429 answers: load shed' });
+  const pageFailures = meter.createCounter('cloudo.pages.delivery_failures', { description: 'Failed page attempts' });
+  let health: HealthSample | undefined;
+  observeHealth(meter, () => health);
+  return {
+    requested: (e) => requested.add(1, { mapping: mappingOf(e), trigger: e.trigger, outcome: e.status }),
+    transitioned(from, to) {
+      if (from.status === to.status) return;
+      if (to.status === 'running' && to.startedAt) {
+        queueTime.record(Date.parse(to.startedAt) - Date.parse(to.requestedAt), { mapping: mappingOf(to) });
+      }
+      if (!FINISHED.has(to.status)) return;
+      finished.add(1, { mapping: mappingOf(to), trigger: to.trigger, status: to.status });
+      if (to.durationMs !== undefined) duration.record(to.durationMs, { mapping: mappingOf(to), status: to.status });
+    },
+    responded(route, statusCode, durationMs) {
+      http.record(durationMs, { route, status_code: statusCode });
+      if (statusCode === 429) shed.add(1, { route });
+    },
+    pageDeliveryFailed: (channel) => pageFailures.add(1, { channel }),
+    sampleHealth: (sample) => {
+      health = sample;
+    },
+  };
+}
+
+// Gauges report the last sample when read; before the first one they report nothing rather than a made-up zero.
+function observeHealth(meter: Meter, latest: () => HealthSample | undefined): void {
+  const gauge = (name: string, description: string, read: (h: HealthSample) => number) =>
+    meter.createObservableGauge(name, { description }).addCallback((result) => {
+      const h = latest();
+      if (h) result.observe(read(h));
+    });
+  gauge('cloudo.pages.owed', 'Pages not delivered yet', (h) => h.pagesOwed);
+  gauge('cloudo.pages.oldest_owed_seconds', 'Age of the oldest page owed', (h) => h.oldestOwedSeconds);
+  gauge('cloudo.approvals.waiting', 'Runs waiting for approval', (h) => h.approvalsWaiting);
+  gauge('cloudo.runs.overdue', 'Runs running past their timeout', (h) => h.runsOverdue);
+  meter
+    .createObservableGauge('cloudo.queue.poison_messages', { description: 'Messages in poison queues' })
+    .addCallback((result) => latest()?.poison.forEach((q) => result.observe(q.count, { queue: q.queue })));
+}
