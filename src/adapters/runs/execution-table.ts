@@ -8,8 +8,16 @@ import type { ExecutionStore, RejectedMessage } from '../../services/runs/ports'
 import type { Versioned } from '../../services/shared/ports';
 import { fromEntity, MAIN_PARTITION, toEntity } from './execution-entity';
 import { indexPartitions, readIndexPage } from './execution-listing';
-import { alreadyExists } from '../../domain/shared/errors';
-import { isConflict, isNotFound, isPreconditionFailed, allowMissing, callStorage } from '../shared/storage-errors';
+import { alreadyExists, AppError, writeOutcomeUnknown } from '../../domain/shared/errors';
+import {
+  allowMissing,
+  callStorage,
+  isConflict,
+  isNotFound,
+  isPreconditionFailed,
+  translateStorageError,
+} from '../shared/storage-errors';
+import { mayHaveLanded } from '../shared/write-outcome';
 
 /** Messages ClouDO could never process: intake rejections and poisoned run messages, keyed by inverted time. */
 export const REJECTED = 'rejected';
@@ -26,7 +34,8 @@ export function createExecutionTable(table: TableClient): ExecutionStore {
           ({ etag } = await table.createEntity(toEntity(e)));
         } catch (err) {
           if (isConflict(err)) throw alreadyExists(`Execution ${e.execId} exists already.`);
-          throw err;
+          // The record is the commit point: an insert that may have landed is not the same as one that did not.
+          throw isOutage(err) && mayHaveLanded(err) ? writeOutcomeUnknown(err) : err;
         }
         return etag ? { value: e, etag } : mustRead(table, e.execId);
       }),
@@ -41,6 +50,11 @@ export function createExecutionTable(table: TableClient): ExecutionStore {
       }),
     listRejectedMessages: (limit) => callStorage(() => listRejected(table, limit)),
   };
+}
+
+function isOutage(err: unknown): boolean {
+  const translated = translateStorageError(err);
+  return translated instanceof AppError && translated.code === 'storage_unavailable';
 }
 
 type IndexWriter = ReturnType<typeof indexWriter>;

@@ -3,6 +3,7 @@ import { TableClient, type TableServiceClientOptions } from '@azure/data-tables'
 import { QueueServiceClient } from '@azure/storage-queue';
 import type { StorageTarget } from '../../config/storage-settings';
 import { createAzureCredential } from './azure-credential';
+import { watchDelivery } from './write-outcome';
 
 export type StorageNames = { readonly mappingsTable: string; readonly executionsTable: string };
 
@@ -26,7 +27,11 @@ const perTryTimeout: PipelinePolicy = {
 };
 const TABLE_OPTIONS = {
   retryOptions: { maxRetries: 2, retryDelayInMs: 200, maxRetryDelayInMs: 1000 },
-  additionalPolicies: [{ policy: perTryTimeout, position: 'perRetry' as const }],
+  additionalPolicies: [
+    { policy: perTryTimeout, position: 'perRetry' as const },
+    // An insert whose answer was lost must not be reported as not written (see write-outcome).
+    { policy: watchDelivery, position: 'perRetry' as const },
+  ],
 };
 const QUEUE_OPTIONS = {
   retryOptions: { maxTries: 3, retryDelayInMs: 200, maxRetryDelayInMs: 1000, tryTimeoutInMs: TRY_TIMEOUT_MS },

@@ -47,6 +47,17 @@ export const conflict = (message: string, details: ErrorDetails = {}): AppError 
 export const storageUnavailable = (cause: unknown): AppError =>
   new AppError('storage_unavailable', 'Storage is unavailable. Retry later.', {}, { cause });
 
+const UNSURE = new WeakSet<AppError>();
+
+/** A write that failed after storage may have taken it (its answer lost): only a read tells whether it landed. */
+export function writeOutcomeUnknown(cause: unknown): AppError {
+  const err = storageUnavailable(cause);
+  UNSURE.add(err);
+  return err;
+}
+
+export const isWriteOutcomeUnknown = (err: unknown): boolean => err instanceof AppError && UNSURE.has(err);
+
 /** The record to create exists already: another request, or a lost answer to an earlier try, wrote it first. */
 export const alreadyExists = (message: string): AppError => new AppError('conflict', message, { reason: 'exists' });
 

@@ -31,7 +31,10 @@ export type RejectedMessage = {
 };
 
 export type ExecutionStore = {
-  /** Inserts a new record (the commit point: nothing is listed without it); throws alreadyExists if the id exists. */
+  /**
+   * Inserts a new record (the commit point: nothing is listed without it); throws alreadyExists if the id exists,
+   * and writeOutcomeUnknown when storage failed after it may have taken the insert (its answer lost).
+   */
   create(execution: Execution): Promise<Versioned<Execution>>;
   get(execId: string): Promise<Versioned<Execution> | null>;
   /** Replaces the record only if its ETag still matches; null when another writer changed or removed it first. */

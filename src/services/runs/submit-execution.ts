@@ -1,5 +1,5 @@
 // Submit an execution: record it (the commit point), then queue it if queued; the Sweeper re-sends what did not go.
-import { isAlreadyExists } from '../../domain/shared/errors';
+import { alreadyExists, AppError, isAlreadyExists, isWriteOutcomeUnknown } from '../../domain/shared/errors';
 import type { Execution } from '../../domain/runs/execution';
 import type { ExecutionStore, RunQueue } from './ports';
 import type { Logger, Versioned } from '../shared/ports';
@@ -13,6 +13,8 @@ export type SubmitDeps = {
   readonly log: Logger;
   /** The audit trail: a run is audited before it is recorded, so none is recorded unaudited. */
   readonly audit?: AuditDeps;
+  /** How long an insert whose answer was lost is read back while storage cannot say; tests shorten it. */
+  readonly landedWaitMs?: number;
 };
 
 /**
@@ -27,7 +29,7 @@ export async function submitExecution(
   origin?: RequestOrigin,
 ): Promise<Versioned<Execution>> {
   if (deps.audit) await auditRunRequested(deps.audit, execution, origin);
-  const created = await createOrFindOwn(deps.executions, execution);
+  const created = await createOrFindOwn(deps, execution);
   if (created.value.status === 'queued') await sendOrLeave(deps, created.value);
   return created;
 }
@@ -38,15 +40,55 @@ export async function submitExecution(
  * refused with a 409 while it waits to run. A record another request wrote under this id (a take-over of an
  * idempotency claim, see record-once) is not ours: alreadyExists is thrown for the caller to settle.
  */
-async function createOrFindOwn(store: ExecutionStore, execution: Execution): Promise<Versioned<Execution>> {
+async function createOrFindOwn(deps: SubmitDeps, execution: Execution): Promise<Versioned<Execution>> {
+  const store = deps.executions;
   try {
     return await store.create(execution);
   } catch (err) {
+    if (isWriteOutcomeUnknown(err)) return readBack(deps, execution, err);
     if (!isAlreadyExists(err)) throw err;
     const found = await store.get(execution.execId);
     if (found?.value.requestedAt !== execution.requestedAt) throw err;
     return found;
   }
+}
+
+// The caller waits anyway: a table back within this (a restart, a failover) gets a true answer, not a guess.
+const LANDED_WAIT_MS = 20_000;
+
+/**
+ * An insert that storage may have taken, its answer lost: a 503 would tell the caller nothing was recorded while
+ * the Sweeper sends the record it wrote, so the record is read back, again while storage cannot say. Ours: the run
+ * is accepted. Missing: nothing was recorded, and the 503 is true. Still unknown: the 503 names the run to look up.
+ */
+async function readBack(deps: SubmitDeps, execution: Execution, err: unknown): Promise<Versioned<Execution>> {
+  const { execId, requestedAt } = execution;
+  const until = Date.now() + (deps.landedWaitMs ?? LANDED_WAIT_MS);
+  // Short pauses: a refused read already takes the client's own retries, and the caller should hear from us soon
+  // after storage is back.
+  for (let pauseMs = 100; ; pauseMs = Math.min(pauseMs * 2, 500)) {
+    const found = await deps.executions.get(execId).catch((e: unknown) => {
+      if (e instanceof AppError && e.code === 'storage_unavailable') return 'unknown' as const;
+      throw e;
+    });
+    // Nothing recorded: the 503 is true.
+    if (found === null) throw err;
+    if (found !== 'unknown') {
+      // Written under this id by another request (an idempotency claim taken over, see record-once): not ours.
+      if (found.value.requestedAt !== requestedAt) throw alreadyExists(`Execution ${execId} exists already.`);
+      deps.log.warn(`${execId}: its insert's answer was lost, but the record landed; accepted`);
+      return found;
+    }
+    if (Date.now() + pauseMs > until) throw notKnownYet(execId, err);
+    await new Promise((r) => setTimeout(r, pauseMs));
+  }
+}
+
+function notKnownYet(execId: string, cause: unknown): AppError {
+  const message =
+    `Storage failed while recording run ${execId}, and cannot say yet whether it was recorded. ` +
+    `GET /api/logs/${execId} tells once storage is back (404: it was not).`;
+  return new AppError('storage_unavailable', message, { execId }, { cause });
 }
 
 /** Sends the run's message; on failure says so and leaves the run to the Sweeper. Never throws. */

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { newExecId } from '../../../src/domain/runs/exec-id';
 import { newExecution, type Execution } from '../../../src/domain/runs/execution';
-import { AppError, isAlreadyExists, storageUnavailable } from '../../../src/domain/shared/errors';
+import { AppError, isAlreadyExists, storageUnavailable, writeOutcomeUnknown } from '../../../src/domain/shared/errors';
 import { recordOnce, type OnceRequest } from '../../../src/services/runs/record-once';
 import { submitExecution } from '../../../src/services/runs/submit-execution';
 import type { Logger } from '../../../src/services/shared/ports';
@@ -65,6 +65,43 @@ describe('submitExecution', () => {
     const stranger = { ...e, requestedAt: new Date(NOW.getTime() + 1).toISOString() };
     expect(isAlreadyExists(await submitExecution(deps, stranger).catch((err: unknown) => err))).toBe(true);
     expect(deps.executions.records()).toEqual([e]);
+  });
+
+  it('accepts a run whose insert landed with its answer lost, reading it back once storage answers again', async () => {
+    const { deps, warnings } = setup();
+    const e = execution();
+    const store = deps.executions;
+    const executions = {
+      ...store,
+      create: async (x: Execution) => {
+        await store.create(x);
+        throw writeOutcomeUnknown(new Error('connection reset'));
+      },
+    };
+    store.failNext('get', storageUnavailable(new Error('table down')), 2);
+    const written = await submitExecution({ ...deps, executions, landedWaitMs: 5000 }, e);
+    expect(written.value).toEqual(e);
+    expect(deps.queue.sent('Runbook')).toEqual([{ v: 1, execId: e.execId }]);
+    expect(warnings).toEqual([expect.stringContaining(`${e.execId}: its insert's answer was lost`)]);
+  });
+
+  it('refuses, sending nothing, an insert whose answer was lost when the read back finds nothing', async () => {
+    const { deps } = setup();
+    deps.executions.failNext('create', writeOutcomeUnknown(new Error('connection reset')));
+    await expect(submitExecution(deps, execution())).rejects.toMatchObject({ code: 'storage_unavailable' });
+    expect(deps.executions.records()).toEqual([]);
+    expect(deps.queue.sent('Runbook')).toEqual([]);
+  });
+
+  it('names the run in its 503 when storage cannot say, within the wait, whether the insert landed', async () => {
+    const { deps } = setup();
+    const e = execution();
+    deps.executions.failNext('create', writeOutcomeUnknown(new Error('connection reset')));
+    deps.executions.failNext('get', storageUnavailable(new Error('table down')), 100);
+    const err = await submitExecution({ ...deps, landedWaitMs: 0 }, e).catch((x: unknown) => x);
+    expect(err).toMatchObject({ code: 'storage_unavailable', details: { execId: e.execId } });
+    expect((err as Error).message).toContain(`GET /api/logs/${e.execId}`);
+    expect(deps.queue.sent('Runbook')).toEqual([]);
   });
 
   it('records a throttled run without queueing it', async () => {
