@@ -5,10 +5,11 @@ import { formatInstant, formatRelative } from '../format';
 import { href } from '../router';
 import { useSession } from '../session';
 import type { Execution, Page } from '../types';
-import { DecisionButtons } from './decision';
+import { DecisionButtons, useMayDecide } from './decision';
 
 export function ApprovalsPage() {
   const me = useSession();
+  const mayDecide = useMayDecide();
   const inbox = useAsync((signal) => getJson<Page<Execution>>('logs?status=pending_approval&limit=100', signal), [], {
     ms: 5000,
     while: () => true,
@@ -46,7 +47,7 @@ export function ApprovalsPage() {
                   .join(', ')}
               </div>
             )}
-            <DecisionButtons e={e} onDecided={inbox.reload} />
+            <DecisionButtons e={e} onDecided={inbox.reload} mayDecide={mayDecide} />
           </li>
         ))}
       </ul>
