@@ -1,7 +1,7 @@
 // Approvals: the inbox of runs waiting for a human decision, with what, where, who and until when.
 import { getJson } from '../api';
 import { ErrorNote, Loading, useAsync } from '../components';
-import { formatInstant, formatRelative } from '../format';
+import { formatInstant, formatRelative, showControls } from '../format';
 import { href } from '../router';
 import { useSession } from '../session';
 import type { Execution, Page } from '../types';
@@ -27,15 +27,15 @@ export function ApprovalsPage() {
           <li key={e.execId} class="card-row" data-exec={e.execId}>
             <div>
               <a href={href.run(e.execId)}>
-                <strong>{e.mapping.name || e.mapping.id}</strong>
+                <strong>{showControls(e.mapping.name || e.mapping.id)}</strong>
               </a>{' '}
               <span class="muted">
                 {e.mapping.partition_key}/{e.mapping.id} · <code>{e.runbook}</code>
               </span>
             </div>
             <div class="small">
-              {whereOf(e)} · requested by {e.requestedBy ?? e.trigger} {formatRelative(e.requestedAt)} · expires{' '}
-              <span title={formatInstant(e.approval?.expiresAt)}>{formatRelative(e.approval?.expiresAt)}</span>
+              {whereOf(e)} · requested by {showControls(e.requestedBy ?? e.trigger)} {formatRelative(e.requestedAt)} ·
+              expires <span title={formatInstant(e.approval?.expiresAt)}>{formatRelative(e.approval?.expiresAt)}</span>
               {e.approval?.because === 'budget' ? ' · budget spent' : ''}
               {e.approval?.fourEyes ? ' · four eyes' : ''}
             </div>

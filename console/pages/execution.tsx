@@ -1,7 +1,7 @@
 // One execution: every field, the alert behind it, its output (live while it runs), pages, approval and cancel.
 import { getJson, postJson } from '../api';
 import { ConfirmButton, ErrorNote, Fields, JsonDetails, Loading, StatusBadge, useAsync } from '../components';
-import { formatDuration, formatInstant, isActive } from '../format';
+import { formatDuration, formatInstant, isActive, showControls } from '../format';
 import { href } from '../router';
 import { useSession } from '../session';
 import type { Execution } from '../types';
@@ -26,7 +26,7 @@ export function ExecutionPage({ execId }: { execId: string }) {
         <a href={href.runs()}>← Executions</a>
       </p>
       <h1>
-        {e.mapping.name || e.mapping.id} <StatusBadge status={e.status} />
+        {showControls(e.mapping.name || e.mapping.id)} <StatusBadge status={e.status} />
       </h1>
       <p class="muted">
         <code>{e.execId}</code>

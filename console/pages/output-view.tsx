@@ -1,6 +1,7 @@
 // A run's output as text, following it live over server-sent events while the run goes on.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { apiUrl } from '../api';
+import { showControls } from '../format';
 
 type Piece = { text: string; nextOffset: number; omittedBytes: number };
 
@@ -74,7 +75,7 @@ export function OutputView(props: { execId: string; live: boolean; recorded: str
         </p>
       )}
       <pre class="output" ref={box} tabIndex={0} aria-label="Runbook output" data-output>
-        {shown || (props.live ? '' : '(no output)')}
+        {showControls(shown) || (props.live ? '' : '(no output)')}
       </pre>
     </>
   );

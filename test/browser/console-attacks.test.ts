@@ -13,6 +13,8 @@ import { alertFixture } from '../support/alert-fixtures';
 // Markup, a script, an event handler, a javascript: link and a right-to-left override: all must show as typed.
 const EVIL =
   '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script><a href="javascript:window.__pwned=3">x</a>\u202Egnp.exe';
+// How the page shows it: the right-to-left override as its code point, so it cannot reorder what is read.
+const SHOWN = EVIL.replace('\u202E', '⟨U+202E⟩');
 const SECRET = 'hunter2-never-shown';
 
 const RUNBOOKS = {
@@ -94,11 +96,11 @@ describeInBrowser('the console under attack', () => {
   it('shows names, descriptions and parameter help as text', async () => {
     await page.goto(`${base()}#/mappings`);
     await page.locator('[data-mapping="ops/evil"]').waitFor();
-    expect(await page.locator('[data-mapping="ops/evil"] strong').innerText()).toBe(EVIL);
+    expect(await page.locator('[data-mapping="ops/evil"] strong').innerText()).toBe(SHOWN);
     await page.goto(`${base()}#/mappings/ops/evil`);
     await page.locator('h1').getByText('<img', { exact: false }).waitFor();
-    expect(await page.locator('h1').innerText()).toBe(EVIL);
-    expect(await page.locator('#help-NOTE').innerText()).toBe(EVIL);
+    expect(await page.locator('h1').innerText()).toBe(SHOWN);
+    expect(await page.locator('#help-NOTE').innerText()).toBe(SHOWN);
     await clean();
   });
 
@@ -112,7 +114,7 @@ describeInBrowser('the console under attack', () => {
     await page.getByRole('button', { name: 'Run', exact: true }).click();
     await page.waitForURL(/#\/runs\/\d{8}T/);
     await page.locator('h1 [data-status="succeeded"]').waitFor({ timeout: 30_000 });
-    expect(await page.locator('[data-output]').innerText()).toContain(EVIL);
+    expect(await page.locator('[data-output]').innerText()).toContain(SHOWN);
     const seen = await page.evaluate(() => ({
       url: location.href,
       title: document.title,
@@ -145,7 +147,10 @@ describeInBrowser('the console under attack', () => {
 
     await page.goto(`${base()}#/runs/${claimed[0]!.execId}`);
     await page.getByText('Alert that triggered it').click();
-    await page.locator('pre.json').getByText('onerror', { exact: false }).first().waitFor();
+    const json = page.locator('pre.json').first();
+    await json.getByText('onerror', { exact: false }).waitFor();
+    expect(await json.innerText()).toContain('⟨U+202E⟩gnp.exe');
+    expect(await json.innerText()).not.toContain('\u202E');
     await page.goto(`${base()}#/unmatched`);
     await page.locator('.inbox strong').getByText('<img', { exact: false }).first().waitFor();
     await page.getByRole('button', { name: 'Dry run this payload' }).first().click();
@@ -167,7 +172,7 @@ describeInBrowser('the console under attack', () => {
     // The name is the principal's (cut to a person-name's length); the reason is as typed.
     const asked = page.locator('.fields dd', { hasText: 'asked by <img' });
     await asked.waitFor();
-    expect(await asked.innerText()).toContain(`: ${EVIL}`);
+    expect(await asked.innerText()).toContain(`: ${SHOWN}`);
     await clean();
   });
 
