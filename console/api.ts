@@ -53,6 +53,13 @@ async function call<T>(
   if (response.type === 'opaqueredirect') throw new ApiError(401, SIGN_IN_AGAIN);
   const text = await response.text();
   const parsed = parseJson(text);
+  // A proxy's or the platform's own page (HTML) in place of ClouDO's answer: said, not rendered as if it were data.
+  if (response.ok && parsed === NOT_JSON) {
+    throw new ApiError(
+      response.status,
+      `ClouDO's address answered with something other than JSON (${response.status}).`,
+    );
+  }
   if (response.ok) return parsed as T;
   throw toApiError(response, parsed);
 }
@@ -67,17 +74,19 @@ export function apiUrl(path: string): string {
   return path.startsWith('/api/') ? path : `/api/${path.replace(/^\/+/, '')}`;
 }
 
+const NOT_JSON = Symbol('not JSON');
+
 function parseJson(text: string): unknown {
   if (text === '') return null;
   try {
     return JSON.parse(text) as unknown;
   } catch {
-    return null;
+    return NOT_JSON;
   }
 }
 
 function toApiError(response: Response, body: unknown): ApiError {
-  const b = (body ?? {}) as ErrorBody;
+  const b = (body !== null && typeof body === 'object' ? body : {}) as ErrorBody;
   const message = b.error?.message ?? b.message ?? `${response.status} ${response.statusText}`;
   const field = b.error?.field ?? b.field;
   if (response.status === 401) return new ApiError(401, `${SIGN_IN_AGAIN} ${message}`, field);

@@ -2,7 +2,7 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError } from './api';
-import { statusLabel, statusTone } from './format';
+import { showControls, statusLabel, statusTone } from './format';
 import type { Status } from './types';
 
 const SYMBOLS = { ok: '✓', bad: '✗', live: '▶', wait: '…', off: '–' } as const;
@@ -138,7 +138,7 @@ export function JsonDetails({ summary, value, open }: { summary: string; value: 
   return (
     <details open={open ?? false}>
       <summary>{summary}</summary>
-      <pre class="json">{JSON.stringify(value, null, 2)}</pre>
+      <pre class="json">{showControls(JSON.stringify(value, null, 2))}</pre>
     </details>
   );
 }
@@ -150,7 +150,7 @@ export function Fields({ rows }: { rows: readonly [string, ComponentChildren][] 
       {rows.map(([k, v]) => (
         <div key={k}>
           <dt>{k}</dt>
-          <dd>{v ?? '—'}</dd>
+          <dd>{typeof v === 'string' ? showControls(v) : (v ?? '—')}</dd>
         </div>
       ))}
     </dl>

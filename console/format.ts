@@ -62,3 +62,13 @@ export function statusTone(status: Status): 'ok' | 'bad' | 'live' | 'wait' | 'of
 export function isActive(status: Status): boolean {
   return status === 'queued' || status === 'running' || status === 'pending_approval';
 }
+
+// Bidirectional controls reorder what follows them on screen: an output line, a name or a reason could show
+// "exe.gnp" as "png.exe", or one person's name as another's. Where they come from runbooks, alerts and people, they are
+// shown as their code point instead (U+202A–U+202E embeddings and overrides, U+2066–U+2069 isolates).
+const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069]/g;
+
+/** `text` with every bidirectional control shown as "⟨U+202E⟩". */
+export function showControls(text: string): string {
+  return text.replace(BIDI_CONTROLS, (c) => `⟨U+${c.charCodeAt(0).toString(16).toUpperCase()}⟩`);
+}

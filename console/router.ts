@@ -15,8 +15,11 @@ export type Route =
 export function parseRoute(hash: string): Route {
   const raw = hash.replace(/^#/, '') || '/';
   const [path = '/', search = ''] = raw.split('?', 2);
-  const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
-  const [head, a, b] = parts;
+  const parts = path.split('/').filter(Boolean).map(decodeSegment);
+  // A link anyone can send: a malformed escape or a "." or ".." segment (which the browser would resolve in the API
+  // path it is put into, reaching another route) names no page.
+  if (parts.some((p) => p === null || p === '.' || p === '..')) return { page: 'not-found', path };
+  const [head, a, b] = parts as string[];
   if (head === undefined) return { page: 'overview' };
   if (head === 'mappings' && a !== undefined && b !== undefined) return { page: 'mapping', partition: a, id: b };
   if (head === 'mappings') return { page: 'mappings' };
@@ -25,6 +28,14 @@ export function parseRoute(hash: string): Route {
   if (head === 'approvals') return { page: 'approvals' };
   if (head === 'unmatched') return { page: 'unmatched' };
   return { page: 'not-found', path };
+}
+
+function decodeSegment(segment: string): string | null {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return null;
+  }
 }
 
 /** The route of the current hash, updated when it changes. */

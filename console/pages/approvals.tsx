@@ -1,14 +1,15 @@
 // Approvals: the inbox of runs waiting for a human decision, with what, where, who and until when.
 import { getJson } from '../api';
 import { ErrorNote, Loading, useAsync } from '../components';
-import { formatInstant, formatRelative } from '../format';
+import { formatInstant, formatRelative, showControls } from '../format';
 import { href } from '../router';
 import { useSession } from '../session';
 import type { Execution, Page } from '../types';
-import { DecisionButtons } from './decision';
+import { DecisionButtons, useMayDecide } from './decision';
 
 export function ApprovalsPage() {
   const me = useSession();
+  const mayDecide = useMayDecide();
   const inbox = useAsync((signal) => getJson<Page<Execution>>('logs?status=pending_approval&limit=100', signal), [], {
     ms: 5000,
     while: () => true,
@@ -26,15 +27,15 @@ export function ApprovalsPage() {
           <li key={e.execId} class="card-row" data-exec={e.execId}>
             <div>
               <a href={href.run(e.execId)}>
-                <strong>{e.mapping.name || e.mapping.id}</strong>
+                <strong>{showControls(e.mapping.name || e.mapping.id)}</strong>
               </a>{' '}
               <span class="muted">
                 {e.mapping.partition_key}/{e.mapping.id} · <code>{e.runbook}</code>
               </span>
             </div>
             <div class="small">
-              {whereOf(e)} · requested by {e.requestedBy ?? e.trigger} {formatRelative(e.requestedAt)} · expires{' '}
-              <span title={formatInstant(e.approval?.expiresAt)}>{formatRelative(e.approval?.expiresAt)}</span>
+              {whereOf(e)} · requested by {showControls(e.requestedBy ?? e.trigger)} {formatRelative(e.requestedAt)} ·
+              expires <span title={formatInstant(e.approval?.expiresAt)}>{formatRelative(e.approval?.expiresAt)}</span>
               {e.approval?.because === 'budget' ? ' · budget spent' : ''}
               {e.approval?.fourEyes ? ' · four eyes' : ''}
             </div>
@@ -46,7 +47,7 @@ export function ApprovalsPage() {
                   .join(', ')}
               </div>
             )}
-            <DecisionButtons e={e} onDecided={inbox.reload} />
+            <DecisionButtons e={e} onDecided={inbox.reload} mayDecide={mayDecide} />
           </li>
         ))}
       </ul>

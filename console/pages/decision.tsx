@@ -1,14 +1,35 @@
 // Approve and reject buttons: each asks first, then posts to the run's signed link as the signed-in approver.
 import { getJson, postJson } from '../api';
-import { ConfirmButton } from '../components';
+import { ConfirmButton, useAsync } from '../components';
 import { useSession } from '../session';
-import type { Execution } from '../types';
+import type { Execution, MappingView, Page } from '../types';
 
-type Props = { e: Execution; onDecided: () => void };
+type Props = { e: Execution; onDecided: () => void; mayDecide: MayDecide };
 
-export function DecisionButtons({ e, onDecided }: Props) {
+/** Whether the caller may decide on a run of a mapping (its partition and id). */
+export type MayDecide = (mapping: Execution['mapping']) => boolean;
+
+/**
+ * The approver role is not enough: a mapping's `access.approve` may leave the caller out, which each mapping's `may`
+ * says. Until the mappings are read (or for a mapping no longer there) nobody may: a missing button is the lesser harm.
+ */
+export function useMayDecide(): MayDecide {
   const me = useSession();
-  if (!me.rights.approve || e.status !== 'pending_approval') return null;
+  const mappings = useAsync(
+    (signal) => (me.rights.approve ? getJson<Page<MappingView>>('mappings', signal) : Promise.resolve(undefined)),
+    [me.rights.approve],
+  );
+  const allowed = new Set(
+    (mappings.data?.items ?? []).filter((m) => m.may.approve).map((m) => key(m.mapping.partition_key, m.mapping.id)),
+  );
+  return (m) => allowed.has(key(m.partition_key, m.id));
+}
+
+const key = (partition: string, id: string): string => JSON.stringify([partition, id]);
+
+export function DecisionButtons({ e, onDecided, mayDecide }: Props) {
+  const me = useSession();
+  if (!me.rights.approve || e.status !== 'pending_approval' || !mayDecide(e.mapping)) return null;
   const decide = (action: 'approve' | 'reject') => async () => {
     // The links are read when pressed: they are signed per run and expire.
     const detail = await getJson<Execution>(e.links.self);

@@ -1,15 +1,16 @@
 // One execution: every field, the alert behind it, its output (live while it runs), pages, approval and cancel.
 import { getJson, postJson } from '../api';
 import { ConfirmButton, ErrorNote, Fields, JsonDetails, Loading, StatusBadge, useAsync } from '../components';
-import { formatDuration, formatInstant, isActive } from '../format';
+import { formatDuration, formatInstant, isActive, showControls } from '../format';
 import { href } from '../router';
 import { useSession } from '../session';
 import type { Execution } from '../types';
-import { DecisionButtons } from './decision';
+import { DecisionButtons, useMayDecide } from './decision';
 import { OutputView } from './output-view';
 
 export function ExecutionPage({ execId }: { execId: string }) {
   const me = useSession();
+  const mayDecide = useMayDecide();
   const path = `logs/${encodeURIComponent(execId)}`;
   // While it waits (queued, for approval) the record is polled; once running, the output stream says when it ends.
   const run = useAsync((signal) => getJson<Execution>(path, signal), [path], {
@@ -25,7 +26,7 @@ export function ExecutionPage({ execId }: { execId: string }) {
         <a href={href.runs()}>← Executions</a>
       </p>
       <h1>
-        {e.mapping.name || e.mapping.id} <StatusBadge status={e.status} />
+        {showControls(e.mapping.name || e.mapping.id)} <StatusBadge status={e.status} />
       </h1>
       <p class="muted">
         <code>{e.execId}</code>
@@ -51,7 +52,7 @@ export function ExecutionPage({ execId }: { execId: string }) {
             </p>
           </ConfirmButton>
         )}
-        <DecisionButtons e={e} onDecided={run.reload} />
+        <DecisionButtons e={e} onDecided={run.reload} mayDecide={mayDecide} />
       </div>
       <Fields rows={rows(e)} />
       {e.alert && <JsonDetails summary="Alert that triggered it" value={e.alert} />}

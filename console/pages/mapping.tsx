@@ -1,7 +1,7 @@
 // One mapping: what starts it, its parameters, schedule, budget and concurrency now, its last runs, and the run form.
 import { getJson, query } from '../api';
 import { ErrorNote, Fields, Loading, useAsync } from '../components';
-import { formatDuration, formatInstant, formatRelative } from '../format';
+import { formatDuration, formatInstant, formatRelative, showControls } from '../format';
 import { href } from '../router';
 import { useSession } from '../session';
 import type { Execution, MappingView, Page } from '../types';
@@ -28,12 +28,12 @@ export function MappingPage({ partition, id }: { partition: string; id: string }
         !mapping.error && <Loading what="the mapping" />
       ) : (
         <>
-          <h1>{m.mapping.name || m.mapping.id}</h1>
+          <h1>{showControls(m.mapping.name || m.mapping.id)}</h1>
           <p class="muted">
             {m.mapping.partition_key}/{m.mapping.id} · <code>{m.runbook}</code>
             {m.enabled ? '' : ' · disabled'}
           </p>
-          {m.description && <p>{m.description}</p>}
+          {m.description && <p>{showControls(m.description)}</p>}
           <Fields
             rows={[
               ['Triggers', m.triggers.join(', ')],

@@ -2,7 +2,7 @@
 import { useState } from 'preact/hooks';
 import { getJson } from '../api';
 import { ErrorNote, Loading, StatusBadge, useAsync } from '../components';
-import { formatRelative } from '../format';
+import { formatRelative, showControls } from '../format';
 import { href } from '../router';
 import type { MappingView, Page } from '../types';
 
@@ -88,7 +88,7 @@ function MappingRow({ m }: { m: MappingView }) {
     <li class="mapping" data-mapping={`${partition}/${id}`}>
       <div class="mapping-head">
         <a href={href.mapping(partition, id)}>
-          <strong>{name || id}</strong>
+          <strong>{showControls(name || id)}</strong>
         </a>{' '}
         <span class="muted">
           {partition}/{id}
@@ -104,7 +104,7 @@ function MappingRow({ m }: { m: MappingView }) {
       </div>
       <div class="muted">
         <code>{m.runbook}</code>
-        {m.description ? ` — ${m.description}` : ''}
+        {m.description ? ` — ${showControls(m.description)}` : ''}
       </div>
       {m.match.length > 0 && <div class="small">Matches: {m.match.join('; ')}</div>}
       {m.schedule && (

@@ -2,6 +2,7 @@
 import { useState } from 'preact/hooks';
 import { postJson } from '../api';
 import { ErrorNote, JsonDetails } from '../components';
+import { showControls } from '../format';
 import { href, navigate } from '../router';
 import type { MappingView, ParamView } from '../types';
 
@@ -93,9 +94,11 @@ function ParamField({ p, value, onChange }: { p: ParamView; value: string; onCha
       <span>{label}</span>
       {input}
       <small id={`help-${p.name}`} class="muted">
-        {[p.description, p.secret ? 'secret: never stored or shown' : '', p.pattern ? `pattern ${p.pattern}` : '']
-          .filter(Boolean)
-          .join(' · ')}
+        {showControls(
+          [p.description, p.secret ? 'secret: never stored or shown' : '', p.pattern ? `pattern ${p.pattern}` : '']
+            .filter(Boolean)
+            .join(' · '),
+        )}
       </small>
     </label>
   );

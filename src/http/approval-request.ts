@@ -2,7 +2,8 @@
 import type { HttpRequest } from '@azure/functions';
 import { z } from 'zod';
 import type { Decider } from '../domain/approvals/approval';
-import { AppError, badRequest } from '../domain/shared/errors';
+import { badRequest } from '../domain/shared/errors';
+import { refuseCrossSite } from './cross-site';
 import type { LinkInput } from '../services/approvals/decide-approval';
 import { readJsonBody } from './json-body';
 import { parsePersonName, PRINCIPAL_HEADER } from './principal';
@@ -62,22 +63,5 @@ export function prefersJson(request: HttpRequest): boolean {
 // A post from another site would borrow the approver's signed-in identity; only the page's own form may post. Checked
 // on every POST, whatever answer it asks for: a cross-site fetch asking for JSON needs no preflight either.
 export function refuseCrossSiteForm(request: HttpRequest): void {
-  const site = request.headers.get('sec-fetch-site');
-  // Browsers without Sec-Fetch-Site still send Origin; it must name the host the form was served from.
-  const origin = request.headers.get('origin');
-  const host = request.headers.get('host') ?? new URL(request.url).host;
-  const foreign = site === null && origin !== null && hostOf(origin) !== host.toLowerCase();
-  if (site === 'cross-site' || site === 'same-site' || foreign) {
-    throw new AppError('forbidden', 'Decide from the approval page itself: cross-site form posts are refused.', {
-      field: 'origin',
-    });
-  }
-}
-
-function hostOf(origin: string): string {
-  try {
-    return new URL(origin).host.toLowerCase();
-  } catch {
-    return '';
-  }
+  refuseCrossSite(request, 'Decide from the approval page itself: cross-site form posts are refused.');
 }

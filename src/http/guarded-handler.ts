@@ -5,6 +5,7 @@ import type { Caller, Right } from '../domain/identity/caller';
 import { AppError } from '../domain/shared/errors';
 import type { AuditServices } from '../composition/service-groups';
 import type { Logger } from '../services/shared/ports';
+import { refuseCrossSite } from './cross-site';
 import { authorize, identify, resolveCaller, type AuthSettings, type RouteGuard } from './caller';
 import { createHttpHandler, type RenderError } from './http-handler';
 
@@ -26,9 +27,18 @@ export function createGuardedHandler(guard: Guard, handle: GuardedRequest, rende
     const right = typeof guard.right === 'function' ? guard.right(request) : guard.right;
     const caller = await authorizeOrAudit(guard, request, right, log);
     // Refusals the use case makes (a mapping's access list, four eyes) are recorded like the guard's own.
-    return auditRefusal(guard, request, right, log, () => handle(request, log, caller));
+    return auditRefusal(guard, request, right, log, () => {
+      // A bodiless POST is a form any site may send with the person's App Service session cookie: people's routes
+      // refuse every state change another site asks for, whatever its content type.
+      if (guard.route === 'people' && !SAFE_METHODS.has(request.method.toUpperCase())) {
+        refuseCrossSite(request, 'Cross-site requests may not change anything: use ClouDO from its own pages.');
+      }
+      return handle(request, log, caller);
+    });
   }, renderError);
 }
+
+const SAFE_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /** Where the request came from: the client address the front end saw, and its request id. */
 // The front end sets X-Client-IP and appends the address it saw to X-Forwarded-For (whose first entries a client may
