@@ -1,35 +1,10 @@
 // The API's answers as the console reads them: the fields it shows, named as the JSON names them.
+import { EXECUTION_STATUSES, TRIGGER_KINDS, type ExecutionStatus } from '../src/domain/runs/execution-status';
 
-export type Status =
-  | 'pending_approval'
-  | 'queued'
-  | 'running'
-  | 'succeeded'
-  | 'failed'
-  | 'timed_out'
-  | 'error'
-  | 'skipped'
-  | 'rejected'
-  | 'expired'
-  | 'throttled'
-  | 'cancelled';
-
-export const STATUSES: readonly Status[] = [
-  'pending_approval',
-  'queued',
-  'running',
-  'succeeded',
-  'failed',
-  'timed_out',
-  'error',
-  'skipped',
-  'rejected',
-  'expired',
-  'throttled',
-  'cancelled',
-];
-
-export const TRIGGERS = ['manual', 'azure-monitor', 'alertmanager', 'schedule'] as const;
+// The domain's own vocabulary: one list of statuses and trigger kinds for the server and the console.
+export type Status = ExecutionStatus;
+export const STATUSES: readonly Status[] = EXECUTION_STATUSES;
+export const TRIGGERS = TRIGGER_KINDS;
 
 export type Rights = { read: boolean; run: boolean; cancel: boolean; approve: boolean; audit: 'all' | 'own' | 'none' };
 export type Me = { name: string; kind: string; roles: string[]; auth: string; rights: Rights };
