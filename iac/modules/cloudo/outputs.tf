@@ -78,14 +78,10 @@ output "sign_in_token_command" {
 
 output "self_alert_rule_ids" {
   description = "Ids of ClouDO's alert rules on itself, by rule: poison_messages, runs_overdue, pages_owed, run_failure_rate (log search alerts), function_exceptions, http_5xx (metric alerts); empty with enable_self_alerts = false."
-  value = { for rule, ids in {
-    poison_messages     = azurerm_monitor_scheduled_query_rules_alert_v2.poison_messages[*].id
-    runs_overdue        = azurerm_monitor_scheduled_query_rules_alert_v2.runs_overdue[*].id
-    pages_owed          = azurerm_monitor_scheduled_query_rules_alert_v2.pages_owed[*].id
-    run_failure_rate    = azurerm_monitor_scheduled_query_rules_alert_v2.run_failure_rate[*].id
-    function_exceptions = azurerm_monitor_metric_alert.function_exceptions[*].id
-    http_5xx            = azurerm_monitor_metric_alert.http_5xx[*].id
-  } : rule => one(ids) if length(ids) > 0 }
+  value = merge(
+    { for rule, alert in azurerm_monitor_scheduled_query_rules_alert_v2.this : rule => alert.id },
+    { for rule, alert in azurerm_monitor_metric_alert.this : rule => alert.id },
+  )
 }
 
 output "workbook_id" {

@@ -963,16 +963,47 @@ describe('terraform: ClouDO alerts on itself (iac/)', () => {
   const METRIC_RULES = ['function_exceptions', 'http_5xx'];
   const ROUTES = 'var.self_alert_action_group_ids';
   const TEMPLATE = path.join(MODULE, 'workbook.json.tftpl');
+  // Inputs the rules' data reads, at the module's defaults, for terraform console.
+  const SELF_ALERT_INPUTS: Readonly<Record<string, number | string>> = {
+    self_alert_page_owed_seconds: 600,
+    self_alert_failure_rate: 0.2,
+    self_alert_failure_min_runs: 10,
+    self_alert_error_threshold: 5,
+    stand_in: '/subscriptions/x/stand-in',
+  };
+
+  // One resource of each kind builds its rules from a locals map of their differences, keyed as self_alert_rule_ids.
+  const LOG_ALERT = 'azurerm_monitor_scheduled_query_rules_alert_v2';
+  const METRIC_ALERT = 'azurerm_monitor_metric_alert';
+  const KINDS = [
+    { type: LOG_ALERT, local: 'self_alert_queries', keys: LOG_RULES },
+    { type: METRIC_ALERT, local: 'self_alert_metrics', keys: METRIC_RULES },
+  ] as const;
 
   const rules = (type: string) => named(moduleFiles(), 'resource', type);
+  /** The one resource of a type that builds every self-alert of its kind. */
+  const alertResource = (type: string) => theOne(rules(type), `one ${type}`);
+  /** A kind's rules as data, by key: the locals map its resource iterates. */
+  const ruleData = (local: string): Record<string, Body> => {
+    const map = locals(moduleFiles())[local];
+    expect(isBody(map), `local.${local} is a literal map`).toBe(true);
+    return Object.fromEntries(Object.entries(isBody(map) ? map : {}).map(([k, v]) => [k, isBody(v) ? v : {}]));
+  };
+  const rule = (local: string, key: string): Body => {
+    const data = ruleData(local);
+    expect(Object.keys(data), `local.${local}`).toContain(key);
+    return data[key] ?? {};
+  };
   const moduleVariable = (name: string): Body =>
     theOne(
       named(moduleFiles(), 'variable').filter((v) => v.name === name),
       `variable ${name}`,
     ).body;
-  const dynamicAction = (body: Body): Body => theOne(bodies(field(body, 'dynamic')['action']), 'one dynamic "action"');
+  const dynamic = (body: Body, block: string): Body =>
+    theOne(bodies(field(body, 'dynamic')[block]), `one dynamic "${block}"`);
+  const dynamicAction = (body: Body): Body => dynamic(body, 'action');
   const actionContent = (body: Body): Body => theOne(bodies(dynamicAction(body)['content']), 'one content block');
-  const queryOf = (body: Body): string => String(theOne(bodies(body['criteria']), 'one criteria block')['query']);
+  const criteriaOf = (body: Body): Body => theOne(bodies(body['criteria']), 'one criteria block');
 
   /** Metric names a KQL query names (cloudo.x.y), and the attributes it reads from customDimensions. */
   const metricNames = (kql: string): string[] => [
@@ -1029,59 +1060,64 @@ describe('terraform: ClouDO alerts on itself (iac/)', () => {
   });
 
   it('has every self-alert rule, each gated by enable_self_alerts, auto-mitigated, with a severity', () => {
-    expect(
-      rules('azurerm_monitor_scheduled_query_rules_alert_v2')
-        .map((r) => r.name)
-        .sort(),
-    ).toEqual(LOG_RULES);
-    expect(
-      rules('azurerm_monitor_metric_alert')
-        .map((r) => r.name)
-        .sort(),
-    ).toEqual(METRIC_RULES);
-    expect(locals(moduleFiles())['self_alert_count']).toBe('${var.enable_self_alerts ? 1 : 0}');
     expect(moduleVariable('enable_self_alerts')).toMatchObject({ type: '${bool}', default: true });
-    const all = [...rules('azurerm_monitor_scheduled_query_rules_alert_v2'), ...rules('azurerm_monitor_metric_alert')];
-    for (const { name, body, file } of all) {
-      expect(file, name).toBe(path.join('iac', 'modules', 'cloudo', 'self-alerts.tf'));
-      expect(body['count'], name).toBe('${local.self_alert_count}');
-      expect(body['severity'], name).toEqual(expect.any(Number));
-      expect(body['severity'] as number, name).toBeGreaterThanOrEqual(0);
-      expect(body['severity'] as number, name).toBeLessThanOrEqual(4);
-      expect(body['auto_mitigation_enabled'] ?? body['auto_mitigate'], name).toBe(true);
-      expect(text(body['name']), name).toMatch(/^\$\{var\.name\}-[a-z0-9-]+$/);
-      expect(typeof body['description'] === 'string' && body['description'].length > 0, name).toBe(true);
+    const names: string[] = [];
+    for (const { type, local, keys } of KINDS) {
+      const { body, file } = alertResource(type);
+      expect(file, type).toBe(path.join('iac', 'modules', 'cloudo', 'self-alerts.tf'));
+      // All of a kind's rules, or none of them.
+      expect(body['for_each'], type).toBe(`\${var.enable_self_alerts ? local.${local} : {}}`);
+      expect(body['count'], type).toBeUndefined();
+      expect(body['name'], type).toBe('${var.name}-${each.value.name}');
+      expect(body['severity'], type).toBe('${each.value.severity}');
+      expect(body['description'], type).toBe('${each.value.description}');
+      expect(body['auto_mitigation_enabled'] ?? body['auto_mitigate'], type).toBe(true);
+      const data = ruleData(local);
+      expect(Object.keys(data).sort(), `local.${local}`).toEqual(keys);
+      for (const [key, r] of Object.entries(data)) {
+        // The Azure resource is <name>-<key in kebab case>: poison_messages is ${var.name}-poison-messages.
+        expect(r['name'], key).toBe(key.replace(/_/g, '-'));
+        expect(r['severity'], key).toEqual(expect.any(Number));
+        expect(r['severity'] as number, key).toBeGreaterThanOrEqual(0);
+        expect(r['severity'] as number, key).toBeLessThanOrEqual(4);
+        expect(typeof r['description'] === 'string' && r['description'].length > 0, key).toBe(true);
+        names.push(text(r['name']));
+      }
     }
-    const names = all.map((r) => text(r.body['name']));
     expect(new Set(names).size).toBe(names.length);
+    expect(alertResource(LOG_ALERT).body['display_name']).toBe('ClouDO ${var.name}: ${each.value.title}');
+    for (const [key, r] of Object.entries(ruleData('self_alert_queries')))
+      expect(typeof r['title'] === 'string' && r['title'].length > 0, key).toBe(true);
   });
 
   it('routes every rule to self_alert_action_group_ids, never to ClouDO’s own action group', () => {
-    for (const { name, body } of rules('azurerm_monitor_scheduled_query_rules_alert_v2')) {
-      expect(bodies(body['action']), `${name}: only the dynamic action`).toEqual([]);
-      expect(dynamicAction(body)['for_each'], name).toBe(`\${length(${ROUTES}) > 0 ? [1] : []}`);
-      expect(actionContent(body), name).toEqual({ action_groups: `\${${ROUTES}}` });
-    }
-    for (const { name, body } of rules('azurerm_monitor_metric_alert')) {
-      expect(bodies(body['action']), `${name}: only the dynamic action`).toEqual([]);
-      expect(dynamicAction(body)['for_each'], name).toBe(`\${toset(${ROUTES})}`);
-      expect(actionContent(body), name).toEqual({ action_group_id: '${action.value}' });
-    }
-    // Nothing that routes alerts in the module names ClouDO's action group or its webhook.
-    const routing = [
-      ...rules('azurerm_monitor_scheduled_query_rules_alert_v2'),
-      ...rules('azurerm_monitor_metric_alert'),
-    ];
-    for (const { name, body } of routing) {
-      const routes = text(field(body, 'dynamic')['action']);
-      expect(routes, name).not.toMatch(/azurerm_monitor_action_group|trigger_url/);
+    const log = alertResource(LOG_ALERT).body;
+    expect(bodies(log['action']), 'only the dynamic action').toEqual([]);
+    expect(dynamicAction(log)['for_each']).toBe(`\${length(${ROUTES}) > 0 ? [1] : []}`);
+    expect(actionContent(log)).toEqual({ action_groups: `\${${ROUTES}}` });
+    const metric = alertResource(METRIC_ALERT).body;
+    expect(bodies(metric['action']), 'only the dynamic action').toEqual([]);
+    expect(dynamicAction(metric)['for_each']).toBe(`\${toset(${ROUTES})}`);
+    expect(actionContent(metric)).toEqual({ action_group_id: '${action.value}' });
+    // Nothing that routes alerts in the module names ClouDO's action group or its webhook, nor does a rule's data.
+    for (const { type, local } of KINDS) {
+      const { body } = alertResource(type);
+      expect(text(field(body, 'dynamic')['action']), type).not.toMatch(/azurerm_monitor_action_group|trigger_url/);
+      expect(text(ruleData(local)), local).not.toMatch(/azurerm_monitor_action_group|trigger_url|action_group/);
       // The plan fails when the operators' list names ClouDO's own action group.
       const preconditions = bodies(bodies(body['lifecycle'])[0]?.['precondition']);
       expect(
         preconditions.map((p) => p['condition']),
-        name,
+        type,
       ).toContain('${local.self_alert_routes_separate}');
+      expect(
+        preconditions.map((p) => p['error_message']),
+        type,
+      ).toContain('${local.self_alert_routes_error}');
     }
+    expect(text(locals(moduleFiles())['self_alert_routes_error'])).toContain(
+      "ClouDO's own action group (${var.name}-ag)",
+    );
     const all = locals(moduleFiles());
     const separate = squash(expression(all['self_alert_routes_separate']));
     expect(separate).toContain(`for id in ${ROUTES}`);
@@ -1100,26 +1136,46 @@ describe('terraform: ClouDO alerts on itself (iac/)', () => {
   });
 
   it('queries only ClouDO’s metrics, by the contract’s names and attributes, from App Insights', () => {
+    const { body } = alertResource(LOG_ALERT);
+    expect(body['scopes']).toEqual(['${azurerm_application_insights.this.id}']);
+    expect(body['evaluation_frequency']).toBe('${each.value.evaluation_frequency}');
+    expect(body['window_duration']).toBe('${each.value.window_duration}');
+    const criteria = criteriaOf(body);
+    // A number per evaluation compared with a threshold; without a timestamp column, one evaluation period.
+    expect(criteria).toMatchObject({
+      query: '${each.value.query}',
+      time_aggregation_method: 'Maximum',
+      metric_measure_column: '${each.value.measure}',
+      operator: '${each.value.operator}',
+      threshold: '${each.value.threshold}',
+    });
+    expect(theOne(bodies(criteria['failing_periods']), 'failing_periods')).toEqual({
+      minimum_failing_periods_to_trigger_alert: 1,
+      number_of_evaluation_periods: 1,
+    });
+    // A rule with a dimension is one alert per value of that column; one without has no dimension block.
+    expect(bodies(criteria['dimension']), 'only the dynamic dimension').toEqual([]);
+    const dimension = dynamic(criteria, 'dimension');
+    expect(dimension['for_each']).toBe('${each.value.dimension == null ? [] : [each.value.dimension]}');
+    expect(theOne(bodies(dimension['content']), 'one content block')).toEqual({
+      name: '${dimension.value}',
+      operator: 'Include',
+      values: ['*'],
+    });
+
+    const minutes = (d: unknown) => {
+      const m = /^PT(?:(\d+)H)?(?:(\d+)M)?$/.exec(text(d));
+      return Number(m?.[1] ?? 0) * 60 + Number(m?.[2] ?? 0);
+    };
     const charted = new Set<string>();
-    for (const { name, body } of rules('azurerm_monitor_scheduled_query_rules_alert_v2')) {
-      for (const n of checkQuery(queryOf(body), name)) charted.add(n);
-      expect(body['scopes'], name).toEqual(['${azurerm_application_insights.this.id}']);
-      const criteria = theOne(bodies(body['criteria']), 'one criteria block');
-      // A number per evaluation compared with a threshold; without a timestamp column, one evaluation period.
-      expect(criteria['time_aggregation_method'], name).toBe('Maximum');
-      expect(queryOf(body), `${name} yields ${String(criteria['metric_measure_column'])}`).toMatch(
-        new RegExp(`\\b${String(criteria['metric_measure_column'])} =`),
-      );
-      expect(theOne(bodies(criteria['failing_periods']), 'failing_periods')).toEqual({
-        minimum_failing_periods_to_trigger_alert: 1,
-        number_of_evaluation_periods: 1,
-      });
-      const minutes = (d: unknown) => {
-        const m = /^PT(?:(\d+)H)?(?:(\d+)M)?$/.exec(text(d));
-        return Number(m?.[1] ?? 0) * 60 + Number(m?.[2] ?? 0);
-      };
-      expect(minutes(body['evaluation_frequency']), name).toBeGreaterThan(0);
-      expect(minutes(body['window_duration']), name).toBeGreaterThanOrEqual(minutes(body['evaluation_frequency']));
+    for (const [key, r] of Object.entries(ruleData('self_alert_queries'))) {
+      const kql = String(r['query']);
+      for (const n of checkQuery(kql, key)) charted.add(n);
+      expect(kql, `${key} yields ${String(r['measure'])}`).toMatch(new RegExp(`\\b${String(r['measure'])} =`));
+      expect(r['operator'], key).toBe('GreaterThan');
+      expect(minutes(r['evaluation_frequency']), key).toBeGreaterThan(0);
+      expect(minutes(r['window_duration']), key).toBeGreaterThanOrEqual(minutes(r['evaluation_frequency']));
+      if (r['dimension'] !== null) expect(kql, `${key} by ${String(r['dimension'])}`).toMatch(/ by \w+\n$/);
     }
     expect([...charted].sort()).toEqual(
       [
@@ -1129,27 +1185,23 @@ describe('terraform: ClouDO alerts on itself (iac/)', () => {
         'cloudo.runs.overdue',
       ].sort(),
     );
-    // One alert per poison queue.
-    const poison = theOne(
-      rules('azurerm_monitor_scheduled_query_rules_alert_v2').filter((r) => r.name === 'poison_messages'),
-      'poison_messages',
-    ).body;
-    const criteria = theOne(bodies(poison['criteria']), 'criteria');
-    expect(theOne(bodies(criteria['dimension']), 'one dimension')).toEqual({
-      name: 'queue',
-      operator: 'Include',
-      values: ['*'],
+    // One alert per poison queue; the other rules are one number each.
+    const dimensions = Object.fromEntries(
+      Object.entries(ruleData('self_alert_queries')).map(([key, r]) => [key, r['dimension']]),
+    );
+    expect(dimensions).toEqual({
+      poison_messages: 'queue',
+      runs_overdue: null,
+      pages_owed: null,
+      run_failure_rate: null,
     });
+    expect(String(rule('self_alert_queries', 'poison_messages')['query'])).toContain('by queue\n');
   });
 
   it('alerts on the failure rate above self_alert_failure_rate, with a minimum of finished runs', () => {
-    const rate = theOne(
-      rules('azurerm_monitor_scheduled_query_rules_alert_v2').filter((r) => r.name === 'run_failure_rate'),
-      'run_failure_rate',
-    ).body;
-    const criteria = theOne(bodies(rate['criteria']), 'criteria');
-    expect(criteria).toMatchObject({ threshold: '${var.self_alert_failure_rate}', operator: 'GreaterThan' });
-    const kql = queryOf(rate);
+    const rate = rule('self_alert_queries', 'run_failure_rate');
+    expect(rate).toMatchObject({ threshold: '${var.self_alert_failure_rate}', operator: 'GreaterThan' });
+    const kql = String(rate['query']);
     expect(kql).toContain('| where ended >= ${var.self_alert_failure_min_runs}');
     // Failures over runs that ended on their own; decisions (cancelled, skipped, rejected, expired) on neither side.
     const lists = [...kql.matchAll(/status in \(([^)]*)\)/g)].map((m) => JSON.parse(`[${m[1]}]`) as string[]);
@@ -1159,11 +1211,7 @@ describe('terraform: ClouDO alerts on itself (iac/)', () => {
     ]);
     expect(moduleVariable('self_alert_failure_rate')).toMatchObject({ type: '${number}', default: 0.2 });
     expect(moduleVariable('self_alert_failure_min_runs')).toMatchObject({ type: '${number}' });
-    const pages = theOne(
-      rules('azurerm_monitor_scheduled_query_rules_alert_v2').filter((r) => r.name === 'pages_owed'),
-      'pages_owed',
-    ).body;
-    expect(theOne(bodies(pages['criteria']), 'criteria')['threshold']).toBe('${var.self_alert_page_owed_seconds}');
+    expect(rule('self_alert_queries', 'pages_owed')['threshold']).toBe('${var.self_alert_page_owed_seconds}');
     expect(moduleVariable('self_alert_page_owed_seconds')['default']).toBe(600);
     for (const v of [
       'self_alert_failure_rate',
@@ -1175,30 +1223,24 @@ describe('terraform: ClouDO alerts on itself (iac/)', () => {
   });
 
   it('alerts on the Function App’s own errors with platform metrics', () => {
-    const metric = (name: string) =>
-      theOne(
-        bodies(
-          theOne(
-            rules('azurerm_monitor_metric_alert').filter((r) => r.name === name),
-            name,
-          ).body['criteria'],
-        ),
-        'criteria',
-      );
-    expect(metric('function_exceptions')).toMatchObject({
+    const { body } = alertResource(METRIC_ALERT);
+    expect(body['scopes']).toEqual(['${each.value.scope}']);
+    expect(criteriaOf(body)).toEqual({
+      metric_namespace: '${each.value.metric_namespace}',
+      metric_name: '${each.value.metric_name}',
+      aggregation: '${each.value.aggregation}',
+      operator: 'GreaterThan',
+      threshold: '${var.self_alert_error_threshold}',
+    });
+    expect(rule('self_alert_metrics', 'function_exceptions')).toMatchObject({
       metric_namespace: 'microsoft.insights/components',
       metric_name: 'exceptions/count',
-      threshold: '${var.self_alert_error_threshold}',
+      scope: '${azurerm_application_insights.this.id}',
     });
-    expect(metric('http_5xx')).toMatchObject({
+    expect(rule('self_alert_metrics', 'http_5xx')).toMatchObject({
       metric_namespace: 'Microsoft.Web/sites',
       metric_name: 'Http5xx',
-      threshold: '${var.self_alert_error_threshold}',
-    });
-    const scopes = Object.fromEntries(rules('azurerm_monitor_metric_alert').map((r) => [r.name, r.body['scopes']]));
-    expect(scopes).toEqual({
-      function_exceptions: ['${azurerm_application_insights.this.id}'],
-      http_5xx: ['${azurerm_linux_function_app.this.id}'],
+      scope: '${azurerm_linux_function_app.this.id}',
     });
   });
 
@@ -1254,9 +1296,18 @@ describe('terraform: ClouDO alerts on itself (iac/)', () => {
           `${file} output ${name}`,
         ).body['value'],
       );
-    const ids = value('modules', 'self_alert_rule_ids');
-    for (const r of LOG_RULES) expect(ids).toContain(`azurerm_monitor_scheduled_query_rules_alert_v2.${r}[*].id`);
-    for (const r of METRIC_RULES) expect(ids).toContain(`azurerm_monitor_metric_alert.${r}[*].id`);
+    // Every rule by its key: the keys of the locals maps, which the resources' instances carry.
+    const ids = squash(expression(value('modules', 'self_alert_rule_ids')));
+    expect(ids).toBe(
+      `merge( { for rule, alert in ${LOG_ALERT}.this : rule => alert.id }, { for rule, alert in ${METRIC_ALERT}.this : rule => alert.id }, )`,
+    );
+    const described = text(
+      theOne(
+        outputs.filter((o) => o.file.includes('modules') && o.name === 'self_alert_rule_ids'),
+        'self_alert_rule_ids',
+      ).body['description'],
+    );
+    for (const r of [...LOG_RULES, ...METRIC_RULES]) expect(described).toContain(r);
     expect(value('modules', 'workbook_id')).toBe('${one(azurerm_application_insights_workbook.this[*].id)}');
     expect(value('modules', 'workbook_url')).toContain('azurerm_application_insights_workbook.this[*].id');
     for (const name of ['self_alert_rule_ids', 'workbook_url'])
@@ -1271,59 +1322,94 @@ describe('terraform: ClouDO alerts on itself (iac/)', () => {
     });
   });
 
-  it.skipIf(!hasTerraform)('evaluates the route check and the workbook template with terraform console', () => {
-    const all = locals(moduleFiles());
-    const raw = readFileSync(TEMPLATE, 'utf8');
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'cloudo-tf-'));
-    const sub = '/subscriptions/00000000-0000-0000-0000-000000000000';
-    try {
-      writeFileSync(path.join(dir, 'workbook.json.tftpl'), raw);
-      writeFileSync(
-        path.join(dir, 'main.tf'),
-        [
-          'variable "name" {',
-          '  default = "cloudo-prod"',
-          '}',
-          'variable "resource_group_name" {',
-          '  default = "rg-cloudo"',
-          '}',
-          'variable "self_alert_action_group_ids" {',
-          '  type    = list(string)',
-          '  default = []',
-          '}',
-          'variable "own_ids" {',
-          '  type    = list(string)',
-          '  default = []',
-          '}',
-          'locals {',
-          `  own_action_group_suffix = ${expression(all['own_action_group_suffix'])}`,
-          `  self_alert_routes_separate = ${expression(all['self_alert_routes_separate']).replace('azurerm_monitor_action_group.this[*].id', 'var.own_ids')}`,
-          '  workbook = jsondecode(templatefile("${path.module}/workbook.json.tftpl", { app_insights_id = "/x", name = "n", failure_rate = 0.2, page_owed_seconds = 600 }))',
-          '}',
-          '',
-        ].join('\n'),
-      );
-      const { run, evaluate } = terraformIn(dir);
-      expect(run(['init', '-backend=false', '-input=false']).status).toBe(0);
-      expect(evaluate('local.self_alert_routes_separate')).toBe(true);
-      const ops = `${sub}/resourceGroups/rg-ops/providers/Microsoft.Insights/actionGroups/ops`;
-      const own = `${sub}/resourceGroups/rg-cloudo/providers/Microsoft.Insights/actionGroups/cloudo-prod-ag`;
-      expect(evaluate('local.self_alert_routes_separate', [`self_alert_action_group_ids=["${ops}"]`])).toBe(true);
-      expect(
-        evaluate('local.self_alert_routes_separate', [`self_alert_action_group_ids=["${ops}","${own.toLowerCase()}"]`]),
-      ).toBe(false);
-      const other = `${sub}/resourceGroups/rg-x/providers/Microsoft.Insights/actionGroups/renamed`;
-      expect(
-        evaluate('local.self_alert_routes_separate', [
-          `self_alert_action_group_ids=["${other}"]`,
-          `own_ids=["${other}"]`,
-        ]),
-      ).toBe(false);
-      expect(evaluate('local.workbook.fallbackResourceIds')).toEqual(['/x']);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
+  it.skipIf(!hasTerraform)(
+    'evaluates the route check, the rules’ gating and the workbook template with terraform console',
+    () => {
+      const all = locals(moduleFiles());
+      const raw = readFileSync(TEMPLATE, 'utf8');
+      const dir = mkdtempSync(path.join(os.tmpdir(), 'cloudo-tf-'));
+      const sub = '/subscriptions/00000000-0000-0000-0000-000000000000';
+      try {
+        writeFileSync(path.join(dir, 'workbook.json.tftpl'), raw);
+        writeFileSync(
+          path.join(dir, 'main.tf'),
+          [
+            'variable "name" {',
+            '  default = "cloudo-prod"',
+            '}',
+            'variable "resource_group_name" {',
+            '  default = "rg-cloudo"',
+            '}',
+            'variable "self_alert_action_group_ids" {',
+            '  type    = list(string)',
+            '  default = []',
+            '}',
+            'variable "own_ids" {',
+            '  type    = list(string)',
+            '  default = []',
+            '}',
+            'variable "enable_self_alerts" {',
+            '  type    = bool',
+            '  default = true',
+            '}',
+            ...Object.entries(SELF_ALERT_INPUTS).flatMap(([name, v]) => [
+              `variable "${name}" {`,
+              `  default = ${JSON.stringify(v)}`,
+              '}',
+            ]),
+            'locals {',
+            // The rules' data as HCL (JSON's object syntax is HCL too), with stand-ins for the resources they scope.
+            `  self_alert_queries = ${JSON.stringify(all['self_alert_queries'])}`,
+            `  self_alert_metrics = ${JSON.stringify(all['self_alert_metrics']).replace(/\$\{(azurerm_[\w.]+\.id|local\.function_app_name)\}/g, '${var.stand_in}')}`,
+            `  log_rules = ${expression(alertResource(LOG_ALERT).body['for_each'])}`,
+            `  metric_rules = ${expression(alertResource(METRIC_ALERT).body['for_each'])}`,
+            `  own_action_group_suffix = ${expression(all['own_action_group_suffix'])}`,
+            `  self_alert_routes_separate = ${expression(all['self_alert_routes_separate']).replace('azurerm_monitor_action_group.this[*].id', 'var.own_ids')}`,
+            '  workbook = jsondecode(templatefile("${path.module}/workbook.json.tftpl", { app_insights_id = "/x", name = "n", failure_rate = 0.2, page_owed_seconds = 600 }))',
+            '}',
+            '',
+          ].join('\n'),
+        );
+        const { run, evaluate } = terraformIn(dir);
+        expect(run(['init', '-backend=false', '-input=false']).status).toBe(0);
+        expect(evaluate('local.self_alert_routes_separate')).toBe(true);
+        const ops = `${sub}/resourceGroups/rg-ops/providers/Microsoft.Insights/actionGroups/ops`;
+        const own = `${sub}/resourceGroups/rg-cloudo/providers/Microsoft.Insights/actionGroups/cloudo-prod-ag`;
+        expect(evaluate('local.self_alert_routes_separate', [`self_alert_action_group_ids=["${ops}"]`])).toBe(true);
+        expect(
+          evaluate('local.self_alert_routes_separate', [
+            `self_alert_action_group_ids=["${ops}","${own.toLowerCase()}"]`,
+          ]),
+        ).toBe(false);
+        const other = `${sub}/resourceGroups/rg-x/providers/Microsoft.Insights/actionGroups/renamed`;
+        expect(
+          evaluate('local.self_alert_routes_separate', [
+            `self_alert_action_group_ids=["${other}"]`,
+            `own_ids=["${other}"]`,
+          ]),
+        ).toBe(false);
+        expect(evaluate('local.workbook.fallbackResourceIds')).toEqual(['/x']);
+
+        // Every rule with enable_self_alerts, by its key and its Azure name; none without.
+        const azureNames = (rules: string) => `{ for k, r in local.${rules} : k => "\${var.name}-\${r.name}" }`;
+        expect(evaluate(azureNames('log_rules'))).toEqual({
+          poison_messages: 'cloudo-prod-poison-messages',
+          runs_overdue: 'cloudo-prod-runs-overdue',
+          pages_owed: 'cloudo-prod-pages-owed',
+          run_failure_rate: 'cloudo-prod-run-failure-rate',
+        });
+        expect(evaluate(azureNames('metric_rules'))).toEqual({
+          function_exceptions: 'cloudo-prod-function-exceptions',
+          http_5xx: 'cloudo-prod-http-5xx',
+        });
+        expect(evaluate('local.log_rules.run_failure_rate.query')).toContain('| where ended >= 10\n');
+        expect(evaluate('local.log_rules.pages_owed.threshold')).toBe(600);
+        expect(evaluate('[local.log_rules, local.metric_rules]', ['enable_self_alerts=false'])).toEqual([{}, {}]);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  );
 });
 
 /** Terraform in a scratch directory: a command, and `terraform console` evaluating an expression to JSON. */
