@@ -5,6 +5,7 @@ import type { Me } from './types';
 
 /** Nobody may do anything until /api/me says otherwise: a button shown by mistake is worse than one missing. */
 export const NOBODY: Me = {
+  id: '',
   name: '',
   kind: 'anonymous',
   roles: [],

@@ -7,7 +7,7 @@ export const STATUSES: readonly Status[] = EXECUTION_STATUSES;
 export const TRIGGERS = TRIGGER_KINDS;
 
 export type Rights = { read: boolean; run: boolean; cancel: boolean; approve: boolean; audit: 'all' | 'own' | 'none' };
-export type Me = { name: string; kind: string; roles: string[]; auth: string; rights: Rights };
+export type Me = { id: string; name: string; kind: string; roles: string[]; auth: string; rights: Rights };
 
 export type MappingRef = { partition_key: string; id: string; name?: string | null };
 
@@ -80,6 +80,7 @@ export type Execution = {
   scheduledFor: string | null;
   concurrency: { limit: number; per: string; on_busy: string } | null;
   waiting: { reason: string; since: string } | null;
+  requester: { id: string; name: string; kind: string } | null;
   runbookSha256: string | null;
   appVersion: string | null;
   output?: string | null;

@@ -17,6 +17,8 @@ export function defineMeFunction(guardFor: GuardFor): HttpFunctionOptions {
       return {
         status: 200,
         jsonBody: {
+          // The object id (for a person), "key" or "local": what four eyes compares with a run's requester.
+          id: caller.id,
           name: caller.name,
           kind: caller.kind,
           roles: [...caller.roles],

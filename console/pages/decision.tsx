@@ -2,7 +2,7 @@
 import { getJson, postJson } from '../api';
 import { ConfirmButton, useAsync } from '../components';
 import { useSession } from '../session';
-import type { Execution, MappingView, Page } from '../types';
+import type { Execution, MappingView, Me, Page } from '../types';
 
 type Props = { e: Execution; onDecided: () => void; mayDecide: MayDecide };
 
@@ -39,22 +39,35 @@ export function DecisionButtons({ e, onDecided, mayDecide }: Props) {
     onDecided();
   };
   const what = `${e.mapping.name || e.mapping.id} (${e.runbook})`;
+  const blocked = fourEyesBlocks(e, me);
   return (
     <span class="decision">
-      <ConfirmButton
-        label="Approve"
-        title="Approve this run?"
-        confirmLabel="Approve and run"
-        onConfirm={decide('approve')}
-      >
-        <p>
-          {what} will run as soon as a worker takes it{e.approval?.fourEyes ? '; you may not approve your own run' : ''}
-          .
-        </p>
-      </ConfirmButton>
+      {blocked ? (
+        <span class="muted" data-four-eyes>
+          {blocked}
+        </span>
+      ) : (
+        <ConfirmButton
+          label="Approve"
+          title="Approve this run?"
+          confirmLabel="Approve and run"
+          onConfirm={decide('approve')}
+        >
+          <p>{what} will run as soon as a worker takes it.</p>
+        </ConfirmButton>
+      )}
       <ConfirmButton label="Reject" title="Reject this run?" confirmLabel="Reject" danger onConfirm={decide('reject')}>
         <p>{what} will not run.</p>
       </ConfirmButton>
     </span>
   );
+}
+
+// Four eyes refuses the requester, and any name that is only typed (no sign-in): the button would only be refused.
+function fourEyesBlocks(e: Execution, me: Me): string | null {
+  if (!e.approval?.fourEyes) return null;
+  if (me.auth !== 'easy-auth' && me.auth !== 'principal-header') {
+    return 'Four eyes: approving needs sign-in, so that ClouDO knows who approves.';
+  }
+  return e.requester?.id === me.id ? 'Four eyes: someone else must approve your run.' : null;
 }

@@ -3,7 +3,7 @@ import type { HttpRequest } from '@azure/functions';
 import { z } from 'zod';
 import type { Decider } from '../domain/approvals/approval';
 import { badRequest } from '../domain/shared/errors';
-import { refuseCrossSite } from './cross-site';
+import { refuseCrossSiteChange } from './cross-site';
 import type { LinkInput } from '../services/approvals/decide-approval';
 import { readJsonBody } from './json-body';
 import { parsePersonName, PRINCIPAL_HEADER } from './principal';
@@ -63,5 +63,5 @@ export function prefersJson(request: HttpRequest): boolean {
 // A post from another site would borrow the approver's signed-in identity; only the page's own form may post. Checked
 // on every POST, whatever answer it asks for: a cross-site fetch asking for JSON needs no preflight either.
 export function refuseCrossSiteForm(request: HttpRequest): void {
-  refuseCrossSite(request, 'Decide from the approval page itself: cross-site form posts are refused.');
+  refuseCrossSiteChange(request, 'Decide from the approval page itself: cross-site form posts are refused.');
 }

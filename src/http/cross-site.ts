@@ -15,7 +15,7 @@ export function isCrossSite(request: HttpRequest): boolean {
 }
 
 /** Throws 403 naming the origin when `request` is cross-site. */
-export function refuseCrossSite(request: HttpRequest, message: string): void {
+export function refuseCrossSiteChange(request: HttpRequest, message: string): void {
   if (isCrossSite(request)) throw new AppError('forbidden', message, { field: 'origin' });
 }
 

@@ -5,7 +5,7 @@ import type { Caller, Right } from '../domain/identity/caller';
 import { AppError } from '../domain/shared/errors';
 import type { AuditServices } from '../composition/service-groups';
 import type { Logger } from '../services/shared/ports';
-import { refuseCrossSite } from './cross-site';
+import { refuseCrossSiteChange } from './cross-site';
 import { authorize, identify, resolveCaller, type AuthSettings, type RouteGuard } from './caller';
 import { createHttpHandler, type RenderError } from './http-handler';
 
@@ -31,7 +31,7 @@ export function createGuardedHandler(guard: Guard, handle: GuardedRequest, rende
       // A bodiless POST is a form any site may send with the person's App Service session cookie: people's routes
       // refuse every state change another site asks for, whatever its content type.
       if (guard.route === 'people' && !SAFE_METHODS.has(request.method.toUpperCase())) {
-        refuseCrossSite(request, 'Cross-site requests may not change anything: use ClouDO from its own pages.');
+        refuseCrossSiteChange(request, 'Cross-site requests may not change anything: use ClouDO from its own pages.');
       }
       return handle(request, log, caller);
     });

@@ -30,6 +30,7 @@ describe('GET /api/me', () => {
     const res = await as(who, 'GET', 'me');
     expect(res.status).toBe(200);
     expect(res.body).toEqual({
+      id: who.oid,
       name: who.name,
       kind: 'person',
       roles: who.roles ?? [],
@@ -48,6 +49,7 @@ describe('GET /api/me', () => {
     const res = await call('GET', `${local!.url}/api/me`);
     expect(res.status).toBe(200);
     expect(res.body).toEqual({
+      id: 'local',
       name: local!.config.auth.localUser,
       kind: 'person',
       roles: ['ClouDO.Admin'],
