@@ -1,12 +1,10 @@
 // Output function: GET /api/logs/{execId}/output?offset=N follows a run's output, as JSON pieces or server-sent events.
 import type { HttpFunctionOptions, HttpRequest, HttpResponseInit } from '@azure/functions';
 import type { Provide } from '../src/composition/service-groups';
-import { decimalDigits } from '../src/domain/shared/whole-number';
 import { authLevelFor, createGuardedHandler, type GuardFor } from '../src/http/guarded-handler';
 import { streamOutputEvents } from '../src/http/output-events';
 import { parseQuery } from '../src/http/query-params';
-
-const OUTPUT_QUERY = { offset: decimalDigits.optional() };
+import { OUTPUT_QUERY } from '../src/http/api-contract/executions';
 
 export function defineOutputFunction(services: Provide<'executions'>, guardFor: GuardFor): HttpFunctionOptions {
   const guard = guardFor('people', 'read');

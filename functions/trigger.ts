@@ -1,6 +1,6 @@
 // Trigger function: ?id=<mapping id> runs one mapping; an alert webhook body runs whatever mappings claim it.
 import type { HttpFunctionOptions, HttpRequest, HttpResponseInit } from '@azure/functions';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { badRequest } from '../src/domain/shared/errors';
 import { detectPayloadKind } from '../src/domain/alerts/alert-payload';
 import { idempotencyKeySchema, parseIdempotencyKey, type RequestKey } from '../src/domain/runs/idempotency-key';
@@ -11,6 +11,7 @@ import type { Caller } from '../src/domain/identity/caller';
 import { fieldOfIssue, hasBody, readJsonBody } from '../src/http/json-body';
 import { parseQuery } from '../src/http/query-params';
 import { toAlertRunView } from '../src/http/views';
+import { runBody, TRIGGER_QUERY } from '../src/http/api-contract/trigger';
 import { executionPath } from '../src/domain/shared/api-paths';
 import { PRINCIPAL_HEADER } from '../src/http/principal';
 import { claimedName } from '../src/http/caller';
@@ -19,11 +20,6 @@ import type { Logger } from '../src/services/shared/ports';
 import type { Provide } from '../src/composition/service-groups';
 
 const IDEMPOTENCY_HEADER = 'Idempotency-Key';
-
-const TRIGGER_QUERY = {
-  id: z.string().optional(),
-  dry_run: z.enum(['true', 'false', '1', '0', ''], 'must be true or false').optional(),
-};
 
 // A dry run records and runs nothing: reading is enough for it.
 export const rightOf = (request: HttpRequest) =>
@@ -125,9 +121,6 @@ function idempotencyKeyOf(request: HttpRequest): { idempotencyKey?: RequestKey }
   }
   return { idempotencyKey: { key: parsed.data, field: IDEMPOTENCY_HEADER } };
 }
-
-// A manual request's body holds its parameters and nothing else: a field ClouDO would ignore is a 400 instead.
-const runBody = z.strictObject({ params: z.record(z.string(), z.unknown()).optional() });
 
 async function readRunBody(request: HttpRequest): Promise<{ params?: unknown }> {
   if (request.method === 'GET' || !hasBody(request)) return {};
