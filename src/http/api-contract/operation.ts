@@ -34,7 +34,6 @@ const REASONS: Readonly<Record<number, string>> = {
   401: 'No usable identity: sign in.',
   403: 'The caller may not do this.',
   404: 'No such thing; `field` names what was looked up.',
-  405: 'The route does not take this method.',
   409: 'The state does not allow it (see the message and `reason`).',
   410: 'The link expired.',
   413: 'The body is too large.',
@@ -48,8 +47,9 @@ const REASONS: Readonly<Record<number, string>> = {
 const retryAfter = { 'Retry-After': z.string().meta({ description: 'Seconds to wait before retrying.' }) };
 
 /** The error answers of an operation: the statuses given, and 500 (every route) and 503 (every storage read). */
+// A method a route does not take is a 405 with the same error body, on every path: the Error component says it.
 export function errors(...statuses: number[]): ZodOpenApiResponsesObject {
-  const all = [...new Set([...statuses, 405, 500, 503])].sort();
+  const all = [...new Set([...statuses, 500, 503])].sort();
   return Object.fromEntries(
     all.map((s) => [
       String(s),

@@ -31,7 +31,6 @@ const file = {
     responses: {
       '200': { description: 'The file.', content: { '*/*': { schema: z.string() } } },
       '304': { description: 'Not modified (If-None-Match).' },
-      '308': { description: 'The console is a folder: /api/console/.' },
       ...errors(404),
     },
     security: ANONYMOUS,
@@ -74,6 +73,13 @@ export const CONSOLE_PATHS: ZodOpenApiPathsObject = {
           content: { 'application/json': { schema: healthAnswer } },
         },
       },
+      security: ANONYMOUS,
+    },
+  },
+  '/console': {
+    get: {
+      summary: 'The console is a folder',
+      responses: { '308': { description: 'Redirect to /api/console/.' }, ...errors() },
       security: ANONYMOUS,
     },
   },
