@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { ROLES } from '../../domain/identity/caller';
 import { PARAM_TYPES } from '../../domain/mappings/param-spec';
+import { mappingKeySchema, partitionKeySchema } from '../../domain/mappings/mapping-schema';
 import { wholeNumber } from '../../domain/shared/whole-number';
 import { DEFAULT_LIMIT, MAX_LIMIT } from '../../services/runs/query-executions';
 import { concurrencyPolicy, executionStatus, instantText, link, namedMappingRef, nullableText } from './common';
@@ -85,7 +86,7 @@ export const mappingDetail = mappingCard
   })
   .meta({ id: 'MappingDetail' });
 
-export const mappingPathParams = z.object({ partition: z.string(), id: z.string() });
+export const mappingPathParams = z.object({ partition: partitionKeySchema, id: mappingKeySchema });
 
 const partOk = z.enum(['ok', 'unavailable']);
 

@@ -1,7 +1,7 @@
 // The document's console paths: me, mappings, overview, schedules, unmatched alerts, audit, health and the files.
 import { z } from 'zod';
 import type { ZodOpenApiPathsObject } from 'zod-openapi';
-import { AUDIT_QUERY, auditPage } from './audit';
+import { auditFilter, auditPage } from './audit';
 import {
   mappingDetail,
   mappingPathParams,
@@ -59,7 +59,7 @@ export const CONSOLE_PATHS: ZodOpenApiPathsObject = {
       security: PEOPLE,
     },
   },
-  '/audit': read('The audit trail, newest first (Admins all, others their own)', auditPage, AUDIT_QUERY),
+  '/audit': read('The audit trail, newest first (Admins all, others their own)', auditPage, auditFilter.shape),
   '/health': {
     get: {
       summary: 'Whether ClouDO reaches its tables and queues',

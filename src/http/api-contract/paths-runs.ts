@@ -1,7 +1,8 @@
 // The document's run paths: Trigger and runs, the executions (list, one, output, cancel) and approvals.
 import { z } from 'zod';
 import type { ZodOpenApiPathsObject } from 'zod-openapi';
-import { cancelBody, executionDetail, executionsPage, executionSummary, LIST_QUERY, ONE_QUERY } from './executions';
+import { executionFilterSchema } from '../execution-filter';
+import { cancelBody, executionDetail, executionsPage, executionSummary, ONE_QUERY } from './executions';
 import { OUTPUT_QUERY, outputSlice } from './executions';
 import { APPROVAL_QUERY, approvalPathParams, decidedAnswer, nameBody } from './health';
 import { ANONYMOUS, errors, GUARDED, json, KEYED, PEOPLE, type Operation } from './operation';
@@ -85,7 +86,8 @@ export const RUN_PATHS: ZodOpenApiPathsObject = {
   '/logs': {
     get: {
       summary: 'Executions, newest first, filtered and paged',
-      requestParams: { query: z.object(LIST_QUERY) },
+      // Every name of LIST_QUERY, with the values parseExecutionFilter takes.
+      requestParams: { query: executionFilterSchema },
       responses: { '200': json('A page of executions.', executionsPage), ...errors(...GUARDED) },
       security: PEOPLE,
     },

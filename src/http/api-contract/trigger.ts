@@ -1,5 +1,6 @@
 // The Trigger contract: /api/Trigger and /api/runs queries and bodies, and what a run, an alert or a dry run answers.
 import { z } from 'zod';
+import { partitionKeySchema } from '../../domain/mappings/mapping-schema';
 import { alertContext } from './executions';
 import { concurrencyPreview, executionStatus, link, mappingRef, stringMap } from './common';
 
@@ -12,7 +13,9 @@ export const TRIGGER_QUERY = {
 };
 
 export const partitionParam = z.object({
-  partition: z.string().meta({ description: "Look the mapping up in this partition (its file's partition_key)." }),
+  partition: partitionKeySchema.meta({
+    description: "Look the mapping up in this partition (its file's partition_key).",
+  }),
 });
 
 /** A manual request's body holds its parameters and nothing else: a field ClouDO would ignore is a 400 instead. */

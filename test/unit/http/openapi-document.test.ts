@@ -2,7 +2,9 @@
 import { describe, expect, it } from 'vitest';
 import { registerFunctions } from '../../../functions/register';
 import { loadConfig } from '../../../src/config/load-config';
+import { AUDIT_QUERY } from '../../../src/http/api-contract/audit';
 import { openApiDocument } from '../../../src/http/api-contract/document';
+import { LIST_QUERY } from '../../../src/http/api-contract/executions';
 import { createLocalHost } from '../../../src/local/local-host';
 import { createOpenApiCheck, type OpenApiDoc } from '../../support/openapi-check';
 
@@ -46,6 +48,15 @@ describe('the OpenAPI document', () => {
         }
       }
     }
+  });
+
+  it('describes the query of /logs and /audit by the names their handlers take', () => {
+    const names = (path: string) =>
+      ((doc.paths?.[path]?.get?.parameters ?? []) as { name: string; in: string }[])
+        .filter((p) => p.in === 'query')
+        .map((p) => p.name);
+    expect(names('/logs')).toEqual(Object.keys(LIST_QUERY));
+    expect(names('/audit')).toEqual(Object.keys(AUDIT_QUERY));
   });
 
   it('names an error answer for every operation, and the security each route takes', () => {
