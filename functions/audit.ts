@@ -6,6 +6,8 @@ import { badRequest } from '../src/domain/shared/errors';
 import { AUDIT_QUERY, auditFilter } from '../src/http/api-contract/audit';
 import { authLevelFor, createGuardedHandler, type GuardFor } from '../src/http/guarded-handler';
 import { parseQuery } from '../src/http/query-params';
+import type { Answer } from '../src/http/api-contract/common';
+import type { auditPage } from '../src/http/api-contract/audit';
 
 export function defineAuditFunction(services: Provide<'audit'>, guardFor: GuardFor): HttpFunctionOptions {
   const guard = guardFor('people', 'read');
@@ -34,7 +36,7 @@ export function defineAuditFunction(services: Provide<'audit'>, guardFor: GuardF
         ...(f.continuation ? { afterId: f.continuation } : {}),
       });
       const next = page.lastId ? auditPath({ ...given, continuation: page.lastId }) : null;
-      return { status: 200, jsonBody: { items: page.items, links: { next } } };
+      return { status: 200, jsonBody: { items: page.items, links: { next } } satisfies Answer<typeof auditPage> };
     }),
   };
 }

@@ -7,6 +7,8 @@ import { executionsPath } from '../src/domain/shared/api-paths';
 import { LIST_QUERY, ONE_QUERY } from '../src/http/api-contract/executions';
 import { toExecutionDetail, toExecutionSummary } from '../src/http/views';
 import type { Provide } from '../src/composition/service-groups';
+import type { Answer } from '../src/http/api-contract/common';
+import type { executionsPage } from '../src/http/api-contract/executions';
 
 export function defineLogsFunction(services: Provide<'executions'>, guardFor: GuardFor): HttpFunctionOptions {
   const guard = guardFor('people', 'read');
@@ -43,6 +45,10 @@ async function list(services: Provide<'executions'>, request: HttpRequest): Prom
   const next = page.continuation ? executionsPath({ ...params, continuation: page.continuation }) : null;
   return {
     status: 200,
-    jsonBody: { items: page.items.map(toExecutionSummary), continuation: page.continuation ?? null, links: { next } },
+    jsonBody: {
+      items: page.items.map(toExecutionSummary),
+      continuation: page.continuation ?? null,
+      links: { next },
+    } satisfies Answer<typeof executionsPage>,
   };
 }

@@ -5,6 +5,8 @@ import type { Provide } from '../src/composition/service-groups';
 import { authLevelFor, createGuardedHandler, type GuardFor } from '../src/http/guarded-handler';
 import { parseQuery } from '../src/http/query-params';
 import { OVERVIEW_QUERY } from '../src/http/api-contract/console-reads';
+import type { Answer } from '../src/http/api-contract/common';
+import type { overviewAnswer } from '../src/http/api-contract/console-reads';
 
 export function defineOverviewFunction(services: Provide<'overview'>, guardFor: GuardFor): HttpFunctionOptions {
   const guard = guardFor('people', 'read');
@@ -14,7 +16,7 @@ export function defineOverviewFunction(services: Provide<'overview'>, guardFor: 
     authLevel: authLevelFor(guard),
     handler: createGuardedHandler(guard, async (request) => {
       const { hours } = parseQuery(request, OVERVIEW_QUERY);
-      return { status: 200, jsonBody: await services().read(hours) };
+      return { status: 200, jsonBody: (await services().read(hours)) satisfies Answer<typeof overviewAnswer> };
     }),
   };
 }

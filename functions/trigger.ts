@@ -18,6 +18,8 @@ import { claimedName } from '../src/http/caller';
 import type { RunRequest } from '../src/services/runs/request-run';
 import type { Logger } from '../src/services/shared/ports';
 import type { Provide } from '../src/composition/service-groups';
+import type { Answer } from '../src/http/api-contract/common';
+import type { alertsAnswer, payloadPreview, runAnswer, runPreview } from '../src/http/api-contract/trigger';
 
 const IDEMPOTENCY_HEADER = 'Idempotency-Key';
 
@@ -64,11 +66,16 @@ export async function handleTrigger(
       ...idempotencyKeyOf(request),
       ...(await readRunBody(request)),
     };
-    if (dryRun) return { status: 200, jsonBody: await services().previewRun(req) };
+    if (dryRun)
+      return { status: 200, jsonBody: (await services().previewRun(req)) satisfies Answer<typeof runPreview> };
     return await manual(services, req, log);
   }
   const body = await readJsonBody(request);
-  if (dryRun) return { status: 200, jsonBody: await services().previewAlerts(body, partition) };
+  if (dryRun)
+    return {
+      status: 200,
+      jsonBody: (await services().previewAlerts(body, partition)) satisfies Answer<typeof payloadPreview>,
+    };
   return await alerts(services, body, partition, log);
 }
 
@@ -88,7 +95,7 @@ async function manual(services: Provide<'trigger'>, req: RunRequest, log: Logger
       ...(execution.approval ? { expiresAt: execution.approval.expiresAt } : {}),
       mapping: toMappingView(mapping),
       links: { self, ...(approvals ?? {}) },
-    },
+    } satisfies Answer<typeof runAnswer>,
   };
 }
 
@@ -100,7 +107,11 @@ async function alerts(services: Provide<'trigger'>, body: unknown, partition: st
   );
   return {
     status: queuedNew ? 202 : 200,
-    jsonBody: { alerts: report.alerts, matched: report.matched, executions: report.executions.map(toAlertRunView) },
+    jsonBody: {
+      alerts: report.alerts,
+      matched: report.matched,
+      executions: report.executions.map(toAlertRunView),
+    } satisfies Answer<typeof alertsAnswer>,
   };
 }
 

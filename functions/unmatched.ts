@@ -7,6 +7,9 @@ import { authLevelFor, createGuardedHandler, type GuardFor } from '../src/http/g
 import { parseQuery } from '../src/http/query-params';
 import { UNMATCHED_QUERY, unmatchedKey } from '../src/http/api-contract/console-reads';
 import type { Provide } from '../src/composition/service-groups';
+import type { Answer } from '../src/http/api-contract/common';
+import type { payloadPreview } from '../src/http/api-contract/trigger';
+import type { unmatchedAnswer } from '../src/http/api-contract/console-reads';
 
 export function defineUnmatchedFunction(services: Provide<'unmatched'>, guardFor: GuardFor): HttpFunctionOptions {
   const guard = guardFor('people', 'read');
@@ -21,7 +24,7 @@ export function defineUnmatchedFunction(services: Provide<'unmatched'>, guardFor
         // Without a kept delivery there is nothing to replay: no link rather than one that answers 404.
         links: { dryRun: payloadKept ? unmatchedDryRunPath(item.key) : null },
       }));
-      return { status: 200, jsonBody: { items } };
+      return { status: 200, jsonBody: { items } satisfies Answer<typeof unmatchedAnswer> };
     }),
   };
 }
@@ -37,7 +40,7 @@ export function defineUnmatchedDryRunFunction(services: Provide<'unmatched'>, gu
       parseQuery(request, {});
       const key = unmatchedKey.safeParse(request.params['key'] ?? '');
       if (!key.success) throw badRequest('key', `Invalid "key": ${key.error.issues[0]?.message}.`);
-      return { status: 200, jsonBody: await services().dryRun(key.data) };
+      return { status: 200, jsonBody: (await services().dryRun(key.data)) satisfies Answer<typeof payloadPreview> };
     }),
   };
 }

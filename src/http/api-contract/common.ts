@@ -62,3 +62,6 @@ export const concurrencyPreview = concurrencyPolicy
 
 /** A route's query parameters: the same zod shape parseQuery checks them with. */
 export const queryOf = <S extends z.ZodRawShape>(shape: S) => z.object(shape);
+
+/** What a handler answers for a schema of the contract: a `satisfies` check keeps code and document in step. */
+export type Answer<S extends z.ZodType> = z.output<S>;

@@ -27,7 +27,10 @@ export const idempotencyHeader = z.object({
   'Idempotency-Key': z.string().optional().meta({ description: '1-255 visible ASCII characters: a retry runs once.' }),
 });
 
-const mappingView = z.looseObject({ partition_key: z.string(), id: z.string(), name: z.string() });
+/** The mapping as its file spells it (every field of it; see docs/mappings.md). */
+const mappingView = z
+  .looseObject({ partition_key: z.string(), id: z.string(), name: z.string() })
+  .meta({ id: 'Mapping' });
 
 export const runAnswer = z
   .object({
@@ -59,7 +62,7 @@ export const alertsAnswer = z
 export const runPreview = z
   .object({
     dryRun: z.literal(true),
-    mapping: z.record(z.string(), z.unknown()),
+    mapping: mappingView,
     wouldBe: z.enum(['queued', 'pending_approval', 'refused']),
     reasons: z.array(z.string()).readonly(),
     params: stringMap,

@@ -4,6 +4,7 @@ import { describeMatch } from '../../domain/alerts/match-description';
 import { findRefusal } from '../../domain/alerts/alert-decision';
 import { mayDo, type Caller } from '../../domain/identity/caller';
 import { mayActOn } from '../../domain/identity/mapping-access';
+import type { ConcurrencyPolicy } from '../../domain/concurrency/concurrency';
 import type { Mapping } from '../../domain/mappings/mapping';
 import type { ParamSpec } from '../../domain/mappings/param-spec';
 import type { PagingOptions } from '../../domain/oncall/paging';
@@ -44,7 +45,11 @@ export type MappingView = {
     readonly approvers: readonly string[] | null;
   } | null;
   readonly budget: { readonly count: number; readonly window: number; readonly per: 'mapping' | 'resource' } | null;
-  readonly concurrency: { readonly limit: number; readonly per: string; readonly on_busy: string } | null;
+  readonly concurrency: {
+    readonly limit: number;
+    readonly per: ConcurrencyPolicy['per'];
+    readonly on_busy: ConcurrencyPolicy['onBusy'];
+  } | null;
   readonly may: { readonly run: boolean; readonly approve: boolean };
   readonly lastRun: LastRun | null;
 };
