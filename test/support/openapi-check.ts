@@ -6,7 +6,15 @@ import { expect } from 'vitest';
 
 type Json = Record<string, unknown>;
 export type OpenApiDoc = { paths: Record<string, Record<string, { responses: Record<string, Json> }>> } & Json;
-export type Seen = { method: string; path: string; status: number; contentType: string; body: string };
+export type Seen = {
+  method: string;
+  path: string;
+  status: number;
+  contentType: string;
+  body: string;
+  /** The answer's headers: each header the document says is required must be there. */
+  headers?: Headers;
+};
 
 const pointer = (...parts: string[]) => parts.map((p) => p.replace(/~/g, '~0').replace(/\//g, '~1')).join('/');
 
@@ -37,9 +45,13 @@ export function createOpenApiCheck(doc: OpenApiDoc, prefix = '/api') {
     // A method the route does not take: 405, with the error body every error has.
     if (!operation && seen.status === 405) return checkBody(where, 'openapi.json#/components/schemas/Error', seen.body);
     expect(operation, `${where}: the method is not in the document`).toBeDefined();
-    const response = operation!.responses[String(seen.status)] as { content?: Record<string, Json> } | undefined;
+    const response = operation!.responses[String(seen.status)] as
+      { content?: Record<string, Json>; headers?: Record<string, { required?: boolean }> } | undefined;
     expect(response, `${where}: the status is not in the document`).toBeDefined();
     covered.add(`${method} ${template} ${seen.status}`);
+    for (const [name, header] of Object.entries(response!.headers ?? {})) {
+      if (header.required && seen.headers) expect(seen.headers.has(name), `${where}: no ${name} header`).toBe(true);
+    }
     const media = seen.contentType.split(';')[0]!.trim().toLowerCase();
     const content = response!.content;
     if (!content) {

@@ -38,7 +38,12 @@ function runOperation(opts: { alerts: boolean; method: 'get' | 'post'; partition
         },
       },
       '202': opts.alerts
-        ? { ...ran, content: { 'application/json': { schema: z.union([runAnswer, alertsAnswer]) } } }
+        ? {
+            ...ran,
+            // An alert delivery names no one execution: Location comes with manual runs only.
+            headers: z.object({ Location: location.Location.optional() }),
+            content: { 'application/json': { schema: z.union([runAnswer, alertsAnswer]) } },
+          }
         : ran,
       ...errors(...GUARDED, 404, 409, 413, 415, 422, 429),
     },

@@ -34,7 +34,8 @@ async function call(who: Who | null, method: string, route: string, ask: Ask = {
   const res = await fetch(url, { method, headers, redirect: 'manual', ...(body === undefined ? {} : { body }) });
   const text = await res.text();
   const contentType = res.headers.get('content-type') ?? '';
-  contract!.check({ method, path: new URL(url).pathname, status: res.status, contentType, body: text });
+  const path = new URL(url).pathname;
+  contract!.check({ method, path, status: res.status, contentType, body: text, headers: res.headers });
   const json = contentType.startsWith('application/json') ? (JSON.parse(text) as Json) : {};
   return { status: res.status, body: json, text, headers: res.headers };
 }
