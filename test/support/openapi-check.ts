@@ -77,3 +77,31 @@ export function createOpenApiCheck(doc: OpenApiDoc, prefix = '/api') {
 
   return { check, covered, templateOf };
 }
+
+export type Ask = { body?: unknown; headers?: Record<string, string> };
+export type Answer = { status: number; body: Json; text: string; headers: Headers };
+
+/** A request whose answer is checked against the document before the caller sees it; JSON bodies parsed. */
+export async function checkedFetch(
+  check: (seen: Seen) => void,
+  url: string,
+  method: string,
+  ask: Ask = {},
+): Promise<Answer> {
+  const headers: Record<string, string> = ask.body === undefined ? {} : { 'content-type': 'application/json' };
+  Object.assign(headers, ask.headers);
+  const body = ask.body === undefined ? undefined : typeof ask.body === 'string' ? ask.body : JSON.stringify(ask.body);
+  const res = await fetch(url, { method, headers, redirect: 'manual', ...(body === undefined ? {} : { body }) });
+  const text = await res.text();
+  const contentType = res.headers.get('content-type') ?? '';
+  check({ method, path: new URL(url).pathname, status: res.status, contentType, body: text, headers: res.headers });
+  const json = contentType.startsWith('application/json') ? (JSON.parse(text) as Json) : {};
+  return { status: res.status, body: json, text, headers: res.headers };
+}
+
+/** The document a runtime serves. */
+export async function fetchOpenApiDoc(baseUrl: string): Promise<OpenApiDoc> {
+  const res = await fetch(`${baseUrl}/api/openapi.json`);
+  expect(res.status).toBe(200);
+  return (await res.json()) as OpenApiDoc;
+}

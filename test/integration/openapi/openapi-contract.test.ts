@@ -1,11 +1,11 @@
 // The API answers what its OpenAPI document says: every route is driven on a signed-in local runtime, errors
 // included, and every real status and body is checked against GET /api/openapi.json (ajv, JSON Schema 2020-12).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { alertFixture } from '../../support/alert-fixtures';
-import { createOpenApiCheck, type OpenApiDoc } from '../../support/openapi-check';
+import { checkedFetch, createOpenApiCheck, fetchOpenApiDoc, type Answer, type Ask } from '../../support/openapi-check';
+import type { OpenApiDoc } from '../../support/openapi-check';
 import { readUntil } from '../../support/poll';
 import { principal, useSignedInRuntime, type Who } from '../../support/principals';
-import { startTestRuntime, type TestRuntime } from '../../support/test-runtime';
 import {
   ADMIN,
   APPROVER,
@@ -18,27 +18,16 @@ import {
 } from '../console-api/console-people';
 
 type Json = Record<string, unknown>;
-type Answer = { status: number; body: Json; text: string; headers: Headers };
-type Ask = { body?: unknown; headers?: Record<string, string> };
 
 const signedIn = useSignedInRuntime({ mappings: MAPPINGS, runbooks: RUNBOOKS });
 let contract: ReturnType<typeof createOpenApiCheck> | undefined;
 let doc: OpenApiDoc | undefined;
 
 /** A request as `who`; its answer is checked against the document before the test sees it. */
-async function call(who: Who | null, method: string, route: string, ask: Ask = {}, base?: string): Promise<Answer> {
-  const url = route.startsWith('http') ? route : `${base ?? signedIn.runtime().url}/api/${route}`;
-  const headers: Record<string, string> = who ? { 'x-ms-client-principal': principal(who) } : {};
-  if (ask.body !== undefined) headers['content-type'] = 'application/json';
-  Object.assign(headers, ask.headers);
-  const body = ask.body === undefined ? undefined : typeof ask.body === 'string' ? ask.body : JSON.stringify(ask.body);
-  const res = await fetch(url, { method, headers, redirect: 'manual', ...(body === undefined ? {} : { body }) });
-  const text = await res.text();
-  const contentType = res.headers.get('content-type') ?? '';
-  const path = new URL(url).pathname;
-  contract!.check({ method, path, status: res.status, contentType, body: text, headers: res.headers });
-  const json = contentType.startsWith('application/json') ? (JSON.parse(text) as Json) : {};
-  return { status: res.status, body: json, text, headers: res.headers };
+function call(who: Who | null, method: string, route: string, ask: Ask = {}): Promise<Answer> {
+  const url = route.startsWith('http') ? route : `${signedIn.runtime().url}/api/${route}`;
+  const signIn: Record<string, string> = who ? { 'x-ms-client-principal': principal(who) } : {};
+  return checkedFetch(contract!.check, url, method, { ...ask, headers: { ...signIn, ...ask.headers } });
 }
 
 const fieldOf = (a: Answer) => (a.body['error'] as Json | undefined)?.['field'];
@@ -51,9 +40,7 @@ const settled = (execId: string) =>
 
 describe('the OpenAPI document against the running API', () => {
   it('is served at /api/openapi.json, to anyone', async () => {
-    const res = await fetch(`${signedIn.runtime().url}/api/openapi.json`);
-    expect(res.status).toBe(200);
-    doc = (await res.json()) as OpenApiDoc;
+    doc = await fetchOpenApiDoc(signedIn.runtime().url);
     contract = createOpenApiCheck(doc);
     expect((await call(null, 'GET', 'openapi.json')).status).toBe(200);
     expect(fieldOf(await call(null, 'GET', 'openapi.json?colour=red'))).toBe('colour');
@@ -186,24 +173,6 @@ describe('the OpenAPI document against the running API', () => {
     expect((await call(null, 'GET', 'console')).status).toBe(308);
     expect([200, 404]).toContain((await call(null, 'GET', 'console/')).status);
     expect((await call(null, 'GET', 'console/no-such-file.js')).status).toBe(404);
-  });
-
-  describe('without sign-in (the local user)', () => {
-    let local: TestRuntime | undefined;
-    beforeAll(async () => {
-      local = await startTestRuntime({ mappings: MAPPINGS, runbooks: RUNBOOKS });
-    });
-    afterAll(async () => local?.stop());
-    const asLocal = (method: string, route: string, ask: Ask = {}) => call(null, method, route, ask, local!.url);
-
-    it("Trigger's dry runs: of a mapping, and of an alert delivery", async () => {
-      expect((await asLocal('GET', 'me')).body['auth']).toBe('local-admin');
-      const preview = await asLocal('POST', 'Trigger?id=greet&dry_run=true', { body: { params: { WHO: 'x' } } });
-      expect(preview.body['wouldBe']).toBe('queued');
-      const alert = await asLocal('POST', 'Trigger?dry_run=1', { body: unclaimedAlert('broken') });
-      expect(alert.body['dryRun']).toBe(true);
-      expect((await asLocal('POST', 'Trigger/azure?dry_run', { body: unclaimedAlert('x') })).status).toBe(200);
-    });
   });
 
   it('drove every operation the document names', () => {
