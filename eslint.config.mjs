@@ -73,17 +73,29 @@ export default tseslint.config(
   }),
   {
     // The browser console talks to ClouDO through its public API only: of the server it imports the domain's pure
-    // vocabulary (statuses, trigger kinds), never a use case, adapter, setting or entry point.
+    // vocabulary (statuses, trigger kinds) and the types of the API's contract (never its schemas: zod stays out of
+    // the bundle), no use case, adapter, setting or entry point.
     files: ['console/**/*.ts', 'console/**/*.tsx'],
     rules: {
-      'no-restricted-imports': [
+      '@typescript-eslint/no-restricted-imports': [
         'error',
         {
           paths: NODE_IO.map((name) => ({ name, message: 'The console runs in a browser.' })),
           patterns: [
             {
-              group: ['**/src/*/**', '!**/src/domain/**', '**/functions/**', '@azure/*'],
+              group: [
+                '**/src/*/**',
+                '!**/src/domain/**',
+                '!**/src/http/api-contract/**',
+                '**/functions/**',
+                '@azure/*',
+              ],
               message: 'The console uses the API.',
+            },
+            {
+              group: ['**/src/http/api-contract/**', 'zod'],
+              allowTypeImports: true,
+              message: "Types only: the contract's schemas stay on the server.",
             },
           ],
         },

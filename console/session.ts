@@ -7,9 +7,9 @@ import type { Me } from './types';
 export const NOBODY: Me = {
   id: '',
   name: '',
-  kind: 'anonymous',
+  kind: 'person',
   roles: [],
-  auth: 'unknown',
+  auth: 'keys',
   rights: { read: false, run: false, cancel: false, approve: false, audit: 'none' },
 };
 

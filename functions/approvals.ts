@@ -17,6 +17,8 @@ import { auditRefusal, readOrigin, type Guard, type GuardFor } from '../src/http
 import type { Decider } from '../src/domain/approvals/approval';
 import { authorize } from '../src/http/caller';
 import type { Logger } from '../src/services/shared/ports';
+import type { Answer } from '../src/http/api-contract/common';
+import type { decidedAnswer } from '../src/http/api-contract/health';
 
 export function defineApprovalsFunction(services: Provide<'approvals'>, guardFor: GuardFor): HttpFunctionOptions {
   const guard = guardFor('people', 'approve');
@@ -52,7 +54,12 @@ async function handleApproval(services: Provide<'approvals'>, guard: Guard, requ
 
 function decidedJson(e: Execution): HttpResponseInit {
   const self = executionPath(e.execId);
-  const body = { execId: e.execId, status: e.status, decidedBy: e.approval?.decidedBy ?? null, links: { self } };
+  const body = {
+    execId: e.execId,
+    status: e.status,
+    decidedBy: e.approval?.decidedBy ?? null,
+    links: { self },
+  } satisfies Answer<typeof decidedAnswer>;
   return { status: e.status === 'queued' ? 202 : 200, jsonBody: body };
 }
 

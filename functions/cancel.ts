@@ -1,18 +1,15 @@
 // Cancel function: POST /api/logs/{execId}/cancel stops a run, at once if it has not started, through its worker if it runs.
 import type { HttpFunctionOptions, HttpRequest } from '@azure/functions';
-import { z } from 'zod';
 import type { Provide } from '../src/composition/service-groups';
-import { executionPath } from '../src/domain/shared/api-paths';
 import { badRequest } from '../src/domain/shared/errors';
 import { authLevelFor, createGuardedHandler, readOrigin, type GuardFor } from '../src/http/guarded-handler';
 import { fieldOfIssue, hasBody, readJsonBody } from '../src/http/json-body';
 import { claimedName } from '../src/http/caller';
 import { toExecutionSummary } from '../src/http/views';
+import { cancelBody } from '../src/http/api-contract/executions';
 
 // Who asks without App Service authentication: whoever holds the function key.
 export const KEY_HOLDER = 'function key';
-
-const cancelBody = z.strictObject({ reason: z.string().optional() });
 
 export function defineCancelFunction(services: Provide<'control'>, guardFor: GuardFor): HttpFunctionOptions {
   const guard = guardFor('people', 'cancel');
@@ -31,7 +28,7 @@ export function defineCancelFunction(services: Provide<'control'>, guardFor: Gua
       // 202 while the worker still has to stop it; 200 when the cancel is the end of it.
       return {
         status: e.status === 'cancelled' ? 200 : 202,
-        jsonBody: { ...toExecutionSummary(e), links: { self: executionPath(e.execId) } },
+        jsonBody: toExecutionSummary(e),
       };
     }),
   };

@@ -5,6 +5,10 @@ import { parseQuery } from '../src/http/query-params';
 import type { HealthReport } from '../src/services/health/check-health';
 import type { Logger } from '../src/services/shared/ports';
 import type { Provide } from '../src/composition/service-groups';
+import type { Answer } from '../src/http/api-contract/common';
+import type { healthAnswer } from '../src/http/api-contract/health';
+
+type Health = Answer<typeof healthAnswer>;
 
 export function defineHealthFunction(services: Provide<'health'>): HttpFunctionOptions {
   return {
@@ -20,12 +24,12 @@ async function handleHealth(services: Provide<'health'>, request: HttpRequest, l
   const { tables, queues, problems } = await report(services);
   // `storage` predates the split: still "ok" only when every part is.
   const storage = tables === 'ok' && queues === 'ok' ? 'ok' : 'unavailable';
-  if (storage === 'ok') return { status: 200, jsonBody: { status: 'ok', storage, tables, queues } };
+  if (storage === 'ok') return { status: 200, jsonBody: { status: 'ok', storage, tables, queues } satisfies Health };
   log.warn(`health: storage check failed: ${problems.join('; ')}`);
   return {
     status: 503,
     headers: { 'Retry-After': '5' },
-    jsonBody: { status: 'unavailable', storage, tables, queues },
+    jsonBody: { status: 'unavailable', storage, tables, queues } satisfies Health,
   };
 }
 

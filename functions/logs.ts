@@ -1,27 +1,14 @@
 // Logs function: GET /api/logs lists executions newest first; GET /api/logs/{execId} returns one with its output.
 import type { HttpFunctionOptions, HttpRequest, HttpResponseInit } from '@azure/functions';
-import { z } from 'zod';
-import { decimalDigits } from '../src/domain/shared/whole-number';
 import { authLevelFor, createGuardedHandler, type GuardFor } from '../src/http/guarded-handler';
 import { parseExecutionFilter } from '../src/http/execution-filter';
 import { parseQuery } from '../src/http/query-params';
-import { executionPath, executionsPath, outputPath } from '../src/domain/shared/api-paths';
+import { executionsPath } from '../src/domain/shared/api-paths';
+import { LIST_QUERY, ONE_QUERY } from '../src/http/api-contract/executions';
 import { toExecutionDetail, toExecutionSummary } from '../src/http/views';
 import type { Provide } from '../src/composition/service-groups';
-
-// Names and forms here; what the values mean (statuses, instants, ranges) is checked by parseExecutionFilter.
-const text = z.string().optional();
-const LIST_QUERY = {
-  status: text,
-  mapping: text,
-  trigger: text,
-  rule: text,
-  since: text,
-  until: text,
-  limit: decimalDigits.optional(),
-  continuation: text,
-};
-const ONE_QUERY = { format: z.enum(['json', 'text'], 'must be "json" or "text"').optional() };
+import type { Answer } from '../src/http/api-contract/common';
+import type { executionsPage } from '../src/http/api-contract/executions';
 
 export function defineLogsFunction(services: Provide<'executions'>, guardFor: GuardFor): HttpFunctionOptions {
   const guard = guardFor('people', 'read');
@@ -45,10 +32,8 @@ async function one(services: Provide<'executions'>, execId: string, format?: str
     const headers = { 'Content-Type': 'text/plain; charset=utf-8', 'X-Content-Type-Options': 'nosniff' };
     return { status: 200, headers, body: output ?? '' };
   }
-  const detail = toExecutionDetail({ ...execution, ...(output === null ? {} : { output }) });
-  const approvals = services().approvalLinks(execution);
-  const links = { self: executionPath(execution.execId), output: outputPath(execution.execId), ...(approvals ?? {}) };
-  return { status: 200, jsonBody: { ...detail, links } };
+  const withOutput = { ...execution, ...(output === null ? {} : { output }) };
+  return { status: 200, jsonBody: toExecutionDetail(withOutput, services().approvalLinks(execution)) };
 }
 
 async function list(services: Provide<'executions'>, request: HttpRequest): Promise<HttpResponseInit> {
@@ -60,6 +45,10 @@ async function list(services: Provide<'executions'>, request: HttpRequest): Prom
   const next = page.continuation ? executionsPath({ ...params, continuation: page.continuation }) : null;
   return {
     status: 200,
-    jsonBody: { items: page.items.map(toExecutionSummary), continuation: page.continuation ?? null, links: { next } },
+    jsonBody: {
+      items: page.items.map(toExecutionSummary),
+      continuation: page.continuation ?? null,
+      links: { next },
+    } satisfies Answer<typeof executionsPage>,
   };
 }

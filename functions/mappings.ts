@@ -7,6 +7,8 @@ import { badRequest } from '../src/domain/shared/errors';
 import { mappingKeySchema, partitionKeySchema } from '../src/domain/mappings/mapping-schema';
 import { authLevelFor, createGuardedHandler, type GuardFor } from '../src/http/guarded-handler';
 import { parseQuery } from '../src/http/query-params';
+import type { Answer } from '../src/http/api-contract/common';
+import type { mappingDetail, mappingsAnswer } from '../src/http/api-contract/console-reads';
 
 export function defineMappingsFunction(services: Provide<'mappings'>, guardFor: GuardFor): HttpFunctionOptions {
   const guard = guardFor('people', 'read');
@@ -16,7 +18,10 @@ export function defineMappingsFunction(services: Provide<'mappings'>, guardFor: 
     authLevel: authLevelFor(guard),
     handler: createGuardedHandler(guard, async (request, _log, caller) => {
       parseQuery(request, {});
-      return { status: 200, jsonBody: { items: await services().list(caller) } };
+      return {
+        status: 200,
+        jsonBody: { items: await services().list(caller) } satisfies Answer<typeof mappingsAnswer>,
+      };
     }),
   };
 }
@@ -32,7 +37,10 @@ export function defineMappingFunction(services: Provide<'mappings'>, guardFor: G
       parseQuery(request, {});
       const partition = routeParam('partition', partitionKeySchema, request.params['partition']);
       const id = routeParam('id', mappingKeySchema, request.params['id']);
-      return { status: 200, jsonBody: await services().get(caller, partition, id) };
+      return {
+        status: 200,
+        jsonBody: (await services().get(caller, partition, id)) satisfies Answer<typeof mappingDetail>,
+      };
     }),
   };
 }

@@ -4,6 +4,8 @@ import { rightsOf } from '../src/domain/identity/caller';
 import { authSchemeOf } from '../src/http/caller';
 import { authLevelFor, createGuardedHandler, type GuardFor } from '../src/http/guarded-handler';
 import { parseQuery } from '../src/http/query-params';
+import type { Answer } from '../src/http/api-contract/common';
+import type { meAnswer } from '../src/http/api-contract/console-reads';
 
 export function defineMeFunction(guardFor: GuardFor): HttpFunctionOptions {
   // Any identified caller: a Reader-less person may still ask who it is (and learn it may do nothing).
@@ -24,7 +26,7 @@ export function defineMeFunction(guardFor: GuardFor): HttpFunctionOptions {
           roles: [...caller.roles],
           auth: authSchemeOf(guard.auth),
           rights: rightsOf(caller),
-        },
+        } satisfies Answer<typeof meAnswer>,
       };
     }),
   };

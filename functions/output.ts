@@ -1,12 +1,12 @@
 // Output function: GET /api/logs/{execId}/output?offset=N follows a run's output, as JSON pieces or server-sent events.
 import type { HttpFunctionOptions, HttpRequest, HttpResponseInit } from '@azure/functions';
 import type { Provide } from '../src/composition/service-groups';
-import { decimalDigits } from '../src/domain/shared/whole-number';
 import { authLevelFor, createGuardedHandler, type GuardFor } from '../src/http/guarded-handler';
 import { streamOutputEvents } from '../src/http/output-events';
 import { parseQuery } from '../src/http/query-params';
-
-const OUTPUT_QUERY = { offset: decimalDigits.optional() };
+import { OUTPUT_QUERY } from '../src/http/api-contract/executions';
+import type { Answer } from '../src/http/api-contract/common';
+import type { outputSlice } from '../src/http/api-contract/executions';
 
 export function defineOutputFunction(services: Provide<'executions'>, guardFor: GuardFor): HttpFunctionOptions {
   const guard = guardFor('people', 'read');
@@ -19,7 +19,7 @@ export function defineOutputFunction(services: Provide<'executions'>, guardFor: 
       const offset = readOffset(request);
       // Checked before a stream starts: an unknown run is a 404, not an empty stream.
       const first = await services().readOutput(execId, offset);
-      if (!wantsEvents(request)) return { status: 200, jsonBody: first };
+      if (!wantsEvents(request)) return { status: 200, jsonBody: first satisfies Answer<typeof outputSlice> };
       return {
         status: 200,
         headers: {

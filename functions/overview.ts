@@ -2,12 +2,11 @@
 // poison queues, unmatched alerts, storage health and owed pages.
 import type { HttpFunctionOptions } from '@azure/functions';
 import type { Provide } from '../src/composition/service-groups';
-import { wholeNumber } from '../src/domain/shared/whole-number';
 import { authLevelFor, createGuardedHandler, type GuardFor } from '../src/http/guarded-handler';
 import { parseQuery } from '../src/http/query-params';
-
-// A week at most: the window's runs are counted row by row (up to a cap), so it stays a glance, not a report.
-const OVERVIEW_QUERY = { hours: wholeNumber(1, 168).default(24) };
+import { OVERVIEW_QUERY } from '../src/http/api-contract/console-reads';
+import type { Answer } from '../src/http/api-contract/common';
+import type { overviewAnswer } from '../src/http/api-contract/console-reads';
 
 export function defineOverviewFunction(services: Provide<'overview'>, guardFor: GuardFor): HttpFunctionOptions {
   const guard = guardFor('people', 'read');
@@ -17,7 +16,7 @@ export function defineOverviewFunction(services: Provide<'overview'>, guardFor: 
     authLevel: authLevelFor(guard),
     handler: createGuardedHandler(guard, async (request) => {
       const { hours } = parseQuery(request, OVERVIEW_QUERY);
-      return { status: 200, jsonBody: await services().read(hours) };
+      return { status: 200, jsonBody: (await services().read(hours)) satisfies Answer<typeof overviewAnswer> };
     }),
   };
 }

@@ -26,6 +26,8 @@ import { defineConsoleFunction } from './console';
 import { defineMetricsFunction } from './metrics';
 import { consoleFiles } from '../src/composition/console-assets';
 import { defineWorkerFunction } from './worker';
+import { defineOpenApiFunction } from './openapi';
+import { appVersionOf } from '../src/adapters/shared/app-version';
 
 /** The part of `app` from `@azure/functions` that ClouDO uses; the local runtime implements the same. */
 export type FunctionRegistrar = {
@@ -98,6 +100,10 @@ export function registerFunctions(app: FunctionRegistrar, config: CloudoConfig, 
   app.http(
     'approvals',
     defineApprovalsFunction(() => services().approvals, guardFor),
+  );
+  app.http(
+    'openapi',
+    defineOpenApiFunction(() => appVersionOf(config.auth.appVersion)),
   );
   app.timer(
     'Sweeper',

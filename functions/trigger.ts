@@ -1,6 +1,6 @@
 // Trigger function: ?id=<mapping id> runs one mapping; an alert webhook body runs whatever mappings claim it.
 import type { HttpFunctionOptions, HttpRequest, HttpResponseInit } from '@azure/functions';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { badRequest } from '../src/domain/shared/errors';
 import { detectPayloadKind } from '../src/domain/alerts/alert-payload';
 import { idempotencyKeySchema, parseIdempotencyKey, type RequestKey } from '../src/domain/runs/idempotency-key';
@@ -11,19 +11,17 @@ import type { Caller } from '../src/domain/identity/caller';
 import { fieldOfIssue, hasBody, readJsonBody } from '../src/http/json-body';
 import { parseQuery } from '../src/http/query-params';
 import { toAlertRunView } from '../src/http/views';
+import { runBody, TRIGGER_QUERY } from '../src/http/api-contract/trigger';
 import { executionPath } from '../src/domain/shared/api-paths';
 import { PRINCIPAL_HEADER } from '../src/http/principal';
 import { claimedName } from '../src/http/caller';
 import type { RunRequest } from '../src/services/runs/request-run';
 import type { Logger } from '../src/services/shared/ports';
 import type { Provide } from '../src/composition/service-groups';
+import type { Answer } from '../src/http/api-contract/common';
+import type { alertsAnswer, payloadPreview, runAnswer, runPreview } from '../src/http/api-contract/trigger';
 
 const IDEMPOTENCY_HEADER = 'Idempotency-Key';
-
-const TRIGGER_QUERY = {
-  id: z.string().optional(),
-  dry_run: z.enum(['true', 'false', '1', '0', ''], 'must be true or false').optional(),
-};
 
 // A dry run records and runs nothing: reading is enough for it.
 export const rightOf = (request: HttpRequest) =>
@@ -68,11 +66,16 @@ export async function handleTrigger(
       ...idempotencyKeyOf(request),
       ...(await readRunBody(request)),
     };
-    if (dryRun) return { status: 200, jsonBody: await services().previewRun(req) };
+    if (dryRun)
+      return { status: 200, jsonBody: (await services().previewRun(req)) satisfies Answer<typeof runPreview> };
     return await manual(services, req, log);
   }
   const body = await readJsonBody(request);
-  if (dryRun) return { status: 200, jsonBody: await services().previewAlerts(body, partition) };
+  if (dryRun)
+    return {
+      status: 200,
+      jsonBody: (await services().previewAlerts(body, partition)) satisfies Answer<typeof payloadPreview>,
+    };
   return await alerts(services, body, partition, log);
 }
 
@@ -92,7 +95,7 @@ async function manual(services: Provide<'trigger'>, req: RunRequest, log: Logger
       ...(execution.approval ? { expiresAt: execution.approval.expiresAt } : {}),
       mapping: toMappingView(mapping),
       links: { self, ...(approvals ?? {}) },
-    },
+    } satisfies Answer<typeof runAnswer>,
   };
 }
 
@@ -104,7 +107,11 @@ async function alerts(services: Provide<'trigger'>, body: unknown, partition: st
   );
   return {
     status: queuedNew ? 202 : 200,
-    jsonBody: { alerts: report.alerts, matched: report.matched, executions: report.executions.map(toAlertRunView) },
+    jsonBody: {
+      alerts: report.alerts,
+      matched: report.matched,
+      executions: report.executions.map(toAlertRunView),
+    } satisfies Answer<typeof alertsAnswer>,
   };
 }
 
@@ -125,9 +132,6 @@ function idempotencyKeyOf(request: HttpRequest): { idempotencyKey?: RequestKey }
   }
   return { idempotencyKey: { key: parsed.data, field: IDEMPOTENCY_HEADER } };
 }
-
-// A manual request's body holds its parameters and nothing else: a field ClouDO would ignore is a 400 instead.
-const runBody = z.strictObject({ params: z.record(z.string(), z.unknown()).optional() });
 
 async function readRunBody(request: HttpRequest): Promise<{ params?: unknown }> {
   if (request.method === 'GET' || !hasBody(request)) return {};

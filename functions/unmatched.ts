@@ -1,18 +1,15 @@
 // Unmatched-alerts functions: GET /api/alerts/unmatched lists alerts that arrived and no mapping claimed, newest
 // first; POST /api/alerts/unmatched/{key}/dry-run replays one against today's mappings, recording nothing.
 import type { HttpFunctionOptions } from '@azure/functions';
-import { z } from 'zod';
 import { unmatchedDryRunPath } from '../src/domain/shared/api-paths';
 import { badRequest } from '../src/domain/shared/errors';
-import { wholeNumber } from '../src/domain/shared/whole-number';
 import { authLevelFor, createGuardedHandler, type GuardFor } from '../src/http/guarded-handler';
 import { parseQuery } from '../src/http/query-params';
-import { DEFAULT_LIMIT, MAX_LIMIT } from '../src/services/runs/query-executions';
+import { UNMATCHED_QUERY, unmatchedKey } from '../src/http/api-contract/console-reads';
 import type { Provide } from '../src/composition/service-groups';
-
-const UNMATCHED_QUERY = { limit: wholeNumber(1, MAX_LIMIT).default(DEFAULT_LIMIT) };
-// Inverted event time, then a hash of the event: what the list gives as `key`.
-const unmatchedKey = z.string().regex(/^\d{13}-[0-9a-f]{32}$/, 'the `key` of an item of GET /api/alerts/unmatched');
+import type { Answer } from '../src/http/api-contract/common';
+import type { payloadPreview } from '../src/http/api-contract/trigger';
+import type { unmatchedAnswer } from '../src/http/api-contract/console-reads';
 
 export function defineUnmatchedFunction(services: Provide<'unmatched'>, guardFor: GuardFor): HttpFunctionOptions {
   const guard = guardFor('people', 'read');
@@ -27,7 +24,7 @@ export function defineUnmatchedFunction(services: Provide<'unmatched'>, guardFor
         // Without a kept delivery there is nothing to replay: no link rather than one that answers 404.
         links: { dryRun: payloadKept ? unmatchedDryRunPath(item.key) : null },
       }));
-      return { status: 200, jsonBody: { items } };
+      return { status: 200, jsonBody: { items } satisfies Answer<typeof unmatchedAnswer> };
     }),
   };
 }
@@ -43,7 +40,7 @@ export function defineUnmatchedDryRunFunction(services: Provide<'unmatched'>, gu
       parseQuery(request, {});
       const key = unmatchedKey.safeParse(request.params['key'] ?? '');
       if (!key.success) throw badRequest('key', `Invalid "key": ${key.error.issues[0]?.message}.`);
-      return { status: 200, jsonBody: await services().dryRun(key.data) };
+      return { status: 200, jsonBody: (await services().dryRun(key.data)) satisfies Answer<typeof payloadPreview> };
     }),
   };
 }

@@ -4,14 +4,14 @@ import { ErrorNote, Fields, Loading, useAsync } from '../components';
 import { formatDuration, formatInstant, formatRelative, showControls } from '../format';
 import { href } from '../router';
 import { useSession } from '../session';
-import type { Execution, MappingView, Page } from '../types';
+import type { Execution, MappingDetail, MappingView, Page } from '../types';
 import { ExecutionTable } from './executions';
 import { RunForm } from './run-form';
 
 export function MappingPage({ partition, id }: { partition: string; id: string }) {
   const me = useSession();
   const path = `mappings/${encodeURIComponent(partition)}/${encodeURIComponent(id)}`;
-  const mapping = useAsync((signal) => getJson<MappingView>(path, signal), [path]);
+  const mapping = useAsync((signal) => getJson<MappingDetail>(path, signal), [path]);
   const runs = useAsync(
     (signal) => getJson<Page<Execution>>(`logs${query({ mapping: id, limit: 10 })}`, signal),
     [id],
@@ -83,7 +83,7 @@ function Schedule({ s }: { s: NonNullable<MappingView['schedule']> }) {
   );
 }
 
-function Concurrency({ c }: { c: NonNullable<MappingView['concurrency']> }) {
+function Concurrency({ c }: { c: NonNullable<MappingDetail['concurrency']> }) {
   return (
     <span data-concurrency>
       {c.limit} at a time per {c.per}, {c.on_busy === 'skip' ? 'skips' : 'queues'} when busy
@@ -92,7 +92,7 @@ function Concurrency({ c }: { c: NonNullable<MappingView['concurrency']> }) {
   );
 }
 
-function Budget({ b }: { b: NonNullable<MappingView['budget']> }) {
+function Budget({ b }: { b: NonNullable<MappingDetail['budget']> }) {
   const use = b.used === undefined || b.used === null ? '' : ` · ${b.used} used, ${b.remaining ?? 0} left`;
   return (
     <span data-budget>

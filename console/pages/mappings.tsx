@@ -125,7 +125,7 @@ function MappingRow({ m }: { m: MappingView }) {
 
 function matches(m: MappingView, f: Filter): boolean {
   if (f.partition && m.mapping.partition_key !== f.partition) return false;
-  if (f.trigger && !m.triggers.includes(f.trigger)) return false;
+  if (f.trigger && !(m.triggers as readonly string[]).includes(f.trigger)) return false;
   if (f.oncall && !m.oncall) return false;
   if (f.approval && !m.approval) return false;
   const text = f.text.trim().toLowerCase();

@@ -1,6 +1,5 @@
 // Approval requests: the signed link, who decides, what answer the caller wants, and the cross-site rule for forms.
 import type { HttpRequest } from '@azure/functions';
-import { z } from 'zod';
 import type { Decider } from '../domain/approvals/approval';
 import { badRequest } from '../domain/shared/errors';
 import { refuseCrossSiteChange } from './cross-site';
@@ -8,10 +7,8 @@ import type { LinkInput } from '../services/approvals/decide-approval';
 import { readJsonBody } from './json-body';
 import { parsePersonName, PRINCIPAL_HEADER } from './principal';
 import { parseQuery } from './query-params';
+import { APPROVAL_QUERY, nameBody } from './api-contract/health';
 
-// The link's own parameters; their meaning is the signature check's to judge.
-const APPROVAL_QUERY = { exp: z.string().optional(), sig: z.string().optional() };
-const nameBody = z.object({ name: z.string().optional() });
 const MAX_FORM_BYTES = 4096;
 
 /** The signed link a request followed: its route parameters and query. */

@@ -17,7 +17,8 @@ export const instant = z.iso
   .transform((s) => new Date(s))
   .refine((d) => d.getUTCFullYear() >= 1970 && d.getUTCFullYear() < 2286, 'must be between 1970 and 2285');
 
-const filterSchema = z.object({
+/** The values /api/logs takes, as checked (the OpenAPI document describes its parameters with it too). */
+export const executionFilterSchema = z.object({
   status: z.enum(EXECUTION_STATUSES as [ExecutionStatus, ...ExecutionStatus[]]).optional(),
   mapping: mappingKeySchema.optional(),
   trigger: z.enum(TRIGGER_KINDS as [TriggerKind, ...TriggerKind[]]).optional(),
@@ -30,7 +31,7 @@ const filterSchema = z.object({
 
 /** The filter the given parameters ask for; throws bad_request naming the first parameter at fault. */
 export function parseExecutionFilter(params: Readonly<Record<string, string>>): ExecutionFilter {
-  const parsed = filterSchema.safeParse(params);
+  const parsed = executionFilterSchema.safeParse(params);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];
   throw badRequest(String(issue?.path[0] ?? 'query'), `Invalid ${String(issue?.path[0])}: ${issue?.message}`);

@@ -1,10 +1,14 @@
 // API views: what an execution looks like in JSON answers, with links instead of internal keys.
-import { executionPath } from '../domain/shared/api-paths';
+import { executionPath, outputPath } from '../domain/shared/api-paths';
 import type { Execution } from '../domain/runs/execution';
 import { showParams } from '../domain/runs/run-params';
 import type { AlertRun } from '../services/alerts/ingest-alerts';
+import type { ExecutionDetail, ExecutionSummary } from './api-contract/executions';
+import type { AlertRunView } from './api-contract/trigger';
 
-export function toExecutionSummary(e: Execution): Record<string, unknown> {
+type ApprovalLinks = { readonly approve: string; readonly reject: string } | null;
+
+export function toExecutionSummary(e: Execution): ExecutionSummary {
   return {
     execId: e.execId,
     status: e.status,
@@ -44,20 +48,22 @@ export function toExecutionSummary(e: Execution): Record<string, unknown> {
   };
 }
 
-export function toExecutionDetail(e: Execution): Record<string, unknown> {
+/** One execution in full: the alert as parsed, its output, and its links (the approval links while it waits). */
+export function toExecutionDetail(e: Execution, approvals: ApprovalLinks = null): ExecutionDetail {
   return {
     ...toExecutionSummary(e),
     alert: e.alert ?? null,
     idempotencyKey: e.idempotencyKey ?? null,
     output: e.output ?? null,
+    links: { self: executionPath(e.execId), output: outputPath(e.execId), ...(approvals ?? {}) },
   };
 }
 
-export function toAlertRunView(run: AlertRun): Record<string, unknown> {
+export function toAlertRunView(run: AlertRun): AlertRunView {
   return { ...run, links: { self: executionPath(run.execId) } };
 }
 
-function alertSummary(a: NonNullable<Execution['alert']>): Record<string, unknown> {
+function alertSummary(a: NonNullable<Execution['alert']>): ExecutionSummary['alert'] {
   return {
     source: a.source,
     alertId: a.alertId,

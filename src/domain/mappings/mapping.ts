@@ -85,7 +85,15 @@ export function toMapping(partition: string, e: z.output<typeof mappingEntitySch
 }
 
 /** The seed's document shape again, for showing a mapping in API answers. */
-export function toMappingView(m: Mapping): Record<string, unknown> {
+/** A mapping as its file spells it: its key and name, then every other field. */
+export type AuthoredMappingView = {
+  readonly partition_key: string;
+  readonly id: string;
+  readonly name: string;
+  readonly [field: string]: unknown;
+};
+
+export function toMappingView(m: Mapping): AuthoredMappingView {
   return {
     partition_key: m.partition,
     id: m.id,

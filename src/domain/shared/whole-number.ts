@@ -11,5 +11,6 @@ export function wholeNumber(min: number, max: number) {
     .string()
     .regex(/^[0-9]{1,15}$/, message)
     .transform(Number)
-    .pipe(z.number().min(min, message).max(max, message));
+    .pipe(z.number().min(min, message).max(max, message))
+    .meta({ description: `A whole number from ${min} to ${max}, in decimal digits.` });
 }

@@ -4,7 +4,9 @@ import { describeMatch } from '../../domain/alerts/match-description';
 import { findRefusal } from '../../domain/alerts/alert-decision';
 import { mayDo, type Caller } from '../../domain/identity/caller';
 import { mayActOn } from '../../domain/identity/mapping-access';
+import type { ConcurrencyPolicy } from '../../domain/concurrency/concurrency';
 import type { Mapping } from '../../domain/mappings/mapping';
+import type { ExecutionStatus } from '../../domain/runs/execution-status';
 import type { ParamSpec } from '../../domain/mappings/param-spec';
 import type { PagingOptions } from '../../domain/oncall/paging';
 import { upcomingSlots } from '../../domain/schedules/schedule';
@@ -25,7 +27,7 @@ export type ParamView = {
   readonly description?: string;
 };
 
-export type LastRun = { readonly execId: string; readonly status: string; readonly requestedAt: string };
+export type LastRun = { readonly execId: string; readonly status: ExecutionStatus; readonly requestedAt: string };
 
 export type MappingView = {
   readonly mapping: { readonly partition_key: string; readonly id: string; readonly name: string };
@@ -44,7 +46,11 @@ export type MappingView = {
     readonly approvers: readonly string[] | null;
   } | null;
   readonly budget: { readonly count: number; readonly window: number; readonly per: 'mapping' | 'resource' } | null;
-  readonly concurrency: { readonly limit: number; readonly per: string; readonly on_busy: string } | null;
+  readonly concurrency: {
+    readonly limit: number;
+    readonly per: ConcurrencyPolicy['per'];
+    readonly on_busy: ConcurrencyPolicy['onBusy'];
+  } | null;
   readonly may: { readonly run: boolean; readonly approve: boolean };
   readonly lastRun: LastRun | null;
 };

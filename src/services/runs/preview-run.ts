@@ -10,7 +10,7 @@ import {
 } from '../../domain/runs/run-params';
 import { findSecretValues } from '../../domain/shared/redact';
 import { buildRunbookEnvironment } from '../../domain/worker/runbook-env';
-import { toMappingView } from '../../domain/mappings/mapping';
+import { toMappingView, type AuthoredMappingView } from '../../domain/mappings/mapping';
 import { upcomingSlots } from '../../domain/schedules/schedule';
 import type { MappingStore } from '../mappings/ports';
 import { findMapping, type RunRequest } from './request-run';
@@ -33,7 +33,7 @@ export type PreviewDeps = {
 
 export type RunPreview = {
   readonly dryRun: true;
-  readonly mapping: Record<string, unknown>;
+  readonly mapping: AuthoredMappingView;
   /** What a real request would be answered with now; budgets are not spent, so `queued` may still be throttled. */
   readonly wouldBe: 'queued' | 'pending_approval' | 'refused';
   readonly reasons: readonly string[];

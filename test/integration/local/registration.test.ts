@@ -120,6 +120,7 @@ describe('registrations', () => {
         methods: ['GET', 'POST'],
         authLevel: 'anonymous',
       },
+      { name: 'openapi', type: 'httpTrigger', route: 'openapi.json', methods: ['GET'], authLevel: 'anonymous' },
       { name: 'Sweeper', type: 'timerTrigger', schedule: '0 * * * * *', runOnStartup: false },
       { name: 'Scheduler', type: 'timerTrigger', schedule: '*/5 * * * * *', runOnStartup: false },
       { name: 'Notifier', type: 'timerTrigger', schedule: '0 * * * * *', runOnStartup: false },
