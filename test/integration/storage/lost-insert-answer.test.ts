@@ -1,10 +1,7 @@
 // A trigger whose record insert dies with the table service: answered 202 if the record landed, 503 if it did not.
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
+import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startAzuriteServices } from '../../support/azurite-services';
+import { startOwnStorage } from '../../support/fault-storage';
 import { proxyTables } from '../../support/tcp-proxy';
 import { call, mappingDoc, startTestRuntime, waitForTerminal } from '../../support/test-runtime';
 
@@ -15,18 +12,7 @@ afterEach(async () => {
 });
 
 async function setUp() {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'cloudo-lost-insert-'));
-  cleanups.push(async () => rmSync(dir, { recursive: true, force: true }));
-  // The runbook appends to this file, whichever unprivileged user runs it.
-  chmodSync(dir, 0o777);
-  const ranFile = path.join(dir, 'ran.txt');
-  writeFileSync(ranFile, '', { mode: 0o666 });
-  chmodSync(ranFile, 0o666);
-  const az = await startAzuriteServices(path.join(dir, 'azurite'), {
-    table: await freePort(),
-    queue: await freePort(),
-  });
-  cleanups.push(() => az.stop());
+  const { az, ranFile } = await startOwnStorage('cloudo-lost-insert-', cleanups);
   const { proxy, connection } = await proxyTables(az.connectionString);
   cleanups.push(() => proxy.close());
   const rt = await startTestRuntime({
@@ -80,14 +66,3 @@ describe('a trigger whose record insert dies with the table service', () => {
     expect(body['items']).toEqual([]);
   }, 90_000);
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}

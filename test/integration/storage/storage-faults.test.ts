@@ -1,12 +1,10 @@
 // Nothing accepted is lost, and nothing runs twice, while a storage service dies under a steady stream of triggers.
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
+import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WORKER_LOST } from '../../../src/domain/runs/lost-run';
 import { FINAL_STATUSES } from '../../../src/domain/runs/execution-status';
-import { startAzuriteServices, type AzuriteService, type AzuriteServices } from '../../support/azurite-services';
+import type { AzuriteService, AzuriteServices } from '../../support/azurite-services';
+import { startOwnStorage } from '../../support/fault-storage';
 import { call, mappingDoc, startTestRuntime, type Json, type TestRuntime } from '../../support/test-runtime';
 
 const REQUEUE_AFTER_SECONDS = 3;
@@ -44,18 +42,7 @@ function streamTriggers(url: string): Stream {
 }
 
 async function setUp(): Promise<{ az: AzuriteServices; rt: TestRuntime; ranFile: string }> {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'cloudo-faults-'));
-  cleanups.push(async () => rmSync(dir, { recursive: true, force: true }));
-  // The runbook appends to this file, whichever unprivileged user runs it.
-  chmodSync(dir, 0o777);
-  const ranFile = path.join(dir, 'ran.txt');
-  writeFileSync(ranFile, '', { mode: 0o666 });
-  chmodSync(ranFile, 0o666);
-  const az = await startAzuriteServices(path.join(dir, 'azurite'), {
-    table: await freePort(),
-    queue: await freePort(),
-  });
-  cleanups.push(() => az.stop());
+  const { az, ranFile } = await startOwnStorage('cloudo-faults-', cleanups);
   const rt = await startTestRuntime({
     connection: az.connectionString,
     mappings: mappingDoc('faults', [{ id: 'count', name: 'count', runbook: 'count.sh' }]),
@@ -125,14 +112,3 @@ async function finalRecord(url: string, execId: string, deadlineMs: number, mayB
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
