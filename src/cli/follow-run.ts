@@ -1,26 +1,9 @@
 // Following a run from a terminal: its output as it comes, or a progress line until it ends; the outcome's exit code.
-import { z } from 'zod';
 import { apiPath } from '../domain/shared/api-paths';
 import { FINAL_STATUSES } from '../domain/runs/execution-status';
+import { executionDetail, outputSlice, type ExecutionDetail } from '../http/api-contract/executions';
 import type { Operator } from './operator-session';
-
-/** An execution as /api/logs shows it: the fields the CLI reads; the rest is kept for --json. */
-export const executionView = z.looseObject({
-  execId: z.string(),
-  status: z.string(),
-  exitCode: z.number().nullable().optional(),
-  error: z.string().nullable().optional(),
-  output: z.string().nullable().optional(),
-});
-export type ExecutionView = z.infer<typeof executionView>;
-
-const outputSlice = z.object({
-  text: z.string(),
-  nextOffset: z.number(),
-  omittedBytes: z.number(),
-  done: z.boolean(),
-  status: z.string(),
-});
+import { readAnswer } from './read-answer';
 
 const POLL_MS = 1000;
 
@@ -30,7 +13,7 @@ export const isFinal = (status: string): boolean => (FINAL_STATUSES as readonly 
  * The shell's view of a run: succeeded 0; failed, the runbook's own exit code (1 when it has none a shell could
  * pass on); timed_out 124 as timeout(1); cancelled 130 as a Ctrl-C; anything else that did not run 3.
  */
-export function exitCodeFor(e: Pick<ExecutionView, 'status' | 'exitCode'>): number {
+export function exitCodeFor(e: { readonly status: string; readonly exitCode?: number | null }): number {
   switch (e.status) {
     case 'succeeded':
       return 0;
@@ -45,18 +28,18 @@ export function exitCodeFor(e: Pick<ExecutionView, 'status' | 'exitCode'>): numb
   }
 }
 
-export async function readExecution(op: Operator, execId: string): Promise<ExecutionView> {
-  const { body } = await op.call({ method: 'GET', path: apiPath(`logs/${encodeURIComponent(execId)}`) });
-  return executionView.parse(body);
+export async function readExecution(op: Operator, execId: string): Promise<ExecutionDetail> {
+  const path = apiPath(`logs/${encodeURIComponent(execId)}`);
+  return (await readAnswer(op, { method: 'GET', path }, executionDetail)).body;
 }
 
 /** Prints the output as it is written until the run ends; the run as it ended. */
-export async function followOutput(op: Operator, execId: string): Promise<ExecutionView> {
+export async function followOutput(op: Operator, execId: string): Promise<ExecutionDetail> {
   const path = apiPath(`logs/${encodeURIComponent(execId)}/output`);
   let offset = 0;
   for (;;) {
-    const { body } = await op.call({ method: 'GET', path, query: { offset: String(offset) } });
-    const slice = outputSlice.parse(body);
+    const call = { method: 'GET', path, query: { offset: String(offset) } } as const;
+    const { body: slice } = await readAnswer(op, call, outputSlice);
     if (slice.omittedBytes > 0) op.note(`…[${slice.omittedBytes} bytes of output omitted]…`);
     if (slice.text !== '') op.write(slice.text);
     offset = slice.nextOffset;
@@ -66,7 +49,7 @@ export async function followOutput(op: Operator, execId: string): Promise<Execut
 }
 
 /** Polls until the run ends, with a progress line on a terminal; the run as it ended. */
-export async function waitForEnd(op: Operator, execId: string): Promise<ExecutionView> {
+export async function waitForEnd(op: Operator, execId: string): Promise<ExecutionDetail> {
   const started = Date.now();
   for (;;) {
     const e = await readExecution(op, execId);
@@ -88,11 +71,11 @@ function pause(signal: AbortSignal): Promise<void> {
 }
 
 /** The run's end on stderr (the whole record with --json, on stdout); its exit code. */
-export function reportEnd(op: Operator, e: ExecutionView): number {
+export function reportEnd(op: Operator, e: ExecutionDetail): number {
   if (op.json) op.print(JSON.stringify(e, null, 2));
   else
     op.note(
-      `${e.execId} ${e.status}${e.exitCode !== null && e.exitCode !== undefined ? ` exit ${e.exitCode}` : ''}${e.error ? `: ${e.error}` : ''}`,
+      `${e.execId} ${e.status}${e.exitCode !== null ? ` exit ${e.exitCode}` : ''}${e.error ? `: ${e.error}` : ''}`,
     );
   return exitCodeFor(e);
 }

@@ -16,6 +16,7 @@ import { GROUPS, listVerbs, renderCommandHelp, renderMainHelp, VERSION } from '.
 import { createIntakeDeps, runIntake } from './intake-commands';
 import { OPERATOR_COMMANDS, runOperator } from './operator-commands';
 import { createProcessIo } from './operator-session';
+import { UnexpectedAnswer } from './read-answer';
 
 type Verb = (config: CloudoConfig, admin: AdminServices, flags: readonly string[]) => Promise<number>;
 
@@ -140,7 +141,7 @@ const AZURE_AUTH_ERRORS = ['CredentialUnavailableError', 'AuthenticationError', 
 
 function isKnown(err: unknown): err is Error {
   if (err instanceof ConfigError || err instanceof MappingValidationError || err instanceof AppError) return true;
-  if (err instanceof ApiError) return true;
+  if (err instanceof ApiError || err instanceof UnexpectedAnswer) return true;
   return err instanceof ArmError || (err instanceof Error && AZURE_AUTH_ERRORS.includes(err.name));
 }
 

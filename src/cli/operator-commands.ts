@@ -1,12 +1,17 @@
 // `cloudo run | logs | cancel | approve | reject`: operating runs of a running ClouDO from a terminal.
+import type { z } from 'zod';
 import { ApiError } from '../adapters/operator/cloudo-api';
 import { apiPath } from '../domain/shared/api-paths';
+import { executionSummary } from '../http/api-contract/executions';
+import { decidedAnswer } from '../http/api-contract/health';
+import { runAnswer, runPreview } from '../http/api-contract/trigger';
 import { parseFlags, UsageError, type FlagSpec, type Flags } from './cli-args';
 import { followOutput, readExecution, reportEnd, waitForEnd } from './follow-run';
 import { showExecution, showExecutions } from './operator-logs';
 import { showSchedules } from './operator-schedules';
 import { showAudit } from './operator-audit';
 import { COMMON_FLAGS, openOperator, type Operator, type OperatorIo } from './operator-session';
+import { checkAnswer, readAnswer } from './read-answer';
 
 type OperatorCommand = {
   readonly flags: FlagSpec;
@@ -98,14 +103,16 @@ async function runMapping(op: Operator, flags: Flags): Promise<number> {
   const params = readParams(flags.lists['param'] ?? []);
   const partition = flags.values['partition'];
   const dryRun = flags.switches.has('dry-run');
-  const { body } = await op.call({
+  const call = {
     method: 'POST',
     path: apiPath(`${op.signedIn ? 'runs' : 'Trigger'}${partition ? `/${encodeURIComponent(partition)}` : ''}`),
     query: { id, ...(dryRun ? { dry_run: 'true' } : {}) },
     ...(params ? { json: { params } } : {}),
-  });
-  if (dryRun) return printDryRun(op, body as Record<string, unknown>);
-  const accepted = body as { execId: string; status: string; duplicate?: boolean; reason?: string };
+  } as const;
+  const { body } = await op.call(call);
+  // The same route answers a preview or a run: which one is ours to know, since we asked for it.
+  if (dryRun) return printDryRun(op, checkAnswer(runPreview, call, body));
+  const accepted = checkAnswer(runAnswer, call, body);
   const follow = flags.switches.has('follow');
   if (!follow && !flags.switches.has('wait')) {
     if (op.json) op.print(JSON.stringify(body, null, 2));
@@ -132,27 +139,24 @@ export function readParams(pairs: readonly string[]): Record<string, string> | n
   return params;
 }
 
-function printDryRun(op: Operator, body: Record<string, unknown>): number {
-  if (op.json) return (op.print(JSON.stringify(body, null, 2)), 0);
-  const env = (body['environment'] ?? {}) as Record<string, string>;
-  op.print(`would be: ${String(body['wouldBe'])}${reasonsOf(body)}`);
+function printDryRun(op: Operator, preview: z.output<typeof runPreview>): number {
+  if (op.json) return (op.print(JSON.stringify(preview, null, 2)), 0);
+  const env = preview.environment;
+  const reasons = preview.reasons.length > 0 ? ` (${preview.reasons.join('; ')})` : '';
+  op.print(`would be: ${preview.wouldBe}${reasons}`);
   for (const name of Object.keys(env).sort()) op.print(`${name}=${env[name]}`);
   return 0;
 }
 
-const reasonsOf = (body: Record<string, unknown>) => {
-  const reasons = (body['reasons'] ?? []) as string[];
-  return reasons.length > 0 ? ` (${reasons.join('; ')})` : '';
-};
-
 async function cancelRun(op: Operator, flags: Flags): Promise<number> {
   const execId = flags.positional[0] ?? '';
   const reason = flags.values['reason'];
-  const { status, body } = await op.call({
+  const call = {
     method: 'POST',
     path: apiPath(`logs/${encodeURIComponent(execId)}/cancel`),
     ...(reason ? { json: { reason } } : {}),
-  });
+  } as const;
+  const { status, body } = await readAnswer(op, call, executionSummary);
   if (op.json) return (op.print(JSON.stringify(body, null, 2)), 0);
   op.print(status === 202 ? `${execId}: cancel requested; its worker is stopping it` : `${execId}: cancelled`);
   return 0;
@@ -162,17 +166,15 @@ async function decide(op: Operator, flags: Flags, action: 'approve' | 'reject'):
   const target = flags.positional[0] ?? '';
   const link = /^https?:\/\//i.test(target) ? target : await linkOf(op, target, action);
   const name = flags.values['as'] ?? op.user;
-  const { body } = await op.call({ method: 'POST', path: link, json: { name } });
-  if (op.json) return (op.print(JSON.stringify(body, null, 2)), 0);
-  const decided = body as { execId: string; status: string; decidedBy?: string };
+  const { body: decided } = await readAnswer(op, { method: 'POST', path: link, json: { name } }, decidedAnswer);
+  if (op.json) return (op.print(JSON.stringify(decided, null, 2)), 0);
   op.print(`${decided.execId} ${decided.status}${decided.decidedBy ? ` (by ${decided.decidedBy})` : ''}`);
   return 0;
 }
 
 async function linkOf(op: Operator, execId: string, action: 'approve' | 'reject'): Promise<string> {
   const e = await readExecution(op, execId);
-  const links = (e['links'] ?? {}) as Record<string, string | undefined>;
-  const link = links[action];
+  const link = e.links[action];
   if (link) return link;
   throw new ApiError(
     409,

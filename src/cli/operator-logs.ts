@@ -1,30 +1,32 @@
 // `cloudo logs`: recent executions as a table, or one execution's fields and output, followed while it runs.
 import { apiPath } from '../domain/shared/api-paths';
 import { readIntFlag, type Flags } from './cli-args';
-import { exitCodeFor, followOutput, isFinal, readExecution, reportEnd, type ExecutionView } from './follow-run';
+import { executionsPage, type ExecutionDetail, type ExecutionSummary } from '../http/api-contract/executions';
+import { exitCodeFor, followOutput, isFinal, readExecution, reportEnd } from './follow-run';
 import type { Operator } from './operator-session';
+import { readAnswer } from './read-answer';
 
-type Row = Record<string, unknown>;
+/** What a row of the table shows: an execution's summary has it all. */
+type Row = Pick<ExecutionSummary, 'execId' | 'status' | 'trigger' | 'requestedAt'> &
+  Partial<Pick<ExecutionSummary, 'durationMs' | 'exitCode'>> & { readonly mapping: MappingRef };
+type MappingRef = Pick<ExecutionSummary['mapping'], 'partition_key' | 'id'>;
 
 const COLUMNS: readonly { title: string; cell: (e: Row) => string }[] = [
-  { title: 'EXEC ID', cell: (e) => String(e['execId']) },
-  { title: 'STATUS', cell: (e) => String(e['status']) },
-  { title: 'MAPPING', cell: (e) => mappingOf(e) },
-  { title: 'TRIGGER', cell: (e) => String(e['trigger'] ?? '') },
-  { title: 'REQUESTED', cell: (e) => String(e['requestedAt'] ?? '').replace(/\.\d+Z$/, 'Z') },
-  { title: 'DURATION', cell: (e) => formatDuration(e['durationMs']) },
-  { title: 'EXIT', cell: (e) => (typeof e['exitCode'] === 'number' ? String(e['exitCode']) : '') },
+  { title: 'EXEC ID', cell: (e) => e.execId },
+  { title: 'STATUS', cell: (e) => e.status },
+  { title: 'MAPPING', cell: (e) => mappingOf(e.mapping) },
+  { title: 'TRIGGER', cell: (e) => e.trigger },
+  { title: 'REQUESTED', cell: (e) => e.requestedAt.replace(/\.\d+Z$/, 'Z') },
+  { title: 'DURATION', cell: (e) => formatDuration(e.durationMs) },
+  { title: 'EXIT', cell: (e) => (typeof e.exitCode === 'number' ? String(e.exitCode) : '') },
 ];
 
 export async function showExecutions(op: Operator, flags: Flags): Promise<number> {
   const limit = readIntFlag(flags, 'limit', 1, 200, 20);
-  const { body } = await op.call({
-    method: 'GET',
-    path: apiPath('logs'),
-    query: { status: flags.values['status'], mapping: flags.values['mapping'], limit: String(limit) },
-  });
+  const query = { status: flags.values['status'], mapping: flags.values['mapping'], limit: String(limit) };
+  const { body } = await readAnswer(op, { method: 'GET', path: apiPath('logs'), query }, executionsPage);
   if (op.json) return (op.print(JSON.stringify(body, null, 2)), 0);
-  const items = ((body as { items?: Row[] }).items ?? []) as Row[];
+  const { items } = body;
   if (items.length === 0) return (op.print('no executions'), 0);
   for (const line of formatTable(items)) op.print(line);
   return 0;
@@ -64,30 +66,29 @@ export async function showExecution(op: Operator, flags: Flags): Promise<number>
   return flags.switches.has('follow') ? exitCodeFor(e) : 0;
 }
 
-function printFields(op: Operator, e: ExecutionView): void {
+function printFields(op: Operator, e: ExecutionDetail): void {
   const fields: [string, string][] = [
     ['execution', e.execId],
     ['status', `${e.status}${e.error ? ` (${e.error})` : ''}`],
     // A queued run in line for a concurrency slot: why it has not started.
-    ['waiting', String((e['waiting'] as { reason?: string } | null)?.reason ?? '')],
-    ['mapping', mappingOf(e)],
-    ['runbook', String(e['runbook'] ?? '')],
-    ['trigger', String(e['trigger'] ?? '')],
-    ['requested', `${String(e['requestedAt'] ?? '')}${e['requestedBy'] ? ` by ${String(e['requestedBy'])}` : ''}`],
-    ['duration', formatDuration(e['durationMs'])],
+    ['waiting', e.waiting?.reason ?? ''],
+    ['mapping', mappingOf(e.mapping)],
+    ['runbook', e.runbook],
+    ['trigger', e.trigger],
+    ['requested', `${e.requestedAt}${e.requestedBy ? ` by ${e.requestedBy}` : ''}`],
+    ['duration', formatDuration(e.durationMs)],
     ['exit code', typeof e.exitCode === 'number' ? String(e.exitCode) : ''],
-    ['params', e['params'] ? JSON.stringify(e['params']) : ''],
+    ['params', e.params ? JSON.stringify(e.params) : ''],
   ];
   for (const [name, value] of fields) if (value !== '') op.note(`${`${name}:`.padEnd(11)}${value}`);
   op.note('');
 }
 
-function mappingOf(e: Row): string {
-  const m = (e['mapping'] ?? {}) as { partition_key?: string; id?: string };
-  return m.id ? `${m.partition_key ?? ''}/${m.id}` : '';
+function mappingOf(m: MappingRef): string {
+  return m.id ? `${m.partition_key}/${m.id}` : '';
 }
 
-export function formatDuration(ms: unknown): string {
+export function formatDuration(ms: number | null | undefined): string {
   if (typeof ms !== 'number') return '';
   if (ms < 1000) return `${ms} ms`;
   if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;

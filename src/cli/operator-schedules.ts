@@ -1,20 +1,14 @@
 // `cloudo schedules`: each scheduled mapping, its expression and zone, when it runs next and how its last run went.
 import { apiPath } from '../domain/shared/api-paths';
+import { schedulesAnswer } from '../http/api-contract/console-reads';
 import { alignColumns } from './operator-logs';
 import type { Operator } from './operator-session';
-
-type Item = {
-  mapping: { partition_key: string; id: string };
-  schedule: { cron: string; timezone: string };
-  enabled: boolean;
-  next: string[];
-  lastRun: { execId: string; status: string } | null;
-};
+import { readAnswer } from './read-answer';
 
 export async function showSchedules(op: Operator): Promise<number> {
-  const { body } = await op.call({ method: 'GET', path: apiPath('schedules') });
+  const { body } = await readAnswer(op, { method: 'GET', path: apiPath('schedules') }, schedulesAnswer);
   if (op.json) return (op.print(JSON.stringify(body, null, 2)), 0);
-  const items = ((body as { items?: Item[] }).items ?? []) as Item[];
+  const { items } = body;
   if (items.length === 0) return (op.print('no scheduled mappings'), 0);
   const rows = items.map((s) => [
     `${s.mapping.partition_key}/${s.mapping.id}`,
