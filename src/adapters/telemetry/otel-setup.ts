@@ -73,7 +73,10 @@ function startAzureMonitor(connectionString: string, reader: MetricReader): Mete
   useAzureMonitor({
     azureMonitorExporterOptions: { connectionString },
     metricReaders: [reader],
-    instrumentationOptions: { azureSdk: { enabled: true }, http: { enabled: true } },
+    // No HTTP instrumentation: its span of every request reaching the process keeps the raw query, a function key
+    // (`?code=`) or an approval link's signature. The host's request, ClouDO's span per answer and the SDK's own
+    // spans say what happened without it.
+    instrumentationOptions: { azureSdk: { enabled: true }, http: { enabled: false } },
   });
   // The Azure SDK may be loaded already (this module imports its tracing core): switched on directly, as locally.
   useInstrumenter(createOpenTelemetryInstrumenter());
