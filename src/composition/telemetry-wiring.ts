@@ -19,6 +19,8 @@ export function processTelemetry(config: Pick<CloudoConfig, 'telemetry' | 'auth'
   const handle = startTelemetry({
     connectionString: config.telemetry.connectionString,
     serviceVersion: appVersionOf(config.auth.appVersion),
+    // Before any function is registered, so the host's log: the worker's stderr.
+    warn: (text) => console.warn(text),
   });
   wired = { metrics: createRunMetrics(handle.meter), metricsText: () => handle.metricsText() };
   return wired;

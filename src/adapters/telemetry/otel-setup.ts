@@ -16,6 +16,8 @@ export type TelemetryStart = {
   /** Application Insights; unset, nothing leaves the process. */
   readonly connectionString: string | undefined;
   readonly serviceVersion: string;
+  /** Told when Application Insights cannot be reached from here (a malformed connection string). */
+  readonly warn: (text: string) => void;
 };
 
 export type TelemetryHandle = {
@@ -35,8 +37,7 @@ let started: TelemetryHandle | undefined;
 /** Starts telemetry once; later calls (a second runtime in one test process) get the same handle. */
 export function startTelemetry(opts: TelemetryStart): TelemetryHandle {
   if (started) return started;
-  const reader = new PullReader();
-  const meter = opts.connectionString ? startAzureMonitor(opts.connectionString, reader) : startLocal(opts, reader);
+  const { meter, reader } = opts.connectionString ? startAzureMonitorOrLocal(opts) : startLocal(opts);
   const serializer = new PrometheusSerializer(undefined, false);
   started = {
     meter,
@@ -44,6 +45,21 @@ export function startTelemetry(opts: TelemetryStart): TelemetryHandle {
   };
   return started;
 }
+
+// Telemetry never stops ClouDO: the distro throws on a connection string it cannot parse, and this runs as the
+// Functions app loads, so a throw would take every function down. Metrics and spans then stay in the process.
+// A reader binds to one provider, so the fallback gets a fresh one whatever the distro did before throwing.
+function startAzureMonitorOrLocal(opts: TelemetryStart): Started {
+  try {
+    const reader = new PullReader();
+    return { meter: startAzureMonitor(opts.connectionString ?? '', reader), reader };
+  } catch (err) {
+    opts.warn(`telemetry: Application Insights not started, nothing leaves the process: ${String(err)}`);
+    return startLocal(opts);
+  }
+}
+
+type Started = { readonly meter: Meter; readonly reader: MetricReader };
 
 // The distro registers the global providers, exports to Application Insights and traces the Azure SDK's calls; the
 // Functions instrumentation joins the host's own request to them, so a trigger, its queue hop and its run are one
@@ -57,7 +73,10 @@ function startAzureMonitor(connectionString: string, reader: MetricReader): Mete
   useAzureMonitor({
     azureMonitorExporterOptions: { connectionString },
     metricReaders: [reader],
-    instrumentationOptions: { azureSdk: { enabled: true }, http: { enabled: true } },
+    // No HTTP instrumentation: its span of every request reaching the process keeps the raw query, a function key
+    // (`?code=`) or an approval link's signature. The host's request, ClouDO's span per answer and the SDK's own
+    // spans say what happened without it.
+    instrumentationOptions: { azureSdk: { enabled: true }, http: { enabled: false } },
   });
   // The Azure SDK may be loaded already (this module imports its tracing core): switched on directly, as locally.
   useInstrumenter(createOpenTelemetryInstrumenter());
@@ -69,7 +88,8 @@ function startAzureMonitor(connectionString: string, reader: MetricReader): Mete
 
 // Locally: a meter provider of our own for /api/metrics, W3C trace context, and async context so spans nest; a
 // tracer provider registered by whoever wants the spans (a test, a developer's exporter) receives them.
-function startLocal(opts: TelemetryStart, reader: MetricReader): Meter {
+function startLocal(opts: TelemetryStart): Started {
+  const reader = new PullReader();
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
   propagation.setGlobalPropagator(new W3CTraceContextPropagator());
   // The SDK is loaded long before this runs, so its tracing is switched on directly rather than by patching.
@@ -77,5 +97,5 @@ function startLocal(opts: TelemetryStart, reader: MetricReader): Meter {
   const resource = resourceFromAttributes({ 'service.name': 'cloudo', 'service.version': opts.serviceVersion });
   const provider = new MeterProvider({ resource, readers: [reader] });
   metrics.setGlobalMeterProvider(provider);
-  return provider.getMeter('cloudo');
+  return { meter: provider.getMeter('cloudo'), reader };
 }

@@ -5,11 +5,15 @@ import { isExecId } from './exec-id';
 export const runMessageSchema = z.object({
   v: z.literal(1),
   execId: z.string().refine(isExecId, 'execId is not an execution id'),
-  /** W3C trace context of whoever queued the run, so the run continues its trace; an id like the rest. */
+  /**
+   * W3C trace context of whoever queued the run, so the run continues its trace; an id like the rest. One that is
+   * not a trace context is dropped, not the run: a trace is worth less than the run it describes.
+   */
   traceparent: z
     .string()
     .regex(/^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/)
-    .optional(),
+    .optional()
+    .catch(undefined),
 });
 
 export type RunMessage = z.infer<typeof runMessageSchema>;

@@ -6,7 +6,7 @@ export type HealthSample = {
   readonly pagesOwed: number;
   readonly oldestOwedSeconds: number;
   readonly approvalsWaiting: number;
-  /** Runs still `running` past their timeout (plus the Sweeper's grace). */
+  /** Runs the Sweeper's next run acts on: `running` past their lease, `queued` with a message due again. */
   readonly runsOverdue: number;
   readonly poison: readonly { readonly queue: string; readonly count: number }[];
 };

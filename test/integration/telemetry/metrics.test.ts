@@ -66,6 +66,8 @@ describe('metrics', () => {
     expect(finished('ok', 'succeeded')).toBe(3);
     expect(finished('fail', 'failed')).toBe(2);
     expect(finished('once', 'succeeded')).toBe(1);
+    // Recorded throttled is recorded final: it ends there, and is counted there.
+    expect(finished('once', 'throttled')).toBe(1);
     // Every run that ran was timed, from accept to start and from start to end.
     expect(valueOf(text, 'cloudo_run_duration_count', { mapping: `${P}/ok`, status: 'succeeded' })).toBe(3);
     expect(valueOf(text, 'cloudo_run_queue_time_count', { mapping: `${P}/fail` })).toBe(2);
