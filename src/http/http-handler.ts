@@ -29,17 +29,21 @@ export function createHttpHandler(handle: HandleRequest, renderError: RenderErro
       .startActiveSpan(`${request.method} ${context.functionName}`, { kind: SpanKind.SERVER }, async (span) => {
         const started = performance.now();
         const log = createContextLogger(context);
-        let response: HttpResponseInit;
         try {
-          response = await handle(request, log);
-        } catch (err) {
-          response = renderError(err, log, request);
+          let response: HttpResponseInit;
+          try {
+            response = await handle(request, log);
+          } catch (err) {
+            response = renderError(err, log, request);
+          }
+          const status = response.status ?? 200;
+          span.setAttributes({ 'http.route': context.functionName, 'http.response.status_code': status });
+          reportResponse(context.functionName, status, performance.now() - started, log);
+          return response;
+        } finally {
+          // Even when rendering the error fails too, the span ends.
+          span.end();
         }
-        const status = response.status ?? 200;
-        span.setAttributes({ 'http.route': context.functionName, 'http.response.status_code': status });
-        span.end();
-        reportResponse(context.functionName, status, performance.now() - started, log);
-        return response;
       });
 }
 

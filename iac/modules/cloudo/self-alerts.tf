@@ -49,12 +49,12 @@ locals {
       dimension            = "queue"
     }
 
-    # Runs still running past their timeout: a worker died mid-run (instance recycled, out of memory) or hangs, and
-    # the Sweeper has not closed them yet.
+    # Runs stuck: running past their lease (a worker died mid-run, recycled or out of memory, or hangs) or queued with
+    # their message due again, and the Sweeper has not settled them yet.
     runs_overdue = {
       name                 = "runs-overdue"
-      title                = "runs past their timeout"
-      description          = "Runs in status running past their timeout (cloudo.runs.overdue, sampled by the Sweeper every minute). See `cloudo logs --status running` and the worker's logs."
+      title                = "runs stuck"
+      description          = "Runs stuck: running past their lease, or queued with their message due again (cloudo.runs.overdue, sampled by the Sweeper every minute). See `cloudo logs --status running` and the worker's logs."
       severity             = 2
       evaluation_frequency = "PT5M"
       window_duration      = "PT15M"

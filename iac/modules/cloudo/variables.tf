@@ -301,7 +301,7 @@ variable "role_assignments" {
 }
 
 variable "enable_self_alerts" {
-  description = "ClouDO alerts on itself (self-alerts.tf): poison messages, runs past their timeout, pages owed too long, run failure rate, the Function App's exceptions and 5xx answers, routed to self_alert_action_group_ids. See iac/README.md, ClouDO alerts on itself."
+  description = "ClouDO alerts on itself (self-alerts.tf): poison messages, stuck runs, pages owed too long, run failure rate, the Function App's exceptions and 5xx answers, routed to self_alert_action_group_ids. See iac/README.md, ClouDO alerts on itself."
   type        = bool
   default     = true
 }
