@@ -13,11 +13,13 @@ export type MayDecide = (mapping: Execution['mapping']) => boolean;
  * The approver role is not enough: a mapping's `access.approve` may leave the caller out, which each mapping's `may`
  * says. Until the mappings are read (or for a mapping no longer there) nobody may: a missing button is the lesser harm.
  */
-export function useMayDecide(): MayDecide {
+export function useMayDecide(needed = true): MayDecide {
   const me = useSession();
+  // Listing the mappings reads each one's last run: only asked when there is something to decide.
+  const ask = me.rights.approve && needed;
   const mappings = useAsync(
-    (signal) => (me.rights.approve ? getJson<Page<MappingView>>('mappings', signal) : Promise.resolve(undefined)),
-    [me.rights.approve],
+    (signal) => (ask ? getJson<Page<MappingView>>('mappings', signal) : Promise.resolve(undefined)),
+    [ask],
   );
   const allowed = new Set(
     (mappings.data?.items ?? []).filter((m) => m.may.approve).map((m) => key(m.mapping.partition_key, m.mapping.id)),

@@ -10,7 +10,6 @@ import { OutputView } from './output-view';
 
 export function ExecutionPage({ execId }: { execId: string }) {
   const me = useSession();
-  const mayDecide = useMayDecide();
   const path = `logs/${encodeURIComponent(execId)}`;
   // While it waits (queued, for approval) the record is polled; once running, the output stream says when it ends.
   const run = useAsync((signal) => getJson<Execution>(path, signal), [path], {
@@ -18,6 +17,7 @@ export function ExecutionPage({ execId }: { execId: string }) {
     while: (e) => e !== undefined && (e.status === 'queued' || e.status === 'pending_approval'),
   });
   const e = run.data;
+  const mayDecide = useMayDecide(e?.status === 'pending_approval');
   if (!e) return run.error ? <ErrorNote error={run.error} /> : <Loading what={`execution ${execId}`} />;
   const cancellable = me.rights.cancel && isActive(e.status) && !e.cancel;
   return (
