@@ -1,6 +1,7 @@
 // The execution store, observed: every run recorded and every status change passes here, whoever makes it (trigger,
 // worker, cancel, approvals, Sweeper), so runs are counted once each without a line in every use case.
 import { trace } from '@opentelemetry/api';
+import { formatRef } from '../../domain/oncall/page-text';
 import type { Execution } from '../../domain/runs/execution';
 import type { ExecutionStore } from '../../services/runs/ports';
 import type { RunMetrics } from './run-metrics';
@@ -29,7 +30,7 @@ export function instrumentExecutionStore(store: ExecutionStore, metrics: RunMetr
 function describeRun(e: Execution): void {
   trace.getActiveSpan()?.setAttributes({
     'cloudo.exec_id': e.execId,
-    'cloudo.mapping': `${e.partition}/${e.mappingId}`,
+    'cloudo.mapping': formatRef(e),
     'cloudo.trigger': e.trigger,
     'cloudo.status': e.status,
     ...(e.exitCode === undefined || e.exitCode === null ? {} : { 'cloudo.exit_code': e.exitCode }),

@@ -2,6 +2,7 @@
 // workbook query), and the health gauges the Sweeper samples.
 import type { Meter } from '@opentelemetry/api';
 import type { Execution } from '../../domain/runs/execution';
+import { formatRef } from '../../domain/oncall/page-text';
 import { FINAL_STATUSES } from '../../domain/runs/execution-status';
 import type { HealthSample, Telemetry } from '../../services/telemetry/ports';
 
@@ -11,7 +12,6 @@ export type RunMetrics = Telemetry & {
   transitioned(from: Execution, to: Execution): void;
 };
 
-const mappingOf = (e: Execution): string => `${e.partition}/${e.mappingId}`;
 const isFinal = (e: Execution): boolean => FINAL_STATUSES.includes(e.status);
 
 /** `now`: the clock a sample ages by; tests pass their own. */
@@ -25,24 +25,24 @@ export function createRunMetrics(meter: Meter, now: () => number = Date.now): Ru
   const pageFailures = meter.createCounter('cloudo.pages.delivery_failures', { description: 'Failed page attempts' });
   let health: { sample: HealthSample; at: number } | undefined;
   observeHealth(meter, () => (health && now() - health.at <= HEALTH_SAMPLE_LIFE_MS ? health.sample : undefined));
-  const finish = (e: Execution) => finished.add(1, { mapping: mappingOf(e), trigger: e.trigger, status: e.status });
+  const finish = (e: Execution) => finished.add(1, { mapping: formatRef(e), trigger: e.trigger, status: e.status });
   return {
     requested(e) {
-      requested.add(1, { mapping: mappingOf(e), trigger: e.trigger, outcome: e.status });
+      requested.add(1, { mapping: formatRef(e), trigger: e.trigger, outcome: e.status });
       // Recorded final (throttled, skipped): it ends here, and no later write will count it.
       if (isFinal(e)) finish(e);
     },
     transitioned(from, to) {
       if (from.status === to.status) return;
       if (to.status === 'running' && to.startedAt) {
-        queueTime.record(Date.parse(to.startedAt) - Date.parse(to.requestedAt), { mapping: mappingOf(to) });
+        queueTime.record(Date.parse(to.startedAt) - Date.parse(to.requestedAt), { mapping: formatRef(to) });
       }
       if (!isFinal(to)) return;
       // A final status replaced by another (the worker's result over the Sweeper's "worker lost") is the same run:
       // counted once, as it first ended; its run time, which only the worker knows, is recorded when it comes.
       if (!isFinal(from)) finish(to);
       if (to.durationMs !== undefined && from.durationMs === undefined) {
-        duration.record(to.durationMs, { mapping: mappingOf(to), status: to.status });
+        duration.record(to.durationMs, { mapping: formatRef(to), status: to.status });
       }
     },
     responded(route, statusCode, durationMs) {
@@ -71,7 +71,7 @@ function observeHealth(meter: Meter, latest: () => HealthSample | undefined): vo
   gauge('cloudo.pages.owed', 'Pages not delivered yet', (h) => h.pagesOwed);
   gauge('cloudo.pages.oldest_owed_seconds', 'Age of the oldest page owed', (h) => h.oldestOwedSeconds);
   gauge('cloudo.approvals.waiting', 'Runs waiting for approval', (h) => h.approvalsWaiting);
-  gauge('cloudo.runs.overdue', 'Runs running past their timeout', (h) => h.runsOverdue);
+  gauge('cloudo.runs.overdue', 'Runs the Sweeper would call stuck', (h) => h.runsOverdue);
   meter
     .createObservableGauge('cloudo.queue.poison_messages', { description: 'Messages in poison queues' })
     .addCallback((result) => latest()?.poison.forEach((q) => result.observe(q.count, { queue: q.queue })));
