@@ -24,4 +24,6 @@ export type AuditLog = {
   list(query: AuditQuery): Promise<AuditPage>;
   /** Deletes records older than `cutoff`, at most `max`; how many went. */
   pruneBefore(cutoff: Date, max: number): Promise<number>;
+  /** Moves up to `max` rows written in an earlier storage layout to the current one; how many moved. */
+  upgradeLayout(max: number): Promise<number>;
 };

@@ -111,6 +111,13 @@ export async function pruneAudit(deps: SweepDeps): Promise<number> {
   return deleted;
 }
 
+/** Audit rows written before an upgrade are moved to the current layout, a bounded batch per sweep. */
+export async function upgradeAudit(deps: SweepDeps): Promise<number> {
+  const moved = await deps.audit.upgradeLayout(PRUNE_BATCH);
+  if (moved > 0) deps.log.info(`moved ${moved} audit row(s) written by an earlier version to the current layout`);
+  return moved;
+}
+
 /** Retention: sender data is kept for `retentionDays`, then deleted, a bounded batch per sweep. */
 export async function pruneExpired(deps: SweepDeps): Promise<number> {
   const cutoff = new Date(deps.clock.now().getTime() - deps.retentionDays * 86_400_000);

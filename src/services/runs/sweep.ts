@@ -1,6 +1,6 @@
 // The Sweeper's round: lost runs ended, stranded and poisoned runs sent again, old sender data pruned.
 import { drainPoisonedRuns, redeliverStranded } from './redeliver-runs';
-import { pruneAudit, pruneExpired, sweepLostExecutions, type SweepDeps } from './sweep-executions';
+import { pruneAudit, pruneExpired, sweepLostExecutions, upgradeAudit, type SweepDeps } from './sweep-executions';
 
 export type SweepReport = {
   /** Runs `running` past their deadline, marked `error`. */
@@ -30,5 +30,6 @@ export async function runSweep(deps: SweepDeps): Promise<SweepReport> {
   const stranded = await step('stranded runs', redeliverStranded);
   const poisoned = await step('poison queues', drainPoisonedRuns);
   const pruned = (await step('retention', pruneExpired)) + (await step('audit retention', pruneAudit));
+  await step('audit layout', upgradeAudit);
   return { lost, stranded, poisoned, pruned, failed };
 }

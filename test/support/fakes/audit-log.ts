@@ -29,6 +29,8 @@ export function createFakeAuditLog(): FakeAuditLog {
       for (const r of old) rows.splice(rows.indexOf(r), 1);
       return old.length;
     },
+    // One layout in memory: nothing is ever left to move.
+    upgradeLayout: async () => 0,
     records: () => [...rows],
     failNextAppend: (error) => void (failure = error),
   };
