@@ -1,75 +1,83 @@
-// Benchmark: manual triggers at 50, 200 and 500 at once: accepted/s, 429s, accept latency, beside the storage floor.
-import { performance } from 'node:perf_hooks';
+// Benchmark: manual triggers one at a time, 20 in flight and 500 at once, each beside its storage floor measured in
+// the same run (the calls an accepted trigger cannot avoid: point read, insert, queue send).
 import { createStorageClients } from '../src/adapters/shared/storage-clients';
 import { startBenchRuntime } from './bench-runtime';
+import { inParallel, ms, percentile, verdict } from './bench-stats';
 
-const LEVELS = [50, 200, 500] as const;
-
-type Sample = { readonly ms: number; readonly status: number };
+const SEQUENTIAL = 300;
+const WARM_UP = 30;
+const BURST = { total: 200, inFlight: 20 } as const;
+const FLOOD = 500;
 
 export async function benchAcceptLoad(connection: string): Promise<void> {
-  const id = `benchload${Date.now()}`;
   const bench = await startBenchRuntime(connection, 'load', 'exit 0\n');
-  const rt = bench.runtime;
-  console.log('\naccept under load: N manual triggers at once on one runtime (workers running meanwhile)');
+  const trigger = triggerer(`${bench.runtime.url}/api/Trigger?id=noop`);
+  const floor = storageFloor(connection, `benchfloor${Date.now()}`);
+  console.log('\naccept: manual triggers on one runtime, its workers running the no-op runs meanwhile');
   try {
-    for (const n of LEVELS) {
-      const floor = await measureFloor(connection, `${id}f${n}`, n);
-      const samples = await burst(`${rt.url}/api/Trigger?id=noop`, n);
-      print(n, samples, floor);
-    }
+    await inParallel(WARM_UP, 1, trigger);
+    const alone = await floor.measure(SEQUENTIAL, 1);
+    const one = await inParallel(SEQUENTIAL, 1, trigger);
+    const times = one.results.map((r) => r.ms);
+    const p50 = percentile(times, 0.5);
+    const p99 = percentile(times, 0.99);
+    console.log(
+      `  one at a time:  p50 ${ms(p50)}, p99 ${ms(p99)}  | floor p50 ${ms(alone.p50)}` +
+        `  | target p50 ≤ ${ms(2.5 * alone.p50)} ${verdict(p50 <= 2.5 * alone.p50)}, p99 ≤ 25 ms ${verdict(p99 <= 25)}`,
+    );
+    const burstFloor = await floor.measure(BURST.total, BURST.inFlight);
+    const burst = await inParallel(BURST.total, BURST.inFlight, trigger);
+    const rate = (count(burst.results, 202) / burst.wallMs) * 1000;
+    const errors = burst.results.length - count(burst.results, 202);
+    console.log(
+      `  ${BURST.total}, ${BURST.inFlight} in flight: ${rate.toFixed(0)}/s, ${errors} not accepted` +
+        `  | floor ${burstFloor.perSecond.toFixed(0)}/s  | target ≥ ${(burstFloor.perSecond / 2).toFixed(0)}/s, 0 errors ` +
+        verdict(rate >= burstFloor.perSecond / 2 && errors === 0),
+    );
+    const flood = await inParallel(FLOOD, FLOOD, trigger);
+    const slowest = Math.max(...flood.results.map((r) => r.ms));
+    const other = flood.results.length - count(flood.results, 202) - count(flood.results, 429);
+    console.log(
+      `  ${FLOOD} at once: ${count(flood.results, 202)} × 202, ${count(flood.results, 429)} × 429, ${other} other; ` +
+        `slowest answer ${ms(slowest)}  | target every answer 202 or 429 within 10 s ${verdict(slowest <= 10_000 && other === 0)}`,
+    );
   } finally {
+    await floor.dispose();
     await bench.stop();
   }
 }
 
-async function burst(url: string, n: number): Promise<{ samples: Sample[]; wallMs: number }> {
-  const t0 = performance.now();
-  const samples = await Promise.all(
-    Array.from({ length: n }, async () => {
-      const start = performance.now();
-      const res = await fetch(url, { method: 'POST' }).catch(() => null);
-      await res?.arrayBuffer();
-      return { ms: performance.now() - start, status: res?.status ?? 0 };
-    }),
-  );
-  return { samples, wallMs: performance.now() - t0 };
+const count = (results: readonly { value: number }[], status: number) =>
+  results.filter((r) => r.value === status).length;
+
+function triggerer(url: string) {
+  return async (): Promise<number> => {
+    const res = await fetch(url, { method: 'POST' }).catch(() => null);
+    await res?.arrayBuffer();
+    return res?.status ?? 0;
+  };
 }
 
-/** The storage calls an accepted trigger cannot avoid (point read, insert, queue send), N at once, alone. */
-async function measureFloor(connection: string, name: string, n: number): Promise<{ perSecond: number; p50: number }> {
+/** The storage calls an accepted trigger cannot avoid, on a table and queue of their own, with no ClouDO code. */
+function storageFloor(connection: string, name: string) {
   const clients = createStorageClients(connection, { mappingsTable: `${name}m`, executionsTable: `${name}x` });
-  const queue = clients.queues.getQueueClient(`${name.toLowerCase()}-q`);
-  await Promise.all([clients.executions.createTable(), queue.createIfNotExists()]);
-  const t0 = performance.now();
-  const times = await Promise.all(
-    Array.from({ length: n }, async (_, i) => {
-      const start = performance.now();
-      await clients.executions.getEntity('x', `r${i}`).catch(() => undefined);
-      await clients.executions.createEntity({ partitionKey: 'x', rowKey: `r${i}`, v: i });
-      await queue.sendMessage(Buffer.from(`{"i":${i}}`).toString('base64'));
-      return performance.now() - start;
-    }),
-  );
-  const wall = performance.now() - t0;
-  await Promise.all([clients.executions.deleteTable(), queue.delete()]);
-  return { perSecond: (n / wall) * 1000, p50: percentile(times, 0.5) };
-}
-
-function print(n: number, run: { samples: Sample[]; wallMs: number }, floor: { perSecond: number; p50: number }) {
-  const ok = run.samples.filter((s) => s.status === 202);
-  const count = (status: number) => run.samples.filter((s) => s.status === status).length;
-  const other = run.samples.length - ok.length - count(429) - count(503);
-  const ms = run.samples.map((s) => s.ms);
-  console.log(
-    `  ${String(n).padStart(3)} at once: ${ok.length} accepted (${((ok.length / run.wallMs) * 1000).toFixed(0)}/s), ` +
-      `${count(429)} × 429, ${count(503)} × 503, ${other} other; latency p50 ${percentile(ms, 0.5).toFixed(0)} ms, ` +
-      `p99 ${percentile(ms, 0.99).toFixed(0)} ms, max ${Math.max(...ms).toFixed(0)} ms` +
-      `  | floor: storage calls alone ${floor.perSecond.toFixed(0)}/s, p50 ${floor.p50.toFixed(0)} ms`,
-  );
-}
-
-function percentile(values: readonly number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0;
+  const queue = clients.queues.getQueueClient(`${name}-q`);
+  const ready = Promise.all([clients.executions.createTable(), queue.createIfNotExists()]);
+  let row = 0;
+  return {
+    measure: async (total: number, inFlight: number) => {
+      await ready;
+      const run = await inParallel(total, inFlight, async () => {
+        const rowKey = `r${row++}`;
+        await clients.executions.getEntity('x', rowKey).catch(() => undefined);
+        await clients.executions.createEntity({ partitionKey: 'x', rowKey, v: row });
+        await queue.sendMessage(Buffer.from(`{"i":${row}}`).toString('base64'));
+      });
+      const times = run.results.map((r) => r.ms);
+      return { perSecond: (total / run.wallMs) * 1000, p50: percentile(times, 0.5) };
+    },
+    dispose: async () => {
+      await Promise.all([clients.executions.deleteTable(), queue.delete()]).catch(() => undefined);
+    },
+  };
 }

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { runProcess } from '../src/adapters/worker/process-runner';
+import { verdict } from './bench-stats';
 
 export async function benchOutput(megabytes: number): Promise<void> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'cloudo-bench-'));
@@ -28,7 +29,9 @@ export async function benchOutput(megabytes: number): Promise<void> {
   console.log(
     `  ${(outcome.outputBytes / 1e6 / seconds).toFixed(0)} MB/s, kept ${outcome.output.length} chars, truncated=${outcome.truncated}`,
   );
+  const grew = (peak - before) / 1e6;
   console.log(
-    `  RSS before ${(before / 1e6).toFixed(0)} MB, peak ${(peak / 1e6).toFixed(0)} MB (+${((peak - before) / 1e6).toFixed(0)} MB)`,
+    `  RSS before ${(before / 1e6).toFixed(0)} MB, peak ${(peak / 1e6).toFixed(0)} MB (+${grew.toFixed(0)} MB)` +
+      `  | target growth ≤ 50 MB ${verdict(grew <= 50)}`,
   );
 }

@@ -24,7 +24,7 @@ async function main(): Promise<void> {
     await benchListing(azurite.connectionString, sizes);
     await benchPipeline(azurite.connectionString, 100);
     await benchAcceptLoad(azurite.connectionString);
-    await benchOutput(300);
+    await benchOutput(1000);
     await benchPaging(azurite.connectionString, 5);
   } finally {
     await azurite.stop();
