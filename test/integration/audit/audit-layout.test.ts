@@ -49,8 +49,7 @@ async function appendLegacy(table: TableClient, r: AuditRecord) {
     `audit@action|${r.action}`,
     `audit@mapping|${sha256Hex(r.mapping ?? '')}`,
   ];
-  for (const partitionKey of partitions)
-    await table.createEntity({ partitionKey, ...row, record: JSON.stringify(r) });
+  for (const partitionKey of partitions) await table.createEntity({ partitionKey, ...row, record: JSON.stringify(r) });
 }
 
 describe('audit storage', () => {
@@ -77,7 +76,7 @@ describe('audit storage', () => {
     const fresh = record(100, 'oid-legacy', 'ops/legacy');
     await log.append(fresh);
     let moved = 0;
-    for (let n = -1; n !== 0; ) moved += n = await log.upgradeLayout(5);
+    for (let n = -1; n !== 0;) moved += n = await log.upgradeLayout(5);
     expect(moved).toBe(old.length * 3);
     const ids = async (q: object) => (await log.list({ limit: 20, ...q })).items.map((r) => r.id);
     const newestFirst = [fresh, ...old.reverse()].map((r) => r.id);
