@@ -18,7 +18,8 @@ export async function readIndexPage(table: TableClient, q: ExecutionQuery): Prom
   const range = toRowKeyRange(q.since, q.until);
   const from = prefix + (range.from ?? '');
   const before = prefix + (range.before ?? RECORDS_END);
-  let filter = odata`PartitionKey eq ${MAIN_PARTITION} and RowKey ge ${from} and RowKey lt ${before}`;
+  let filter = odata`PartitionKey eq ${MAIN_PARTITION} and RowKey lt ${before}`;
+  if (from) filter += odata` and RowKey ge ${from}`;
   if (q.afterExecId) filter += odata` and RowKey gt ${prefix + execRowKey(q.afterExecId)}`;
   const rows: Record<string, unknown>[] = [];
   let more = false;
