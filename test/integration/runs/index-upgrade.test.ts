@@ -5,6 +5,7 @@ import { inject } from 'vitest';
 import { createRunCensus } from '../../../src/adapters/runs/execution-census';
 import { createExecutionTable } from '../../../src/adapters/runs/execution-table';
 import { createIndexUpgrade } from '../../../src/adapters/runs/index-upgrade';
+import { createRequestCounter } from '../../../src/adapters/shared/request-counter';
 import { newExecId } from '../../../src/domain/runs/exec-id';
 import { newExecution, startExecution, type Execution } from '../../../src/domain/runs/execution';
 import type { ExecutionStatus } from '../../../src/domain/runs/execution-status';
@@ -28,8 +29,10 @@ const owed = [
 ] as const;
 
 async function legacyTable() {
+  const counter = createRequestCounter();
   const table = TableClient.fromConnectionString(inject('storageConnection'), uniqueName('upgrade'), {
     allowInsecureConnection: true,
+    additionalPolicies: [{ policy: counter.policy, position: 'perCall' }],
   });
   tables.push(table);
   await table.createTable();
@@ -43,7 +46,7 @@ async function legacyTable() {
   await seedExecutions(table, [queued, running, failed, ...history], 'legacy');
   // Left behind by the old layout's non-atomic writes: a row whose record insert failed.
   await table.upsertEntity({ partitionKey: 's|queued', rowKey: '0000000000001-stale' }, 'Replace');
-  return { table, queued, running, failed };
+  return { table, queued, running, failed, counter };
 }
 
 async function oldRows(table: TableClient): Promise<number> {
@@ -81,11 +84,14 @@ describe('index upgrade', () => {
   });
 
   it('replaces a record not moved yet, with its index rows, whichever step comes first', async () => {
-    const { table, queued } = await legacyTable();
+    const { table, queued, counter } = await legacyTable();
     const store = createExecutionTable(table);
     const current = await store.get(queued.execId);
+    counter.reset();
     const claimed = await store.replaceIf(startExecution(queued, new Date()), current!);
     expect(claimed?.value.status).toBe('running');
+    // Its queued index rows were never written here: the deletes fail the first try, the second goes without them.
+    expect(counter.requests).toBe(2);
     expect((await store.list({ status: 'running', limit: 10 })).items.map((e) => e.execId)).toEqual([queued.execId]);
     while ((await createIndexUpgrade(table).step(10)) > 0);
     expect((await store.list({ status: 'queued', limit: 10 })).items).toEqual([]);
