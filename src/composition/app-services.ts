@@ -2,6 +2,7 @@
 import { createAlertRecords } from '../adapters/alerts/alert-records';
 import { systemClock } from '../adapters/shared/clock';
 import { createExecutionTable } from '../adapters/runs/execution-table';
+import { createIndexUpgrade } from '../adapters/runs/index-upgrade';
 import { instrumentExecutionStore } from '../adapters/telemetry/instrumented-execution-store';
 import { processTelemetry } from './telemetry-wiring';
 import { createMappingTable } from '../adapters/mappings/mapping-table';
@@ -64,6 +65,8 @@ export function createAppServices(config: CloudoConfig, clients?: StorageClients
   const telemetry = processTelemetry(config);
   const executions = instrumentExecutionStore(createExecutionTable(storage.executions), telemetry.metrics);
   const alerts = createAlertRecords(storage.executions);
+  // Once per process: it remembers when the table needs no more moving.
+  const indexUpgrade = createIndexUpgrade(storage.executions);
   const common = { executions, alerts, queue: createRunQueue(storage.queues, config.queuePrefix), clock: systemClock };
   const audit: AuditDeps = {
     audit: createAuditTable(storage.executions),
@@ -145,7 +148,7 @@ export function createAppServices(config: CloudoConfig, clients?: StorageClients
     sweeper: {
       sweep: (log) =>
         ensure(async () => {
-          const swept = await runSweep(sweepDeps(config, { ...common, audit }, on, log));
+          const swept = await runSweep({ ...sweepDeps(config, { ...common, audit }, on, log), indexUpgrade });
           // Best effort: a failed sample leaves the gauges at their last values and the sweep's work stands.
           await overview.sampleHealth().catch((err: unknown) => log.warn(`health sample failed: ${String(err)}`));
           return swept;

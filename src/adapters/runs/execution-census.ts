@@ -1,11 +1,11 @@
-// Execution census: counts from the executions table's time and status indexes, reading only row keys and status.
+// Execution census: counts from the executions table's records and status index, reading only row keys and status.
 import { odata, type TableClient } from '@azure/data-tables';
 import { EXECUTION_STATUSES, type ExecutionStatus } from '../../domain/runs/execution-status';
 import { toRowKeyRange } from '../../domain/runs/exec-id';
 import type { RunCensus } from '../../services/overview/ports';
 import { callStorage } from '../shared/storage-errors';
 import { MAIN_PARTITION } from './execution-entity';
-import { statusPartition } from './execution-listing';
+import { indexPrefix, RECORDS_END, statusIndex } from './execution-index';
 
 // Large pages: the rows are two short columns each.
 const PAGE = 1000;
@@ -14,8 +14,9 @@ export function createRunCensus(table: TableClient): RunCensus {
   return {
     statusesSince: (since, cap) =>
       callStorage(async () => {
-        // The records are keyed by inverted request time: the window is one row-key range of one partition.
-        const before = toRowKeyRange(since).before ?? '';
+        // The records are keyed by inverted request time: the window is one row-key range of one partition, and
+        // it ends below the index rows, which share the partition.
+        const before = toRowKeyRange(since).before ?? RECORDS_END;
         const filter = odata`PartitionKey eq ${MAIN_PARTITION} and RowKey lt ${before}`;
         const byStatus: Partial<Record<ExecutionStatus, number>> = {};
         let read = 0;
@@ -27,8 +28,9 @@ export function createRunCensus(table: TableClient): RunCensus {
       }),
     countWithStatus: (status, cap) =>
       callStorage(async () => {
-        // Index rows point at records; a row left behind by a status change is rare, and a count may include it.
-        const filter = odata`PartitionKey eq ${statusPartition(status)}`;
+        // Index rows are written with their record, in one transaction: each row is one execution in that status.
+        const prefix = indexPrefix(statusIndex(status));
+        const filter = odata`PartitionKey eq ${MAIN_PARTITION} and RowKey gt ${prefix} and RowKey lt ${prefix + RECORDS_END}`;
         let count = 0;
         const pages = table.listEntities({ queryOptions: { filter, select: ['RowKey'] } });
         for await (const page of pages.byPage({ maxPageSize: Math.min(PAGE, cap + 1) })) {

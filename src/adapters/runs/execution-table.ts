@@ -6,32 +6,23 @@ import type { Execution } from '../../domain/runs/execution';
 import { execRowKey, invertTime } from '../../domain/runs/exec-id';
 import type { ExecutionStore, RejectedMessage } from '../../services/runs/ports';
 import type { Versioned } from '../../services/shared/ports';
-import { fromEntity, MAIN_PARTITION, toEntity } from './execution-entity';
-import { indexPartitions, readIndexPage } from './execution-listing';
+import { fromEntity, MAIN_PARTITION } from './execution-entity';
+import { readIndexPage } from './execution-listing';
+import { insertWithIndex, replaceWithIndex } from './execution-writes';
 import { alreadyExists, AppError, writeOutcomeUnknown } from '../../domain/shared/errors';
-import {
-  allowMissing,
-  callStorage,
-  isConflict,
-  isNotFound,
-  isPreconditionFailed,
-  translateStorageError,
-} from '../shared/storage-errors';
+import { allowMissing, callStorage, isConflict, translateStorageError } from '../shared/storage-errors';
 import { mayHaveLanded } from '../shared/write-outcome';
 
 /** Messages ClouDO could never process: intake rejections and poisoned run messages, keyed by inverted time. */
 export const REJECTED = 'rejected';
 
 export function createExecutionTable(table: TableClient): ExecutionStore {
-  const index = indexWriter(table);
   return {
     create: (e) =>
       callStorage(async () => {
-        // Index rows first, the record last: a failure leaves at most index rows, which listings skip.
-        await index.put(e, indexPartitions(e));
         let etag: string | undefined;
         try {
-          ({ etag } = await table.createEntity(toEntity(e)));
+          etag = await insertWithIndex(table, e);
         } catch (err) {
           if (isConflict(err)) throw alreadyExists(`Execution ${e.execId} exists already.`);
           // The record is the commit point: an insert that may have landed is not the same as one that did not.
@@ -40,7 +31,13 @@ export function createExecutionTable(table: TableClient): ExecutionStore {
         return etag ? { value: e, etag } : mustRead(table, e.execId);
       }),
     get: (execId) => callStorage(() => readMain(table, execRowKey(execId))),
-    replaceIf: (next, previous) => callStorage(() => replaceIf(table, index, next, previous)),
+    replaceIf: (next, previous) =>
+      callStorage(async () => {
+        const written = await replaceWithIndex(table, next, previous);
+        if (!written) return null;
+        // Never fall back to '*': an unconditional ETag would defeat the next conditional write.
+        return written.etag ? { value: next, etag: written.etag } : mustRead(table, next.execId);
+      }),
     list: (q) => callStorage(() => readIndexPage(table, q)),
     recordRejectedMessage: (r) =>
       callStorage(async () => {
@@ -55,49 +52,6 @@ export function createExecutionTable(table: TableClient): ExecutionStore {
 function isOutage(err: unknown): boolean {
   const translated = translateStorageError(err);
   return translated instanceof AppError && translated.code === 'storage_unavailable';
-}
-
-type IndexWriter = ReturnType<typeof indexWriter>;
-
-function indexWriter(table: TableClient) {
-  return {
-    put: (e: Execution, pks: readonly string[]) =>
-      Promise.all(pks.map((pk) => table.upsertEntity({ partitionKey: pk, rowKey: execRowKey(e.execId) }, 'Replace'))),
-    /** Best effort: a row left behind is skipped by listings, so a failure here must not fail the caller. */
-    drop: async (execId: string, pks: readonly string[]) => {
-      await Promise.all(pks.map((pk) => table.deleteEntity(pk, execRowKey(execId)))).catch(() => undefined);
-    },
-  };
-}
-
-async function replaceIf(
-  table: TableClient,
-  index: IndexWriter,
-  next: Execution,
-  previous: Versioned<Execution>,
-): Promise<Versioned<Execution> | null> {
-  const before = indexPartitions(previous.value);
-  const after = indexPartitions(next);
-  // New index rows first: a reader may see a stale row (filtered out on read), never a missing one.
-  await index.put(
-    next,
-    after.filter((pk) => !before.includes(pk)),
-  );
-  let etag: string | undefined;
-  try {
-    ({ etag } = await table.updateEntity(toEntity(next), 'Replace', { etag: previous.etag }));
-  } catch (err) {
-    // Changed or removed since it was read: either way, another writer got there first.
-    if (isPreconditionFailed(err) || isNotFound(err)) return null;
-    throw err;
-  }
-  // The write is committed: failing now would make the caller redo work that already happened.
-  await index.drop(
-    next.execId,
-    before.filter((pk) => !after.includes(pk)),
-  );
-  // Never fall back to '*': an unconditional ETag would defeat the next conditional write.
-  return etag ? { value: next, etag } : mustRead(table, next.execId);
 }
 
 async function mustRead(table: TableClient, execId: string): Promise<Versioned<Execution>> {

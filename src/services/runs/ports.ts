@@ -46,6 +46,12 @@ export type ExecutionStore = {
   listRejectedMessages(limit: number): Promise<RejectedMessage[]>;
 };
 
+/** Moves what older versions stored elsewhere into the current layout, a bounded step at a time. */
+export type IndexUpgrade = {
+  /** Moves the index rows of at most `maxRecords` executions; 0 once there is nothing left to move. */
+  step(maxRecords: number): Promise<number>;
+};
+
 export type RunQueue = {
   enqueue(worker: string, message: RunMessage): Promise<void>;
   /** Moves a message that can never be processed to the pool's poison queue. */

@@ -10,7 +10,7 @@ import type { AlertRecordStore } from '../alerts/ports';
 import type { ConcurrencyStore } from '../concurrency/ports';
 import type { AuditLog } from '../audit/ports';
 import { releaseIfOver } from '../concurrency/run-slots';
-import type { ExecutionStore, RunQueue } from './ports';
+import type { ExecutionStore, IndexUpgrade, RunQueue } from './ports';
 import type { Clock, Logger, Versioned } from '../shared/ports';
 
 export type SweepDeps = {
@@ -36,6 +36,8 @@ export type SweepDeps = {
   /** The audit trail, kept for its own retention (CLOUDO_AUDIT_RETENTION_DAYS), longer than executions. */
   readonly audit: AuditLog;
   readonly auditRetentionDays: number;
+  /** Tables written before the index rows moved into the records' partition (ADR 0015) are moved in steps. */
+  readonly indexUpgrade?: IndexUpgrade;
 };
 
 const PAGE = 200;
@@ -102,6 +104,14 @@ export async function endAsError(deps: SweepDeps, current: Versioned<Execution>,
 }
 
 const PRUNE_BATCH = 500;
+const UPGRADE_BATCH = 500;
+
+/** Moves old index rows, live runs first, so that the steps after it find every queued and running run. */
+export async function upgradeIndex(deps: SweepDeps): Promise<number> {
+  const moved = (await deps.indexUpgrade?.step(UPGRADE_BATCH)) ?? 0;
+  if (moved > 0) deps.log.info(`moved the index rows of ${moved} execution(s) into the records' partition`);
+  return moved;
+}
 
 /** Audit records past their retention are deleted, a bounded batch per sweep; younger ones are never touched. */
 export async function pruneAudit(deps: SweepDeps): Promise<number> {

@@ -1,6 +1,13 @@
 // The Sweeper's round: lost runs ended, stranded and poisoned runs sent again, old sender data pruned.
 import { drainPoisonedRuns, redeliverStranded } from './redeliver-runs';
-import { pruneAudit, pruneExpired, sweepLostExecutions, upgradeAudit, type SweepDeps } from './sweep-executions';
+import {
+  pruneAudit,
+  pruneExpired,
+  sweepLostExecutions,
+  upgradeAudit,
+  upgradeIndex,
+  type SweepDeps,
+} from './sweep-executions';
 
 export type SweepReport = {
   /** Runs `running` past their deadline, marked `error`. */
@@ -26,6 +33,8 @@ export async function runSweep(deps: SweepDeps): Promise<SweepReport> {
       return 0;
     }
   };
+  // Before the steps that list runs: after an upgrade, runs recorded before it are listed once moved.
+  await step('index upgrade', upgradeIndex);
   const lost = await step('lost runs', sweepLostExecutions);
   const stranded = await step('stranded runs', redeliverStranded);
   const poisoned = await step('poison queues', drainPoisonedRuns);

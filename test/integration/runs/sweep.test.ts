@@ -16,6 +16,7 @@ import type { ExecutionStore } from '../../../src/services/runs/ports';
 import { startOpsgenieStub } from '../../support/opsgenie-stub';
 import { dropStorage } from '../../support/test-runtime';
 import { isolatedConfig, sampleMapping } from '../../support/fixtures';
+import { seedExecutions } from '../../support/execution-rows';
 
 const log = createSourceLogger(silentWriter, 'test');
 let config: CloudoConfig;
@@ -120,5 +121,31 @@ describe('retention', () => {
     // An unmatched alert's delivery lives in its record's row, and goes with it.
     expect(await records.getUnmatched(oldKey!)).toBeNull();
     expect((await records.getUnmatched(newKey!))?.payload).toBe('{"new":"delivery"}');
+  });
+});
+
+describe('after an upgrade from the old index layout (ADR 0015)', () => {
+  it('finds a queued run recorded before it, sends it again, and lists it', async () => {
+    const upgraded = isolatedConfig(inject('storageConnection'));
+    const clients = createStorageClients(inject('storageConnection'), upgraded);
+    await ensureTables(clients);
+    try {
+      const requested = new Date(Date.now() - 30 * 60_000);
+      const e = newExecution({
+        execId: newExecId(requested),
+        mapping: sampleMapping(),
+        trigger: 'manual',
+        now: requested,
+        defaultTimeoutSeconds: 60,
+      });
+      await seedExecutions(clients.executions, [e], 'legacy');
+      const app = createAppServices(upgraded);
+      expect((await app.sweeper.sweep(log)).stranded).toBe(1);
+      expect((await app.executions.get(e.execId)).requeues).toBe(1);
+      const listed = await createExecutionTable(clients.executions).list({ status: 'queued', limit: 10 });
+      expect(listed.items.map((x) => x.execId)).toEqual([e.execId]);
+    } finally {
+      await dropStorage(upgraded);
+    }
   });
 });

@@ -1,7 +1,7 @@
 // In-memory ExecutionStore: the Table adapter's contract (test/contract/execution-store.contract.ts) in a Map.
 import type { Execution } from '../../../src/domain/runs/execution';
 import { execRowKey, toRowKeyRange } from '../../../src/domain/runs/exec-id';
-import { matchesQuery } from '../../../src/adapters/runs/execution-listing';
+import { matchesQuery } from '../../../src/adapters/runs/execution-index';
 import { alreadyExists } from '../../../src/domain/shared/errors';
 import type { ExecutionQuery, ExecutionStore, RejectedMessage } from '../../../src/services/runs/ports';
 import type { Versioned } from '../../../src/services/shared/ports';
