@@ -2,7 +2,7 @@
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { loadConfig } from '../src/config/load-config';
+import { loadConfig, type CloudoConfig } from '../src/config/load-config';
 import { silentWriter } from '../src/local/console-log';
 import { startLocalRuntime, type LocalRuntime } from '../src/local/runtime';
 
@@ -11,6 +11,8 @@ export type BenchRuntime = { readonly runtime: LocalRuntime; stop(): Promise<voi
 export type BenchRuntimeOptions = {
   /** Poll as the shipped host.json says (2 s at most when idle), not every 200 ms: for figures of the worker itself. */
   readonly shippedPolling?: boolean;
+  /** Runs before the runtime starts, e.g. to queue runs its worker then finds waiting. */
+  readonly prefill?: (config: CloudoConfig) => Promise<void>;
 };
 
 /** Mapping `b/noop` runs `noop.sh` (the given script); the runtime polls its queue every 200 ms at most. */
@@ -39,6 +41,7 @@ export async function startBenchRuntime(
     },
     dir,
   );
+  await options.prefill?.(config);
   const runtime = await startLocalRuntime({
     config,
     hostJsonPath: path.resolve('host.json'),

@@ -3,6 +3,13 @@
 import { performance } from 'node:perf_hooks';
 import { SpanKind } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { createExecutionTable } from '../src/adapters/runs/execution-table';
+import { createRunQueue } from '../src/adapters/runs/run-queue';
+import { createStorageClients, ensureTables } from '../src/adapters/shared/storage-clients';
+import { createAdminServices } from '../src/composition/admin-wiring';
+import type { CloudoConfig } from '../src/config/load-config';
+import { newExecId } from '../src/domain/runs/exec-id';
+import { newExecution } from '../src/domain/runs/execution';
 import { startBenchRuntime } from './bench-runtime';
 import { collectSpans, percentile, phasesOf, steadyRate, type RunPhases } from './run-spans';
 import { atConcurrency, measureProcessFloor, measureStorageFloor } from './throughput-floors';
@@ -16,16 +23,13 @@ const WAIT_CAP_MS = 300_000;
 /** Call in a process of its own (it registers the tracer provider), e.g. after `startAzurite({ mode: 'memory' })`. */
 export async function benchThroughput(connection: string, runs = 300): Promise<void> {
   const spans = collectSpans(SpanKind.CONSUMER);
-  const bench = await startBenchRuntime(connection, 'thru', 'exit 0\n', { shippedPolling: true });
+  // Queued before the runtime starts: its worker finds the pipeline full, and nothing else competes for the CPU.
+  const prefill = (config: CloudoConfig) => queueRuns(config, connection, runs);
+  const t0 = performance.now();
+  const bench = await startBenchRuntime(connection, 'thru', 'exit 0\n', { shippedPolling: true, prefill });
   try {
     const rt = bench.runtime;
-    const t0 = performance.now();
-    // At most 20 requests in flight: enough to keep the queue ahead of the worker.
-    await atConcurrency(runs, 20, async () => {
-      const res = await fetch(`${rt.url}/api/Trigger?id=noop`, { method: 'POST' });
-      if (res.status !== 202) throw new Error(`trigger answered ${res.status}: ${await res.text()}`);
-    });
-    const acceptedMs = performance.now() - t0;
+    const startedMs = performance.now() - t0;
     const phases = await waitForRuns(spans, runs);
     const allMs = performance.now() - t0;
     const processFloor = await measureProcessFloor(rt, runs, CONCURRENCY);
@@ -35,7 +39,9 @@ export async function benchThroughput(connection: string, runs = 300): Promise<v
         `  ${label.padEnd(26)} p50 ${fmt(percentile(xs, 50))} ms, p95 ${fmt(percentile(xs, 95))} ms   (${floor}; target p50 <= ${TARGET_OVERHEAD_MS} ms)`,
       );
     console.log(`\nthroughput: ${runs} no-op runs (exit 0), shipped host.json (${CONCURRENCY} in hand at most)`);
-    console.log(`  accepted in ${acceptedMs.toFixed(0)} ms, all recorded after ${allMs.toFixed(0)} ms`);
+    console.log(
+      `  queued and runtime started in ${startedMs.toFixed(0)} ms, all recorded after ${allMs.toFixed(0)} ms`,
+    );
     const rate = steadyRate(phases.map((p) => p.recorded));
     console.log(
       `  completed ${rate.toFixed(1)} runs/s with the pipeline full   (target >= ${TARGET_PER_SECOND}/s; ` +
@@ -60,6 +66,22 @@ export async function benchThroughput(connection: string, runs = 300): Promise<v
   } finally {
     await bench.stop();
   }
+}
+
+/** As a manual trigger records and queues them, through the project's store and queue. */
+async function queueRuns(config: CloudoConfig, connection: string, runs: number): Promise<void> {
+  const [mapping] = await createAdminServices(config).loadMappings();
+  if (!mapping) throw new Error('the bench runtime has no mapping');
+  const clients = createStorageClients(connection, config);
+  await ensureTables(clients);
+  const store = createExecutionTable(clients.executions);
+  const queue = createRunQueue(clients.queues, config.queuePrefix);
+  await atConcurrency(runs, 20, async () => {
+    const now = new Date();
+    const execId = newExecId(now);
+    await store.create(newExecution({ execId, mapping, trigger: 'manual', now, defaultTimeoutSeconds: 60 }));
+    await queue.enqueue(mapping.worker, { v: 1, execId });
+  });
 }
 
 async function waitForRuns(spans: readonly ReadableSpan[], runs: number): Promise<RunPhases[]> {
