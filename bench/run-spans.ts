@@ -1,24 +1,37 @@
 // Bench telemetry: an in-process tracer that keeps the worker's run spans, and the phases read off their events.
-import { trace, type SpanKind } from '@opentelemetry/api';
+import { SpanKind, trace } from '@opentelemetry/api';
 import { hrTimeToMilliseconds } from '@opentelemetry/core';
 import { BasicTracerProvider, type ReadableSpan, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { STATUS_EVENT } from '../src/adapters/telemetry/instrumented-execution-store';
 import { EXITED_EVENT, SPAWNED_EVENT } from '../src/adapters/worker/process-runner';
 
-/** A run as the worker's span tells it, in ms on one clock: received (span start), spawned, exited, recorded. */
+/**
+ * A run as the worker's span tells it, in ms on one clock: received (span start), spawned, exited, recorded; and how
+ * long storage calls took (the Azure SDK's spans in its trace, overlaps counted once) before the spawn and after the
+ * exit.
+ */
 export type RunPhases = {
   readonly received: number;
   readonly spawned: number;
   readonly exited: number;
   readonly recorded: number;
+  readonly storageBeforeSpawn: number;
+  readonly storageAfterExit: number;
 };
 
-/** Registers the process's tracer provider (once per process, before the runtime starts): spans of the given kind. */
-export function collectSpans(kind: SpanKind): ReadableSpan[] {
-  const kept: ReadableSpan[] = [];
+export type CollectedSpans = { readonly runs: ReadableSpan[]; readonly storageByTrace: Map<string, ReadableSpan[]> };
+
+/** Registers the process's tracer provider (once per process, before the runtime starts) and keeps the spans. */
+export function collectSpans(): CollectedSpans {
+  const kept: CollectedSpans = { runs: [], storageByTrace: new Map() };
   const processor: SpanProcessor = {
     onStart: () => undefined,
-    onEnd: (span) => void (span.kind === kind && kept.push(span)),
+    onEnd: (span) => {
+      if (span.kind === SpanKind.CONSUMER) kept.runs.push(span);
+      if (span.kind !== SpanKind.CLIENT) return;
+      const traceId = span.spanContext().traceId;
+      kept.storageByTrace.set(traceId, [...(kept.storageByTrace.get(traceId) ?? []), span]);
+    },
     forceFlush: async () => undefined,
     shutdown: async () => undefined,
   };
@@ -28,16 +41,42 @@ export function collectSpans(kind: SpanKind): ReadableSpan[] {
 }
 
 /** Null for a span that lacks a phase (a duplicate delivery, a run that failed to start). */
-export function phasesOf(span: ReadableSpan): RunPhases | null {
+export function phasesOf(span: ReadableSpan, storage: readonly ReadableSpan[]): RunPhases | null {
+  // The runbook's own events are the last pair (an AKS login's steps come before).
   const at = (name: string, status?: string) =>
-    span.events.find((e) => e.name === name && (status === undefined || e.attributes?.['cloudo.status'] === status))
+    span.events.findLast((e) => e.name === name && (status === undefined || e.attributes?.['cloudo.status'] === status))
       ?.time;
   const spawned = at(SPAWNED_EVENT);
   const exited = at(EXITED_EVENT);
   const recorded = at(STATUS_EVENT, 'succeeded');
   if (!spawned || !exited || !recorded) return null;
   const ms = hrTimeToMilliseconds;
-  return { received: ms(span.startTime), spawned: ms(spawned), exited: ms(exited), recorded: ms(recorded) };
+  const calls = storage.map((c) => [ms(c.startTime), ms(c.endTime)] as const);
+  const [received, spawnedAt, exitedAt, recordedAt] = [ms(span.startTime), ms(spawned), ms(exited), ms(recorded)];
+  return {
+    received,
+    spawned: spawnedAt,
+    exited: exitedAt,
+    recorded: recordedAt,
+    storageBeforeSpawn: coveredMs(calls, received, spawnedAt),
+    storageAfterExit: coveredMs(calls, exitedAt, recordedAt),
+  };
+}
+
+/** How much of [from, to] the intervals cover, overlaps (an operation and its HTTP request) counted once. */
+function coveredMs(intervals: readonly (readonly [number, number])[], from: number, to: number): number {
+  const clipped = intervals
+    .map(([a, b]) => [Math.max(a, from), Math.min(b, to)] as const)
+    .filter(([a, b]) => b > a)
+    .sort((x, y) => x[0] - y[0]);
+  let total = 0;
+  let reach = from;
+  for (const [a, b] of clipped) {
+    if (b <= reach) continue;
+    total += b - Math.max(a, reach);
+    reach = b;
+  }
+  return total;
 }
 
 export function percentile(values: readonly number[], p: number): number {
