@@ -6,6 +6,9 @@ import type { Execution } from '../../domain/runs/execution';
 import type { ExecutionStore } from '../../services/runs/ports';
 import type { RunMetrics } from './run-metrics';
 
+/** A span event on the writer's span each time a run's status changes, once the write is done. */
+export const STATUS_EVENT = 'cloudo.run.status';
+
 export function instrumentExecutionStore(store: ExecutionStore, metrics: RunMetrics): ExecutionStore {
   return {
     ...store,
@@ -20,6 +23,9 @@ export function instrumentExecutionStore(store: ExecutionStore, metrics: RunMetr
       if (replaced) {
         metrics.transitioned(previous.value, replaced.value);
         describeRun(replaced.value);
+        // When each status was written, e.g. how long after its process exited a run's result was recorded.
+        if (replaced.value.status !== previous.value.status)
+          trace.getActiveSpan()?.addEvent(STATUS_EVENT, { 'cloudo.status': replaced.value.status });
       }
       return replaced;
     },

@@ -1,11 +1,10 @@
 // Opens both ends of one run's output channel: a FIFO, or a connected Unix socket pair where mkfifo is unavailable.
-import { execFile } from 'node:child_process';
-import { close, closeSync, constants, openSync, promises as fs } from 'node:fs';
+import { close, closeSync, promises as fs } from 'node:fs';
 import { Socket, connect, createServer } from 'node:net';
 import type { Server } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
+import { takeFifo } from './fifo-pool';
 
 export type ChannelEnds = {
   readonly reader: Socket;
@@ -20,40 +19,22 @@ export type FifoOwner = { readonly uid: number; readonly gid: number };
 
 // sockaddr_un holds 104 bytes on macOS and 108 on Linux, NUL included; older libuv truncated longer paths silently.
 const MAX_SOCKET_PATH_BYTES = 103;
-// mkfifo returns at once; the cap only keeps a broken system from stalling every run.
-const MKFIFO_TIMEOUT_MS = 5_000;
-const execFileAsync = promisify(execFile);
 
 export const ignore = (): void => undefined;
 
 /**
  * Unlike a socket, a FIFO can be reopened through /dev/stdout, /dev/stderr and /proc/self/fd/N, as bash runbooks often
- * do. Node has no mkfifo binding, hence the coreutils command.
+ * do (through the fd's own link: no path to it is left).
  */
-export function openFifo(owner?: FifoOwner): Promise<ChannelEnds> {
-  return inTempDir(async (dir) => {
-    const fifoPath = path.join(dir, 'f');
-    await execFileAsync('mkfifo', ['-m', '600', fifoPath], { shell: false, timeout: MKFIFO_TIMEOUT_MS });
-    // Reopening /dev/stdout checks the FIFO's own mode: a child running as another user must own it.
-    if (owner) await fs.chown(fifoPath, owner.uid, owner.gid);
-    return openFifoEnds(fifoPath);
-  });
-}
-
-function openFifoEnds(fifoPath: string): ChannelEnds {
-  // Non-blocking, so this open does not wait for a writer; libuv then polls it like any pipe.
-  const readFd = openSync(fifoPath, constants.O_RDONLY | constants.O_NONBLOCK);
-  let writeFd: number | undefined;
+export async function openFifo(owner?: FifoOwner): Promise<ChannelEnds> {
+  const { readFd, writeFd } = await takeFifo(owner);
   try {
-    // Blocking, because this open file description (flags included) becomes the child's stdout and stderr, and few
-    // programs retry EAGAIN. It returns at once: the reader above is open, in a directory only we can write to.
-    writeFd = openSync(fifoPath, constants.O_WRONLY);
     // A socket handle polls the FIFO on the event loop; an fs stream would park a thread-pool thread on every read.
     const reader = withErrorsIgnored(new Socket({ fd: readFd, readable: true, writable: false }));
     return { reader, writer: writeFd, closeWriter: closeOnce(writeFd) };
   } catch (err: unknown) {
     closeSync(readFd);
-    if (writeFd !== undefined) closeSync(writeFd);
+    closeSync(writeFd);
     throw err;
   }
 }

@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import { performance } from 'node:perf_hooks';
+import { trace } from '@opentelemetry/api';
 import { createBoundedOutput } from './bounded-output';
 import type { BoundedOutput } from './bounded-output';
 import { trackGroup, untrackGroup } from './live-process-groups';
@@ -15,6 +16,9 @@ import type { ProcessOutcome, ProcessOutcomeKind, ProcessRunner, ProcessSpec } f
 const DRAIN_CAP_MS = 2_000;
 /** After SIGKILL on timeout, how long to wait for the exit event before giving up on it (e.g. uninterruptible I/O). */
 const POST_KILL_CAP_MS = 5_000;
+/** Span events on the caller's active span: the process started (spawn returned a pid), and its main process ended. */
+export const SPAWNED_EVENT = 'cloudo.process.spawned';
+export const EXITED_EVENT = 'cloudo.process.exited';
 // setTimeout fires immediately for delays above 2^31-1 ms, which would turn a "never" timeout into "at once".
 const MAX_TIMER_MS = 2_147_483_647;
 
@@ -45,6 +49,10 @@ export const runProcess: ProcessRunner = async (spec) => {
       return;
     }
     const pid = child.pid;
+    // The caller's span (the worker's run) tells how long the worker took before and after the process itself.
+    const span = trace.getActiveSpan();
+    if (pid !== undefined) span?.addEvent(SPAWNED_EVENT);
+    child.once('exit', () => span?.addEvent(EXITED_EVENT));
     // Runbooks run in their own process groups, out of reach of a terminal's Ctrl-C: keep a list for forced stops.
     if (pid !== undefined) trackGroup(pid);
     supervise({ child, channel, spec, output, startedAt }, (outcome) => {

@@ -50,21 +50,27 @@ export function createRunDirs(user: RunUser | null): (spec: RunDirSpec) => Promi
 async function remove(dir: string, user: RunUser | null): Promise<void> {
   const removeAll = () => fs.rm(dir, { recursive: true, force: true }).catch(() => undefined);
   if (user === null) return removeAll();
-  // A runbook may have left directories it cannot read or write itself (chmod 000); rm would stop at them.
-  await runAs(user, 'chmod', ['-R', 'u+rwx', '--', dir]);
-  const started = await runAs(user, 'rm', ['-rf', '--', dir]);
+  const started = await runAs(user, REMOVE_SCRIPT, dir);
   // rm cannot remove the directory itself where the temp directory is not world-writable; it is empty by now.
   if (started) await fs.rmdir(dir).catch(() => undefined);
   else await removeAll();
 }
 
-/** false when the command could not be started; its exit status does not matter, what it left is left. */
-function runAs(user: RunUser, command: string, args: readonly string[]): Promise<boolean> {
+// One process for both steps: starting one costs the worker's event loop a fork and an exec wait.
+// A runbook may have left directories it cannot read or write itself (chmod 000); rm would stop at them. The shell
+// exits 127 when it cannot start rm (a failed rm exits 1), as `exec` does.
+const REMOVE_SCRIPT = 'chmod -R u+rwx -- "$1"; exec rm -rf -- "$1"';
+const NOT_STARTED = 127;
+
+/** false when the removal could not be started; rm's own exit status does not matter, what it left is left. */
+function runAs(user: RunUser, script: string, dir: string): Promise<boolean> {
   return new Promise((resolve) => {
-    // No environment at all: a process of the runbook user is readable by every runbook; the command is found on
-    // the default search path.
+    // No environment at all: a process of the runbook user is readable by every runbook; sh, chmod and rm are found
+    // on the default search path. The directory is an argument, never part of the script.
     const options = { uid: user.uid, gid: user.gid, env: {}, timeout: REMOVE_TIMEOUT_MS, shell: false };
     // A spawn failure has an error code (ENOENT, EPERM…); a failed command has its exit status there.
-    execFile(command, args, options, (err) => resolve(typeof err?.code !== 'string'));
+    execFile('sh', ['-c', script, 'sh', dir], options, (err) =>
+      resolve(typeof err?.code !== 'string' && err?.code !== NOT_STARTED),
+    );
   });
 }

@@ -37,6 +37,11 @@ export type RunOptions = {
   readonly signal?: AbortSignal;
   /** Where the output goes while the run goes on, redacted of these secrets. */
   readonly openLive?: (secrets: readonly { name: string; value: string }[]) => LiveOutput;
+  /**
+   * Takes the removal of the run's directory, still going on, so the result can be recorded meanwhile; the caller
+   * waits for it before it is done with the run. Without it, the result is returned once the directory is gone.
+   */
+  readonly deferCleanup?: (removed: Promise<void>) => void;
 };
 
 export async function executeRunbook(
@@ -61,7 +66,7 @@ async function executeLocated(
   settings: RunnerSettings,
   e: Execution,
   located: { path: string; interpreter: 'bash' | 'python' },
-  { alertJson = null, signal, openLive }: RunOptions,
+  { alertJson = null, signal, openLive, deferCleanup }: RunOptions,
 ): Promise<RunResult> {
   const args = splitRunArgs(e.runArgs);
   if (!args.ok) return failedToStart(`run_args: ${args.message}`);
@@ -85,7 +90,10 @@ async function executeLocated(
       run(ports, settings, e, { located, args: args.args, dir, identity, aks, timeoutMs, params, signal, openLive }),
     );
   } finally {
-    await dir.dispose();
+    // Removed as soon as the run is over either way; a caller that defers it records the result meanwhile.
+    const removed = dir.dispose();
+    if (deferCleanup) deferCleanup(removed);
+    else await removed;
   }
 }
 

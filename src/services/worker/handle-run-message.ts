@@ -55,13 +55,20 @@ export async function handleRunMessage(deps: WorkerDeps, msg: DeliveredMessage):
     return 'duplicate';
   }
   deps.log.info(`start ${describe(claimed.value)}`);
-  const { result, running } = await runUnderLease(deps, claimed, alertJson);
-  const finished = finishExecution(running.value, result, deps.clock.now());
-  deps.log.info(`end ${describe(finished)}: ${finished.status}${exitText(finished)}`);
-  const written = await recordFinish(deps, result, running);
-  // Given back as soon as the result is recorded, so the next run in line starts while pages go out.
-  await releaseRunSlot(slotDeps(deps), finished);
-  if (written) await deliverRecorded(deps.oncall, written, deps.log);
+  // The run's directory is removed while its result is recorded: nothing in it is part of the result, and the
+  // handler still waits for it, so no run's leftovers outlive its message.
+  const cleanups: Promise<void>[] = [];
+  try {
+    const { result, running } = await runUnderLease(deps, claimed, alertJson, (c) => cleanups.push(c));
+    const finished = finishExecution(running.value, result, deps.clock.now());
+    deps.log.info(`end ${describe(finished)}: ${finished.status}${exitText(finished)}`);
+    const written = await recordFinish(deps, result, running);
+    // Given back as soon as the result is recorded, so the next run in line starts while pages go out.
+    await releaseRunSlot(slotDeps(deps), finished);
+    if (written) await deliverRecorded(deps.oncall, written, deps.log);
+  } finally {
+    await Promise.all(cleanups);
+  }
   return 'ran';
 }
 
@@ -69,7 +76,12 @@ const slotDeps = (deps: WorkerDeps): SlotDeps => ({ ...deps, slots: deps.oncall.
 
 // The lease is renewed while the runbook runs, and the version of the record it last wrote is the one to finish.
 // A cancel request heard through the record aborts the run; the result then says who cancelled it and why.
-async function runUnderLease(deps: WorkerDeps, claimed: Versioned<Execution>, alertJson: string | null) {
+async function runUnderLease(
+  deps: WorkerDeps,
+  claimed: Versioned<Execution>,
+  alertJson: string | null,
+  deferCleanup: (removed: Promise<void>) => void,
+) {
   const abort = new AbortController();
   let cancel: CancelRequest | null = null;
   const lease = keepRunLease(deps, claimed, (c) => {
@@ -83,7 +95,7 @@ async function runUnderLease(deps: WorkerDeps, claimed: Versioned<Execution>, al
     ? (secrets: readonly { name: string; value: string }[]) =>
         createLiveOutput(output, e.execId, { maxBytes: deps.settings.maxOutputBytes, secrets }, deps.log)
     : undefined;
-  const options = { alertJson, signal: abort.signal, ...(openLive ? { openLive } : {}) };
+  const options = { alertJson, signal: abort.signal, deferCleanup, ...(openLive ? { openLive } : {}) };
   const result = await executeRunbook(deps.runner, deps.settings, e, options).catch(async (err) => {
     await lease.stop();
     throw err;

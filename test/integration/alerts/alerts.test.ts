@@ -1,9 +1,10 @@
 // Alert webhooks end to end: real fixtures over HTTP, the exact runbook environment, idempotency, skips and fan-out.
-import { readFileSync, existsSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readEnvDump } from '../../support/env-dump';
 import { writableDir } from '../../support/runbook-dirs';
+import { waitUntilGone } from '../../support/poll';
 import { parseAlertPayload } from '../../../src/domain/alerts/alert-payload';
 import { buildAlertEnvironment } from '../../../src/domain/alerts/alert-env';
 import { mappingDoc, startTestRuntime, waitForTerminal, type Json, type TestRuntime } from '../../support/test-runtime';
@@ -84,11 +85,11 @@ describe('Azure Monitor and Alertmanager webhooks', () => {
       expect(env).toMatchObject({ CLOUDO_TRIGGER: 'azure-monitor', MONITOR_CONDITION: 'Fired', OUT_DIR: out });
       expect(JSON.parse(readFileSync(path.join(out, `${String(done['execId'])}.alert.json`), 'utf8'))).toEqual(payload);
       const alertPath = readFileSync(path.join(out, `${String(done['execId'])}.alert-path`), 'utf8').trim();
-      expect(existsSync(alertPath)).toBe(false);
+      await waitUntilGone(alertPath);
       // HOME and TMPDIR: the run's own directory, beside the alert file, gone with it.
       expect(env['HOME']).toBe(path.join(path.dirname(alertPath), 'home'));
       expect(env['TMPDIR']).toBe(env['HOME']);
-      expect(existsSync(path.dirname(alertPath))).toBe(false);
+      await waitUntilGone(path.dirname(alertPath));
       expect(Object.keys(env).every((k) => /^[A-Z_][A-Z0-9_]*$/.test(k))).toBe(true);
     },
   );

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readEnvDump } from '../../support/env-dump';
 import { readableDir } from '../../support/runbook-dirs';
+import { waitUntilGone } from '../../support/poll';
 import { NO_AKS_CLUSTER } from '../../../src/services/worker/execute-runbook';
 import {
   call,
@@ -190,7 +191,7 @@ describe('AKS login before the runbook', () => {
     if (process.getuid?.() === 0) expect(reader).not.toBe('0');
     expect(new Set(callersWith(path.join(dir, 'az')))).toEqual(new Set([`${reader}:${env['HOME']}`]));
     // Removed with the az login state once the run is over.
-    expect(existsSync(dir)).toBe(false);
+    await waitUntilGone(dir);
   });
 
   it('logs in to the cluster the alert names when the mapping names none', async () => {
@@ -233,7 +234,7 @@ describe('AKS login before the runbook', () => {
       .find((l) => l.includes('\tbroken\t'));
     const configDir = attempt?.slice(attempt.lastIndexOf('\t@') + 2) ?? '';
     expect(configDir).toMatch(/cloudo-run-/);
-    expect(existsSync(path.dirname(configDir))).toBe(false);
+    await waitUntilGone(path.dirname(configDir));
   });
 
   it('refuses to run when neither the mapping nor the alert names a cluster', async () => {

@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { releasePooledFifos } from '../../../src/adapters/worker/fifo-pool';
 import { runProcess } from '../../../src/adapters/worker/process-runner';
 import type { ProcessSpec } from '../../../src/services/worker/ports';
 import { isProcessAlive } from '../../support/proc-scan';
@@ -121,6 +122,19 @@ describe('runProcess', () => {
     }
   });
 
+  it('gives each of many concurrent runs a FIFO of its own, and a runbook no other FIFO', async () => {
+    // More runs than FIFOs made at a time; each lists what its fds are: of the worker's FIFOs, only its own.
+    const body = 'ls -l /proc/$$/fd | sed -n "s/.* \\([0-9]*\\) -> \\(.*\\)/\\1 \\2/p"; true';
+    const outcomes = await Promise.all(Array.from({ length: 20 }, () => runProcess(spec({ args: ['-c', body] }))));
+    const held = outcomes.map((o) => o.output.split('\n').filter((line) => line.includes('cloudo-out-')));
+    for (const fds of held) {
+      expect(fds.map((line) => line.split(' ')[0])).toEqual(['1', '2']);
+      expect(fds[0]?.split(' ')[1]).toBe(fds[1]?.split(' ')[1]);
+    }
+    expect(new Set(held.map((fds) => fds[0]?.split(' ')[1])).size).toBe(outcomes.length);
+    expect(outDirsLeft()).toEqual([]);
+  });
+
   it('leaves nothing on disk while the runbook runs', async () => {
     const file = script('count-dirs.sh', 'ls -d "$OUT_DIR_PREFIX"* 2>/dev/null | wc -l\n');
     const outcome = await runProcess(spec({ args: [file], env: { PATH, OUT_DIR_PREFIX: outDirPrefix() } }));
@@ -152,7 +166,9 @@ describe('runProcess', () => {
       'for i in $(seq 1 200); do echo out$i; echo err$i >&2; done\nreadlink /proc/$$/fd/1 /proc/$$/fd/2\n',
     );
     const expected = Array.from({ length: 200 }, (_, i) => `out${i + 1}\nerr${i + 1}\n`).join('');
-    // runProcess looks mkfifo up on the worker's PATH; the runbook keeps its own PATH from the spec.
+    // runProcess looks mkfifo up on the worker's PATH; the runbook keeps its own PATH from the spec. FIFOs made
+    // earlier are let go, so this run needs a new one.
+    releasePooledFifos();
     const outcome = await withWorkerEnv('PATH', path.join(dir, 'empty-path'), () => runProcess(spec({ args: [file] })));
     expect(outcome).toMatchObject({ kind: 'exited', exitCode: 0 });
     expect(outcome.output.startsWith(expected)).toBe(true);
@@ -164,6 +180,7 @@ describe('runProcess', () => {
 
   it('falls back to two pipes, keeping all output, when no temp directory can be created', async () => {
     const file = script('fallback.sh', 'echo out; echo err >&2; readlink /proc/$$/fd/1 /proc/$$/fd/2\n');
+    releasePooledFifos();
     const outcome = await withWorkerEnv('TMPDIR', path.join(dir, 'no-such-tmpdir'), () =>
       runProcess(spec({ args: [file] })),
     );

@@ -1,11 +1,12 @@
 // Runbooks cannot read the host's secrets: a root runtime, as the image runs, with secrets planted in its own
 // environment; a runbook dumps every /proc/*/environ and cmdline it can open, raw, reversed and base64-encoded.
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { loadConfig } from '../../../src/config/load-config';
 import { readableDir, writableDir } from '../../support/runbook-dirs';
+import { waitUntilGone } from '../../support/poll';
 import { isolatedRuntimeEnv, startRuntimeProcess, type RuntimeProcess } from '../../support/runtime-process';
 import { call, dropStorage, mappingDoc, waitForTerminal, type Json } from '../../support/test-runtime';
 import { listDirectoryChain } from '../../../src/adapters/worker/os-users';
@@ -147,8 +148,8 @@ describe.skipIf(!ROOT)('runbook isolation (root only: the image runs as root, an
     expect(home?.[1]).toBe(home?.[2]);
     expect(path.basename(path.dirname(home![1]!))).toMatch(/^cloudo-run-/);
     expect(output).toContain(`home-mode=700 home-owner=${RUNBOOK_UID}`);
-    expect(existsSync(home![1]!)).toBe(false);
-    expect(existsSync(path.dirname(home![1]!))).toBe(false);
+    await waitUntilGone(home![1]!);
+    await waitUntilGone(path.dirname(home![1]!));
     const runbooks = path.join(dir, 'runbooks');
     const targets = [path.join(runbooks, 'dump.sh'), `${REPO}/package.json`, `${REPO}/src/config/load-config.ts`];
     for (const target of [...targets, runbooks, REPO, `${REPO}/src`]) expect(output).toContain(`denied ${target}`);
@@ -160,7 +161,7 @@ describe.skipIf(!ROOT)('runbook isolation (root only: the image runs as root, an
     expect(done).toMatchObject({ status: 'timed_out' });
     const home = readFileSync(path.join(out, `${String(done['execId'])}.home`), 'utf8').trim();
     expect(home).toMatch(/cloudo-run-/);
-    expect(existsSync(path.dirname(home))).toBe(false);
+    await waitUntilGone(path.dirname(home));
   });
 });
 

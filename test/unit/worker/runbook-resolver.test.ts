@@ -115,4 +115,29 @@ describe('resolveRunbook', () => {
     expect(result).toMatchObject({ ok: false, reason: 'not_found' });
     if (!result.ok) expect(result.message).not.toContain(missingDir);
   });
+
+  it('hashes a runbook again whenever it changed, even to the same size with its old mtime', async () => {
+    const file = path.join(runbooksDir, 'edited.sh');
+    const sha = (text: string) => createHash('sha256').update(text).digest('hex');
+    const hashed = async () => {
+      const result = await resolveRunbook(runbooksDir, 'edited.sh');
+      return result.ok ? result.sha256 : result.message;
+    };
+    // A whole second, so that putting it back later restores it to the nanosecond.
+    const old = new Date('2020-01-01T00:00:00Z');
+    fs.writeFileSync(file, 'echo one\n');
+    fs.utimesSync(file, old, old);
+    // Still for longer than a clock tick could hide a change: from now on its hash may be remembered.
+    await new Promise((resolve) => setTimeout(resolve, 2_100));
+    expect(await hashed()).toBe(sha('echo one\n'));
+    expect(await hashed()).toBe(sha('echo one\n'));
+    // Rewritten in place (same inode), same size, mtime put back: only its ctime tells.
+    fs.writeFileSync(file, 'echo two\n');
+    fs.utimesSync(file, old, old);
+    expect(await hashed()).toBe(sha('echo two\n'));
+    // Replaced by another file under the same name.
+    fs.writeFileSync(`${file}.new`, 'echo six\n');
+    fs.renameSync(`${file}.new`, file);
+    expect(await hashed()).toBe(sha('echo six\n'));
+  });
 });
