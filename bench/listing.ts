@@ -62,8 +62,11 @@ const QUERIES: readonly (readonly [string, Omit<ExecutionQuery, 'limit'>])[] = [
 
 async function seed(table: TableClient, size: number): Promise<void> {
   const byPartition = new Map<string, TransactionAction[]>();
-  const add = (entity: Record<string, unknown> & { partitionKey: string; rowKey: string }) =>
-    byPartition.set(entity.partitionKey, [...(byPartition.get(entity.partitionKey) ?? []), ['upsert', entity]]);
+  const add = (entity: Record<string, unknown> & { partitionKey: string; rowKey: string }) => {
+    const actions = byPartition.get(entity.partitionKey) ?? [];
+    actions.push(['upsert', entity]);
+    byPartition.set(entity.partitionKey, actions);
+  };
   for (let i = 0; i < size; i++) {
     const e = execution(i);
     const entity = toEntity(e);

@@ -72,8 +72,9 @@ async function submit(table: TableClient, actions: TransactionAction[]): Promise
   // Never sent rather than refused by storage: the caller learns which execution, and why.
   if (bytes > MAX_BODY_BYTES) throw new Error(`execution ${String(actions[0]?.[1].rowKey)} is too large to index`);
   const result = await table.submitTransaction(actions);
-  // The record's operation comes first, and so does its answer.
-  return result.subResponses[0]?.etag;
+  // The record's operation comes first, and so does its answer. The SDK reads the ETag off a multipart line, whose
+  // line end an ETag never contains; an empty one falls back to reading the record.
+  return result.subResponses[0]?.etag?.trim() || undefined;
 }
 
 const jsonBytes = (entity: object) => Buffer.byteLength(JSON.stringify(entity), 'utf8');
