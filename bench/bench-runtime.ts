@@ -13,6 +13,11 @@ export type BenchRuntimeOptions = {
   readonly shippedPolling?: boolean;
   /** Runs before the runtime starts, e.g. to queue runs its worker then finds waiting. */
   readonly prefill?: (config: CloudoConfig) => Promise<void>;
+  /**
+   * False: the worker takes no message, for figures of the accept path alone. The listener takes a new batch only
+   * while more than newBatchThreshold messages are not in hand, which -1 makes never.
+   */
+  readonly consume?: boolean;
 };
 
 /** Mapping `b/noop` runs `noop.sh` (the given script); the runtime polls its queue every 200 ms at most. */
@@ -46,7 +51,10 @@ export async function startBenchRuntime(
     config,
     hostJsonPath: path.resolve('host.json'),
     write: silentWriter,
-    ...(options.shippedPolling ? {} : { queueOverrides: { maxPollingIntervalMs: 200 } }),
+    queueOverrides: {
+      ...(options.shippedPolling ? {} : { maxPollingIntervalMs: 200 }),
+      ...(options.consume === false ? { newBatchThreshold: -1 } : {}),
+    },
   });
   return {
     runtime,
