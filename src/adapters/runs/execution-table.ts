@@ -9,8 +9,8 @@ import type { Versioned } from '../../services/shared/ports';
 import { fromEntity, MAIN_PARTITION } from './execution-entity';
 import { readIndexPage } from './execution-listing';
 import { insertWithIndex, replaceWithIndex } from './execution-writes';
-import { alreadyExists, AppError, writeOutcomeUnknown } from '../../domain/shared/errors';
-import { allowMissing, callStorage, isConflict, translateStorageError } from '../shared/storage-errors';
+import { alreadyExists, writeOutcomeUnknown } from '../../domain/shared/errors';
+import { allowMissing, callStorage, isConflict, isStorageOutage } from '../shared/storage-errors';
 import { mayHaveLanded } from '../shared/write-outcome';
 
 /** Messages ClouDO could never process: intake rejections and poisoned run messages, keyed by inverted time. */
@@ -26,7 +26,7 @@ export function createExecutionTable(table: TableClient): ExecutionStore {
         } catch (err) {
           if (isConflict(err)) throw alreadyExists(`Execution ${e.execId} exists already.`);
           // The record is the commit point: an insert that may have landed is not the same as one that did not.
-          throw isOutage(err) && mayHaveLanded(err) ? writeOutcomeUnknown(err) : err;
+          throw isStorageOutage(err) && mayHaveLanded(err) ? writeOutcomeUnknown(err) : err;
         }
         return etag ? { value: e, etag } : mustRead(table, e.execId);
       }),
@@ -47,11 +47,6 @@ export function createExecutionTable(table: TableClient): ExecutionStore {
       }),
     listRejectedMessages: (limit) => callStorage(() => listRejected(table, limit)),
   };
-}
-
-function isOutage(err: unknown): boolean {
-  const translated = translateStorageError(err);
-  return translated instanceof AppError && translated.code === 'storage_unavailable';
 }
 
 async function mustRead(table: TableClient, execId: string): Promise<Versioned<Execution>> {

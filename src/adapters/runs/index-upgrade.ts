@@ -4,7 +4,7 @@ import type { Execution } from '../../domain/runs/execution';
 import { EXECUTION_STATUSES } from '../../domain/runs/execution-status';
 import { sha256Hex } from '../../domain/shared/hash';
 import type { IndexUpgrade } from '../../services/runs/ports';
-import { allowMissing, callStorage, ignoreNotFound } from '../shared/storage-errors';
+import { allowMissing, callStorage, ignoreNotFound, isStorageOutage } from '../shared/storage-errors';
 import { fromEntity, MAIN_PARTITION } from './execution-entity';
 import { owesNotification } from './execution-index';
 import { addIndexRows } from './execution-writes';
@@ -45,14 +45,18 @@ export function createIndexUpgrade(table: TableClient): IndexUpgrade {
           return 0;
         }
         let moved = 0;
+        let seen = 0;
         for (const partition of [...OLD_STATUS_PARTITIONS, OLD_OWED]) {
-          const rowKeys = await firstRowKeys(table, partition, maxRecords - moved);
-          for (let i = 0; i < rowKeys.length; i += PARALLEL)
-            await Promise.all(rowKeys.slice(i, i + PARALLEL).map((rk) => moveOne(table, partition, rk)));
-          moved += rowKeys.length;
-          if (moved >= maxRecords) return moved;
+          const rowKeys = await firstRowKeys(table, partition, maxRecords - seen);
+          for (let i = 0; i < rowKeys.length; i += PARALLEL) {
+            const done = await Promise.all(rowKeys.slice(i, i + PARALLEL).map((rk) => moveOne(table, partition, rk)));
+            moved += done.filter(Boolean).length;
+          }
+          seen += rowKeys.length;
+          if (seen >= maxRecords) return moved;
         }
-        if (moved === 0) {
+        // Only a round that found no old row at all: one whose records all failed to move has not finished.
+        if (seen === 0) {
           await table.upsertEntity({ ...DONE, at: new Date().toISOString() }, 'Replace');
           done = true;
         }
@@ -61,23 +65,38 @@ export function createIndexUpgrade(table: TableClient): IndexUpgrade {
   };
 }
 
+// Entity by entity, so that pages storage returns empty (with a continuation) are read past, never taken for the end.
 async function firstRowKeys(table: TableClient, partition: string, max: number): Promise<string[]> {
+  const rowKeys: string[] = [];
+  if (max <= 0) return rowKeys;
   const filter = odata`PartitionKey eq ${partition}`;
-  const pages = table.listEntities({ queryOptions: { filter, select: ['RowKey'] } }).byPage({ maxPageSize: max });
-  for await (const page of pages) return page.slice(0, max).map((row) => String(row.rowKey));
-  return [];
+  for await (const row of table.listEntities({ queryOptions: { filter, select: ['RowKey'] } })) {
+    rowKeys.push(String(row.rowKey));
+    if (rowKeys.length >= max) break;
+  }
+  return rowKeys;
 }
 
-async function moveOne(table: TableClient, partition: string, rowKey: string): Promise<void> {
-  const found = await allowMissing(table.getEntity(MAIN_PARTITION, rowKey));
-  // A record never written (its old insert failed after its index rows): nothing to move.
-  if (!found) return drop(table, [partition], rowKey);
-  const e = fromEntity(found);
-  // Written since by this version, which wrote its index rows; or a row left behind by an old status change (the
-  // record's own status row is visited in its turn). Either way the row only goes.
-  if (partition === `s|${e.status}`) await addIndexRows(table, e, found.etag);
-  const left = partition.startsWith('s|') ? [partition, `ms|${e.mappingId}|${partition.slice(2)}`] : [partition];
-  await drop(table, [...new Set([...legacyIndexPartitions(e), ...left])], rowKey);
+/** True when the record's rows moved (or there was no record); false when it could not be, left for a later round. */
+async function moveOne(table: TableClient, partition: string, rowKey: string): Promise<boolean> {
+  try {
+    const found = await allowMissing(table.getEntity(MAIN_PARTITION, rowKey));
+    // A record never written (its old insert failed after its index rows): nothing to move.
+    if (!found) return (await drop(table, [partition], rowKey), true);
+    const e = fromEntity(found);
+    // Whichever of its old rows is visited first (a row an old status change left behind included), the record
+    // gets its new rows before any old one goes. Conditional on the ETag: a record this version changed since it
+    // was read (412) has its rows already.
+    await addIndexRows(table, e, found.etag);
+    const left = partition.startsWith('s|') ? [partition, `ms|${e.mappingId}|${partition.slice(2)}`] : [partition];
+    await drop(table, [...new Set([...legacyIndexPartitions(e), ...left])], rowKey);
+    return true;
+  } catch (err) {
+    if (isStorageOutage(err)) throw err;
+    // One record that cannot be moved (unreadable, too large) must not stop the others: its rows stay, and it is
+    // tried again next round.
+    return false;
+  }
 }
 
 async function drop(table: TableClient, partitions: readonly string[], rowKey: string): Promise<void> {

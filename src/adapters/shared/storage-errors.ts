@@ -46,6 +46,12 @@ export function translateStorageError(err: unknown): unknown {
   return err;
 }
 
+/** Whether storage failed (down, refusing, timing out), as opposed to answering no to this request. */
+export function isStorageOutage(err: unknown): boolean {
+  const translated = translateStorageError(err);
+  return translated instanceof AppError && translated.code === 'storage_unavailable';
+}
+
 // 401/403: storage refuses ClouDO (a role removed, a SAS expired, a key rotated, a firewall rule). To a sender that
 // is storage failing, fixed on the storage side: a retriable 503, as for an outage, with the cause in the log.
 const RETRIABLE = new Set([401, 403, 408, 429]);

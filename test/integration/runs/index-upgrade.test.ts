@@ -6,7 +6,7 @@ import { createRunCensus } from '../../../src/adapters/runs/execution-census';
 import { createExecutionTable } from '../../../src/adapters/runs/execution-table';
 import { createIndexUpgrade } from '../../../src/adapters/runs/index-upgrade';
 import { createRequestCounter } from '../../../src/adapters/shared/request-counter';
-import { newExecId } from '../../../src/domain/runs/exec-id';
+import { execRowKey, newExecId } from '../../../src/domain/runs/exec-id';
 import { newExecution, startExecution, type Execution } from '../../../src/domain/runs/execution';
 import type { ExecutionStatus } from '../../../src/domain/runs/execution-status';
 import { sampleAlert, sampleMapping } from '../../support/fixtures';
@@ -23,6 +23,8 @@ function run(i: number, status: ExecutionStatus, extra: Partial<Execution> = {})
   const e = newExecution({ execId: newExecId(now), mapping, trigger: 'manual', now, defaultTimeoutSeconds: 60 });
   return { ...e, status, ...extra };
 }
+
+const rowKeyOf = (e: Execution) => execRowKey(e.execId);
 
 const owed = [
   { channel: 'opsgenie', action: 'create', kind: 'failure', alias: 'a', state: 'pending', attempts: 0 },
@@ -97,5 +99,18 @@ describe('index upgrade', () => {
     expect((await store.list({ status: 'queued', limit: 10 })).items).toEqual([]);
     expect((await store.list({ status: 'running', limit: 10 })).items.map((e) => e.execId)).toContain(queued.execId);
     expect(await store.replaceIf(startExecution(queued, new Date()), current!)).toBeNull();
+  });
+
+  it('keeps a run listed whose old status row outlived its status change, whichever row is visited first', async () => {
+    const { table, running } = await legacyTable();
+    // The old layout dropped the rows of a status a run left best effort: this one kept its queued row.
+    await table.upsertEntity({ partitionKey: 's|queued', rowKey: rowKeyOf(running) }, 'Replace');
+    const store = createExecutionTable(table);
+    while ((await createIndexUpgrade(table).step(10)) > 0);
+    expect((await store.list({ status: 'running', limit: 10 })).items.map((e) => e.execId)).toEqual([running.execId]);
+    expect((await store.list({ status: 'queued', limit: 10 })).items.map((e) => e.execId)).not.toContain(
+      running.execId,
+    );
+    expect(await oldRows(table)).toBe(0);
   });
 });
