@@ -51,7 +51,8 @@ async function deleteRecord(table: TableClient, r: Row): Promise<number> {
 
 /**
  * Moves up to `max` copies written in the earlier layout (a partition per actor, action and mapping) to their
- * place in the audit partition; how many moved. Once none are left, this is one query that finds nothing.
+ * place in the audit partition; how many went. A copy whose record is gone (pruned, or never written whole) is only
+ * deleted: moved, nothing would ever prune it. Once none are left, this is one query that finds nothing.
  */
 export async function moveLegacyCopies(table: TableClient, max: number): Promise<number> {
   const filter = odata`PartitionKey ge ${LEGACY_FIRST} and PartitionKey lt ${LEGACY_AFTER_LAST}`;
@@ -63,15 +64,49 @@ export async function moveLegacyCopies(table: TableClient, max: number): Promise
   }
   let moved = 0;
   for (const [pk, list] of byPartition) {
+    const kept = await withRecord(table, list);
+    // Written before the old rows go: a crash in between leaves a row twice, which the next round settles.
+    for (const part of bySize(kept.map((row) => relocated(row, pk))))
+      await table.submitTransaction(part.map((row) => ['upsert', row] satisfies TransactionAction));
     for (let i = 0; i < list.length; i += BATCH) {
       const part = list.slice(i, i + BATCH);
-      // Written before the old rows go: a crash in between leaves a row twice, which the next round settles.
-      await table.submitTransaction(part.map((row) => ['upsert', relocated(row, pk)] satisfies TransactionAction));
       await table.submitTransaction(part.map((row) => ['delete', { partitionKey: pk, rowKey: String(row.rowKey) }]));
-      moved += part.length;
     }
+    moved += list.length;
   }
   return moved;
+}
+
+async function withRecord(table: TableClient, rows: Record<string, unknown>[]) {
+  const exists = (row: Record<string, unknown>) =>
+    table
+      .getEntity(AUDIT_PARTITION, String(row.rowKey), { queryOptions: { select: ['RowKey'] } })
+      .then(() => true)
+      .catch((err: unknown) => (isNotFound(err) ? false : Promise.reject(err)));
+  const found: boolean[] = [];
+  for (let i = 0; i < rows.length; i += READS_AT_ONCE)
+    found.push(...(await Promise.all(rows.slice(i, i + READS_AT_ONCE).map(exists))));
+  return rows.filter((_, i) => found[i]);
+}
+
+const READS_AT_ONCE = 50;
+
+// A transaction's body is at most 4 MiB, and a copy holds a record of up to 30,000 characters (as much as 90 KB).
+const MAX_TRANSACTION_BYTES = 2 * 1024 * 1024;
+
+function bySize<T extends object>(rows: readonly T[]): T[][] {
+  const parts: T[][] = [];
+  let bytes = Infinity;
+  for (const row of rows) {
+    const size = Buffer.byteLength(JSON.stringify(row), 'utf8') + 1024;
+    if (bytes + size > MAX_TRANSACTION_BYTES || (parts.at(-1)?.length ?? 0) >= BATCH) {
+      parts.push([]);
+      bytes = 0;
+    }
+    parts.at(-1)?.push(row);
+    bytes += size;
+  }
+  return parts;
 }
 
 function relocated(row: Record<string, unknown>, pk: string) {

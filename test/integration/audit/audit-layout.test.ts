@@ -89,4 +89,16 @@ describe('audit storage', () => {
     expect(await ids({ actorId: 'oid-legacy' })).toEqual([fresh.id]);
     expect(await ids({ action: 'run.requested' })).toEqual([]);
   });
+
+  it("deletes, not moves, the earlier layout's copies of a record already gone", async () => {
+    const { table, log } = await freshTable();
+    const gone = record(1, 'oid-gone', 'ops/gone');
+    await appendLegacy(table, gone);
+    // Pruned before its copies moved (an old version's retention ran out of budget), or never written whole.
+    await table.deleteEntity('audit', execRowKey(gone.id));
+    expect(await log.upgradeLayout(100)).toBe(3);
+    expect((await log.list({ limit: 10, actorId: 'oid-gone' })).items).toEqual([]);
+    for await (const row of table.listEntities())
+      expect.fail(`left: ${String(row.partitionKey)} ${String(row.rowKey)}`);
+  });
 });
