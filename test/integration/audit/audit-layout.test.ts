@@ -1,25 +1,18 @@
 // The audit trail's storage: one request to append, one per page whatever the filter, and rows of the earlier
 // layout (a partition per filter value) moved by the Sweeper's upgrade step without losing a record.
-import { TableClient } from '@azure/data-tables';
-import { afterAll, describe, expect, inject, it } from 'vitest';
+import type { TableClient } from '@azure/data-tables';
+import { afterAll, describe, expect, it } from 'vitest';
 import { createAuditTable } from '../../../src/adapters/audit/audit-table';
 import type { AuditRecord } from '../../../src/domain/audit/audit-record';
 import { execRowKey, newExecId } from '../../../src/domain/runs/exec-id';
 import { sha256Hex } from '../../../src/domain/shared/hash';
-import { createRequestCounter } from '../../../src/adapters/shared/request-counter';
-import { uniqueName } from '../../support/unique-names';
+import { countedTable } from '../../support/counted-table';
 
 const tables: TableClient[] = [];
 afterAll(async () => Promise.all(tables.map((t) => t.deleteTable())));
 
 async function freshTable() {
-  const counter = createRequestCounter();
-  const table = TableClient.fromConnectionString(inject('storageConnection'), uniqueName('audit'), {
-    allowInsecureConnection: true,
-    additionalPolicies: [{ policy: counter.policy, position: 'perCall' }],
-  });
-  tables.push(table);
-  await table.createTable();
+  const { table, counter } = await countedTable('audit', tables);
   return { table, counter, log: createAuditTable(table) };
 }
 

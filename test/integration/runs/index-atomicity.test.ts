@@ -1,25 +1,18 @@
 // A record and its index rows are one transaction: one request per write, and a lost race writes no index row.
-import { odata, TableClient } from '@azure/data-tables';
+import type { TableClient } from '@azure/data-tables';
+import { odata } from '@azure/data-tables';
 import { afterAll, describe, expect, it } from 'vitest';
-import { inject } from 'vitest';
 import { createExecutionTable } from '../../../src/adapters/runs/execution-table';
-import { createRequestCounter } from '../../../src/adapters/shared/request-counter';
 import { newExecId } from '../../../src/domain/runs/exec-id';
 import { finishExecution, newExecution, startExecution } from '../../../src/domain/runs/execution';
 import { sampleMapping } from '../../support/fixtures';
-import { uniqueName } from '../../support/unique-names';
+import { countedTable } from '../../support/counted-table';
 
 const tables: TableClient[] = [];
 afterAll(async () => Promise.all(tables.map((t) => t.deleteTable())));
 
 async function setUp() {
-  const counter = createRequestCounter();
-  const table = TableClient.fromConnectionString(inject('storageConnection'), uniqueName('atomic'), {
-    allowInsecureConnection: true,
-    additionalPolicies: [{ policy: counter.policy, position: 'perCall' }],
-  });
-  tables.push(table);
-  await table.createTable();
+  const { table, counter } = await countedTable('atomic', tables);
   const now = new Date('2026-05-01T10:00:00.000Z');
   const e = newExecution({
     execId: newExecId(now),

@@ -1,17 +1,16 @@
 // Tables written before ADR 0015: the Sweeper's upgrade step moves their index rows, and nothing accepted is lost.
-import { odata, TableClient } from '@azure/data-tables';
+import type { TableClient } from '@azure/data-tables';
+import { odata } from '@azure/data-tables';
 import { afterAll, describe, expect, it } from 'vitest';
-import { inject } from 'vitest';
 import { createRunCensus } from '../../../src/adapters/runs/execution-census';
 import { createExecutionTable } from '../../../src/adapters/runs/execution-table';
 import { createIndexUpgrade } from '../../../src/adapters/runs/index-upgrade';
-import { createRequestCounter } from '../../../src/adapters/shared/request-counter';
 import { execRowKey, newExecId } from '../../../src/domain/runs/exec-id';
 import { newExecution, startExecution, type Execution } from '../../../src/domain/runs/execution';
 import type { ExecutionStatus } from '../../../src/domain/runs/execution-status';
 import { sampleAlert, sampleMapping } from '../../support/fixtures';
 import { seedExecutions } from '../../support/execution-rows';
-import { uniqueName } from '../../support/unique-names';
+import { countedTable } from '../../support/counted-table';
 
 const tables: TableClient[] = [];
 afterAll(async () => Promise.all(tables.map((t) => t.deleteTable())));
@@ -31,13 +30,7 @@ const owed = [
 ] as const;
 
 async function legacyTable() {
-  const counter = createRequestCounter();
-  const table = TableClient.fromConnectionString(inject('storageConnection'), uniqueName('upgrade'), {
-    allowInsecureConnection: true,
-    additionalPolicies: [{ policy: counter.policy, position: 'perCall' }],
-  });
-  tables.push(table);
-  await table.createTable();
+  const { table, counter } = await countedTable('upgrade', tables);
   const queued = run(1, 'queued');
   const running = run(2, 'running');
   const failed = run(3, 'failed', {

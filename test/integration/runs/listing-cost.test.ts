@@ -1,15 +1,14 @@
 // Listing cost does not grow with history: every filter reads a page of 50 in the same ≤ 3 requests, out of 120 or 1,500.
-import { TableClient } from '@azure/data-tables';
+import type { TableClient } from '@azure/data-tables';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inject } from 'vitest';
 import { createExecutionTable } from '../../../src/adapters/runs/execution-table';
 import { newExecId } from '../../../src/domain/runs/exec-id';
 import { newExecution, type Execution } from '../../../src/domain/runs/execution';
 import type { ExecutionQuery, ExecutionStore } from '../../../src/services/runs/ports';
-import { createRequestCounter, type RequestCounter } from '../../../src/adapters/shared/request-counter';
+import type { RequestCounter } from '../../../src/adapters/shared/request-counter';
 import { sampleAlert, sampleMapping } from '../../support/fixtures';
 import { seedExecutions } from '../../support/execution-rows';
-import { uniqueName } from '../../support/unique-names';
+import { countedTable } from '../../support/counted-table';
 
 const start = Date.UTC(2026, 0, 1);
 const tables: TableClient[] = [];
@@ -35,13 +34,7 @@ function execution(i: number): Execution {
 }
 
 async function seeded(size: number) {
-  const counter = createRequestCounter();
-  const table = TableClient.fromConnectionString(inject('storageConnection'), uniqueName('cost'), {
-    allowInsecureConnection: true,
-    additionalPolicies: [{ policy: counter.policy, position: 'perCall' }],
-  });
-  tables.push(table);
-  await table.createTable();
+  const { table, counter } = await countedTable('cost', tables);
   await seedExecutions(
     table,
     Array.from({ length: size }, (_, i) => execution(i)),

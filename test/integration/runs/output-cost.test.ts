@@ -1,9 +1,8 @@
 // Following output costs reads proportional to what is new: the same requests and rows after 10 pieces or 400.
-import { TableClient } from '@azure/data-tables';
-import { afterAll, describe, expect, inject, it } from 'vitest';
+import type { TableClient } from '@azure/data-tables';
+import { afterAll, describe, expect, it } from 'vitest';
 import { createOutputLog } from '../../../src/adapters/runs/output-log';
-import { createRequestCounter } from '../../../src/adapters/shared/request-counter';
-import { uniqueName } from '../../support/unique-names';
+import { countedTable } from '../../support/counted-table';
 
 const EXEC = '20261204T010203004Z-0a0b0c0d';
 const PIECE = 1024;
@@ -11,13 +10,7 @@ const tables: TableClient[] = [];
 afterAll(async () => Promise.all(tables.map((t) => t.deleteTable())));
 
 async function costOfNewest(pieces: number) {
-  const counter = createRequestCounter();
-  const table = TableClient.fromConnectionString(inject('storageConnection'), uniqueName('oc'), {
-    allowInsecureConnection: true,
-    additionalPolicies: [{ policy: counter.policy, position: 'perCall' }],
-  });
-  tables.push(table);
-  await table.createTable();
+  const { table, counter } = await countedTable('oc', tables);
   const log = createOutputLog(table);
   for (let i = 0; i < pieces; i += 10) {
     const batch = Array.from({ length: Math.min(10, pieces - i) }, (_, j) => ({
