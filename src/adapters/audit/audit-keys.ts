@@ -2,13 +2,12 @@
 import { execRowKey } from '../../domain/runs/exec-id';
 import type { AuditQuery } from '../../services/audit/ports';
 import { sha256Hex } from '../../domain/shared/hash';
+import { RECORDS_END } from '../shared/time-keyed-range';
 
 /** Every audit row is in this partition, so a record and its copies are written in one transaction. */
 export const AUDIT_PARTITION = 'audit';
 
-// Records are keyed by inverted time (digits), copies by a letter prefix: every copy sorts after every record, and
-// ':' (right after '9') bounds the records.
-const RECORDS_END = ':';
+// Records are keyed by inverted time (digits), copies by a letter prefix: every copy sorts after every record.
 
 export type AuditFilterRow = { readonly actorId: string; readonly action: string; readonly mapping: string };
 
@@ -35,14 +34,6 @@ export function queryPrefix(q: Pick<AuditQuery, 'mapping' | 'actorId' | 'action'
   if (q.actorId) return prefixOf.actor(q.actorId);
   if (q.action) return prefixOf.action(q.action);
   return '';
-}
-
-/** The row-key bounds of a prefix's rows: `[from, before)`, newest first, after `after` when paging. */
-export function rowKeyBounds(prefix: string, range: { from?: string; before?: string }, after?: string) {
-  const lower =
-    after && (!range.from || after >= range.from) ? { gt: prefix + after } : { ge: prefix + (range.from ?? '') };
-  const before = range.before ? prefix + range.before : prefix ? `${prefix.slice(0, -1)}}` : RECORDS_END;
-  return { ...lower, lt: before };
 }
 
 /** The records (not the copies) older than a time key: the ones retention deletes. */

@@ -4,10 +4,10 @@
 import { odata, type TableClient, type TransactionAction } from '@azure/data-tables';
 import { z } from 'zod';
 import { AUDIT_ACTIONS, type AuditRecord } from '../../domain/audit/audit-record';
-import { execRowKey, toRowKeyRange } from '../../domain/runs/exec-id';
 import type { AuditLog, AuditQuery } from '../../services/audit/ports';
 import { callStorage, isConflict } from '../shared/storage-errors';
-import { AUDIT_PARTITION, auditRowKeys, queryPrefix, rowKeyBounds } from './audit-keys';
+import { AUDIT_PARTITION, auditRowKeys, queryPrefix } from './audit-keys';
+import { timeKeyedFilter } from '../shared/time-keyed-range';
 import { moveLegacyCopies, pruneRecords } from './audit-upkeep';
 
 const storedRecord = z.object({
@@ -58,12 +58,7 @@ function fitted(r: AuditRecord): string {
 
 async function list(table: TableClient, q: AuditQuery) {
   // The most selective filter's copies serve the query; the other filters narrow within them.
-  const bounds = rowKeyBounds(queryPrefix(q), toRowKeyRange(q.since, q.until), q.afterId && execRowKey(q.afterId));
-  const clauses = [
-    odata`PartitionKey eq ${AUDIT_PARTITION}`,
-    'gt' in bounds ? odata`RowKey gt ${bounds.gt}` : odata`RowKey ge ${bounds.ge}`,
-    odata`RowKey lt ${bounds.lt}`,
-  ];
+  const clauses = [timeKeyedFilter(AUDIT_PARTITION, queryPrefix(q), q, q.afterId)];
   if (q.actorId) clauses.push(odata`actorId eq ${q.actorId}`);
   if (q.action) clauses.push(odata`action eq ${q.action}`);
   if (q.mapping) clauses.push(odata`mapping eq ${q.mapping}`);

@@ -1,11 +1,11 @@
 // Execution census: counts from the executions table's records and status index, reading only row keys and status.
-import { odata, type TableClient } from '@azure/data-tables';
+import type { TableClient } from '@azure/data-tables';
 import { EXECUTION_STATUSES, type ExecutionStatus } from '../../domain/runs/execution-status';
-import { toRowKeyRange } from '../../domain/runs/exec-id';
 import type { RunCensus } from '../../services/overview/ports';
 import { callStorage } from '../shared/storage-errors';
 import { MAIN_PARTITION } from './execution-entity';
-import { indexPrefix, RECORDS_END, statusIndex } from './execution-index';
+import { indexPrefix, statusIndex } from './execution-index';
+import { timeKeyedFilter } from '../shared/time-keyed-range';
 
 // Large pages: the rows are two short columns each.
 const PAGE = 1000;
@@ -16,8 +16,7 @@ export function createRunCensus(table: TableClient): RunCensus {
       callStorage(async () => {
         // The records are keyed by inverted request time: the window is one row-key range of one partition, and
         // it ends below the index rows, which share the partition.
-        const before = toRowKeyRange(since).before ?? RECORDS_END;
-        const filter = odata`PartitionKey eq ${MAIN_PARTITION} and RowKey lt ${before}`;
+        const filter = timeKeyedFilter(MAIN_PARTITION, '', { since });
         const byStatus: Partial<Record<ExecutionStatus, number>> = {};
         let read = 0;
         for await (const { status } of rows(table, filter, ['RowKey', 'status'], cap + 1)) {
@@ -30,7 +29,7 @@ export function createRunCensus(table: TableClient): RunCensus {
       callStorage(async () => {
         // Index rows are written with their record, in one transaction: each row is one execution in that status.
         const prefix = indexPrefix(statusIndex(status));
-        const filter = odata`PartitionKey eq ${MAIN_PARTITION} and RowKey gt ${prefix} and RowKey lt ${prefix + RECORDS_END}`;
+        const filter = timeKeyedFilter(MAIN_PARTITION, prefix, {});
         let count = 0;
         const pages = table.listEntities({ queryOptions: { filter, select: ['RowKey'] } });
         for await (const page of pages.byPage({ maxPageSize: Math.min(PAGE, cap + 1) })) {

@@ -7,10 +7,9 @@ import { MAIN_PARTITION, SUMMARY_COLUMNS } from './execution-entity';
 
 type Indexed = Pick<Execution, 'status' | 'mappingId' | 'trigger' | 'alert' | 'notifications'>;
 
-// Record row keys are inverted time, all digits first: every `i|` row sorts after every record.
+// Record row keys are inverted time, all digits first: every `i|` row (and the layout marker) sorts after every
+// record, above RECORDS_END.
 const INDEX = 'i|';
-/** Row keys below this are records; the index rows and the layout marker sort above it. */
-export const RECORDS_END = ':';
 
 // Mapping ids and rule names come from configuration and senders: hashed, any one is a valid and unambiguous key.
 const byStatus = (status: string) => `s|${status}`;

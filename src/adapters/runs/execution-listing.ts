@@ -1,9 +1,9 @@
 // Execution listing: newest first, one row-key range of the main partition per page, whatever the history.
-import { odata, type TableClient } from '@azure/data-tables';
-import { execRowKey, toRowKeyRange } from '../../domain/runs/exec-id';
+import type { TableClient } from '@azure/data-tables';
 import type { ExecutionPage, ExecutionQuery } from '../../services/runs/ports';
 import { fromEntity, MAIN_PARTITION, SUMMARY_COLUMNS } from './execution-entity';
-import { indexPrefix, matchesQuery, queryIndex, RECORDS_END } from './execution-index';
+import { indexPrefix, matchesQuery, queryIndex } from './execution-index';
+import { timeKeyedFilter } from '../shared/time-keyed-range';
 
 // Storage may answer a range in parts (1,000 rows, 5 s); past this many parts the page ends short, still resumable.
 const MAX_REQUESTS = 3;
@@ -15,12 +15,7 @@ const MAX_REQUESTS = 3;
 export async function readIndexPage(table: TableClient, q: ExecutionQuery): Promise<ExecutionPage> {
   const index = queryIndex(q);
   const prefix = index === null ? '' : indexPrefix(index);
-  const range = toRowKeyRange(q.since, q.until);
-  const from = prefix + (range.from ?? '');
-  const before = prefix + (range.before ?? RECORDS_END);
-  let filter = odata`PartitionKey eq ${MAIN_PARTITION} and RowKey lt ${before}`;
-  if (from) filter += odata` and RowKey ge ${from}`;
-  if (q.afterExecId) filter += odata` and RowKey gt ${prefix + execRowKey(q.afterExecId)}`;
+  const filter = timeKeyedFilter(MAIN_PARTITION, prefix, q, q.afterExecId);
   const rows: Record<string, unknown>[] = [];
   let more = false;
   let requests = 0;
