@@ -1,16 +1,17 @@
 // Output channel of one run: a single FIFO shared by the child's fd 1 and fd 2, so stdout and stderr keep write order.
-import type { ChildProcess } from 'node:child_process';
 import type { Readable } from 'node:stream';
 import { ignore, openFifo, openSocketPair } from './channel-ends';
 import type { ChannelEnds, FifoOwner } from './channel-ends';
 
 type ChildOutput = ChannelEnds['writer'] | 'pipe';
+/** The child's stdout and stderr, set only when the channel gave it pipes. */
+type ChildOutputs = { readonly stdout: Readable | null; readonly stderr: Readable | null };
 
 export type OutputChannel = {
   /** What spawn gets for fd 1 and fd 2. */
   readonly stdio: readonly [ChildOutput, ChildOutput];
   /** Call once, right after spawn returned: forwards every chunk, then calls onEnd once every writer has closed. */
-  collect(child: ChildProcess, onData: (chunk: Buffer) => void, onEnd: () => void): void;
+  collect(child: ChildOutputs, onData: (chunk: Buffer) => void, onEnd: () => void): void;
   /** Stops reading and releases the channel (also when spawn threw); safe to call more than once. */
   abandon(): void;
 };

@@ -1,10 +1,11 @@
 // Runs one interpreter process without a shell: bounded interleaved output, timeout, and session-wide cleanup.
 import { spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { trace } from '@opentelemetry/api';
 import { createBoundedOutput } from './bounded-output';
+import { canLaunch, launch } from './launcher';
+import type { StartedProcess } from './launcher';
 import type { BoundedOutput } from './bounded-output';
 import { trackGroup, untrackGroup } from './live-process-groups';
 import { openOutputChannel } from './output-channel';
@@ -27,34 +28,24 @@ export const runProcess: ProcessRunner = async (spec) => {
   // Cancelled before it started: nothing to stop, and nothing is started.
   if (spec.signal?.aborted) return runOutcome('cancelled', null, createBoundedOutput(0), startedAt);
   const channel = await openOutputChannel(spec.user);
+  let output: BoundedOutput;
+  let child: StartedProcess;
+  try {
+    output = createBoundedOutput(spec.maxOutputBytes);
+    child = await startChild(spec, channel);
+  } catch (err: unknown) {
+    // Synchronous failures, e.g. an invalid output cap or NUL bytes in an argument.
+    channel.abandon();
+    return spawnFailed(startedAt, `cannot start ${spec.file}: ${errorText(err)}`);
+  }
+  const pid = child.pid;
+  // The caller's span (the worker's run) tells how long the worker took before and after the process itself.
+  const span = trace.getActiveSpan();
+  if (pid !== undefined) span?.addEvent(SPAWNED_EVENT);
+  child.once('exit', () => span?.addEvent(EXITED_EVENT));
+  // Runbooks run in their own process groups, out of reach of a terminal's Ctrl-C: keep a list for forced stops.
+  if (pid !== undefined) trackGroup(pid);
   return new Promise<ProcessOutcome>((resolve) => {
-    let output: BoundedOutput;
-    let child: ChildProcess;
-    try {
-      output = createBoundedOutput(spec.maxOutputBytes);
-      child = spawn(spec.file, [...spec.args], {
-        cwd: spec.cwd,
-        env: { ...spec.env },
-        shell: false,
-        detached: true,
-        stdio: ['ignore', ...channel.stdio],
-        windowsHide: true,
-        // libuv also calls setgroups(0) before setgid and setuid: none of the worker's supplementary groups remain.
-        ...(spec.user ? { uid: spec.user.uid, gid: spec.user.gid } : {}),
-      });
-    } catch (err: unknown) {
-      // Synchronous failures, e.g. an invalid output cap or NUL bytes in an argument.
-      channel.abandon();
-      resolve(spawnFailed(startedAt, `cannot start ${spec.file}: ${errorText(err)}`));
-      return;
-    }
-    const pid = child.pid;
-    // The caller's span (the worker's run) tells how long the worker took before and after the process itself.
-    const span = trace.getActiveSpan();
-    if (pid !== undefined) span?.addEvent(SPAWNED_EVENT);
-    child.once('exit', () => span?.addEvent(EXITED_EVENT));
-    // Runbooks run in their own process groups, out of reach of a terminal's Ctrl-C: keep a list for forced stops.
-    if (pid !== undefined) trackGroup(pid);
     supervise({ child, channel, spec, output, startedAt }, (outcome) => {
       if (pid !== undefined) untrackGroup(pid);
       resolve(outcome);
@@ -62,9 +53,38 @@ export const runProcess: ProcessRunner = async (spec) => {
   });
 };
 
+/**
+ * Through the launcher where the output is a FIFO: a start then forks that small process instead of this one, whose
+ * event loop would stop for the fork (docs/performance.md). A socket or pipes cannot be reopened through /proc.
+ */
+function startChild(spec: ProcessSpec, channel: OutputChannel): Promise<StartedProcess> | StartedProcess {
+  const [out] = channel.stdio;
+  const user = spec.user ? { uid: spec.user.uid, gid: spec.user.gid } : undefined;
+  if (typeof out === 'number' && canLaunch())
+    return launch({ ...pick(spec), detached: true, outputFd: out, ...(user ? { user } : {}) });
+  return spawn(spec.file, [...spec.args], {
+    ...pick(spec),
+    env: { ...spec.env },
+    shell: false,
+    detached: true,
+    stdio: ['ignore', ...channel.stdio],
+    windowsHide: true,
+    // libuv also calls setgroups(0) before setgid and setuid: none of the worker's supplementary groups remain.
+    ...user,
+  });
+}
+
+const pick = ({ file, args, cwd, env }: ProcessSpec) => ({ file, args: [...args], cwd, env });
+
 type ExitStatus = { code: number | null; signal: string | null };
 type Settler = ReturnType<typeof createSettler>;
-type Run = { child: ChildProcess; channel: OutputChannel; spec: ProcessSpec; output: BoundedOutput; startedAt: number };
+type Run = {
+  child: StartedProcess;
+  channel: OutputChannel;
+  spec: ProcessSpec;
+  output: BoundedOutput;
+  startedAt: number;
+};
 
 /** Settles at most once and owns every timer, so nothing fires after the outcome is known. */
 function createSettler(settle: (outcome: ProcessOutcome) => void) {

@@ -1,10 +1,12 @@
 // Run directories: one private directory per run, for its HOME and TMPDIR, alert file and AKS login, then removed.
-import { execFile } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { RunUser } from '../../domain/worker/run-user';
 import type { RunDir, RunDirSpec } from '../../services/worker/ports';
+import { canLaunch, launch } from './launcher';
+import type { StartedProcess } from './launcher';
 
 // chmod and rm return at once; the cap only keeps a wedged file system from holding the worker forever.
 const REMOVE_TIMEOUT_MS = 60_000;
@@ -63,14 +65,23 @@ const REMOVE_SCRIPT = 'chmod -R u+rwx -- "$1"; exec rm -rf -- "$1"';
 const NOT_STARTED = 127;
 
 /** false when the removal could not be started; rm's own exit status does not matter, what it left is left. */
-function runAs(user: RunUser, script: string, dir: string): Promise<boolean> {
+async function runAs(user: RunUser, script: string, dir: string): Promise<boolean> {
+  // No environment at all: a process of the runbook user is readable by every runbook; sh, chmod and rm are found
+  // on the default search path. The directory is an argument, never part of the script.
+  const request = { file: 'sh', args: ['-c', script, 'sh', dir], env: {}, user, detached: false };
+  // Through the launcher, where there is one, so the removal does not fork the worker (docs/performance.md).
+  const removal = canLaunch()
+    ? launch({ ...request, timeoutMs: REMOVE_TIMEOUT_MS })
+    : Promise.resolve(request).then(spawnAs);
+  const started = await removal.catch(() => null);
+  if (started === null) return false;
   return new Promise((resolve) => {
-    // No environment at all: a process of the runbook user is readable by every runbook; sh, chmod and rm are found
-    // on the default search path. The directory is an argument, never part of the script.
-    const options = { uid: user.uid, gid: user.gid, env: {}, timeout: REMOVE_TIMEOUT_MS, shell: false };
-    // A spawn failure has an error code (ENOENT, EPERM…); a failed command has its exit status there.
-    execFile('sh', ['-c', script, 'sh', dir], options, (err) =>
-      resolve(typeof err?.code !== 'string' && err?.code !== NOT_STARTED),
-    );
+    // A start failure has an error code (ENOENT, EPERM…); a shell that could not start rm exits 127, as `exec` does.
+    started.on('error', () => resolve(false));
+    started.once('exit', (code) => resolve(code !== NOT_STARTED));
   });
+}
+
+function spawnAs({ file, args, user }: { file: string; args: string[]; user: RunUser }): StartedProcess {
+  return spawn(file, args, { uid: user.uid, gid: user.gid, env: {}, timeout: REMOVE_TIMEOUT_MS, stdio: 'ignore' });
 }

@@ -15,8 +15,9 @@ let orphans: number[] = [];
 
 mkdirSync(path.join(dir, 'runbooks'), { mode: 0o755 });
 mkdirSync(path.join(dir, 'schemas'), { mode: 0o755 });
-// The runbook and a child in a group of its own (as `timeout` makes), each writing its pid: both must go.
-const LONG = 'set -m\nsleep 300 &\necho "$$ $!" > "$OUT_DIR/$CLOUDO_EXEC_ID.pid"\nwait\n';
+// The runbook and a child in a group of its own (as `timeout` makes), each writing its pid: both must go. So must the
+// runbook's parent, the worker's process launcher.
+const LONG = 'set -m\nsleep 300 &\necho "$$ $! $PPID" > "$OUT_DIR/$CLOUDO_EXEC_ID.pid"\nwait\n';
 writeFileSync(path.join(dir, 'runbooks', 'long.sh'), LONG, { mode: 0o755 });
 const doc = mappingDoc('k', [{ id: 'long', name: 'long', runbook: 'long.sh', timeout: 5, env: { OUT_DIR: out } }]);
 writeFileSync(path.join(dir, 'schemas', 'm.json'), JSON.stringify(doc));
@@ -38,9 +39,10 @@ describe.skipIf(process.platform !== 'linux')('a worker killed with SIGKILL mid-
     const pidFile = path.join(out, `${String(accepted.body['execId'])}.pid`);
     await waitFor('the runbook started', () => existsSync(pidFile) && readFileSync(pidFile, 'utf8').endsWith('\n'));
     orphans = readFileSync(pidFile, 'utf8').trim().split(' ').map(Number);
-    expect(orphans).toHaveLength(2);
+    expect(orphans).toHaveLength(3);
+    expect(orphans[2]).not.toBe(rt.pid);
     await rt.stop('SIGKILL');
     // The reaper acts as soon as the worker's end of its pipe closes; the bound is the mapping's 5 s timeout and more.
-    await waitFor('the orphaned runbook and its child gone', () => !orphans.some(isAlive), 25_000);
+    await waitFor('the orphaned runbook, its child and the launcher gone', () => !orphans.some(isAlive), 25_000);
   });
 });

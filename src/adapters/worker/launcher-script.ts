@@ -1,0 +1,64 @@
+// The launcher's own program: plain JavaScript, run with `node -e`, that starts processes the worker asks for.
+
+/**
+ * Why a process of its own: Node starts a child by forking the whole parent and waiting for its exec, with the event
+ * loop stopped meanwhile, in time that grows with the parent's memory (10 ms at 260 MB). This process stays small,
+ * so a start costs it well under a millisecond, and the worker's event loop none (docs/performance.md).
+ *
+ * Protocol, one JSON object per line. Requests on stdin: { id, file, args, cwd, env, uid, gid, detached, outFd,
+ * timeoutMs }. Replies on stdout: { id, pid } once started, then { id, code, signal } when it exited; or { id, error }
+ * when it could not start. `outFd` is a descriptor of the worker (its parent), a FIFO's write end: the launcher opens
+ * its own copy through /proc, gives it to the child as fd 1 and fd 2, and closes it, so only the child holds it. The
+ * worker keeps its copy (and the read end) open until it has the reply, so the number names that FIFO throughout.
+ * When stdin ends (the worker is gone) the launcher exits; the session reaper, not the launcher, stops runbooks.
+ * It is started with an empty environment; it closes what it inherited without close-on-exec, its own descriptors are
+ * close-on-exec, and fd 0 to 2 of every child are replaced: a child gets fd 0 to 2 and nothing else, and no way to
+ * talk to the launcher.
+ */
+export const LAUNCHER_SCRIPT = String.raw`
+const fs = require('fs');
+const { spawn } = require('child_process');
+let text = '';
+const reply = (m) => { try { process.stdout.write(JSON.stringify(m) + '\n'); } catch {} };
+const failure = (e) => ({ code: typeof e.code === 'string' ? e.code : undefined, message: String(e.message || e) });
+process.stdout.on('error', () => process.exit(0));
+// What the worker left open without close-on-exec (a host's pipe, a test runner's) would pass on to every runbook:
+// libuv and Node open all their own descriptors close-on-exec, so the ones without the flag are those, and go.
+for (const fd of fs.readdirSync('/proc/self/fd').map(Number).filter((fd) => fd > 2)) {
+  try {
+    const flags = /flags:\s*([0-7]+)/.exec(fs.readFileSync('/proc/self/fdinfo/' + fd, 'latin1'));
+    if (flags && (parseInt(flags[1], 8) & 0o2000000) === 0) fs.closeSync(fd);
+  } catch {}
+}
+process.stdin.setEncoding('utf8');
+process.stdin.on('data', (chunk) => {
+  text += chunk;
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n')) {
+    const line = text.slice(0, i); text = text.slice(i + 1);
+    let m; try { m = JSON.parse(line); } catch { continue; }
+    start(m);
+  }
+});
+process.stdin.on('end', () => process.exit(0));
+function start(m) {
+  let out = 'ignore';
+  let child;
+  try {
+    // Blocking (no O_NONBLOCK): the child's stdout and stderr; it returns at once, the worker holds the read end.
+    if (typeof m.outFd === 'number') out = fs.openSync('/proc/' + process.ppid + '/fd/' + m.outFd, fs.constants.O_WRONLY);
+    const ids = typeof m.uid === 'number' ? { uid: m.uid, gid: m.gid } : {};
+    child = spawn(m.file, m.args, { cwd: m.cwd, env: m.env, detached: !!m.detached, shell: false, stdio: ['ignore', out, out], ...ids });
+  } catch (e) {
+    reply({ id: m.id, error: failure(e) });
+    return;
+  } finally {
+    if (typeof out === 'number') fs.closeSync(out);
+  }
+  let timer;
+  child.on('error', (e) => { if (child.pid === undefined) reply({ id: m.id, error: failure(e) }); });
+  child.on('exit', (code, signal) => { clearTimeout(timer); reply({ id: m.id, code, signal }); });
+  if (child.pid === undefined) return;
+  reply({ id: m.id, pid: child.pid });
+  if (typeof m.timeoutMs === 'number') timer = setTimeout(() => { try { child.kill('SIGKILL'); } catch {} }, m.timeoutMs);
+}
+`;

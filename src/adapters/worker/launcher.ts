@@ -1,0 +1,139 @@
+// Starts processes through the launcher, a small long-lived child of the worker, so no start forks the worker itself.
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { EventEmitter } from 'node:events';
+import type { Socket } from 'node:net';
+import type { Readable } from 'node:stream';
+import { LAUNCHER_SCRIPT } from './launcher-script';
+
+export type LaunchRequest = {
+  /** Absolute path or bare name, looked up on the PATH of `env`, as spawn does. */
+  readonly file: string;
+  readonly args: readonly string[];
+  readonly cwd?: string;
+  /** The child's whole environment: the launcher's own is empty, and nothing of the worker's is inherited. */
+  readonly env: Readonly<Record<string, string>>;
+  /** Run as this user and group, without supplementary groups (libuv's setgroups(0)); needs a root worker. */
+  readonly user?: { readonly uid: number; readonly gid: number };
+  /** Lead a new session and process group, as spawn's `detached`. */
+  readonly detached: boolean;
+  /** A descriptor of this process, a FIFO's write end, to be the child's fd 1 and fd 2; keep it open until settled. */
+  readonly outputFd?: number;
+  /** SIGKILL the child after this long; runbooks have none, the runner stops their whole session itself. */
+  readonly timeoutMs?: number;
+};
+
+/** The part of a ChildProcess the runner uses; pid is undefined when it did not start, and 'error' follows. */
+export type StartedProcess = {
+  readonly pid?: number | undefined;
+  readonly stdout: Readable | null;
+  readonly stderr: Readable | null;
+  once(event: 'exit', listener: (code: number | null, signal: NodeJS.Signals | null) => void): unknown;
+  on(event: 'error', listener: (err: Error) => void): unknown;
+};
+
+type Reply = {
+  readonly id: number;
+  readonly pid?: number;
+  readonly error?: { readonly code?: string; readonly message: string };
+  readonly code?: number | null;
+  readonly signal?: NodeJS.Signals | null;
+};
+type Entry = { readonly started: LaunchedProcess; readonly settle: (started: LaunchedProcess) => void };
+// stdout is a pipe, a net.Socket: referenced only while an answer is awaited.
+type Launcher = { readonly child: ChildProcess; readonly replies: Socket; readonly pending: Map<number, Entry> };
+
+class LaunchedProcess extends EventEmitter {
+  pid: number | undefined = undefined;
+  readonly stdout = null;
+  readonly stderr = null;
+}
+
+let launcher: Launcher | undefined;
+let nextId = 0;
+
+/** True where the launcher can give a child the worker's descriptor (through /proc): Linux. */
+export const canLaunch = (): boolean => process.platform === 'linux';
+
+/**
+ * Resolves once the launcher answered: with a pid, then 'exit' later; or without one, then 'error'. Events come after
+ * the caller's continuation, as a ChildProcess's do. Rejects only when no launcher could be started, nothing sent.
+ */
+export async function launch(request: LaunchRequest): Promise<StartedProcess> {
+  const current = (launcher ??= startLauncher());
+  const id = ++nextId;
+  const { user, outputFd, timeoutMs, ...rest } = request;
+  const line = JSON.stringify({ id, ...rest, ...user, outFd: outputFd, timeoutMs });
+  return new Promise((resolve) => {
+    current.pending.set(id, { started: new LaunchedProcess(), settle: resolve });
+    current.replies.ref();
+    current.child.stdin?.write(`${line}\n`);
+  });
+}
+
+function startLauncher(): Launcher {
+  // Detached: a Ctrl-C or a signal to the worker's group leaves it to end with the worker's pipe, after the runbooks.
+  const child = spawn(process.execPath, ['-e', LAUNCHER_SCRIPT], {
+    detached: true,
+    stdio: ['pipe', 'pipe', 'ignore'],
+    env: {},
+  });
+  const state: Launcher = { child, replies: child.stdout as Socket, pending: new Map() };
+  let text = '';
+  state.replies.setEncoding('utf8');
+  state.replies.on('data', (chunk: string) => {
+    text += chunk;
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n')) {
+      onReply(state, JSON.parse(text.slice(0, i)) as Reply);
+      text = text.slice(i + 1);
+    }
+  });
+  child.stdin?.on('error', () => undefined);
+  child.once('error', () => onLauncherGone(state)).once('exit', () => onLauncherGone(state));
+  // Neither the launcher nor its pipes keep the worker alive; stdout is referenced while an answer is awaited.
+  child.unref();
+  (child.stdin as unknown as { unref?: () => void } | null)?.unref?.();
+  state.replies.unref();
+  return state;
+}
+
+function onReply(state: Launcher, reply: Reply): void {
+  const entry = state.pending.get(reply.id);
+  if (entry === undefined) return;
+  const { started } = entry;
+  if (reply.pid !== undefined) {
+    started.pid = reply.pid;
+    entry.settle(started);
+    return;
+  }
+  forget(state, reply.id);
+  entry.settle(started);
+  const { error } = reply;
+  if (error) setImmediate(() => started.emit('error', toError(error)));
+  else setImmediate(() => started.emit('exit', reply.code ?? null, reply.signal ?? null));
+}
+
+/**
+ * Killed (the OOM killer) or unable to start: what was still waiting for a start failed; what was running can no
+ * longer be watched, so it is reported killed, and the runner then SIGKILLs its whole session as after any exit.
+ */
+function onLauncherGone(state: Launcher): void {
+  if (launcher === state) launcher = undefined;
+  for (const [id, entry] of state.pending) {
+    forget(state, id);
+    entry.settle(entry.started);
+    const { started } = entry;
+    if (started.pid === undefined)
+      setImmediate(() => started.emit('error', toError({ message: 'the process launcher exited' })));
+    else setImmediate(() => started.emit('exit', null, 'SIGKILL'));
+  }
+}
+
+function forget(state: Launcher, id: number): void {
+  state.pending.delete(id);
+  if (state.pending.size === 0) state.replies.unref();
+}
+
+function toError(reply: NonNullable<Reply['error']>): Error {
+  return Object.assign(new Error(reply.message), reply.code === undefined ? {} : { code: reply.code });
+}
