@@ -18,16 +18,29 @@ function historySizes(argv: readonly string[]): number[] {
   return sizes;
 }
 
+const PARTS = ['listing', 'accept', 'output', 'paging', 'throughput'] as const;
+
+// `npm run bench -- --only accept,throughput` runs some of the parts, for a quicker look while working on one.
+function chosenParts(argv: readonly string[]): ReadonlySet<string> {
+  const i = argv.indexOf('--only');
+  const list = i >= 0 ? (argv[i + 1] ?? '').split(',') : [...PARTS];
+  const unknown = list.filter((part) => !(PARTS as readonly string[]).includes(part));
+  if (unknown.length > 0) throw new Error(`--only takes some of ${PARTS.join(',')}: ${unknown.join(',')}`);
+  return new Set(list);
+}
+
 async function main(): Promise<void> {
   const sizes = historySizes(process.argv.slice(2));
+  const parts = chosenParts(process.argv.slice(2));
   const azurite = await startAzurite({ mode: 'memory' });
+  const { connectionString } = azurite;
   try {
-    await benchListing(azurite.connectionString, sizes);
-    await benchAcceptLoad(azurite.connectionString);
-    await benchOutput(1000);
-    await benchPaging(azurite.connectionString, 5);
+    if (parts.has('listing')) await benchListing(connectionString, sizes);
+    if (parts.has('accept')) await benchAcceptLoad(connectionString);
+    if (parts.has('output')) await benchOutput(1000);
+    if (parts.has('paging')) await benchPaging(connectionString, 5);
     // Last: it registers a tracer provider for the process, which would slow the figures measured after it.
-    await benchThroughput(azurite.connectionString);
+    if (parts.has('throughput')) await benchThroughput(connectionString);
   } finally {
     await azurite.stop();
   }
