@@ -1,4 +1,5 @@
 // The launcher's own program: plain JavaScript, run with `node -e`, that starts processes the worker asks for.
+import { SESSION_KILL_SCRIPT } from './process-sessions';
 
 /**
  * Why a process of its own: Node starts a child by forking the whole parent and waiting for its exec, with the event
@@ -6,8 +7,8 @@
  * so a start costs it well under a millisecond, and the worker's event loop none (docs/performance.md).
  *
  * Protocol, one JSON object per line. Requests on stdin: { id, file, args, cwd, env, uid, gid, detached, outFd,
- * timeoutMs }. Replies on stdout: { id, pid } once started, then { id, code, signal } when it exited; or { id, error }
- * when it could not start. `outFd` is a descriptor of the worker (its parent), a FIFO's write end: the launcher opens
+ * timeoutMs }. Replies on stdout: { id, pid } once started, then { id, code, signal, swept } when it exited (swept:
+ * its session was SIGKILLed after it, as the runner does after an exit); or { id, error } when it could not start. `outFd` is a descriptor of the worker (its parent), a FIFO's write end: the launcher opens
  * its own copy through /proc, gives it to the child as fd 1 and fd 2, and closes it, so only the child holds it. The
  * worker keeps its copy (and the read end) open until it has the reply, so the number names that FIFO throughout.
  * When stdin ends (the worker is gone) the launcher exits; the session reaper, not the launcher, stops runbooks.
@@ -19,6 +20,7 @@ export const LAUNCHER_SCRIPT = String.raw`
 const fs = require('fs');
 const { spawn } = require('child_process');
 let text = '';
+${SESSION_KILL_SCRIPT}
 const reply = (m) => { try { process.stdout.write(JSON.stringify(m) + '\n'); } catch {} };
 const failure = (e) => ({ code: typeof e.code === 'string' ? e.code : undefined, message: String(e.message || e) });
 process.stdout.on('error', () => process.exit(0));
@@ -56,7 +58,13 @@ function start(m) {
   }
   let timer;
   child.on('error', (e) => { if (child.pid === undefined) reply({ id: m.id, error: failure(e) }); });
-  child.on('exit', (code, signal) => { clearTimeout(timer); reply({ id: m.id, code, signal }); });
+  child.on('exit', (code, signal) => {
+    clearTimeout(timer);
+    // What the runbook left running in its session (background jobs) goes with it, here rather than in the worker:
+    // finding them reads /proc, a few milliseconds the worker's event loop would otherwise be stopped for.
+    if (m.detached && child.pid !== undefined) killSession(child.pid);
+    reply({ id: m.id, code, signal, swept: !!m.detached });
+  });
   if (child.pid === undefined) return;
   reply({ id: m.id, pid: child.pid });
   if (typeof m.timeoutMs === 'number') timer = setTimeout(() => { try { child.kill('SIGKILL'); } catch {} }, m.timeoutMs);

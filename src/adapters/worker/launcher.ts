@@ -28,6 +28,8 @@ export type StartedProcess = {
   readonly pid?: number | undefined;
   readonly stdout: Readable | null;
   readonly stderr: Readable | null;
+  /** Set by the time 'exit' is emitted when the whole session was SIGKILLed after the process exited. */
+  readonly sweptOnExit?: boolean;
   once(event: 'exit', listener: (code: number | null, signal: NodeJS.Signals | null) => void): unknown;
   on(event: 'error', listener: (err: Error) => void): unknown;
 };
@@ -38,6 +40,7 @@ type Reply = {
   readonly error?: { readonly code?: string; readonly message: string };
   readonly code?: number | null;
   readonly signal?: NodeJS.Signals | null;
+  readonly swept?: boolean;
 };
 type Entry = { readonly started: LaunchedProcess; readonly settle: (started: LaunchedProcess) => void };
 // stdout is a pipe, a net.Socket: referenced only while an answer is awaited.
@@ -45,6 +48,7 @@ type Launcher = { readonly child: ChildProcess; readonly replies: Socket; readon
 
 class LaunchedProcess extends EventEmitter {
   pid: number | undefined = undefined;
+  sweptOnExit = false;
   readonly stdout = null;
   readonly stderr = null;
 }
@@ -110,7 +114,10 @@ function onReply(state: Launcher, reply: Reply): void {
   entry.settle(started);
   const { error } = reply;
   if (error) setImmediate(() => started.emit('error', toError(error)));
-  else setImmediate(() => started.emit('exit', reply.code ?? null, reply.signal ?? null));
+  else {
+    started.sweptOnExit = reply.swept === true;
+    setImmediate(() => started.emit('exit', reply.code ?? null, reply.signal ?? null));
+  }
 }
 
 /**

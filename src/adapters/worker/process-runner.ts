@@ -137,8 +137,8 @@ function supervise({ child, channel, spec, output, startedAt }: Run, settle: (ou
     exit = { code, signal };
     run.clearTimers();
     // Background descendants would otherwise keep the channel open (and run) forever; those in groups of their own
-    // (a `timeout` job) too.
-    signalSession(pid, 'SIGKILL');
+    // (a `timeout` job) too. The launcher has done it already where it started the process.
+    if (child.sweptOnExit !== true) signalSession(pid, 'SIGKILL');
     run.after(DRAIN_CAP_MS, abandonChannel);
     if (drained) finishRun();
   });

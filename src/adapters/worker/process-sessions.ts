@@ -65,3 +65,24 @@ function signalProcess(pid: number, signal: NodeJS.Signals): void {
 
 const errorCode = (err: unknown): unknown =>
   typeof err === 'object' && err !== null && 'code' in err ? err.code : null;
+
+/**
+ * The same SIGKILL of a whole session, as plain JavaScript for the programs run with `node -e` (the launcher, the
+ * session reaper); it expects `fs` in scope and defines `killSession(sid)`.
+ */
+export const SESSION_KILL_SCRIPT = String.raw`
+const procStat = (pid) => { try { return fs.readFileSync('/proc/' + pid + '/stat', 'latin1'); } catch { return ''; } };
+const members = (sid) => fs.readdirSync('/proc').filter((e) => /^\d+$/.test(e)).filter((pid) => {
+  const s = procStat(pid); const f = s.slice(s.lastIndexOf(')') + 2).split(' ');
+  return s !== '' && Number(f[3]) === sid && f[0] !== 'Z';
+});
+const kill = (target) => { try { process.kill(target, 'SIGKILL'); } catch {} };
+const killSession = (sid) => {
+  kill(-sid);
+  for (let pass = 0; pass < ${MAX_KILL_PASSES}; pass++) {
+    const left = members(sid);
+    if (left.length === 0) return;
+    left.forEach((pid) => kill(Number(pid)));
+  }
+};
+`;

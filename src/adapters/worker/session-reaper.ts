@@ -1,5 +1,6 @@
 // The session reaper: a process of its own that SIGKILLs every live runbook session once the worker is gone.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { SESSION_KILL_SCRIPT } from './process-sessions';
 
 /**
  * A worker killed with SIGKILL (the OOM killer, a crashed host, `kill -9`) cannot stop its runbooks, and their
@@ -11,12 +12,7 @@ const REAPER_SCRIPT = String.raw`
 const fs = require('fs');
 const live = new Set();
 let text = '';
-const stat = (pid) => { try { return fs.readFileSync('/proc/' + pid + '/stat', 'latin1'); } catch { return ''; } };
-const members = (sid) => fs.readdirSync('/proc').filter((e) => /^\d+$/.test(e)).filter((pid) => {
-  const s = stat(pid); const f = s.slice(s.lastIndexOf(')') + 2).split(' ');
-  return s !== '' && Number(f[3]) === sid && f[0] !== 'Z';
-});
-const kill = (target) => { try { process.kill(target, 'SIGKILL'); } catch {} };
+${SESSION_KILL_SCRIPT}
 process.stdin.setEncoding('utf8');
 process.stdin.on('data', (chunk) => {
   text += chunk;
@@ -26,11 +22,7 @@ process.stdin.on('data', (chunk) => {
   }
 });
 process.stdin.on('end', () => {
-  for (let pass = 0; pass < 10; pass++) {
-    let left = 0;
-    for (const sid of live) { kill(-sid); for (const pid of members(sid)) { left++; kill(Number(pid)); } }
-    if (left === 0) break;
-  }
+  for (const sid of live) killSession(sid);
   process.exit(0);
 });
 `;
