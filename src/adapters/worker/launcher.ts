@@ -88,8 +88,11 @@ function startLauncher(): Launcher {
   state.replies.on('data', (chunk: string) => {
     text += chunk;
     for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n')) {
-      onReply(state, JSON.parse(text.slice(0, i)) as Reply);
+      const line = text.slice(0, i);
       text = text.slice(i + 1);
+      // The launcher writes nothing else on stdout; a line that is not its JSON must still not crash the worker.
+      const reply = parseReply(line);
+      if (reply) onReply(state, reply);
     }
   });
   child.stdin?.on('error', () => undefined);
@@ -139,6 +142,14 @@ function onLauncherGone(state: Launcher): void {
 function forget(state: Launcher, id: number): void {
   state.pending.delete(id);
   if (state.pending.size === 0) state.replies.unref();
+}
+
+function parseReply(line: string): Reply | null {
+  try {
+    return JSON.parse(line) as Reply;
+  } catch {
+    return null;
+  }
 }
 
 function toError(reply: NonNullable<Reply['error']>): Error {
