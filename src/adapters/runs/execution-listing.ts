@@ -1,7 +1,8 @@
 // Execution listing: newest first, one row-key range of the main partition per page, whatever the history.
 import type { TableClient } from '@azure/data-tables';
 import type { ExecutionPage, ExecutionQuery } from '../../services/runs/ports';
-import { fromEntity, MAIN_PARTITION, SUMMARY_COLUMNS } from './execution-entity';
+import { MAIN_PARTITION } from './execution-entity';
+import { fromSummaryEntity, LISTING_COLUMNS } from './execution-summary';
 import { indexPrefix, matchesQuery, queryIndex } from './execution-index';
 import { timeKeyedFilter } from '../shared/time-keyed-range';
 
@@ -19,13 +20,13 @@ export async function readIndexPage(table: TableClient, q: ExecutionQuery): Prom
   const rows: Record<string, unknown>[] = [];
   let more = false;
   let requests = 0;
-  const pages = table.listEntities({ queryOptions: { filter, select: SUMMARY_COLUMNS } });
+  const pages = table.listEntities({ queryOptions: { filter, select: LISTING_COLUMNS } });
   for await (const page of pages.byPage({ maxPageSize: q.limit })) {
     rows.push(...page.slice(0, q.limit - rows.length));
     more = page.continuationToken !== undefined;
     if (rows.length >= q.limit || ++requests >= MAX_REQUESTS) break;
   }
-  const items = rows.map(fromEntity).filter((e) => matchesQuery(e, q));
+  const items = rows.map(fromSummaryEntity).filter((e) => matchesQuery(e, q));
   // Resumes after the last row read, matched or not: the next page never reads a row twice.
   const last = rows.at(-1)?.['execId'];
   return typeof last === 'string' && (more || rows.length >= q.limit) ? { items, lastExecId: last } : { items };
