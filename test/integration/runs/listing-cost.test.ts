@@ -7,7 +7,7 @@ import { newExecution, type Execution, type ListedExecution } from '../../../src
 import type { ExecutionQuery, ExecutionStore } from '../../../src/services/runs/ports';
 import type { RequestCounter } from '../../../src/adapters/shared/request-counter';
 import { sampleAlert, sampleMapping } from '../../support/fixtures';
-import { seedExecutions } from '../../support/execution-rows';
+import { seedExecutions } from '../../../bench/seed-executions';
 import { countedTable } from '../../support/counted-table';
 
 const start = Date.UTC(2026, 0, 1);
