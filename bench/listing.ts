@@ -1,8 +1,6 @@
 // Benchmark: listing cost per filter against history size; a page of 50, out of 100 up to 100,000 runs.
-import { TableClient, type TransactionAction } from '@azure/data-tables';
+import { TableClient } from '@azure/data-tables';
 import { performance } from 'node:perf_hooks';
-import { toEntity } from '../src/adapters/runs/execution-entity';
-import { indexEntities } from '../src/adapters/runs/execution-index';
 import type { AlertContext } from '../src/domain/alerts/alert';
 import { createExecutionTable } from '../src/adapters/runs/execution-table';
 import { newExecId } from '../src/domain/runs/exec-id';
@@ -11,6 +9,7 @@ import type { Mapping } from '../src/domain/mappings/mapping';
 import type { ExecutionQuery } from '../src/services/runs/ports';
 import { benchMapping } from './bench-mapping';
 import { createRequestCounter } from '../src/adapters/shared/request-counter';
+import { seedExecutions } from './seed-executions';
 
 const mapping: Mapping = benchMapping('bench', { id: 'bench', runbook: 'bench.sh' });
 
@@ -61,22 +60,11 @@ const QUERIES: readonly (readonly [string, Omit<ExecutionQuery, 'limit'>])[] = [
 ];
 
 async function seed(table: TableClient, size: number): Promise<void> {
-  const byPartition = new Map<string, TransactionAction[]>();
-  const add = (entity: Record<string, unknown> & { partitionKey: string; rowKey: string }) => {
-    const actions = byPartition.get(entity.partitionKey) ?? [];
-    actions.push(['upsert', entity]);
-    byPartition.set(entity.partitionKey, actions);
-  };
-  for (let i = 0; i < size; i++) {
-    const e = execution(i);
-    const entity = toEntity(e);
-    add(entity);
-    indexEntities(e, entity).forEach(add);
-  }
-  for (const actions of byPartition.values()) {
-    for (let i = 0; i < actions.length; i += 100)
-      await withRetry(() => table.submitTransaction(actions.slice(i, i + 100)));
-  }
+  await seedExecutions(
+    table,
+    Array.from({ length: size }, (_, i) => execution(i)),
+    'current',
+  );
 }
 
 // Half failed, one run timed out whatever the size, a schedule trigger on half, an alert rule on a third.
@@ -105,18 +93,6 @@ const alert = (i: number): AlertContext => ({
   annotations: {},
   idempotencyKey: `k-${i}`,
 });
-
-// Seeding sends thousands of batches; a dropped keep-alive connection is worth another try, not a failed run.
-async function withRetry<T>(fn: () => Promise<T>, attempts = 5): Promise<T> {
-  for (let i = 1; ; i++) {
-    try {
-      return await fn();
-    } catch (err) {
-      if (i >= attempts) throw err;
-      await new Promise((r) => setTimeout(r, 200 * i));
-    }
-  }
-}
 
 async function median(fn: () => Promise<unknown>): Promise<number> {
   const times: number[] = [];

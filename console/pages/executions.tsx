@@ -67,7 +67,13 @@ export function ExecutionsPage({ filter }: { filter: URLSearchParams }) {
       </form>
       <ErrorNote error={list.error} />
       {list.loading && !list.data && <Loading what="executions" />}
-      {list.data && <ExecutionTable items={list.data.items} />}
+      {list.data &&
+        (list.data.items.length === 0 && list.data.continuation ? (
+          // Storage may answer a page empty and still have runs further on: the pager goes on to them.
+          <p class="muted">None on this page; older ones may follow.</p>
+        ) : (
+          <ExecutionTable items={list.data.items} />
+        ))}
       <nav class="pager" aria-label="Older and newer">
         <button type="button" disabled={pages.length === 0} onClick={() => setPages(pages.slice(0, -1))}>
           ← Newer

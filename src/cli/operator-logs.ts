@@ -21,13 +21,21 @@ const COLUMNS: readonly { title: string; cell: (e: Row) => string }[] = [
   { title: 'EXIT', cell: (e) => (typeof e.exitCode === 'number' ? String(e.exitCode) : '') },
 ];
 
+const MAX_EMPTY_PAGES = 10;
+
 export async function showExecutions(op: Operator, flags: Flags): Promise<number> {
   const limit = readIntFlag(flags, 'limit', 1, 200, 20);
   const query = { status: flags.values['status'], mapping: flags.values['mapping'], limit: String(limit) };
-  const { body } = await readAnswer(op, { method: 'GET', path: apiPath('logs'), query }, executionsPage);
+  let { body } = await readAnswer(op, { method: 'GET', path: apiPath('logs'), query }, executionsPage);
+  // A page may be empty and still have a continuation (storage answered in empty parts): the runs are further on.
+  for (let pages = 1; body.items.length === 0 && body.continuation && pages < MAX_EMPTY_PAGES; pages++) {
+    const next = { ...query, continuation: body.continuation };
+    ({ body } = await readAnswer(op, { method: 'GET', path: apiPath('logs'), query: next }, executionsPage));
+  }
   if (op.json) return (op.print(JSON.stringify(body, null, 2)), 0);
   const { items } = body;
-  if (items.length === 0) return (op.print('no executions'), 0);
+  if (items.length === 0)
+    return (op.print(body.continuation ? 'no executions found yet; older pages may hold some' : 'no executions'), 0);
   for (const line of formatTable(items)) op.print(line);
   return 0;
 }

@@ -1,6 +1,6 @@
 // API views: what an execution looks like in JSON answers, with links instead of internal keys.
 import { executionPath, outputPath } from '../domain/shared/api-paths';
-import type { Execution } from '../domain/runs/execution';
+import type { Execution, ListedExecution } from '../domain/runs/execution';
 import { showParams } from '../domain/runs/run-params';
 import type { AlertRun } from '../services/alerts/ingest-alerts';
 import type { ExecutionDetail, ExecutionSummary } from './api-contract/executions';
@@ -8,7 +8,7 @@ import type { AlertRunView } from './api-contract/trigger';
 
 type ApprovalLinks = { readonly approve: string; readonly reject: string } | null;
 
-export function toExecutionSummary(e: Execution): ExecutionSummary {
+export function toExecutionSummary(e: ListedExecution): ExecutionSummary {
   return {
     execId: e.execId,
     status: e.status,
@@ -63,7 +63,7 @@ export function toAlertRunView(run: AlertRun): AlertRunView {
   return { ...run, links: { self: executionPath(run.execId) } };
 }
 
-function alertSummary(a: NonNullable<Execution['alert']>): ExecutionSummary['alert'] {
+function alertSummary(a: NonNullable<ListedExecution['alert']>): ExecutionSummary['alert'] {
   return {
     source: a.source,
     alertId: a.alertId,

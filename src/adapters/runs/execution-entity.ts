@@ -11,47 +11,8 @@ export const MAIN_PARTITION = 'x';
 // The alert context is bounded when ingested (domain/alert.ts), so a few chunks always hold it.
 const ALERT_CHUNKS = 4;
 
-export const SUMMARY_COLUMNS = [
-  'execId',
-  'status',
-  'partition',
-  'mappingId',
-  'mappingName',
-  'runbook',
-  'runArgs',
-  'worker',
-  'oncall',
-  'timeoutSeconds',
-  'mappingEnv',
-  'trigger',
-  'requestedAt',
-  'startedAt',
-  'finishedAt',
-  'durationMs',
-  'exitCode',
-  'signal',
-  'outputBytes',
-  'outputTruncated',
-  'error',
-  'idempotencyKey',
-  'requestedBy',
-  'approval',
-  'budget',
-  'paging',
-  'notifications',
-  'requeues',
-  'requeuedAt',
-  'leaseUntil',
-  'params',
-  'cancel',
-  'scheduledFor',
-  'concurrency',
-  'waiting',
-  'requester',
-  'runbookSha256',
-  'appVersion',
-  ...chunkColumns('alert', ALERT_CHUNKS),
-];
+/** The columns holding a record's whole alert (JSON): on the record only, never on its index rows. */
+export const ALERT_COLUMNS = chunkColumns('alert', ALERT_CHUNKS);
 
 // Small structured fields, each stored as one JSON column; rows written before they existed lack them.
 const JSON_FIELDS = [

@@ -1,11 +1,12 @@
 // Execution index rows: keys in the record's own partition, each row a copy of the record's summary.
-import type { Execution } from '../../domain/runs/execution';
+import type { Execution, ListedExecution } from '../../domain/runs/execution';
 import { isUndelivered } from '../../domain/oncall/notification';
 import { sha256Hex } from '../../domain/shared/hash';
 import type { ExecutionQuery } from '../../services/runs/ports';
-import { MAIN_PARTITION, SUMMARY_COLUMNS } from './execution-entity';
+import { MAIN_PARTITION } from './execution-entity';
+import { summaryOf } from './execution-summary';
 
-type Indexed = Pick<Execution, 'status' | 'mappingId' | 'trigger' | 'alert' | 'notifications'>;
+type Indexed = Pick<ListedExecution, 'status' | 'mappingId' | 'trigger' | 'alert' | 'notifications'>;
 
 // Record row keys are inverted time, all digits first: every `i|` row (and the layout marker) sorts after every
 // record, above RECORDS_END.
@@ -41,10 +42,9 @@ export const indexRowKey = (index: string, recordRowKey: string): string => `${I
 /** The rows of an index, as a row-key prefix of the main partition. */
 export const indexPrefix = (index: string): string => `${INDEX}${index}|`;
 
-/** The index rows of a record entity (toEntity's): same partition, the summary columns copied. */
+/** The index rows of a record entity (toEntity's): same partition, carrying the record's summary. */
 export function indexEntities(e: Indexed, record: Record<string, unknown> & { rowKey: string }) {
-  const summary: Record<string, unknown> = {};
-  for (const column of SUMMARY_COLUMNS) if (record[column] !== undefined) summary[column] = record[column];
+  const summary = summaryOf(e, record);
   return indexesOf(e).map((index) => ({
     partitionKey: MAIN_PARTITION,
     rowKey: indexRowKey(index, record.rowKey),
@@ -67,7 +67,7 @@ export function queryIndex(q: ExecutionQuery): string | null {
 }
 
 /** Whether a summary meets a query's filters: the index serving it covers one, the others are checked here. */
-export const matchesQuery = (e: Execution, q: ExecutionQuery): boolean =>
+export const matchesQuery = (e: ListedExecution, q: ExecutionQuery): boolean =>
   (!q.status || e.status === q.status) &&
   (!q.mappingId || e.mappingId === q.mappingId) &&
   (!q.trigger || e.trigger === q.trigger) &&

@@ -1,9 +1,12 @@
 // Execution listing: newest first, one row-key range of the main partition per page, whatever the history.
 import type { TableClient } from '@azure/data-tables';
 import type { ExecutionPage, ExecutionQuery } from '../../services/runs/ports';
-import { fromEntity, MAIN_PARTITION, SUMMARY_COLUMNS } from './execution-entity';
+import { MAIN_PARTITION } from './execution-entity';
+import { fromSummaryEntity, LISTING_COLUMNS } from './execution-summary';
 import { indexPrefix, matchesQuery, queryIndex } from './execution-index';
 import { timeKeyedFilter } from '../shared/time-keyed-range';
+import { nextRowKeyOf } from '../shared/storage-continuation';
+import { execIdBefore } from '../../domain/runs/exec-id';
 
 // Storage may answer a range in parts (1,000 rows, 5 s); past this many parts the page ends short, still resumable.
 const MAX_REQUESTS = 3;
@@ -17,16 +20,26 @@ export async function readIndexPage(table: TableClient, q: ExecutionQuery): Prom
   const prefix = index === null ? '' : indexPrefix(index);
   const filter = timeKeyedFilter(MAIN_PARTITION, prefix, q, q.afterExecId);
   const rows: Record<string, unknown>[] = [];
-  let more = false;
+  let next: string | undefined;
   let requests = 0;
-  const pages = table.listEntities({ queryOptions: { filter, select: SUMMARY_COLUMNS } });
+  const pages = table.listEntities({ queryOptions: { filter, select: LISTING_COLUMNS } });
   for await (const page of pages.byPage({ maxPageSize: q.limit })) {
     rows.push(...page.slice(0, q.limit - rows.length));
-    more = page.continuationToken !== undefined;
+    next = page.continuationToken;
     if (rows.length >= q.limit || ++requests >= MAX_REQUESTS) break;
   }
-  const items = rows.map(fromEntity).filter((e) => matchesQuery(e, q));
+  const items = rows.map(fromSummaryEntity).filter((e) => matchesQuery(e, q));
   // Resumes after the last row read, matched or not: the next page never reads a row twice.
   const last = rows.at(-1)?.['execId'];
-  return typeof last === 'string' && (more || rows.length >= q.limit) ? { items, lastExecId: last } : { items };
+  if (typeof last === 'string')
+    return next !== undefined || rows.length >= q.limit ? { items, lastExecId: last } : { items };
+  // Storage may answer empty parts (it stops after 5 s, or at a server boundary) and still have rows: the page is
+  // empty, and the next one resumes where storage would have gone on, never ending the listing early.
+  return next === undefined ? { items } : { items, lastExecId: resumeAt(nextRowKeyOf(next), prefix) };
+}
+
+function resumeAt(rowKey: string, prefix: string): string {
+  const before = rowKey.startsWith(prefix) ? execIdBefore(rowKey.slice(prefix.length)) : null;
+  if (!before) throw new Error(`a listing of ${prefix || 'records'} cannot go on from row ${rowKey}`);
+  return before;
 }

@@ -6,8 +6,9 @@ import { MAIN_PARTITION, toEntity } from './execution-entity';
 import { indexEntities, indexesOf, indexRowKey } from './execution-index';
 import { isNotFound, isPreconditionFailed } from '../shared/storage-errors';
 
-// A transaction's limits: 100 operations and a 4 MiB body. A run has at most 8 rows (record + 7 index rows), each
-// index row a summary (its alert is bounded to ~100,000 characters by boundAlert; its output stays on the record).
+// A transaction's limits: 100 operations and a 4 MiB body. A run has at most 8 rows (record + 7 index rows). At worst
+// (ADR 0015) the record's JSON is 2.4 MB of output (384 KiB of U+0001, six characters each) and 0.2 MB of alert
+// (~100,000 characters of escapes), and each index row a summary without either, under 0.2 MB: about 3.9 MB in all.
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
 // The multipart envelope around each operation (boundaries, request line, headers).
 const PER_OPERATION_BYTES = 1024;

@@ -34,7 +34,7 @@ export function expire(e: Execution, now: Date): Execution {
   });
 }
 
-export const isExpired = (e: Execution, now: Date): boolean =>
+export const isExpired = (e: Pick<Execution, 'status' | 'approval'>, now: Date): boolean =>
   e.status === 'pending_approval' && !!e.approval && Date.parse(e.approval.expiresAt) <= now.getTime();
 
 function alreadyDecided(e: Execution): AppError {

@@ -2,6 +2,7 @@
 import { canTransition, type ExecutionStatus, type TerminalStatus, type TriggerKind } from './execution-status';
 import type { AksCluster } from '../worker/aks-target';
 import type { AlertContext } from '../alerts/alert';
+import { summarizeAlert, type AlertSummary } from '../alerts/alert-summary';
 import type { Approval } from '../approvals/approval';
 import type { BudgetReport } from '../budgets/budget';
 import type { RunConcurrency } from '../concurrency/concurrency';
@@ -88,6 +89,24 @@ export type Execution = {
   readonly runbookSha256?: string;
   readonly appVersion?: string;
 };
+
+/**
+ * An execution as a listing returns it: no output, no mapping environment, and of its alert only the summary, so
+ * that the index rows copying it stay small (ADR 0015). Read the record for the rest.
+ */
+export type ListedExecution = Omit<Execution, 'alert' | 'output' | 'mappingEnv'> & { readonly alert?: AlertSummary };
+
+/** An execution as a listing returns it. */
+export function listedOf(e: Execution): ListedExecution {
+  // Left out, not set to undefined: a listed execution has no such key at all, as when read from storage.
+  const listed: Omit<ListedExecution, 'alert'> & { output?: string; mappingEnv?: unknown; alert?: AlertContext } = {
+    ...e,
+  };
+  delete listed.output;
+  delete listed.mappingEnv;
+  delete listed.alert;
+  return e.alert ? { ...listed, alert: summarizeAlert(e.alert) } : listed;
+}
 
 export type WaitingReason = { readonly reason: string; readonly since: string };
 

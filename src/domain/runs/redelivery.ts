@@ -1,5 +1,5 @@
 // Re-delivery of queued runs whose message never reached a worker: when to send it again, and when to give up.
-import type { Execution } from './execution';
+import type { Execution, ListedExecution } from './execution';
 
 /** Messages sent again for one run before it is given up as undeliverable. */
 export const MAX_REQUEUES = 3;
@@ -8,7 +8,7 @@ export type RedeliveryStep =
   { readonly kind: 'wait' } | { readonly kind: 'requeue' } | { readonly kind: 'give_up'; readonly reason: string };
 
 /** When the run's latest message was sent: a re-delivery, its approval, or its request. */
-export function readLastSentAt(e: Execution): string {
+export function readLastSentAt(e: ListedExecution): string {
   return e.requeuedAt ?? e.approval?.decidedAt ?? e.requestedAt;
 }
 
@@ -24,7 +24,7 @@ export type QueueSight = { readonly poisoned?: boolean; readonly backlog?: boole
  * `poisoned`: its message is known to be gone, so there is nothing to wait for.
  */
 export function nextRedeliveryStep(
-  e: Execution,
+  e: ListedExecution,
   now: Date,
   requeueAfterSeconds: number,
   sight: QueueSight = {},
@@ -44,7 +44,7 @@ export function nextRedeliveryStep(
   return giveUp(`no worker took it after ${count} re-deliveries`);
 }
 
-const waitedSince = (e: Execution, now: Date): number => now.getTime() - Date.parse(readLastSentAt(e));
+const waitedSince = (e: ListedExecution, now: Date): number => now.getTime() - Date.parse(readLastSentAt(e));
 
 const giveUp = (why: string): RedeliveryStep => ({ kind: 'give_up', reason: `never reached a worker: ${why}` });
 

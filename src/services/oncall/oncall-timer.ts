@@ -2,7 +2,7 @@
 import { replaceKeepingOutbox } from '../runs/replace-keeping-outbox';
 import { writeAudit, type AuditDeps } from '../audit/audit-trail';
 import { expire, isExpired } from '../../domain/approvals/approval-decision';
-import type { Execution } from '../../domain/runs/execution';
+import type { ListedExecution } from '../../domain/runs/execution';
 import { isDue } from '../../domain/oncall/notification';
 import { onDecision, withNotifications, type Channels } from '../../domain/oncall/notify-plan';
 import { deliverOwed, type DeliverDeps } from './deliver-notifications';
@@ -65,7 +65,7 @@ export async function retryNotifications(deps: TimerDeps): Promise<number> {
 async function eachListed(
   deps: TimerDeps,
   query: Omit<ExecutionQuery, 'limit'>,
-  fn: (e: Execution) => Promise<void>,
+  fn: (e: ListedExecution) => Promise<void>,
 ): Promise<void> {
   let afterExecId: string | undefined;
   for (let page = 0; page < MAX_PAGES; page++) {

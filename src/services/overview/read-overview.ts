@@ -1,6 +1,6 @@
 // Overview: how the last hours went (runs by status, failure rate), what waits or is stuck now, poison queues,
 // unmatched alerts and owed pages; every count bounded, read from indexes, never a scan of the history.
-import type { Execution } from '../../domain/runs/execution';
+import type { ListedExecution } from '../../domain/runs/execution';
 import type { ExecutionStatus } from '../../domain/runs/execution-status';
 import { isUndelivered } from '../../domain/oncall/notification';
 import { nextRedeliveryStep } from '../../domain/runs/redelivery';
@@ -102,7 +102,7 @@ export async function countStuck(deps: OverviewDeps, now: Date): Promise<number>
 /** Notifications (pages, closes, chat messages) not yet delivered: pending or failing and retried. */
 export async function owedPages(deps: OverviewDeps): Promise<Overview['oncall']> {
   const page = await deps.executions.list({ owesNotification: true, limit: LIVE_CAP });
-  const owed = page.items.flatMap((e: Execution) => (e.notifications ?? []).filter(isUndelivered));
+  const owed = page.items.flatMap((e: ListedExecution) => (e.notifications ?? []).filter(isUndelivered));
   const oldest = owed.map((n) => n.createdAt).sort()[0] ?? null;
   return { owed: owed.length, failing: owed.filter((n) => n.state === 'failing').length, oldestOwedAt: oldest };
 }

@@ -1,5 +1,5 @@
 // Run ports: execution records, their listing, idempotency claims and the worker pools' queues.
-import type { Execution } from '../../domain/runs/execution';
+import type { Execution, ListedExecution } from '../../domain/runs/execution';
 import type { ExecutionStatus, TriggerKind } from '../../domain/runs/execution-status';
 import type { RunMessage } from '../../domain/runs/run-message';
 import type { Versioned } from '../shared/ports';
@@ -20,7 +20,7 @@ export type ExecutionQuery = {
 };
 
 /** lastExecId is set when more rows may follow. */
-export type ExecutionPage = { readonly items: Execution[]; readonly lastExecId?: string };
+export type ExecutionPage = { readonly items: ListedExecution[]; readonly lastExecId?: string };
 
 export type RejectedMessage = {
   readonly queue: string;
@@ -39,7 +39,7 @@ export type ExecutionStore = {
   get(execId: string): Promise<Versioned<Execution> | null>;
   /** Replaces the record only if its ETag still matches; null when another writer changed or removed it first. */
   replaceIf(next: Execution, previous: Versioned<Execution>): Promise<Versioned<Execution> | null>;
-  /** Newest first; summaries without output. */
+  /** Newest first; summaries (see ListedExecution): read a record for its output and whole alert. */
   list(query: ExecutionQuery): Promise<ExecutionPage>;
   recordRejectedMessage(rejected: RejectedMessage): Promise<void>;
   /** The newest rejected messages first, at most `limit`. */

@@ -1,7 +1,7 @@
 // Read executions: filtered pages with opaque continuation tokens, and single records.
 import { badRequest, notFound } from '../../domain/shared/errors';
 import { isExecId } from '../../domain/runs/exec-id';
-import { type Execution } from '../../domain/runs/execution';
+import type { Execution, ListedExecution } from '../../domain/runs/execution';
 import type { ExecutionStatus, TriggerKind } from '../../domain/runs/execution-status';
 import type { ExecutionStore } from './ports';
 
@@ -21,7 +21,7 @@ export type ExecutionFilter = {
   readonly continuation?: string | undefined;
 };
 
-export type ListResult = { readonly items: Execution[]; readonly continuation?: string };
+export type ListResult = { readonly items: ListedExecution[]; readonly continuation?: string };
 
 export async function listExecutions(store: ExecutionStore, q: ExecutionFilter): Promise<ListResult> {
   if (q.since && q.until && q.since > q.until) throw badRequest('since', '"since" must not be later than "until".');

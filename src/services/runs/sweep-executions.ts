@@ -2,7 +2,7 @@
 import { onFinish, withNotifications, type Channels } from '../../domain/oncall/notify-plan';
 import { deliverOwed, type DeliverDeps } from '../oncall/deliver-notifications';
 import { replaceKeepingOutbox } from './replace-keeping-outbox';
-import { endUnrun, type Execution } from '../../domain/runs/execution';
+import { endUnrun, type Execution, type ListedExecution } from '../../domain/runs/execution';
 import { WORKER_LOST } from '../../domain/runs/lost-run';
 import type { ExecutionStatus } from '../../domain/runs/execution-status';
 import { isLeaseOver, RUN_LEASE_SECONDS } from '../../domain/runs/run-lease';
@@ -51,7 +51,7 @@ export async function forEachWithStatus(
   executions: ExecutionStore,
   status: ExecutionStatus,
   until: Date,
-  visit: (e: Execution) => Promise<boolean>,
+  visit: (e: ListedExecution) => Promise<boolean>,
 ): Promise<number> {
   let count = 0;
   let afterExecId: string | undefined;
@@ -82,7 +82,11 @@ export async function sweepLostExecutions(deps: SweepDeps): Promise<number> {
 
 // A live worker renews its run's lease while the runbook runs. Runs claimed before leases existed have none: they
 // are lost once past their timeout, kill grace and a slack for a slow final write.
-export function isLost(deps: Pick<SweepDeps, 'killGraceSeconds' | 'slackSeconds'>, e: Execution, now: Date): boolean {
+export function isLost(
+  deps: Pick<SweepDeps, 'killGraceSeconds' | 'slackSeconds'>,
+  e: ListedExecution,
+  now: Date,
+): boolean {
   if (!e.startedAt) return false;
   if (e.leaseUntil !== undefined) return isLeaseOver(e, now);
   const allowedMs = (e.timeoutSeconds + deps.killGraceSeconds + deps.slackSeconds) * 1000;

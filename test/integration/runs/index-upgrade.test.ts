@@ -9,7 +9,7 @@ import { execRowKey, newExecId } from '../../../src/domain/runs/exec-id';
 import { newExecution, startExecution, type Execution } from '../../../src/domain/runs/execution';
 import type { ExecutionStatus } from '../../../src/domain/runs/execution-status';
 import { sampleAlert, sampleMapping } from '../../support/fixtures';
-import { seedExecutions } from '../../support/execution-rows';
+import { seedExecutions } from '../../../bench/seed-executions';
 import { countedTable } from '../../support/counted-table';
 
 const tables: TableClient[] = [];

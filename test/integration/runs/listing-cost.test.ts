@@ -3,11 +3,11 @@ import type { TableClient } from '@azure/data-tables';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createExecutionTable } from '../../../src/adapters/runs/execution-table';
 import { newExecId } from '../../../src/domain/runs/exec-id';
-import { newExecution, type Execution } from '../../../src/domain/runs/execution';
+import { newExecution, type Execution, type ListedExecution } from '../../../src/domain/runs/execution';
 import type { ExecutionQuery, ExecutionStore } from '../../../src/services/runs/ports';
 import type { RequestCounter } from '../../../src/adapters/shared/request-counter';
 import { sampleAlert, sampleMapping } from '../../support/fixtures';
-import { seedExecutions } from '../../support/execution-rows';
+import { seedExecutions } from '../../../bench/seed-executions';
 import { countedTable } from '../../support/counted-table';
 
 const start = Date.UTC(2026, 0, 1);
@@ -97,7 +97,7 @@ describe('listing cost', () => {
   });
 
   it('lists only records when unfiltered, never the index rows that share their partition', async () => {
-    const all: Execution[] = [];
+    const all: ListedExecution[] = [];
     let afterExecId: string | undefined;
     do {
       const page = await small.store.list({ limit: 50, ...(afterExecId ? { afterExecId } : {}) });

@@ -16,7 +16,7 @@ import type { ExecutionStore } from '../../../src/services/runs/ports';
 import { startOpsgenieStub } from '../../support/opsgenie-stub';
 import { dropStorage } from '../../support/test-runtime';
 import { isolatedConfig, sampleMapping } from '../../support/fixtures';
-import { seedExecutions } from '../../support/execution-rows';
+import { seedExecutions } from '../../../bench/seed-executions';
 
 const log = createSourceLogger(silentWriter, 'test');
 let config: CloudoConfig;

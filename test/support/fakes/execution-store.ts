@@ -1,5 +1,5 @@
 // In-memory ExecutionStore: the Table adapter's contract (test/contract/execution-store.contract.ts) in a Map.
-import type { Execution } from '../../../src/domain/runs/execution';
+import { listedOf, type Execution } from '../../../src/domain/runs/execution';
 import { execRowKey, toRowKeyRange } from '../../../src/domain/runs/exec-id';
 import { matchesQuery } from '../../../src/adapters/runs/execution-index';
 import { alreadyExists } from '../../../src/domain/shared/errors';
@@ -66,14 +66,7 @@ function listPage(all: Execution[], q: ExecutionQuery) {
     .filter((e) => matchesQuery(e, q))
     .sort((a, b) => execRowKey(a.execId).localeCompare(execRowKey(b.execId)))
     .slice(0, q.limit)
-    .map(summaryOf);
+    .map(listedOf);
   const last = items.at(-1);
   return { items, ...(items.length >= q.limit && last ? { lastExecId: last.execId } : {}) };
-}
-
-// A listing carries summaries: the output stays with the record.
-function summaryOf(e: Execution): Execution {
-  const summary = { ...e };
-  delete summary.output;
-  return summary;
 }

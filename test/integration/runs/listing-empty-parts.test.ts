@@ -1,0 +1,100 @@
+// Storage may answer a query in empty parts with a continuation: a page read only those is empty, never the end.
+import { TableClient, type TableServiceClientOptions } from '@azure/data-tables';
+import { afterAll, describe, expect, it } from 'vitest';
+import { inject } from 'vitest';
+import { createExecutionTable } from '../../../src/adapters/runs/execution-table';
+import { newExecId } from '../../../src/domain/runs/exec-id';
+import { newExecution, type Execution } from '../../../src/domain/runs/execution';
+import type { ExecutionQuery } from '../../../src/services/runs/ports';
+import { sampleMapping } from '../../support/fixtures';
+import { uniqueName } from '../../support/unique-names';
+
+type PipelinePolicy = NonNullable<TableServiceClientOptions['additionalPolicies']>[number]['policy'];
+
+const tables: TableClient[] = [];
+afterAll(async () => Promise.all(tables.map((t) => t.deleteTable())));
+
+/**
+ * Storage as it answers past its 5 s or a server boundary: the next `parts` queries that would return rows return
+ * none, with the continuation headers of their first row, as storage sends them (the SDK makes its token of them).
+ */
+function emptyParts(): { policy: PipelinePolicy; arm(parts: number): void } {
+  let left = 0;
+  const policy: PipelinePolicy = {
+    name: 'emptyParts',
+    sendRequest: async (request, next) => {
+      if (left <= 0 || request.method !== 'GET') return next(request);
+      // Without $select, so that the rows it empties name their keys.
+      const url = new URL(request.url);
+      url.searchParams.delete('$select');
+      request.url = url.toString();
+      const response = await next(request);
+      if (!response.bodyAsText) return response;
+      const body = JSON.parse(response.bodyAsText) as { value?: { PartitionKey: string; RowKey: string }[] };
+      const first = body.value?.[0];
+      if (!first) return response;
+      left -= 1;
+      response.headers.set('x-ms-continuation-NextPartitionKey', first.PartitionKey);
+      response.headers.set('x-ms-continuation-NextRowKey', first.RowKey);
+      return { ...response, bodyAsText: JSON.stringify({ ...body, value: [] }) };
+    },
+  };
+  return { policy, arm: (parts) => void (left = parts) };
+}
+
+async function setUp() {
+  const parts = emptyParts();
+  const table = TableClient.fromConnectionString(inject('storageConnection'), uniqueName('parts'), {
+    allowInsecureConnection: true,
+    // Inside the deserializer: the SDK reads the emptied answer as if storage had sent it.
+    additionalPolicies: [{ policy: parts.policy, position: 'perRetry' }],
+  });
+  tables.push(table);
+  await table.createTable();
+  const store = createExecutionTable(table);
+  const runs: Execution[] = [];
+  for (let i = 0; i < 5; i++) {
+    const now = new Date(Date.UTC(2026, 4, 1, 10, 0, i));
+    const e = newExecution({
+      execId: newExecId(now),
+      mapping: sampleMapping(),
+      trigger: 'manual',
+      now,
+      defaultTimeoutSeconds: 60,
+    });
+    runs.push(e);
+    await store.create(e);
+  }
+  return { store, arm: parts.arm, newestFirst: runs.map((e) => e.execId).reverse() };
+}
+
+describe('a listing storage answers in empty parts', () => {
+  it.each<[string, Omit<ExecutionQuery, 'limit'>]>([
+    ['unfiltered', {}],
+    ['by an index', { status: 'queued' }],
+  ])('%s: the page is empty with a continuation, and the next pages list every run once', async (_, query) => {
+    const { store, arm, newestFirst } = await setUp();
+    arm(3);
+    const first = await store.list({ limit: 2, ...query });
+    expect(first.items).toEqual([]);
+    expect(first.lastExecId).toBeDefined();
+    const seen: string[] = [];
+    let afterExecId = first.lastExecId;
+    while (afterExecId) {
+      const page = await store.list({ limit: 2, ...query, afterExecId });
+      seen.push(...page.items.map((e) => e.execId));
+      afterExecId = page.lastExecId;
+    }
+    expect(seen).toEqual(newestFirst);
+  });
+
+  it('an empty part after rows ends the page at its last row', async () => {
+    const { store, arm, newestFirst } = await setUp();
+    const first = await store.list({ limit: 2 });
+    arm(3);
+    const second = await store.list({ limit: 2, afterExecId: first.lastExecId! });
+    expect(second.items).toEqual([]);
+    const rest = await store.list({ limit: 10, afterExecId: second.lastExecId! });
+    expect([...first.items, ...rest.items].map((e) => e.execId)).toEqual(newestFirst);
+  });
+});
