@@ -77,7 +77,7 @@ export async function launch(request: LaunchRequest): Promise<StartedProcess> {
 
 function startLauncher(): Launcher {
   // Detached: a Ctrl-C or a signal to the worker's group leaves it to end with the worker's pipe, after the runbooks.
-  const child = spawn(process.execPath, ['-e', LAUNCHER_SCRIPT], {
+  const child = spawn(process.execPath, ['-e', LAUNCHER_SCRIPT, String(process.pid)], {
     detached: true,
     stdio: ['pipe', 'pipe', 'ignore'],
     env: {},
