@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { launch } from '../../../src/adapters/worker/launcher';
 import { runProcess } from '../../../src/adapters/worker/process-runner';
 import type { ProcessSpec, ProcessUser } from '../../../src/services/worker/ports';
-import { isProcessAlive } from '../../support/proc-scan';
+import { isProcessAlive, waitFor } from '../../support/proc-scan';
 import { readableDir, writableDir } from '../../support/runbook-dirs';
 
 const PATH = process.env['PATH'] ?? '/usr/bin:/bin';
@@ -53,6 +53,16 @@ function blockUntil(what: string, check: () => boolean, ms = 10_000): void {
 
 const lines = (text: string) => text.trim().split('\n');
 
+const LAUNCHER_MODULE = path.resolve(__dirname, '../../../src/adapters/worker/launcher');
+
+/** Runs `script` (CommonJS, may require TypeScript sources) as a worker of its own, until it exits. */
+async function runWorker(script: string): Promise<void> {
+  const file = path.join(dir, `worker-${Math.random().toString(36).slice(2)}.cjs`);
+  writeFileSync(file, script);
+  const child = spawn(process.execPath, ['--require', require.resolve('tsx/cjs'), file], { stdio: 'ignore' });
+  await new Promise((resolve) => child.once('exit', resolve));
+}
+
 describe.skipIf(process.platform !== 'linux')('a runbook against its launcher', () => {
   it('gets fd 0 to 2 only, and cannot read, signal, trace or write to the launcher', async () => {
     const body = [
@@ -91,31 +101,35 @@ describe.skipIf(process.platform !== 'linux')('a runbook against its launcher', 
 });
 
 describe.skipIf(process.platform !== 'linux')('the launcher killed', () => {
+  // Repeated, each time with a new launcher: which of its exit and its last answer the worker sees first is a race.
   it('right after it started a runbook, before the worker read the answer: the runbook is not left unwatched', async () => {
-    const mark = path.join(out, 'started-b');
-    const started = launch({
-      file: 'bash',
-      args: ['-c', `echo $$ > ${mark}; exec sleep 300`],
-      env: { PATH },
-      detached: true,
-      ...(USER ? { user: USER } : {}),
-    });
-    // The launcher has answered (the runbook runs) but this worker has not read it; then the launcher dies.
-    blockUntil('the runbook started', () => existsSync(mark) && readFileSync(mark, 'utf8').endsWith('\n'));
-    const pid = Number(readFileSync(mark, 'utf8'));
-    leftovers.push(pid);
-    const launcher = stat(pid)?.ppid ?? 0;
-    expect(launcher).not.toBe(process.pid);
-    process.kill(launcher, 'SIGKILL');
-    blockUntil('the launcher dead', () => stat(launcher)?.state === 'Z');
-    const child = await started;
-    const event = await new Promise<string>((resolve) => {
-      child.on('error', (err) => resolve(`error ${err.message}`));
-      child.once('exit', (code, signal) => resolve(`exit ${String(code)} ${String(signal)}`));
-    });
-    // Reported as started and then killed, so the runner kills its session; not as never started, left to run on.
-    expect(child.pid).toBe(pid);
-    expect(event).toBe('exit null SIGKILL');
+    for (let round = 0; round < 5; round++) {
+      const mark = path.join(out, `started-b${round}`);
+      const started = launch({
+        file: 'bash',
+        args: ['-c', `echo $$ > ${mark}; exec sleep 300`],
+        env: { PATH },
+        detached: true,
+        ...(USER ? { user: USER } : {}),
+      });
+      // The launcher has answered (the runbook runs) but this worker has not read it; then the launcher dies.
+      blockUntil('the runbook started', () => existsSync(mark) && readFileSync(mark, 'utf8').endsWith('\n'));
+      const pid = Number(readFileSync(mark, 'utf8'));
+      leftovers.push(pid);
+      const launcher = stat(pid)?.ppid ?? 0;
+      expect(launcher).not.toBe(process.pid);
+      // Back in epoll_wait: it has written its answer (a launcher killed before that is a window the ADR accepts).
+      blockUntil('the launcher answered', () => readFileSync(`/proc/${launcher}/wchan`, 'latin1') === 'do_epoll_wait');
+      process.kill(launcher, 'SIGKILL');
+      blockUntil('the launcher dead', () => stat(launcher)?.state === 'Z');
+      const child = await started;
+      const event = await new Promise<string>((resolve) => {
+        child.on('error', (err) => resolve(`error ${err.message}`));
+        child.once('exit', (code, signal) => resolve(`exit ${String(code)} ${String(signal)}`));
+      });
+      // Reported as started and then killed, so the runner kills its session; not as never started, left to run on.
+      expect({ pid: child.pid, event }).toEqual({ pid, event: 'exit null SIGKILL' });
+    }
   });
 });
 
@@ -123,7 +137,7 @@ describe.skipIf(process.platform !== 'linux')('the worker killed', () => {
   it('right after it asked for a start: the launcher starts nothing for a worker that is gone', async () => {
     const mark = path.join(out, 'started-c');
     const worker = [
-      `const { launch } = require(${JSON.stringify(path.resolve(__dirname, '../../../src/adapters/worker/launcher'))});`,
+      `const { launch } = require(${JSON.stringify(LAUNCHER_MODULE)});`,
       `void launch(${JSON.stringify({
         file: 'bash',
         args: ['-c', `sleep 0.5; echo $$ > ${mark}; exec sleep 300`],
@@ -134,13 +148,32 @@ describe.skipIf(process.platform !== 'linux')('the worker killed', () => {
       // The request is in the launcher's pipe (written at once); the launcher is still starting up.
       "process.kill(process.pid, 'SIGKILL');",
     ].join('\n');
-    const file = path.join(dir, 'worker.cjs');
-    writeFileSync(file, worker);
-    const child = spawn(process.execPath, ['--require', require.resolve('tsx/cjs'), file], { stdio: 'ignore' });
-    await new Promise((resolve) => child.once('exit', resolve));
+    await runWorker(worker);
     await sleep(2_000);
     if (existsSync(mark)) leftovers.push(Number(readFileSync(mark, 'utf8')));
     // Nobody would stop it: its worker, with its timeout, is gone, and the reaper never heard of it.
     expect(existsSync(mark)).toBe(false);
+  });
+
+  it('after the launcher started a runbook, before the worker read its pid (so told the reaper): the runbook goes', async () => {
+    const mark = path.join(out, 'started-d');
+    const worker = [
+      "const { existsSync, readFileSync } = require('node:fs');",
+      `const { launch } = require(${JSON.stringify(LAUNCHER_MODULE)});`,
+      `void launch(${JSON.stringify({
+        file: 'bash',
+        args: ['-c', `echo $$ > ${mark}; exec sleep 300`],
+        env: { PATH },
+        detached: true,
+        ...(USER ? { user: USER } : {}),
+      })});`,
+      // A busy event loop: the runbook runs, and the worker has not read its pid when it is killed.
+      `while (!(existsSync(${JSON.stringify(mark)}) && readFileSync(${JSON.stringify(mark)}, 'utf8').endsWith('\\n'))) {}`,
+      "process.kill(process.pid, 'SIGKILL');",
+    ].join('\n');
+    await runWorker(worker);
+    const pid = Number(readFileSync(mark, 'utf8'));
+    leftovers.push(pid);
+    await waitFor('the runbook gone', () => !isProcessAlive(pid), 10_000);
   });
 });
