@@ -131,6 +131,25 @@ describe.skipIf(process.platform !== 'linux')('the launcher killed', () => {
       expect({ pid: child.pid, event }).toEqual({ pid, event: 'exit null SIGKILL' });
     }
   });
+  it('while many runs start: each run settles once, none is left running, and later runs start again', async () => {
+    const pids: number[] = [];
+    let launcher = 0;
+    const onOutput = (chunk: Buffer) => {
+      const [pid = 0, parent = 0] = String(chunk).trim().split(' ').map(Number);
+      pids.push(pid);
+      leftovers.push(pid);
+      if (launcher === 0) {
+        launcher = parent;
+        process.kill(launcher, 'SIGKILL');
+      }
+    };
+    const runs = Array.from({ length: 20 }, () => runProcess(spec('echo $$ $PPID; exec sleep 300', { onOutput })));
+    const outcomes = await Promise.all(runs);
+    for (const o of outcomes)
+      expect(['exited SIGKILL', 'spawn_failed']).toContain(`${o.kind}${o.signal ? ` ${o.signal}` : ''}`);
+    await waitFor('every runbook gone', () => !pids.some(isProcessAlive), 10_000);
+    await expect(runProcess(spec('echo ok'))).resolves.toMatchObject({ kind: 'exited', output: 'ok\n' });
+  });
 });
 
 describe.skipIf(process.platform !== 'linux')('the worker killed', () => {
