@@ -2,6 +2,7 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
+import { fstatSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import type { Readable } from 'node:stream';
 import { LAUNCHER_SCRIPT } from './launcher-script';
@@ -42,7 +43,11 @@ type Reply = {
   readonly signal?: NodeJS.Signals | null;
   readonly swept?: boolean;
 };
-type Entry = { readonly started: LaunchedProcess; readonly settle: (started: LaunchedProcess) => void };
+type Entry = {
+  readonly started: LaunchedProcess;
+  readonly settle: (started: LaunchedProcess) => void;
+  readonly outputFd: number | undefined;
+};
 // stdout is a pipe, a net.Socket: referenced only while an answer is awaited.
 type Launcher = { readonly child: ChildProcess; readonly replies: Socket; readonly pending: Map<number, Entry> };
 
@@ -69,7 +74,7 @@ export async function launch(request: LaunchRequest): Promise<StartedProcess> {
   const { user, outputFd, timeoutMs, ...rest } = request;
   const line = JSON.stringify({ id, ...rest, ...user, outFd: outputFd, timeoutMs });
   return new Promise((resolve) => {
-    current.pending.set(id, { started: new LaunchedProcess(), settle: resolve });
+    current.pending.set(id, { started: new LaunchedProcess(), settle: resolve, outputFd });
     current.replies.ref();
     current.child.stdin?.write(`${line}\n`);
   });
@@ -77,7 +82,7 @@ export async function launch(request: LaunchRequest): Promise<StartedProcess> {
 
 function startLauncher(): Launcher {
   // Detached: a Ctrl-C or a signal to the worker's group leaves it to end with the worker's pipe, after the runbooks.
-  const child = spawn(process.execPath, ['-e', LAUNCHER_SCRIPT], {
+  const child = spawn(process.execPath, ['-e', LAUNCHER_SCRIPT, String(process.pid)], {
     detached: true,
     stdio: ['pipe', 'pipe', 'ignore'],
     env: {},
@@ -131,12 +136,39 @@ function onLauncherGone(state: Launcher): void {
   if (launcher === state) launcher = undefined;
   for (const [id, entry] of state.pending) {
     forget(state, id);
-    entry.settle(entry.started);
     const { started } = entry;
+    // Killed inside a start (most of its time during a burst of starts): the runbook may run, its pid never told.
+    if (started.pid === undefined && entry.outputFd !== undefined) started.pid = sessionHolding(entry.outputFd);
+    entry.settle(started);
     if (started.pid === undefined)
       setImmediate(() => started.emit('error', toError({ message: 'the process launcher exited' })));
     else setImmediate(() => started.emit('exit', null, 'SIGKILL'));
   }
+}
+
+/**
+ * The session of a process whose stdout is the FIFO `fd` (still open here) names: the runbook started for it, or what
+ * it left. One /proc scan, only when a launcher died with starts unanswered.
+ */
+function sessionHolding(fd: number): number | undefined {
+  try {
+    const fifo = fstatSync(fd);
+    for (const entry of readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+      try {
+        const out = statSync(`/proc/${entry}/fd/1`);
+        if (out.ino !== fifo.ino || out.dev !== fifo.dev) continue;
+        const stat = readFileSync(`/proc/${entry}/stat`, 'latin1');
+        // "pid (comm) state ppid pgrp session …": fields count from the last ')'.
+        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[3]);
+      } catch {
+        // Gone meanwhile, or no fd 1.
+      }
+    }
+  } catch {
+    // No /proc: nothing to find.
+  }
+  return undefined;
 }
 
 function forget(state: Launcher, id: number): void {
