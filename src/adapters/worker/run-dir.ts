@@ -2,6 +2,7 @@
 import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
 import path from 'node:path';
 import type { RunUser } from '../../domain/worker/run-user';
 import type { RunDir, RunDirSpec } from '../../services/worker/ports';
@@ -10,6 +11,8 @@ import type { StartedProcess } from './launcher';
 
 // chmod and rm return at once; the cap only keeps a wedged file system from holding the worker forever.
 const REMOVE_TIMEOUT_MS = 60_000;
+// A process limit reached by runs ending together is usually gone a moment later.
+const REMOVE_RETRY_MS = 1_000;
 
 /**
  * Layout: <tmp>/cloudo-run-XXXXXX/ (0700) with home/ (0700), <execId>.json (0600) and aks/ (0700, with az/).
@@ -45,17 +48,17 @@ export function createRunDirs(user: RunUser | null): (spec: RunDirSpec) => Promi
 }
 
 /**
- * Never rejects. What a runbook left is removed by its own user: a root worker walking a tree the runbook's user
- * can change (another run of that user may still be at it) could be led through a planted link. Only if rm cannot
- * start at all does the worker remove the tree itself.
+ * Never rejects. What a runbook left is removed by its own user, never walked by the root worker: a process of that
+ * user (another run, or one that escaped with setsid) could swap a directory for a link mid-walk and have root delete
+ * through it. If the removal cannot start (e.g. the user's process limit), it is tried once more, then left.
  */
 async function remove(dir: string, user: RunUser | null): Promise<void> {
-  const removeAll = () => fs.rm(dir, { recursive: true, force: true }).catch(() => undefined);
-  if (user === null) return removeAll();
-  const started = await runAs(user, REMOVE_SCRIPT, dir);
+  if (user === null) return fs.rm(dir, { recursive: true, force: true }).catch(() => undefined);
+  const started =
+    (await runAs(user, REMOVE_SCRIPT, dir)) ||
+    (await sleep(REMOVE_RETRY_MS).then(() => runAs(user, REMOVE_SCRIPT, dir)));
   // rm cannot remove the directory itself where the temp directory is not world-writable; it is empty by now.
   if (started) await fs.rmdir(dir).catch(() => undefined);
-  else await removeAll();
 }
 
 // One process for both steps: starting one costs the worker's event loop a fork and an exec wait.
