@@ -1,5 +1,6 @@
 // Alert summary: the fields of an alert a listing shows and filters on, without its labels and annotations.
-import { z } from 'zod';
+import type { z } from 'zod';
+import { alertContextObject } from './alert';
 import type { AlertContext } from './alert';
 
 /** What listings keep of an alert: every bounded scalar they show or filter on, and the resource's id. */
@@ -23,18 +24,17 @@ export function summarizeAlert(a: AlertSummary): AlertSummary {
   };
 }
 
-const text = z.string().nullable();
-
 /** For reading a stored summary back: ClouDO wrote it, but storage is still a boundary. */
-export const alertSummarySchema: z.ZodType<AlertSummary> = z.object({
-  source: z.enum(['azure-monitor', 'alertmanager']),
-  alertId: z.string(),
-  rule: text,
-  ruleName: text,
-  severity: text,
-  signalType: text,
-  monitorCondition: z.enum(['Fired', 'Resolved']),
-  firedAt: text,
-  resolvedAt: text,
-  resource: z.object({ id: text }),
-});
+export const alertSummarySchema: z.ZodType<AlertSummary> = alertContextObject
+  .pick({
+    source: true,
+    alertId: true,
+    rule: true,
+    ruleName: true,
+    severity: true,
+    signalType: true,
+    monitorCondition: true,
+    firedAt: true,
+    resolvedAt: true,
+  })
+  .extend({ resource: alertContextObject.shape.resource.pick({ id: true }) });

@@ -63,7 +63,7 @@ const text = z.string().nullable();
 const record = z.record(z.string(), z.string());
 
 /** For reading a stored alert context back: ClouDO wrote it, but storage is still a boundary. */
-export const alertContextSchema: z.ZodType<AlertContext> = z.object({
+export const alertContextObject = z.object({
   source: z.enum(['azure-monitor', 'alertmanager']),
   alertId: z.string(),
   rule: text,
@@ -80,6 +80,7 @@ export const alertContextSchema: z.ZodType<AlertContext> = z.object({
   annotations: record,
   idempotencyKey: z.string(),
 });
+export const alertContextSchema: z.ZodType<AlertContext> = alertContextObject;
 
 // Worst case, every character doubles in JSON (a quote or backslash; the control characters that would take six are
 // removed): 2 × 32 × (128 + 512) × 2 for labels and annotations plus 17 scalars of 512 × 2 stays near 100,000
