@@ -2,10 +2,10 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
-import { fstatSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import type { Readable } from 'node:stream';
 import { LAUNCHER_SCRIPT } from './launcher-script';
+import { sessionWritingTo } from './process-sessions';
 
 export type LaunchRequest = {
   /** Absolute path or bare name, looked up on the PATH of `env`, as spawn does. */
@@ -58,6 +58,9 @@ class LaunchedProcess extends EventEmitter {
   readonly stderr = null;
 }
 
+/** How long a start may go unanswered: one takes milliseconds, and seconds on a machine under heavy load. */
+const START_ANSWER_MS = 30_000;
+
 let launcher: Launcher | undefined;
 let nextId = 0;
 
@@ -74,9 +77,16 @@ export async function launch(request: LaunchRequest): Promise<StartedProcess> {
   const { user, outputFd, timeoutMs, ...rest } = request;
   const line = JSON.stringify({ id, ...rest, ...user, outFd: outputFd, timeoutMs });
   return new Promise((resolve) => {
-    current.pending.set(id, { started: new LaunchedProcess(), settle: resolve, outputFd });
+    const started = new LaunchedProcess();
+    current.pending.set(id, { started, settle: resolve, outputFd });
     current.replies.ref();
     current.child.stdin?.write(`${line}\n`);
+    // A launcher that does not answer a start (stopped, wedged) would hold the run before its timeout even begins: it
+    // is killed, and what it was starting is then found or failed as when it dies (onLauncherGone).
+    const answered = setTimeout(() => {
+      if (started.pid === undefined && current.pending.has(id)) current.child.kill('SIGKILL');
+    }, START_ANSWER_MS);
+    answered.unref();
   });
 }
 
@@ -138,37 +148,12 @@ function onLauncherGone(state: Launcher): void {
     forget(state, id);
     const { started } = entry;
     // Killed inside a start (most of its time during a burst of starts): the runbook may run, its pid never told.
-    if (started.pid === undefined && entry.outputFd !== undefined) started.pid = sessionHolding(entry.outputFd);
+    if (started.pid === undefined && entry.outputFd !== undefined) started.pid = sessionWritingTo(entry.outputFd);
     entry.settle(started);
     if (started.pid === undefined)
       setImmediate(() => started.emit('error', toError({ message: 'the process launcher exited' })));
     else setImmediate(() => started.emit('exit', null, 'SIGKILL'));
   }
-}
-
-/**
- * The session of a process whose stdout is the FIFO `fd` (still open here) names: the runbook started for it, or what
- * it left. One /proc scan, only when a launcher died with starts unanswered.
- */
-function sessionHolding(fd: number): number | undefined {
-  try {
-    const fifo = fstatSync(fd);
-    for (const entry of readdirSync('/proc')) {
-      if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
-      try {
-        const out = statSync(`/proc/${entry}/fd/1`);
-        if (out.ino !== fifo.ino || out.dev !== fifo.dev) continue;
-        const stat = readFileSync(`/proc/${entry}/stat`, 'latin1');
-        // "pid (comm) state ppid pgrp session …": fields count from the last ')'.
-        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[3]);
-      } catch {
-        // Gone meanwhile, or no fd 1.
-      }
-    }
-  } catch {
-    // No /proc: nothing to find.
-  }
-  return undefined;
 }
 
 function forget(state: Launcher, id: number): void {

@@ -1,5 +1,5 @@
-// Signals a runbook's whole session: its process group, and the groups its processes made of their own (`timeout`).
-import { readdirSync, readFileSync } from 'node:fs';
+// Runbook sessions: signal one whole (its group and the groups its processes made), or find one by its output.
+import { fstatSync, readdirSync, readFileSync, statSync } from 'node:fs';
 
 // A SIGKILLed process cannot fork again, so the few children made between one scan and its kills fall to the next.
 const MAX_KILL_PASSES = 10;
@@ -61,6 +61,31 @@ function signalProcess(pid: number, signal: NodeJS.Signals): void {
   } catch {
     // Gone meanwhile (ESRCH); nothing else can fail for a process of our own or, as root, of the runbook user.
   }
+}
+
+/**
+ * The session of a process whose stdout is the FIFO `fd` (still open here) names: the runbook started for it, or what
+ * it left. One /proc scan, only when a launcher died with starts unanswered.
+ */
+export function sessionWritingTo(fd: number): number | undefined {
+  try {
+    const fifo = fstatSync(fd);
+    for (const entry of readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+      try {
+        const out = statSync(`/proc/${entry}/fd/1`);
+        if (out.ino !== fifo.ino || out.dev !== fifo.dev) continue;
+        const stat = readFileSync(`/proc/${entry}/stat`, 'latin1');
+        // "pid (comm) state ppid pgrp session …": fields count from the last ')'.
+        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[3]);
+      } catch {
+        // Gone meanwhile, or no fd 1.
+      }
+    }
+  } catch {
+    // No /proc: nothing to find.
+  }
+  return undefined;
 }
 
 const errorCode = (err: unknown): unknown =>

@@ -91,3 +91,21 @@ describe.skipIf(process.platform !== 'linux')('the process launcher', () => {
     await expect(runProcess(spec('echo ok'))).resolves.toMatchObject({ kind: 'exited', output: 'ok\n' });
   });
 });
+
+describe.skipIf(process.platform !== 'linux')('a launcher that stops answering', () => {
+  it('is replaced after 30 s, the start it held failing, not hanging; the next run starts', async () => {
+    const first = await runProcess(spec('echo "$PPID"'));
+    const stopped = Number(first.output.trim());
+    process.kill(stopped, 'SIGSTOP');
+    try {
+      const held = await runProcess(spec('echo never'));
+      expect(held).toMatchObject({ kind: 'spawn_failed', error: expect.stringContaining('launcher exited') });
+      await waitFor('the stopped launcher gone', () => !isProcessAlive(stopped));
+      const next = await runProcess(spec('echo "$PPID"'));
+      expect(next).toMatchObject({ kind: 'exited', exitCode: 0 });
+      expect(Number(next.output.trim())).not.toBe(stopped);
+    } finally {
+      if (isProcessAlive(stopped)) process.kill(stopped, 'SIGKILL');
+    }
+  }, 60_000);
+});
