@@ -5,10 +5,10 @@ import { MAIN_PARTITION } from './execution-entity';
 import { fromSummaryEntity, LISTING_COLUMNS } from './execution-summary';
 import { indexPrefix, matchesQuery, queryIndex } from './execution-index';
 import { timeKeyedFilter } from '../shared/time-keyed-range';
-import { nextRowKeyOf } from '../shared/storage-continuation';
-import { execIdBefore } from '../../domain/runs/exec-id';
 
-// Storage may answer a range in parts (1,000 rows, 5 s); past this many parts the page ends short, still resumable.
+// Storage may answer a range in parts (1,000 rows, 5 s); past this many parts the page ends short, still resumable
+// from its last row. Parts that are all empty are read past: storage's token is opaque, so an empty page could not say
+// where the next one goes on from (and such parts are rare for one partition's key range: after 5 s of scanning).
 const MAX_REQUESTS = 3;
 
 /**
@@ -26,20 +26,11 @@ export async function readIndexPage(table: TableClient, q: ExecutionQuery): Prom
   for await (const page of pages.byPage({ maxPageSize: q.limit })) {
     rows.push(...page.slice(0, q.limit - rows.length));
     next = page.continuationToken;
-    if (rows.length >= q.limit || ++requests >= MAX_REQUESTS) break;
+    if (rows.length >= q.limit || (++requests >= MAX_REQUESTS && rows.length > 0)) break;
   }
   const items = rows.map(fromSummaryEntity).filter((e) => matchesQuery(e, q));
   // Resumes after the last row read, matched or not: the next page never reads a row twice.
   const last = rows.at(-1)?.['execId'];
-  if (typeof last === 'string')
-    return next !== undefined || rows.length >= q.limit ? { items, lastExecId: last } : { items };
-  // Storage may answer empty parts (it stops after 5 s, or at a server boundary) and still have rows: the page is
-  // empty, and the next one resumes where storage would have gone on, never ending the listing early.
-  return next === undefined ? { items } : { items, lastExecId: resumeAt(nextRowKeyOf(next), prefix) };
-}
-
-function resumeAt(rowKey: string, prefix: string): string {
-  const before = rowKey.startsWith(prefix) ? execIdBefore(rowKey.slice(prefix.length)) : null;
-  if (!before) throw new Error(`a listing of ${prefix || 'records'} cannot go on from row ${rowKey}`);
-  return before;
+  const more = typeof last === 'string' && (next !== undefined || rows.length >= q.limit);
+  return more ? { items, lastExecId: last } : { items };
 }

@@ -26,22 +26,6 @@ export function execIdFromRowKey(rowKey: string): string {
   return newExecId(new Date(MAX_MS - Number(inverted)), suffix);
 }
 
-/**
- * The id whose row key comes right before `rowKey` (a record's), or null if it is not one: paging after it resumes at
- * that row. Row keys are fixed-width, so nothing sorts between the two.
- */
-export function execIdBefore(rowKey: string): string | null {
-  const m = /^(\d{13})-([0-9a-f]{8})$/.exec(rowKey);
-  if (!m?.[1] || !m[2]) return null;
-  const suffix = parseInt(m[2], 16);
-  // The first suffix of its millisecond comes right after the last one of the next millisecond (inverted time).
-  const before =
-    suffix > 0
-      ? `${m[1]}-${(suffix - 1).toString(16).padStart(8, '0')}`
-      : `${String(Number(m[1]) - 1).padStart(13, '0')}-ffffffff`;
-  return execIdFromRowKey(before);
-}
-
 /** Row-key bounds selecting executions requested within [since, until], both inclusive. */
 export function toRowKeyRange(since?: Date, until?: Date): { from?: string; before?: string } {
   return {

@@ -1,13 +1,6 @@
 // Execution ids: readable UTC ids whose row keys list newest first, and time-range bounds.
 import { describe, expect, it } from 'vitest';
-import {
-  execIdBefore,
-  execIdFromRowKey,
-  execRowKey,
-  isExecId,
-  newExecId,
-  toRowKeyRange,
-} from '../../../src/domain/runs/exec-id';
+import { execIdFromRowKey, execRowKey, isExecId, newExecId, toRowKeyRange } from '../../../src/domain/runs/exec-id';
 
 describe('execution ids', () => {
   it('are readable UTC stamps with a random tail', () => {
@@ -33,16 +26,5 @@ describe('execution ids', () => {
     expect(before !== undefined && key < before).toBe(true);
     const later = execRowKey(newExecId(new Date(at.getTime() + 1), '00000000'));
     expect(later >= (from ?? '')).toBe(false);
-  });
-
-  it('name the row right before a row key, for paging to resume at that row', () => {
-    const at = new Date('2026-11-22T10:15:02.123Z');
-    expect(execIdBefore(execRowKey(newExecId(at, '3f9a1c2b')))).toBe(newExecId(at, '3f9a1c2a'));
-    // Row keys count time down: before the first tail of a millisecond comes the last of the next one.
-    const first = execRowKey(newExecId(at, '00000000'));
-    const before = execIdBefore(first)!;
-    expect(before).toBe(newExecId(new Date(at.getTime() + 1), 'ffffffff'));
-    expect(execRowKey(before) < first).toBe(true);
-    expect(execIdBefore('i|s|queued|1')).toBeNull();
   });
 });
