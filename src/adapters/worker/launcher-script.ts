@@ -50,7 +50,9 @@ process.stdin.on('data', (chunk) => {
     let m; try { m = JSON.parse(line); } catch { continue; }
     // What a worker killed (the OOM killer) asked for last is still in the pipe: started now, it would run unwatched,
     // with no timeout, unknown to the reaper; and /proc/<ppid> would then name another process's descriptors.
-    if (parent() !== worker) workerGone();
+    // Only a parent read as another process means gone: a /proc it cannot read (no descriptors left) is not.
+    const now = parent();
+    if (Number.isInteger(now) && now !== worker) workerGone();
     start(m);
   }
 });

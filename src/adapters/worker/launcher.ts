@@ -4,6 +4,7 @@ import type { ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
 import type { Readable } from 'node:stream';
+import { z } from 'zod';
 import { LAUNCHER_SCRIPT } from './launcher-script';
 import { sessionWritingTo } from './process-sessions';
 
@@ -35,14 +36,16 @@ export type StartedProcess = {
   on(event: 'error', listener: (err: Error) => void): unknown;
 };
 
-type Reply = {
-  readonly id: number;
-  readonly pid?: number;
-  readonly error?: { readonly code?: string; readonly message: string };
-  readonly code?: number | null;
-  readonly signal?: NodeJS.Signals | null;
-  readonly swept?: boolean;
-};
+// The launcher is ours, but its stdout is still a boundary: a pid that is not a real one must never reach a kill.
+const replySchema = z.object({
+  id: z.number().int(),
+  pid: z.number().int().gt(1).optional(),
+  error: z.object({ code: z.string().optional(), message: z.string() }).optional(),
+  code: z.number().int().nullable().optional(),
+  signal: z.string().nullable().optional(),
+  swept: z.boolean().optional(),
+});
+type Reply = z.infer<typeof replySchema>;
 type Entry = {
   readonly started: LaunchedProcess;
   readonly settle: (started: LaunchedProcess) => void;
@@ -77,16 +80,17 @@ export async function launch(request: LaunchRequest): Promise<StartedProcess> {
   const { user, outputFd, timeoutMs, ...rest } = request;
   const line = JSON.stringify({ id, ...rest, ...user, outFd: outputFd, timeoutMs });
   return new Promise((resolve) => {
-    const started = new LaunchedProcess();
-    current.pending.set(id, { started, settle: resolve, outputFd });
-    current.replies.ref();
-    current.child.stdin?.write(`${line}\n`);
     // A launcher that does not answer a start (stopped, wedged) would hold the run before its timeout even begins: it
     // is killed, and what it was starting is then found or failed as when it dies (onLauncherGone).
-    const answered = setTimeout(() => {
-      if (started.pid === undefined && current.pending.has(id)) current.child.kill('SIGKILL');
-    }, START_ANSWER_MS);
-    answered.unref();
+    const unanswered = setTimeout(() => current.child.kill('SIGKILL'), START_ANSWER_MS);
+    unanswered.unref();
+    const settle = (started: LaunchedProcess) => {
+      clearTimeout(unanswered);
+      resolve(started);
+    };
+    current.pending.set(id, { started: new LaunchedProcess(), settle, outputFd });
+    current.replies.ref();
+    current.child.stdin?.write(`${line}\n`);
   });
 }
 
@@ -111,7 +115,8 @@ function startLauncher(): Launcher {
     }
   });
   child.stdin?.on('error', () => undefined);
-  child.once('error', () => onLauncherGone(state)).once('exit', () => onLauncherGone(state));
+  // 'close', not 'exit': the replies it wrote before it died are read first (no child holds its stdout).
+  child.once('error', () => onLauncherGone(state)).once('close', () => onLauncherGone(state));
   // Neither the launcher nor its pipes keep the worker alive; stdout is referenced while an answer is awaited.
   child.unref();
   (child.stdin as unknown as { unref?: () => void } | null)?.unref?.();
@@ -134,7 +139,7 @@ function onReply(state: Launcher, reply: Reply): void {
   if (error) setImmediate(() => started.emit('error', toError(error)));
   else {
     started.sweptOnExit = reply.swept === true;
-    setImmediate(() => started.emit('exit', reply.code ?? null, reply.signal ?? null));
+    setImmediate(() => started.emit('exit', reply.code ?? null, (reply.signal ?? null) as NodeJS.Signals | null));
   }
 }
 
@@ -163,7 +168,8 @@ function forget(state: Launcher, id: number): void {
 
 function parseReply(line: string): Reply | null {
   try {
-    return JSON.parse(line) as Reply;
+    const parsed = replySchema.safeParse(JSON.parse(line));
+    return parsed.success ? parsed.data : null;
   } catch {
     return null;
   }

@@ -9,7 +9,9 @@ const MAX_KILL_PASSES = 10;
  * group of that session (GNU `timeout` does, to kill its command as a group) no longer gets the group's signals, so
  * the session's members are signalled too. Only a new session (setsid) leaves it; see docs/security.md's limits.
  * The caller signals only while the session can still have members: Linux reuses no pid still in use as a session
- * id, so `sid` then names this runbook's processes and no one else's.
+ * id, so `sid` then names this runbook's processes and no one else's. Where the launcher started the runbook, a
+ * timeout's signals can come after it reaped the leader and before the worker heard: if the session is empty by
+ * then, its id could in principle be a new process's. The window is one reply on a pipe.
  */
 export function signalSession(sid: number, signal: 'SIGTERM' | 'SIGKILL'): void {
   signalGroup(sid, signal);
@@ -77,7 +79,8 @@ export function sessionWritingTo(fd: number): number | undefined {
         if (out.ino !== fifo.ino || out.dev !== fifo.dev) continue;
         const stat = readFileSync(`/proc/${entry}/stat`, 'latin1');
         // "pid (comm) state ppid pgrp session …": fields count from the last ')'.
-        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[3]);
+        const sid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[3]);
+        return Number.isInteger(sid) && sid > 1 ? sid : undefined;
       } catch {
         // Gone meanwhile, or no fd 1.
       }
@@ -102,12 +105,15 @@ const members = (sid) => fs.readdirSync('/proc').filter((e) => /^\d+$/.test(e)).
   return s !== '' && Number(f[3]) === sid && f[0] !== 'Z';
 });
 const kill = (target) => { try { process.kill(target, 'SIGKILL'); } catch {} };
+// Never throws: /proc unreadable for a moment (no descriptors left) must not take the program down with it.
 const killSession = (sid) => {
   kill(-sid);
-  for (let pass = 0; pass < ${MAX_KILL_PASSES}; pass++) {
-    const left = members(sid);
-    if (left.length === 0) return;
-    left.forEach((pid) => kill(Number(pid)));
-  }
+  try {
+    for (let pass = 0; pass < ${MAX_KILL_PASSES}; pass++) {
+      const left = members(sid);
+      if (left.length === 0) return;
+      left.forEach((pid) => kill(Number(pid)));
+    }
+  } catch {}
 };
 `;

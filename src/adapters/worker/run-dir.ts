@@ -1,6 +1,6 @@
 // Run directories: one private directory per run, for its HOME and TMPDIR, alert file and AKS login, then removed.
 import { spawn } from 'node:child_process';
-import { promises as fs } from 'node:fs';
+import { constants, promises as fs } from 'node:fs';
 import os from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import path from 'node:path';
@@ -59,6 +59,24 @@ async function remove(dir: string, user: RunUser | null): Promise<void> {
     (await sleep(REMOVE_RETRY_MS).then(() => runAs(user, REMOVE_SCRIPT, dir)));
   // rm cannot remove the directory itself where the temp directory is not world-writable; it is empty by now.
   if (started) await fs.rmdir(dir).catch(() => undefined);
+  // Left: the next runbooks of that user must not read what it holds (an alert, an AKS login's tokens). Root takes
+  // back the directory itself, through a descriptor that does not follow a link put in its place; nothing inside.
+  else await takeBack(dir);
+}
+
+async function takeBack(dir: string): Promise<void> {
+  const handle = await fs
+    .open(dir, constants.O_RDONLY | constants.O_DIRECTORY | constants.O_NOFOLLOW)
+    .catch(() => null);
+  if (handle === null) return;
+  try {
+    await handle.chown(0, 0);
+    await handle.chmod(0o700);
+  } catch {
+    // Nothing more to do without walking it.
+  } finally {
+    await handle.close();
+  }
 }
 
 // One process for both steps: starting one costs the worker's event loop a fork and an exec wait.
@@ -79,9 +97,16 @@ async function runAs(user: RunUser, script: string, dir: string): Promise<boolea
   const started = await removal.catch(() => null);
   if (started === null) return false;
   return new Promise((resolve) => {
+    // The launcher kills it at its timeout; a launcher that stopped answering must not hold the run forever either.
+    const late = setTimeout(() => resolve(true), REMOVE_TIMEOUT_MS + REMOVE_RETRY_MS);
+    late.unref();
+    const done = (removing: boolean) => {
+      clearTimeout(late);
+      resolve(removing);
+    };
     // A start failure has an error code (ENOENT, EPERM…); a shell that could not start rm exits 127, as `exec` does.
-    started.on('error', () => resolve(false));
-    started.once('exit', (code) => resolve(code !== NOT_STARTED));
+    started.on('error', () => done(false));
+    started.once('exit', (code) => done(code !== NOT_STARTED));
   });
 }
 
