@@ -23,7 +23,7 @@ export function defineCancelFunction(services: Provide<'control'>, guardFor: Gua
       // Without sign-in, a key holder may still say who they are (unverified, as before sign-in existed).
       const by = claimedName(request, caller) ?? KEY_HOLDER;
       const actor = { id: caller.id, name: by, kind: caller.kind };
-      const ask = { execId, by, actor, origin: readOrigin(request), ...(reason ? { reason } : {}) };
+      const ask = { execId, by, actor, caller, origin: readOrigin(request), ...(reason ? { reason } : {}) };
       const e = await services().cancel(ask, log);
       // 202 while the worker still has to stop it; 200 when the cancel is the end of it.
       return {

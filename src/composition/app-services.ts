@@ -125,7 +125,7 @@ export function createAppServices(config: CloudoConfig, clients?: StorageClients
       approvalLinks: (e) => on.oncall.links.approvals(e),
     },
     control: {
-      cancel: (ask, log) => ensure(() => cancelExecution({ ...common, log, oncall: on.oncall, audit }, ask)),
+      cancel: (ask, log) => ensure(() => cancelExecution({ ...common, log, oncall: on.oncall, audit, mappings }, ask)),
     },
     unmatched: {
       list: (limit) => ensure(() => alerts.listUnmatched(limit)),

@@ -11,6 +11,9 @@ import { writeAudit, type AuditDeps } from '../audit/audit-trail';
 import { replaceKeepingOutbox } from './replace-keeping-outbox';
 import { onDecision, withNotifications } from '../../domain/oncall/notify-plan';
 import { deliverRecorded, type OncallDeps } from './admitted-execution';
+import type { MappingStore } from '../mappings/ports';
+import { mayActOn } from '../../domain/identity/mapping-access';
+import type { Caller } from '../../domain/identity/caller';
 
 export type CancelDeps = {
   readonly executions: ExecutionStore;
@@ -21,6 +24,8 @@ export type CancelDeps = {
   readonly clock: Clock;
   readonly log: Logger;
   readonly oncall: OncallDeps;
+  /** The run's mapping, whose `access.run` list holds for stopping a run as for starting one. */
+  readonly mappings: Pick<MappingStore, 'get'>;
 };
 
 export type CancelAsk = {
@@ -30,6 +35,8 @@ export type CancelAsk = {
   /** Who asks, as verified, and from where: for the audit record. */
   readonly actor: AuditActor;
   readonly origin?: RequestOrigin;
+  /** The caller, held to the mapping's run list; key holders are not on it (see mayActOn). */
+  readonly caller?: Caller;
 };
 
 // Each attempt reads the record again: a worker's lease renewal or a delivery may have changed it meanwhile.
@@ -46,6 +53,7 @@ export async function cancelExecution(deps: CancelDeps, ask: CancelAsk): Promise
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
     const found = await deps.executions.get(ask.execId);
     if (!found) throw notFound(`No execution ${ask.execId}.`, { field: 'execId' });
+    if (attempt === 0 && ask.caller) await holdToRunList(deps, ask.caller, found.value);
     const cancel = { requestedBy: ask.by, reason: reason || null, requestedAt: deps.clock.now().toISOString() };
     const cancelled = requestCancel(found.value, cancel);
     if (cancelled === found.value) return cancelled;
@@ -75,4 +83,14 @@ export async function cancelExecution(deps: CancelDeps, ask: CancelAsk): Promise
     }
   }
   throw new AppError('busy', `Execution ${ask.execId} kept changing while it was being cancelled; retry.`);
+}
+
+/** Who may not start a mapping's runs may not stop them either; a mapping removed since leaves it to the role. */
+async function holdToRunList(deps: CancelDeps, caller: Caller, e: Execution): Promise<void> {
+  const mapping = await deps.mappings.get(e.partition, e.mappingId);
+  if (mapping === null || mayActOn(caller, mapping.access, 'run')) return;
+  throw new AppError('forbidden', `${caller.name} is not on the run list of mapping "${mapping.id}".`, {
+    field: 'execId',
+    missingRole: mapping.access.run?.join(', ') ?? '',
+  });
 }

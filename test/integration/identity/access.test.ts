@@ -116,6 +116,24 @@ describe('who may do what', () => {
     expect((await as(ADMIN, 'POST', 'runs?id=restricted')).status).toBe(202);
   });
 
+  it("holds people to a mapping's run list to cancel its runs too, and audits the refusal", async () => {
+    const run = await as(IN_GROUP, 'POST', 'runs?id=restricted');
+    const execId = String(run.body['execId']);
+    const refused = await as(OPERATOR, 'POST', `logs/${execId}/cancel`, { reason: 'not mine' });
+    expect(refused.status).toBe(403);
+    expect(refused.body).toMatchObject({ error: { code: 'forbidden', field: 'execId', missingRole: GROUP } });
+    // The run was not touched: it ends as it would have.
+    expect(await waitForTerminal(execId)).toMatchObject({ status: 'succeeded' });
+    const denied = await readUntil(
+      async () => (await as(ADMIN, 'GET', 'audit?action=access.denied&limit=200')).body['items'] as Json[],
+      (items) => items.some((r) => (r['actor'] as Json)['id'] === 'oid-operator' && JSON.stringify(r).includes(execId)),
+    );
+    expect(denied.length).toBeGreaterThan(0);
+    // On the list (and Admins, always), a cancel of a finished run is answered, not refused.
+    expect((await as(IN_GROUP, 'POST', `logs/${execId}/cancel`)).status).not.toBe(403);
+    expect((await as(ADMIN, 'POST', `logs/${execId}/cancel`)).status).not.toBe(403);
+  });
+
   it('decides approvals by the verified identity: four eyes by object id, and the approve list', async () => {
     const asked = await as({ ...APPROVER, roles: ['ClouDO.Approver', 'ClouDO.Operator'] }, 'POST', 'runs?id=gated');
     expect(asked.status).toBe(202);
