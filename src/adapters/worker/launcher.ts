@@ -32,6 +32,8 @@ export type StartedProcess = {
   readonly stderr: Readable | null;
   /** Set by the time 'exit' is emitted when the whole session was SIGKILLed after the process exited. */
   readonly sweptOnExit?: boolean;
+  /** Set by the time 'exit' is emitted when the exit is not the process's own: why it was stopped. */
+  readonly stoppedBecause?: string | undefined;
   once(event: 'exit', listener: (code: number | null, signal: NodeJS.Signals | null) => void): unknown;
   on(event: 'error', listener: (err: Error) => void): unknown;
 };
@@ -57,12 +59,16 @@ type Launcher = { readonly child: ChildProcess; readonly replies: Socket; readon
 class LaunchedProcess extends EventEmitter {
   pid: number | undefined = undefined;
   sweptOnExit = false;
+  stoppedBecause: string | undefined = undefined;
   readonly stdout = null;
   readonly stderr = null;
 }
 
 /** How long a start may go unanswered: one takes milliseconds, and seconds on a machine under heavy load. */
 const START_ANSWER_MS = 30_000;
+
+// What a run it watched is recorded with: its exit could no longer be known, so the worker stopped it.
+const LOST = 'the process launcher was lost (killed, or it stopped answering); ClouDO stopped the run';
 
 let launcher: Launcher | undefined;
 let nextId = 0;
@@ -157,7 +163,10 @@ function onLauncherGone(state: Launcher): void {
     entry.settle(started);
     if (started.pid === undefined)
       setImmediate(() => started.emit('error', toError({ message: 'the process launcher exited' })));
-    else setImmediate(() => started.emit('exit', null, 'SIGKILL'));
+    else {
+      started.stoppedBecause = LOST;
+      setImmediate(() => started.emit('exit', null, 'SIGKILL'));
+    }
   }
 }
 

@@ -108,7 +108,10 @@ function supervise({ child, channel, spec, output, startedAt }: Run, settle: (ou
   let stoppedAs: 'timed_out' | 'cancelled' | null = null;
   let exit: ExitStatus | null = null;
   let drained = false;
-  const finishRun = () => run.finish(runOutcome(stoppedAs ?? 'exited', exit, output, startedAt));
+  const finishRun = () => {
+    const outcome = runOutcome(stoppedAs ?? 'exited', exit, output, startedAt);
+    run.finish(child.stoppedBecause ? { ...outcome, error: child.stoppedBecause } : outcome);
+  };
   const abandonChannel = () => {
     channel.abandon();
     finishRun();

@@ -187,6 +187,7 @@ function toResult(o: ProcessOutcome, timeoutSeconds: number): RunResult {
       return { ...common, status: 'cancelled', error: 'cancelled; process group stopped' };
     case 'exited':
       if (o.exitCode === 0) return { ...common, status: 'succeeded' };
+      if (o.error) return { ...common, status: 'failed', error: o.error };
       return { ...common, status: 'failed', ...(o.signal ? { error: `killed by signal ${o.signal}` } : {}) };
   }
 }

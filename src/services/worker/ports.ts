@@ -65,7 +65,8 @@ export type ProcessOutcome = {
   /** Bytes the process wrote in total, including those dropped. */
   readonly outputBytes: number;
   readonly truncated: boolean;
-  /** Set for spawn_failed: why the process could not start (e.g. "interpreter not found: python3"). */
+  /** Set for spawn_failed: why the process could not start (e.g. "interpreter not found: python3"); and for an exit
+   * that was not the process's own: why it was stopped (its launcher was lost). */
   readonly error?: string;
 };
 

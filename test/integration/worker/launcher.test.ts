@@ -71,7 +71,12 @@ describe.skipIf(process.platform !== 'linux')('the process launcher', () => {
     const controller = new AbortController();
     const run = await startSleeper(controller);
     process.kill(run.launcher, 'SIGKILL');
-    await expect(run.outcome).resolves.toMatchObject({ kind: 'exited', exitCode: null, signal: 'SIGKILL' });
+    await expect(run.outcome).resolves.toMatchObject({
+      kind: 'exited',
+      exitCode: null,
+      signal: 'SIGKILL',
+      error: expect.stringContaining('process launcher was lost'),
+    });
     await waitFor('the runbook gone', () => !isProcessAlive(run.pid));
     const next = await runProcess(spec('echo "$PPID"'));
     expect(next).toMatchObject({ kind: 'exited', exitCode: 0 });
