@@ -36,25 +36,32 @@ function signalGroup(pid: number, signal: NodeJS.Signals): void {
 
 /** Live (not zombie) processes of session `sid`, from /proc; none where there is no /proc (macOS). */
 function sessionMembers(sid: number): number[] {
-  let entries: string[];
+  return procPids()
+    .filter((pid) => {
+      const fields = statFields(pid);
+      return fields !== null && Number(fields[3]) === sid && fields[0] !== 'Z';
+    })
+    .map(Number);
+}
+
+/** The pids /proc lists; none where there is no /proc (macOS). */
+function procPids(): string[] {
   try {
-    entries = readdirSync('/proc');
+    return readdirSync('/proc').filter((entry) => /^\d+$/.test(entry));
   } catch {
     return [];
   }
-  return entries.filter((entry) => /^\d+$/.test(entry) && isLiveMember(entry, sid)).map(Number);
 }
 
-function isLiveMember(pid: string, sid: number): boolean {
-  let stat: string;
+/** "pid (comm) state ppid pgrp session …" after "(comm)": state first; null once the process is gone. */
+function statFields(pid: string): string[] | null {
   try {
-    stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+    // comm may hold spaces and parentheses, so fields count from the last ')'.
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   } catch {
-    return false; // Gone meanwhile.
+    return null;
   }
-  // "pid (comm) state ppid pgrp session …": comm may hold spaces and parentheses, so fields count from the last ')'.
-  const [state, , , session] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return Number(session) === sid && state !== 'Z';
 }
 
 function signalProcess(pid: number, signal: NodeJS.Signals): void {
@@ -70,25 +77,29 @@ function signalProcess(pid: number, signal: NodeJS.Signals): void {
  * it left. One /proc scan, only when a launcher died with starts unanswered.
  */
 export function sessionWritingTo(fd: number): number | undefined {
+  let fifo: { ino: number; dev: number };
   try {
-    const fifo = fstatSync(fd);
-    for (const entry of readdirSync('/proc')) {
-      if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
-      try {
-        const out = statSync(`/proc/${entry}/fd/1`);
-        if (out.ino !== fifo.ino || out.dev !== fifo.dev) continue;
-        const stat = readFileSync(`/proc/${entry}/stat`, 'latin1');
-        // "pid (comm) state ppid pgrp session …": fields count from the last ')'.
-        const sid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[3]);
-        return Number.isInteger(sid) && sid > 1 ? sid : undefined;
-      } catch {
-        // Gone meanwhile, or no fd 1.
-      }
-    }
+    fifo = fstatSync(fd);
   } catch {
-    // No /proc: nothing to find.
+    return undefined;
+  }
+  for (const pid of procPids()) {
+    if (Number(pid) === process.pid || !writesTo(pid, fifo)) continue;
+    const fields = statFields(pid);
+    if (fields === null) continue; // Gone meanwhile.
+    const sid = Number(fields[3]);
+    return Number.isInteger(sid) && sid > 1 ? sid : undefined;
   }
   return undefined;
+}
+
+function writesTo(pid: string, fifo: { ino: number; dev: number }): boolean {
+  try {
+    const out = statSync(`/proc/${pid}/fd/1`);
+    return out.ino === fifo.ino && out.dev === fifo.dev;
+  } catch {
+    return false; // Gone meanwhile, or no fd 1.
+  }
 }
 
 const errorCode = (err: unknown): unknown =>
