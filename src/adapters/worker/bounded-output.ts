@@ -4,9 +4,11 @@ import {
   formatTruncationMarker,
   HEAD_SHARE,
   leadingContinuationBytes,
+  type OutputEdges,
 } from '../../domain/runs/output-bytes';
 
-export type BoundedOutputResult = { text: string; totalBytes: number; truncated: boolean };
+/** `edges` when truncated: the head and tail of `text` apart. */
+export type BoundedOutputResult = { text: string; totalBytes: number; truncated: boolean; edges?: OutputEdges };
 
 export type BoundedOutput = {
   push(chunk: Buffer): void;
@@ -46,9 +48,13 @@ export function createBoundedOutput(maxBytes: number): BoundedOutput {
       }
       const keptHead = head.subarray(0, completeUtf8PrefixLength(head.subarray(0, headLen)));
       const keptTail = tailBytes.subarray(leadingContinuationBytes(tailBytes));
-      const omitted = totalBytes - keptHead.length - keptTail.length;
-      const text = keptHead.toString('utf8') + formatTruncationMarker(omitted) + keptTail.toString('utf8');
-      return { text, totalBytes, truncated: true };
+      const edges = {
+        head: keptHead.toString('utf8'),
+        tail: keptTail.toString('utf8'),
+        omittedBytes: totalBytes - keptHead.length - keptTail.length,
+      };
+      const text = edges.head + formatTruncationMarker(edges.omittedBytes) + edges.tail;
+      return { text, totalBytes, truncated: true, edges };
     },
   };
 }

@@ -172,9 +172,10 @@ function stopSession(run: Settler, pid: number, spec: ProcessSpec, giveUp: () =>
 
 /** exit is null when the exit event never came (see POST_KILL_CAP_MS). */
 function runOutcome(kind: ProcessOutcomeKind, exit: ExitStatus | null, output: BoundedOutput, startedAt: number) {
-  const { text, totalBytes, truncated } = output.result();
+  const { text, totalBytes, truncated, edges } = output.result();
   const status = { kind, exitCode: exit?.code ?? null, signal: exit?.signal ?? null, durationMs: elapsedMs(startedAt) };
-  return { ...status, output: text, outputBytes: totalBytes, truncated } satisfies ProcessOutcome;
+  const cut = edges ? { outputEdges: edges } : {};
+  return { ...status, output: text, outputBytes: totalBytes, truncated, ...cut } satisfies ProcessOutcome;
 }
 
 function spawnFailed(startedAt: number, error: string): ProcessOutcome {

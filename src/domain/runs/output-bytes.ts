@@ -1,4 +1,5 @@
 // Runbook output as bytes: the share of the cap kept from the start, the marker for what was dropped, UTF-8 edges.
+import { redact } from '../shared/redact';
 
 /** Of the output cap, the share kept from the start; the rest keeps the end, where errors usually are. */
 export const HEAD_SHARE = 0.25;
@@ -40,4 +41,39 @@ export function recapText(text: string, maxBytes: number): string {
   return (
     head.toString('utf8') + formatTruncationMarker(bytes.length - head.length - tail.length) + tail.toString('utf8')
   );
+}
+
+/** Output the cap cut: the head and tail it kept, apart, and the bytes dropped between them. */
+export type OutputEdges = { readonly head: string; readonly tail: string; readonly omittedBytes: number };
+
+type Secret = { readonly name: string; readonly value: string };
+
+/**
+ * A cut output, redacted. A secret the cut went through is left in part on one side, which redaction cannot tell
+ * from other text: the cut is widened past any end of the head (start of the tail) that could begin (end) a secret,
+ * so a few bytes more are omitted and no part of one is kept.
+ */
+export function redactCutOutput(edges: OutputEdges, secrets: readonly Secret[]): string {
+  const headEnd = edges.head.length - Math.max(0, ...secrets.map((s) => partAtEnd(edges.head, s.value)));
+  const tailStart = Math.max(0, ...secrets.map((s) => partAtStart(edges.tail, s.value)));
+  const widened = Buffer.byteLength(edges.head.slice(headEnd)) + Buffer.byteLength(edges.tail.slice(0, tailStart));
+  const head = redact(edges.head.slice(0, headEnd), secrets);
+  const tail = redact(edges.tail.slice(tailStart), secrets);
+  return head + formatTruncationMarker(edges.omittedBytes + widened) + tail;
+}
+
+/** The length of the longest end of `text` that is a start of `secret`, shorter than it (whole ones are redacted). */
+function partAtEnd(text: string, secret: string): number {
+  for (let at = Math.max(0, text.length - secret.length + 1); at < text.length; at++) {
+    if (secret.startsWith(text.slice(at))) return text.length - at;
+  }
+  return 0;
+}
+
+/** The length of the longest start of `text` that is an end of `secret`, shorter than it. */
+function partAtStart(text: string, secret: string): number {
+  for (let length = Math.min(secret.length - 1, text.length); length > 0; length--) {
+    if (secret.endsWith(text.slice(0, length))) return length;
+  }
+  return 0;
 }

@@ -6,7 +6,7 @@ import { redact, findSecretValues } from '../../domain/shared/redact';
 import { buildRunbookEnvironment, type AksRunEnv } from '../../domain/worker/runbook-env';
 import type { ProcessOutcome, RunDir, RunnerPorts } from './ports';
 import { openRunParams, type OpenedParams } from './open-run-params';
-import { recapText } from '../../domain/runs/output-bytes';
+import { recapText, redactCutOutput } from '../../domain/runs/output-bytes';
 import type { LiveOutput } from './live-output';
 
 export type RunnerSettings = {
@@ -157,7 +157,10 @@ async function run(ports: RunnerPorts, settings: RunnerSettings, e: Execution, p
   });
   // Everything written reaches the log before the result is recorded: a reader that sees the run over has it all.
   await live?.close();
-  const output = recapText(redact(outcome.output, secrets), settings.maxOutputBytes);
+  const redacted = outcome.outputEdges
+    ? redactCutOutput(outcome.outputEdges, secrets)
+    : redact(outcome.output, secrets);
+  const output = recapText(redacted, settings.maxOutputBytes);
   return toResult({ ...outcome, output }, e.timeoutSeconds);
 }
 

@@ -1,6 +1,7 @@
 // Runner ports: what running a runbook needs from the outside world (locating it, processes, files, AKS login).
 import type { AksCluster } from '../../domain/worker/aks-target';
 import type { RunbookResolution } from '../../domain/worker/runbook-name';
+import type { OutputEdges } from '../../domain/runs/output-bytes';
 
 export type RunbookLocator = (runbook: string) => Promise<RunbookResolution>;
 
@@ -65,6 +66,8 @@ export type ProcessOutcome = {
   /** Bytes the process wrote in total, including those dropped. */
   readonly outputBytes: number;
   readonly truncated: boolean;
+  /** When truncated: the head and tail `output` kept, apart, so that a secret the cut went through can be told. */
+  readonly outputEdges?: OutputEdges;
   /** Set for spawn_failed: why the process could not start (e.g. "interpreter not found: python3"); and for an exit
    * that was not the process's own: why it was stopped (its launcher was lost). */
   readonly error?: string;

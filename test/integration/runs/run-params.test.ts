@@ -2,6 +2,7 @@
 import { TableClient } from '@azure/data-tables';
 import { QueueServiceClient } from '@azure/storage-queue';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formatTruncationMarker } from '../../../src/domain/runs/output-bytes';
 import { alertFixture } from '../../support/alert-fixtures';
 import { readUntil } from '../../support/poll';
 import { call, mappingDoc, startTestRuntime, waitForTerminal, type TestRuntime } from '../../support/test-runtime';
@@ -11,6 +12,14 @@ const SECRET = 'pa55-w0rd-never-shown';
 const RUNBOOKS = {
   'params.sh':
     '#!/usr/bin/env bash\nenv | grep ^CLOUDO_PARAM_ | grep -v TOKEN | sort\necho "token=$CLOUDO_PARAM_TOKEN"\n',
+  // Over the 256 KiB cap, which keeps the first 64 KiB and the last 192 KiB: the first cut falls 6 characters into
+  // the secret, the second 8 characters before its end.
+  'cut.sh': [
+    '#!/usr/bin/env bash',
+    'fill() { head -c "$1" /dev/zero | tr \'\\0\' "$2"; }',
+    'fill 65530 a; printf %s "$CLOUDO_PARAM_TOKEN"; fill 100000 b; printf %s "$CLOUDO_PARAM_TOKEN"; fill 196600 c',
+    '',
+  ].join('\n'),
 };
 
 const PARAMS = {
@@ -24,6 +33,7 @@ const PARAMS = {
 const MAPPINGS = mappingDoc('ops', [
   { id: 'restart', name: 'restart', runbook: 'params.sh', params: PARAMS },
   { id: 'plain', name: 'plain', runbook: 'params.sh' },
+  { id: 'cut', name: 'cut', runbook: 'cut.sh', params: { TOKEN: PARAMS.TOKEN } },
   {
     id: 'from-alert',
     name: 'from-alert',
@@ -56,6 +66,14 @@ describe('run parameters', () => {
       'CLOUDO_PARAM_COUNT=3\nCLOUDO_PARAM_FORCE=true\nCLOUDO_PARAM_MODE=hard\nCLOUDO_PARAM_TARGET=web-1\ntoken=[redacted CLOUDO_PARAM_TOKEN]\n',
     );
     expect(done['params']).toEqual({ TARGET: 'web-1', COUNT: '3', FORCE: 'true', MODE: 'hard', TOKEN: '[secret]' });
+  });
+
+  it('keeps no part of a secret the output cap cut through', async () => {
+    const done = await runToEnd('cut', { TOKEN: SECRET });
+    const omitted = 100_000 + 2 * SECRET.length;
+    expect(done['output']).toBe(`${'a'.repeat(65_530)}${formatTruncationMarker(omitted)}${'c'.repeat(196_600)}`);
+    const text = await fetch(`${rt.url}/api/logs/${String(done['execId'])}?format=text`).then((r) => r.text());
+    for (const part of [SECRET.slice(0, 6), SECRET.slice(-8)]) expect(text).not.toContain(part);
   });
 
   it('accepts the command line spellings of integers and booleans, and fills defaults', async () => {

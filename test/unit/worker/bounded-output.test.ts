@@ -37,7 +37,8 @@ describe('createBoundedOutput', () => {
     const input = Buffer.from(Array.from({ length: 1000 }, (_, i) => String.fromCharCode(97 + (i % 26))).join(''));
     const result = collect(100, chunked(input, 13));
     const expected = input.subarray(0, 25).toString() + formatTruncationMarker(900) + input.subarray(925).toString();
-    expect(result).toEqual({ text: expected, totalBytes: 1000, truncated: true });
+    const edges = { head: input.subarray(0, 25).toString(), tail: input.subarray(925).toString(), omittedBytes: 900 };
+    expect(result).toEqual({ text: expected, totalBytes: 1000, truncated: true, edges });
   });
 
   it('handles a single chunk larger than the cap', () => {
@@ -107,6 +108,7 @@ describe('createBoundedOutput', () => {
       text: formatTruncationMarker(3),
       totalBytes: 3,
       truncated: true,
+      edges: { head: '', tail: '', omittedBytes: 3 },
     });
   });
 

@@ -1,5 +1,6 @@
-// Redaction of secret-looking variables from runbook output.
+// Redaction of secret-looking variables from runbook output, whole and where the output cap cut it.
 import { describe, expect, it } from 'vitest';
+import { formatTruncationMarker, redactCutOutput } from '../../../src/domain/runs/output-bytes';
 import { redact, findSecretValues } from '../../../src/domain/shared/redact';
 
 describe('redact', () => {
@@ -17,5 +18,28 @@ describe('redact', () => {
   it('redacts a secret that contains another one', () => {
     const env = { A_KEY: 'secret-value', B_KEY: 'secret-value-longer' };
     expect(redact('x secret-value-longer y', findSecretValues(env))).toBe('x [redacted B_KEY] y');
+  });
+});
+
+describe('redacting output the cap cut', () => {
+  const secrets = [{ name: 'TOKEN', value: 'pa55-w0rd-never-shown' }];
+  const cut = (head: string, tail: string) => redactCutOutput({ head, tail, omittedBytes: 100 }, secrets);
+
+  it('keeps no part of a secret the cut went through, on either side, and counts what it dropped', () => {
+    expect(cut('log: pa55-w0', 'ever-shown done')).toBe(`log: ${formatTruncationMarker(100 + 7 + 10)} done`);
+  });
+
+  it('redacts whole secrets on both sides as usual, and leaves text that could not begin or end one', () => {
+    const head = 'a pa55-w0rd-never-shown b';
+    const tail = 'c pa55-w0rd-never-shown d';
+    expect(cut(head, tail)).toBe(`a [redacted TOKEN] b${formatTruncationMarker(100)}c [redacted TOKEN] d`);
+    // "p" could begin the secret and "n" end it: a cut is widened by as little as one character.
+    expect(cut('step', 'n done')).toBe(`ste${formatTruncationMarker(102)} done`);
+  });
+
+  it('counts the bytes, not the characters, it drops', () => {
+    const wide = [{ name: 'K', value: 'ключ-секрет' }];
+    const out = redactCutOutput({ head: 'x ключ', tail: 'рет y', omittedBytes: 0 }, wide);
+    expect(out).toBe(`x ${formatTruncationMarker(8 + 6)} y`);
   });
 });
