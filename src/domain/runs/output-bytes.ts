@@ -1,5 +1,6 @@
 // Runbook output as bytes: the share of the cap kept from the start, the marker for what was dropped, UTF-8 edges.
 import { redact } from '../shared/redact';
+import { secretEndAtStart, secretStartAtEnd } from '../shared/stream-redactor';
 
 /** Of the output cap, the share kept from the start; the rest keeps the end, where errors usually are. */
 export const HEAD_SHARE = 0.25;
@@ -54,26 +55,15 @@ type Secret = { readonly name: string; readonly value: string };
  * so a few bytes more are omitted and no part of one is kept.
  */
 export function redactCutOutput(edges: OutputEdges, secrets: readonly Secret[]): string {
-  const headEnd = edges.head.length - Math.max(0, ...secrets.map((s) => partAtEnd(edges.head, s.value)));
-  const tailStart = Math.max(0, ...secrets.map((s) => partAtStart(edges.tail, s.value)));
-  const widened = Buffer.byteLength(edges.head.slice(headEnd)) + Buffer.byteLength(edges.tail.slice(0, tailStart));
-  const head = redact(edges.head.slice(0, headEnd), secrets);
-  const tail = redact(edges.tail.slice(tailStart), secrets);
-  return head + formatTruncationMarker(edges.omittedBytes + widened) + tail;
-}
-
-/** The length of the longest end of `text` that is a start of `secret`, shorter than it (whole ones are redacted). */
-function partAtEnd(text: string, secret: string): number {
-  for (let at = Math.max(0, text.length - secret.length + 1); at < text.length; at++) {
-    if (secret.startsWith(text.slice(at))) return text.length - at;
-  }
-  return 0;
-}
-
-/** The length of the longest start of `text` that is an end of `secret`, shorter than it. */
-function partAtStart(text: string, secret: string): number {
-  for (let length = Math.min(secret.length - 1, text.length); length > 0; length--) {
-    if (secret.endsWith(text.slice(0, length))) return length;
-  }
-  return 0;
+  const values = secrets.map((s) => Buffer.from(s.value, 'utf8'));
+  const head = Buffer.from(edges.head, 'utf8');
+  const tail = Buffer.from(edges.tail, 'utf8');
+  // Both edges are whole characters, and so is a secret's first (last) byte: these cuts fall between characters.
+  const dropped = secretStartAtEnd(head, values);
+  const skipped = secretEndAtStart(tail, values);
+  return (
+    redact(head.subarray(0, head.length - dropped).toString('utf8'), secrets) +
+    formatTruncationMarker(edges.omittedBytes + dropped + skipped) +
+    redact(tail.subarray(skipped).toString('utf8'), secrets)
+  );
 }

@@ -15,13 +15,13 @@ export function createStreamRedactor(secrets: readonly { name: string; value: st
     .filter((s) => s.value.length > 0)
     .map((s) => ({ value: Buffer.from(s.value, 'utf8'), mark: Buffer.from(`[redacted ${s.name}]`, 'utf8') }))
     .sort((a, b) => b.value.length - a.value.length);
-  const hold = Math.max(0, ...list.map((s) => s.value.length - 1));
+  const values = list.map((s) => s.value);
   let held = Buffer.alloc(0);
   return {
     push(chunk) {
       if (list.length === 0) return chunk;
       const data = held.length === 0 ? chunk : Buffer.concat([held, chunk]);
-      const { out, safeEnd } = redactUpTo(data, list, data.length - pendingStart(data, list, hold));
+      const { out, safeEnd } = redactUpTo(data, list, data.length - secretStartAtEnd(data, values));
       held = Buffer.from(data.subarray(safeEnd));
       return out;
     },
@@ -34,13 +34,24 @@ export function createStreamRedactor(secrets: readonly { name: string; value: st
 }
 
 /**
- * How many bytes at the end could begin a secret the next chunk completes: only those wait, so a line of ordinary
- * output is passed on at once.
+ * How many bytes at the end of `data` could begin one of `values` (a start shorter than it): what a stream holds back
+ * for the next chunk, and what a cut output drops, since it has no next chunk to tell.
  */
-function pendingStart(data: Buffer, list: readonly Secret[], hold: number): number {
-  for (let k = Math.min(hold, data.length); k > 0; k--) {
-    const tail = data.subarray(data.length - k);
-    if (list.some((s) => s.value.length > k && s.value.subarray(0, k).equals(tail))) return k;
+export function secretStartAtEnd(data: Buffer, values: readonly Buffer[]): number {
+  const longest = Math.max(0, ...values.map((v) => v.length - 1));
+  for (let k = Math.min(longest, data.length); k > 0; k--) {
+    const end = data.subarray(data.length - k);
+    if (values.some((v) => v.length > k && v.subarray(0, k).equals(end))) return k;
+  }
+  return 0;
+}
+
+/** How many bytes at the start of `data` could end one of `values` (an end shorter than it): what a cut output drops. */
+export function secretEndAtStart(data: Buffer, values: readonly Buffer[]): number {
+  const longest = Math.max(0, ...values.map((v) => v.length - 1));
+  for (let k = Math.min(longest, data.length); k > 0; k--) {
+    const start = data.subarray(0, k);
+    if (values.some((v) => v.length > k && v.subarray(v.length - k).equals(start))) return k;
   }
   return 0;
 }
