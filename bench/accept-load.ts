@@ -29,10 +29,10 @@ export async function benchAcceptLoad(connection: string): Promise<void> {
       try {
         await trigger.send(WARM_UP, 1);
         // Read while the worker has taken nothing: its rows are then the trigger's writes alone.
-        own ??= await ownCallsFloor(connection, bench.runtime, `benchown${Date.now()}`);
+        const ownCalls = (own ??= await ownCallsFloor(connection, bench.runtime, `benchown${Date.now()}`));
         const floors = async (total: number, inFlight: number) => ({
           issue: await floor.measure(total, inFlight),
-          own: await (own as StorageFloor).measure(total, inFlight),
+          own: await ownCalls.measure(total, inFlight),
         });
         await oneAtATime(trigger, await floors(SEQUENTIAL, 1), consume);
         await burst(trigger, await floors(BURST.total, BURST.inFlight), consume);

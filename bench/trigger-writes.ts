@@ -12,7 +12,7 @@ export type TriggerWrites = { readonly mapping: Row; readonly audit: readonly Ro
 export async function readTriggerWrites(mappings: TableClient, executions: TableClient): Promise<TriggerWrites> {
   const rows: Row[] = [];
   for await (const row of executions.listEntities<Record<string, unknown>>()) rows.push(stripped(row));
-  const [mapping] = await firstRows(mappings);
+  const mapping = await firstRow(mappings);
   if (!mapping) throw new Error('the runtime has no mapping to read');
   return { mapping, audit: newestGroup(rows, 'audit'), run: newestGroup(rows, 'x') };
 }
@@ -48,11 +48,9 @@ function rekeyed(rows: readonly Row[], suffix: string): TransactionAction[] {
   return rows.map((r) => ['create', { ...r, rowKey: r.rowKey + suffix }]);
 }
 
-async function firstRows(table: TableClient): Promise<Row[]> {
-  for await (const page of table.listEntities<Record<string, unknown>>().byPage({ maxPageSize: 1 })) {
-    return page.map(stripped);
-  }
-  return [];
+async function firstRow(table: TableClient): Promise<Row | undefined> {
+  for await (const row of table.listEntities<Record<string, unknown>>()) return stripped(row);
+  return undefined;
 }
 
 /** The row as written: without what storage adds (ETag, timestamp). */
