@@ -1,7 +1,7 @@
 // AKS login for one run: `az login --identity`, `az aks get-credentials` and `kubelogin`, into the run's directory.
 import path from 'node:path';
 import type { AksCluster } from '../../domain/worker/aks-target';
-import type { AksLogin, AksLoginOutcome, ProcessOutcome, ProcessRunner } from '../../services/worker/ports';
+import type { AksLogin, AksLoginOutcome, OutputTail, ProcessOutcome, ProcessRunner } from '../../services/worker/ports';
 
 // The tools print little; this keeps a misbehaving one from filling memory.
 const MAX_OUTPUT_BYTES = 65_536;
@@ -24,7 +24,7 @@ export function createAksLogin(run: ProcessRunner): AksLogin {
         const spec = { file: step.file, args: step.args, cwd: path.dirname(kubeconfig), env: stepEnv, timeoutMs };
         const outcome = await run({ ...spec, killGraceMs: limits.killGraceMs, maxOutputBytes: MAX_OUTPUT_BYTES });
         const problem = failure(step, outcome, limits.timeoutMs);
-        if (problem !== null) return { ok: false, error: `AKS login failed: ${problem}` };
+        if (problem !== null) return { ok: false, error: `AKS login failed: ${problem.error}`, said: problem.said };
       }
     } catch (err) {
       return { ok: false, error: `AKS login failed: ${err instanceof Error ? err.message : String(err)}` };
@@ -51,28 +51,28 @@ export function planLoginSteps(c: AksCluster, kubeconfig: string, clientId: stri
   ];
 }
 
-function failure(step: Step, o: ProcessOutcome, timeoutMs: number): string | null {
+function failure(step: Step, o: ProcessOutcome, timeoutMs: number): { error: string; said?: OutputTail } | null {
   switch (o.kind) {
     case 'spawn_failed':
-      return `${step.label} could not start (${o.error ?? 'unknown error'})`;
+      return { error: `${step.label} could not start (${o.error ?? 'unknown error'})` };
     case 'timed_out':
-      return `${step.label} timed out; the login may take at most ${Math.round(timeoutMs / 1000)} s`;
+      return { error: `${step.label} timed out; the login may take at most ${Math.round(timeoutMs / 1000)} s` };
     case 'cancelled':
-      return `${step.label} was stopped: the run was cancelled`;
+      return { error: `${step.label} was stopped: the run was cancelled` };
     case 'exited': {
       if (o.exitCode === 0) return null;
       const how = o.signal ? `was killed by signal ${o.signal}` : `exited ${o.exitCode ?? '?'}`;
       const said = tail(o.output);
-      return said === '' ? `${step.label} ${how}` : `${step.label} ${how}: ${said}`;
+      return said.text === '' ? { error: `${step.label} ${how}` } : { error: `${step.label} ${how}`, said };
     }
   }
 }
 
 /** The last lines of the output, at most MAX_ERROR_TAIL characters: where CLIs put their error. */
-function tail(output: string): string {
+function tail(output: string): OutputTail {
   const text = output.trim();
-  if (text.length <= MAX_ERROR_TAIL) return text;
+  if (text.length <= MAX_ERROR_TAIL) return { text, cut: false };
   const cut = text.slice(-MAX_ERROR_TAIL);
   const lineStart = cut.indexOf('\n');
-  return lineStart >= 0 && lineStart < cut.length - 1 ? cut.slice(lineStart + 1) : cut;
+  return { text: lineStart >= 0 && lineStart < cut.length - 1 ? cut.slice(lineStart + 1) : cut, cut: true };
 }

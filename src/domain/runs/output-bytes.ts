@@ -67,3 +67,17 @@ export function redactCutOutput(edges: OutputEdges, secrets: readonly Secret[]):
     redact(tail.subarray(skipped).toString('utf8'), secrets)
   );
 }
+
+/**
+ * The end of a text whose start was cut off (`cut`), redacted. As with a cut output, a start that could end a secret
+ * is dropped too; the text then starts with "…".
+ */
+export function redactCutTail(tail: { text: string; cut: boolean }, secrets: readonly Secret[]): string {
+  if (!tail.cut) return redact(tail.text, secrets);
+  const bytes = Buffer.from(tail.text, 'utf8');
+  const skipped = secretEndAtStart(
+    bytes,
+    secrets.map((s) => Buffer.from(s.value, 'utf8')),
+  );
+  return `…${redact(bytes.subarray(skipped).toString('utf8'), secrets)}`;
+}

@@ -4,9 +4,9 @@ import type { Execution, RunResult } from '../../domain/runs/execution';
 import { splitRunArgs } from '../../domain/worker/run-args';
 import { redact, findSecretValues } from '../../domain/shared/redact';
 import { buildRunbookEnvironment, type AksRunEnv } from '../../domain/worker/runbook-env';
-import type { ProcessOutcome, RunDir, RunnerPorts } from './ports';
+import type { OutputTail, ProcessOutcome, RunDir, RunnerPorts } from './ports';
 import { openRunParams, type OpenedParams } from './open-run-params';
-import { recapText, redactCutOutput } from '../../domain/runs/output-bytes';
+import { recapText, redactCutOutput, redactCutTail } from '../../domain/runs/output-bytes';
 import type { LiveOutput } from './live-output';
 
 export type RunnerSettings = {
@@ -128,7 +128,7 @@ async function withAks(
   const limits = { timeoutMs: Math.min(AKS_LOGIN_CAP_MS, budgetMs), killGraceMs: settings.killGraceSeconds * 1000 };
   const env = { ...settings.baseEnv, ...identity, HOME: dir.home, TMPDIR: dir.home };
   const login = await ports.aksLogin(cluster, env, limits, dir.aks);
-  if (!login.ok) return failedToStart(redact(login.error, bySize([...findSecretValues(env), ...settings.secrets])));
+  if (!login.ok) return failedToStart(loginError(login, bySize([...findSecretValues(env), ...settings.secrets])));
   const left = Math.max(1000, budgetMs - (Date.now() - startedAt));
   return body({ cluster, ...dir.aks }, left);
 }
@@ -163,6 +163,10 @@ async function run(ports: RunnerPorts, settings: RunnerSettings, e: Execution, p
   const output = recapText(redacted, settings.maxOutputBytes);
   return toResult({ ...outcome, output }, e.timeoutSeconds);
 }
+
+// A tool's last words are cut at their start: a secret the cut went through is dropped, not left in part.
+const loginError = (login: { error: string; said?: OutputTail | undefined }, secrets: Parameters<typeof redact>[1]) =>
+  redact(login.error, secrets) + (login.said ? `: ${redactCutTail(login.said, secrets)}` : '');
 
 // Longest first, so a secret that contains another is redacted whole.
 const bySize = <T extends { value: string }>(xs: T[]) => xs.sort((a, b) => b.value.length - a.value.length);

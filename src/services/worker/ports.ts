@@ -78,7 +78,11 @@ export type ProcessRunner = (spec: ProcessSpec) => Promise<ProcessOutcome>;
 /** Where one run's kubeconfig and `az` state go, in its private directory. */
 export type AksFiles = { readonly kubeconfig: string; readonly azureConfigDir: string };
 
-export type AksLoginOutcome = { readonly ok: true } | { readonly ok: false; readonly error: string };
+export type AksLoginOutcome =
+  { readonly ok: true } | { readonly ok: false; readonly error: string; readonly said?: OutputTail | undefined };
+
+/** What a tool printed last, kept for a message: `cut` when its start was dropped (where a secret may begin). */
+export type OutputTail = { readonly text: string; readonly cut: boolean };
 
 /** Logs in as the runbook identity and writes the cluster's kubeconfig; `env` is the runbook's inherited part and
  * its identity variables. */

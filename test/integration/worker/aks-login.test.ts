@@ -49,6 +49,11 @@ const FAKE_AZ = [
   `if [ "$1" = login ]; then printf '%s\\t%s\\t%s\\n' "$AZURE_CONFIG_DIR" "\${IDENTITY_ENDPOINT:-}" "\${IDENTITY_HEADER:-}" >> '${identities}'; fi`,
   'if [ "$1" = login ]; then touch "$AZURE_CONFIG_DIR/azureProfile.json"; echo "[]"; exit 0; fi',
   'name="$(opt --name "$@")"',
+  // A tool that prints its token, then enough that a 500-character tail begins inside it.
+  'if [ "$name" = leaky ]; then',
+  '  printf "ERROR: request with header %s" "$IDENTITY_HEADER" >&2; printf "y%.0s" $(seq 480) >&2; echo >&2',
+  '  exit 1',
+  'fi',
   'if [ "$name" = broken ]; then',
   `  echo "ERROR: (ResourceNotFound) The Resource 'Microsoft.ContainerService/managedClusters/broken' was not found." >&2`,
   '  exit 1',
@@ -94,6 +99,13 @@ beforeAll(async () => {
         runbook: 'kube.sh',
         aks_login: true,
         aks_cluster: { name: 'broken', resource_group: 'rg-x' },
+      },
+      {
+        id: 'leaky',
+        name: 'leaky',
+        runbook: 'kube.sh',
+        aks_login: true,
+        aks_cluster: { name: 'leaky', resource_group: 'rg-x' },
       },
       { id: 'no-cluster', name: 'no-cluster', runbook: 'kube.sh', aks_login: true },
       { id: 'test-metricAlertRule', name: 'from-alert', runbook: 'kube.sh', aks_login: true },
@@ -235,6 +247,23 @@ describe('AKS login before the runbook', () => {
     const configDir = attempt?.slice(attempt.lastIndexOf('\t@') + 2) ?? '';
     expect(configDir).toMatch(/cloudo-run-/);
     await waitUntilGone(path.dirname(configDir));
+  });
+
+  it('keeps no part of a secret where the kept end of what az said begins', async () => {
+    const done = await trigger('leaky');
+    const error = String(done['error']);
+    // The tail's first 20 characters would be the token's last 20: they are dropped with the cut.
+    expect(error).toMatch(/^AKS login failed: az aks get-credentials exited 1: …y{480}$/);
+    const attempt = readFileSync(calls, 'utf8')
+      .split('\n')
+      .find((l) => l.includes('\tleaky\t'));
+    const configDir = attempt?.slice(attempt.lastIndexOf('\t@') + 2) ?? '';
+    const header = readFileSync(identities, 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith(`${configDir}\t`))
+      ?.split('\t')[2];
+    expect(header).toMatch(/^[0-9a-f]{64}$/);
+    expect(error).not.toContain(header?.slice(-8));
   });
 
   it('refuses to run when neither the mapping nor the alert names a cluster', async () => {

@@ -1,6 +1,6 @@
-// Redaction of secret-looking variables from runbook output, whole and where the output cap cut it.
+// Redaction of secret-looking variables from runbook output, whole and where a cap cut it.
 import { describe, expect, it } from 'vitest';
-import { formatTruncationMarker, redactCutOutput } from '../../../src/domain/runs/output-bytes';
+import { formatTruncationMarker, redactCutOutput, redactCutTail } from '../../../src/domain/runs/output-bytes';
 import { redact, findSecretValues } from '../../../src/domain/shared/redact';
 
 describe('redact', () => {
@@ -41,5 +41,18 @@ describe('redacting output the cap cut', () => {
     const wide = [{ name: 'K', value: 'ключ-секрет' }];
     const out = redactCutOutput({ head: 'x ключ', tail: 'рет y', omittedBytes: 0 }, wide);
     expect(out).toBe(`x ${formatTruncationMarker(8 + 6)} y`);
+  });
+});
+
+describe('redacting the end of a text whose start was cut', () => {
+  const secrets = [{ name: 'TOKEN', value: 'pa55-w0rd-never-shown' }];
+
+  it('drops a start that could end a secret, and marks the cut', () => {
+    expect(redactCutTail({ text: 'ever-shown failed', cut: true }, secrets)).toBe('… failed');
+    expect(redactCutTail({ text: 'x pa55-w0rd-never-shown', cut: true }, secrets)).toBe('…x [redacted TOKEN]');
+  });
+
+  it('only redacts a text that was not cut', () => {
+    expect(redactCutTail({ text: 'n failed', cut: false }, secrets)).toBe('n failed');
   });
 });
