@@ -21,7 +21,7 @@ import { SESSION_KILL_SCRIPT } from './process-sessions';
 export const LAUNCHER_SCRIPT = String.raw`
 const fs = require('fs');
 const { spawn } = require('child_process');
-let text = '';
+const readline = require('readline');
 ${SESSION_KILL_SCRIPT}
 // The worker's pid, from it: process.ppid is read once at start-up, when a worker killed meanwhile may be gone already.
 const worker = Number(process.argv[1]);
@@ -42,21 +42,15 @@ for (const fd of fs.readdirSync('/proc/self/fd').map(Number).filter((fd) => fd >
     if (flags && (parseInt(flags[1], 8) & 0o2000000) === 0) fs.closeSync(fd);
   } catch {}
 }
-process.stdin.setEncoding('utf8');
-process.stdin.on('data', (chunk) => {
-  text += chunk;
-  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n')) {
-    const line = text.slice(0, i); text = text.slice(i + 1);
-    let m; try { m = JSON.parse(line); } catch { continue; }
-    // What a worker killed (the OOM killer) asked for last is still in the pipe: started now, it would run unwatched,
-    // with no timeout, unknown to the reaper; and /proc/<ppid> would then name another process's descriptors.
-    // Only a parent read as another process means gone: a /proc it cannot read (no descriptors left) is not.
-    const now = parent();
-    if (Number.isInteger(now) && now !== worker) workerGone();
-    start(m);
-  }
-});
-process.stdin.on('end', workerGone);
+readline.createInterface({ input: process.stdin, crlfDelay: Infinity }).on('line', (line) => {
+  let m; try { m = JSON.parse(line); } catch { return; }
+  // What a worker killed (the OOM killer) asked for last is still in the pipe: started now, it would run unwatched,
+  // with no timeout, unknown to the reaper; and /proc/<ppid> would then name another process's descriptors.
+  // Only a parent read as another process means gone: a /proc it cannot read (no descriptors left) is not.
+  const now = parent();
+  if (Number.isInteger(now) && now !== worker) workerGone();
+  start(m);
+}).on('close', workerGone);
 function start(m) {
   let out = 'ignore';
   let child;

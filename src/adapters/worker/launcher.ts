@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
+import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { z } from 'zod';
 import { LAUNCHER_SCRIPT } from './launcher-script';
@@ -108,17 +109,10 @@ function startLauncher(): Launcher {
     env: {},
   });
   const state: Launcher = { child, replies: child.stdout as Socket, pending: new Map() };
-  let text = '';
-  state.replies.setEncoding('utf8');
-  state.replies.on('data', (chunk: string) => {
-    text += chunk;
-    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n')) {
-      const line = text.slice(0, i);
-      text = text.slice(i + 1);
-      // The launcher writes nothing else on stdout; a line that is not its JSON must still not crash the worker.
-      const reply = parseReply(line);
-      if (reply) onReply(state, reply);
-    }
+  createInterface({ input: state.replies, crlfDelay: Infinity }).on('line', (line) => {
+    // The launcher writes nothing else on stdout; a line that is not its JSON must still not crash the worker.
+    const reply = parseReply(line);
+    if (reply) onReply(state, reply);
   });
   child.stdin?.on('error', () => undefined);
   // 'close', not 'exit': the replies it wrote before it died are read first (no child holds its stdout).

@@ -11,17 +11,10 @@ import { SESSION_KILL_SCRIPT } from './process-sessions';
 const REAPER_SCRIPT = String.raw`
 const fs = require('fs');
 const live = new Set();
-let text = '';
 ${SESSION_KILL_SCRIPT}
-process.stdin.setEncoding('utf8');
-process.stdin.on('data', (chunk) => {
-  text += chunk;
-  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n')) {
-    const line = text.slice(0, i); text = text.slice(i + 1);
-    if (line[0] === '+') live.add(Number(line.slice(1))); else live.delete(Number(line.slice(1)));
-  }
-});
-process.stdin.on('end', () => {
+require('readline').createInterface({ input: process.stdin, crlfDelay: Infinity }).on('line', (line) => {
+  if (line[0] === '+') live.add(Number(line.slice(1))); else live.delete(Number(line.slice(1)));
+}).on('close', () => {
   for (const sid of live) killSession(sid);
   process.exit(0);
 });
