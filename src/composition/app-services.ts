@@ -42,7 +42,7 @@ import { cancelExecution } from '../services/runs/cancel-execution';
 import { fireSchedules } from '../services/schedules/fire-schedules';
 import { listSchedules } from '../services/schedules/list-schedules';
 import { readOutputAfter, readOutputSoFar } from '../services/runs/read-output';
-import type { SweepDeps } from '../services/runs/sweep-executions';
+import type { SweepCursors, SweepDeps } from '../services/runs/sweep-executions';
 import { runSweep } from '../services/runs/sweep';
 import type { ClaimTiming } from '../services/runs/record-once';
 import type { RunbookIdentityEnv } from '../services/worker/ports';
@@ -67,6 +67,8 @@ export function createAppServices(config: CloudoConfig, clients?: StorageClients
   const alerts = createAlertRecords(storage.executions);
   // Once per process: it remembers when the table needs no more moving.
   const indexUpgrade = createIndexUpgrade(storage.executions);
+  // Once per process: a backlog longer than one Sweeper round is walked on from where the last round stopped.
+  const resumeAt: SweepCursors = new Map();
   const common = { executions, alerts, queue: createRunQueue(storage.queues, config.queuePrefix), clock: systemClock };
   const audit: AuditDeps = {
     audit: createAuditTable(storage.executions),
@@ -148,7 +150,7 @@ export function createAppServices(config: CloudoConfig, clients?: StorageClients
     sweeper: {
       sweep: (log) =>
         ensure(async () => {
-          const swept = await runSweep({ ...sweepDeps(config, { ...common, audit }, on, log), indexUpgrade });
+          const swept = await runSweep({ ...sweepDeps(config, { ...common, audit }, on, log), indexUpgrade, resumeAt });
           // Best effort: a failed sample leaves the gauges at their last values and the sweep's work stands.
           await overview.sampleHealth().catch((err: unknown) => log.warn(`health sample failed: ${String(err)}`));
           return swept;

@@ -1,7 +1,7 @@
 // Re-delivery: queued runs whose message never reached a worker, or was poisoned, are sent again or given up.
 import { runMessageSchema } from '../../domain/runs/run-message';
 import { countRequeue, nextRedeliveryStep } from '../../domain/runs/redelivery';
-import type { Execution } from '../../domain/runs/execution';
+import type { Execution, ListedExecution } from '../../domain/runs/execution';
 import type { PoisonedMessage } from './ports';
 import type { Versioned } from '../shared/ports';
 import { endAsError, forEachWithStatus, type SweepDeps } from './sweep-executions';
@@ -16,11 +16,12 @@ export async function redeliverStranded(deps: SweepDeps): Promise<number> {
   const now = deps.clock.now();
   // Sent no earlier than requested: a run younger than the first wait needs nothing yet.
   const until = new Date(now.getTime() - deps.requeueAfterSeconds * 1000);
-  return forEachWithStatus(deps.executions, 'queued', until, async (e) => {
+  const visit = async (e: ListedExecution): Promise<boolean> => {
     if (nextRedeliveryStep(e, now, deps.requeueAfterSeconds).kind === 'wait') return false;
     const current = await deps.executions.get(e.execId);
     return current !== null && (await redeliver(deps, current, false)) !== 'unchanged';
-  });
+  };
+  return forEachWithStatus(deps.executions, 'queued', until, visit, deps.resumeAt);
 }
 
 /** One run, found queued: count a re-delivery and send its message, or end it as never delivered. */

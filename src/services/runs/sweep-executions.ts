@@ -38,29 +38,40 @@ export type SweepDeps = {
   readonly auditRetentionDays: number;
   /** Tables written before the index rows moved into the records' partition (ADR 0015) are moved in steps. */
   readonly indexUpgrade?: IndexUpgrade;
+  /** Where each status's walk stopped when a round ended before the oldest run; kept from round to round. */
+  readonly resumeAt?: SweepCursors;
 };
+
+/** Per status, the last run a round visited, when it stopped at its page limit with older runs left. */
+export type SweepCursors = Map<ExecutionStatus, string>;
 
 const PAGE = 200;
 const MAX_PAGES = 10;
 
 /**
- * Calls `visit` for every execution in `status` requested before `until`, newest first: the status indexes hold
- * only live work, and `until` leaves out runs too young to need anything (an id's time is its request time).
+ * Calls `visit` for executions in `status` requested before `until`, newest first, up to MAX_PAGES pages a round:
+ * the status indexes hold only live work, and `until` leaves out runs too young to need anything (an id's time is
+ * its request time). A round that stops with older runs left records where in `resumeAt`, and the next one goes on
+ * from there, back to the newest once it reaches the oldest: a backlog longer than a round is visited whole over
+ * rounds, its oldest runs (the likeliest to have lost their message) included.
  */
 export async function forEachWithStatus(
   executions: ExecutionStore,
   status: ExecutionStatus,
   until: Date,
   visit: (e: ListedExecution) => Promise<boolean>,
+  resumeAt?: SweepCursors,
 ): Promise<number> {
   let count = 0;
-  let afterExecId: string | undefined;
+  let afterExecId = resumeAt?.get(status);
   for (let page = 0; page < MAX_PAGES; page++) {
     const result = await executions.list({ status, until, limit: PAGE, ...(afterExecId ? { afterExecId } : {}) });
     for (const e of result.items) if (await visit(e)) count++;
     afterExecId = result.lastExecId;
     if (!afterExecId) break;
   }
+  if (afterExecId) resumeAt?.set(status, afterExecId);
+  else resumeAt?.delete(status);
   return count;
 }
 
@@ -69,7 +80,7 @@ export async function sweepLostExecutions(deps: SweepDeps): Promise<number> {
   const now = deps.clock.now();
   // A lease outlives the claim by RUN_LEASE_SECONDS at least: younger runs cannot have lost their worker yet.
   const until = new Date(now.getTime() - RUN_LEASE_SECONDS * 1000);
-  return forEachWithStatus(deps.executions, 'running', until, async (e) => {
+  const visit = async (e: ListedExecution): Promise<boolean> => {
     if (!isLost(deps, e, now)) return false;
     const current = await deps.executions.get(e.execId);
     if (current?.value.status !== 'running') return false;
@@ -77,7 +88,8 @@ export async function sweepLostExecutions(deps: SweepDeps): Promise<number> {
     const ended = await endAsError(deps, current, WORKER_LOST);
     if (ended) deps.log.warn(`${e.execId}: marked error, worker lost (started ${e.startedAt ?? '?'})`);
     return ended;
-  });
+  };
+  return forEachWithStatus(deps.executions, 'running', until, visit, deps.resumeAt);
 }
 
 // A live worker renews its run's lease while the runbook runs. Runs claimed before leases existed have none: they
