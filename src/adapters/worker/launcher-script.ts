@@ -1,5 +1,6 @@
 // The launcher's own program: plain JavaScript, run with `node -e`, that starts processes the worker asks for.
 import { SESSION_KILL_SCRIPT } from './process-sessions';
+import { LINE_READER_SCRIPT } from './script-lines';
 
 /**
  * Why a process of its own: Node starts a child by forking the whole parent and waiting for its exec, with the event
@@ -21,7 +22,7 @@ import { SESSION_KILL_SCRIPT } from './process-sessions';
 export const LAUNCHER_SCRIPT = String.raw`
 const fs = require('fs');
 const { spawn } = require('child_process');
-const readline = require('readline');
+${LINE_READER_SCRIPT}
 ${SESSION_KILL_SCRIPT}
 // The worker's pid, from it: process.ppid is read once at start-up, when a worker killed meanwhile may be gone already.
 const worker = Number(process.argv[1]);
@@ -42,7 +43,7 @@ for (const fd of fs.readdirSync('/proc/self/fd').map(Number).filter((fd) => fd >
     if (flags && (parseInt(flags[1], 8) & 0o2000000) === 0) fs.closeSync(fd);
   } catch {}
 }
-readline.createInterface({ input: process.stdin, crlfDelay: Infinity }).on('line', (line) => {
+eachLine(process.stdin, (line) => {
   let m; try { m = JSON.parse(line); } catch { return; }
   // What a worker killed (the OOM killer) asked for last is still in the pipe: started now, it would run unwatched,
   // with no timeout, unknown to the reaper; and /proc/<ppid> would then name another process's descriptors.
@@ -50,7 +51,7 @@ readline.createInterface({ input: process.stdin, crlfDelay: Infinity }).on('line
   const now = parent();
   if (Number.isInteger(now) && now !== worker) workerGone();
   start(m);
-}).on('close', workerGone);
+}, workerGone);
 function start(m) {
   let out = 'ignore';
   let child;

@@ -1,6 +1,7 @@
 // The session reaper: a process of its own that SIGKILLs every live runbook session once the worker is gone.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { SESSION_KILL_SCRIPT } from './process-sessions';
+import { LINE_READER_SCRIPT } from './script-lines';
 
 /**
  * A worker killed with SIGKILL (the OOM killer, a crashed host, `kill -9`) cannot stop its runbooks, and their
@@ -12,9 +13,10 @@ const REAPER_SCRIPT = String.raw`
 const fs = require('fs');
 const live = new Set();
 ${SESSION_KILL_SCRIPT}
-require('readline').createInterface({ input: process.stdin, crlfDelay: Infinity }).on('line', (line) => {
+${LINE_READER_SCRIPT}
+eachLine(process.stdin, (line) => {
   if (line[0] === '+') live.add(Number(line.slice(1))); else live.delete(Number(line.slice(1)));
-}).on('close', () => {
+}, () => {
   for (const sid of live) killSession(sid);
   process.exit(0);
 });
