@@ -5,6 +5,7 @@ import { replaceKeepingOutbox } from './replace-keeping-outbox';
 import { endUnrun, type Execution, type ListedExecution } from '../../domain/runs/execution';
 import { WORKER_LOST } from '../../domain/runs/lost-run';
 import type { ExecutionStatus } from '../../domain/runs/execution-status';
+import { execRowKey } from '../../domain/runs/exec-id';
 import { isLeaseOver, RUN_LEASE_SECONDS } from '../../domain/runs/run-lease';
 import type { AlertRecordStore } from '../alerts/ports';
 import type { ConcurrencyStore } from '../concurrency/ports';
@@ -46,14 +47,16 @@ export type SweepDeps = {
 export type SweepCursors = Map<ExecutionStatus, string>;
 
 const PAGE = 200;
-const MAX_PAGES = 10;
+// Every round looks at the newest runs first, then goes on through the older ones from where the last round stopped.
+const NEWEST_PAGES = 5;
+const OLDER_PAGES = 5;
 
 /**
- * Calls `visit` for executions in `status` requested before `until`, newest first, up to MAX_PAGES pages a round:
- * the status indexes hold only live work, and `until` leaves out runs too young to need anything (an id's time is
- * its request time). A round that stops with older runs left records where in `resumeAt`, and the next one goes on
- * from there, back to the newest once it reaches the oldest: a backlog longer than a round is visited whole over
- * rounds, its oldest runs (the likeliest to have lost their message) included.
+ * Calls `visit` for executions in `status` requested before `until`, newest first, up to 10 pages a round: the
+ * status indexes hold only live work, and `until` leaves out runs too young to need anything (an id's time is its
+ * request time). The newest 1,000 are visited every round; past them, a round goes on from where the last one
+ * stopped (`resumeAt`), back to the newest once it reaches the oldest, so a backlog longer than a round is visited
+ * whole over rounds, its oldest runs (the likeliest to have lost their message) included.
  */
 export async function forEachWithStatus(
   executions: ExecutionStore,
@@ -62,17 +65,27 @@ export async function forEachWithStatus(
   visit: (e: ListedExecution) => Promise<boolean>,
   resumeAt?: SweepCursors,
 ): Promise<number> {
-  let count = 0;
-  let afterExecId = resumeAt?.get(status);
-  for (let page = 0; page < MAX_PAGES; page++) {
-    const result = await executions.list({ status, until, limit: PAGE, ...(afterExecId ? { afterExecId } : {}) });
-    for (const e of result.items) if (await visit(e)) count++;
-    afterExecId = result.lastExecId;
-    if (!afterExecId) break;
-  }
-  if (afterExecId) resumeAt?.set(status, afterExecId);
-  else resumeAt?.delete(status);
-  return count;
+  const walk = async (from: string | undefined, pages: number) => {
+    let count = 0;
+    let after = from;
+    for (let page = 0; page < pages; page++) {
+      const result = await executions.list({ status, until, limit: PAGE, ...(after ? { afterExecId: after } : {}) });
+      for (const e of result.items) if (await visit(e)) count++;
+      after = result.lastExecId;
+      if (!after) break;
+    }
+    return { count, after };
+  };
+  const cursor = resumeAt?.get(status);
+  // A round that fails starts the next one from the newest: a run that always fails must not pin the walk.
+  resumeAt?.delete(status);
+  const newest = await walk(undefined, resumeAt ? NEWEST_PAGES : NEWEST_PAGES + OLDER_PAGES);
+  if (!newest.after || !resumeAt) return newest.count;
+  // Row keys grow as ids get older: go on from the cursor only where it is past what the newest pages covered.
+  const from = cursor !== undefined && execRowKey(cursor) > execRowKey(newest.after) ? cursor : newest.after;
+  const older = await walk(from, OLDER_PAGES);
+  if (older.after) resumeAt.set(status, older.after);
+  return newest.count + older.count;
 }
 
 /** Marks runs `running` whose worker stopped renewing them as `error`: it died, or never heard its claim land. */

@@ -27,28 +27,46 @@ async function backlog(size: number) {
   return { executions, ids };
 }
 
-async function round(executions: Awaited<ReturnType<typeof backlog>>['executions'], resumeAt?: SweepCursors) {
+type Store = Awaited<ReturnType<typeof backlog>>['executions'];
+
+async function round(executions: Store, resumeAt?: SweepCursors, failAt?: string) {
   const seen: string[] = [];
-  const visit = async (e: { execId: string }) => (seen.push(e.execId), false);
+  const visit = async (e: { execId: string }) => {
+    if (e.execId === failAt) throw new Error('storage is down');
+    seen.push(e.execId);
+    return false;
+  };
   await forEachWithStatus(executions, 'queued', UNTIL, visit, resumeAt);
   return seen;
 }
 
+// Newest first, as the walk visits them.
+const newestFirst = (ids: readonly string[], from: number, to: number) => ids.slice(from, to).reverse();
+
 describe('forEachWithStatus over rounds', () => {
-  it('goes on from where the last round stopped, then starts again from the newest', async () => {
+  it('visits the newest every round, and the older ones on from where the last round stopped', async () => {
     const { executions, ids } = await backlog(2_500);
     const resumeAt: SweepCursors = new Map();
     const first = await round(executions, resumeAt);
-    expect(first).toEqual(ids.slice(500).reverse());
-    const second = await round(executions, resumeAt);
-    expect(second).toEqual(ids.slice(0, 500).reverse());
+    expect(first).toEqual(newestFirst(ids, 500, 2_500));
+    // The 500 oldest, which the first round could not reach, come right after the newest 1,000.
+    expect(await round(executions, resumeAt)).toEqual([...newestFirst(ids, 1_500, 2_500), ...newestFirst(ids, 0, 500)]);
     expect(resumeAt.size).toBe(0);
     expect(await round(executions, resumeAt)).toEqual(first);
   });
 
-  it('without a place to keep its cursor, visits the newest each round (as one-off callers want)', async () => {
+  it('starts again from the newest after a round that failed, so a failing run cannot pin the walk', async () => {
+    const { executions, ids } = await backlog(2_500);
+    const resumeAt: SweepCursors = new Map();
+    await round(executions, resumeAt);
+    await expect(round(executions, resumeAt, ids[100])).rejects.toThrow('storage is down');
+    expect(resumeAt.size).toBe(0);
+    expect(await round(executions, resumeAt)).toEqual(newestFirst(ids, 500, 2_500));
+  });
+
+  it('without a place to keep its cursor, visits the 2,000 newest each round', async () => {
     const { executions, ids } = await backlog(2_100);
-    expect(await round(executions)).toEqual(ids.slice(100).reverse());
-    expect(await round(executions)).toEqual(ids.slice(100).reverse());
+    expect(await round(executions)).toEqual(newestFirst(ids, 100, 2_100));
+    expect(await round(executions)).toEqual(newestFirst(ids, 100, 2_100));
   });
 });
