@@ -7,8 +7,8 @@ import { benchPaging } from './paging';
 import { benchThroughput } from './throughput';
 
 // Azurite checks every write against its whole partition, and a run's record and index rows share one (ADR 0015):
-// seeding grows with the square of the history, so the default stops at 10,000 runs (about 4 minutes);
-// `npm run bench -- --history 30000` measures larger ones, given the time (30,000 ran over 70 minutes unfinished).
+// seeding grows with the square of the history, so the default stops at 10,000 runs (about 3 minutes);
+// `npm run bench -- --history 30000` measures larger ones, given the time (30,000 took about half an hour).
 function historySizes(argv: readonly string[]): number[] {
   const i = argv.indexOf('--history');
   const list = i >= 0 ? argv[i + 1] : undefined;

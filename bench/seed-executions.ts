@@ -41,7 +41,11 @@ async function withRetry(fn: () => Promise<unknown>, attempts = 5): Promise<void
       await fn();
       return;
     } catch (err) {
-      if (i > 1 && isConflict(err)) return;
+      // On a first try, rows already there are a mistake in the seed, never skipped.
+      if (isConflict(err)) {
+        if (i > 1) return;
+        throw err;
+      }
       if (i >= attempts) throw err;
       await new Promise((r) => setTimeout(r, 200 * i));
     }
