@@ -72,7 +72,9 @@ function failure(step: Step, o: ProcessOutcome, timeoutMs: number): { error: str
 function tail(output: string): OutputTail {
   const text = output.trim();
   if (text.length <= MAX_ERROR_TAIL) return { text, cut: false };
-  const cut = text.slice(-MAX_ERROR_TAIL);
+  // Not from the middle of a character: a low surrogate alone would print as U+FFFD.
+  const from = /^[\uDC00-\uDFFF]/.test(text.slice(-MAX_ERROR_TAIL)) ? 1 - MAX_ERROR_TAIL : -MAX_ERROR_TAIL;
+  const cut = text.slice(from);
   const lineStart = cut.indexOf('\n');
   return { text: lineStart >= 0 && lineStart < cut.length - 1 ? cut.slice(lineStart + 1) : cut, cut: true };
 }

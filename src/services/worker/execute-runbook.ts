@@ -4,7 +4,7 @@ import type { Execution, RunResult } from '../../domain/runs/execution';
 import { splitRunArgs } from '../../domain/worker/run-args';
 import { redact, findSecretValues } from '../../domain/shared/redact';
 import { buildRunbookEnvironment, type AksRunEnv } from '../../domain/worker/runbook-env';
-import type { OutputTail, ProcessOutcome, RunDir, RunnerPorts } from './ports';
+import type { AksLoginOutcome, ProcessOutcome, RunDir, RunnerPorts } from './ports';
 import { openRunParams, type OpenedParams } from './open-run-params';
 import { recapText, redactCutOutput, redactCutTail } from '../../domain/runs/output-bytes';
 import type { LiveOutput } from './live-output';
@@ -165,7 +165,7 @@ async function run(ports: RunnerPorts, settings: RunnerSettings, e: Execution, p
 }
 
 // A tool's last words are cut at their start: a secret the cut went through is dropped, not left in part.
-const loginError = (login: { error: string; said?: OutputTail | undefined }, secrets: Parameters<typeof redact>[1]) =>
+const loginError = (login: Extract<AksLoginOutcome, { ok: false }>, secrets: Parameters<typeof redact>[1]) =>
   redact(login.error, secrets) + (login.said ? `: ${redactCutTail(login.said, secrets)}` : '');
 
 // Longest first, so a secret that contains another is redacted whole.
