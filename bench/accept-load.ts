@@ -15,35 +15,33 @@ const BURST = { total: 200, inFlight: 20 } as const;
 const FLOOD = 500;
 
 export async function benchAcceptLoad(connection: string): Promise<void> {
-  const floor = storageFloor(connection, `benchfloor${Date.now()}`);
-  let own: StorageFloor | undefined;
   console.log(
-    '\naccept: manual triggers on one runtime, beside storage timed alone: the floor (read, insert, message) and its' +
-      ' own calls (read, audit transaction, record transaction, message)',
+    '\naccept: manual triggers on one runtime, beside storage timed alone: its own calls (read, audit transaction,' +
+      ' record transaction, message) and the three-call floor (read, insert, message)',
   );
-  try {
-    // The accept path alone, then with the worker running each accepted no-op run in the same process meanwhile.
-    for (const consume of [false, true]) {
-      const bench = await startBenchRuntime(connection, consume ? 'load' : 'accept', 'exit 0\n', { consume });
-      const trigger = triggerer(`${bench.runtime.url}/api/Trigger?id=noop`);
-      try {
-        await trigger.send(WARM_UP, 1);
-        // Read while the worker has taken nothing: its rows are then the trigger's writes alone.
-        const ownCalls = (own ??= await ownCallsFloor(connection, bench.runtime, `benchown${Date.now()}`));
-        const floors = async (total: number, inFlight: number) => ({
-          issue: await floor.measure(total, inFlight),
-          own: await ownCalls.measure(total, inFlight),
-        });
-        await oneAtATime(trigger, await floors(SEQUENTIAL, 1), consume);
-        await burst(trigger, await floors(BURST.total, BURST.inFlight), consume);
-        if (consume) await flood(trigger);
-      } finally {
-        trigger.close();
-        await bench.stop();
-      }
+  // The accept path alone, then with the worker running each accepted no-op run in the same process meanwhile.
+  for (const consume of [false, true]) {
+    const bench = await startBenchRuntime(connection, consume ? 'load' : 'accept', 'exit 0\n', { consume });
+    const trigger = triggerer(`${bench.runtime.url}/api/Trigger?id=noop`);
+    // Tables of their own for each runtime: Azurite's cost per write grows with its partition, so the floors start
+    // as empty as the runtime's tables and take as many calls as it takes triggers.
+    const floor = storageFloor(connection, `benchfloor${Date.now()}`);
+    let own: StorageFloor | undefined;
+    try {
+      await trigger.send(WARM_UP, 1);
+      // Read while the worker has taken nothing: its rows are then the trigger's writes alone.
+      const ownCalls = (own = await ownCallsFloor(connection, bench.runtime, `benchown${Date.now()}`));
+      const floors = async (total: number, inFlight: number) => ({
+        issue: await floor.measure(total, inFlight),
+        own: await ownCalls.measure(total, inFlight),
+      });
+      await oneAtATime(trigger, await floors(SEQUENTIAL, 1), consume);
+      await burst(trigger, await floors(BURST.total, BURST.inFlight), consume);
+      if (consume) await flood(trigger);
+    } finally {
+      trigger.close();
+      await Promise.all([bench.stop(), floor.dispose(), own?.dispose()]);
     }
-  } finally {
-    await Promise.all([floor.dispose(), own?.dispose()]);
   }
 }
 
@@ -55,7 +53,7 @@ type StorageFloor = ReturnType<typeof timedAlone>;
 
 const paused = (workers: boolean) => (workers ? 'runs executing meanwhile' : 'worker paused');
 
-// The issue holds the p50 to the storage calls the path must make: the calls a trigger makes now.
+// The p50 is held to the storage calls the path must make: the calls a trigger makes now (ADR 0017).
 async function oneAtATime(trigger: Trigger, alone: Floors, workers: boolean): Promise<void> {
   const times = (await trigger.send(SEQUENTIAL, 1)).results.map((r) => r.ms);
   const p50 = percentile(times, 0.5);
@@ -63,12 +61,14 @@ async function oneAtATime(trigger: Trigger, alone: Floors, workers: boolean): Pr
   const target = 2.5 * alone.own.p50;
   console.log(
     `  one at a time, ${paused(workers).padEnd(24)}: p50 ${ms(p50)}, p99 ${ms(p99)}` +
-      `  | floor p50 ${ms(alone.issue.p50)}, its own calls ${ms(alone.own.p50)}` +
-      `  | target p50 ≤ ${ms(target)} ${verdict(p50 <= target)}, p99 ≤ 25 ms ${verdict(p99 <= 25)}`,
+      `  | its own calls p50 ${ms(alone.own.p50)}, floor ${ms(alone.issue.p50)}` +
+      `  | target p50 ≤ ${ms(target)} ${verdict(p50 <= target)}, p99 ≤ 25 ms ${verdict(p99 <= 25)}` +
+      ` (${(p50 / alone.own.p50).toFixed(1)} × its own calls, ${(p50 / alone.issue.p50).toFixed(1)} × the floor)`,
   );
 }
 
-// The issue holds a burst to its own floor's rate; the rate of the calls a trigger makes now is shown beside it.
+// A burst is held to half the rate of the calls a trigger makes now (ADR 0017); the ratio to the issue's three calls
+// is printed beside it, so the cost of what the path writes beyond them stays in view.
 async function burst(trigger: Trigger, floor: Floors, workers: boolean): Promise<void> {
   const run = await trigger.send(BURST.total, BURST.inFlight);
   const rate = (count(run.results, 202) / run.wallMs) * 1000;
@@ -76,9 +76,9 @@ async function burst(trigger: Trigger, floor: Floors, workers: boolean): Promise
   const { issue, own } = floor;
   console.log(
     `  ${BURST.total}, ${BURST.inFlight} in flight, ${paused(workers).padEnd(24)}: ${rate.toFixed(0)}/s, ${errors} not accepted` +
-      `  | floor ${issue.perSecond.toFixed(0)}/s, its own calls ${own.perSecond.toFixed(0)}/s` +
-      `  | target ≥ ${(issue.perSecond / 2).toFixed(0)}/s, 0 errors ${verdict(rate >= issue.perSecond / 2 && errors === 0)}` +
-      ` (${(rate / issue.perSecond).toFixed(2)} × the floor, ${(rate / own.perSecond).toFixed(2)} × its own calls)`,
+      `  | its own calls ${own.perSecond.toFixed(0)}/s, floor ${issue.perSecond.toFixed(0)}/s` +
+      `  | target ≥ ${(own.perSecond / 2).toFixed(0)}/s, 0 errors ${verdict(rate >= own.perSecond / 2 && errors === 0)}` +
+      ` (${(rate / own.perSecond).toFixed(2)} × its own calls, ${(rate / issue.perSecond).toFixed(2)} × the floor)`,
   );
 }
 
