@@ -1,8 +1,11 @@
-// Test fixtures: a valid mapping, an empty alert, and a configuration with storage names no other file uses.
+// Test fixtures: a valid mapping, a queued run of it, an empty alert, and a configuration with storage names no other
+// file uses.
 import { loadConfig, type CloudoConfig } from '../../src/config/load-config';
 import type { AksContext, AlertContext } from '../../src/domain/alerts/alert';
 import { NO_RESOURCE } from '../../src/domain/alerts/alert-fields';
 import type { Mapping } from '../../src/domain/mappings/mapping';
+import { newExecId } from '../../src/domain/runs/exec-id';
+import { newExecution, type Execution } from '../../src/domain/runs/execution';
 import { uniqueName } from './unique-names';
 
 export function sampleMapping(overrides: Partial<Mapping> = {}): Mapping {
@@ -38,6 +41,17 @@ export function sampleMapping(overrides: Partial<Mapping> = {}): Mapping {
 }
 
 /** Settings pointing at the shared Azurite, with tables and queues of their own. */
+/** A manual run of `sampleMapping()`, requested at `now` and queued. */
+export function sampleExecution(now = new Date()): Execution {
+  return newExecution({
+    execId: newExecId(now),
+    mapping: sampleMapping(),
+    trigger: 'manual',
+    now,
+    defaultTimeoutSeconds: 60,
+  });
+}
+
 export function isolatedConfig(connection: string, env: Readonly<Record<string, string>> = {}): CloudoConfig {
   const id = uniqueName('');
   return loadConfig({

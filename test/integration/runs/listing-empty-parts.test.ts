@@ -3,10 +3,9 @@ import { TableClient, type TableServiceClientOptions } from '@azure/data-tables'
 import { afterAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { createExecutionTable } from '../../../src/adapters/runs/execution-table';
-import { newExecId } from '../../../src/domain/runs/exec-id';
-import { newExecution, type Execution } from '../../../src/domain/runs/execution';
+import type { Execution } from '../../../src/domain/runs/execution';
 import type { ExecutionQuery } from '../../../src/services/runs/ports';
-import { sampleMapping } from '../../support/fixtures';
+import { sampleExecution } from '../../support/fixtures';
 import { uniqueName } from '../../support/unique-names';
 
 type PipelinePolicy = NonNullable<TableServiceClientOptions['additionalPolicies']>[number]['policy'];
@@ -57,13 +56,7 @@ async function setUp() {
   const runs: Execution[] = [];
   for (let i = 0; i < 5; i++) {
     const now = new Date(Date.UTC(2026, 4, 1, 10, 0, i));
-    const e = newExecution({
-      execId: newExecId(now),
-      mapping: sampleMapping(),
-      trigger: 'manual',
-      now,
-      defaultTimeoutSeconds: 60,
-    });
+    const e = sampleExecution(now);
     runs.push(e);
     await store.create(e);
   }

@@ -3,14 +3,13 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createExecutionTable } from '../../../src/adapters/runs/execution-table';
 import { createStorageClients, ensureTables } from '../../../src/adapters/shared/storage-clients';
 import type { CloudoConfig } from '../../../src/config/load-config';
-import { newExecId } from '../../../src/domain/runs/exec-id';
-import { endUnrun, newExecution, startExecution } from '../../../src/domain/runs/execution';
+import { endUnrun, startExecution } from '../../../src/domain/runs/execution';
 import { WORKER_LOST } from '../../../src/domain/runs/lost-run';
 import { keepRunLease } from '../../../src/services/worker/keep-run-lease';
 import type { ExecutionStore } from '../../../src/services/runs/ports';
 import type { Logger, Versioned } from '../../../src/services/shared/ports';
 import type { Execution } from '../../../src/domain/runs/execution';
-import { isolatedConfig, sampleMapping } from '../../support/fixtures';
+import { isolatedConfig, sampleExecution } from '../../support/fixtures';
 import { readUntil } from '../../support/poll';
 import { dropStorage } from '../../support/test-runtime';
 
@@ -30,13 +29,7 @@ afterAll(async () => dropStorage(config));
 
 async function claimed(): Promise<Versioned<Execution>> {
   const now = new Date();
-  const e = newExecution({
-    execId: newExecId(now),
-    mapping: sampleMapping(),
-    trigger: 'manual',
-    now,
-    defaultTimeoutSeconds: 60,
-  });
+  const e = sampleExecution(now);
   const created = await store.create(e);
   return (await store.replaceIf(startExecution(e, now), created))!;
 }

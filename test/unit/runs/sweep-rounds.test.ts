@@ -1,10 +1,8 @@
 // The Sweeper's walk of a status over rounds: a backlog longer than one round is visited whole, oldest runs included.
 import { describe, expect, it } from 'vitest';
-import { newExecId } from '../../../src/domain/runs/exec-id';
-import { newExecution } from '../../../src/domain/runs/execution';
 import { forEachWithStatus, type SweepCursors } from '../../../src/services/runs/sweep-executions';
 import { createFakeExecutionStore } from '../../support/fakes/execution-store';
-import { sampleMapping } from '../../support/fixtures';
+import { sampleExecution } from '../../support/fixtures';
 
 const START = Date.parse('2026-03-01T00:00:00.000Z');
 const UNTIL = new Date(START + 3_600_000);
@@ -14,13 +12,7 @@ async function backlog(size: number) {
   const ids: string[] = [];
   for (let i = 0; i < size; i++) {
     const now = new Date(START + i * 1000);
-    const e = newExecution({
-      execId: newExecId(now),
-      mapping: sampleMapping(),
-      trigger: 'manual',
-      now,
-      defaultTimeoutSeconds: 60,
-    });
+    const e = sampleExecution(now);
     await executions.create(e);
     ids.push(e.execId);
   }
