@@ -55,12 +55,12 @@ type Secret = { readonly name: string; readonly value: string };
  * so a few bytes more are omitted and no part of one is kept.
  */
 export function redactCutOutput(edges: OutputEdges, secrets: readonly Secret[]): string {
-  const values = secrets.map((s) => Buffer.from(s.value, 'utf8'));
+  const values = secretBytes(secrets);
   const head = Buffer.from(edges.head, 'utf8');
   const tail = Buffer.from(edges.tail, 'utf8');
   // Both edges are whole characters, and so is a secret's first (last) byte: these cuts fall between characters.
-  const dropped = secretStartAtEnd(head, values);
-  const skipped = secretEndAtStart(tail, values);
+  const dropped = endToDrop(head, values);
+  const skipped = startToDrop(tail, values);
   return (
     redact(head.subarray(0, head.length - dropped).toString('utf8'), secrets) +
     formatTruncationMarker(edges.omittedBytes + dropped + skipped) +
@@ -75,9 +75,38 @@ export function redactCutOutput(edges: OutputEdges, secrets: readonly Secret[]):
 export function redactCutTail(tail: { text: string; cut: boolean }, secrets: readonly Secret[]): string {
   if (!tail.cut) return redact(tail.text, secrets);
   const bytes = Buffer.from(tail.text, 'utf8');
-  const skipped = secretEndAtStart(
-    bytes,
-    secrets.map((s) => Buffer.from(s.value, 'utf8')),
-  );
-  return `…${redact(bytes.subarray(skipped).toString('utf8'), secrets)}`;
+  return `…${redact(bytes.subarray(startToDrop(bytes, secretBytes(secrets))).toString('utf8'), secrets)}`;
 }
+
+const secretBytes = (secrets: readonly Secret[]) =>
+  secrets.filter((s) => s.value !== '').map((s) => Buffer.from(s.value, 'utf8'));
+
+// A whole secret that overlaps the bytes dropped as a possible edge of one goes with them: dropping only the overlap
+// would leave the rest of it, which redaction no longer recognises (a secret that ends as it begins, say).
+
+/** How many bytes at the start of `data` to drop: a start that could end a secret, and any secret it runs into. */
+function startToDrop(data: Buffer, values: readonly Buffer[]): number {
+  let drop = secretEndAtStart(data, values);
+  for (let grown = drop > 0; grown;) {
+    grown = false;
+    for (const v of values)
+      for (let at = data.indexOf(v); at >= 0 && at < drop; at = data.indexOf(v, at + 1))
+        if (at + v.length > drop) [drop, grown] = [at + v.length, true];
+  }
+  return drop;
+}
+
+/** How many bytes at the end of `data` to drop: an end that could begin a secret, and any secret it runs into. */
+function endToDrop(data: Buffer, values: readonly Buffer[]): number {
+  let drop = secretStartAtEnd(data, values);
+  for (let grown = drop > 0; grown;) {
+    grown = false;
+    for (const v of values)
+      for (let at = data.lastIndexOf(v); at >= 0 && at + v.length > data.length - drop; at = before(data, v, at))
+        if (at < data.length - drop) [drop, grown] = [data.length - at, true];
+  }
+  return drop;
+}
+
+// lastIndexOf counts a negative offset from the end: from 0 there is nothing before.
+const before = (data: Buffer, v: Buffer, at: number) => (at > 0 ? data.lastIndexOf(v, at - 1) : -1);

@@ -37,6 +37,17 @@ describe('redacting output the cap cut', () => {
     expect(cut('step', 'n done')).toBe(`ste${formatTruncationMarker(102)} done`);
   });
 
+  it('drops a whole secret that the possible edge of one runs into, rather than leave the rest of it', () => {
+    // It ends as it begins: its last "3" could also end a secret cut at the edge, yet the whole of it is there.
+    const token = [{ name: 'TOKEN', value: '3a1b2c3d4e5f6a7b8c9d3' }];
+    const kept = redactCutOutput(
+      { head: 'a 3a1b2c3d4e5f6a7b8c9d3', tail: '3a1b2c3d4e5f6a7b8c9d3 b', omittedBytes: 0 },
+      token,
+    );
+    expect(kept).toBe(`a ${formatTruncationMarker(42)} b`);
+    expect(redactCutTail({ text: '3a1b2c3d4e5f6a7b8c9d3\nERROR: denied', cut: true }, token)).toBe('…\nERROR: denied');
+  });
+
   it('counts the bytes, not the characters, it drops', () => {
     const wide = [{ name: 'K', value: 'ключ-секрет' }];
     const out = redactCutOutput({ head: 'x ключ', tail: 'рет y', omittedBytes: 0 }, wide);
