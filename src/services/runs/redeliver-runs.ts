@@ -4,7 +4,8 @@ import { countRequeue, nextRedeliveryStep } from '../../domain/runs/redelivery';
 import type { Execution, ListedExecution } from '../../domain/runs/execution';
 import type { PoisonedMessage } from './ports';
 import type { Versioned } from '../shared/ports';
-import { endAsError, forEachWithStatus, type SweepDeps } from './sweep-executions';
+import { endAsError, type SweepDeps } from './sweep-executions';
+import { forEachWithStatus } from './status-walk';
 
 export type Redelivered = 'requeued' | 'given_up' | 'unchanged';
 
@@ -21,7 +22,7 @@ export async function redeliverStranded(deps: SweepDeps): Promise<number> {
     const current = await deps.executions.get(e.execId);
     return current !== null && (await redeliver(deps, current, false)) !== 'unchanged';
   };
-  return forEachWithStatus(deps.executions, 'queued', until, visit, deps.resumeAt);
+  return forEachWithStatus(deps.executions, 'queued', until, visit, deps);
 }
 
 /** One run, found queued: count a re-delivery and send its message, or end it as never delivered. */

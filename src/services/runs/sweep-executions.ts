@@ -4,14 +4,13 @@ import { deliverOwed, type DeliverDeps } from '../oncall/deliver-notifications';
 import { replaceKeepingOutbox } from './replace-keeping-outbox';
 import { endUnrun, type Execution, type ListedExecution } from '../../domain/runs/execution';
 import { WORKER_LOST } from '../../domain/runs/lost-run';
-import type { ExecutionStatus } from '../../domain/runs/execution-status';
-import { execRowKey } from '../../domain/runs/exec-id';
 import { isLeaseOver, RUN_LEASE_SECONDS } from '../../domain/runs/run-lease';
 import type { AlertRecordStore } from '../alerts/ports';
 import type { ConcurrencyStore } from '../concurrency/ports';
 import type { AuditLog } from '../audit/ports';
 import { releaseIfOver } from '../concurrency/run-slots';
 import type { ExecutionStore, IndexUpgrade, RunQueue } from './ports';
+import { forEachWithStatus, type SweepCursors } from './status-walk';
 import type { Clock, Logger, Versioned } from '../shared/ports';
 
 export type SweepDeps = {
@@ -43,51 +42,6 @@ export type SweepDeps = {
   readonly resumeAt?: SweepCursors;
 };
 
-/** Per status, the last run a round visited, when it stopped at its page limit with older runs left. */
-export type SweepCursors = Map<ExecutionStatus, string>;
-
-const PAGE = 200;
-// Every round looks at the newest runs first, then goes on through the older ones from where the last round stopped.
-const NEWEST_PAGES = 5;
-const OLDER_PAGES = 5;
-
-/**
- * Calls `visit` for executions in `status` requested before `until`, newest first, up to 10 pages a round: the
- * status indexes hold only live work, and `until` leaves out runs too young to need anything (an id's time is its
- * request time). The newest 1,000 are visited every round; past them, a round goes on from where the last one
- * stopped (`resumeAt`), back to the newest once it reaches the oldest, so a backlog longer than a round is visited
- * whole over rounds, its oldest runs (the likeliest to have lost their message) included.
- */
-export async function forEachWithStatus(
-  executions: ExecutionStore,
-  status: ExecutionStatus,
-  until: Date,
-  visit: (e: ListedExecution) => Promise<boolean>,
-  resumeAt?: SweepCursors,
-): Promise<number> {
-  const walk = async (from: string | undefined, pages: number) => {
-    let count = 0;
-    let after = from;
-    for (let page = 0; page < pages; page++) {
-      const result = await executions.list({ status, until, limit: PAGE, ...(after ? { afterExecId: after } : {}) });
-      for (const e of result.items) if (await visit(e)) count++;
-      after = result.lastExecId;
-      if (!after) break;
-    }
-    return { count, after };
-  };
-  const cursor = resumeAt?.get(status);
-  // A round that fails starts the next one from the newest: a run that always fails must not pin the walk.
-  resumeAt?.delete(status);
-  const newest = await walk(undefined, resumeAt ? NEWEST_PAGES : NEWEST_PAGES + OLDER_PAGES);
-  if (!newest.after || !resumeAt) return newest.count;
-  // Row keys grow as ids get older: go on from the cursor only where it is past what the newest pages covered.
-  const from = cursor !== undefined && execRowKey(cursor) > execRowKey(newest.after) ? cursor : newest.after;
-  const older = await walk(from, OLDER_PAGES);
-  if (older.after) resumeAt.set(status, older.after);
-  return newest.count + older.count;
-}
-
 /** Marks runs `running` whose worker stopped renewing them as `error`: it died, or never heard its claim land. */
 export async function sweepLostExecutions(deps: SweepDeps): Promise<number> {
   const now = deps.clock.now();
@@ -102,7 +56,7 @@ export async function sweepLostExecutions(deps: SweepDeps): Promise<number> {
     if (ended) deps.log.warn(`${e.execId}: marked error, worker lost (started ${e.startedAt ?? '?'})`);
     return ended;
   };
-  return forEachWithStatus(deps.executions, 'running', until, visit, deps.resumeAt);
+  return forEachWithStatus(deps.executions, 'running', until, visit, deps);
 }
 
 // A live worker renews its run's lease while the runbook runs. Runs claimed before leases existed have none: they
