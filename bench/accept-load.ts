@@ -7,7 +7,7 @@ import type { LocalRuntime } from '../src/local/runtime';
 import { startBenchRuntime } from './bench-runtime';
 import { inParallel, ms, percentile, verdict } from './bench-stats';
 import type { ClientOrder, ClientReport } from './trigger-client';
-import { readTriggerWrites, replayTriggerWrites, seedMapping } from './trigger-writes';
+import { readTriggerWrites, replayTriggerWrites, seedMapping, type TriggerWrites } from './trigger-writes';
 
 const SEQUENTIAL = 300;
 const WARM_UP = 30;
@@ -20,6 +20,7 @@ export async function benchAcceptLoad(connection: string): Promise<void> {
       ' record transaction, message) and the three-call floor (read, insert, message)',
   );
   // The accept path alone, then with the worker running each accepted no-op run in the same process meanwhile.
+  let writes: TriggerWrites | undefined;
   for (const consume of [false, true]) {
     const bench = await startBenchRuntime(connection, consume ? 'load' : 'accept', 'exit 0\n', { consume });
     const trigger = triggerer(`${bench.runtime.url}/api/Trigger?id=noop`);
@@ -29,8 +30,9 @@ export async function benchAcceptLoad(connection: string): Promise<void> {
     let own: StorageFloor | undefined;
     try {
       await trigger.send(WARM_UP, 1);
-      // Read while the worker has taken nothing: its rows are then the trigger's writes alone.
-      const ownCalls = (own = await ownCallsFloor(connection, bench.runtime, `benchown${Date.now()}`));
+      // Read from the first runtime, whose worker takes nothing: its rows are the trigger's writes alone.
+      writes ??= await writesOf(connection, bench.runtime);
+      const ownCalls = (own = await ownCallsFloor(connection, writes, `benchown${Date.now()}`));
       const floors = async (total: number, inFlight: number) => ({
         issue: await floor.measure(total, inFlight),
         own: await ownCalls.measure(total, inFlight),
@@ -121,11 +123,14 @@ function storageFloor(connection: string, name: string): StorageFloor {
   return timedAlone(calls, ready, () => Promise.all([clients.executions.deleteTable(), queue.delete()]));
 }
 
-/** The calls a trigger makes now (read back from the runtime's tables), replayed on a table and queue of their own. */
-async function ownCallsFloor(connection: string, runtime: LocalRuntime, name: string): Promise<StorageFloor> {
-  const { config } = runtime;
-  const from = createStorageClients(connection, config);
-  const writes = await readTriggerWrites(from.mappings, from.executions);
+/** One trigger's writes, read back from the runtime's tables. */
+function writesOf(connection: string, runtime: LocalRuntime): Promise<TriggerWrites> {
+  const from = createStorageClients(connection, runtime.config);
+  return readTriggerWrites(from.mappings, from.executions);
+}
+
+/** The calls a trigger makes now (read back from a runtime's tables), replayed on a table and queue of their own. */
+async function ownCallsFloor(connection: string, writes: TriggerWrites, name: string): Promise<StorageFloor> {
   const to = createStorageClients(connection, { mappingsTable: `${name}m`, executionsTable: `${name}x` });
   const queue = to.queues.getQueueClient(`${name}-q`);
   const tables = [to.mappings, to.executions];

@@ -33,19 +33,16 @@ export async function seedExecutions(
       await withRetry(() => table.submitTransaction(actions.slice(i, i + 100)));
 }
 
-// Seeding sends thousands of batches; a dropped keep-alive connection is worth another try, not a failed run. A batch
-// is all or nothing, so a retry that finds its rows already there means the first try was written.
+// Seeding sends thousands of batches; a dropped keep-alive connection is worth another try, not a failed run. Every
+// row is new (ids are minted from distinct times), so a conflict means this batch was written on an earlier try, ours
+// or the SDK's own retry after a lost answer: a batch is all or nothing.
 async function withRetry(fn: () => Promise<unknown>, attempts = 5): Promise<void> {
   for (let i = 1; ; i++) {
     try {
       await fn();
       return;
     } catch (err) {
-      // On a first try, rows already there are a mistake in the seed, never skipped.
-      if (isConflict(err)) {
-        if (i > 1) return;
-        throw err;
-      }
+      if (isConflict(err)) return;
       if (i >= attempts) throw err;
       await new Promise((r) => setTimeout(r, 200 * i));
     }

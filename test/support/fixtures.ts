@@ -40,7 +40,6 @@ export function sampleMapping(overrides: Partial<Mapping> = {}): Mapping {
   };
 }
 
-/** Settings pointing at the shared Azurite, with tables and queues of their own. */
 /** A manual run of `sampleMapping()`, requested at `now` and queued. */
 export function sampleExecution(now = new Date()): Execution {
   return newExecution({
@@ -52,6 +51,7 @@ export function sampleExecution(now = new Date()): Execution {
   });
 }
 
+/** Settings pointing at the shared Azurite, with tables and queues of their own. */
 export function isolatedConfig(connection: string, env: Readonly<Record<string, string>> = {}): CloudoConfig {
   const id = uniqueName('');
   return loadConfig({
