@@ -56,16 +56,10 @@ type Secret = { readonly name: string; readonly value: string };
  */
 export function redactCutOutput(edges: OutputEdges, secrets: readonly Secret[]): string {
   const values = secretBytes(secrets);
-  const head = Buffer.from(edges.head, 'utf8');
-  const tail = Buffer.from(edges.tail, 'utf8');
   // Both edges are whole characters, and so is a secret's first (last) byte: these cuts fall between characters.
-  const dropped = endToDrop(head, values);
-  const skipped = startToDrop(tail, values);
-  return (
-    redact(head.subarray(0, head.length - dropped).toString('utf8'), secrets) +
-    formatTruncationMarker(edges.omittedBytes + dropped + skipped) +
-    redact(tail.subarray(skipped).toString('utf8'), secrets)
-  );
+  const head = keptBeforeCut(edges.head, values, secrets);
+  const tail = keptAfterCut(edges.tail, values, secrets);
+  return head.text + formatTruncationMarker(edges.omittedBytes + head.dropped + tail.dropped) + tail.text;
 }
 
 /**
@@ -74,8 +68,21 @@ export function redactCutOutput(edges: OutputEdges, secrets: readonly Secret[]):
  */
 export function redactCutTail(tail: { text: string; cut: boolean }, secrets: readonly Secret[]): string {
   if (!tail.cut) return redact(tail.text, secrets);
-  const bytes = Buffer.from(tail.text, 'utf8');
-  return `…${redact(bytes.subarray(startToDrop(bytes, secretBytes(secrets))).toString('utf8'), secrets)}`;
+  return `…${keptAfterCut(tail.text, secretBytes(secrets), secrets).text}`;
+}
+
+/** What is kept of a text cut at its end, redacted, and how many bytes more the cut dropped. */
+function keptBeforeCut(text: string, values: readonly Buffer[], secrets: readonly Secret[]) {
+  const bytes = Buffer.from(text, 'utf8');
+  const dropped = endToDrop(bytes, values);
+  return { text: redact(bytes.subarray(0, bytes.length - dropped).toString('utf8'), secrets), dropped };
+}
+
+/** What is kept of a text cut at its start, redacted, and how many bytes more the cut dropped. */
+function keptAfterCut(text: string, values: readonly Buffer[], secrets: readonly Secret[]) {
+  const bytes = Buffer.from(text, 'utf8');
+  const dropped = startToDrop(bytes, values);
+  return { text: redact(bytes.subarray(dropped).toString('utf8'), secrets), dropped };
 }
 
 const secretBytes = (secrets: readonly Secret[]) =>
